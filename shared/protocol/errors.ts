@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/**
+ * Stable error codes that cross process boundaries. What a client should do:
+ * - bad_request / invalid_json / invalid_field: fix the request, do not retry as is.
+ * - payload_too_large: split the batch and retry.
+ * - unsupported_media_type: send application/json or application/x-ndjson.
+ * - unauthorized: get the right token; retrying will not help.
+ * - not_found: the route or entity does not exist.
+ * - conflict: the command no longer applies (e.g. ack on a resolved alert); show it to the user.
+ * - protocol_mismatch: upgrade the client.
+ * - internal: retry with backoff; the server logged it.
+ */
+export const ErrorCode = z.enum([
+  'bad_request',
+  'invalid_json',
+  'invalid_field',
+  'payload_too_large',
+  'unsupported_media_type',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'protocol_mismatch',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ApiError = z.object({
+  error: z.object({
+    code: ErrorCode,
+    message: z.string(),
+    field: z.string().optional(),
+  }),
+});
+export type ApiError = z.infer<typeof ApiError>;
+
+/** Names the first failing field of a zod error as a dotted path, e.g. `[3].latency_ms`. */
+export function describeZodError(err: z.ZodError, prefix = ''): { field: string; message: string } {
+  const issue = err.issues[0];
+  if (!issue) return { field: prefix || '(root)', message: 'invalid value' };
+  let field = prefix;
+  for (const p of issue.path) {
+    field += typeof p === 'number' ? `[${p}]` : field ? `.${String(p)}` : String(p);
+  }
+  return { field: field || '(root)', message: issue.message };
+}

@@ -1,0 +1,86 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AlertStatus } from '../../../shared/protocol/alert.js';
+import type { IngestPipeline } from '../ingest/ingest-pipeline.js';
+import { bodyFormat, parseEvents } from '../ingest/parse-events.js';
+import type { Metrics } from '../metrics.js';
+import type { CollectorStore } from '../store/store.js';
+import { presentedToken, tokenMatches } from './auth.js';
+import { HttpError } from './http-error.js';
+import { readBody } from './read-body.js';
+
+export interface RouteDeps {
+  token: string;
+  store: CollectorStore;
+  ingest: IngestPipeline;
+  metrics: Metrics;
+  maxBodyBytes: number;
+  maxBatchEvents: number;
+  log: (msg: string) => void;
+}
+
+/** After a 413 we keep discarding (not buffering) the upload so the client can read the answer, up to this much. */
+const DRAIN_LIMIT_FACTOR = 4;
+
+function send(res: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** The HTTP request handler. Never throws: every failure becomes a JSON error response. */
+export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://collector');
+    const method = req.method ?? 'GET';
+    if (method === 'GET' && url.pathname === '/healthz') return send(res, 200, { ok: true });
+    if (!tokenMatches(deps.token, presentedToken(req, url, false))) {
+      throw new HttpError(401, 'unauthorized', 'missing or wrong bearer token (Authorization: Bearer <token>)');
+    }
+    const key = `${method} ${url.pathname}`;
+    switch (key) {
+      case 'POST /v1/events': {
+        const format = bodyFormat(req.headers['content-type']);
+        const text = await readBody(req, deps.maxBodyBytes);
+        const events = parseEvents(text, format, deps.maxBatchEvents);
+        const accepted = deps.ingest.ingest(events);
+        return send(res, 200, { accepted });
+      }
+      case 'GET /v1/alerts': {
+        const raw = url.searchParams.get('status');
+        let status: AlertStatus | undefined;
+        if (raw !== null) {
+          const r = AlertStatus.safeParse(raw);
+          if (!r.success) throw new HttpError(400, 'invalid_field', `status must be one of ${AlertStatus.options.join(', ')}`, 'status');
+          status = r.data;
+        }
+        return send(res, 200, { alerts: deps.store.listAlerts(status) });
+      }
+      case 'GET /v1/stats':
+        return send(res, 200, deps.store.stats());
+      case 'GET /metrics':
+        return send(res, 200, deps.metrics.render(), 'text/plain; version=0.0.4');
+      default:
+        throw new HttpError(404, 'not_found', `no route ${method} ${url.pathname}`);
+    }
+  };
+
+  return (req, res) => {
+    route(req, res).catch((err: unknown) => {
+      const e = err instanceof HttpError ? err : new HttpError(500, 'internal', 'internal error');
+      if (!(err instanceof HttpError)) deps.log(`request ${req.method} ${req.url} failed: ${(err as Error).stack ?? String(err)}`);
+      deps.metrics.reject(e.code);
+      if (res.headersSent) return void res.destroy();
+      if (e.status === 413 && !req.readableEnded) {
+        // Answer now, stop buffering, drain what is in flight (bounded), then drop the connection.
+        res.setHeader('connection', 'close');
+        let drained = 0;
+        req.on('data', (c: Buffer) => {
+          drained += c.length;
+          if (drained > deps.maxBodyBytes * DRAIN_LIMIT_FACTOR) req.destroy();
+        });
+        req.resume();
+      }
+      send(res, e.status, e.body());
+    });
+  };
+}

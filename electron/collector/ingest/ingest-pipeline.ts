@@ -1,0 +1,53 @@
+import type { Clock } from '../../../shared/clock.js';
+import { priceRequest } from '../../../shared/pricing/prices.js';
+import type { LlmEvent } from '../../../shared/protocol/events.js';
+import type { Metrics } from '../metrics.js';
+import type { RollupCache } from '../rollup/rollup-cache.js';
+import type { RuleRuntime } from '../rules/rule-runtime.js';
+import type { CollectorStore, PricedEvent } from '../store/store.js';
+
+/**
+ * ingest → price → rollup → commit → evaluate. Returns once the batch is in SQLite; rule
+ * evaluation runs after the commit in its own durable transaction (see RuleRuntime).
+ */
+export class IngestPipeline {
+  constructor(
+    private readonly store: CollectorStore,
+    private readonly rollups: RollupCache,
+    private readonly rules: RuleRuntime,
+    private readonly metrics: Metrics,
+    private readonly clock: Clock,
+    private readonly log: (msg: string) => void,
+  ) {}
+
+  ingest(events: readonly LlmEvent[]): number {
+    if (events.length === 0) return 0;
+    let unpriced = 0;
+    let maxTs = -Infinity;
+    const priced: PricedEvent[] = events.map((event) => {
+      // A sender's own cost wins; otherwise the price table; unknown models stay null (flagged), never 0.
+      const costUsd = event.cost_usd ?? priceRequest(event.provider, event.model, event.input_tokens, event.output_tokens) ?? null;
+      if (costUsd === null) unpriced += 1;
+      if (event.ts > maxTs) maxTs = event.ts;
+      return { event, costUsd };
+    });
+    const { buckets, touched } = this.rollups.apply(priced);
+    try {
+      this.store.ingestBatch(priced, buckets, this.clock.now(), maxTs);
+    } catch (err) {
+      this.rollups.invalidate(buckets);
+      throw err;
+    }
+    this.metrics.eventsIngested += events.length;
+    this.metrics.batchesIngested += 1;
+    this.metrics.unpricedEvents += unpriced;
+    try {
+      this.rules.run(touched);
+    } catch (err) {
+      // The batch is committed (the 2xx stays true); rule state did not advance, so the next
+      // batch or restart re-evaluates these minutes.
+      this.log(`rule evaluation failed: ${(err as Error).stack ?? String(err)}`);
+    }
+    return events.length;
+  }
+}

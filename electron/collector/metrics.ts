@@ -1,0 +1,34 @@
+/** The collector's own counters, exposed as Prometheus text at GET /metrics. */
+export class Metrics {
+  eventsIngested = 0;
+  batchesIngested = 0;
+  unpricedEvents = 0;
+  alertsFired = 0;
+  commandsApplied = 0;
+  wsFramesRejected = 0;
+  readonly rejectedRequests = new Map<string, number>();
+  /** Read at render time so the gauge is never stale. */
+  wsClients: () => number = () => 0;
+
+  reject(code: string): void {
+    this.rejectedRequests.set(code, (this.rejectedRequests.get(code) ?? 0) + 1);
+  }
+
+  render(): string {
+    const lines: string[] = [];
+    const counter = (name: string, help: string, value: number): void => {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`, `${name} ${value}`);
+    };
+    counter('vigil_events_ingested_total', 'LLM events committed to SQLite.', this.eventsIngested);
+    counter('vigil_ingest_batches_total', 'Accepted POST /v1/events batches.', this.batchesIngested);
+    counter('vigil_events_unpriced_total', 'Events whose model is not in the price table (cost unknown).', this.unpricedEvents);
+    counter('vigil_alerts_fired_total', 'Alerts fired by rules.', this.alertsFired);
+    counter('vigil_commands_applied_total', 'Stream commands applied (first time per id).', this.commandsApplied);
+    counter('vigil_ws_frames_rejected_total', 'Invalid frames received on /v1/stream.', this.wsFramesRejected);
+    lines.push('# HELP vigil_requests_rejected_total HTTP requests answered with an error, by code.');
+    lines.push('# TYPE vigil_requests_rejected_total counter');
+    for (const [code, n] of [...this.rejectedRequests].sort()) lines.push(`vigil_requests_rejected_total{code="${code}"} ${n}`);
+    lines.push('# HELP vigil_ws_clients Connected stream clients.', '# TYPE vigil_ws_clients gauge', `vigil_ws_clients ${this.wsClients()}`);
+    return lines.join('\n') + '\n';
+  }
+}

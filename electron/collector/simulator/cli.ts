@@ -1,0 +1,149 @@
+/**
+ * `npm run simulate -- --url URL --token TOKEN [...]`: posts realistic LLM traffic to a
+ * collector. Also bundled by electron-vite and spawned by the desktop app's demo mode, so it
+ * uses plain Node APIs only, never assumes a TTY, and is driven through stdin lines.
+ */
+import { createInterface } from 'node:readline';
+import { systemClock } from '../../../shared/clock.js';
+import { createTraffic, formatTarget } from '../../../shared/sim/index.js';
+import { USAGE, parseSimArgs } from './args.js';
+import type { SimOptions } from './args.js';
+import { handleCommand } from './commands.js';
+import { Sender } from './sender.js';
+import { Simulation } from './runner.js';
+
+const PREFIX = 'vigil-sim:';
+/** Without --backfill, --once posts this much recent traffic. */
+const ONCE_WINDOW_MS = 60_000;
+/** --once gives up when the collector stays unreachable this long. */
+const ONCE_GIVE_UP_MS = 60_000;
+
+// A parent that closes our pipes must not turn a status line into a crash.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
+const out = (line: string): void => void process.stdout.write(`${PREFIX} ${line}\n`);
+const err = (line: string): void => void process.stderr.write(`${PREFIX} ${line}\n`);
+
+async function run(o: SimOptions): Promise<number> {
+  const clock = systemClock;
+  const traffic = createTraffic({
+    seed: o.seed,
+    baseRatePerSec: o.rate,
+    // getTimezoneOffset is minutes *behind* UTC; the generator wants minutes ahead.
+    tzOffsetMinutes: o.tzOffsetMinutes ?? -new Date(clock.now()).getTimezoneOffset(),
+  });
+  let exitCode = 0;
+  let shuttingDown: Promise<void> | undefined;
+  const sender = new Sender({
+    url: o.url,
+    token: o.token,
+    batchSize: o.batchSize,
+    maxBuffer: o.maxBuffer,
+    log: out,
+    warn: err,
+    onFatal: (message) => {
+      err(message);
+      exitCode = 1;
+      void shutdown();
+    },
+  });
+  const sim = new Simulation({
+    traffic,
+    sender,
+    clock,
+    speed: o.speed,
+    tickMs: o.tickMs,
+    backfillHighWater: Math.floor(o.maxBuffer / 2),
+    log: out,
+  });
+  const backfillFrom = sim.startSim - o.backfillMs;
+  for (const s of o.scenarios) {
+    const since = o.scenarioSinceMs > 0 ? sim.startSim - o.scenarioSinceMs : sim.startSim;
+    traffic.setScenario(s.name, true, { ...(s.target ? { target: s.target } : {}), since });
+  }
+
+  const summary = setInterval(() => {
+    const dropped = sender.takeDroppedUnreported();
+    if (dropped > 0) err(`buffer full (${o.maxBuffer} events): dropped ${dropped} oldest events`);
+    out(sim.statusLine());
+  }, o.summaryMs);
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const shutdown = (): Promise<void> =>
+    (shuttingDown ??= (async () => {
+      sim.stop();
+      clearInterval(summary);
+      rl.close();
+      // Give queued events a moment to land; a stuck collector must not hold up exit.
+      const flushed = exitCode === 0 ? await sender.flush(3000) : false;
+      await sender.stop();
+      out(`stopped: ${sim.statusLine()}${flushed ? '' : ` (${sender.buffered} events not delivered)`}`);
+      done();
+    })());
+
+  rl.on('line', (line) => {
+    for (const reply of handleCommand(line, { traffic, simNow: () => sim.simNow(), statusLine: () => sim.statusLine() })) out(reply);
+  });
+  rl.on('close', () => {
+    // stdin is often /dev/null under a supervisor: only follow it when asked to.
+    if (o.exitOnEof) void shutdown();
+  });
+  process.once('SIGTERM', () => void shutdown());
+  process.once('SIGINT', () => void shutdown());
+
+  const active = traffic.active().map((a) => `${a.name}(${formatTarget(a.target)})`);
+  out(
+    `posting to ${o.url} at ${o.rate} req/s peak, seed ${o.seed}` +
+      (o.backfillMs ? `, backfill ${o.backfillMs / 60_000} min` : '') +
+      (o.speed !== 1 ? `, speed ${o.speed}x` : '') +
+      `; scenarios: ${active.length ? active.join(' ') : 'none'}`,
+  );
+  sender.start();
+  if (o.once) {
+    const from = o.backfillMs > 0 ? backfillFrom : sim.startSim - ONCE_WINDOW_MS;
+    await sim.backfill(from, sim.startSim);
+    while (!shuttingDown && sender.buffered > 0) {
+      await sender.flush(500);
+      if (sender.failingSince !== undefined && performance.now() - sender.failingSince > ONCE_GIVE_UP_MS) {
+        err(`collector unreachable for ${ONCE_GIVE_UP_MS / 1000}s; giving up`);
+        exitCode = 1;
+        break;
+      }
+    }
+    // Evals are queued after their events; let them go too.
+    if (!shuttingDown && exitCode === 0) await sender.flush(5000);
+    void shutdown();
+  } else {
+    if (o.backfillMs > 0) await sim.backfill(backfillFrom, sim.startSim);
+    if (!shuttingDown) {
+      sim.tick();
+      sim.startLive();
+      out('live');
+    }
+  }
+  await finished;
+  return exitCode;
+}
+
+function main(): void {
+  const parsed = parseSimArgs(process.argv.slice(2));
+  if (parsed.kind === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (parsed.kind === 'error') {
+    process.stderr.write(`${PREFIX} ${parsed.message}\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  run(parsed.options).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      err(`crashed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      process.exit(1);
+    },
+  );
+}
+
+main();

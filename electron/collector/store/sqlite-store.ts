@@ -1,0 +1,242 @@
+import Database from 'better-sqlite3';
+import { Alert, type AlertStatus } from '../../../shared/protocol/alert.js';
+import type { MinuteBucket } from '../../../shared/rollup/bucket.js';
+import { decodeSketch, encodeSketch } from '../../../shared/rollup/sketch-codec.js';
+import type { MinuteCounts, SeriesKey } from '../../../shared/rollup/window.js';
+import type { RuleState } from '../../../shared/rules/state-machine.js';
+import { migrate } from './migrate.js';
+import type { CollectorStore, CommandResult, LogEntry, NewLogEntry, PricedEvent } from './store.js';
+
+interface RollupRow {
+  minute: number;
+  service: string;
+  provider: string;
+  model: string;
+  count: number;
+  errors: number;
+  error_types: string;
+  latency_sketch: Buffer;
+  tokens_in: number;
+  tokens_out: number;
+  cost_usd: number;
+  unpriced: number;
+  output_labels: string;
+  retrieval_hits: number;
+  retrieval_misses: number;
+  feedback_up: number;
+  feedback_down: number;
+}
+
+interface LogRow {
+  seq: number;
+  at: number;
+  alert_id: string;
+  kind: LogEntry['kind'];
+  actor: string | null;
+  note: string | null;
+  alert_json: string;
+}
+
+function rowToLog(r: LogRow): LogEntry {
+  return {
+    seq: r.seq,
+    at: r.at,
+    alertId: r.alert_id,
+    kind: r.kind,
+    ...(r.actor !== null ? { actor: r.actor } : {}),
+    ...(r.note !== null ? { note: r.note } : {}),
+    alert: Alert.parse(JSON.parse(r.alert_json)),
+  };
+}
+
+export function openStore(file: string, now = 0): CollectorStore {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db, undefined, now);
+
+  const s = {
+    insertEvent: db.prepare(
+      `INSERT INTO events (ts, received_at, service, provider, model, latency_ms, input_tokens, output_tokens, cost_usd,
+         unpriced, status, error_type, error_message, output_label, retrieval_hit, feedback)
+       VALUES (@ts, @received_at, @service, @provider, @model, @latency_ms, @input_tokens, @output_tokens, @cost_usd,
+         @unpriced, @status, @error_type, @error_message, @output_label, @retrieval_hit, @feedback)`,
+    ),
+    upsertRollup: db.prepare(
+      `INSERT OR REPLACE INTO rollups (minute, service, provider, model, count, errors, error_types, latency_sketch,
+         tokens_in, tokens_out, cost_usd, unpriced, output_labels, retrieval_hits, retrieval_misses, feedback_up, feedback_down)
+       VALUES (@minute, @service, @provider, @model, @count, @errors, @error_types, @latency_sketch,
+         @tokens_in, @tokens_out, @cost_usd, @unpriced, @output_labels, @retrieval_hits, @retrieval_misses, @feedback_up, @feedback_down)`,
+    ),
+    getRollup: db.prepare('SELECT * FROM rollups WHERE service = ? AND provider = ? AND model = ? AND minute = ?'),
+    minuteCounts: db.prepare(
+      'SELECT minute, count, errors FROM rollups WHERE service = ? AND provider = ? AND model = ? AND minute BETWEEN ? AND ? ORDER BY minute',
+    ),
+    getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+    setMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
+    ruleStates: db.prepare('SELECT series, json FROM rule_state WHERE rule_id = ?'),
+    putRuleState: db.prepare('INSERT OR REPLACE INTO rule_state (rule_id, series, json) VALUES (?, ?, ?)'),
+    getAlert: db.prepare('SELECT json FROM alerts WHERE id = ?'),
+    putAlert: db.prepare('INSERT OR REPLACE INTO alerts (id, status, fired_at, json) VALUES (?, ?, ?, ?)'),
+    listAlerts: db.prepare('SELECT json FROM alerts ORDER BY fired_at DESC, rowid DESC'),
+    listAlertsByStatus: db.prepare('SELECT json FROM alerts WHERE status = ? ORDER BY fired_at DESC, rowid DESC'),
+    appendLog: db.prepare(
+      'INSERT INTO alert_events (at, alert_id, kind, actor, note, alert_json) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    logAfter: db.prepare('SELECT * FROM alert_events WHERE seq > ? ORDER BY seq LIMIT ?'),
+    lastSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS v FROM alert_events'),
+    firstSeq: db.prepare('SELECT MIN(seq) AS v FROM alert_events'),
+    getCommand: db.prepare('SELECT result_json FROM applied_commands WHERE id = ?'),
+    putCommand: db.prepare('INSERT INTO applied_commands (id, applied_at, result_json) VALUES (?, ?, ?)'),
+    countEvents: db.prepare('SELECT COUNT(*) AS v FROM events'),
+    countAlerts: db.prepare('SELECT COUNT(*) AS v FROM alerts'),
+    syncFull: db.prepare('PRAGMA synchronous = FULL'),
+    syncNormal: db.prepare('PRAGMA synchronous = NORMAL'),
+  };
+
+  const ingestTx = db.transaction(
+    (events: readonly PricedEvent[], buckets: readonly MinuteBucket[], receivedAt: number, maxEventTs: number) => {
+      for (const { event: e, costUsd } of events) {
+        s.insertEvent.run({
+          ts: e.ts,
+          received_at: receivedAt,
+          service: e.service,
+          provider: e.provider,
+          model: e.model,
+          latency_ms: e.latency_ms,
+          input_tokens: e.input_tokens,
+          output_tokens: e.output_tokens,
+          cost_usd: costUsd,
+          unpriced: costUsd === null ? 1 : 0,
+          status: e.status,
+          error_type: e.error_type ?? null,
+          error_message: e.error_message ?? null,
+          output_label: e.output_label ?? null,
+          retrieval_hit: e.retrieval_hit === undefined ? null : e.retrieval_hit ? 1 : 0,
+          feedback: e.feedback ?? null,
+        });
+      }
+      for (const b of buckets) {
+        s.upsertRollup.run({
+          minute: b.minute,
+          service: b.service,
+          provider: b.provider,
+          model: b.model,
+          count: b.count,
+          errors: b.errors,
+          error_types: JSON.stringify(b.errorTypes),
+          latency_sketch: Buffer.from(encodeSketch(b.latency), 'utf8'),
+          tokens_in: b.tokensIn,
+          tokens_out: b.tokensOut,
+          cost_usd: b.costUsd,
+          unpriced: b.unpriced,
+          output_labels: JSON.stringify(b.outputLabels),
+          retrieval_hits: b.retrievalHits,
+          retrieval_misses: b.retrievalMisses,
+          feedback_up: b.feedbackUp,
+          feedback_down: b.feedbackDown,
+        });
+      }
+      const prev = Number((s.getMeta.get('max_event_ts') as { value: string } | undefined)?.value ?? -Infinity);
+      if (maxEventTs > prev) s.setMeta.run('max_event_ts', String(maxEventTs));
+    },
+  );
+
+  const store: CollectorStore = {
+    ingestBatch: (events, buckets, receivedAt, maxEventTs) => ingestTx(events, buckets, receivedAt, maxEventTs),
+
+    loadBucket(key, minute) {
+      const r = s.getRollup.get(key.service, key.provider, key.model, minute) as RollupRow | undefined;
+      if (!r) return undefined;
+      return {
+        service: r.service,
+        provider: r.provider,
+        model: r.model,
+        minute: r.minute,
+        count: r.count,
+        errors: r.errors,
+        errorTypes: JSON.parse(r.error_types) as Record<string, number>,
+        latency: decodeSketch(r.latency_sketch.toString('utf8')),
+        tokensIn: r.tokens_in,
+        tokensOut: r.tokens_out,
+        costUsd: r.cost_usd,
+        unpriced: r.unpriced,
+        outputLabels: JSON.parse(r.output_labels) as Record<string, number>,
+        retrievalHits: r.retrieval_hits,
+        retrievalMisses: r.retrieval_misses,
+        feedbackUp: r.feedback_up,
+        feedbackDown: r.feedback_down,
+      };
+    },
+
+    minuteCounts: (key: SeriesKey, from: number, to: number) =>
+      s.minuteCounts.all(key.service, key.provider, key.model, from, to) as MinuteCounts[],
+
+    maxEventTs() {
+      const r = s.getMeta.get('max_event_ts') as { value: string } | undefined;
+      return r ? Number(r.value) : undefined;
+    },
+
+    durable<T>(fn: () => T): T {
+      // Per connection and we are single-threaded, so flipping the pragma around the
+      // transaction makes exactly this commit wait for fsync of the WAL.
+      s.syncFull.run();
+      try {
+        return db.transaction(fn)();
+      } finally {
+        s.syncNormal.run();
+      }
+    },
+
+    ruleStates: (ruleId) =>
+      (s.ruleStates.all(ruleId) as { series: string; json: string }[]).map((r) => ({
+        series: r.series,
+        state: JSON.parse(r.json) as RuleState,
+      })),
+    putRuleState: (ruleId, series, state) => void s.putRuleState.run(ruleId, series, JSON.stringify(state)),
+
+    getAlert(id) {
+      const r = s.getAlert.get(id) as { json: string } | undefined;
+      return r ? Alert.parse(JSON.parse(r.json)) : undefined;
+    },
+    putAlert: (a) => void s.putAlert.run(a.id, a.status, Date.parse(a.firedAt), JSON.stringify(a)),
+
+    appendLog(entry: NewLogEntry): LogEntry {
+      const info = s.appendLog.run(
+        entry.at,
+        entry.alertId,
+        entry.kind,
+        entry.actor ?? null,
+        entry.note ?? null,
+        JSON.stringify(entry.alert),
+      );
+      return { ...entry, seq: Number(info.lastInsertRowid) };
+    },
+
+    commandResult(id) {
+      const r = s.getCommand.get(id) as { result_json: string } | undefined;
+      return r ? (JSON.parse(r.result_json) as CommandResult) : undefined;
+    },
+    recordCommand: (id, at, result) => void s.putCommand.run(id, at, JSON.stringify(result)),
+
+    listAlerts(status?: AlertStatus) {
+      const rows = (status ? s.listAlertsByStatus.all(status) : s.listAlerts.all()) as { json: string }[];
+      return rows.map((r) => Alert.parse(JSON.parse(r.json)));
+    },
+    logAfter: (seq, limit) => (s.logAfter.all(seq, limit) as LogRow[]).map(rowToLog),
+    lastSeq: () => (s.lastSeq.get() as { v: number }).v,
+    firstRetainedSeq() {
+      const v = (s.firstSeq.get() as { v: number | null }).v;
+      return v ?? store.lastSeq() + 1;
+    },
+    stats: () => ({
+      events: (s.countEvents.get() as { v: number }).v,
+      alerts: (s.countAlerts.get() as { v: number }).v,
+      lastSeq: store.lastSeq(),
+    }),
+    close: () => db.close(),
+  };
+  return store;
+}

@@ -1,0 +1,182 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger, type Logger } from './services/index.js';
+
+/** How to start one entry script; the caller decides (tsx from source, or a bundle under Electron). */
+export interface ChildCommand {
+  command: string;
+  args: string[];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface DemoCommands {
+  collector: ChildCommand;
+  simulator: ChildCommand;
+}
+
+/** The per-user app data folder for Vigil, per platform conventions. */
+export function appDataDir(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+  home: string = homedir(),
+): string {
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'Vigil');
+  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'Vigil');
+  return join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'vigil');
+}
+
+/** Running from the repository: `node --import tsx electron/collector/cli.ts`. */
+export function sourceDemoCommands(repoRoot: string, node: string = process.execPath): DemoCommands {
+  return {
+    collector: { command: node, args: ['--import', 'tsx', join(repoRoot, 'electron/collector/cli.ts')], cwd: repoRoot },
+    simulator: {
+      command: node,
+      args: ['--import', 'tsx', join(repoRoot, 'electron/collector/simulator/cli.ts')],
+      cwd: repoRoot,
+    },
+  };
+}
+
+/**
+ * Running bundled: out/main/collector.js and simulator.js sit next to the main bundle. Under
+ * Electron `node` is the Electron binary, which needs ELECTRON_RUN_AS_NODE to act as Node.
+ */
+export function bundledDemoCommands(mainDir: string, node: string = process.execPath, asElectron = false): DemoCommands {
+  const env = asElectron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : undefined;
+  return {
+    collector: { command: node, args: [join(mainDir, 'collector.js')], cwd: mainDir, ...(env ? { env } : {}) },
+    simulator: { command: node, args: [join(mainDir, 'simulator.js')], cwd: mainDir, ...(env ? { env } : {}) },
+  };
+}
+
+/** Picks source or bundled entries, whichever exists (source wins in a checkout). */
+export function locateDemoCommands(opts: { repoRoot?: string; mainDir?: string; node?: string; asElectron?: boolean }): DemoCommands {
+  if (opts.repoRoot && existsSync(join(opts.repoRoot, 'electron/collector/cli.ts'))) {
+    return sourceDemoCommands(opts.repoRoot, opts.node);
+  }
+  if (opts.mainDir && existsSync(join(opts.mainDir, 'collector.js'))) {
+    return bundledDemoCommands(opts.mainDir, opts.node, opts.asElectron);
+  }
+  throw new Error('cannot find the collector entry (electron/collector/cli.ts or out/main/collector.js)');
+}
+
+/** Simulated traffic with a provider outage already 20 minutes in, so a page fires within seconds. */
+export const DEFAULT_SIMULATOR_ARGS = ['--backfill', '1d', '--scenario', 'provider-outage', '--scenario-since', '20m'];
+
+export interface DemoOptions {
+  commands: { collector: ChildCommand; simulator?: ChildCommand | null };
+  /** The collector's data dir; default `<appDataDir>/collector`. */
+  dataDir?: string;
+  /** Passed as --token; otherwise read from `<dataDir>/token` which the collector creates. */
+  token?: string;
+  /** 0 = a free port. */
+  port?: number;
+  simulatorArgs?: string[];
+  startTimeoutMs?: number;
+  log?: Logger;
+}
+
+export interface Demo {
+  readonly url: string;
+  readonly token: string;
+  readonly dataDir: string;
+  /** Turns a simulator scenario on or off (the simulator reads `on NAME` / `off NAME` on stdin). */
+  scenario(name: string, on: boolean): void;
+  /** SIGTERM to both children, SIGKILL after a grace period. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const STOP_GRACE_MS = 5_000;
+
+/** Starts the bundled collector on a free port, then the simulator pointed at it. */
+export async function startDemo(opts: DemoOptions): Promise<Demo> {
+  const log = opts.log ?? silentLogger;
+  const dataDir = opts.dataDir ?? join(appDataDir(), 'collector');
+  const c = opts.commands.collector;
+  const args = [...c.args, '--port', String(opts.port ?? 0), '--data-dir', dataDir];
+  if (opts.token) args.push('--token', opts.token);
+  const collector = spawnChild('collector', { ...c, args }, log, 'ignore');
+  let simulator: ChildProcess | null = null;
+  const stop = async (): Promise<void> => {
+    await Promise.all([stopChild(simulator), stopChild(collector)]);
+  };
+  try {
+    const url = await waitForListening(collector, opts.startTimeoutMs ?? 30_000);
+    const token = opts.token ?? readFileSync(join(dataDir, 'token'), 'utf8').trim();
+    const s = opts.commands.simulator;
+    if (s) {
+      const simArgs = [...s.args, '--url', url, '--token', token, ...(opts.simulatorArgs ?? DEFAULT_SIMULATOR_ARGS)];
+      simulator = spawnChild('simulator', { ...s, args: simArgs }, log, 'pipe');
+    }
+    return {
+      url,
+      token,
+      dataDir,
+      scenario(name, on) {
+        simulator?.stdin?.write(`${on ? 'on' : 'off'} ${name}\n`);
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+function spawnChild(name: string, cmd: ChildCommand, log: Logger, stdin: 'ignore' | 'pipe'): ChildProcess {
+  const child = spawn(cmd.command, cmd.args, {
+    cwd: cmd.cwd,
+    env: cmd.env ?? process.env,
+    stdio: [stdin, 'pipe', 'pipe'],
+  });
+  // Children's output goes to our log (stderr), never to our stdout, which callers parse.
+  const forward = (chunk: Buffer): void => {
+    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) log.info(`${name}: ${line}`);
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+  child.stdin?.on('error', () => {}); // writing to an exited simulator is not worth a crash
+  child.on('error', (err) => log.error(`${name}: ${err.message}`));
+  child.on('exit', (code, signal) => log.info(`${name} exited (${code ?? signal})`));
+  return child;
+}
+
+function waitForListening(child: ChildProcess, timeoutMs: number): Promise<string> {
+  return new Promise((done, fail) => {
+    let out = '';
+    const timer = setTimeout(() => finish(new Error(`collector did not start within ${timeoutMs} ms`)), timeoutMs);
+    const onData = (chunk: Buffer): void => {
+      out += chunk.toString('utf8');
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m?.[1]) finish(null, m[1]);
+    };
+    const onExit = (code: number | null, signal: string | null): void =>
+      finish(new Error(`collector exited (${code ?? signal}) before listening:\n${out.slice(-2000)}`));
+    const finish = (err: Error | null, url?: string): void => {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.stderr?.off('data', onData);
+      child.off('exit', onExit);
+      if (err) fail(err);
+      else done(url as string);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', onExit);
+  });
+}
+
+async function stopChild(child: ChildProcess | null): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((done) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}

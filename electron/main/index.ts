@@ -1,0 +1,106 @@
+import { join } from 'node:path';
+import { userInfo } from 'node:os';
+import { app, BrowserWindow, ipcMain, Menu, nativeImage, Tray } from 'electron';
+import { IPC_CALL, IPC_PUSH, type ApiReply } from '../../shared/protocol/api.js';
+import { createAppServices, stderrLogger, type AppServices } from './services/index.js';
+import { bundledDemoCommands, startDemo, type Demo } from './demo.js';
+import { hardenSession, hardenWindow, isTrustedSender } from './security.js';
+
+/**
+ * Electron glue only: a window, a tray, IPC registration and the bundled collector.
+ * Everything with logic lives in ./services (plain Node, tested without Electron).
+ */
+
+// The alarm must be able to ring before the user has clicked anything.
+app.commandLine.appendSwitch('autoplay-policy', 'no-user-gesture-required');
+
+let services: AppServices | null = null;
+let demo: Demo | null = null;
+let tray: Tray | null = null;
+
+async function connect(): Promise<AppServices> {
+  const user = process.env.VIGIL_USER || userInfo().username;
+  const dataDir = app.getPath('userData');
+  let collectorUrl = process.env.VIGIL_COLLECTOR_URL;
+  let collectorToken = process.env.VIGIL_COLLECTOR_TOKEN ?? '';
+  if (!collectorUrl) {
+    // Demo mode: the bundled collector with simulated traffic, as separate Node processes.
+    demo = await startDemo({
+      commands: bundledDemoCommands(__dirname, process.execPath, true),
+      dataDir: join(dataDir, 'collector'),
+      log: stderrLogger,
+    });
+    collectorUrl = demo.url;
+    collectorToken = demo.token;
+  }
+  const s = createAppServices({ collectorUrl, collectorToken, user, dataDir, log: stderrLogger });
+  s.start();
+  return s;
+}
+
+function registerIpc(s: AppServices, win: BrowserWindow): void {
+  ipcMain.handle(IPC_CALL, async (event, call: unknown): Promise<ApiReply> => {
+    if (!isTrustedSender(event.senderFrame?.url)) {
+      return { ok: false, error: { code: 'forbidden', message: 'untrusted sender' } };
+    }
+    return s.api.handle(call);
+  });
+  s.api.onPush((push) => {
+    if (!win.isDestroyed()) win.webContents.send(IPC_PUSH, push);
+    if (push.type === 'alerts-changed' || push.type === 'status-changed') void updateTray(s);
+  });
+}
+
+async function updateTray(s: AppServices): Promise<void> {
+  if (!tray) return;
+  const reply = await s.api.handle({ method: 'alerts.list', params: {} });
+  if (!reply.ok || !Array.isArray(reply.result)) return;
+  const open = (reply.result as { tier: string; status: string }[]).filter(
+    (a) => a.tier === 'page' && (a.status === 'firing' || a.status === 'pending'),
+  ).length;
+  tray.setToolTip(open > 0 ? `Vigil: ${open} unacknowledged page${open === 1 ? '' : 's'}` : 'Vigil: all quiet');
+  app.setBadgeCount(open);
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    title: 'Vigil',
+    backgroundColor: '#111418',
+    webPreferences: {
+      preload: join(__dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  hardenWindow(win);
+  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
+  else void win.loadFile(join(__dirname, '../renderer/index.html'));
+  return win;
+}
+
+app.whenReady().then(async () => {
+  Menu.setApplicationMenu(null);
+  const { session } = await import('electron');
+  hardenSession(session.defaultSession);
+  services = await connect();
+  const win = createWindow();
+  registerIpc(services, win);
+  tray = new Tray(nativeImage.createEmpty());
+  tray.on('click', () => win.show());
+  await updateTray(services);
+});
+
+app.on('window-all-closed', () => {
+  // An on-call tool keeps running in the tray; quitting is explicit.
+  if (process.platform !== 'darwin' && !tray) app.quit();
+});
+
+app.on('before-quit', () => {
+  services?.dispose();
+  void demo?.stop();
+});

@@ -1,0 +1,150 @@
+import { describeZodError } from '../../../shared/protocol/errors.js';
+import {
+  ApiCall,
+  type ApiFailure,
+  type ApiMethod,
+  type ApiParams,
+  type ApiPush,
+  type ApiReply,
+  type ApiResults,
+  type SyncStatus,
+  type VigilApi,
+} from '../../../shared/protocol/api.js';
+import type { Cache } from './cache/index.js';
+import type { Outbox } from './outbox.js';
+import { Listeners, silentLogger, type Logger } from './runtime.js';
+
+/** What the Api needs from the sync client. */
+export interface StatusSource {
+  status(): SyncStatus;
+  onStatus(listener: (status: SyncStatus) => void): () => void;
+  onAlertsChanged(listener: (alertIds: string[]) => void): () => void;
+  refreshStatus(): void;
+}
+
+export interface ApiServiceOptions {
+  cache: Cache;
+  sync: StatusSource;
+  outbox: Outbox;
+  log?: Logger;
+}
+
+/** Thrown inside handlers to answer with a specific code; never escapes `handle`. */
+class ApiRefusal extends Error {
+  constructor(readonly failure: ApiFailure) {
+    super(failure.message);
+  }
+}
+
+/**
+ * The Api main exposes to the renderer (over IPC or the headless bridge). Every call is
+ * validated here, because the renderer is the less trusted side; everything it reads comes
+ * from the cache, so the UI works offline.
+ */
+export class ApiService implements VigilApi {
+  private readonly log: Logger;
+  private readonly pushes = new Listeners<ApiPush>();
+  private readonly unsubscribe: Array<() => void> = [];
+  /** Replays touch many alerts in a burst; the UI gets one push per tick, not one per event. */
+  private changedIds = new Set<string>();
+  private latestStatus: SyncStatus | null = null;
+  private flushScheduled = false;
+
+  constructor(private readonly opts: ApiServiceOptions) {
+    this.log = opts.log ?? silentLogger;
+    this.unsubscribe.push(
+      opts.sync.onAlertsChanged((ids) => {
+        for (const id of ids) this.changedIds.add(id);
+        // An empty list means "everything may have changed" (the replica was reset).
+        if (ids.length === 0) this.changedIds.add('*');
+        this.schedule();
+      }),
+      opts.sync.onStatus((status) => {
+        this.latestStatus = status;
+        this.schedule();
+      }),
+      opts.outbox.onChanged((item) => {
+        this.pushes.emit({ type: 'outbox-changed', item }, this.log);
+        // The pending count in the status moved with it.
+        opts.sync.refreshStatus();
+      }),
+    );
+  }
+
+  dispose(): void {
+    for (const u of this.unsubscribe.splice(0)) u();
+    this.pushes.clear();
+  }
+
+  onPush(listener: (push: ApiPush) => void): () => void {
+    return this.pushes.on(listener);
+  }
+
+  /** Validates and runs one call; never throws, never rejects. */
+  async handle(call: unknown): Promise<ApiReply> {
+    const parsed = ApiCall.safeParse(call);
+    if (!parsed.success) {
+      const { field, message } = describeZodError(parsed.error);
+      return { ok: false, error: { code: 'invalid_field', message: `${field}: ${message}` } };
+    }
+    try {
+      return { ok: true, result: this.run(parsed.data) };
+    } catch (err) {
+      if (err instanceof ApiRefusal) return { ok: false, error: err.failure };
+      this.log.error(`api: ${parsed.data.method} failed: ${String(err)}`);
+      return { ok: false, error: { code: 'internal', message: 'internal error; see the app log' } };
+    }
+  }
+
+  /** The same calls as a typed in-process VigilApi (throws the failure on error). */
+  async call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResults[M]> {
+    const reply = await this.handle({ method, params });
+    if (!reply.ok) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
+    return reply.result as ApiResults[M];
+  }
+
+  private run(call: ApiCall): ApiResults[ApiMethod] {
+    const { cache, outbox, sync } = this.opts;
+    switch (call.method) {
+      case 'alerts.list':
+        return cache.listAlerts(call.params.status);
+      case 'alerts.get':
+        return cache.getAlert(call.params.id);
+      case 'outbox.list':
+        return cache.outbox();
+      case 'status.get':
+        return sync.status();
+      case 'alerts.command': {
+        const p = call.params;
+        if (!cache.hasAlert(p.alertId)) {
+          throw new ApiRefusal({ code: 'not_found', message: `no alert ${p.alertId} in the cache` });
+        }
+        if (p.kind === 'snooze' && p.until === undefined) {
+          throw new ApiRefusal({ code: 'invalid_field', message: 'until: snooze needs an end time' });
+        }
+        const item = outbox.enqueue(p);
+        return { commandId: item.id };
+      }
+    }
+  }
+
+  private schedule(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.changedIds.size > 0) {
+      const alertIds = [...this.changedIds];
+      this.changedIds = new Set();
+      this.pushes.emit({ type: 'alerts-changed', alertIds }, this.log);
+    }
+    if (this.latestStatus) {
+      const status = this.latestStatus;
+      this.latestStatus = null;
+      this.pushes.emit({ type: 'status-changed', status }, this.log);
+    }
+  }
+}

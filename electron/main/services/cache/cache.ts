@@ -1,0 +1,340 @@
+import Database from 'better-sqlite3';
+import { Alert, type AlertStatus } from '../../../../shared/protocol/alert.js';
+import type { AlertDetail, OutboxItem, OutboxState, TimelineEntry } from '../../../../shared/protocol/api.js';
+import type { CommandKind, EventFrame, SnapshotFrame } from '../../../../shared/protocol/stream.js';
+import { migrate } from './migrate.js';
+import { migrations } from './migrations/index.js';
+
+/** Where the replica stands relative to the collector's event log. */
+export interface SyncState {
+  collectorUrl: string | null;
+  lastSeq: number;
+  serverOffsetMs: number;
+  lastSyncAt: string | undefined;
+}
+
+/** A command as stored in the outbox (what gets re-sent with the same id after reconnect). */
+export interface OutboxCommand {
+  id: string;
+  kind: CommandKind;
+  alertId: string;
+  note?: string;
+  until?: string;
+  createdAt: string;
+  state: OutboxState;
+  detail?: string;
+  attempts: number;
+}
+
+export type NewOutboxCommand = Pick<OutboxCommand, 'id' | 'kind' | 'alertId' | 'note' | 'until' | 'createdAt'>;
+
+/** The desktop's local replica: everything the UI reads comes from here, never the network. */
+export interface Cache {
+  readonly path: string;
+  syncState(): SyncState;
+  /** Ties the replica to one collector; a different URL wipes the replica (seqs are per collector). */
+  bindCollector(url: string): boolean;
+  /** Applies stream events in one transaction, skipping seq ≤ lastSeq. Returns the alert ids changed. */
+  applyEvents(events: readonly EventFrame[], syncedAt: string): string[];
+  /** Replaces the alert set with a snapshot and moves lastSeq to it. Returns the alert ids changed. */
+  applySnapshot(snapshot: SnapshotFrame, syncedAt: string): string[];
+  setServerOffset(ms: number): void;
+  touchSync(at: string): void;
+  /** Forgets alerts, timeline and stream position (collector was reset or replaced). */
+  resetReplica(): void;
+  listAlerts(status?: AlertStatus): Alert[];
+  getAlert(id: string): AlertDetail | null;
+  hasAlert(id: string): boolean;
+  enqueue(cmd: NewOutboxCommand): OutboxItem;
+  /** The most recent outbox items, oldest first. */
+  outbox(limit?: number): OutboxItem[];
+  /** Commands not yet answered (queued or sent), in the order they were made. */
+  unanswered(): OutboxCommand[];
+  pendingCount(): number;
+  /** Updates one item's state; returns null when the id is unknown. */
+  markOutbox(id: string, state: OutboxState, detail?: string): OutboxItem | null;
+  close(): void;
+}
+
+export interface OpenCacheOptions {
+  /** ISO time recorded with applied migrations. */
+  now: string;
+  log?: (message: string) => void;
+}
+
+/** Queries slower than this are logged: on a desktop they mean a janky UI. */
+const SLOW_QUERY_MS = 40;
+const MAX_ALERTS_LISTED = 1000;
+
+interface AlertRow {
+  json: string;
+}
+interface TimelineRow {
+  seq: number;
+  at: string;
+  kind: TimelineEntry['kind'];
+  actor: string | null;
+  note: string | null;
+}
+interface OutboxRow {
+  id: string;
+  kind: CommandKind;
+  alert_id: string;
+  note: string | null;
+  until: string | null;
+  created_at: string;
+  state: OutboxState;
+  detail: string | null;
+  attempts: number;
+}
+interface SyncRow {
+  collector_url: string | null;
+  last_seq: number;
+  server_offset_ms: number;
+  last_sync_at: string | null;
+}
+
+export function openCache(path: string, opts: OpenCacheOptions): Cache {
+  const db = new Database(path);
+  try {
+    // WAL + NORMAL: commits are atomic and survive a killed process; only an OS crash can lose
+    // the last commits, which the collector replays anyway (the stream resumes from lastSeq).
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 2000');
+    migrate(db, migrations, opts.now);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return new SqliteCache(db, path, opts.log ?? (() => {}));
+}
+
+class SqliteCache implements Cache {
+  private readonly stmt;
+
+  constructor(
+    private readonly db: Database.Database,
+    readonly path: string,
+    private readonly log: (message: string) => void,
+  ) {
+    this.stmt = {
+      sync: db.prepare('SELECT collector_url, last_seq, server_offset_ms, last_sync_at FROM sync_state WHERE id = 1'),
+      setUrl: db.prepare('UPDATE sync_state SET collector_url = ? WHERE id = 1'),
+      setSeq: db.prepare('UPDATE sync_state SET last_seq = ?, last_sync_at = ? WHERE id = 1'),
+      setOffset: db.prepare('UPDATE sync_state SET server_offset_ms = ? WHERE id = 1'),
+      touch: db.prepare('UPDATE sync_state SET last_sync_at = ? WHERE id = 1'),
+      resetSeq: db.prepare('UPDATE sync_state SET last_seq = 0, last_sync_at = NULL WHERE id = 1'),
+      upsertAlert: db.prepare(`
+        INSERT INTO alerts (id, status, tier, fired_at, updated_seq, json) VALUES (@id, @status, @tier, @firedAt, @seq, @json)
+        ON CONFLICT (id) DO UPDATE SET status = excluded.status, tier = excluded.tier, fired_at = excluded.fired_at,
+          updated_seq = excluded.updated_seq, json = excluded.json
+        WHERE excluded.updated_seq >= alerts.updated_seq`),
+      insertTimeline: db.prepare(
+        'INSERT OR IGNORE INTO timeline (seq, at, alert_id, kind, actor, note) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      allAlertIds: db.prepare('SELECT id FROM alerts'),
+      clearAlerts: db.prepare('DELETE FROM alerts'),
+      clearTimeline: db.prepare('DELETE FROM timeline'),
+      listAll: db.prepare('SELECT json FROM alerts ORDER BY fired_at DESC, id LIMIT ?'),
+      listByStatus: db.prepare('SELECT json FROM alerts WHERE status = ? ORDER BY fired_at DESC, id LIMIT ?'),
+      getAlert: db.prepare('SELECT json FROM alerts WHERE id = ?'),
+      timeline: db.prepare('SELECT seq, at, kind, actor, note FROM timeline WHERE alert_id = ? ORDER BY seq'),
+      insertOutbox: db.prepare(`INSERT INTO outbox (id, kind, alert_id, note, until, created_at, state)
+        VALUES (@id, @kind, @alertId, @note, @until, @createdAt, 'queued')`),
+      outboxRecent: db.prepare(
+        'SELECT * FROM (SELECT * FROM outbox ORDER BY pos DESC LIMIT ?) ORDER BY pos',
+      ),
+      outboxUnanswered: db.prepare("SELECT * FROM outbox WHERE state IN ('queued', 'sent') ORDER BY pos"),
+      outboxCount: db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE state IN ('queued', 'sent')"),
+      outboxGet: db.prepare('SELECT * FROM outbox WHERE id = ?'),
+      outboxMark: db.prepare(
+        'UPDATE outbox SET state = ?, detail = COALESCE(?, detail), attempts = attempts + ? WHERE id = ?',
+      ),
+    };
+  }
+
+  private timed<T>(name: string, fn: () => T): T {
+    const start = performance.now();
+    try {
+      return fn();
+    } finally {
+      const ms = performance.now() - start;
+      if (ms > SLOW_QUERY_MS) this.log(`cache: slow ${name} took ${ms.toFixed(0)} ms`);
+    }
+  }
+
+  syncState(): SyncState {
+    const row = this.stmt.sync.get() as SyncRow;
+    return {
+      collectorUrl: row.collector_url,
+      lastSeq: row.last_seq,
+      serverOffsetMs: row.server_offset_ms,
+      lastSyncAt: row.last_sync_at ?? undefined,
+    };
+  }
+
+  bindCollector(url: string): boolean {
+    const current = this.syncState().collectorUrl;
+    if (current === url) return false;
+    this.db.transaction(() => {
+      if (current !== null) this.resetReplicaInTx();
+      this.stmt.setUrl.run(url);
+    })();
+    return current !== null;
+  }
+
+  applyEvents(events: readonly EventFrame[], syncedAt: string): string[] {
+    return this.timed('applyEvents', () =>
+      this.db.transaction(() => {
+        let lastSeq = this.syncState().lastSeq;
+        const changed = new Set<string>();
+        for (const e of events) {
+          if (e.seq <= lastSeq) continue; // replayed: already applied
+          this.stmt.insertTimeline.run(e.seq, e.at, e.alertId, e.kind, e.actor ?? null, e.note ?? null);
+          this.upsertAlert(e.alert, e.seq);
+          changed.add(e.alert.id);
+          lastSeq = e.seq;
+        }
+        // Position and the events it covers commit together: a crash can't skip or repeat one.
+        this.stmt.setSeq.run(lastSeq, syncedAt);
+        return [...changed];
+      })(),
+    );
+  }
+
+  applySnapshot(snapshot: SnapshotFrame, syncedAt: string): string[] {
+    return this.timed('applySnapshot', () =>
+      this.db.transaction(() => {
+        const before = this.syncState().lastSeq;
+        // A snapshot behind us means the collector's log restarted: our timeline seqs would collide.
+        if (snapshot.lastSeq < before) this.stmt.clearTimeline.run();
+        const incoming = new Set(snapshot.alerts.map((a) => a.id));
+        const changed = new Set(incoming);
+        for (const row of this.stmt.allAlertIds.all() as { id: string }[]) {
+          // Alerts the snapshot no longer has are gone from the collector; they change too.
+          if (!incoming.has(row.id)) changed.add(row.id);
+        }
+        this.stmt.clearAlerts.run();
+        for (const a of snapshot.alerts) this.upsertAlert(a, snapshot.lastSeq);
+        this.stmt.setSeq.run(snapshot.lastSeq, syncedAt);
+        return [...changed];
+      })(),
+    );
+  }
+
+  private upsertAlert(alert: Alert, seq: number): void {
+    this.stmt.upsertAlert.run({
+      id: alert.id,
+      status: alert.status,
+      tier: alert.tier,
+      firedAt: alert.firedAt,
+      seq,
+      json: JSON.stringify(alert),
+    });
+  }
+
+  setServerOffset(ms: number): void {
+    this.stmt.setOffset.run(ms);
+  }
+
+  touchSync(at: string): void {
+    this.stmt.touch.run(at);
+  }
+
+  resetReplica(): void {
+    this.db.transaction(() => this.resetReplicaInTx())();
+  }
+
+  private resetReplicaInTx(): void {
+    this.stmt.clearAlerts.run();
+    this.stmt.clearTimeline.run();
+    this.stmt.resetSeq.run();
+  }
+
+  listAlerts(status?: AlertStatus): Alert[] {
+    return this.timed('listAlerts', () => {
+      const rows = (
+        status ? this.stmt.listByStatus.all(status, MAX_ALERTS_LISTED) : this.stmt.listAll.all(MAX_ALERTS_LISTED)
+      ) as AlertRow[];
+      return rows.map((r) => parseAlert(r.json));
+    });
+  }
+
+  getAlert(id: string): AlertDetail | null {
+    const row = this.stmt.getAlert.get(id) as AlertRow | undefined;
+    if (!row) return null;
+    const timeline = (this.stmt.timeline.all(id) as TimelineRow[]).map(
+      (t): TimelineEntry => ({
+        seq: t.seq,
+        at: t.at,
+        kind: t.kind,
+        ...(t.actor !== null ? { actor: t.actor } : {}),
+        ...(t.note !== null ? { note: t.note } : {}),
+      }),
+    );
+    return { alert: parseAlert(row.json), timeline };
+  }
+
+  hasAlert(id: string): boolean {
+    return this.stmt.getAlert.get(id) !== undefined;
+  }
+
+  enqueue(cmd: NewOutboxCommand): OutboxItem {
+    this.stmt.insertOutbox.run({ ...cmd, note: cmd.note ?? null, until: cmd.until ?? null });
+    return toItem(this.stmt.outboxGet.get(cmd.id) as OutboxRow);
+  }
+
+  outbox(limit = 200): OutboxItem[] {
+    return (this.stmt.outboxRecent.all(limit) as OutboxRow[]).map(toItem);
+  }
+
+  unanswered(): OutboxCommand[] {
+    return (this.stmt.outboxUnanswered.all() as OutboxRow[]).map(toCommand);
+  }
+
+  pendingCount(): number {
+    return (this.stmt.outboxCount.get() as { n: number }).n;
+  }
+
+  markOutbox(id: string, state: OutboxState, detail?: string): OutboxItem | null {
+    const res = this.stmt.outboxMark.run(state, detail ?? null, state === 'sent' ? 1 : 0, id);
+    if (res.changes === 0) return null;
+    return toItem(this.stmt.outboxGet.get(id) as OutboxRow);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** The JSON was validated when it arrived; parsing again guards against a hand-edited file. */
+function parseAlert(json: string): Alert {
+  return Alert.parse(JSON.parse(json));
+}
+
+function toCommand(r: OutboxRow): OutboxCommand {
+  return {
+    id: r.id,
+    kind: r.kind,
+    alertId: r.alert_id,
+    ...(r.note !== null ? { note: r.note } : {}),
+    ...(r.until !== null ? { until: r.until } : {}),
+    createdAt: r.created_at,
+    state: r.state,
+    ...(r.detail !== null ? { detail: r.detail } : {}),
+    attempts: r.attempts,
+  };
+}
+
+function toItem(r: OutboxRow): OutboxItem {
+  return {
+    id: r.id,
+    kind: r.kind,
+    alertId: r.alert_id,
+    createdAt: r.created_at,
+    state: r.state,
+    ...(r.detail !== null ? { detail: r.detail } : {}),
+  };
+}

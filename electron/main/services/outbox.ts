@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { systemClock, toIso, type Clock } from '../../../shared/clock.js';
+import type { CommandRequest, OutboxItem } from '../../../shared/protocol/api.js';
+import type { CommandFrame, ResultFrame } from '../../../shared/protocol/stream.js';
+import type { Cache, OutboxCommand } from './cache/index.js';
+import { Listeners, silentLogger, type Logger } from './runtime.js';
+
+/** What the outbox needs from the stream: a way to send and to hear about readiness and results. */
+export interface CommandChannel {
+  isReady(): boolean;
+  send(frame: CommandFrame): boolean;
+  onReady(listener: () => void): () => void;
+  onResult(listener: (frame: ResultFrame) => void): () => void;
+}
+
+export interface OutboxOptions {
+  cache: Cache;
+  channel: CommandChannel;
+  clock?: Clock;
+  /** Client-generated command ids; the collector applies an id once, so re-sends are safe. */
+  newId?: () => string;
+  log?: Logger;
+}
+
+/**
+ * Commands are written to the cache before anything is sent, so a crash or a dead network
+ * never loses one. They go out in creation order once the stream is up; the ones not
+ * answered before a disconnect go out again, with the same id, after the next welcome.
+ */
+export class Outbox {
+  private readonly clock: Clock;
+  private readonly newId: () => string;
+  private readonly log: Logger;
+  private readonly changed = new Listeners<OutboxItem>();
+  private readonly unsubscribe: Array<() => void> = [];
+
+  constructor(private readonly opts: OutboxOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.newId = opts.newId ?? randomUUID;
+    this.log = opts.log ?? silentLogger;
+  }
+
+  start(): void {
+    if (this.unsubscribe.length > 0) return;
+    this.unsubscribe.push(
+      this.opts.channel.onReady(() => this.flush(true)),
+      this.opts.channel.onResult((frame) => this.onResult(frame)),
+    );
+    if (this.opts.channel.isReady()) this.flush(true);
+  }
+
+  dispose(): void {
+    for (const u of this.unsubscribe.splice(0)) u();
+    this.changed.clear();
+  }
+
+  onChanged(listener: (item: OutboxItem) => void): () => void {
+    return this.changed.on(listener);
+  }
+
+  /** Stores the command, then sends it right away when connected. */
+  enqueue(req: CommandRequest): OutboxItem {
+    const item = this.opts.cache.enqueue({
+      id: this.newId(),
+      kind: req.kind,
+      alertId: req.alertId,
+      note: req.note,
+      until: req.until,
+      createdAt: toIso(this.clock.now()),
+    });
+    this.changed.emit(item, this.log);
+    this.flush(false);
+    return item;
+  }
+
+  pendingCount(): number {
+    return this.opts.cache.pendingCount();
+  }
+
+  /**
+   * Sends unanswered commands in order. After a (re)connect `resend` also repeats the ones
+   * already sent: their result may have been lost with the old socket.
+   */
+  private flush(resend: boolean): void {
+    if (!this.opts.channel.isReady()) return;
+    for (const cmd of this.opts.cache.unanswered()) {
+      if (cmd.state === 'sent' && !resend) continue;
+      if (!this.opts.channel.send(toFrame(cmd))) return; // socket went away: the next welcome retries
+      const item = this.opts.cache.markOutbox(cmd.id, 'sent');
+      if (item) this.changed.emit(item, this.log);
+    }
+  }
+
+  private onResult(frame: ResultFrame): void {
+    const known = this.opts.cache.unanswered().some((c) => c.id === frame.id);
+    if (!known) return; // a duplicate answer, or a command from another client
+    const item = frame.ok
+      ? this.opts.cache.markOutbox(frame.id, 'applied')
+      : frame.conflict !== undefined
+        ? this.opts.cache.markOutbox(frame.id, 'conflict', frame.conflict)
+        : this.opts.cache.markOutbox(frame.id, 'failed', frame.error ?? 'rejected by the collector');
+    if (item) this.changed.emit(item, this.log);
+  }
+}
+
+function toFrame(cmd: OutboxCommand): CommandFrame {
+  return {
+    type: 'command',
+    id: cmd.id,
+    kind: cmd.kind,
+    alertId: cmd.alertId,
+    ...(cmd.note !== undefined ? { note: cmd.note } : {}),
+    ...(cmd.until !== undefined ? { until: cmd.until } : {}),
+  };
+}

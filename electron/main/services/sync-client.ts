@@ -1,0 +1,372 @@
+import WebSocket from 'ws';
+import { systemClock, toIso, type Clock } from '../../../shared/clock.js';
+import type { SyncStatus, ConnectionState } from '../../../shared/protocol/api.js';
+import {
+  ServerFrame,
+  type ClientFrame,
+  type EventFrame,
+  type ResultFrame,
+  type SnapshotFrame,
+  type WelcomeFrame,
+} from '../../../shared/protocol/stream.js';
+import { PROTOCOL_VERSION } from '../../../shared/protocol/version.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import type { Cache } from './cache/index.js';
+import { Listeners, silentLogger, systemTimers, type Logger, type Timers } from './runtime.js';
+
+export interface SyncClientOptions {
+  /** The collector's base URL, e.g. http://127.0.0.1:4318 (ws:// and wss:// are accepted too). */
+  collectorUrl: string;
+  token: string;
+  user: string;
+  cache: Cache;
+  clock?: Clock;
+  timers?: Timers;
+  /** Source of jitter for backoff; [0, 1). */
+  random?: () => number;
+  backoff?: Partial<BackoffOptions>;
+  /** No frame for this long means the collector is gone (a sleeping laptop, a dead process). */
+  heartbeatTimeoutMs?: number;
+  /** How many pending commands there are; reported in the status. */
+  pendingCommands?: () => number;
+  log?: Logger;
+}
+
+export const HEARTBEAT_TIMEOUT_MS = 30_000;
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** Replays of a long outage can be large; one frame is one event or a snapshot. */
+const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+/** Invalid frames are logged, but a flood of them must not flood the log. */
+const MAX_INVALID_LOGS = 20;
+
+/** `/v1/stream` on the collector, with the scheme swapped to ws(s). */
+export function streamUrl(collectorUrl: string): string {
+  const u = new URL(collectorUrl);
+  if (u.protocol === 'http:') u.protocol = 'ws:';
+  else if (u.protocol === 'https:') u.protocol = 'wss:';
+  u.pathname = `${u.pathname.replace(/\/+$/, '')}/v1/stream`;
+  u.search = '';
+  u.hash = '';
+  return u.toString();
+}
+
+/**
+ * Keeps the local cache a replica of the collector's alert log. Resumes from the cache's
+ * lastSeq after every reconnect, so nothing is missed and nothing is applied twice.
+ */
+export class SyncClient {
+  private readonly clock: Clock;
+  private readonly timers: Timers;
+  private readonly log: Logger;
+  private readonly backoff: BackoffOptions;
+  private readonly heartbeatMs: number;
+  private readonly statusListeners = new Listeners<SyncStatus>();
+  private readonly alertListeners = new Listeners<string[]>();
+  private readonly resultListeners = new Listeners<ResultFrame>();
+  private readonly readyListeners = new Listeners<void>();
+
+  private ws: WebSocket | null = null;
+  private ready = false;
+  private started = false;
+  private disposed = false;
+  private attempt = 0;
+  private state: ConnectionState = 'offline';
+  private since: number;
+  private offlineSince: number;
+  private nextRetryAt: number | undefined;
+  private retryTimer: unknown = null;
+  private watchdog: unknown = null;
+  private pinger: unknown = null;
+  private pendingEvents: EventFrame[] = [];
+  private flushScheduled = false;
+  private invalidLogged = 0;
+
+  constructor(private readonly opts: SyncClientOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.timers = opts.timers ?? systemTimers;
+    this.log = opts.log ?? silentLogger;
+    this.backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
+    this.heartbeatMs = opts.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS;
+    this.since = this.clock.now();
+    this.offlineSince = this.since;
+  }
+
+  start(): void {
+    if (this.started || this.disposed) return;
+    this.started = true;
+    this.connect();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.clearTimer('retryTimer');
+    this.stopHeartbeat();
+    const ws = this.ws;
+    this.ws = null;
+    this.ready = false;
+    if (ws) {
+      ws.removeAllListeners();
+      ws.on('error', () => {}); // a late socket error after dispose is expected, not a crash
+      ws.terminate();
+    }
+    this.setState('offline');
+    this.statusListeners.clear();
+    this.alertListeners.clear();
+    this.resultListeners.clear();
+    this.readyListeners.clear();
+  }
+
+  /** True once the collector welcomed us: commands sent now will be answered on this socket. */
+  isReady(): boolean {
+    return this.ready;
+  }
+
+  /** Sends one frame if the stream is up; false means "keep it queued". */
+  send(frame: ClientFrame): boolean {
+    if (!this.ready || !this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(frame));
+    return true;
+  }
+
+  status(): SyncStatus {
+    const s = this.opts.cache.syncState();
+    return {
+      state: this.state,
+      user: this.opts.user,
+      collectorUrl: this.opts.collectorUrl,
+      lastSeq: s.lastSeq,
+      since: toIso(this.state === 'offline' ? this.offlineSince : this.since),
+      ...(this.state !== 'connected' && this.nextRetryAt !== undefined ? { nextRetryAt: toIso(this.nextRetryAt) } : {}),
+      serverOffsetMs: s.serverOffsetMs,
+      ...(s.lastSyncAt ? { lastSyncAt: s.lastSyncAt } : {}),
+      pendingCommands: this.opts.pendingCommands?.() ?? 0,
+    };
+  }
+
+  onStatus(listener: (status: SyncStatus) => void): () => void {
+    return this.statusListeners.on(listener);
+  }
+  onAlertsChanged(listener: (alertIds: string[]) => void): () => void {
+    return this.alertListeners.on(listener);
+  }
+  onResult(listener: (frame: ResultFrame) => void): () => void {
+    return this.resultListeners.on(listener);
+  }
+  /** After each welcome: the moment to (re)send unanswered commands. */
+  onReady(listener: () => void): () => void {
+    return this.readyListeners.on(listener);
+  }
+
+  /** Re-announces the status (e.g. the outbox's pending count moved). */
+  refreshStatus(): void {
+    this.statusListeners.emit(this.status(), this.log);
+  }
+
+  // ---- connection lifecycle ----
+
+  private connect(): void {
+    if (this.disposed) return;
+    this.retryTimer = null;
+    this.nextRetryAt = undefined;
+    this.setState('connecting');
+    const ws = new WebSocket(streamUrl(this.opts.collectorUrl), {
+      headers: { Authorization: `Bearer ${this.opts.token}` },
+      handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
+      maxPayload: MAX_FRAME_BYTES,
+    });
+    this.ws = ws;
+    this.armWatchdog();
+    ws.on('open', () => {
+      const hello: ClientFrame = {
+        type: 'hello',
+        user: this.opts.user,
+        lastSeq: this.opts.cache.syncState().lastSeq,
+        protocol: PROTOCOL_VERSION,
+      };
+      ws.send(JSON.stringify(hello));
+      this.startPinger(ws);
+    });
+    ws.on('message', (data, isBinary) => {
+      if (ws !== this.ws) return;
+      this.armWatchdog();
+      this.onMessage(isBinary ? null : rawToString(data));
+    });
+    // Transport-level heartbeats also prove the collector is alive.
+    ws.on('ping', () => ws === this.ws && this.armWatchdog());
+    ws.on('pong', () => ws === this.ws && this.armWatchdog());
+    ws.on('error', (err) => this.log.warn(`sync: ${err.message}`));
+    ws.on('close', () => {
+      if (ws !== this.ws) return;
+      this.ws = null;
+      this.onDisconnected();
+    });
+  }
+
+  private onDisconnected(): void {
+    this.flushEvents();
+    const wasReady = this.ready;
+    this.ready = false;
+    this.stopHeartbeat();
+    if (this.disposed) return;
+    if (wasReady || this.state === 'connected') this.offlineSince = this.clock.now();
+    const delay = backoffDelay(this.attempt, this.backoff, this.opts.random);
+    this.attempt += 1;
+    this.nextRetryAt = this.clock.now() + delay;
+    this.retryTimer = this.timers.setTimeout(() => this.connect(), delay);
+    this.setState('offline');
+  }
+
+  /** Drops the socket; the close handler schedules the reconnect. */
+  private dropConnection(reason: string, immediate = false): void {
+    const ws = this.ws;
+    if (!ws) return;
+    this.log.warn(`sync: dropping connection: ${reason}`);
+    if (immediate) this.attempt = 0;
+    ws.terminate();
+  }
+
+  private armWatchdog(): void {
+    this.clearTimer('watchdog');
+    this.watchdog = this.timers.setTimeout(() => {
+      this.watchdog = null;
+      this.dropConnection(`no frame for ${this.heartbeatMs} ms`);
+    }, this.heartbeatMs);
+  }
+
+  /** Our own transport pings make the watchdog work even against a collector that pings rarely. */
+  private startPinger(ws: WebSocket): void {
+    const tick = (): void => {
+      if (ws !== this.ws || ws.readyState !== WebSocket.OPEN) return;
+      ws.ping();
+      this.pinger = this.timers.setTimeout(tick, Math.max(1000, Math.floor(this.heartbeatMs / 3)));
+    };
+    this.clearTimer('pinger');
+    this.pinger = this.timers.setTimeout(tick, Math.max(1000, Math.floor(this.heartbeatMs / 3)));
+  }
+
+  private stopHeartbeat(): void {
+    this.clearTimer('watchdog');
+    this.clearTimer('pinger');
+  }
+
+  private clearTimer(name: 'retryTimer' | 'watchdog' | 'pinger'): void {
+    const t = this[name];
+    if (t !== null) this.timers.clearTimeout(t);
+    this[name] = null;
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state !== this.state) {
+      this.state = state;
+      this.since = this.clock.now();
+    }
+    this.statusListeners.emit(this.status(), this.log);
+  }
+
+  // ---- frames ----
+
+  private onMessage(text: string | null): void {
+    let json: unknown;
+    try {
+      json = text === null ? undefined : JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    const parsed = ServerFrame.safeParse(json);
+    if (!parsed.success) {
+      if (this.invalidLogged < MAX_INVALID_LOGS) {
+        this.invalidLogged += 1;
+        const issue = parsed.error.issues[0];
+        this.log.warn(`sync: ignoring invalid frame (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'not JSON'})`);
+      }
+      return;
+    }
+    const frame = parsed.data;
+    if (frame.type === 'event') {
+      // Events arriving together (a replay) are applied in one transaction.
+      this.pendingEvents.push(frame);
+      this.scheduleFlush();
+      return;
+    }
+    // Anything else is ordered after the events that came before it.
+    this.flushEvents();
+    try {
+      switch (frame.type) {
+        case 'welcome':
+          return this.onWelcome(frame);
+        case 'snapshot':
+          return this.onSnapshot(frame);
+        case 'result':
+          return this.resultListeners.emit(frame, this.log);
+        case 'ping':
+          this.ws?.send(JSON.stringify({ type: 'pong', t: frame.t } satisfies ClientFrame));
+          return;
+        case 'error':
+          this.log.warn(`sync: collector error ${frame.code}: ${frame.message}`);
+          return;
+      }
+    } catch (err) {
+      // A failing cache write must not kill the process; reconnecting replays from lastSeq.
+      this.log.error(`sync: could not apply ${frame.type}: ${String(err)}`);
+      this.dropConnection('apply failed');
+    }
+  }
+
+  private onWelcome(frame: WelcomeFrame): void {
+    const { cache } = this.opts;
+    if (frame.protocol !== PROTOCOL_VERSION) {
+      this.log.warn(`sync: collector speaks protocol ${frame.protocol}, we speak ${PROTOCOL_VERSION}`);
+    }
+    cache.setServerOffset(frame.serverTime - this.clock.now());
+    if (frame.lastSeq < cache.syncState().lastSeq) {
+      // The collector's log is behind our replica: it was reset. Start over from 0.
+      this.log.warn(`sync: collector lastSeq ${frame.lastSeq} < ours ${cache.syncState().lastSeq}; resetting cache`);
+      cache.resetReplica();
+      this.alertListeners.emit([], this.log);
+      this.dropConnection('collector log was reset', true);
+      return;
+    }
+    cache.touchSync(toIso(this.clock.now()));
+    this.attempt = 0;
+    this.ready = true;
+    this.setState('connected');
+    this.readyListeners.emit(undefined, this.log);
+  }
+
+  private onSnapshot(frame: SnapshotFrame): void {
+    const changed = this.opts.cache.applySnapshot(frame, toIso(this.clock.now()));
+    this.alertListeners.emit(changed, this.log);
+    this.refreshStatus();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flushEvents());
+  }
+
+  private flushEvents(): void {
+    this.flushScheduled = false;
+    if (this.pendingEvents.length === 0 || this.disposed) {
+      this.pendingEvents = [];
+      return;
+    }
+    const batch = this.pendingEvents;
+    this.pendingEvents = [];
+    try {
+      const changed = this.opts.cache.applyEvents(batch, toIso(this.clock.now()));
+      if (changed.length > 0) this.alertListeners.emit(changed, this.log);
+      this.refreshStatus();
+    } catch (err) {
+      this.log.error(`sync: could not apply events: ${String(err)}`);
+      this.dropConnection('apply failed');
+    }
+  }
+}
+
+function rawToString(data: WebSocket.RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}

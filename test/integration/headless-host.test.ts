@@ -1,0 +1,141 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { BridgeMessage, SyncStatus } from '../../shared/protocol/api.js';
+import { startHeadless, type HeadlessHandle } from '../fixtures/headless.js';
+
+/**
+ * The real headless CLI, pointed at a collector that is not there (port 9 refuses): the host
+ * must still serve the page and answer from its cache, which is the offline promise.
+ */
+let host: HeadlessHandle;
+let rendererDir: string;
+
+beforeAll(async () => {
+  rendererDir = mkdtempSync(join(tmpdir(), 'vigil-renderer-'));
+  mkdirSync(join(rendererDir, 'assets'));
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Vigil</title><script type="module" src="/assets/app.js"></script>');
+  writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log("vigil")');
+  writeFileSync(join(tmpdir(), 'vigil-secret.txt'), 'secret');
+  host = await startHeadless({
+    collectorUrl: 'http://127.0.0.1:9',
+    collectorToken: 'unused',
+    user: 'ana',
+    rendererDir,
+  });
+});
+
+afterAll(async () => {
+  await host?.stop();
+  rmSync(rendererDir, { recursive: true, force: true });
+  rmSync(join(tmpdir(), 'vigil-secret.txt'), { force: true });
+});
+
+/** Resolves with the upgrade's HTTP status (101 when accepted) and the open socket, if any. */
+function connect(url: string, origin?: string): Promise<{ status: number; ws?: WebSocket }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, origin ? { origin } : {});
+    ws.once('open', () => resolve({ status: 101, ws }));
+    ws.once('unexpected-response', (_req, res) => {
+      resolve({ status: res.statusCode ?? 0 });
+      ws.terminate();
+    });
+    ws.once('error', () => resolve({ status: 0 }));
+  });
+}
+
+function nextMessage(ws: WebSocket, pred: (m: BridgeMessage) => boolean = () => true): Promise<BridgeMessage> {
+  return new Promise((resolve) => {
+    const on = (data: WebSocket.RawData): void => {
+      const m = BridgeMessage.parse(JSON.parse(data.toString()));
+      if (pred(m)) {
+        ws.off('message', on);
+        resolve(m);
+      }
+    };
+    ws.on('message', on);
+  });
+}
+
+describe('headless host', () => {
+  it('prints a token URL on 127.0.0.1', () => {
+    expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('serves index.html for / with a strict CSP', async () => {
+    const res = await fetch(`${host.origin}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${host.port}`);
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(await res.text()).toContain('<title>Vigil</title>');
+  });
+
+  it('serves assets with their content type and refuses to leave the renderer folder', async () => {
+    const js = await fetch(`${host.origin}/assets/app.js`);
+    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect((await fetch(`${host.origin}/assets/missing.js`)).status).toBe(404);
+    const escape = await fetch(`${host.origin}/..%2f..%2fvigil-secret.txt`);
+    expect([403, 404]).toContain(escape.status);
+    expect(await escape.text()).not.toContain('secret');
+  });
+
+  it('refuses a bridge connection without a token', async () => {
+    const r = await connect(`ws://127.0.0.1:${host.port}/bridge`, host.origin);
+    expect(r.status).toBe(401);
+  });
+
+  it('refuses a bridge connection with a wrong token', async () => {
+    const r = await connect(`ws://127.0.0.1:${host.port}/bridge?token=${host.token.slice(0, -1)}A`, host.origin);
+    expect(r.status).toBe(401);
+  });
+
+  it('refuses the right token from a foreign or missing Origin', async () => {
+    expect((await connect(host.bridgeUrl, 'http://evil.example')).status).toBe(403);
+    expect((await connect(host.bridgeUrl, `http://localhost:${host.port}`)).status).toBe(403);
+    expect((await connect(host.bridgeUrl)).status).toBe(403);
+  });
+
+  it('accepts its own page with the token and answers status.get from the cache', async () => {
+    const { status, ws } = await connect(host.bridgeUrl, host.origin);
+    expect(status).toBe(101);
+    if (!ws) throw new Error('no socket');
+    const reply = nextMessage(ws, (m) => m.type === 'reply');
+    ws.send(JSON.stringify({ type: 'call', id: 7, call: { method: 'status.get', params: {} } }));
+    const m = await reply;
+    expect(m).toMatchObject({ type: 'reply', id: 7, ok: true });
+    const s = SyncStatus.parse(m.type === 'reply' && m.ok ? m.result : null);
+    expect(s).toMatchObject({ user: 'ana', collectorUrl: 'http://127.0.0.1:9' });
+    expect(s.state).not.toBe('connected');
+    ws.close();
+  });
+
+  it('answers invalid bridge frames with an error reply and keeps serving', async () => {
+    const { ws } = await connect(host.bridgeUrl, host.origin);
+    if (!ws) throw new Error('no socket');
+    const replies = (): Promise<BridgeMessage> => nextMessage(ws, (m) => m.type === 'reply');
+    const cases: [string, number][] = [
+      ['{not json', -1],
+      [JSON.stringify({ type: 'call', id: 3, call: { method: 'alerts.drop', params: {} } }), 3],
+      [JSON.stringify({ type: 'call', id: 4, call: { method: 'alerts.get', params: { id: '' } } }), 4],
+      [JSON.stringify({ type: 'call', id: 5, call: { method: 'alerts.command', params: { kind: 'ack', alertId: 'nope' } } }), 5],
+      [JSON.stringify([1, 2, 3]), -1],
+    ];
+    for (const [frame, id] of cases) {
+      const next = replies();
+      ws.send(frame);
+      const m = await next;
+      expect(m).toMatchObject({ type: 'reply', id, ok: false });
+    }
+    const ok = replies();
+    ws.send(JSON.stringify({ type: 'call', id: 9, call: { method: 'alerts.list', params: {} } }));
+    expect(await ok).toEqual({ type: 'reply', id: 9, ok: true, result: [] });
+    ws.close();
+  });
+});

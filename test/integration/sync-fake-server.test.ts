@@ -1,0 +1,206 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { createAppServices, type AppServices } from '../../electron/main/services/index.js';
+import { silentLogger } from '../../electron/main/services/runtime.js';
+import type { Alert } from '../../shared/protocol/alert.js';
+import { ClientFrame, type ServerFrame } from '../../shared/protocol/stream.js';
+
+/**
+ * A scripted stand-in for the collector's /v1/stream, for what a real collector won't do on
+ * demand: send garbage, go silent, forget a result, or lose its log.
+ */
+class FakeCollector {
+  readonly wss: WebSocketServer;
+  readonly received: ClientFrame[] = [];
+  readonly auth: (string | undefined)[] = [];
+  connections = 0;
+  onFrame: (ws: WebSocket, frame: ClientFrame, connection: number) => void = () => {};
+
+  constructor(port = 0) {
+    this.wss = new WebSocketServer({ host: '127.0.0.1', port, autoPong: false });
+    this.wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
+      const n = ++this.connections;
+      this.auth.push(req.headers.authorization);
+      ws.on('message', (data) => {
+        const frame = ClientFrame.parse(JSON.parse(data.toString()));
+        this.received.push(frame);
+        this.onFrame(ws, frame, n);
+      });
+    });
+  }
+  async ready(): Promise<string> {
+    await new Promise<void>((r) => (this.wss.address() ? r() : this.wss.once('listening', () => r())));
+    const addr = this.wss.address();
+    return `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  }
+  close(): Promise<void> {
+    for (const c of this.wss.clients) c.terminate();
+    return new Promise((r) => this.wss.close(() => r()));
+  }
+}
+
+const send = (ws: WebSocket, frame: ServerFrame | unknown): void => ws.send(JSON.stringify(frame));
+const welcome = (lastSeq: number): ServerFrame => ({ type: 'welcome', protocol: 1, serverTime: 1_000_000, lastSeq });
+const alert = (id: string, patch: Partial<Alert> = {}): Alert => ({
+  id,
+  ruleId: 'error-rate',
+  tier: 'page',
+  status: 'firing',
+  source: 'rules',
+  summary: 'errors above 5%',
+  labels: { service: 'chat' },
+  firedAt: '2026-01-05T09:00:00.000Z',
+  ...patch,
+});
+const event = (seq: number, a: Alert): ServerFrame => ({
+  type: 'event',
+  seq,
+  at: '2026-01-05T09:00:00.000Z',
+  alertId: a.id,
+  kind: 'fired',
+  alert: a,
+});
+
+async function until(cond: () => boolean, ms = 5000): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (!cond()) {
+    if (performance.now() > deadline) throw new Error('timed out waiting for condition');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('SyncClient against a scripted server', () => {
+  let fake: FakeCollector;
+  let dir: string;
+  let app: AppServices;
+  let url: string;
+
+  const startApp = (heartbeatTimeoutMs = 30_000): AppServices => {
+    app = createAppServices({
+      collectorUrl: url,
+      collectorToken: 'tok-123',
+      user: 'ana',
+      dataDir: dir,
+      log: silentLogger,
+      sync: { backoff: { baseMs: 50, capMs: 200 }, heartbeatTimeoutMs },
+    });
+    app.start();
+    return app;
+  };
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'vigil-sync-'));
+    fake = new FakeCollector();
+    url = await fake.ready();
+  });
+  afterEach(async () => {
+    app?.dispose();
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('says hello with the bearer token, then ignores invalid frames without crashing', async () => {
+    fake.onFrame = (ws, frame) => {
+      if (frame.type !== 'hello') return;
+      ws.send('not json at all');
+      ws.send(Buffer.from([0, 1, 2]), { binary: true });
+      send(ws, { type: 'bogus' });
+      send(ws, { type: 'event', seq: -1, alert: {} });
+      send(ws, { ...event(1, alert('a')), alert: { ...alert('a'), status: 'on fire' } });
+      send(ws, welcome(0));
+      send(ws, event(1, alert('a1')));
+      send(ws, 42);
+      send(ws, null);
+      send(ws, event(2, alert('a2')));
+    };
+    startApp();
+    await until(() => app.cache.syncState().lastSeq === 2);
+    expect(fake.auth[0]).toBe('Bearer tok-123');
+    expect(fake.received[0]).toEqual({ type: 'hello', user: 'ana', lastSeq: 0, protocol: 1 });
+    expect(app.cache.listAlerts().map((a) => a.id).sort()).toEqual(['a1', 'a2']);
+    expect(app.sync.status().state).toBe('connected');
+    expect(fake.connections).toBe(1);
+  });
+
+  it('answers ping with pong and records the server clock offset', async () => {
+    fake.onFrame = (ws, frame) => {
+      if (frame.type === 'hello') {
+        send(ws, welcome(0));
+        send(ws, { type: 'ping', t: 777 });
+      }
+    };
+    startApp();
+    await until(() => fake.received.some((f) => f.type === 'pong'));
+    expect(fake.received.find((f) => f.type === 'pong')).toEqual({ type: 'pong', t: 777 });
+    expect(Math.abs(app.sync.status().serverOffsetMs)).toBeGreaterThan(0);
+  });
+
+  it('resumes from lastSeq and re-sends an unanswered command with the same id', async () => {
+    fake.onFrame = (ws, frame, n) => {
+      if (frame.type === 'hello') {
+        send(ws, welcome(1));
+        if (frame.lastSeq < 1) send(ws, event(1, alert('a1')));
+      }
+      // First connection: swallow the command and die, as a collector killed mid-request would.
+      if (frame.type === 'command' && n === 1) ws.terminate();
+      if (frame.type === 'command' && n > 1) send(ws, { type: 'result', id: frame.id, ok: true });
+    };
+    startApp();
+    await until(() => app.cache.syncState().lastSeq === 1);
+    const reply = await app.api.handle({ method: 'alerts.command', params: { kind: 'ack', alertId: 'a1' } });
+    expect(reply.ok).toBe(true);
+    const id = reply.ok ? (reply.result as { commandId: string }).commandId : '';
+    await until(() => app.cache.outbox().some((i) => i.id === id && i.state === 'applied'));
+    const commands = fake.received.filter((f) => f.type === 'command');
+    expect(commands.map((c) => c.type === 'command' && c.id)).toEqual([id, id]);
+    const hellos = fake.received.filter((f) => f.type === 'hello');
+    expect(hellos.map((h) => h.type === 'hello' && h.lastSeq)).toEqual([0, 1]);
+    expect(app.cache.pendingCount()).toBe(0);
+  });
+
+  it('reconnects when the collector goes silent past the heartbeat timeout', async () => {
+    fake.onFrame = (ws, frame) => {
+      if (frame.type === 'hello') send(ws, welcome(0)); // then nothing, not even pongs
+    };
+    startApp(400);
+    await until(() => fake.connections >= 2, 5000);
+    const status = app.sync.status();
+    expect(['connected', 'connecting', 'offline']).toContain(status.state);
+  });
+
+  it('reports offline with the next retry while the collector is down', async () => {
+    await fake.close();
+    startApp();
+    await until(() => app.sync.status().state === 'offline');
+    const s = app.sync.status();
+    expect(s.nextRetryAt).toBeDefined();
+    expect(Date.parse(s.nextRetryAt ?? '')).toBeGreaterThanOrEqual(Date.parse(s.since));
+  });
+
+  it('starts over from seq 0 when the collector lost its log', async () => {
+    fake.onFrame = (ws, frame, n) => {
+      if (frame.type !== 'hello') return;
+      if (n === 1) {
+        send(ws, welcome(5));
+        send(ws, event(5, alert('old')));
+      } else if (n === 2) {
+        // A new collector behind the same URL: its log only reaches seq 2.
+        send(ws, welcome(2));
+      } else {
+        send(ws, welcome(2));
+        send(ws, event(1, alert('n1')));
+        send(ws, event(2, alert('n2')));
+      }
+    };
+    startApp();
+    await until(() => app.cache.syncState().lastSeq === 5);
+    for (const c of fake.wss.clients) c.terminate();
+    await until(() => app.cache.syncState().lastSeq === 2 && app.cache.listAlerts().length === 2);
+    expect(app.cache.listAlerts().map((a) => a.id).sort()).toEqual(['n1', 'n2']);
+    expect(fake.received.filter((f) => f.type === 'hello').map((h) => h.type === 'hello' && h.lastSeq)).toEqual([0, 5, 0]);
+  });
+});

@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import * as protocol from '../../shared/protocol/index.js';
+
+/**
+ * The wire has a version. This hashes every zod schema in shared/protocol; when a schema
+ * changes shape the hash moves, and this test fails until PROTOCOL_VERSION is bumped and the
+ * pinned hash below is updated together with it.
+ */
+const PINNED: Record<number, string> = {
+  1: '86f68e1bd19a45cc',
+};
+
+function schemaFingerprint(): string {
+  const exported: Record<string, unknown> = { ...protocol };
+  const entries = Object.entries(exported)
+    .filter((entry): entry is [string, z.ZodType] => entry[1] instanceof z.ZodType)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, schema]) => [name, z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' })]);
+  return createHash('sha256').update(JSON.stringify(entries)).digest('hex').slice(0, 16);
+}
+
+describe('protocol version', () => {
+  it('moves with the schemas', () => {
+    const fingerprint = schemaFingerprint();
+    expect(
+      PINNED[protocol.PROTOCOL_VERSION],
+      `shared/protocol changed shape (fingerprint ${fingerprint}): bump PROTOCOL_VERSION and pin the new fingerprint`,
+    ).toBe(fingerprint);
+  });
+
+  it('covers the frames and bodies that cross boundaries', () => {
+    for (const name of ['LlmEvent', 'Alert', 'ClientFrame', 'ServerFrame', 'ApiCall', 'ApiPush', 'BridgeMessage', 'ApiError']) {
+      expect(protocol).toHaveProperty(name);
+    }
+  });
+});

@@ -1,0 +1,203 @@
+import {
+  BridgeMessage,
+  type ApiMethod,
+  type ApiParams,
+  type ApiPush,
+  type ApiResults,
+  type BridgeRequest,
+  type VigilApi,
+} from '../../../shared/protocol';
+import { systemClock, type Clock } from '../../../shared/clock';
+import { backoffDelay } from '../lib/bridge-url';
+import { browserTimers, type Timers } from '../lib/coalesce';
+import type { TransportState } from '../lib/connection';
+import { ApiCallError, RESULT_SCHEMAS } from './results';
+
+export interface BridgeOptions {
+  url: string;
+  createSocket?: (url: string) => WebSocket;
+  timers?: Timers;
+  clock?: Clock;
+  random?: () => number;
+}
+
+/** WebSocket.OPEN, spelled out so the class also runs against a test double. */
+const SOCKET_OPEN = 1;
+
+interface PendingCall {
+  method: ApiMethod;
+  resolve: (value: unknown) => void;
+  reject: (err: ApiCallError) => void;
+}
+
+/**
+ * VigilApi over the headless host's WebSocket bridge. Calls are numbered; each waits for the
+ * reply with its id. Calls made while the socket is still opening are held and sent on open;
+ * calls made while it is down fail at once (a command must never vanish silently). When the
+ * socket drops every pending call is rejected and the bridge reconnects with backoff; listeners
+ * of `onState` refetch everything once it is back, because pushes sent meanwhile are lost.
+ */
+export class BridgeClient implements VigilApi {
+  private readonly opts: Required<BridgeOptions>;
+  private socket: WebSocket | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, PendingCall>();
+  private held: string[] = [];
+  private readonly pushListeners = new Set<(push: ApiPush) => void>();
+  private readonly stateListeners = new Set<(state: TransportState) => void>();
+  private current: TransportState = { kind: 'connecting' };
+  private attempt = 0;
+  private downSince: number | null = null;
+  private retryHandle: unknown = null;
+  private disposed = false;
+
+  constructor(options: BridgeOptions) {
+    this.opts = {
+      createSocket: (url) => new WebSocket(url),
+      timers: browserTimers,
+      clock: systemClock,
+      random: Math.random,
+      ...options,
+    };
+  }
+
+  start(): void {
+    this.open();
+  }
+
+  get state(): TransportState {
+    return this.current;
+  }
+
+  onState(listener: (state: TransportState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  onPush(listener: (push: ApiPush) => void): () => void {
+    this.pushListeners.add(listener);
+    return () => this.pushListeners.delete(listener);
+  }
+
+  call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResults[M]> {
+    if (this.disposed || this.current.kind === 'down') {
+      return Promise.reject(new ApiCallError('disconnected', 'Not connected to the Vigil host'));
+    }
+    const id = this.nextId++;
+    // The cast is the one place the method/params pairing is widened; ApiParams<M> keeps callers honest.
+    const request = { type: 'call', id, call: { method, params } } as BridgeRequest;
+    const data = JSON.stringify(request);
+    return new Promise<ApiResults[M]>((resolve, reject) => {
+      this.pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject });
+      if (this.socket?.readyState === SOCKET_OPEN) this.socket.send(data);
+      else this.held.push(data);
+    });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.retryHandle !== null) this.opts.timers.clearTimeout(this.retryHandle);
+    this.retryHandle = null;
+    const socket = this.socket;
+    this.socket = null;
+    socket?.close();
+    this.failPending('disconnected', 'The page is closing');
+    this.pushListeners.clear();
+    this.stateListeners.clear();
+  }
+
+  private open(): void {
+    if (this.disposed) return;
+    this.retryHandle = null;
+    let socket: WebSocket;
+    try {
+      socket = this.opts.createSocket(this.opts.url);
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.socket = socket;
+    socket.onopen = () => {
+      if (this.socket !== socket) return;
+      this.attempt = 0;
+      this.downSince = null;
+      const held = this.held;
+      this.held = [];
+      for (const data of held) socket.send(data);
+      this.setState({ kind: 'ready' });
+    };
+    socket.onmessage = (ev: MessageEvent) => {
+      if (this.socket === socket) this.receive(ev.data);
+    };
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.failPending('disconnected', 'Lost connection to the Vigil host');
+      this.scheduleReconnect();
+    };
+  }
+
+  private scheduleReconnect(): void {
+    if (this.disposed) return;
+    const now = this.opts.clock.now();
+    this.downSince ??= now;
+    const delay = backoffDelay(this.attempt++, this.opts.random);
+    this.retryHandle = this.opts.timers.setTimeout(() => {
+      this.setState({ kind: 'connecting' });
+      this.open();
+    }, delay);
+    this.setState({ kind: 'down', since: this.downSince, nextRetryAt: now + delay });
+  }
+
+  private receive(data: unknown): void {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(typeof data === 'string' ? data : '');
+    } catch {
+      console.warn('[vigil] bridge: ignoring a frame that is not JSON');
+      return;
+    }
+    const parsed = BridgeMessage.safeParse(raw);
+    if (!parsed.success) {
+      console.warn('[vigil] bridge: ignoring an invalid frame', parsed.error.issues[0]);
+      this.rejectById(raw, 'bad_reply', 'The Vigil host sent a reply this page does not understand');
+      return;
+    }
+    const msg = parsed.data;
+    if (msg.type === 'push') {
+      for (const listener of this.pushListeners) listener(msg.push);
+      return;
+    }
+    const call = this.pending.get(msg.id);
+    if (!call) return;
+    this.pending.delete(msg.id);
+    if (!msg.ok) {
+      call.reject(new ApiCallError(msg.error.code, msg.error.message));
+      return;
+    }
+    const result = RESULT_SCHEMAS[call.method].safeParse(msg.result);
+    if (result.success) call.resolve(result.data);
+    else call.reject(new ApiCallError('bad_reply', `Unexpected answer to ${call.method}`));
+  }
+
+  /** An invalid reply still names the call it answers; fail that call instead of leaving it hanging. */
+  private rejectById(raw: unknown, code: string, message: string): void {
+    if (typeof raw !== 'object' || raw === null || !('id' in raw) || typeof raw.id !== 'number') return;
+    const call = this.pending.get(raw.id);
+    if (!call) return;
+    this.pending.delete(raw.id);
+    call.reject(new ApiCallError(code, message));
+  }
+
+  private failPending(code: string, message: string): void {
+    const calls = [...this.pending.values()];
+    this.pending.clear();
+    this.held = [];
+    for (const call of calls) call.reject(new ApiCallError(code, message));
+  }
+
+  private setState(state: TransportState): void {
+    this.current = state;
+    for (const listener of this.stateListeners) listener(state);
+  }
+}

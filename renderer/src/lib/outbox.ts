@@ -1,0 +1,83 @@
+import type { CommandKind, OutboxItem } from '../../../shared/protocol';
+
+/** How a command is named in a sentence: "Ack not applied: …", "Sending snooze…". */
+export const COMMAND_NOUN: Record<CommandKind, string> = {
+  ack: 'Ack',
+  unack: 'Unack',
+  mitigate: 'Mitigation',
+  resolve: 'Resolve',
+  snooze: 'Snooze',
+  escalate: 'Escalation',
+  comment: 'Comment',
+};
+
+export type OutboxTone = 'pending' | 'conflict' | 'failed';
+
+export interface OutboxNotice {
+  id: string;
+  tone: OutboxTone;
+  text: string;
+}
+
+/**
+ * What the user should read about one outbox item, or null once it needs no attention (applied).
+ * `online` says whether the desktop is connected to the collector, because "queued" means
+ * something different offline (it waits for the network) than online (it is about to go).
+ */
+export function describeOutboxItem(item: OutboxItem, online: boolean): OutboxNotice | null {
+  const noun = COMMAND_NOUN[item.kind];
+  switch (item.state) {
+    case 'applied':
+      return null;
+    case 'queued':
+      return {
+        id: item.id,
+        tone: 'pending',
+        text: online ? `${noun} sending…` : `${noun} queued: will be sent when back online`,
+      };
+    case 'sent':
+      return { id: item.id, tone: 'pending', text: `${noun} sent, waiting for the collector…` };
+    case 'conflict':
+      return {
+        id: item.id,
+        tone: 'conflict',
+        text: `${noun} not applied: ${item.detail || 'the alert changed meanwhile'}`,
+      };
+    case 'failed':
+      return { id: item.id, tone: 'failed', text: `${noun} failed: ${item.detail || 'unknown error'}` };
+  }
+}
+
+/** Inserts or replaces an item by id, keeping creation order (the order the outbox sends them). */
+export function upsertOutboxItem(items: readonly OutboxItem[], item: OutboxItem): OutboxItem[] {
+  const at = items.findIndex((i) => i.id === item.id);
+  if (at === -1) {
+    return [...items, item].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+  }
+  const next = [...items];
+  next[at] = item;
+  return next;
+}
+
+/** Notices for one alert, oldest first, minus the ones the user dismissed. */
+export function noticesForAlert(
+  items: readonly OutboxItem[],
+  alertId: string,
+  online: boolean,
+  dismissed: ReadonlySet<string>,
+): OutboxNotice[] {
+  const out: OutboxNotice[] = [];
+  for (const item of items) {
+    if (item.alertId !== alertId || dismissed.has(item.id)) continue;
+    const notice = describeOutboxItem(item, online);
+    if (notice) out.push(notice);
+  }
+  return out;
+}
+
+/** Command kinds still in flight for an alert, so their buttons don't invite a double click. */
+export function inFlightKinds(items: readonly OutboxItem[], alertId: string): Set<CommandKind> {
+  const kinds = new Set<CommandKind>();
+  for (const i of items) if (i.alertId === alertId && (i.state === 'queued' || i.state === 'sent')) kinds.add(i.kind);
+  return kinds;
+}

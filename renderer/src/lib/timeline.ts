@@ -1,0 +1,37 @@
+import type { TimelineEntry } from '../../../shared/protocol';
+
+/**
+ * One timeline line in plain words: "Acknowledged by alice", "Escalated to bob". The time is
+ * rendered separately so the column of times lines up.
+ */
+export function describeTimelineEntry(entry: TimelineEntry): string {
+  const by = entry.actor ? ` by ${entry.actor}` : '';
+  switch (entry.kind) {
+    case 'fired':
+      return 'Fired';
+    case 'acknowledged':
+      return `Acknowledged${by}`;
+    case 'unacknowledged':
+      return `Unacknowledged${by}`;
+    case 'mitigated':
+      return `Marked mitigated${by}`;
+    case 'resolved':
+      return `Resolved${by}`;
+    case 'snoozed':
+      return `Snoozed${by}`;
+    case 'escalated':
+      // The collector escalates on its own clock (no actor) or a person pulls someone in.
+      return entry.actor ? `Escalated by ${entry.actor}` : 'Escalated';
+    case 'commented':
+      return entry.actor ? `Comment from ${entry.actor}` : 'Comment';
+    case 'notified':
+      return entry.actor ? `Notified ${entry.actor}` : 'Notification sent';
+    case 'updated':
+      return `Updated${by}`;
+  }
+}
+
+/** Oldest first, by sequence number: the order things happened at the collector. */
+export function sortTimeline(entries: readonly TimelineEntry[]): TimelineEntry[] {
+  return [...entries].sort((a, b) => a.seq - b.seq);
+}

@@ -47,7 +47,10 @@ export default tseslint.config(
   },
   {
     files: ['electron/main/services/**/*.ts'],
-    rules: forbid([...ours.collector, ...ours.preload, ...ours.renderer, 'electron', '../*.js', '../*.ts', '../index*', '../headless*'], 'main/services is Electron-free and may import shared/ only.'),
+    rules: forbid(
+      [...ours.collector, ...ours.preload, ...ours.renderer, 'electron', '**/headless*', '**/demo*', '**/security*', '**/main/index*'],
+      'main/services is Electron-free and may import shared/ only (never the Electron glue in electron/main/*.ts).',
+    ),
   },
   {
     files: ['electron/main/*.ts'],

@@ -1,6 +1,18 @@
+import { benchDetection } from './detection.js';
 import { benchIngest } from './ingest.js';
+import { benchRss } from './rss.js';
+import { benchSketch } from './sketch.js';
+import { benchPaging } from './paging.js';
+import { benchRunbooks } from './runbooks.js';
+import { benchSync } from './sync.js';
 
 /** `npm run bench`: prints figures; asserts nothing. `--quick` for a short run. */
 const quick = process.argv.includes('--quick');
 
 await benchIngest({ batches: quick ? 50 : 300 });
+await benchSync({ rounds: quick ? 5 : 20, catchUpRuns: quick ? 1 : 3 });
+await benchRunbooks({ runbooks: 2_000, queries: quick ? 300 : 2_000 });
+await benchPaging({ pages: quick ? 200 : 1_000, spawns: quick ? 5 : 20 });
+benchSketch({ samples: quick ? 200_000 : 1_000_000 });
+benchDetection();
+await benchRss({ events: quick ? 500_000 : 5_000_000, maxSeconds: quick ? 60 : 400 });

@@ -8,7 +8,8 @@ export interface CliArgs {
   host?: string;
 }
 
-export const USAGE = 'usage: collector --port N --data-dir DIR [--token T] [--config FILE] [--host 127.0.0.1]';
+export const USAGE =
+  'usage: collector --port N --data-dir DIR [--token T] [--config FILE] [--host 127.0.0.1]\n       collector --print-config [--config FILE]';
 
 /** Throws an Error with a message fit for the terminal. */
 export function parseCliArgs(argv: string[]): CliArgs {

@@ -4,6 +4,7 @@ import { parseCliArgs } from './args.js';
 import { Collector } from './collector.js';
 import { loadConfigFile } from './config-file.js';
 import { loadOrCreateToken } from './token.js';
+import { PRINT_CONFIG_FLAG, printConfig } from './print-config.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -17,6 +18,10 @@ function fail(msg: string): never {
 }
 
 function main(): void {
+  if (process.argv.includes(PRINT_CONFIG_FLAG)) {
+    process.exitCode = printConfig(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s));
+    return;
+  }
   let args;
   let config;
   try {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Clock } from '../../shared/clock.js';
 import type { CollectorConfig } from '../../shared/config/collector-config.js';
 import { AlertService } from './alerts/alert-service.js';
@@ -9,9 +9,21 @@ import { IngestPipeline } from './ingest/ingest-pipeline.js';
 import { Metrics } from './metrics.js';
 import { RollupCache } from './rollup/rollup-cache.js';
 import { RuleRuntime } from './rules/rule-runtime.js';
+import { RollupMaintenance } from './maintenance/rollup-maintenance.js';
+import { RemediationRunner } from './remediation/remediation-runner.js';
 import { openStore } from './store/sqlite-store.js';
 import type { CollectorStore } from './store/store.js';
+import { openSeriesStore, type SeriesStore } from './store/series-store.js';
+import { LogRetention } from './retention/log-retention.js';
 import { StreamHub } from './stream/stream-hub.js';
+import { BUNDLED_RUNBOOKS_DIR } from './runbooks/paths.js';
+import { RunbookLibrary } from './runbooks/runbook-library.js';
+import { EscalationService } from './escalation/escalation-service.js';
+import { EscalationScheduler } from './escalation/scheduler.js';
+import { EvalRecorder } from './evals/eval-recorder.js';
+import { EvalScheduler } from './evals/eval-scheduler.js';
+import { AlertmanagerIntake } from './integrations/alertmanager.js';
+import { EventsV2Intake } from './integrations/events-v2.js';
 
 export interface CollectorOptions {
   dataDir: string;
@@ -26,8 +38,22 @@ export interface CollectorOptions {
 /** The whole collector in one disposable object: SQLite store, HTTP server, ws hub. */
 export class Collector {
   private store: CollectorStore | undefined;
+  private series: SeriesStore | undefined;
   private server: Server | undefined;
   private hub: StreamHub | undefined;
+  private escalation: EscalationScheduler | undefined;
+  private stopRearm: (() => void) | undefined;
+  private retention: LogRetention | undefined;
+  private maintenance: RollupMaintenance | undefined;
+  private stopEvalRules: (() => void) | undefined;
+  /** The rule engine (tests drive its wall-clock tick and read its sizes). */
+  rules: RuleRuntime | undefined;
+  /** Auto-remediation actions (tests await `idle()`). */
+  remediation: RemediationRunner | undefined;
+  private evalScheduler: EvalScheduler | undefined;
+  private stopAlertMetrics: (() => void) | undefined;
+  /** Eval runs land here (POST /v1/evals and the scheduler); the eval rules subscribe with `onRecorded`. */
+  evals: EvalRecorder | undefined;
   private readonly sockets = new Set<Socket>();
   readonly metrics = new Metrics();
 
@@ -38,11 +64,29 @@ export class Collector {
     const { opts } = this;
     const store = openStore(join(opts.dataDir, 'collector.db'), opts.clock.now());
     this.store = store;
+    // A second, read-only connection for chart queries (opened after the writer migrated the file).
+    const series = openSeriesStore(join(opts.dataDir, 'collector.db'));
+    this.series = series;
     const alerts = new AlertService(store, opts.clock, opts.config.defaults.actor);
-    const rules = new RuleRuntime(store, alerts, this.metrics, opts.config.rules);
-    const ingest = new IngestPipeline(store, new RollupCache(store), rules, this.metrics, opts.clock, opts.log);
+    const escalations = new EscalationService(store.escalations, alerts, opts.config, opts.clock);
+    alerts.setLifecycle(escalations);
+    const scheduler = new EscalationScheduler(escalations, opts.clock, opts.log);
+    this.escalation = scheduler;
+    // Every committed alert change may have moved a deadline.
+    this.stopRearm = alerts.onCommitted(() => scheduler.rearm());
+    const rules = new RuleRuntime(store, alerts, this.metrics, opts.config.rules, { clock: opts.clock, log: opts.log });
+    this.rules = rules;
+    // Auto-remediation: a fired rule's action runs after the alert is committed.
+    const remediation = new RemediationRunner(alerts, opts.clock, opts.log);
+    this.remediation = remediation;
+    rules.onFired((alert, r) => {
+      if (r.action) remediation.run(alert, r.action);
+    });
+    const rollupCache = new RollupCache(store);
+    const ingest = new IngestPipeline(store, rollupCache, rules, this.metrics, opts.clock, opts.log);
+    this.maintenance = new RollupMaintenance(store, rollupCache, rules, opts.config.rollups, opts.clock, opts.log);
     const hub = new StreamHub(
-      { token: opts.token, heartbeatMs: opts.config.stream.heartbeat, deadAfterMs: opts.config.stream.deadAfter },
+      { token: opts.token, heartbeatMs: opts.config.stream.heartbeat, deadAfterMs: opts.config.stream.deadAfter, log: opts.log },
       store,
       alerts,
       this.metrics,
@@ -52,8 +96,43 @@ export class Collector {
     // A crash between an ingest commit and its rule evaluation leaves minutes unevaluated; do them now.
     rules.run(new Map());
 
+    this.stopAlertMetrics = alerts.onCommitted((entries) => this.metrics.ingest.alertEntries(entries));
+    const evals = new EvalRecorder(store, opts.clock, this.metrics.ingest, opts.log);
+    this.evals = evals;
+    // eval-accuracy judges each run as it lands (runs do not wait for the traffic watermark).
+    this.stopEvalRules = evals.onRecorded(() => rules.evaluateEvalsNow());
+    const runbooks = new RunbookLibrary({
+      dir: opts.config.runbooks.dir !== undefined ? resolve(opts.config.runbooks.dir) : BUNDLED_RUNBOOKS_DIR,
+      clock: opts.clock,
+      rescanAfterMs: opts.config.runbooks.rescanAfter,
+      log: opts.log,
+    });
+    const integrations = opts.config.integrations;
+    const ingestRoutes = {
+      ingest,
+      metrics: this.metrics,
+      evals,
+      alertmanager: new AlertmanagerIntake({
+        store,
+        alerts,
+        clock: opts.clock,
+        metrics: this.metrics.ingest,
+        defaultTier: integrations.alertmanager.defaultTier,
+        isRunbook: (id: string) => runbooks.get(id) !== null,
+      }),
+      eventsV2: new EventsV2Intake({
+        store,
+        alerts,
+        clock: opts.clock,
+        metrics: this.metrics.ingest,
+        routingKeys: integrations.eventsV2.routingKeys,
+      }),
+      maxBodyBytes: opts.config.ingest.maxBodyBytes,
+      maxBatchEvents: opts.config.ingest.maxBatchEvents,
+    };
     const server = createServer(
       createHandler({
+        ingestRoutes,
         token: opts.token,
         store,
         ingest,
@@ -61,6 +140,8 @@ export class Collector {
         maxBodyBytes: opts.config.ingest.maxBodyBytes,
         maxBatchEvents: opts.config.ingest.maxBatchEvents,
         log: opts.log,
+        series,
+        runbooks,
       }),
     );
     this.server = server;
@@ -73,6 +154,22 @@ export class Collector {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
     });
     hub.start();
+    // Overdue deadlines (the collector was down) fire now, in order, before clients connect.
+    scheduler.start();
+    this.retention = new LogRetention({ store, retention: opts.config.retention, clock: opts.clock, log: opts.log });
+    this.retention.start();
+    this.maintenance.start();
+    this.evalScheduler = new EvalScheduler({
+      jobs: opts.config.evals.jobs,
+      timeZone: opts.config.defaults.timeZone,
+      store,
+      alerts,
+      recorder: evals,
+      metrics: this.metrics.ingest,
+      clock: opts.clock,
+      log: opts.log,
+    });
+    this.evalScheduler.start();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(opts.port, opts.host, () => {
@@ -85,6 +182,20 @@ export class Collector {
   }
 
   async dispose(): Promise<void> {
+    this.maintenance?.dispose();
+    this.maintenance = undefined;
+    this.stopEvalRules?.();
+    await this.remediation?.dispose();
+    this.remediation = undefined;
+    // Eval children are killed first: their results must not land in a closing store.
+    await this.evalScheduler?.dispose();
+    this.evalScheduler = undefined;
+    this.stopAlertMetrics?.();
+    this.stopRearm?.();
+    this.escalation?.dispose();
+    this.escalation = undefined;
+    this.retention?.dispose();
+    this.retention = undefined;
     await this.hub?.dispose();
     this.hub = undefined;
     const server = this.server;
@@ -99,6 +210,8 @@ export class Collector {
       await closed;
       clearTimeout(timer);
     }
+    this.series?.close();
+    this.series = undefined;
     this.store?.close();
     this.store = undefined;
   }

@@ -1,3 +1,5 @@
+import { IngestMetrics } from './ingest/ingest-metrics.js';
+
 /** The collector's own counters, exposed as Prometheus text at GET /metrics. */
 export class Metrics {
   eventsIngested = 0;
@@ -7,6 +9,8 @@ export class Metrics {
   commandsApplied = 0;
   wsFramesRejected = 0;
   readonly rejectedRequests = new Map<string, number>();
+  /** Requests per route/code, events by source, spans, eval runs, alerts by source/tier (issue 4). */
+  readonly ingest = new IngestMetrics();
   /** Read at render time so the gauge is never stale. */
   wsClients: () => number = () => 0;
 
@@ -29,6 +33,9 @@ export class Metrics {
     lines.push('# TYPE vigil_requests_rejected_total counter');
     for (const [code, n] of [...this.rejectedRequests].sort()) lines.push(`vigil_requests_rejected_total{code="${code}"} ${n}`);
     lines.push('# HELP vigil_ws_clients Connected stream clients.', '# TYPE vigil_ws_clients gauge', `vigil_ws_clients ${this.wsClients()}`);
+    // The collector's own memory (bench/rss.ts reads it; "memory stays bounded however long it runs").
+    lines.push('# HELP process_resident_memory_bytes Resident memory size in bytes.', '# TYPE process_resident_memory_bytes gauge', `process_resident_memory_bytes ${process.memoryUsage.rss()}`);
+    lines.push(...this.ingest.render());
     return lines.join('\n') + '\n';
   }
 }

@@ -3,6 +3,9 @@ import { userInfo } from 'node:os';
 import { app, BrowserWindow, ipcMain, Menu, nativeImage, Tray } from 'electron';
 import { IPC_CALL, IPC_PUSH, type ApiReply } from '../../shared/protocol/api.js';
 import { createAppServices, stderrLogger, type AppServices } from './services/index.js';
+import { formatRemaining } from './services/alarm/index.js';
+import type { AlarmState } from '../../shared/protocol/alarm.js';
+import { systemClock } from '../../shared/clock.js';
 import { bundledDemoCommands, startDemo, type Demo } from './demo.js';
 import { hardenSession, hardenWindow, isTrustedSender } from './security.js';
 
@@ -83,6 +86,31 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
+/**
+ * The Alarm's face in the OS: the window flashes while a page rings for this user, and the tray
+ * shows the countdown to the next escalation, once a second. All decisions live in the Alarm.
+ */
+function wireAlarm(s: AppServices, win: BrowserWindow): void {
+  let ticker: NodeJS.Timeout | null = null;
+  const show = (state: AlarmState): void => {
+    const ringing = state.ringing.length > 0;
+    if (!win.isDestroyed()) win.flashFrame(ringing);
+    if (ticker) clearInterval(ticker);
+    ticker = null;
+    if (!ringing) return void updateTray(s);
+    const paint = (): void => {
+      const due = state.nextDueAt ? Date.parse(state.nextDueAt) - (systemClock.now() + s.cache.syncState().serverOffsetMs) : undefined;
+      const text = `${state.ringing.length} page${state.ringing.length === 1 ? '' : 's'} for you${due !== undefined ? ` · escalates in ${formatRemaining(due)}` : ''}`;
+      tray?.setToolTip(`Vigil: ${text}`);
+      if (process.platform === 'darwin') tray?.setTitle(due !== undefined ? formatRemaining(due) : '!');
+    };
+    paint();
+    ticker = setInterval(paint, 1000);
+  };
+  s.alarm.onChanged(show);
+  win.on('focus', () => win.flashFrame(false));
+}
+
 app.whenReady().then(async () => {
   Menu.setApplicationMenu(null);
   const { session } = await import('electron');
@@ -92,6 +120,7 @@ app.whenReady().then(async () => {
   registerIpc(services, win);
   tray = new Tray(nativeImage.createEmpty());
   tray.on('click', () => win.show());
+  wireAlarm(services, win);
   await updateTray(services);
 });
 

@@ -1,7 +1,13 @@
+import { useState } from 'react';
 import { AlertDetailPane } from './components/AlertDetail';
+import { AlarmSound } from './components/AlarmSound';
+import { ChartsView } from './components/charts/ChartsView';
+import { Escalations } from './components/Escalations';
+import { RunbooksView } from './components/runbooks/RunbooksView';
 import { Inbox } from './components/Inbox';
 import { TopBar } from './components/TopBar';
 import { useInboxKeys } from './hooks/useInboxKeys';
+import { useAlertsStore } from './store/alerts';
 import { useSyncStore } from './store/sync';
 
 /** Shown instead of the workspace when the page was opened without its bridge token. */
@@ -27,12 +33,58 @@ function Workspace() {
   );
 }
 
+type View = 'inbox' | 'escalations' | 'charts' | 'runbooks';
+const VIEWS: { id: View; label: string }[] = [
+  { id: 'inbox', label: 'Inbox' },
+  { id: 'escalations', label: 'Escalations' },
+  { id: 'charts', label: 'Charts' },
+  { id: 'runbooks', label: 'Runbooks' },
+];
+
+/** The views under the top bar; only the open one is mounted (its keys and polling stop when hidden). */
+function Views() {
+  const [view, setView] = useState<View>('inbox');
+  return (
+    <div className="views">
+      <nav className="viewnav" aria-label="Views">
+        <div className="tabs" role="tablist">
+          {VIEWS.map((v) => (
+            <button
+              key={v.id}
+              type="button"
+              role="tab"
+              className="tab"
+              aria-selected={view === v.id}
+              data-testid={`nav-${v.id}`}
+              onClick={() => setView(v.id)}
+            >
+              {v.label}
+            </button>
+          ))}
+        </div>
+      </nav>
+      {view === 'inbox' && <Workspace />}
+      {view === 'escalations' && (
+        <Escalations
+          onOpen={(id) => {
+            useAlertsStore.getState().open(id);
+            setView('inbox');
+          }}
+        />
+      )}
+      {view === 'charts' && <ChartsView />}
+      {view === 'runbooks' && <RunbooksView />}
+    </div>
+  );
+}
+
 export function App() {
   const noToken = useSyncStore((s) => s.transport.kind === 'no-token');
   return (
     <div className="app">
       <TopBar />
-      {noToken ? <NoToken /> : <Workspace />}
+      <AlarmSound />
+      {noToken ? <NoToken /> : <Views />}
     </div>
   );
 }

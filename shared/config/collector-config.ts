@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { Tier } from '../protocol/alert.js';
+import { RULE_CATALOG_CONFIG, RemediationAction, RollupRetentionConfig } from '../rules/config.js';
 import { ERROR_RATE_DEFAULTS } from '../rules/error-rate.js';
 import { Duration } from './duration.js';
+import { EscalationConfig } from '../escalation/schema.js';
+import { RotationConfig } from '../rotation/schema.js';
 
 /**
  * The collector's YAML config (`--config FILE`). Every section is optional and strict, so a
@@ -18,6 +21,8 @@ export const ErrorRateRuleConfig = z.strictObject({
   for: Duration.default(ERROR_RATE_DEFAULTS.forMs),
   keepFiringFor: Duration.default(ERROR_RATE_DEFAULTS.keepFiringForMs),
   tier: Tier.default('page'),
+  action: RemediationAction.optional(),
+  pageIfPersists: Duration.optional(),
 });
 
 export const RulesConfig = z.strictObject({
@@ -27,6 +32,8 @@ export const RulesConfig = z.strictObject({
    */
   allowedLateness: Duration.default(60_000),
   errorRate: ErrorRateRuleConfig.prefault({}),
+  /** The rest of the catalog (issue 4): shared/rules/config.ts. */
+  ...RULE_CATALOG_CONFIG,
 });
 
 export const IngestConfig = z.strictObject({
@@ -40,6 +47,20 @@ export const StreamConfig = z.strictObject({
   deadAfter: Duration.default(30_000),
 });
 
+/**
+ * What the collector keeps, so its database cannot grow without bound. The alert event log is
+ * pruned oldest first (a prefix, so replay stays gap-free); clients further behind than the
+ * oldest kept entry get a snapshot instead of a replay.
+ */
+export const RetentionConfig = z.strictObject({
+  /** Alert log entries older than this are pruned. */
+  eventLog: Duration.default(30 * 24 * 60 * 60_000),
+  /** And never more than this many log entries, whatever their age. */
+  eventLogMaxRows: z.number().int().positive().default(1_000_000),
+  /** How often the maintenance tick runs. */
+  interval: Duration.refine((ms) => ms > 0, 'interval must be positive').default(60 * 60_000),
+});
+
 export const UserDefaults = z.strictObject({
   /** Actor recorded for changes made without a named user. */
   actor: z.string().min(1).default('collector'),
@@ -47,13 +68,95 @@ export const UserDefaults = z.strictObject({
   timeZone: z.string().min(1).default('UTC'),
 });
 
+/**
+ * When an eval job runs: an interval ("1h", "24h", "90s") counted from the previous due time,
+ * or a daily time in the team's time zone ("daily@03:00"); plain "daily" means "daily@03:00"
+ * (results are in before the working day, outside peak traffic).
+ */
+export const EvalSchedule = z
+  .string()
+  .regex(
+    /^(daily(@([01]\d|2[0-3]):[0-5]\d)?|[1-9]\d*(ms|s|m|h|d))$/,
+    'expected "daily", "daily@HH:MM" (24 h, team time zone) or an interval like "1h" / "24h"',
+  );
+
+export const EvalJobConfig = z.strictObject({
+  /** The suite name the runs are stored under (also the job's identity for its persisted schedule). */
+  suite: z.string().min(1).max(200),
+  /**
+   * An argv array runs without a shell (preferred: no quoting surprises); a string runs through
+   * the platform shell (`/bin/sh -c`), so pipes and env expansion work.
+   */
+  command: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  schedule: EvalSchedule.default('daily'),
+  timeout: Duration.refine((ms) => ms > 0, 'timeout must be positive').default(10 * 60_000),
+  /** Working directory of the job; default: the collector's. */
+  cwd: z.string().min(1).optional(),
+  /** Extra environment variables for the job. */
+  env: z.record(z.string(), z.string()).optional(),
+});
+export type EvalJobConfig = z.output<typeof EvalJobConfig>;
+
+export const EvalsConfig = z.strictObject({
+  jobs: z
+    .array(EvalJobConfig)
+    .default([])
+    .superRefine((jobs, ctx) => {
+      const seen = new Set<string>();
+      jobs.forEach((j, i) => {
+        if (seen.has(j.suite)) ctx.addIssue({ code: 'custom', path: [i, 'suite'], message: `duplicate suite "${j.suite}"` });
+        seen.add(j.suite);
+      });
+    }),
+});
+
+/**
+ * Webhook senders. Alertmanager authenticates with the bearer token
+ * (`http_config.authorization: {credentials: <token>}`); PagerDuty-style senders usually cannot
+ * set headers, so an Events-v2 body whose `routing_key` is listed here is accepted without one.
+ */
+export const IntegrationsConfig = z.strictObject({
+  alertmanager: z
+    .strictObject({
+      /** Tier for alerts whose `severity` label is missing or unknown. */
+      defaultTier: Tier.default('ticket'),
+    })
+    .prefault({}),
+  eventsV2: z
+    .strictObject({
+      routingKeys: z.array(z.string().min(16, 'routing keys must be at least 16 characters')).default([]),
+    })
+    .prefault({}),
+});
+
+/** Where the collector serves team runbooks from (issue 7). */
+export const RunbooksConfig = z.strictObject({
+  /** A folder of `<id>.md` runbooks; default: the bundled runbooks/ folder. Relative paths resolve against the collector's working directory. */
+  dir: z.string().min(1).optional(),
+  /** How stale a listing may be before the folder is checked for edits again. */
+  rescanAfter: Duration.default(2_000),
+});
+
 export const CollectorConfig = z.strictObject({
   token: z.string().min(16, 'token must be at least 16 characters').optional(),
   host: z.string().min(1).optional(),
   ingest: IngestConfig.prefault({}),
   rules: RulesConfig.prefault({}),
+  /** Rollup downsampling and raw-event retention (issue 4 rules half): shared/rules/config.ts. */
+  rollups: RollupRetentionConfig.prefault({}),
   stream: StreamConfig.prefault({}),
+  retention: RetentionConfig.prefault({}),
   defaults: UserDefaults.prefault({}),
+  /** Scheduled eval jobs (issue 4). */
+  evals: EvalsConfig.prefault({}),
+  /** Alertmanager / Events-v2 webhooks (issue 4). */
+  integrations: IntegrationsConfig.prefault({}),
+  /** Paging: per-tier policy, business hours, auto-resolve (issue 6). */
+  escalation: EscalationConfig.prefault({}),
+  /** The on-call rotation; without it levels page the role names ("primary", "secondary"). */
+  rotation: RotationConfig.optional(),
+  /** Team runbooks served at /v1/runbooks (issue 7). */
+  runbooks: RunbooksConfig.prefault({}),
 });
 export type CollectorConfig = z.output<typeof CollectorConfig>;
 export type CollectorConfigInput = z.input<typeof CollectorConfig>;

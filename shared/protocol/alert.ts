@@ -20,10 +20,16 @@ export const AlertLabels = z
   .catchall(z.string());
 export type AlertLabels = z.infer<typeof AlertLabels>;
 
+/**
+ * Who holds a page and what happens next. `target` holds it now (level `level`); while it rings
+ * unacknowledged and a further level exists, `nextTarget` is paged at `dueAt` (the countdown).
+ * Without `nextTarget` nothing escalates on its own and `dueAt` is when the level was taken.
+ */
 export const Escalation = z.object({
   level: z.number().int().positive(),
   target: z.string(),
   dueAt: IsoTime,
+  nextTarget: z.string().optional(),
 });
 export type Escalation = z.infer<typeof Escalation>;
 
@@ -62,5 +68,8 @@ export const AlertEventKind = z.enum([
   'commented',
   'notified',
   'updated',
+  /** Auto-remediation (issue 4): a rule's action started / finished; the note carries the result. */
+  'action-started',
+  'action-finished',
 ]);
 export type AlertEventKind = z.infer<typeof AlertEventKind>;

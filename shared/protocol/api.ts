@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import { AlarmState } from './alarm.js';
 import { Alert, AlertEventKind, AlertStatus } from './alert.js';
+import { CachedSeries, SeriesCatalog, SeriesQueryParams } from './series.js';
 import { CommandKind } from './stream.js';
+import { RunbookId } from '../runbooks/schema.js';
+import type { RunbookDoc, RunbookHit, RunbookSummary } from '../runbooks/schema.js';
 
 /**
  * The Api the renderer may call. In Electron it crosses IPC through the preload; in the
@@ -63,12 +67,31 @@ export const CommandRequest = z.object({
 });
 export type CommandRequest = z.infer<typeof CommandRequest>;
 
+/** The path a person walked through a runbook, recorded on the alert's timeline as a comment. */
+export const RecordStepRequest = z.object({
+  alertId: z.string().min(1).max(200),
+  runbookId: RunbookId,
+  /** Step ids in the order visited, starting at the first step. */
+  path: z.array(z.string().regex(/^\d{1,4}$/, 'step ids are step numbers')).min(1).max(200),
+  /** How the walk ended, when it reached a terminal branch. */
+  outcome: z.enum(['stop', 'escalate']).optional(),
+});
+export type RecordStepRequest = z.infer<typeof RecordStepRequest>;
+
 export const ApiCall = z.discriminatedUnion('method', [
   z.object({ method: z.literal('alerts.list'), params: z.object({ status: AlertStatus.optional() }).strict() }),
   z.object({ method: z.literal('alerts.get'), params: z.object({ id: z.string().min(1).max(200) }).strict() }),
   z.object({ method: z.literal('alerts.command'), params: CommandRequest.strict() }),
   z.object({ method: z.literal('outbox.list'), params: z.object({}).strict() }),
   z.object({ method: z.literal('status.get'), params: z.object({}).strict() }),
+  z.object({ method: z.literal('alarm.get'), params: z.object({}).strict() }),
+  z.object({ method: z.literal('series.query'), params: SeriesQueryParams }),
+  z.object({ method: z.literal('series.catalog'), params: z.object({}).strict() }),
+  z.object({ method: z.literal('runbooks.list'), params: z.object({}).strict() }),
+  z.object({ method: z.literal('runbooks.get'), params: z.object({ id: RunbookId }).strict() }),
+  z.object({ method: z.literal('runbooks.search'), params: z.object({ query: z.string().max(500), limit: z.number().int().min(1).max(100).optional() }).strict() }),
+  z.object({ method: z.literal('runbooks.forAlert'), params: z.object({ alertId: z.string().min(1).max(200) }).strict() }),
+  z.object({ method: z.literal('runbooks.recordStep'), params: RecordStepRequest.strict() }),
 ]);
 export type ApiCall = z.infer<typeof ApiCall>;
 export type ApiMethod = ApiCall['method'];
@@ -80,12 +103,26 @@ export interface ApiResults {
   'alerts.command': { commandId: string };
   'outbox.list': OutboxItem[];
   'status.get': SyncStatus;
+  'alarm.get': AlarmState;
+  'series.query': CachedSeries;
+  'series.catalog': SeriesCatalog;
+  'runbooks.list': RunbookSummary[];
+  'runbooks.get': RunbookDoc | null;
+  'runbooks.search': RunbookHit[];
+  'runbooks.forAlert': RunbookDoc | null;
+  'runbooks.recordStep': { commandId: string; note: string };
 }
 
 export const ApiPush = z.discriminatedUnion('type', [
   z.object({ type: z.literal('alerts-changed'), alertIds: z.array(z.string()) }),
   z.object({ type: z.literal('status-changed'), status: SyncStatus }),
   z.object({ type: z.literal('outbox-changed'), item: OutboxItem }),
+  /** Which pages ring for this user (and which are only watched) changed. */
+  z.object({ type: z.literal('alarm-changed'), alarm: AlarmState }),
+  /** The chart cache took in new rollups; open charts re-query. */
+  z.object({ type: z.literal('series-changed'), syncedAt: IsoTime }),
+  /** Runbooks in the cache changed (synced from the collector); open views reload. */
+  z.object({ type: z.literal('runbooks-changed'), ids: z.array(z.string()) }),
 ]);
 export type ApiPush = z.infer<typeof ApiPush>;
 

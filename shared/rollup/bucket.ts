@@ -1,45 +1,17 @@
 import type { DDSketch } from '@datadog/sketches-js';
 import type { LlmEvent } from '../protocol/events.js';
+import { emptyAgg, type Agg } from './agg.js';
 import { newSketch } from './sketch-codec.js';
 import type { SeriesKey } from './window.js';
 
 /** One per-minute rollup of one (service, provider, model) series, keyed by EVENT time. */
-export interface MinuteBucket extends SeriesKey {
+export interface MinuteBucket extends SeriesKey, Agg {
   minute: number;
-  count: number;
-  errors: number;
-  errorTypes: Record<string, number>;
   latency: DDSketch;
-  tokensIn: number;
-  tokensOut: number;
-  costUsd: number;
-  /** Events whose model has no price; their cost is unknown, not zero. */
-  unpriced: number;
-  outputLabels: Record<string, number>;
-  retrievalHits: number;
-  retrievalMisses: number;
-  feedbackUp: number;
-  feedbackDown: number;
 }
 
 export function emptyBucket(key: SeriesKey, minute: number): MinuteBucket {
-  return {
-    ...key,
-    minute,
-    count: 0,
-    errors: 0,
-    errorTypes: {},
-    latency: newSketch(),
-    tokensIn: 0,
-    tokensOut: 0,
-    costUsd: 0,
-    unpriced: 0,
-    outputLabels: {},
-    retrievalHits: 0,
-    retrievalMisses: 0,
-    feedbackUp: 0,
-    feedbackDown: 0,
-  };
+  return { ...key, minute, ...emptyAgg(), latency: newSketch() };
 }
 
 /** Folds one validated event (with its resolved cost, or null when unpriced) into the bucket. */

@@ -5,16 +5,30 @@ import { DDSketch } from '@datadog/sketches-js';
  * (the store keeps it as UTF-8 in a BLOB).
  * Why not `toProto()`: it needs the optional `protobufjs` peer, which we do not ship; the bins
  * plus the summary fields are all a merge needs, and unlike fromProto we keep min/max.
+ * v2 writes each store densely (first key, then every count from there, zeros included):
+ * latency bins are contiguous, so this is ~2-4 bytes a bin and a full minute stays far below 5 kB.
+ * v1 ([key, count] pairs) is still read.
  */
 export const SKETCH_RELATIVE_ACCURACY = 0.01;
 
-interface SketchJson {
+interface SketchJsonV1 {
   v: 1;
   ra: number;
-  /** [key, count] pairs of the positive store. */
   p: [number, number][];
-  /** [key, count] pairs of the negative store. */
   n: [number, number][];
+  z: number;
+  sum: number;
+  min: number | null;
+  max: number | null;
+}
+
+interface SketchJsonV2 {
+  v: 2;
+  ra: number;
+  /** Positive store: [firstKey, count, count, ...]; empty array when empty. */
+  p: number[];
+  /** Negative store, same layout. */
+  n: number[];
   z: number;
   sum: number;
   min: number | null;
@@ -25,20 +39,28 @@ export function newSketch(): DDSketch {
   return new DDSketch({ relativeAccuracy: SKETCH_RELATIVE_ACCURACY });
 }
 
-function bins(store: DDSketch['store']): [number, number][] {
-  const out: [number, number][] = [];
-  store.bins.forEach((c, i) => {
-    if (c > 0) out.push([i + store.offset, c]);
-  });
+function dense(store: DDSketch['store']): number[] {
+  if (store.count === 0) return [];
+  const out: number[] = [store.minKey];
+  for (let k = store.minKey; k <= store.maxKey; k++) out.push(store.bins[k - store.offset] ?? 0);
   return out;
 }
 
+function addDense(store: DDSketch['store'], d: readonly number[]): void {
+  const first = d[0];
+  if (first === undefined) return;
+  for (let i = 1; i < d.length; i++) {
+    const c = d[i] ?? 0;
+    if (c > 0) store.add(first + i - 1, c);
+  }
+}
+
 export function encodeSketch(s: DDSketch): string {
-  const json: SketchJson = {
-    v: 1,
+  const json: SketchJsonV2 = {
+    v: 2,
     ra: SKETCH_RELATIVE_ACCURACY,
-    p: bins(s.store),
-    n: bins(s.negativeStore),
+    p: dense(s.store),
+    n: dense(s.negativeStore),
     z: s.zeroCount,
     sum: s.sum,
     min: Number.isFinite(s.min) ? s.min : null,
@@ -48,15 +70,29 @@ export function encodeSketch(s: DDSketch): string {
 }
 
 export function decodeSketch(text: string): DDSketch {
-  const json = JSON.parse(text) as SketchJson;
-  if (json.v !== 1 || json.ra !== SKETCH_RELATIVE_ACCURACY) throw new Error(`unsupported sketch encoding v${json.v}`);
+  const json = JSON.parse(text) as SketchJsonV1 | SketchJsonV2;
+  if ((json.v !== 1 && json.v !== 2) || json.ra !== SKETCH_RELATIVE_ACCURACY) {
+    throw new Error(`unsupported sketch encoding v${String(json.v)}`);
+  }
   const s = newSketch();
-  for (const [k, c] of json.p) s.store.add(k, c);
-  for (const [k, c] of json.n) s.negativeStore.add(k, c);
+  if (json.v === 1) {
+    for (const [k, c] of json.p) s.store.add(k, c);
+    for (const [k, c] of json.n) s.negativeStore.add(k, c);
+  } else {
+    addDense(s.store, json.p);
+    addDense(s.negativeStore, json.n);
+  }
   s.zeroCount = json.z;
   s.count = s.store.count + s.negativeStore.count + s.zeroCount;
   s.sum = json.sum;
   s.min = json.min ?? Infinity;
   s.max = json.max ?? -Infinity;
   return s;
+}
+
+/** A deep copy (merge into a fresh sketch). */
+export function cloneSketch(s: DDSketch): DDSketch {
+  const c = newSketch();
+  if (s.count > 0) c.merge(s);
+  return c;
 }

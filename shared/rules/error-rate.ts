@@ -1,5 +1,7 @@
 import { MINUTE_MS } from '../clock.js';
 import { sumWindow, type MinuteCounts, type SeriesKey, type WindowTotals } from '../rollup/window.js';
+import type { ScopeHistory } from '../rollup/history.js';
+import type { Scope } from './scope.js';
 import { step, type RuleState, type Transition } from './state-machine.js';
 
 export const ERROR_RATE_RULE_ID = 'error-rate';
@@ -60,5 +62,17 @@ export function errorRateSummary(rule: ErrorRateRule, key: SeriesKey, totals: Wi
   return (
     `error rate ${pct.toFixed(1)}% (${totals.errors}/${totals.samples}) over ${rule.windowMs / MINUTE_MS} min ` +
     `for ${rule.forMs / MINUTE_MS} min on ${key.service} · ${key.provider}/${key.model}`
+  );
+}
+
+/** The rule over a scope history (the runtime's path); same condition and summary as `evaluate`. */
+export function errorRateCheck(rule: ErrorRateRule, h: ScopeHistory, minute: number, scope: Scope): string | undefined {
+  const w = h.window(minute, rule.windowMs, false);
+  const totals = { samples: w.count, errors: w.errors };
+  if (!errorRateCondition(rule, totals)) return undefined;
+  const pct = (100 * totals.errors) / totals.samples;
+  return (
+    `error rate ${pct.toFixed(1)}% (${totals.errors}/${totals.samples}) over ${rule.windowMs / MINUTE_MS} min ` +
+    `for ${rule.forMs / MINUTE_MS} min on ${scope.name}`
   );
 }

@@ -17,6 +17,10 @@ export interface RuleState {
   lastEvaluatedAt?: number;
   /** The alert this rule instance created when it fired. */
   alertId?: string;
+  /** Auto-remediation: the alert is `pending` (not paging) until this event time, then pages if still firing. */
+  pageAt?: number;
+  /** The summary the alert fired with (kept so restarts and resolutions can quote it). */
+  summary?: string;
 }
 
 /** What the runtime must do after one evaluation. */

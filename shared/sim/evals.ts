@@ -1,16 +1,5 @@
-import { z } from 'zod';
-import { Timestamp } from '../protocol/events.js';
-
 /**
- * One eval run's result, as posted to `POST /v1/evals`. Defined here until the collector's
- * eval endpoint lands in shared/protocol; the shape is the one in ARCHITECTURE.md.
+ * The simulator posts eval results with the collector's own schema; it lives in
+ * shared/protocol/evals.ts so both sides use one definition.
  */
-export const EvalResult = z.object({
-  suite: z.string().min(1).max(200),
-  ts: Timestamp,
-  accuracy: z.number().min(0).max(1),
-  passed: z.number().int().nonnegative().optional(),
-  total: z.number().int().positive().optional(),
-});
-export type EvalResultInput = z.input<typeof EvalResult>;
-export type EvalResult = z.output<typeof EvalResult>;
+export { EvalResult, type EvalResultInput } from '../protocol/evals.js';

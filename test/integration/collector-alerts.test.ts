@@ -161,6 +161,8 @@ describe('rule resolution', () => {
       await s.waitFor((f) => f.type === 'event' && f.kind === 'resolved');
       expect(s.frames.filter((f) => f.type === 'event').map((f) => [f.kind, f.actor])).toEqual([
         ['fired', 'collector'],
+        // The escalation policy pages the primary as soon as a page fires.
+        ['notified', 'collector'],
         ['resolved', 'collector'],
       ]);
       await s.close();
@@ -177,7 +179,8 @@ describe('restart', () => {
       await postEvents(c.url, c.token, errorBurst({ ...key, startMs: START, minutes: 15, perMinute: 60, errorRate: 0.5 }));
       const stats = async () => (await (await fetch(`${c.url}/v1/stats`, { headers: { authorization: `Bearer ${c.token}` } })).json()) as Record<string, number>;
       const before = await stats();
-      expect(before).toEqual({ events: 900, alerts: 1, lastSeq: 1 });
+      // fired + notified (the escalation policy pages the primary at once).
+      expect(before).toEqual({ events: 900, alerts: 1, lastSeq: 2 });
       await c.restart();
       expect(await stats()).toEqual(before);
       await c.kill('SIGKILL');

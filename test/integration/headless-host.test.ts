@@ -92,7 +92,9 @@ describe('headless host', () => {
   });
 
   it('refuses a bridge connection with a wrong token', async () => {
-    const r = await connect(`ws://127.0.0.1:${host.port}/bridge?token=${host.token.slice(0, -1)}A`, host.origin);
+    // Change the last character to a different one (appending a fixed 'A' would be a no-op 1 time in 64).
+    const wrong = host.token.slice(0, -1) + (host.token.endsWith('A') ? 'B' : 'A');
+    const r = await connect(`ws://127.0.0.1:${host.port}/bridge?token=${wrong}`, host.origin);
     expect(r.status).toBe(401);
   });
 

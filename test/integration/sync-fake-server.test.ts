@@ -8,6 +8,7 @@ import { createAppServices, type AppServices } from '../../electron/main/service
 import { silentLogger } from '../../electron/main/services/runtime.js';
 import type { Alert } from '../../shared/protocol/alert.js';
 import { ClientFrame, type ServerFrame } from '../../shared/protocol/stream.js';
+import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
 
 /**
  * A scripted stand-in for the collector's /v1/stream, for what a real collector won't do on
@@ -44,7 +45,7 @@ class FakeCollector {
 }
 
 const send = (ws: WebSocket, frame: ServerFrame | unknown): void => ws.send(JSON.stringify(frame));
-const welcome = (lastSeq: number): ServerFrame => ({ type: 'welcome', protocol: 1, serverTime: 1_000_000, lastSeq });
+const welcome = (lastSeq: number): ServerFrame => ({ type: 'welcome', protocol: PROTOCOL_VERSION, serverTime: 1_000_000, lastSeq });
 const alert = (id: string, patch: Partial<Alert> = {}): Alert => ({
   id,
   ruleId: 'error-rate',
@@ -120,7 +121,7 @@ describe('SyncClient against a scripted server', () => {
     startApp();
     await until(() => app.cache.syncState().lastSeq === 2);
     expect(fake.auth[0]).toBe('Bearer tok-123');
-    expect(fake.received[0]).toEqual({ type: 'hello', user: 'ana', lastSeq: 0, protocol: 1 });
+    expect(fake.received[0]).toEqual({ type: 'hello', user: 'ana', lastSeq: 0, protocol: PROTOCOL_VERSION });
     expect(app.cache.listAlerts().map((a) => a.id).sort()).toEqual(['a1', 'a2']);
     expect(app.sync.status().state).toBe('connected');
     expect(fake.connections).toBe(1);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { toIso, type Clock } from '../../../shared/clock.js';
-import type { Alert, AlertSource, Tier } from '../../../shared/protocol/alert.js';
+import type { Alert, AlertEventKind, AlertSource, Tier } from '../../../shared/protocol/alert.js';
 import type { CommandFrame } from '../../../shared/protocol/stream.js';
 import type { CollectorStore, CommandResult, LogEntry } from '../store/store.js';
 import { applyCommand, withoutUndefined } from './apply-command.js';
@@ -13,6 +13,21 @@ export interface NewAlert {
   labels: Alert['labels'];
   runbookId?: string;
   firedAt: number;
+  /** 'pending': raised but not paging yet (a remediation action gets time first; see `promote`). */
+  status?: 'pending' | 'firing';
+}
+
+export type LifecycleOutcome = { alert: Alert } | { conflict: string };
+
+/**
+ * Policy that rides along with alert changes inside their transaction (the escalation policy):
+ * it may amend the alert (its `escalation`) or refuse a command as a conflict.
+ */
+export interface AlertLifecycle {
+  onFired(alert: Alert): Alert;
+  onChanged(before: Alert, after: Alert, kind: AlertEventKind, now: number): LifecycleOutcome;
+  /** Whether `ruleId`'s alerts resolve when the condition clears (else a person resolves them). */
+  autoResolve(ruleId: string): boolean;
 }
 
 /**
@@ -22,12 +37,26 @@ export interface NewAlert {
 export class AlertService {
   private pending: LogEntry[] | undefined;
   private readonly listeners = new Set<(entries: readonly LogEntry[]) => void>();
+  private lifecycle: AlertLifecycle | undefined;
 
   constructor(
     private readonly store: CollectorStore,
     private readonly clock: Clock,
     private readonly systemActor: string,
   ) {}
+
+  setLifecycle(lifecycle: AlertLifecycle): void {
+    this.lifecycle = lifecycle;
+  }
+
+  getAlert(id: string): Alert | undefined {
+    return this.store.getAlert(id);
+  }
+
+  /** An automatic step of the lifecycle (notified, escalated), by the system actor. Must run inside `transact`. */
+  recordStep(alert: Alert, kind: AlertEventKind, at: number, note: string): void {
+    this.record(alert, kind, at, this.systemActor, note);
+  }
 
   onCommitted(listener: (entries: readonly LogEntry[]) => void): () => void {
     this.listeners.add(listener);
@@ -61,16 +90,42 @@ export class AlertService {
       labels: input.labels,
       runbookId: input.runbookId,
       firedAt: toIso(input.firedAt),
+      ...(input.status === 'pending' ? { status: 'pending' as const } : {}),
     });
-    this.record(alert, 'fired', input.firedAt, this.systemActor);
-    return alert;
+    // A pending alert does not page (no escalation) until `promote`.
+    const paged = this.lifecycle && alert.status === 'firing' ? this.lifecycle.onFired(alert) : alert;
+    this.record(paged, 'fired', input.firedAt, this.systemActor);
+    return paged;
+  }
+
+  /** A pending alert starts paging (auto-remediation did not clear it in time). Must run inside `transact`. */
+  promote(alertId: string, at: number, note: string): void {
+    const alert = this.store.getAlert(alertId);
+    if (!alert || alert.status !== 'pending') return;
+    const firing: Alert = { ...alert, status: 'firing' };
+    this.record(this.lifecycle ? this.lifecycle.onFired(firing) : firing, 'updated', at, this.systemActor, note);
+  }
+
+  /** A timeline note that does not change the alert (remediation actions). Opens its own transaction. */
+  annotate(alertId: string, kind: AlertEventKind, at: number, note: string): void {
+    this.transact(() => {
+      const alert = this.store.getAlert(alertId);
+      if (alert) this.record(alert, kind, at, this.systemActor, note);
+    });
   }
 
   /** The rule's condition cleared: resolve unless a human already did. Must run inside `transact`. */
   resolveByRule(alertId: string, at: number, note: string): void {
     const alert = this.store.getAlert(alertId);
     if (!alert || alert.status === 'resolved') return;
-    this.record(withoutUndefined({ ...alert, status: 'resolved', resolvedAt: toIso(at), snoozedUntil: undefined }), 'resolved', at, this.systemActor, note);
+    if (this.lifecycle && !this.lifecycle.autoResolve(alert.ruleId)) {
+      this.record(alert, 'updated', at, this.systemActor, `${note}; waiting for a person to resolve`);
+      return;
+    }
+    const resolved = withoutUndefined({ ...alert, status: 'resolved' as const, resolvedAt: toIso(at), snoozedUntil: undefined });
+    const out = this.lifecycle ? this.lifecycle.onChanged(alert, resolved, 'resolved', at) : { alert: resolved };
+    if ('conflict' in out) return;
+    this.record(out.alert, 'resolved', at, this.systemActor, note);
   }
 
   /** Applies a client command once per id; a repeated id answers the first result. */
@@ -85,8 +140,11 @@ export class AlertService {
         result = { ok: false, error: `alert ${cmd.alertId} not found` };
       } else {
         const out = applyCommand(alert, cmd, actor, now);
-        if (out.ok) {
-          this.record(out.alert, out.kind, now, actor, cmd.note);
+        const amended = out.ok && this.lifecycle ? this.lifecycle.onChanged(alert, out.alert, out.kind, now) : undefined;
+        if (amended && 'conflict' in amended) {
+          result = { ok: false, conflict: amended.conflict };
+        } else if (out.ok) {
+          this.record(amended?.alert ?? out.alert, out.kind, now, actor, cmd.note);
           result = { ok: true };
         } else {
           result = 'conflict' in out ? { ok: false, conflict: out.conflict } : { ok: false, error: out.error };

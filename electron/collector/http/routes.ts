@@ -1,14 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AlertStatus } from '../../../shared/protocol/alert.js';
 import type { IngestPipeline } from '../ingest/ingest-pipeline.js';
+import { EVENTS_V2_PATH, routeIngest, type IngestRoutes } from '../ingest/ingest-routes.js';
 import { bodyFormat, parseEvents } from '../ingest/parse-events.js';
 import type { Metrics } from '../metrics.js';
+import { handleRollups, handleSeries } from '../series/series-routes.js';
+import type { SeriesStore } from '../store/series-store.js';
 import type { CollectorStore } from '../store/store.js';
 import { presentedToken, tokenMatches } from './auth.js';
 import { HttpError } from './http-error.js';
 import { readBody } from './read-body.js';
+import type { RunbookLibrary } from '../runbooks/runbook-library.js';
+import { isRunbookPath, routeRunbooks } from '../runbooks/runbook-routes.js';
 
 export interface RouteDeps {
+  /** Team runbooks (issue 7); without it /v1/runbooks answers 404. */
+  runbooks?: RunbookLibrary;
   token: string;
   store: CollectorStore;
   ingest: IngestPipeline;
@@ -16,6 +23,10 @@ export interface RouteDeps {
   maxBodyBytes: number;
   maxBatchEvents: number;
   log: (msg: string) => void;
+  /** OTLP traces, evals, Alertmanager and Events-v2 (issue 4); absent = those routes 404. */
+  ingestRoutes?: IngestRoutes;
+  /** Read-only chart queries (`GET /v1/series`, `GET /v1/rollups`); absent = those routes 404. */
+  series?: SeriesStore;
 }
 
 /** After a 413 we keep discarding (not buffering) the upload so the client can read the answer, up to this much. */
@@ -33,9 +44,14 @@ export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: Serv
     const url = new URL(req.url ?? '/', 'http://collector');
     const method = req.method ?? 'GET';
     if (method === 'GET' && url.pathname === '/healthz') return send(res, 200, { ok: true });
-    if (!tokenMatches(deps.token, presentedToken(req, url, false))) {
+    const bearerOk = tokenMatches(deps.token, presentedToken(req, url, false));
+    // Events-v2 senders may authenticate with a configured routing_key in the body instead.
+    const keyAuth = deps.ingestRoutes !== undefined && method === 'POST' && url.pathname === EVENTS_V2_PATH;
+    if (!bearerOk && !keyAuth) {
       throw new HttpError(401, 'unauthorized', 'missing or wrong bearer token (Authorization: Bearer <token>)');
     }
+    if (isRunbookPath(url.pathname)) return send(res, 200, routeRunbooks(deps.runbooks, method, url.pathname));
+    if (deps.ingestRoutes && (await routeIngest(req, res, deps.ingestRoutes, bearerOk))) return;
     const key = `${method} ${url.pathname}`;
     switch (key) {
       case 'POST /v1/events': {
@@ -43,6 +59,7 @@ export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: Serv
         const text = await readBody(req, deps.maxBodyBytes);
         const events = parseEvents(text, format, deps.maxBatchEvents);
         const accepted = deps.ingest.ingest(events);
+        if (accepted > 0) deps.metrics.ingest.eventsBySource.inc({ source: 'events' }, accepted);
         return send(res, 200, { accepted });
       }
       case 'GET /v1/alerts': {
@@ -55,6 +72,12 @@ export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: Serv
         }
         return send(res, 200, { alerts: deps.store.listAlerts(status) });
       }
+      case 'GET /v1/series':
+        if (!deps.series) throw new HttpError(404, 'not_found', 'chart queries are not enabled');
+        return send(res, 200, handleSeries(deps.series, url.searchParams));
+      case 'GET /v1/rollups':
+        if (!deps.series) throw new HttpError(404, 'not_found', 'chart queries are not enabled');
+        return send(res, 200, handleRollups(deps.series, url.searchParams));
       case 'GET /v1/stats':
         return send(res, 200, deps.store.stats());
       case 'GET /metrics':
@@ -65,6 +88,7 @@ export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: Serv
   };
 
   return (req, res) => {
+    res.once('finish', () => deps.metrics.ingest.request(req.method ?? 'GET', new URL(req.url ?? '/', 'http://collector').pathname, res.statusCode));
     route(req, res).catch((err: unknown) => {
       const e = err instanceof HttpError ? err : new HttpError(500, 'internal', 'internal error');
       if (!(err instanceof HttpError)) deps.log(`request ${req.method} ${req.url} failed: ${(err as Error).stack ?? String(err)}`);

@@ -42,7 +42,7 @@ export class IngestPipeline {
     this.metrics.batchesIngested += 1;
     this.metrics.unpricedEvents += unpriced;
     try {
-      this.rules.run(touched);
+      this.rules.run(touched, { buckets, events });
     } catch (err) {
       // The batch is committed (the 2xx stays true); rule state did not advance, so the next
       // batch or restart re-evaluates these minutes.

@@ -10,6 +10,8 @@ import type { CollectorStore, PricedEvent } from '../store/store.js';
  */
 export class RollupCache {
   private readonly buckets = new Map<string, MinuteBucket>();
+  /** Per series, the newest minute this process has created or loaded a bucket for. */
+  private readonly newest = new Map<string, number>();
 
   constructor(
     private readonly store: CollectorStore,
@@ -27,7 +29,12 @@ export class RollupCache {
       const minute = minuteFloor(e.ts);
       const id = `${series}@${minute}`;
       let b = touchedBuckets.get(id) ?? this.buckets.get(id);
-      if (!b) b = this.store.loadBucket(key, minute) ?? emptyBucket(key, minute);
+      if (!b) {
+        // We are the only writer: a minute newer than any this series has written cannot be stored yet.
+        const newest = this.newest.get(series);
+        b = (newest !== undefined && minute > newest ? undefined : this.store.loadBucket(key, minute)) ?? emptyBucket(key, minute);
+        if (newest === undefined || minute > newest) this.newest.set(series, minute);
+      }
       // Re-insert to mark most recently used.
       this.buckets.delete(id);
       this.buckets.set(id, b);
@@ -43,6 +50,11 @@ export class RollupCache {
   /** The batch did not commit: forget the buckets it mutated so the next read comes from SQLite. */
   invalidate(buckets: readonly MinuteBucket[]): void {
     for (const b of buckets) this.buckets.delete(`${seriesKeyString(b)}@${b.minute}`);
+  }
+
+  /** Downsampling merged minutes before `minute` into hours: drop them so a late event starts a fresh row. */
+  dropBefore(minute: number): void {
+    for (const [id, b] of this.buckets) if (b.minute < minute) this.buckets.delete(id);
   }
 
   size(): number {

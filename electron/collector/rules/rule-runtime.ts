@@ -1,99 +1,344 @@
-import { DAY_MS, MINUTE_MS, minuteFloor } from '../../../shared/clock.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS, minuteFloor, type Clock } from '../../../shared/clock.js';
 import type { CollectorConfig } from '../../../shared/config/collector-config.js';
-import type { MinuteCounts } from '../../../shared/rollup/window.js';
-import { parseSeriesKey } from '../../../shared/rollup/window.js';
-import { ERROR_RATE_RULE_ID, errorRateSummary, evaluate, type ErrorRateRule } from '../../../shared/rules/error-rate.js';
-import { INACTIVE, type RuleState } from '../../../shared/rules/state-machine.js';
+import type { LlmEvent } from '../../../shared/protocol/events.js';
+import type { MinuteBucket } from '../../../shared/rollup/bucket.js';
+import { seriesKeyString } from '../../../shared/rollup/window.js';
+import { EVAL_ACCURACY_RULE_ID, evalAccuracyCheck, type EvalRun } from '../../../shared/rules/eval-accuracy.js';
+import { NOVEL_ERROR_RULE_ID } from '../../../shared/rules/novel-error.js';
+import type { Scope } from '../../../shared/rules/scope.js';
+import { INACTIVE, step, type RuleState, type Timing } from '../../../shared/rules/state-machine.js';
+import type { WindowRule } from '../../../shared/rules/window-rule.js';
 import type { AlertService } from '../alerts/alert-service.js';
 import type { Metrics } from '../metrics.js';
 import type { CollectorStore } from '../store/store.js';
+import { RULE_IDS, remediationOf, windowRules, type RuleId } from './catalog.js';
+import { NovelErrorTracker } from './novel-errors.js';
+import { RuleAlerts, type FiredListener } from './rule-alerts.js';
+import { IDLE_EVICT_MS, ScopeHistories } from './scope-histories.js';
+import { hourlyRules } from './weekly-rules.js';
 
 /** An inactive series that reappears after a long gap only re-evaluates this far back. */
 const MAX_CATCH_UP_MS = 7 * DAY_MS;
+/** Scopes with no data this long (and quiet rules) are skipped: no window rule can be true. */
+const SKIP_IDLE_MS = 2 * HOUR_MS;
+const CURSOR_META = 'rules_cursor';
+/** Per suite, the ts of the newest eval run already judged. */
+const EVAL_CURSOR_META = 'eval_rules_cursor';
+
+export interface RuleRuntimeOptions {
+  clock: Clock;
+  log?: (msg: string) => void;
+}
+
+/** A batch that just committed: the buckets it touched and its events (for error signatures). */
+export interface CommittedBatch {
+  buckets: readonly MinuteBucket[];
+  events: readonly LlmEvent[];
+}
+
+function stateKey(ruleId: string, scopeKey: string): string {
+  return `${ruleId}\n${scopeKey}`;
+}
 
 /**
- * Runs the rules over event-time minutes. The watermark is the newest event time seen minus
- * `allowedLateness`; minute m is evaluated (once, in order, per series) when m + 1 min ≤ watermark.
- * So backfilled history evaluates minute by minute on ingest, exactly like live traffic.
+ * Runs the whole catalog over event-time minutes. The watermark is the newest event time seen
+ * minus `allowedLateness`; every minute up to it is evaluated once, in order, for every scope
+ * (series, service, provider, fleet), so backfilled history evaluates minute by minute on
+ * ingest exactly like live traffic. When live ingest goes quiet, `tick()` advances the
+ * watermark with the wall clock so firing alerts still resolve.
  */
 export class RuleRuntime {
-  private readonly rule: ErrorRateRule & { enabled: boolean; tier: CollectorConfig['rules']['errorRate']['tier'] };
+  private readonly histories = new ScopeHistories();
+  private readonly rules: WindowRule[];
+  private readonly states = new Map<string, RuleState>();
+  private readonly dirty = new Set<string>();
+  private readonly scopes = new Map<string, Scope>();
+  /** Buckets of minutes not yet evaluated: minute → series key → bucket. */
+  private readonly open = new Map<number, Map<string, MinuteBucket>>();
+  private cursor: number | undefined;
+  private wallWatermark = -Infinity;
+  private lastIngestWall: number | undefined;
+  private lastIngestLive = false;
+  private readonly novel: NovelErrorTracker;
+  readonly ruleAlerts: RuleAlerts;
+  private initialised = false;
+  private readonly clock: Clock;
+  private readonly log: (msg: string) => void;
 
   constructor(
     private readonly store: CollectorStore,
     private readonly alerts: AlertService,
     private readonly metrics: Metrics,
     private readonly config: CollectorConfig['rules'],
+    opts: RuleRuntimeOptions = { clock: { now: () => 0 } },
   ) {
-    const c = config.errorRate;
-    this.rule = {
-      enabled: c.enabled,
-      tier: c.tier,
-      threshold: c.threshold,
-      windowMs: c.window,
-      minSamples: c.minSamples,
-      forMs: c.for,
-      keepFiringForMs: c.keepFiringFor,
-    };
+    this.clock = opts.clock;
+    this.log = opts.log ?? (() => undefined);
+    this.rules = windowRules(config);
+    const ne = config.novelError;
+    this.novel = new NovelErrorTracker(store.rollupHistory, { lookbackMs: ne.lookback, learningMs: ne.learning, minCount: ne.minCount, windowMs: ne.window });
+    this.ruleAlerts = new RuleAlerts(alerts, metrics);
+  }
+
+  onFired(listener: FiredListener): () => void {
+    return this.ruleAlerts.onFired(listener);
   }
 
   /** Last event-time minute that may be evaluated, or undefined before any event. */
   lastCompleteMinute(): number | undefined {
-    const max = this.store.maxEventTs();
-    if (max === undefined) return undefined;
+    const max = Math.max(this.store.maxEventTs() ?? -Infinity, this.wallWatermark);
+    if (!Number.isFinite(max)) return undefined;
     return minuteFloor(max - this.config.allowedLateness - MINUTE_MS);
   }
 
-  /** `touched`: series key → earliest minute that received data in this batch. */
-  run(touched: ReadonlyMap<string, number>): void {
-    if (!this.rule.enabled) return;
+  /** Evaluates every minute the watermark now allows. `batch`: what the ingest that called us committed. */
+  run(touched: ReadonlyMap<string, number>, batch?: CommittedBatch): void {
+    this.init();
+    if (batch) {
+      this.novel.observe(batch.events);
+      for (const b of batch.buckets) this.hold(b);
+      const now = this.clock.now();
+      this.lastIngestWall = now;
+      this.lastIngestLive = (this.store.maxEventTs() ?? -Infinity) >= now - this.config.wallClock.liveHorizon;
+    }
     const to = this.lastCompleteMinute();
     if (to === undefined) return;
-    const states = new Map(this.store.ruleStates(ERROR_RATE_RULE_ID).map((r) => [r.series, r.state]));
-    for (const series of touched.keys()) if (!states.has(series)) states.set(series, INACTIVE);
-
-    this.alerts.transact(() => {
-      for (const [series, prev] of states) {
-        let from = prev.lastEvaluatedAt !== undefined ? prev.lastEvaluatedAt + MINUTE_MS : touched.get(series);
-        if (from === undefined || from > to) continue;
-        if (prev.phase === 'inactive') from = Math.max(from, to - MAX_CATCH_UP_MS);
-        const next = this.evaluateRange(series, prev, from, to);
-        this.store.putRuleState(ERROR_RATE_RULE_ID, series, next);
-      }
-    });
+    let from: number | undefined;
+    if (this.cursor !== undefined) {
+      from = this.cursor + MINUTE_MS;
+    } else {
+      for (const m of touched.values()) if (from === undefined || m < from) from = m;
+      for (const m of this.open.keys()) if (from === undefined || m < from) from = m;
+      if (from !== undefined) from = Math.max(from, to - MAX_CATCH_UP_MS);
+    }
+    if (from === undefined || from > to) return;
+    this.evaluateRange(from, to);
   }
 
-  private evaluateRange(series: string, start: RuleState, from: number, to: number): RuleState {
-    const key = parseSeriesKey(series);
-    const rows = this.store.minuteCounts(key, from - this.rule.windowMs, to);
-    const byMinute = new Map(rows.map((r) => [r.minute, r]));
-    let state = start;
-    for (let m = from; m <= to; m += MINUTE_MS) {
-      const window: MinuteCounts[] = [];
-      for (let w = m - this.rule.windowMs + MINUTE_MS; w <= m; w += MINUTE_MS) {
-        const r = byMinute.get(w);
-        if (r) window.push(r);
-      }
-      const before = state;
-      const ev = evaluate(this.rule, before, window, m);
-      state = ev.state;
-      const at = m + MINUTE_MS; // the end of the minute that completed the condition
-      if (ev.kind === 'fired') {
-        const alert = this.alerts.fire({
-          ruleId: ERROR_RATE_RULE_ID,
-          tier: this.rule.tier,
-          source: 'rules',
-          summary: errorRateSummary(this.rule, key, ev.totals),
-          labels: { service: key.service, provider: key.provider, model: key.model },
-          runbookId: ERROR_RATE_RULE_ID,
-          firedAt: at,
-        });
-        state = { ...state, alertId: alert.id };
-        this.metrics.alertsFired += 1;
-      } else if (ev.kind === 'resolved' && before.alertId !== undefined) {
-        this.alerts.resolveByRule(before.alertId, at, 'error rate back under threshold');
+  /**
+   * Maintenance: when live ingest has been quiet for `quietAfter`, event time is taken to move
+   * with the wall clock, so windows empty and firing alerts resolve. Never for replayed history.
+   */
+  tick(now: number): void {
+    this.init();
+    const wc = this.config.wallClock;
+    if (this.lastIngestWall === undefined || !this.lastIngestLive || now - this.lastIngestWall < wc.quietAfter) return;
+    const wm = now - wc.quietAfter;
+    if (wm <= this.wallWatermark) return;
+    this.wallWatermark = wm;
+    this.run(new Map());
+    this.histories.evictIdle(now - IDLE_EVICT_MS, (k) => [...this.states.keys()].some((s) => s.endsWith(`\n${k}`)));
+    this.novel.prune(Math.min(now, this.store.maxEventTs() ?? now));
+  }
+
+  /** Periodic housekeeping in event time (called by maintenance): bounded memory. */
+  prune(now: number): void {
+    this.init();
+    this.histories.evictIdle(now - IDLE_EVICT_MS, (k) => [...this.states.keys()].some((s) => s.endsWith(`\n${k}`)));
+    this.novel.prune(now);
+  }
+
+  /** For tests and /metrics: how much the engine holds. */
+  sizes(): { scopes: number; states: number; openMinutes: number; signatures: number } {
+    return { scopes: this.histories.size(), states: this.states.size, openMinutes: this.open.size, signatures: this.novel.knownCount() };
+  }
+
+  private hold(b: MinuteBucket): void {
+    if (this.cursor !== undefined && b.minute <= this.cursor) return; // late: lands in the rollup only
+    let m = this.open.get(b.minute);
+    if (!m) {
+      m = new Map();
+      this.open.set(b.minute, m);
+    }
+    m.set(seriesKeyString(b), b);
+  }
+
+  private init(): void {
+    if (this.initialised) return;
+    this.initialised = true;
+    const h = this.store.rollupHistory;
+    const cursor = h.getMeta(CURSOR_META);
+    for (const id of RULE_IDS) {
+      for (const { series, state } of this.store.ruleStates(id)) {
+        if (state.phase === 'inactive') continue;
+        this.states.set(stateKey(id, series), state);
       }
     }
-    return state;
+    // Before the catalog, the error-rate rule kept a per-series cursor: resume after the newest.
+    let legacy: number | undefined;
+    for (const { state } of this.store.ruleStates('error-rate')) {
+      if (state.lastEvaluatedAt !== undefined && (legacy === undefined || state.lastEvaluatedAt > legacy)) legacy = state.lastEvaluatedAt;
+    }
+    this.cursor = cursor !== undefined ? Number(cursor) : legacy;
+    const evalCursor = h.getMeta(EVAL_CURSOR_META);
+    if (evalCursor !== undefined) for (const [k, v] of Object.entries(JSON.parse(evalCursor) as Record<string, number>)) this.evalCursor.set(k, v);
+    for (const r of h.seriesFirstSeen()) this.histories.seriesFirstSeen.set(seriesKeyString(r.key), r);
+    const now = this.clock.now();
+    this.novel.load(Math.min(now, this.store.maxEventTs() ?? now));
+    if (this.cursor === undefined) return;
+    // Rebuild the histories: hourly rows, then minute rows up to the cursor; newer minutes are open.
+    const from = this.cursor - IDLE_EVICT_MS;
+    this.histories.addHours(h.hoursBetween(from, this.cursor));
+    const byMinute = new Map<number, MinuteBucket[]>();
+    for (const b of h.bucketsBetween(from, this.cursor + MAX_CATCH_UP_MS)) {
+      if (b.minute > this.cursor) {
+        this.hold(b);
+        continue;
+      }
+      const list = byMinute.get(b.minute) ?? [];
+      list.push(b);
+      byMinute.set(b.minute, list);
+    }
+    for (const [m, list] of byMinute) this.histories.addMinute(m, list);
+    const max = this.store.maxEventTs();
+    if (max !== undefined && max >= now - this.config.wallClock.liveHorizon) {
+      this.lastIngestWall = now;
+      this.lastIngestLive = true;
+    }
+  }
+
+  private evaluateRange(from: number, to: number): void {
+    try {
+      this.alerts.transact(() => {
+        for (let m = from; m <= to; m += MINUTE_MS) this.evaluateMinute(m);
+        this.evaluateEvals();
+        for (const k of this.dirty) {
+          const [ruleId, scopeKey] = k.split('\n') as [string, string];
+          this.store.putRuleState(ruleId, scopeKey, this.states.get(k) ?? INACTIVE);
+        }
+        this.dirty.clear();
+        this.cursor = to;
+        this.store.rollupHistory.setMeta(CURSOR_META, String(to));
+      });
+    } catch (err) {
+      this.ruleAlerts.discard();
+      throw err;
+    }
+    this.ruleAlerts.flush();
+  }
+
+  private evaluateMinute(m: number): void {
+    const open = this.open.get(m);
+    this.open.delete(m);
+    this.histories.addMinute(m, open ? [...open.values()] : []);
+    const at = m + MINUTE_MS;
+    const idleBefore = m - SKIP_IDLE_MS;
+    for (const rule of this.rules) {
+      for (const { scope, history } of this.histories.entries(rule.scope)) {
+        const key = stateKey(rule.id, scope.key);
+        const prev = this.states.get(key) ?? INACTIVE;
+        if (prev.phase === 'inactive' && history.idleSince(idleBefore)) continue;
+        const summary = rule.check(history, m, scope);
+        this.transition(rule.id as RuleId, rule.tier, rule, scope, key, prev, summary, m, at);
+      }
+    }
+    this.evaluateNovel(m, at);
+    this.promoteDue(at);
+    if (at % HOUR_MS === 0) {
+      for (const r of hourlyRules(this.config, this.histories, this.store.evals, at)) {
+        const prev = this.states.get(stateKey(r.ruleId, r.scope.key)) ?? INACTIVE;
+        this.transition(r.ruleId, r.tier, r.timing, r.scope, stateKey(r.ruleId, r.scope.key), prev, r.summary, m, at);
+      }
+    }
+  }
+
+  private transition(
+    ruleId: RuleId,
+    tier: WindowRule['tier'],
+    timing: Timing,
+    scope: Scope,
+    key: string,
+    prev: RuleState,
+    summary: string | undefined,
+    m: number,
+    at: number,
+  ): void {
+    const tr = step(prev, summary !== undefined, m, timing);
+    if (tr.kind === 'none' && tr.state.phase === 'inactive') return;
+    this.scopes.set(scope.key, scope);
+    const next = this.ruleAlerts.apply({ ruleId, tier, labels: scope.labels, remediation: remediationOf(this.config, ruleId) }, prev, tr, summary, at);
+    if (next.phase === 'inactive') this.states.delete(key);
+    else this.states.set(key, next);
+    if (tr.kind !== 'none' || next.lastTrueAt !== prev.lastTrueAt) this.dirty.add(key);
+  }
+
+  private evaluateNovel(m: number, at: number): void {
+    if (!this.config.novelError.enabled) return;
+    const cfg = this.config.novelError;
+    for (const c of [...this.novel.candidates.values()]) {
+      if (c.row.firstSeen >= at) continue;
+      const scope: Scope = {
+        kind: 'series',
+        key: `signature:${c.signature}`,
+        labels: { service: c.row.service, provider: c.row.provider, model: c.row.model, signature: c.signature.slice(0, 200) },
+        name: `${c.row.service} · ${c.row.provider}/${c.row.model}`,
+      };
+      const key = stateKey(NOVEL_ERROR_RULE_ID, scope.key);
+      const prev = this.states.get(key) ?? INACTIVE;
+      const holds = this.novel.holds(c, m);
+      const summary = holds
+        ? `new error on ${scope.name}: ${c.row.signature.split('|')[0]} "${c.row.sample.slice(0, 160)}" ` +
+          `seen ${c.occurrences.filter((t) => t < at).length} times since ${new Date(c.row.firstSeen).toISOString().slice(11, 16)} UTC, ` +
+          `never seen in the last ${Math.round(cfg.lookback / DAY_MS)} d`
+        : undefined;
+      this.transition(NOVEL_ERROR_RULE_ID, cfg.tier, { forMs: cfg.for, keepFiringForMs: cfg.keepFiringFor }, scope, key, prev, summary, m, at);
+      const after = this.states.get(key);
+      if ((!after && prev.phase === 'firing') || (!after && this.novel.expired(c, m))) this.novel.candidates.delete(c.signature);
+    }
+  }
+
+  private promoteDue(at: number): void {
+    for (const [key, s] of this.states) {
+      if (s.pageAt === undefined || s.phase !== 'firing' || s.pageAt > at) continue;
+      this.states.set(key, this.ruleAlerts.promote(s, at));
+      this.dirty.add(key);
+    }
+  }
+
+  /** eval-accuracy: each new run (by ts) against the suite's trailing runs. */
+  private evaluateEvals(): void {
+    const cfg = this.config.evalAccuracy;
+    if (!cfg.enabled) return;
+    for (const suite of this.store.evals.evalSuites()) {
+      const scope: Scope = { kind: 'series', key: `suite:${suite}`, labels: { suite }, name: suite };
+      const key = stateKey(EVAL_ACCURACY_RULE_ID, scope.key);
+      let prev = this.states.get(key) ?? INACTIVE;
+      const done = this.evalCursor.get(suite) ?? -Infinity;
+      const latest = this.store.evals.recentEvalRuns(suite, Number.isFinite(done) ? done : 0);
+      const fresh = latest.filter((r) => r.ts > done);
+      if (fresh.length === 0) continue;
+      const first = fresh[0]?.ts ?? 0;
+      const before: EvalRun[] = this.store.evals.recentEvalRuns(suite, first - cfg.lookback).filter((r) => r.ts < first);
+      for (const run of fresh) {
+        const summary = evalAccuracyCheck(cfg, run, before);
+        before.push(run);
+        this.transition(EVAL_ACCURACY_RULE_ID, cfg.tier, { forMs: cfg.for, keepFiringForMs: cfg.keepFiringFor }, scope, key, prev, summary, run.ts, run.ts);
+        prev = this.states.get(key) ?? INACTIVE;
+        this.evalCursor.set(suite, run.ts);
+      }
+      this.store.rollupHistory.setMeta(EVAL_CURSOR_META, JSON.stringify(Object.fromEntries(this.evalCursor)));
+    }
+  }
+
+  private readonly evalCursor = new Map<string, number>();
+
+  /** Evals arrive on their own (POST /v1/evals, the scheduler): judge them now. */
+  evaluateEvalsNow(): void {
+    this.init();
+    try {
+      this.alerts.transact(() => {
+        this.evaluateEvals();
+        for (const k of this.dirty) {
+          const [ruleId, scopeKey] = k.split('\n') as [string, string];
+          this.store.putRuleState(ruleId, scopeKey, this.states.get(k) ?? INACTIVE);
+        }
+        this.dirty.clear();
+      });
+    } catch (err) {
+      this.ruleAlerts.discard();
+      this.log(`eval rule failed: ${(err as Error).stack ?? String(err)}`);
+      return;
+    }
+    this.ruleAlerts.flush();
   }
 }

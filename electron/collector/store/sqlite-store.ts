@@ -4,7 +4,10 @@ import type { MinuteBucket } from '../../../shared/rollup/bucket.js';
 import { decodeSketch, encodeSketch } from '../../../shared/rollup/sketch-codec.js';
 import type { MinuteCounts, SeriesKey } from '../../../shared/rollup/window.js';
 import type { RuleState } from '../../../shared/rules/state-machine.js';
+import { createEscalationStore } from './escalation-store.js';
+import { createEvalsStore, createIntegrationKeyStore } from './evals-store.js';
 import { migrate } from './migrate.js';
+import { createRollupHistoryStore } from './rollup-history-store.js';
 import type { CollectorStore, CommandResult, LogEntry, NewLogEntry, PricedEvent } from './store.js';
 
 interface RollupRow {
@@ -61,8 +64,7 @@ export function openStore(file: string, now = 0): CollectorStore {
     insertEvent: db.prepare(
       `INSERT INTO events (ts, received_at, service, provider, model, latency_ms, input_tokens, output_tokens, cost_usd,
          unpriced, status, error_type, error_message, output_label, retrieval_hit, feedback)
-       VALUES (@ts, @received_at, @service, @provider, @model, @latency_ms, @input_tokens, @output_tokens, @cost_usd,
-         @unpriced, @status, @error_type, @error_message, @output_label, @retrieval_hit, @feedback)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     upsertRollup: db.prepare(
       `INSERT OR REPLACE INTO rollups (minute, service, provider, model, count, errors, error_types, latency_sketch,
@@ -86,8 +88,15 @@ export function openStore(file: string, now = 0): CollectorStore {
       'INSERT INTO alert_events (at, alert_id, kind, actor, note, alert_json) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     logAfter: db.prepare('SELECT * FROM alert_events WHERE seq > ? ORDER BY seq LIMIT ?'),
-    lastSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS v FROM alert_events'),
+    // sqlite_sequence, not MAX(seq): once retention has pruned the whole log, the position must
+    // not fall back to 0 (clients would think the collector was reset).
+    lastSeq: db.prepare(
+      "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'alert_events'), (SELECT MAX(seq) FROM alert_events), 0) AS v",
+    ),
     firstSeq: db.prepare('SELECT MIN(seq) AS v FROM alert_events'),
+    // Walks the log in seq order and stops at the first young entry: reads only the prunable prefix.
+    firstYoungSeq: db.prepare('SELECT seq AS v FROM alert_events WHERE at >= ? ORDER BY seq LIMIT 1'),
+    pruneLogBelow: db.prepare('DELETE FROM alert_events WHERE seq < ?'),
     getCommand: db.prepare('SELECT result_json FROM applied_commands WHERE id = ?'),
     putCommand: db.prepare('INSERT INTO applied_commands (id, applied_at, result_json) VALUES (?, ?, ?)'),
     countEvents: db.prepare('SELECT COUNT(*) AS v FROM events'),
@@ -99,24 +108,25 @@ export function openStore(file: string, now = 0): CollectorStore {
   const ingestTx = db.transaction(
     (events: readonly PricedEvent[], buckets: readonly MinuteBucket[], receivedAt: number, maxEventTs: number) => {
       for (const { event: e, costUsd } of events) {
-        s.insertEvent.run({
-          ts: e.ts,
-          received_at: receivedAt,
-          service: e.service,
-          provider: e.provider,
-          model: e.model,
-          latency_ms: e.latency_ms,
-          input_tokens: e.input_tokens,
-          output_tokens: e.output_tokens,
-          cost_usd: costUsd,
-          unpriced: costUsd === null ? 1 : 0,
-          status: e.status,
-          error_type: e.error_type ?? null,
-          error_message: e.error_message ?? null,
-          output_label: e.output_label ?? null,
-          retrieval_hit: e.retrieval_hit === undefined ? null : e.retrieval_hit ? 1 : 0,
-          feedback: e.feedback ?? null,
-        });
+        // Positional parameters: binding by name costs a property lookup per column per row (hot path).
+        s.insertEvent.run(
+          e.ts,
+          receivedAt,
+          e.service,
+          e.provider,
+          e.model,
+          e.latency_ms,
+          e.input_tokens,
+          e.output_tokens,
+          costUsd,
+          costUsd === null ? 1 : 0,
+          e.status,
+          e.error_type ?? null,
+          e.error_message ?? null,
+          e.output_label ?? null,
+          e.retrieval_hit === undefined ? null : e.retrieval_hit ? 1 : 0,
+          e.feedback ?? null,
+        );
       }
       for (const b of buckets) {
         s.upsertRollup.run({
@@ -145,6 +155,10 @@ export function openStore(file: string, now = 0): CollectorStore {
   );
 
   const store: CollectorStore = {
+    escalations: createEscalationStore(db),
+    evals: createEvalsStore(db),
+    integrationKeys: createIntegrationKeyStore(db),
+    rollupHistory: createRollupHistoryStore(db),
     ingestBatch: (events, buckets, receivedAt, maxEventTs) => ingestTx(events, buckets, receivedAt, maxEventTs),
 
     loadBucket(key, minute) {
@@ -226,10 +240,29 @@ export function openStore(file: string, now = 0): CollectorStore {
       return rows.map((r) => Alert.parse(JSON.parse(r.json)));
     },
     logAfter: (seq, limit) => (s.logAfter.all(seq, limit) as LogRow[]).map(rowToLog),
+    logTextAfter: (seq, limit) =>
+      (s.logAfter.all(seq, limit) as LogRow[]).map((r) => ({
+        seq: r.seq,
+        at: r.at,
+        alertId: r.alert_id,
+        kind: r.kind,
+        ...(r.actor !== null ? { actor: r.actor } : {}),
+        ...(r.note !== null ? { note: r.note } : {}),
+        alertJson: r.alert_json,
+      })),
     lastSeq: () => (s.lastSeq.get() as { v: number }).v,
     firstRetainedSeq() {
       const v = (s.firstSeq.get() as { v: number | null }).v;
       return v ?? store.lastSeq() + 1;
+    },
+    pruneLog(beforeAt, maxRows, limit) {
+      const head = store.lastSeq();
+      const first = store.firstRetainedSeq();
+      const firstYoung = (s.firstYoungSeq.get(beforeAt) as { v: number } | undefined)?.v ?? head + 1;
+      const keepFrom = Math.max(firstYoung, head - maxRows + 1);
+      const below = Math.min(keepFrom, first + limit);
+      if (below <= first) return 0;
+      return s.pruneLogBelow.run(below).changes;
     },
     stats: () => ({
       events: (s.countEvents.get() as { v: number }).v,

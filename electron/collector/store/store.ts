@@ -3,6 +3,9 @@ import type { LlmEvent } from '../../../shared/protocol/events.js';
 import type { MinuteBucket } from '../../../shared/rollup/bucket.js';
 import type { MinuteCounts, SeriesKey } from '../../../shared/rollup/window.js';
 import type { RuleState } from '../../../shared/rules/state-machine.js';
+import type { EscalationStore } from './escalation-store.js';
+import type { EvalsStore, IntegrationKeyStore } from './evals-store.js';
+import type { RollupHistoryStore } from './rollup-history-store.js';
 
 /** An accepted event with its resolved cost (null = model not in the price table). */
 export interface PricedEvent {
@@ -23,6 +26,9 @@ export interface LogEntry {
 
 export type NewLogEntry = Omit<LogEntry, 'seq'>;
 
+/** A log row whose alert is still the JSON text written by `appendLog` (validated then). */
+export type RawLogEntry = Omit<LogEntry, 'alert'> & { alertJson: string };
+
 export interface CommandResult {
   ok: boolean;
   conflict?: string;
@@ -35,6 +41,14 @@ export interface CommandResult {
  * state, log, rule state, command ids) commits with synchronous=FULL.
  */
 export interface CollectorStore {
+  /** Escalation deadlines (same connection, so they commit with the alert change). */
+  readonly escalations: EscalationStore;
+  /** Eval runs and the eval scheduler's job state (`evals.recentEvalRuns`, `evals.evalSuites` feed the eval rules). */
+  readonly evals: EvalsStore;
+  /** Alertmanager fingerprints / Events-v2 dedup keys → the alert they opened. */
+  readonly integrationKeys: IntegrationKeyStore;
+  /** Hourly rollups, downsampling/retention, error signatures, the rule cursor (migration 0003). */
+  readonly rollupHistory: RollupHistoryStore;
   /** One transaction: raw events, the touched rollup buckets (full rows), the event-time high-water mark. */
   ingestBatch(events: readonly PricedEvent[], buckets: readonly MinuteBucket[], receivedAt: number, maxEventTs: number): void;
   loadBucket(key: SeriesKey, minute: number): MinuteBucket | undefined;
@@ -53,9 +67,17 @@ export interface CollectorStore {
 
   listAlerts(status?: AlertStatus): Alert[];
   logAfter(seq: number, limit: number): LogEntry[];
+  /** The same rows with the alert as its stored JSON text: replay forwards it without re-parsing. */
+  logTextAfter(seq: number, limit: number): RawLogEntry[];
   lastSeq(): number;
   /** Oldest seq still in the log (log retention may prune), or lastSeq + 1 when empty. */
   firstRetainedSeq(): number;
+  /**
+   * Log retention: deletes a prefix of the log (so replay after the oldest kept seq stays
+   * gap-free) covering entries older than `beforeAt` and those beyond the newest `maxRows`,
+   * at most `limit` rows per call. Returns the number deleted.
+   */
+  pruneLog(beforeAt: number, maxRows: number, limit: number): number;
   stats(): { events: number; alerts: number; lastSeq: number };
   close(): void;
 }

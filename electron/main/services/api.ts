@@ -10,8 +10,11 @@ import {
   type SyncStatus,
   type VigilApi,
 } from '../../../shared/protocol/api.js';
+import type { AlarmState } from '../../../shared/protocol/alarm.js';
 import type { Cache } from './cache/index.js';
 import type { Outbox } from './outbox.js';
+import type { SeriesSource } from './series/series-source.js';
+import type { RunbookSource } from './runbooks/runbook-service.js';
 import { Listeners, silentLogger, type Logger } from './runtime.js';
 
 /** What the Api needs from the sync client. */
@@ -26,7 +29,19 @@ export interface ApiServiceOptions {
   cache: Cache;
   sync: StatusSource;
   outbox: Outbox;
+  /** Charts, answered from the chart cache; absent = `series.*` calls fail with `unavailable`. */
+  series?: SeriesSource;
+  /** Runbooks from the cache (issue 7); absent = `runbooks.*` calls fail with `unavailable`. */
+  runbooks?: RunbookSource;
+  /** The desktop Alarm (issue 6); absent = `alarm.get` fails with `unavailable`. */
+  alarm?: AlarmSource;
   log?: Logger;
+}
+
+/** What the Api needs from the Alarm service. */
+export interface AlarmSource {
+  state(): AlarmState;
+  onChanged(listener: (state: AlarmState) => void): () => void;
 }
 
 /** Thrown inside handlers to answer with a specific code; never escapes `handle`. */
@@ -69,6 +84,15 @@ export class ApiService implements VigilApi {
         opts.sync.refreshStatus();
       }),
     );
+    if (opts.series) {
+      this.unsubscribe.push(opts.series.onChanged((syncedAt) => this.pushes.emit({ type: 'series-changed', syncedAt }, this.log)));
+    }
+    if (opts.alarm) {
+      this.unsubscribe.push(opts.alarm.onChanged((alarm) => this.pushes.emit({ type: 'alarm-changed', alarm }, this.log)));
+    }
+    if (opts.runbooks) {
+      this.unsubscribe.push(opts.runbooks.onChanged((ids) => this.pushes.emit({ type: 'runbooks-changed', ids }, this.log)));
+    }
   }
 
   dispose(): void {
@@ -114,6 +138,26 @@ export class ApiService implements VigilApi {
         return cache.outbox();
       case 'status.get':
         return sync.status();
+      case 'alarm.get':
+        if (!this.opts.alarm) throw new ApiRefusal({ code: 'unavailable', message: 'the alarm is not available in this build' });
+        return this.opts.alarm.state();
+      case 'series.query':
+        return this.chartSource().query(call.params);
+      case 'series.catalog':
+        return this.chartSource().catalog();
+      case 'runbooks.list':
+        return this.runbookSource().list();
+      case 'runbooks.get':
+        return this.runbookSource().get(call.params.id);
+      case 'runbooks.search':
+        return this.runbookSource().search(call.params.query, call.params.limit);
+      case 'runbooks.forAlert':
+        return this.runbookSource().forAlert(call.params.alertId);
+      case 'runbooks.recordStep': {
+        const r = this.runbookSource().recordStep(call.params);
+        if (!r.ok) throw new ApiRefusal(r.error);
+        return r.result;
+      }
       case 'alerts.command': {
         const p = call.params;
         if (!cache.hasAlert(p.alertId)) {
@@ -126,6 +170,16 @@ export class ApiService implements VigilApi {
         return { commandId: item.id };
       }
     }
+  }
+
+  private runbookSource(): RunbookSource {
+    if (!this.opts.runbooks) throw new ApiRefusal({ code: 'unavailable', message: 'runbooks are not available in this build' });
+    return this.opts.runbooks;
+  }
+
+  private chartSource(): SeriesSource {
+    if (!this.opts.series) throw new ApiRefusal({ code: 'unavailable', message: 'charts are not available in this build' });
+    return this.opts.series;
   }
 
   private schedule(): void {

@@ -1,10 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock, toIso, type Clock } from '../../../shared/clock.js';
+import type { SeriesQueryParams } from '../../../shared/protocol/series.js';
+import { AlarmService } from './alarm/index.js';
 import { ApiService } from './api.js';
 import { openCache, type Cache } from './cache/index.js';
+import { CacheRetention, DEFAULT_CACHE_RETENTION, type CacheRetentionOptions } from './cache-retention.js';
+import { NodeNotifier, type Notifier } from './notifier/index.js';
 import { Outbox } from './outbox.js';
-import { stderrLogger, type Logger } from './runtime.js';
+import { openSeriesCache, SeriesSync, type SeriesCache } from './series/index.js';
+import { createRunbookSource, openRunbookCache, RunbookSync, type RunbookCache } from './runbooks/index.js';
+import { stderrLogger, systemTimers, type Logger } from './runtime.js';
 import { SyncClient, type SyncClientOptions } from './sync-client.js';
 
 export interface AppServicesOptions {
@@ -18,6 +24,10 @@ export interface AppServicesOptions {
   log?: Logger;
   /** Test and tuning knobs for the stream (backoff, heartbeat, timers). */
   sync?: Pick<SyncClientOptions, 'backoff' | 'heartbeatTimeoutMs' | 'timers' | 'random'>;
+  /** Cache retention (resolved alerts older than N days); defaults to 30 days, hourly. */
+  retention?: Partial<CacheRetentionOptions>;
+  /** Paging on this desktop: the notifier (default: node-notifier) and how often a page rings again. */
+  alarm?: { notifier?: Notifier; repeatEveryMs?: number };
 }
 
 export interface AppServices {
@@ -25,6 +35,15 @@ export interface AppServices {
   sync: SyncClient;
   outbox: Outbox;
   cache: Cache;
+  retention: CacheRetention;
+  /** Chart rollups (cache tables from migration 0004) and the poller that fills them. */
+  seriesCache: SeriesCache;
+  seriesSync: SeriesSync;
+  /** Runbooks (cache tables from migration 0003, FTS5) and the poller that fills them. */
+  runbookCache: RunbookCache;
+  runbookSync: RunbookSync;
+  /** Rings pages targeted at this user (issue 6). */
+  alarm: AlarmService;
   start(): void;
   /** Closes the socket, timers and the database. Safe to call twice. */
   dispose(): void;
@@ -54,23 +73,92 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   });
   const outbox = new Outbox({ cache, channel: sync, clock, log });
   outboxRef = outbox;
-  const api = new ApiService({ cache, sync, outbox, log });
+  const seriesCache = openSeriesCache(cache.path, { log });
+  const seriesSync = new SeriesSync({
+    collectorUrl: opts.collectorUrl,
+    token: opts.collectorToken,
+    cache: seriesCache,
+    connection: sync,
+    clock,
+    log,
+    ...(opts.sync?.timers ? { timers: opts.sync.timers } : {}),
+  });
+  const series = {
+    query: (p: SeriesQueryParams) => seriesCache.query(p, clock.now()),
+    catalog: () => seriesCache.catalog(),
+    onChanged: (l: (syncedAt: string) => void) => seriesSync.onChanged(l),
+  };
+  const runbookCache = openRunbookCache(cache.path, { log });
+  const runbookSync = new RunbookSync({
+    collectorUrl: opts.collectorUrl,
+    token: opts.collectorToken,
+    cache: runbookCache,
+    connection: sync,
+    clock,
+    log,
+    ...(opts.sync?.timers ? { timers: opts.sync.timers } : {}),
+  });
+  const runbooks = createRunbookSource({
+    cache,
+    runbooks: runbookCache,
+    outbox,
+    onChanged: (l) => runbookSync.onChanged((r) => l([...r.fetched, ...r.removed])),
+  });
+  const alarm = new AlarmService({
+    user: opts.user,
+    source: {
+      listAlerts: () => cache.listAlerts(),
+      getAlert: (id) => cache.getAlert(id)?.alert,
+      onAlertsChanged: (l) => sync.onAlertsChanged(l),
+    },
+    notifier: opts.alarm?.notifier ?? new NodeNotifier(log),
+    acknowledge: (alertId) => void outbox.enqueue({ kind: 'ack', alertId }),
+    serverOffsetMs: () => cache.syncState().serverOffsetMs,
+    clock,
+    log,
+    ...(opts.alarm?.repeatEveryMs !== undefined ? { repeatEveryMs: opts.alarm.repeatEveryMs } : {}),
+    ...(opts.sync?.timers ? { timers: opts.sync.timers } : {}),
+  });
+  const api = new ApiService({ cache, sync, outbox, series, runbooks, alarm, log });
+  const retention = new CacheRetention(
+    cache,
+    { ...DEFAULT_CACHE_RETENTION, ...opts.retention },
+    clock,
+    opts.sync?.timers ?? systemTimers,
+    log,
+  );
   let disposed = false;
   return {
     api,
     sync,
     outbox,
     cache,
+    retention,
+    seriesCache,
+    seriesSync,
+    runbookCache,
+    runbookSync,
+    alarm,
     start() {
+      alarm.start();
       outbox.start();
       sync.start();
+      retention.start();
+      seriesSync.start();
+      runbookSync.start();
     },
     dispose() {
       if (disposed) return;
       disposed = true;
+      retention.dispose();
+      seriesSync.dispose();
+      runbookSync.dispose();
+      alarm.dispose();
       api.dispose();
       outbox.dispose();
       sync.dispose();
+      seriesCache.close();
+      runbookCache.close();
       cache.close();
     },
   };

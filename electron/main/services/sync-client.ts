@@ -36,6 +36,9 @@ export const HEARTBEAT_TIMEOUT_MS = 30_000;
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 /** Replays of a long outage can be large; one frame is one event or a snapshot. */
 const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+/** Bounds on gathering a replay's events into one cache transaction (see scheduleFlush). */
+const FLUSH_MAX_EVENTS = 2000;
+const FLUSH_MAX_DELAY_MS = 25;
 /** Invalid frames are logged, but a flood of them must not flood the log. */
 const MAX_INVALID_LOGS = 20;
 
@@ -79,7 +82,11 @@ export class SyncClient {
   private pinger: unknown = null;
   private pendingEvents: EventFrame[] = [];
   private flushScheduled = false;
+  /** Events received in total, and when the pending batch began: see scheduleFlush. */
+  private received = 0;
+  private batchStartedAt = 0;
   private invalidLogged = 0;
+  private helloSentAt = 0;
 
   constructor(private readonly opts: SyncClientOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -136,7 +143,8 @@ export class SyncClient {
       user: this.opts.user,
       collectorUrl: this.opts.collectorUrl,
       lastSeq: s.lastSeq,
-      since: toIso(this.state === 'offline' ? this.offlineSince : this.since),
+      // Connecting is a phase of being offline: "offline since" keeps counting through attempts.
+      since: toIso(this.state === 'connected' ? this.since : this.offlineSince),
       ...(this.state !== 'connected' && this.nextRetryAt !== undefined ? { nextRetryAt: toIso(this.nextRetryAt) } : {}),
       serverOffsetMs: s.serverOffsetMs,
       ...(s.lastSyncAt ? { lastSyncAt: s.lastSyncAt } : {}),
@@ -184,6 +192,7 @@ export class SyncClient {
         lastSeq: this.opts.cache.syncState().lastSeq,
         protocol: PROTOCOL_VERSION,
       };
+      this.helloSentAt = this.clock.now();
       ws.send(JSON.stringify(hello));
       this.startPinger(ws);
     });
@@ -318,7 +327,8 @@ export class SyncClient {
     if (frame.protocol !== PROTOCOL_VERSION) {
       this.log.warn(`sync: collector speaks protocol ${frame.protocol}, we speak ${PROTOCOL_VERSION}`);
     }
-    cache.setServerOffset(frame.serverTime - this.clock.now());
+    // The collector read its clock about half a round trip before the welcome arrived.
+    cache.setServerOffset(Math.round(frame.serverTime - (this.helloSentAt + this.clock.now()) / 2));
     if (frame.lastSeq < cache.syncState().lastSeq) {
       // The collector's log is behind our replica: it was reset. Start over from 0.
       this.log.warn(`sync: collector lastSeq ${frame.lastSeq} < ours ${cache.syncState().lastSeq}; resetting cache`);
@@ -340,10 +350,28 @@ export class SyncClient {
     this.refreshStatus();
   }
 
+  /**
+   * A live event is applied on the next turn of the event loop. While more keep arriving (a
+   * replay), they are gathered for up to FLUSH_MAX_DELAY_MS or FLUSH_MAX_EVENTS into one
+   * transaction: one commit per thousand events instead of one per socket read.
+   */
   private scheduleFlush(): void {
+    this.received += 1;
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => this.flushEvents());
+    this.batchStartedAt = performance.now();
+    let seen = this.received;
+    const check = (): void => {
+      if (!this.flushScheduled) return; // flushed meanwhile (another frame type came)
+      const more = this.received !== seen;
+      seen = this.received;
+      if (more && this.pendingEvents.length < FLUSH_MAX_EVENTS && performance.now() - this.batchStartedAt < FLUSH_MAX_DELAY_MS) {
+        setImmediate(check);
+        return;
+      }
+      this.flushEvents();
+    };
+    setImmediate(check);
   }
 
   private flushEvents(): void {

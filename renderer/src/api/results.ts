@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Alert, AlertDetail, OutboxItem, SyncStatus, type ApiMethod, type ApiResults } from '../../../shared/protocol';
+import { AlarmState, Alert, AlertDetail, CachedSeries, OutboxItem, SeriesCatalog, SyncStatus, type ApiMethod, type ApiResults } from '../../../shared/protocol';
+import { RunbookDoc, RunbookHit, RunbookSummary } from '../../../shared/runbooks/schema';
 
 /**
  * What each Api method answers, as schemas. The bridge is a network boundary (the host may be a
@@ -11,6 +12,14 @@ export const RESULT_SCHEMAS: { [M in ApiMethod]: z.ZodType<ApiResults[M]> } = {
   'alerts.command': z.object({ commandId: z.string() }),
   'outbox.list': z.array(OutboxItem),
   'status.get': SyncStatus,
+  'alarm.get': AlarmState,
+  'series.query': CachedSeries,
+  'series.catalog': SeriesCatalog,
+  'runbooks.list': z.array(RunbookSummary),
+  'runbooks.get': RunbookDoc.nullable(),
+  'runbooks.search': z.array(RunbookHit),
+  'runbooks.forAlert': RunbookDoc.nullable(),
+  'runbooks.recordStep': z.object({ commandId: z.string(), note: z.string() }),
 };
 
 /** An Api failure as the UI sees it: a stable code plus a sentence for people. */

@@ -4,10 +4,13 @@ import { labelPairs } from '../lib/labels';
 import { useAlertsStore } from '../store/alerts';
 import { ActionBar } from './ActionBar';
 import { StatusPill, TierBadge } from './Badges';
+import { AlertChart } from './charts/AlertChart';
 import { CommentBox } from './CommentBox';
 import { Notices } from './Notices';
 import { Timeline } from './Timeline';
-import { Ago, Countdown, Stamp } from './Time';
+import { AlertRunbook } from './runbooks/AlertRunbook';
+import { EscalationCountdown } from './Countdown';
+import { Ago, Stamp } from './Time';
 
 const SOURCE_LABEL: Record<Alert['source'], string> = {
   rules: 'Vigil rules',
@@ -64,11 +67,11 @@ function Facts({ alert }: { alert: Alert }) {
       )}
       {esc && (
         <Fact label="Escalation" testId="escalation">
-          level {esc.level} · {esc.target}
+          level {esc.level} · held by <strong data-testid="escalation-target">{esc.target}</strong>
           {escalating && (
             <span className="escalation-due">
               {' '}
-              · next step in <Countdown iso={esc.dueAt} />
+              · <EscalationCountdown alert={alert} testId="detail-countdown" />
             </span>
           )}
         </Fact>
@@ -78,8 +81,8 @@ function Facts({ alert }: { alert: Alert }) {
       </Fact>
       <Fact label="Runbook">
         {alert.runbookId ? (
-          // Runbooks render in-app in a later milestone; until then the id is what people search for.
-          <span className="runbook" data-testid="runbook-id" title="Runbooks open here in a later version">
+          // The walker below opens it; the id is what people search for.
+          <span className="runbook" data-testid="runbook-id">
             {alert.runbookId}
           </span>
         ) : (
@@ -179,6 +182,7 @@ export function AlertDetailPane() {
           <h3 className="section-title">Details</h3>
           <Facts alert={alert} />
           <Labels alert={alert} />
+          <AlertChart alert={alert} />
         </div>
         <div className="detail-col">
           <h3 className="section-title">Timeline</h3>
@@ -186,6 +190,7 @@ export function AlertDetailPane() {
           <CommentBox alertId={alert.id} />
         </div>
       </div>
+      <AlertRunbook key={alert.id} alertId={alert.id} />
     </section>
   );
 }

@@ -5,7 +5,8 @@ import { noticesForAlert } from '../lib/outbox';
 import { useOutboxStore } from '../store/outbox';
 import { isOnline, useSyncStore } from '../store/sync';
 import { StatusPill, TierBadge } from './Badges';
-import { Ago, Countdown, Stamp } from './Time';
+import { EscalationCountdown } from './Countdown';
+import { Ago, Stamp } from './Time';
 
 interface Props {
   alert: Alert;
@@ -73,8 +74,8 @@ function AlertRowImpl({ alert, isCursor, isOpen, onOpen }: Props) {
           </span>
         )}
         {escalating && alert.escalation && (
-          <span className="row-escalation" title={`Escalation level ${alert.escalation.level}`}>
-            escalates to {alert.escalation.target} in <Countdown iso={alert.escalation.dueAt} />
+          <span className="row-escalation" title={`Escalation level ${alert.escalation.level}, held by ${alert.escalation.target}`}>
+            <EscalationCountdown alert={alert} testId="row-countdown" />
           </span>
         )}
         <RowNotice alertId={alert.id} />

@@ -1,12 +1,15 @@
 import { Fragment } from 'react';
 import { describeConnection, describePending } from '../lib/connection';
-import { useServerNow } from '../store/clock';
+import { AlarmCountdown } from './Countdown';
+import { useClockStore } from '../store/clock';
 import { useSyncStore } from '../store/sync';
 
 function ConnectionStatus() {
   const status = useSyncStore((s) => s.status);
   const transport = useSyncStore((s) => s.transport);
-  const now = useServerNow();
+  // The sync status's times (since, next retry, last sync) are the desktop's own clock, not the
+  // collector's: compare them with local now, or a skewed collector clock shifts every figure.
+  const now = useClockStore((s) => s.localNow);
   const view = describeConnection(transport, status, now);
   return (
     <div
@@ -53,6 +56,7 @@ export function TopBar() {
       </div>
       <ConnectionStatus />
       <PendingCommands />
+      <AlarmCountdown />
       <div className="spacer" />
       {user && (
         <div className="user" data-testid="current-user" title={`Signed in as ${user}`}>

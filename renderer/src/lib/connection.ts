@@ -59,7 +59,7 @@ export function describeConnection(
     case 'offline': {
       const parts = [`Offline since ${formatClockShort(Date.parse(status.since), timeZone)}`];
       parts.push(status.lastSyncAt ? dataAge(status.lastSyncAt, nowMs) : 'no cached data');
-      if (status.nextRetryAt) parts.push(`retry in ${secondsUntil(Date.parse(status.nextRetryAt), nowMs)} s`);
+      if (status.nextRetryAt) parts.push(`reconnecting in ${secondsUntil(Date.parse(status.nextRetryAt), nowMs)} s`);
       return { state: 'offline', source: 'collector', parts, title };
     }
   }

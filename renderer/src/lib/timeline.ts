@@ -28,6 +28,10 @@ export function describeTimelineEntry(entry: TimelineEntry): string {
       return entry.actor ? `Notified ${entry.actor}` : 'Notification sent';
     case 'updated':
       return `Updated${by}`;
+    case 'action-started':
+      return 'Remediation started';
+    case 'action-finished':
+      return 'Remediation finished';
   }
 }
 

@@ -3,6 +3,7 @@ import type { Transport } from '../api/transport';
 import { errorMessage } from '../api/results';
 import { createCoalescer } from '../lib/coalesce';
 import type { TransportState } from '../lib/connection';
+import { useAlarmStore } from '../lib/alarm';
 import { useAlertsStore } from './alerts';
 import { useOutboxStore } from './outbox';
 import { useSyncStore } from './sync';
@@ -55,12 +56,21 @@ export function startSession(transport: Transport): () => void {
     }
   };
 
+  const loadAlarm = async (): Promise<void> => {
+    try {
+      useAlarmStore.getState().setAlarm(await api.call('alarm.get', {}));
+    } catch {
+      // A host without an Alarm (unavailable) simply never rings in the page.
+    }
+  };
+
   const listRefetch = createCoalescer(loadList, REFETCH_COALESCE_MS);
   const detailRefetch = createCoalescer(loadDetail, REFETCH_COALESCE_MS);
 
   const loadAll = (): void => {
     void loadStatus();
     void loadOutbox();
+    void loadAlarm();
     void loadList();
     void loadDetail();
   };
@@ -86,6 +96,9 @@ export function startSession(transport: Transport): () => void {
       }
       case 'outbox-changed':
         outbox().upsert(push.item);
+        break;
+      case 'alarm-changed':
+        useAlarmStore.getState().setAlarm(push.alarm);
         break;
     }
   };

@@ -1,5 +1,8 @@
 import type { Migration } from './migration.js';
 import { m0001Initial } from './0001-initial.js';
+import { m0002EvalsIntegrations } from './0002-evals-integrations.js';
+import { m0003RollupHistory } from './0003-rollup-history.js';
+import { m0004Escalations } from './0004-escalations.js';
 
-/** In order; `migrate()` applies those above the recorded version. */
-export const MIGRATIONS: readonly Migration[] = [m0001Initial];
+/** In order; `migrate()` applies those not yet recorded. */
+export const MIGRATIONS: readonly Migration[] = [m0001Initial, m0002EvalsIntegrations, m0003RollupHistory, m0004Escalations];

@@ -53,7 +53,18 @@ export interface Cache {
   pendingCount(): number;
   /** Updates one item's state; returns null when the id is unknown. */
   markOutbox(id: string, state: OutboxState, detail?: string): OutboxItem | null;
+  /**
+   * Retention: forgets up to `limit` alerts resolved before `beforeIso` with their timelines,
+   * and answered outbox items made before it. Open alerts and unanswered commands are kept.
+   */
+  prune(beforeIso: string, limit: number): PruneResult;
   close(): void;
+}
+
+export interface PruneResult {
+  alerts: number;
+  timeline: number;
+  outbox: number;
 }
 
 export interface OpenCacheOptions {
@@ -149,6 +160,12 @@ class SqliteCache implements Cache {
       outboxUnanswered: db.prepare("SELECT * FROM outbox WHERE state IN ('queued', 'sent') ORDER BY pos"),
       outboxCount: db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE state IN ('queued', 'sent')"),
       outboxGet: db.prepare('SELECT * FROM outbox WHERE id = ?'),
+      oldResolved: db.prepare(
+        "SELECT id FROM alerts WHERE status = 'resolved' AND json_extract(json, '$.resolvedAt') < ? LIMIT ?",
+      ),
+      deleteAlert: db.prepare('DELETE FROM alerts WHERE id = ?'),
+      deleteTimeline: db.prepare('DELETE FROM timeline WHERE alert_id = ?'),
+      pruneOutbox: db.prepare("DELETE FROM outbox WHERE state IN ('applied', 'conflict', 'failed') AND created_at < ?"),
       outboxMark: db.prepare(
         'UPDATE outbox SET state = ?, detail = COALESCE(?, detail), attempts = attempts + ? WHERE id = ?',
       ),
@@ -189,14 +206,17 @@ class SqliteCache implements Cache {
     return this.timed('applyEvents', () =>
       this.db.transaction(() => {
         let lastSeq = this.syncState().lastSeq;
-        const changed = new Set<string>();
+        // Only an alert's newest state in the batch is stored: a replay touching one alert many
+        // times costs one upsert (and one JSON.stringify) for it, not one per event.
+        const latest = new Map<string, { alert: Alert; seq: number }>();
         for (const e of events) {
           if (e.seq <= lastSeq) continue; // replayed: already applied
           this.stmt.insertTimeline.run(e.seq, e.at, e.alertId, e.kind, e.actor ?? null, e.note ?? null);
-          this.upsertAlert(e.alert, e.seq);
-          changed.add(e.alert.id);
+          latest.set(e.alert.id, { alert: e.alert, seq: e.seq });
           lastSeq = e.seq;
         }
+        for (const { alert, seq } of latest.values()) this.upsertAlert(alert, seq);
+        const changed = new Set(latest.keys());
         // Position and the events it covers commit together: a crash can't skip or repeat one.
         this.stmt.setSeq.run(lastSeq, syncedAt);
         return [...changed];
@@ -302,6 +322,20 @@ class SqliteCache implements Cache {
     const res = this.stmt.outboxMark.run(state, detail ?? null, state === 'sent' ? 1 : 0, id);
     if (res.changes === 0) return null;
     return toItem(this.stmt.outboxGet.get(id) as OutboxRow);
+  }
+
+  prune(beforeIso: string, limit: number): PruneResult {
+    return this.timed('prune', () =>
+      this.db.transaction(() => {
+        const out: PruneResult = { alerts: 0, timeline: 0, outbox: 0 };
+        for (const { id } of this.stmt.oldResolved.all(beforeIso, limit) as { id: string }[]) {
+          out.timeline += this.stmt.deleteTimeline.run(id).changes;
+          out.alerts += this.stmt.deleteAlert.run(id).changes;
+        }
+        out.outbox = this.stmt.pruneOutbox.run(beforeIso).changes;
+        return out;
+      })(),
+    );
   }
 
   close(): void {

@@ -1,0 +1,37 @@
+import type { z } from 'zod';
+import { RollupsQuery, SeriesQuery, type RollupsPage, type SeriesResponse } from '../../../shared/protocol/series.js';
+import { HttpError } from '../http/http-error.js';
+import type { SeriesStore } from '../store/series-store.js';
+import { exportRollups } from './rollup-export.js';
+import { querySeries } from './series-query.js';
+
+/**
+ * Query strings → validated queries. A repeated or unknown parameter is a 400 naming it (a
+ * silently ignored `servcie=` would chart everything and look right).
+ */
+function parseParams<S extends z.ZodType>(schema: S, params: URLSearchParams): z.output<S> {
+  const raw: Record<string, string> = {};
+  for (const [k, v] of params) {
+    if (k in raw) throw new HttpError(400, 'invalid_field', `${k} is given more than once`, k);
+    raw[k] = v;
+  }
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data as z.output<S>;
+  const issue = r.error.issues[0];
+  if (!issue) throw new HttpError(400, 'bad_request', 'invalid query');
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0] ?? '(unknown)';
+    throw new HttpError(400, 'invalid_field', `unknown parameter ${key}`, key);
+  }
+  const field = issue.path.map(String).join('.') || '(root)';
+  const missing = issue.code === 'invalid_type' && raw[field] === undefined;
+  throw new HttpError(400, 'invalid_field', missing ? `${field} is required` : `${field}: ${issue.message}`, field);
+}
+
+export function handleSeries(store: SeriesStore, params: URLSearchParams): SeriesResponse {
+  return querySeries(store, parseParams(SeriesQuery, params));
+}
+
+export function handleRollups(store: SeriesStore, params: URLSearchParams): RollupsPage {
+  return exportRollups(store, parseParams(RollupsQuery, params));
+}

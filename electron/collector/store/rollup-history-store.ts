@@ -1,0 +1,169 @@
+import type Database from 'better-sqlite3';
+import { HOUR_MS } from '../../../shared/clock.js';
+import { addAgg } from '../../../shared/rollup/agg.js';
+import { emptyBucket, type MinuteBucket } from '../../../shared/rollup/bucket.js';
+import { decodeSketch, encodeSketch } from '../../../shared/rollup/sketch-codec.js';
+import type { SeriesKey } from '../../../shared/rollup/window.js';
+
+/** An hourly rollup row: the same shape as a minute bucket, keyed by the hour's start. */
+export type HourBucket = Omit<MinuteBucket, 'minute'> & { hour: number };
+
+export interface ErrorSignatureRow {
+  signature: string;
+  sample: string;
+  service: string;
+  provider: string;
+  model: string;
+  firstSeen: number;
+  lastSeen: number;
+  count: number;
+}
+
+/**
+ * Rollup history for the rule engine and maintenance (migration 0003): reading minute and hour
+ * rows back, downsampling minutes into hours, retention, the error-signature memory and the
+ * rule engine's cursor. Same connection as the main store.
+ */
+export interface RollupHistoryStore {
+  /** Minute buckets with fromMinute <= minute <= toMinute, oldest first. */
+  bucketsBetween(fromMinute: number, toMinute: number): MinuteBucket[];
+  /** Hourly rows with fromHour <= hour <= toHour, oldest first. */
+  hoursBetween(fromHour: number, toHour: number): HourBucket[];
+  /** First minute each series ever had data (minute and hourly tables). */
+  seriesFirstSeen(): { key: SeriesKey; firstSeen: number }[];
+  /** Merges up to `limit` minute rows older than `beforeMinute` into their hourly rows; returns how many. */
+  downsample(beforeMinute: number, limit: number): number;
+  pruneHours(beforeHour: number): number;
+  /** Deletes up to `limit` raw events with ts < beforeTs; returns how many. */
+  pruneEvents(beforeTs: number, limit: number): number;
+  loadSignatures(sinceLastSeen: number): ErrorSignatureRow[];
+  upsertSignatures(rows: readonly ErrorSignatureRow[]): void;
+  pruneSignatures(beforeLastSeen: number): number;
+  getMeta(key: string): string | undefined;
+  setMeta(key: string, value: string): void;
+}
+
+interface Row {
+  service: string;
+  provider: string;
+  model: string;
+  count: number;
+  errors: number;
+  error_types: string;
+  latency_sketch: Buffer;
+  tokens_in: number;
+  tokens_out: number;
+  cost_usd: number;
+  unpriced: number;
+  output_labels: string;
+  retrieval_hits: number;
+  retrieval_misses: number;
+  feedback_up: number;
+  feedback_down: number;
+}
+
+function fromRow(r: Row): Omit<MinuteBucket, 'minute'> {
+  return {
+    service: r.service,
+    provider: r.provider,
+    model: r.model,
+    count: r.count,
+    errors: r.errors,
+    errorTypes: JSON.parse(r.error_types) as Record<string, number>,
+    latency: decodeSketch(r.latency_sketch.toString('utf8')),
+    tokensIn: r.tokens_in,
+    tokensOut: r.tokens_out,
+    costUsd: r.cost_usd,
+    unpriced: r.unpriced,
+    outputLabels: JSON.parse(r.output_labels) as Record<string, number>,
+    retrievalHits: r.retrieval_hits,
+    retrievalMisses: r.retrieval_misses,
+    feedbackUp: r.feedback_up,
+    feedbackDown: r.feedback_down,
+  };
+}
+
+function toParams(b: Omit<MinuteBucket, 'minute'>, hour: number): unknown[] {
+  return [
+    hour, b.service, b.provider, b.model, b.count, b.errors, JSON.stringify(b.errorTypes),
+    Buffer.from(encodeSketch(b.latency), 'utf8'), b.tokensIn, b.tokensOut, b.costUsd, b.unpriced,
+    JSON.stringify(b.outputLabels), b.retrievalHits, b.retrievalMisses, b.feedbackUp, b.feedbackDown,
+  ];
+}
+
+export function createRollupHistoryStore(db: Database.Database): RollupHistoryStore {
+  const s = {
+    minutes: db.prepare('SELECT * FROM rollups WHERE minute BETWEEN ? AND ? ORDER BY minute'),
+    hours: db.prepare('SELECT * FROM rollups_hourly WHERE hour BETWEEN ? AND ? ORDER BY hour'),
+    firstSeen: db.prepare(
+      `SELECT service, provider, model, MIN(t) AS first FROM (
+         SELECT service, provider, model, MIN(minute) AS t FROM rollups GROUP BY service, provider, model
+         UNION ALL
+         SELECT service, provider, model, MIN(hour) AS t FROM rollups_hourly GROUP BY service, provider, model
+       ) GROUP BY service, provider, model`,
+    ),
+    oldMinutes: db.prepare('SELECT * FROM rollups WHERE minute < ? ORDER BY minute LIMIT ?'),
+    getHour: db.prepare('SELECT * FROM rollups_hourly WHERE service = ? AND provider = ? AND model = ? AND hour = ?'),
+    putHour: db.prepare(
+      `INSERT OR REPLACE INTO rollups_hourly (hour, service, provider, model, count, errors, error_types, latency_sketch,
+         tokens_in, tokens_out, cost_usd, unpriced, output_labels, retrieval_hits, retrieval_misses, feedback_up, feedback_down)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    delMinute: db.prepare('DELETE FROM rollups WHERE service = ? AND provider = ? AND model = ? AND minute = ?'),
+    pruneHours: db.prepare('DELETE FROM rollups_hourly WHERE hour < ?'),
+    pruneEvents: db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events WHERE ts < ? LIMIT ?)'),
+    loadSigs: db.prepare('SELECT * FROM error_signatures WHERE last_seen >= ?'),
+    putSig: db.prepare(
+      `INSERT OR REPLACE INTO error_signatures (signature, sample, service, provider, model, first_seen, last_seen, count)
+       VALUES (@signature, @sample, @service, @provider, @model, @firstSeen, @lastSeen, @count)`,
+    ),
+    pruneSigs: db.prepare('DELETE FROM error_signatures WHERE last_seen < ?'),
+    getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+    setMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
+  };
+
+  const downsampleTx = db.transaction((beforeMinute: number, limit: number): number => {
+    const rows = s.oldMinutes.all(beforeMinute, limit) as (Row & { minute: number })[];
+    const hours = new Map<string, HourBucket>();
+    for (const r of rows) {
+      const hour = Math.floor(r.minute / HOUR_MS) * HOUR_MS;
+      const id = JSON.stringify([r.service, r.provider, r.model, hour]);
+      let h = hours.get(id);
+      if (!h) {
+        const existing = s.getHour.get(r.service, r.provider, r.model, hour) as Row | undefined;
+        const { minute: _m, ...empty } = emptyBucket({ service: r.service, provider: r.provider, model: r.model }, hour);
+        h = { ...(existing ? fromRow(existing) : empty), hour };
+        hours.set(id, h);
+      }
+      const m = fromRow(r);
+      addAgg(h, m);
+      h.latency.merge(m.latency);
+      s.delMinute.run(r.service, r.provider, r.model, r.minute);
+    }
+    for (const h of hours.values()) s.putHour.run(...toParams(h, h.hour));
+    return rows.length;
+  });
+
+  return {
+    bucketsBetween: (from, to) => (s.minutes.all(from, to) as (Row & { minute: number })[]).map((r) => ({ ...fromRow(r), minute: r.minute })),
+    hoursBetween: (from, to) => (s.hours.all(from, to) as (Row & { hour: number })[]).map((r) => ({ ...fromRow(r), hour: r.hour })),
+    seriesFirstSeen: () =>
+      (s.firstSeen.all() as { service: string; provider: string; model: string; first: number }[]).map((r) => ({
+        key: { service: r.service, provider: r.provider, model: r.model },
+        firstSeen: r.first,
+      })),
+    downsample: (before, limit) => downsampleTx(before, limit),
+    pruneHours: (before) => s.pruneHours.run(before).changes,
+    pruneEvents: (before, limit) => s.pruneEvents.run(before, limit).changes,
+    loadSignatures: (since) =>
+      (s.loadSigs.all(since) as { signature: string; sample: string; service: string; provider: string; model: string; first_seen: number; last_seen: number; count: number }[]).map(
+        (r) => ({ signature: r.signature, sample: r.sample, service: r.service, provider: r.provider, model: r.model, firstSeen: r.first_seen, lastSeen: r.last_seen, count: r.count }),
+      ),
+    upsertSignatures: db.transaction((rows: readonly ErrorSignatureRow[]) => {
+      for (const r of rows) s.putSig.run(r);
+    }),
+    pruneSignatures: (before) => s.pruneSigs.run(before).changes,
+    getMeta: (key) => (s.getMeta.get(key) as { value: string } | undefined)?.value,
+    setMeta: (key, value) => void s.setMeta.run(key, value),
+  };
+}

@@ -1,0 +1,190 @@
+import { systemClock, toIso, type Clock } from '../../../../shared/clock.js';
+import type { Alert } from '../../../../shared/protocol/alert.js';
+import type { AlarmState } from '../../../../shared/protocol/alarm.js';
+import type { Notifier } from '../notifier/notifier.js';
+import { Emitter, quietLogger, unrefTimers, type Logger, type Timers } from './ports.js';
+import { alarmAction, alarmPage, ringText } from './alarm-policy.js';
+
+/** Where the Alarm reads alerts: the local cache, kept current by the sync client. */
+export interface AlarmSource {
+  listAlerts(): Alert[];
+  getAlert(id: string): Alert | undefined;
+  /** Ids changed; an empty list means "anything may have changed". */
+  onAlertsChanged(listener: (alertIds: string[]) => void): () => void;
+}
+
+export interface AlarmOptions {
+  user: string;
+  source: AlarmSource;
+  notifier: Notifier;
+  /** Sends an ack for the alert (through the outbox), e.g. from a notification's button. */
+  acknowledge(alertId: string): void;
+  /** Collector clock minus local clock, for countdown text. */
+  serverOffsetMs?: () => number;
+  /** How often a ringing page is notified again until acknowledged. */
+  repeatEveryMs?: number;
+  clock?: Clock;
+  timers?: Timers;
+  log?: Logger;
+}
+
+export const DEFAULT_REPEAT_MS = 30_000;
+/** First retry after a retryable notifier failure; doubles up to the repeat interval. */
+const RETRY_BASE_MS = 1_000;
+
+interface Ringing {
+  alert: Alert;
+  nextAt: number;
+  failures: number;
+}
+
+/**
+ * Makes pages for this user loud: a native notification at once and again every `repeatEveryMs`
+ * until the page is acknowledged, snoozed, resolved or handed to someone else. Pages for others
+ * are only watched; tickets get one quiet notification. Holds one timer (the next ring).
+ */
+export class AlarmService {
+  private readonly clock: Clock;
+  private readonly timers: Timers;
+  private readonly log: Logger;
+  private readonly repeatMs: number;
+  private readonly ringing = new Map<string, Ringing>();
+  private readonly watching = new Map<string, Alert>();
+  private readonly notifiedTickets = new Set<string>();
+  private readonly changed = new Emitter<AlarmState>();
+  private readonly unsubscribe: Array<() => void> = [];
+  private timer: unknown = null;
+  private started = false;
+  private lastJson = '';
+
+  constructor(private readonly opts: AlarmOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.timers = opts.timers ?? unrefTimers;
+    this.log = opts.log ?? quietLogger;
+    this.repeatMs = opts.repeatEveryMs ?? DEFAULT_REPEAT_MS;
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.unsubscribe.push(
+      this.opts.source.onAlertsChanged((ids) => (ids.length === 0 ? this.rescan(false) : this.update(ids))),
+      this.opts.notifier.onAcknowledge((id) => {
+        if (this.ringing.has(id)) this.opts.acknowledge(id);
+      }),
+    );
+    // Tickets already open when the app starts were announced before: only new ones notify.
+    this.rescan(true);
+  }
+
+  dispose(): void {
+    this.started = false;
+    for (const u of this.unsubscribe.splice(0)) u();
+    if (this.timer !== null) this.timers.clearTimeout(this.timer);
+    this.timer = null;
+    this.ringing.clear();
+    this.watching.clear();
+    this.changed.clear();
+  }
+
+  state(): AlarmState {
+    const ringing = [...this.ringing.values()].map((r) => alarmPage(r.alert));
+    const due = ringing.map((p) => (p.dueAt ? Date.parse(p.dueAt) : Infinity)).reduce((a, b) => Math.min(a, b), Infinity);
+    return {
+      user: this.opts.user,
+      ringing,
+      watching: [...this.watching.values()].map(alarmPage),
+      ...(Number.isFinite(due) ? { nextDueAt: toIso(due) } : {}),
+    };
+  }
+
+  onChanged(listener: (state: AlarmState) => void): () => void {
+    return this.changed.on(listener);
+  }
+
+  private rescan(priming: boolean): void {
+    const alerts = this.opts.source.listAlerts();
+    const seen = new Set(alerts.map((a) => a.id));
+    for (const id of [...this.ringing.keys(), ...this.watching.keys()]) if (!seen.has(id)) this.classify(id, undefined, false);
+    for (const a of alerts) this.classify(a.id, a, priming);
+    this.afterChange();
+  }
+
+  private update(ids: readonly string[]): void {
+    for (const id of ids) this.classify(id, this.opts.source.getAlert(id), false);
+    this.afterChange();
+  }
+
+  private classify(id: string, alert: Alert | undefined, priming: boolean): void {
+    const action = alert ? alarmAction(alert, this.opts.user) : 'none';
+    if (action === 'ring' && alert) {
+      this.watching.delete(id);
+      const prev = this.ringing.get(id);
+      // Newly ours (fired, escalated to us, snooze ended, unacknowledged): ring now.
+      if (!prev) this.ring({ alert, nextAt: this.clock.now(), failures: 0 });
+      else prev.alert = alert;
+      return;
+    }
+    this.ringing.delete(id);
+    if (action === 'watch' && alert) this.watching.set(id, alert);
+    else this.watching.delete(id);
+    if (action === 'notify-once' && alert && !this.notifiedTickets.has(id)) {
+      this.notifiedTickets.add(id);
+      if (!priming) this.send(alert, false);
+    }
+  }
+
+  private ring(r: Ringing): void {
+    this.ringing.set(r.alert.id, r);
+    r.nextAt = this.clock.now() + this.repeatMs;
+    void this.send(r.alert, true).then((ok) => {
+      if (ok === 'retry' && this.ringing.get(r.alert.id) === r) {
+        r.failures += 1;
+        r.nextAt = this.clock.now() + Math.min(RETRY_BASE_MS * 2 ** (r.failures - 1), this.repeatMs);
+        this.arm();
+      } else if (ok === 'sent') {
+        r.failures = 0;
+      }
+    });
+  }
+
+  private async send(alert: Alert, loud: boolean): Promise<'sent' | 'retry' | 'failed'> {
+    const text = loud
+      ? ringText(alert, this.clock.now() + (this.opts.serverOffsetMs?.() ?? 0))
+      : { title: alert.summary, body: 'New ticket: investigate within 24 h' };
+    try {
+      const r = await this.opts.notifier.notify({ alertId: alert.id, ...text, loud, acknowledgeAction: loud });
+      if (r.ok) return 'sent';
+      this.log.warn(`alarm: notification for ${alert.id} failed (${r.retry ? 'will retry' : 'giving up'}): ${r.error}`);
+      return r.retry ? 'retry' : 'failed';
+    } catch (err) {
+      this.log.error(`alarm: notifier threw: ${String(err)}`);
+      return 'failed';
+    }
+  }
+
+  private afterChange(): void {
+    this.arm();
+    const state = this.state();
+    const json = JSON.stringify(state);
+    if (json !== this.lastJson) {
+      this.lastJson = json;
+      this.changed.emit(state, this.log);
+    }
+  }
+
+  private arm(): void {
+    if (this.timer !== null) this.timers.clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.started || this.ringing.size === 0) return;
+    const next = Math.min(...[...this.ringing.values()].map((r) => r.nextAt));
+    this.timer = this.timers.setTimeout(() => this.tick(), Math.max(0, next - this.clock.now()));
+  }
+
+  private tick(): void {
+    this.timer = null;
+    const now = this.clock.now();
+    for (const r of [...this.ringing.values()]) if (r.nextAt <= now) this.ring(r);
+    this.arm();
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * The port the Alarm rings through. Like Alertmanager's `Notifier.Notify → (retry, err)`, a
+ * failure says whether trying again can help (the notification daemon is restarting) or not
+ * (no notifier on this system), so the caller backs off or gives up instead of guessing.
+ */
+export interface DesktopNotification {
+  /** Stable per alert: platforms that support it replace rather than stack. */
+  alertId: string;
+  title: string;
+  body: string;
+  /** Loud: critical urgency / sound / alarm toast; quiet: a normal, silent notification. */
+  loud: boolean;
+  /** Offer an "Acknowledge" button where the platform supports actions. */
+  acknowledgeAction: boolean;
+}
+
+export type NotifyResult = { ok: true } | { ok: false; retry: boolean; error: string };
+
+export interface Notifier {
+  notify(n: DesktopNotification): Promise<NotifyResult>;
+  /** The user pressed "Acknowledge" on a notification (platforms with actions only). */
+  onAcknowledge(listener: (alertId: string) => void): () => void;
+}
+
+/** The label of the action button; also what macOS / Windows report back when it is pressed. */
+export const ACK_ACTION = 'Acknowledge';

@@ -1,0 +1,83 @@
+import { create } from 'zustand';
+import type { AlarmState } from '../../../shared/protocol';
+
+/**
+ * The desktop Alarm as the page sees it (from `alarm.get` / `alarm-changed`), plus whether the
+ * in-app alarm sound can play: browsers block audio until the page has had a user gesture.
+ */
+export type SoundState = 'idle' | 'playing' | 'blocked' | 'unsupported';
+
+interface AlarmStore {
+  alarm: AlarmState | null;
+  sound: SoundState;
+  setAlarm(alarm: AlarmState): void;
+  setSound(sound: SoundState): void;
+}
+
+export const useAlarmStore = create<AlarmStore>()((set) => ({
+  alarm: null,
+  sound: 'idle',
+  setAlarm: (alarm) => set({ alarm }),
+  setSound: (sound) => set({ sound }),
+}));
+
+/** Whether any page rings for this user. */
+export function isRinging(alarm: AlarmState | null): boolean {
+  return (alarm?.ringing.length ?? 0) > 0;
+}
+
+/** One second of a two-tone alarm, repeated: generated, so no audio asset is ever fetched. */
+const BEEP_S = 0.18;
+const PATTERN: readonly [freq: number, at: number][] = [
+  [880, 0],
+  [660, 0.25],
+  [880, 0.5],
+];
+const LOOP_MS = 1_200;
+
+export interface AlarmTone {
+  /** Resolves to false when the browser keeps audio suspended (no user gesture yet). */
+  start(): Promise<boolean>;
+  stop(): void;
+}
+
+/** A looping alarm tone on the Web Audio API. */
+export function createAlarmTone(AudioCtx: typeof AudioContext): AlarmTone {
+  let ctx: AudioContext | null = null;
+  let timer: ReturnType<typeof setInterval> | null = null;
+  const burst = (c: AudioContext): void => {
+    for (const [freq, at] of PATTERN) {
+      const osc = c.createOscillator();
+      const gain = c.createGain();
+      osc.type = 'square';
+      osc.frequency.value = freq;
+      const t = c.currentTime + at;
+      gain.gain.setValueAtTime(0.0001, t);
+      gain.gain.exponentialRampToValueAtTime(0.25, t + 0.01);
+      gain.gain.exponentialRampToValueAtTime(0.0001, t + BEEP_S);
+      osc.connect(gain).connect(c.destination);
+      osc.start(t);
+      osc.stop(t + BEEP_S + 0.02);
+    }
+  };
+  return {
+    async start() {
+      ctx ??= new AudioCtx();
+      if (ctx.state === 'suspended') {
+        // Without a gesture this stays pending forever in some browsers: do not wait on it.
+        await Promise.race([ctx.resume().catch(() => undefined), new Promise((r) => setTimeout(r, 200))]);
+      }
+      if (ctx.state !== 'running') return false;
+      if (timer === null) {
+        const c = ctx;
+        burst(c);
+        timer = setInterval(() => burst(c), LOOP_MS);
+      }
+      return true;
+    },
+    stop() {
+      if (timer !== null) clearInterval(timer);
+      timer = null;
+    },
+  };
+}

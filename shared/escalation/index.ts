@@ -1,0 +1,3 @@
+export * from './schema.js';
+export * from './business-hours.js';
+export * from './policy.js';

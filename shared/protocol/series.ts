@@ -1,0 +1,189 @@
+import { z } from 'zod';
+
+/**
+ * Chart series: `GET /v1/series` on the collector, the compact `GET /v1/rollups` export the
+ * desktop cache syncs from, and `series.query` over the Api (answered from that cache).
+ */
+
+export const SeriesMetric = z.enum([
+  'requests',
+  'error_rate',
+  'latency_p50',
+  'latency_p95',
+  'latency_p99',
+  'cost_usd',
+  'tokens_in',
+  'tokens_out',
+  'retrieval_hit_rate',
+  'negative_feedback_rate',
+  'output_label_share',
+  'eval_accuracy',
+]);
+export type SeriesMetric = z.infer<typeof SeriesMetric>;
+
+export const SeriesStep = z.enum(['1m', '5m', '1h']);
+export type SeriesStep = z.infer<typeof SeriesStep>;
+
+export const STEP_MS: Record<SeriesStep, number> = { '1m': 60_000, '5m': 300_000, '1h': 3_600_000 };
+
+/** Which rollup dimension splits the answer into several series. */
+export const SeriesGroupBy = z.enum(['service', 'provider', 'model']);
+export type SeriesGroupBy = z.infer<typeof SeriesGroupBy>;
+
+/** A chart never needs more points than a wide screen has pixels; more is a mistake or an attack. */
+export const MAX_SERIES_POINTS = 5_000;
+
+/** Epoch ms, given in a query string as digits or as an ISO 8601 time. */
+const QueryTime = z.union([
+  z
+    .string()
+    .regex(/^\d{1,15}$/, 'expected epoch milliseconds or an ISO 8601 time')
+    .transform(Number),
+  z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
+]);
+
+const Dim = z.string().min(1).max(200);
+
+/** `GET /v1/series` query parameters (all strings on the wire). */
+export const SeriesQuery = z
+  .object({
+    metric: SeriesMetric,
+    service: Dim.optional(),
+    provider: Dim.optional(),
+    model: Dim.optional(),
+    from: QueryTime,
+    to: QueryTime,
+    step: SeriesStep.default('1m'),
+    by: SeriesGroupBy.optional(),
+  })
+  .strict()
+  .superRefine((q, ctx) => {
+    if (q.to <= q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be after from' });
+    else if ((q.to - q.from) / STEP_MS[q.step] > MAX_SERIES_POINTS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['step'],
+        message: `from..to at step ${q.step} is more than ${MAX_SERIES_POINTS} points; use a coarser step`,
+      });
+    }
+  });
+export type SeriesQueryInput = z.input<typeof SeriesQuery>;
+export type SeriesQuery = z.output<typeof SeriesQuery>;
+
+/** `[bucket start epoch ms, value]`; null = no data in that bucket (a gap, not a zero). */
+export const SeriesPoint = z.tuple([z.number(), z.number().nullable()]);
+export type SeriesPoint = z.infer<typeof SeriesPoint>;
+
+export const Series = z.object({
+  /** What distinguishes this series: the group-by value, an output label, an eval suite. */
+  labels: z.record(z.string(), z.string()),
+  points: z.array(SeriesPoint),
+});
+export type Series = z.infer<typeof Series>;
+
+export const SeriesResponse = z.object({
+  metric: SeriesMetric,
+  step: SeriesStep,
+  series: z.array(Series),
+});
+export type SeriesResponse = z.infer<typeof SeriesResponse>;
+
+// ---- GET /v1/rollups: the compact export the desktop cache syncs from ----
+
+export const RollupResolution = z.enum(['1m', '1h']);
+export type RollupResolution = z.infer<typeof RollupResolution>;
+
+export const MAX_ROLLUP_PAGE_ROWS = 20_000;
+
+export const RollupsQuery = z
+  .object({
+    resolution: RollupResolution,
+    from: QueryTime,
+    /** Exclusive; open-ended when absent. */
+    to: QueryTime.optional(),
+    /** Rows per page (whole buckets are never split, so a page may exceed it by one bucket). */
+    limit: z
+      .string()
+      .regex(/^\d{1,6}$/, 'expected a positive integer')
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(MAX_ROLLUP_PAGE_ROWS))
+      .optional(),
+  })
+  .strict()
+  .superRefine((q, ctx) => {
+    if (q.to !== undefined && q.to <= q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be after from' });
+  });
+export type RollupsQuery = z.output<typeof RollupsQuery>;
+
+const Count = z.number().int().nonnegative();
+
+/** One (service, provider, model) bucket of `resolution` starting at `t`. */
+export const RollupRow = z.object({
+  t: z.number().int().nonnegative(),
+  service: Dim,
+  provider: z.string().min(1).max(100),
+  model: Dim,
+  count: Count,
+  errors: Count,
+  tokensIn: Count,
+  tokensOut: Count,
+  costUsd: z.number().nonnegative(),
+  unpriced: Count,
+  retrievalHits: Count,
+  retrievalMisses: Count,
+  feedbackUp: Count,
+  feedbackDown: Count,
+  outputLabels: z.record(z.string(), Count),
+  /** The merged latency DDSketch, in shared/rollup/sketch-codec's text encoding. */
+  latency: z.string().max(1_000_000),
+});
+export type RollupRow = z.infer<typeof RollupRow>;
+
+export const EvalRun = z.object({
+  suite: z.string().min(1).max(200),
+  ts: z.number().int().nonnegative(),
+  accuracy: z.number().min(0).max(1),
+  passed: Count.optional(),
+  total: Count.optional(),
+});
+export type EvalRun = z.infer<typeof EvalRun>;
+
+export const RollupsPage = z.object({
+  resolution: RollupResolution,
+  rows: z.array(RollupRow),
+  /** Eval runs with `ts` inside the span this page covers. */
+  evals: z.array(EvalRun),
+  /** Where the next page starts (pass as `from`); absent on the last page. */
+  next: z.number().int().nonnegative().optional(),
+});
+export type RollupsPage = z.infer<typeof RollupsPage>;
+
+// ---- Api: series.query, answered from the desktop cache ----
+
+export const SeriesQueryParams = z
+  .object({
+    metric: SeriesMetric,
+    service: Dim.optional(),
+    provider: Dim.optional(),
+    model: Dim.optional(),
+    fromMs: z.number().int().nonnegative(),
+    toMs: z.number().int().nonnegative(),
+    by: SeriesGroupBy.optional(),
+  })
+  .strict()
+  .refine((p) => p.toMs > p.fromMs, { path: ['toMs'], message: 'toMs must be after fromMs' });
+export type SeriesQueryParams = z.infer<typeof SeriesQueryParams>;
+
+export const CachedSeries = SeriesResponse.extend({
+  /** When the chart cache last heard from the collector; absent if it never did. */
+  syncedAt: z.iso.datetime({ offset: true }).optional(),
+});
+export type CachedSeries = z.infer<typeof CachedSeries>;
+
+/** The filter choices the cache knows about. */
+export const SeriesCatalog = z.object({
+  keys: z.array(z.object({ service: z.string(), provider: z.string(), model: z.string() })),
+  suites: z.array(z.string()),
+  syncedAt: z.iso.datetime({ offset: true }).optional(),
+});
+export type SeriesCatalog = z.infer<typeof SeriesCatalog>;

@@ -1,0 +1,26 @@
+import type { Tier } from '../protocol/alert.js';
+import type { ScopeHistory } from '../rollup/history.js';
+import type { Scope, ScopeKind } from './scope.js';
+import type { Timing } from './state-machine.js';
+
+/**
+ * A rule evaluated over a scope's event-time history: once per closed minute ('minute') or at
+ * each closed hour ('hour', the weekly-review rules). `check` is pure: it gets the history and
+ * the minute being evaluated and answers the summary (with the numbers that tripped it) when the
+ * condition holds, or undefined.
+ */
+export interface WindowRule extends Timing {
+  id: string;
+  tier: Tier;
+  scope: ScopeKind;
+  cadence: 'minute' | 'hour';
+  check(h: ScopeHistory, minute: number, scope: Scope): string | undefined;
+}
+
+/** Config fields every rule shares (see shared/config/collector-config.ts). */
+export interface RuleTimingConfig {
+  enabled: boolean;
+  tier: Tier;
+  for: number;
+  keepFiringFor: number;
+}

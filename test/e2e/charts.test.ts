@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { AlertList, type Alert } from '../../shared/protocol/alert.js';
+import { artifactPath, launchChromium } from '../fixtures/browser.js';
+import { errorBurst, postEvents, startCollector, type CollectorHandle } from '../fixtures/collector.js';
+import { startHeadless, type HeadlessHandle } from '../fixtures/headless.js';
+
+/**
+ * Charts end to end: events → collector rollups → the host's chart poller (`/v1/rollups`) → the
+ * cache → `series.query` → uPlot in Chromium. Then the collector dies and the charts still render
+ * from the cache, saying how old the data is.
+ */
+const USER = 'carol';
+const KEY = { service: 'checkout', provider: 'openai', model: 'gpt-4o' };
+
+async function alerts(c: CollectorHandle): Promise<Alert[]> {
+  const res = await fetch(`${c.url}/v1/alerts`, { headers: { authorization: `Bearer ${c.token}` } });
+  return AlertList.parse(await res.json()).alerts;
+}
+
+async function legendValues(page: Page, panel: string): Promise<string[]> {
+  return page.getByTestId(`chart-${panel}`).getByTestId('legend-value').allTextContents();
+}
+
+describe('charts', () => {
+  let collector: CollectorHandle;
+  let host: HeadlessHandle;
+  let browser: Browser;
+  let page: Page;
+  let alert: Alert;
+
+  beforeAll(async () => {
+    collector = await startCollector();
+    const now = Date.now();
+    // An hour of clean traffic, then 15 minutes at 30% errors: the error-rate rule fires a page.
+    const events = [
+      ...errorBurst({ ...KEY, startMs: now - 80 * 60_000, minutes: 60, perMinute: 20, errorRate: 0 }),
+      ...errorBurst({ ...KEY, startMs: now - 20 * 60_000, minutes: 15, perMinute: 100, errorRate: 0.3 }),
+      ...errorBurst({ service: 'search', provider: 'anthropic', model: 'claude-haiku-4', startMs: now - 80 * 60_000, minutes: 75, perMinute: 10, errorRate: 0 }),
+    ];
+    for (let i = 0; i < events.length; i += 2000) {
+      expect((await postEvents(collector.url, collector.token, events.slice(i, i + 2000))).status).toBe(200);
+    }
+    const fired = (await alerts(collector)).find((a) => a.ruleId === 'error-rate');
+    expect(fired, 'the error-rate rule fired').toBeDefined();
+    alert = fired as Alert;
+    host = await startHeadless({ collectorUrl: collector.url, collectorToken: collector.token, user: USER });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await page.goto(host.url);
+    await page.getByTestId('connection-status').and(page.locator('[data-state="connected"]')).waitFor({ timeout: 15_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+    await collector?.stop();
+  });
+
+  it('renders latency, error, cost and request charts from the synced cache', async () => {
+    await page.getByTestId('nav-charts').click();
+    const view = page.getByTestId('charts-view');
+    await view.waitFor();
+    for (const id of ['latency', 'errors', 'cost', 'requests']) {
+      await page.locator(`[data-testid="chart-${id}"][data-state="ready"] canvas`).first().waitFor({ timeout: 15_000 });
+    }
+    const latency = await legendValues(page, 'latency');
+    expect(latency).toHaveLength(3);
+    for (const v of latency) expect(v).toMatch(/^\d+(\.\d+)? (ms|s)$/);
+    const errors = await legendValues(page, 'errors');
+    expect(errors.length).toBeGreaterThanOrEqual(2);
+    for (const v of errors) expect(v).toMatch(/%$/);
+    for (const v of await legendValues(page, 'cost')) expect(v).toMatch(/^\$[\d.]+\/h$/);
+    expect(await page.getByTestId('charts-data-age').getAttribute('data-offline')).toBe('false');
+
+    // Filtering by model narrows every panel to that model.
+    await page.getByTestId('chart-filter-model').selectOption('claude-haiku-4');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="chart-errors"] [data-testid="legend-value"]').length === 1);
+    await page.screenshot({ path: artifactPath('charts-online.png') });
+    await page.getByTestId('chart-filter-model').selectOption('');
+  });
+
+  it('shows the alert series around firedAt in the alert detail', async () => {
+    await page.getByTestId('nav-inbox').click();
+    await page.locator(`[data-testid="alert-row"][data-alert-id="${alert.id}"]`).click();
+    const chart = page.getByTestId('alert-detail').getByTestId('chart-alert');
+    await chart.locator('canvas').first().waitFor({ timeout: 10_000 });
+    const values = await chart.getByTestId('legend-value').allTextContents();
+    expect(values).toHaveLength(1);
+    expect(values[0]).toMatch(/%$/);
+    await page.screenshot({ path: artifactPath('charts-alert-detail.png') });
+  });
+
+  it('still renders from the cache with the collector dead, and says how old the data is', async () => {
+    await collector.kill('SIGKILL');
+    await page.getByTestId('connection-status').and(page.locator('[data-state="offline"]')).waitFor({ timeout: 40_000 });
+    // A fresh page: nothing left in the renderer's memory, everything comes from the host's cache.
+    await page.reload();
+    await page.getByTestId('nav-charts').click();
+    const age = page.getByTestId('charts-data-age');
+    await page.locator('[data-testid="charts-data-age"][data-offline="true"]').waitFor({ timeout: 15_000 });
+    await expect.poll(() => age.textContent(), { timeout: 15_000 }).toMatch(/Offline.*data \d+[smhd].* old/);
+    await page.locator('[data-testid="chart-latency"][data-state="ready"] canvas').first().waitFor({ timeout: 15_000 });
+    const latency = await legendValues(page, 'latency');
+    expect(latency).toHaveLength(3);
+    for (const v of latency) expect(v).not.toBe('—');
+    expect(await page.locator('[data-testid="chart-requests"] canvas').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: artifactPath('charts-offline.png') });
+  });
+});

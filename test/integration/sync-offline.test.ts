@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AppServices } from '../../electron/main/services/index.js';
+import { MINUTE_MS, toIso } from '../../shared/clock.js';
+import type { CommandRequest } from '../../shared/protocol/api.js';
+import { connectStream, startCollector, type CollectorHandle } from '../fixtures/collector.js';
+import { collectorAlerts, collectorStats, Desktops, ManualClock, seedAlertLog, until } from './sync-helpers.js';
+
+/**
+ * An hour offline (simulated: the desktop's clock moves, the test does not wait): commands made
+ * meanwhile are applied exactly once, in the order they were made, and the one that no longer
+ * applies comes back as a visible conflict.
+ */
+let collector: CollectorHandle | undefined;
+const desktops = new Desktops();
+const dirs: string[] = [];
+afterEach(async () => {
+  desktops.disposeAll();
+  await collector?.stop();
+  collector = undefined;
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function command(app: AppServices, params: CommandRequest): Promise<string> {
+  const reply = await app.api.handle({ method: 'alerts.command', params });
+  if (!reply.ok) throw new Error(reply.error.message);
+  return (reply.result as { commandId: string }).commandId;
+}
+
+describe('offline for an hour', () => {
+  it('acks and a snooze made offline apply once, in order; an ack on an alert resolved meanwhile is a conflict', async () => {
+    const collectorDir = mkdtempSync(join(tmpdir(), 'vigil-offline-c-'));
+    const anaDir = mkdtempSync(join(tmpdir(), 'vigil-offline-ana-'));
+    dirs.push(collectorDir, anaDir);
+    seedAlertLog(collectorDir, 4, { alerts: 4, now: Date.now() });
+    collector = await startCollector({ dataDir: collectorDir });
+    const c = collector;
+    const [a1, a2, a3, a4] = (await collectorAlerts(c)).map((a) => a.id).sort();
+    if (!a1 || !a2 || !a3 || !a4) throw new Error('seeding failed');
+
+    const clock = new ManualClock(Date.now());
+    let ana = desktops.open(c, 'ana', { clock, dataDir: anaDir });
+    await until(() => ana.cache.listAlerts().length === 4, 10_000, 'the alerts in the cache');
+
+    // The collector goes away (kill -9); the desktop keeps working from its cache.
+    await c.kill('SIGKILL');
+    await until(() => ana.sync.status().state !== 'connected', 5000, 'offline');
+    const made: { id: string; kind: string; alertId: string }[] = [];
+    const offline = async (params: CommandRequest): Promise<void> => {
+      clock.advance(10 * MINUTE_MS);
+      made.push({ id: await command(ana, params), kind: params.kind, alertId: params.alertId });
+    };
+    await offline({ kind: 'ack', alertId: a1 });
+    await offline({ kind: 'ack', alertId: a4, note: 'looking' });
+    await offline({ kind: 'snooze', alertId: a3, until: toIso(clock.now() + 2 * 60 * MINUTE_MS) });
+    await offline({ kind: 'comment', alertId: a1, note: 'rolled back the prompt' });
+    await offline({ kind: 'ack', alertId: a2 });
+    await offline({ kind: 'mitigate', alertId: a1 });
+    expect(clock.now() - Date.now()).toBeGreaterThanOrEqual(59 * MINUTE_MS);
+    const queued = await ana.api.call('outbox.list', {});
+    expect(queued.map((i) => i.state)).toEqual(Array(6).fill('queued'));
+    expect((await ana.api.call('status.get', {})).pendingCommands).toBe(6);
+    // Browsable offline: the detail still reads from the cache.
+    expect((await ana.api.call('alerts.get', { id: a1 }))?.alert.status).toBe('firing');
+
+    // The lid closes with the outbox full; meanwhile the collector is back and bob resolves a4.
+    ana.dispose();
+    await c.restart();
+    const before = await collectorStats(c);
+    const bob = await connectStream(c.url, c.token, { user: 'bob', lastSeq: before.lastSeq });
+    bob.send({ type: 'command', id: 'bob-resolve', kind: 'resolve', alertId: a4 });
+    expect(await bob.waitFor((f) => f.type === 'result' && f.id === 'bob-resolve')).toMatchObject({ ok: true });
+
+    // The lid opens: the same data dir, the same outbox.
+    ana = desktops.open(c, 'ana', { clock, dataDir: anaDir });
+    const app = ana;
+    await until(() => app.cache.pendingCount() === 0, 10_000, 'the outbox to drain');
+    const items = await app.api.call('outbox.list', {});
+    expect(items.map((i) => [i.id, i.state])).toEqual(made.map((m) => [m.id, m.kind === 'ack' && m.alertId === a4 ? 'conflict' : 'applied']));
+    const conflict = items.find((i) => i.state === 'conflict');
+    expect(conflict).toMatchObject({ kind: 'ack', alertId: a4, detail: 'alert is resolved' });
+
+    // The collector's log: bob's resolve, then ana's five applied commands, in the order made, once each.
+    const expected: [string, string][] = [
+      [a4, 'resolved'],
+      [a1, 'acknowledged'],
+      [a3, 'snoozed'],
+      [a1, 'commented'],
+      [a2, 'acknowledged'],
+      [a1, 'mitigated'],
+    ];
+    await bob.waitFor((f) => f.type === 'event' && f.seq === before.lastSeq + expected.length);
+    const logTail = (): [string, string][] =>
+      bob.frames.filter((f) => f.type === 'event').map((f) => [String(f.alertId), String(f.kind)]);
+    expect(logTail()).toEqual(expected);
+    expect(bob.frames.filter((f) => f.type === 'event').map((f) => f.actor)).toEqual(['bob', 'ana', 'ana', 'ana', 'ana', 'ana']);
+
+    // The cache agrees with the collector.
+    await until(() => app.cache.syncState().lastSeq === before.lastSeq + expected.length, 5000, 'the cache to catch up');
+    const onCollector = await collectorAlerts(c);
+    expect(app.cache.listAlerts().map((a) => [a.id, a.status]).sort()).toEqual(onCollector.map((a) => [a.id, a.status]).sort());
+    expect(onCollector.find((a) => a.id === a3)?.snoozedUntil).toBeDefined();
+
+    // Another reconnect re-sends nothing: the log does not move.
+    await c.restart();
+    await until(() => app.sync.status().state === 'connected', 10_000, 'reconnect');
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await collectorStats(c)).lastSeq).toBe(before.lastSeq + expected.length);
+    await bob.close();
+  });
+});

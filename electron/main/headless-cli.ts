@@ -12,7 +12,7 @@ import { createAppServices, stderrLogger, type AppServices } from './services/in
  * Everything else goes to stderr.
  */
 const USAGE =
-  'usage: headless-cli [--collector URL --collector-token T | --demo] [--user NAME] [--port N] [--data-dir DIR] [--renderer-dir DIR]';
+  'usage: headless-cli [--collector URL --collector-token T | --demo (the default)] [--user NAME] [--port N] [--data-dir DIR] [--renderer-dir DIR]';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const log = stderrLogger;
@@ -55,7 +55,9 @@ async function main(): Promise<void> {
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port: not a port: ${values.port}`);
-  if (values.demo === (values.collector !== undefined)) fail('pass either --collector URL or --demo');
+  // Without a team collector the host runs the embedded default (bundled collector + simulator).
+  if (values.demo && values.collector !== undefined) fail('pass either --collector URL or --demo, not both');
+  const useDemo = values.collector === undefined;
   if (values.collector !== undefined && !values['collector-token']) fail('--collector needs --collector-token');
 
   let demo: Demo | null = null;
@@ -76,7 +78,7 @@ async function main(): Promise<void> {
   try {
     let collectorUrl = values.collector ?? '';
     let collectorToken = values['collector-token'] ?? '';
-    if (values.demo) {
+    if (useDemo) {
       demo = await startDemo({
         commands: locateDemoCommands({ repoRoot: ROOT, mainDir: join(ROOT, 'out/main') }),
         log,

@@ -86,7 +86,8 @@ export function Inbox() {
       )}
       <footer className="inbox-foot" aria-hidden="true">
         <kbd>j</kbd>
-        <kbd>k</kbd> move · <kbd>Enter</kbd> open · <kbd>a</kbd> acknowledge · <kbd>Esc</kbd> close
+        <kbd>k</kbd> move · <kbd>Enter</kbd> open · <kbd>a</kbd> ack · <kbd>m</kbd> mitigated · <kbd>s</kbd> snooze ·{' '}
+        <kbd>e</kbd> escalate · <kbd>r</kbd> resolve · <kbd>c</kbd> comment · <kbd>Esc</kbd> close
       </footer>
     </section>
   );

@@ -25,7 +25,8 @@ export function describeTimelineEntry(entry: TimelineEntry): string {
     case 'commented':
       return entry.actor ? `Comment from ${entry.actor}` : 'Comment';
     case 'notified':
-      return entry.actor ? `Notified ${entry.actor}` : 'Notification sent';
+      // The collector pages on its own clock; who was paged is in the note ("paged: alice (level 1)").
+      return 'Notification sent';
     case 'updated':
       return `Updated${by}`;
     case 'action-started':

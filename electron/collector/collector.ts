@@ -24,6 +24,7 @@ import { EvalRecorder } from './evals/eval-recorder.js';
 import { EvalScheduler } from './evals/eval-scheduler.js';
 import { AlertmanagerIntake } from './integrations/alertmanager.js';
 import { EventsV2Intake } from './integrations/events-v2.js';
+import { openOverrideStore, RotationService } from './rotation/index.js';
 
 export interface CollectorOptions {
   dataDir: string;
@@ -51,6 +52,7 @@ export class Collector {
   /** Auto-remediation actions (tests await `idle()`). */
   remediation: RemediationRunner | undefined;
   private evalScheduler: EvalScheduler | undefined;
+  private rotation: RotationService | undefined;
   private stopAlertMetrics: (() => void) | undefined;
   /** Eval runs land here (POST /v1/evals and the scheduler); the eval rules subscribe with `onRecorded`. */
   evals: EvalRecorder | undefined;
@@ -62,13 +64,17 @@ export class Collector {
   /** Opens the database, catches rules up to the stored watermark, listens. Resolves with the real port. */
   async start(): Promise<{ port: number }> {
     const { opts } = this;
-    const store = openStore(join(opts.dataDir, 'collector.db'), opts.clock.now());
+    const store = openStore(join(opts.dataDir, 'collector.db'), opts.clock.now(), { backgroundCheckpoints: true, log: opts.log });
     this.store = store;
     // A second, read-only connection for chart queries (opened after the writer migrated the file).
     const series = openSeriesStore(join(opts.dataDir, 'collector.db'));
     this.series = series;
     const alerts = new AlertService(store, opts.clock, opts.config.defaults.actor);
-    const escalations = new EscalationService(store.escalations, alerts, opts.config, opts.clock);
+    const rotation = new RotationService(opts.config.rotation, openOverrideStore(join(opts.dataDir, 'collector.db')), opts.clock);
+    this.rotation = rotation;
+    // Escalation asks the rotation with the overrides made from desktops included.
+    const escalationConfig = { escalation: opts.config.escalation, get rotation() { return rotation.effective(); } };
+    const escalations = new EscalationService(store.escalations, alerts, escalationConfig, opts.clock);
     alerts.setLifecycle(escalations);
     const scheduler = new EscalationScheduler(escalations, opts.clock, opts.log);
     this.escalation = scheduler;
@@ -86,7 +92,7 @@ export class Collector {
     const ingest = new IngestPipeline(store, rollupCache, rules, this.metrics, opts.clock, opts.log);
     this.maintenance = new RollupMaintenance(store, rollupCache, rules, opts.config.rollups, opts.clock, opts.log);
     const hub = new StreamHub(
-      { token: opts.token, heartbeatMs: opts.config.stream.heartbeat, deadAfterMs: opts.config.stream.deadAfter, log: opts.log },
+      { token: opts.token, heartbeatMs: opts.config.stream.heartbeat, deadAfterMs: opts.config.stream.deadAfter, log: opts.log, rotation },
       store,
       alerts,
       this.metrics,
@@ -142,6 +148,7 @@ export class Collector {
         log: opts.log,
         series,
         runbooks,
+        rotation,
       }),
     );
     this.server = server;
@@ -212,6 +219,8 @@ export class Collector {
     }
     this.series?.close();
     this.series = undefined;
+    this.rotation?.close();
+    this.rotation = undefined;
     this.store?.close();
     this.store = undefined;
   }

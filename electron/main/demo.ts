@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { COLLECTOR_NODE_FLAGS } from '../../shared/collector-node-flags.js';
 import { silentLogger, type Logger } from './services/index.js';
 
 /** How to start one entry script; the caller decides (tsx from source, or a bundle under Electron). */
@@ -31,7 +32,7 @@ export function appDataDir(
 /** Running from the repository: `node --import tsx electron/collector/cli.ts`. */
 export function sourceDemoCommands(repoRoot: string, node: string = process.execPath): DemoCommands {
   return {
-    collector: { command: node, args: ['--import', 'tsx', join(repoRoot, 'electron/collector/cli.ts')], cwd: repoRoot },
+    collector: { command: node, args: [...COLLECTOR_NODE_FLAGS, '--import', 'tsx', join(repoRoot, 'electron/collector/cli.ts')], cwd: repoRoot },
     simulator: {
       command: node,
       args: ['--import', 'tsx', join(repoRoot, 'electron/collector/simulator/cli.ts')],
@@ -47,7 +48,7 @@ export function sourceDemoCommands(repoRoot: string, node: string = process.exec
 export function bundledDemoCommands(mainDir: string, node: string = process.execPath, asElectron = false): DemoCommands {
   const env = asElectron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : undefined;
   return {
-    collector: { command: node, args: [join(mainDir, 'collector.js')], cwd: mainDir, ...(env ? { env } : {}) },
+    collector: { command: node, args: [...COLLECTOR_NODE_FLAGS, join(mainDir, 'collector.js')], cwd: mainDir, ...(env ? { env } : {}) },
     simulator: { command: node, args: [join(mainDir, 'simulator.js')], cwd: mainDir, ...(env ? { env } : {}) },
   };
 }

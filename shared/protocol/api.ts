@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AlarmState } from './alarm.js';
 import { Alert, AlertEventKind, AlertStatus } from './alert.js';
 import { CachedSeries, SeriesCatalog, SeriesQueryParams } from './series.js';
+import { CachedRotation, RotationOverride } from './rotation.js';
 import { CommandKind } from './stream.js';
 import { RunbookId } from '../runbooks/schema.js';
 import type { RunbookDoc, RunbookHit, RunbookSummary } from '../runbooks/schema.js';
@@ -92,6 +93,10 @@ export const ApiCall = z.discriminatedUnion('method', [
   z.object({ method: z.literal('runbooks.search'), params: z.object({ query: z.string().max(500), limit: z.number().int().min(1).max(100).optional() }).strict() }),
   z.object({ method: z.literal('runbooks.forAlert'), params: z.object({ alertId: z.string().min(1).max(200) }).strict() }),
   z.object({ method: z.literal('runbooks.recordStep'), params: RecordStepRequest.strict() }),
+  /** The rotation as last fetched from the collector (null before the first fetch); works offline. */
+  z.object({ method: z.literal('rotation.get'), params: z.object({}).strict() }),
+  /** Queues a rotation override in the outbox; the collector applies it once, on (re)connect. */
+  z.object({ method: z.literal('rotation.override'), params: RotationOverride }),
 ]);
 export type ApiCall = z.infer<typeof ApiCall>;
 export type ApiMethod = ApiCall['method'];
@@ -111,6 +116,8 @@ export interface ApiResults {
   'runbooks.search': RunbookHit[];
   'runbooks.forAlert': RunbookDoc | null;
   'runbooks.recordStep': { commandId: string; note: string };
+  'rotation.get': CachedRotation | null;
+  'rotation.override': { commandId: string };
 }
 
 export const ApiPush = z.discriminatedUnion('type', [
@@ -123,6 +130,8 @@ export const ApiPush = z.discriminatedUnion('type', [
   z.object({ type: z.literal('series-changed'), syncedAt: IsoTime }),
   /** Runbooks in the cache changed (synced from the collector); open views reload. */
   z.object({ type: z.literal('runbooks-changed'), ids: z.array(z.string()) }),
+  /** The cached rotation was refreshed from the collector; the calendar re-reads it. */
+  z.object({ type: z.literal('rotation-changed'), syncedAt: IsoTime }),
 ]);
 export type ApiPush = z.infer<typeof ApiPush>;
 

@@ -3,6 +3,7 @@ export * from './errors.js';
 export * from './events.js';
 export * from './alert.js';
 export * from './stream.js';
+export * from './rotation.js';
 export * from './api.js';
 export * from './alarm.js';
 export * from './series.js';

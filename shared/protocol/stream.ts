@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { Alert, AlertEventKind } from './alert.js';
+import { RotationOverride } from './rotation.js';
 
-export const CommandKind = z.enum(['ack', 'unack', 'mitigate', 'resolve', 'snooze', 'escalate', 'comment']);
+/** `override` is a rotation override: its alertId is ROTATION_TARGET and it carries `override`. */
+export const CommandKind = z.enum(['ack', 'unack', 'mitigate', 'resolve', 'snooze', 'escalate', 'comment', 'override']);
 export type CommandKind = z.infer<typeof CommandKind>;
 
 const IsoTime = z.iso.datetime({ offset: true });
@@ -21,6 +23,8 @@ export const CommandFrame = z.object({
   alertId: z.string().min(1).max(200),
   note: z.string().max(5000).optional(),
   until: IsoTime.optional(),
+  /** For kind `override` only. */
+  override: RotationOverride.optional(),
 });
 export const PongFrame = z.object({ type: z.literal('pong'), t: z.number() });
 export const ClientFrame = z.discriminatedUnion('type', [HelloFrame, CommandFrame, PongFrame]);

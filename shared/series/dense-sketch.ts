@@ -15,10 +15,13 @@ export interface DenseSketch {
   max: number;
   /** Key of `pos[0]`; bins run densely from there. */
   posMin: number;
-  pos: Float64Array;
+  pos: Bins;
   negMin: number;
-  neg: Float64Array;
+  neg: Bins;
 }
+
+/** Counts per key; a view straight onto a stored blob when they are whole numbers. */
+export type Bins = Float64Array | Uint32Array;
 
 const MAPPING = newSketch().mapping;
 
@@ -96,7 +99,7 @@ const HEADER = 9;
 const U32 = 1;
 const F64 = 2;
 
-function allU32(a: Float64Array): boolean {
+function allU32(a: Bins): boolean {
   for (const c of a) if (!Number.isInteger(c) || c > 0xffff_ffff) return false;
   return true;
 }
@@ -125,20 +128,20 @@ export function decodeDenseBlob(bytes: Uint8Array): DenseSketch {
   const width = format === U32 ? 4 : format === F64 ? 8 : fail(`unknown blob format ${format}`);
   if (own.byteLength !== HEADER * 8 + (posLen + negLen) * width) fail('blob length does not match its header');
   const at = own.byteOffset + HEADER * 8;
-  const view = (off: number, len: number): Float64Array =>
-    width === 4 ? Float64Array.from(new Uint32Array(own.buffer, at + off * 4, len)) : new Float64Array(own.buffer, at + off * 8, len);
+  const view = (off: number, len: number): Bins =>
+    width === 4 ? new Uint32Array(own.buffer, at + off * 4, len) : new Float64Array(own.buffer, at + off * 8, len);
   return { zero, sum, min, max, posMin, pos: view(0, posLen), negMin, neg: view(posLen, negLen) };
 }
 
 // ---- merging and quantiles ----
 
 /** A growable run of bins keyed from `min`. */
-class Bins {
+class BinRun {
   min = 0;
   bins = new Float64Array(0);
   count = 0;
 
-  add(min: number, src: Float64Array): void {
+  add(min: number, src: Bins): void {
     if (src.length === 0) return;
     if (this.bins.length === 0) {
       this.min = min;
@@ -153,9 +156,12 @@ class Bins {
         this.min = lo;
       }
       const off = min - this.min;
-      for (let i = 0; i < src.length; i++) this.bins[off + i] += src[i] as number;
+      const bins = this.bins;
+      for (let i = 0; i < src.length; i++) bins[off + i] = (bins[off + i] as number) + (src[i] as number);
     }
-    for (const c of src) this.count += c;
+    let n = 0;
+    for (let i = 0; i < src.length; i++) n += src[i] as number;
+    this.count += n;
   }
 
   /** DenseStore.keyAtRank, bin for bin. */
@@ -183,8 +189,8 @@ class Bins {
 
 /** Merges dense sketches; `quantile` answers like DDSketch would for the merged sketch. */
 export class SketchMerger {
-  private readonly pos = new Bins();
-  private readonly neg = new Bins();
+  private readonly pos = new BinRun();
+  private readonly neg = new BinRun();
   private zero = 0;
   private sum = 0;
   private min = Infinity;

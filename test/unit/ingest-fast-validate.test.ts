@@ -17,22 +17,46 @@ function agree(value: unknown): void {
   if (fast && zod.success) expect(defined(fast)).toEqual(defined(zod.data));
 }
 
-const weird = fc.oneof(fc.constant(null), fc.boolean(), fc.constant([]), fc.constant({}), fc.constant(Number.NaN), fc.constant(Infinity));
-const text = (max: number) => fc.oneof(fc.string({ maxLength: 3 }), fc.string({ minLength: max - 2, maxLength: max + 2 }), fc.constant(''), fc.constant('é'.repeat(max)));
+const weird = fc.oneof(
+  fc.constant(null),
+  fc.boolean(),
+  fc.constant([]),
+  fc.constant({}),
+  fc.constant(Number.NaN),
+  fc.constant(Infinity),
+);
+const text = (max: number) =>
+  fc.oneof(
+    fc.string({ maxLength: 3 }),
+    fc.string({ minLength: max - 2, maxLength: max + 2 }),
+    fc.constant(''),
+    fc.constant('é'.repeat(max)),
+  );
 const num = fc.oneof(
   fc.double(),
   fc.integer({ min: -5, max: 1_000_000 }),
   fc.constantFrom(-0, 0, 2 ** 53, 2 ** 53 - 1, 2 ** 60, -1, 0.5, Number.MAX_VALUE, Number.MIN_VALUE),
   weird,
 );
-const isoDates = fc.date({ min: new Date(0), max: new Date(Date.UTC(2100, 0, 1)), noInvalidDate: true }).map((d) => d.toISOString());
+const isoDates = fc
+  .date({ min: new Date(0), max: new Date(Date.UTC(2100, 0, 1)), noInvalidDate: true })
+  .map((d) => d.toISOString());
 const ts = fc.oneof(
   isoDates,
   isoDates.map((s) => s.replace('Z', '+05:30')),
   isoDates.map((s) => s.replace(/\.\d+Z$/, 'Z')),
   isoDates.map((s) => s.replace('T', ' ')),
   isoDates.map((s) => s.replace('Z', '')),
-  fc.constantFrom('2024-02-29T00:00:00Z', '2023-02-29T00:00:00Z', '2024-04-31T00:00:00Z', '2024-01-01T24:00:00Z', '2024-01-01T00:00:00.123456789Z', '2024-01-01T00:00:00-23:59', '2024-01-01T00:00:00+24:00', 'now'),
+  fc.constantFrom(
+    '2024-02-29T00:00:00Z',
+    '2023-02-29T00:00:00Z',
+    '2024-04-31T00:00:00Z',
+    '2024-01-01T24:00:00Z',
+    '2024-01-01T00:00:00.123456789Z',
+    '2024-01-01T00:00:00-23:59',
+    '2024-01-01T00:00:00+24:00',
+    'now',
+  ),
   fc.string(),
   num,
 );
@@ -61,14 +85,30 @@ const eventLike = fc.record(
 
 /** Mostly-valid events (each field valid with high probability), so acceptance is exercised too. */
 const nearlyValid = fc.record({
-  ts: fc.oneof({ weight: 8, arbitrary: isoDates }, { weight: 8, arbitrary: fc.integer({ min: 0, max: 2 ** 45 }) }, { weight: 1, arbitrary: ts }),
-  service: fc.oneof({ weight: 10, arbitrary: fc.string({ minLength: 1, maxLength: 30 }) }, { weight: 1, arbitrary: text(200) }),
-  provider: fc.oneof({ weight: 10, arbitrary: fc.constantFrom('openai', 'anthropic') }, { weight: 1, arbitrary: text(100) }),
+  ts: fc.oneof(
+    { weight: 8, arbitrary: isoDates },
+    { weight: 8, arbitrary: fc.integer({ min: 0, max: 2 ** 45 }) },
+    { weight: 1, arbitrary: ts },
+  ),
+  service: fc.oneof(
+    { weight: 10, arbitrary: fc.string({ minLength: 1, maxLength: 30 }) },
+    { weight: 1, arbitrary: text(200) },
+  ),
+  provider: fc.oneof(
+    { weight: 10, arbitrary: fc.constantFrom('openai', 'anthropic') },
+    { weight: 1, arbitrary: text(100) },
+  ),
   model: fc.oneof({ weight: 10, arbitrary: fc.constantFrom('gpt-4o', 'x') }, { weight: 1, arbitrary: text(200) }),
-  latency_ms: fc.oneof({ weight: 10, arbitrary: fc.double({ min: 0, max: 1e6, noNaN: true }) }, { weight: 1, arbitrary: num }),
+  latency_ms: fc.oneof(
+    { weight: 10, arbitrary: fc.double({ min: 0, max: 1e6, noNaN: true }) },
+    { weight: 1, arbitrary: num },
+  ),
   input_tokens: fc.oneof({ weight: 10, arbitrary: fc.nat() }, { weight: 1, arbitrary: num }),
   output_tokens: fc.oneof({ weight: 10, arbitrary: fc.nat() }, { weight: 1, arbitrary: num }),
-  status: fc.oneof({ weight: 10, arbitrary: fc.constantFrom('ok', 'error') }, { weight: 1, arbitrary: fc.constant('bad') }),
+  status: fc.oneof(
+    { weight: 10, arbitrary: fc.constantFrom('ok', 'error') },
+    { weight: 1, arbitrary: fc.constant('bad') },
+  ),
   cost_usd: fc.option(fc.oneof(fc.double({ min: 0, max: 10, noNaN: true }), num), { nil: undefined }),
   error_type: fc.option(text(200), { nil: undefined }),
   output_label: fc.option(fc.string({ maxLength: 20 }), { nil: undefined }),
@@ -78,7 +118,10 @@ const nearlyValid = fc.record({
 
 describe('fastValidateEvent ≡ LlmEvent (zod)', () => {
   it('accepts and rejects exactly what the zod schema does, with the same output (random shapes)', () => {
-    fc.assert(fc.property(eventLike, (v) => agree(v)), { numRuns: 3000 });
+    fc.assert(
+      fc.property(eventLike, (v) => agree(v)),
+      { numRuns: 3000 },
+    );
   });
 
   it('the same on mostly-valid events', () => {
@@ -95,17 +138,50 @@ describe('fastValidateEvent ≡ LlmEvent (zod)', () => {
 
   it('agrees on non-objects and JSON round-trips', () => {
     for (const v of [null, undefined, 1, 'x', [], [{}], true]) agree(v);
-    fc.assert(fc.property(nearlyValid, (v) => agree(JSON.parse(JSON.stringify(v)))), { numRuns: 500 });
+    fc.assert(
+      fc.property(nearlyValid, (v) => agree(JSON.parse(JSON.stringify(v)))),
+      { numRuns: 500 },
+    );
   });
 
   it('drops unknown keys and turns ISO ts into epoch ms', () => {
-    const e = fastValidateEvent({ ts: '2026-11-01T00:00:00.250+01:00', service: 's', provider: 'p', model: 'm', latency_ms: 1, input_tokens: 2, output_tokens: 3, status: 'ok', trace_id: 'abc' });
-    expect(e && defined(e)).toEqual({ ts: Date.UTC(2026, 9, 31, 23, 0, 0, 250), service: 's', provider: 'p', model: 'm', latency_ms: 1, input_tokens: 2, output_tokens: 3, status: 'ok' });
+    const e = fastValidateEvent({
+      ts: '2026-11-01T00:00:00.250+01:00',
+      service: 's',
+      provider: 'p',
+      model: 'm',
+      latency_ms: 1,
+      input_tokens: 2,
+      output_tokens: 3,
+      status: 'ok',
+      trace_id: 'abc',
+    });
+    expect(e && defined(e)).toEqual({
+      ts: Date.UTC(2026, 9, 31, 23, 0, 0, 250),
+      service: 's',
+      provider: 'p',
+      model: 'm',
+      latency_ms: 1,
+      input_tokens: 2,
+      output_tokens: 3,
+      status: 'ok',
+    });
   });
 });
 
 describe('parseEvents with the fast path', () => {
-  const line = (o: Record<string, unknown>) => JSON.stringify({ ts: 1, service: 's', provider: 'p', model: 'm', latency_ms: 1, input_tokens: 1, output_tokens: 1, status: 'ok', ...o });
+  const line = (o: Record<string, unknown>) =>
+    JSON.stringify({
+      ts: 1,
+      service: 's',
+      provider: 'p',
+      model: 'm',
+      latency_ms: 1,
+      input_tokens: 1,
+      output_tokens: 1,
+      status: 'ok',
+      ...o,
+    });
 
   it('still names the line and field zod names when a line is invalid', () => {
     const body = [line({}), '', line({ latency_ms: -1 })].join('\n');
@@ -124,7 +200,9 @@ describe('parseEvents with the fast path', () => {
 
   it('malformed JSON is a 400 naming the line; too many events a 413; whitespace around lines is fine', () => {
     expect(() => parseEvents(`${line({})}\n{nope`, 'ndjson', 10)).toThrow(/line 2/);
-    expect(() => parseEvents([line({}), line({}), line({})].join('\n'), 'ndjson', 2)).toThrow(expect.objectContaining({ status: 413 }));
+    expect(() => parseEvents([line({}), line({}), line({})].join('\n'), 'ndjson', 2)).toThrow(
+      expect.objectContaining({ status: 413 }),
+    );
     expect(parseEvents(`  ${line({})}\r\n\t${line({ ts: 2 })}  \n\n`, 'ndjson', 10).map((e) => e.ts)).toEqual([1, 2]);
   });
 });

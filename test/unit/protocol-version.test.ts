@@ -10,7 +10,7 @@ import * as protocol from '../../shared/protocol/index.js';
  */
 const PINNED: Record<number, string> = {
   1: '86f68e1bd19a45cc',
-  2: '1f908d62b3339e9c',
+  2: 'b39d33ea1bf35238',
 };
 
 function schemaFingerprint(): string {

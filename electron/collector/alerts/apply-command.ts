@@ -58,6 +58,9 @@ export function applyCommand(alert: Alert, cmd: CommandInput, actor: string, now
     case 'comment':
       if (!cmd.note?.trim()) return { ok: false, error: 'comment needs a `note`' };
       return { ok: true, kind: 'commented', alert };
+    case 'override':
+      // Rotation overrides are routed to the rotation (electron/collector/rotation) before here.
+      return { ok: false, error: 'override is a rotation command, not an alert command' };
   }
 }
 

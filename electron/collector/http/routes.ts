@@ -12,6 +12,7 @@ import { HttpError } from './http-error.js';
 import { readBody } from './read-body.js';
 import type { RunbookLibrary } from '../runbooks/runbook-library.js';
 import { isRunbookPath, routeRunbooks } from '../runbooks/runbook-routes.js';
+import { handleRotation, type RotationService } from '../rotation/index.js';
 
 export interface RouteDeps {
   /** Team runbooks (issue 7); without it /v1/runbooks answers 404. */
@@ -27,6 +28,8 @@ export interface RouteDeps {
   ingestRoutes?: IngestRoutes;
   /** Read-only chart queries (`GET /v1/series`, `GET /v1/rollups`); absent = those routes 404. */
   series?: SeriesStore;
+  /** The on-call rotation (`GET /v1/rotation`); absent = that route 404s. */
+  rotation?: RotationService;
 }
 
 /** After a 413 we keep discarding (not buffering) the upload so the client can read the answer, up to this much. */
@@ -78,6 +81,9 @@ export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: Serv
       case 'GET /v1/rollups':
         if (!deps.series) throw new HttpError(404, 'not_found', 'chart queries are not enabled');
         return send(res, 200, handleRollups(deps.series, url.searchParams));
+      case 'GET /v1/rotation':
+        if (!deps.rotation) throw new HttpError(404, 'not_found', 'the rotation is not enabled');
+        return send(res, 200, handleRotation(deps.rotation, url.searchParams));
       case 'GET /v1/stats':
         return send(res, 200, deps.store.stats());
       case 'GET /metrics':

@@ -52,7 +52,6 @@ export class RuleRuntime {
   private readonly rules: WindowRule[];
   private readonly states = new Map<string, RuleState>();
   private readonly dirty = new Set<string>();
-  private readonly scopes = new Map<string, Scope>();
   /** Buckets of minutes not yet evaluated: minute → series key → bucket. */
   private readonly open = new Map<number, Map<string, MinuteBucket>>();
   private cursor: number | undefined;
@@ -127,15 +126,22 @@ export class RuleRuntime {
     if (wm <= this.wallWatermark) return;
     this.wallWatermark = wm;
     this.run(new Map());
-    this.histories.evictIdle(now - IDLE_EVICT_MS, (k) => [...this.states.keys()].some((s) => s.endsWith(`\n${k}`)));
+    this.evictIdle(now);
     this.novel.prune(Math.min(now, this.store.maxEventTs() ?? now));
   }
 
   /** Periodic housekeeping in event time (called by maintenance): bounded memory. */
   prune(now: number): void {
     this.init();
-    this.histories.evictIdle(now - IDLE_EVICT_MS, (k) => [...this.states.keys()].some((s) => s.endsWith(`\n${k}`)));
+    this.evictIdle(now);
     this.novel.prune(now);
+  }
+
+  /** Drops idle scopes whose rules are all quiet (one pass over the states, not one per scope). */
+  private evictIdle(now: number): void {
+    const busy = new Set<string>();
+    for (const k of this.states.keys()) busy.add(k.slice(k.indexOf('\n') + 1));
+    this.histories.evictIdle(now - IDLE_EVICT_MS, (k) => busy.has(k));
   }
 
   /** For tests and /metrics: how much the engine holds. */
@@ -255,7 +261,6 @@ export class RuleRuntime {
   ): void {
     const tr = step(prev, summary !== undefined, m, timing);
     if (tr.kind === 'none' && tr.state.phase === 'inactive') return;
-    this.scopes.set(scope.key, scope);
     const next = this.ruleAlerts.apply({ ruleId, tier, labels: scope.labels, remediation: remediationOf(this.config, ruleId) }, prev, tr, summary, at);
     if (next.phase === 'inactive') this.states.delete(key);
     else this.states.set(key, next);

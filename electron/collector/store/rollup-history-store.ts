@@ -34,7 +34,11 @@ export interface RollupHistoryStore {
   /** Merges up to `limit` minute rows older than `beforeMinute` into their hourly rows; returns how many. */
   downsample(beforeMinute: number, limit: number): number;
   pruneHours(beforeHour: number): number;
-  /** Deletes up to `limit` raw events with ts < beforeTs; returns how many. */
+  /**
+   * Deletes raw events with ts < beforeTs, batch rows (migration 0006) at a time until about
+   * `limit` are gone (a batch straddling the cutoff is rewritten without its old events);
+   * returns how many events were deleted.
+   */
   pruneEvents(beforeTs: number, limit: number): number;
   loadSignatures(sinceLastSeen: number): ErrorSignatureRow[];
   upsertSignatures(rows: readonly ErrorSignatureRow[]): void;
@@ -111,7 +115,17 @@ export function createRollupHistoryStore(db: Database.Database): RollupHistorySt
     ),
     delMinute: db.prepare('DELETE FROM rollups WHERE service = ? AND provider = ? AND model = ? AND minute = ?'),
     pruneHours: db.prepare('DELETE FROM rollups_hourly WHERE hour < ?'),
-    pruneEvents: db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events WHERE ts < ? LIMIT ?)'),
+    oldBatches: db.prepare('SELECT id, count, max_ts FROM event_batches WHERE min_ts < ? ORDER BY min_ts LIMIT ?'),
+    delBatch: db.prepare('DELETE FROM event_batches WHERE id = ?'),
+    // Keeps the young rows of a batch that straddles the cutoff (json_each walks them in order).
+    trimBatch: db.prepare(
+      `UPDATE event_batches SET rows = (SELECT json_group_array(json(r.value)) FROM json_each(event_batches.rows) AS r WHERE r.value ->> 0 >= ?)
+       WHERE id = ?`,
+    ),
+    recount: db.prepare(
+      `UPDATE event_batches SET count = json_array_length(rows), min_ts = (SELECT MIN(r.value ->> 0) FROM json_each(event_batches.rows) AS r)
+       WHERE id = ? RETURNING count`,
+    ),
     loadSigs: db.prepare('SELECT * FROM error_signatures WHERE last_seen >= ?'),
     putSig: db.prepare(
       `INSERT OR REPLACE INTO error_signatures (signature, sample, service, provider, model, first_seen, last_seen, count)
@@ -144,6 +158,23 @@ export function createRollupHistoryStore(db: Database.Database): RollupHistorySt
     return rows.length;
   });
 
+  const pruneEventsTx = db.transaction((before: number, limit: number): number => {
+    let deleted = 0;
+    // At most `limit` batch rows per call (a batch holds at least one event).
+    const rows = s.oldBatches.all(before, limit) as { id: number; count: number; max_ts: number }[];
+    for (const b of rows) {
+      if (deleted >= limit) break;
+      if (b.max_ts < before) {
+        s.delBatch.run(b.id);
+        deleted += b.count;
+        continue;
+      }
+      s.trimBatch.run(before, b.id);
+      deleted += b.count - (s.recount.get(b.id) as { count: number }).count;
+    }
+    return deleted;
+  });
+
   return {
     bucketsBetween: (from, to) => (s.minutes.all(from, to) as (Row & { minute: number })[]).map((r) => ({ ...fromRow(r), minute: r.minute })),
     hoursBetween: (from, to) => (s.hours.all(from, to) as (Row & { hour: number })[]).map((r) => ({ ...fromRow(r), hour: r.hour })),
@@ -154,7 +185,7 @@ export function createRollupHistoryStore(db: Database.Database): RollupHistorySt
       })),
     downsample: (before, limit) => downsampleTx(before, limit),
     pruneHours: (before) => s.pruneHours.run(before).changes,
-    pruneEvents: (before, limit) => s.pruneEvents.run(before, limit).changes,
+    pruneEvents: (before, limit) => pruneEventsTx(before, limit),
     loadSignatures: (since) =>
       (s.loadSigs.all(since) as { signature: string; sample: string; service: string; provider: string; model: string; first_seen: number; last_seen: number; count: number }[]).map(
         (r) => ({ signature: r.signature, sample: r.sample, service: r.service, provider: r.provider, model: r.model, firstSeen: r.first_seen, lastSeen: r.last_seen, count: r.count }),

@@ -8,7 +8,7 @@ import { PROTOCOL_VERSION } from '../../../shared/protocol/version.js';
 import type { AlertService } from '../alerts/alert-service.js';
 import { presentedToken, tokenMatches } from '../http/auth.js';
 import type { Metrics } from '../metrics.js';
-import type { CollectorStore, LogEntry } from '../store/store.js';
+import type { CollectorStore, CommandResult, LogEntry } from '../store/store.js';
 import { eventFrameText, rawEventFrameText } from './event-frame.js';
 
 export interface StreamHubOptions {
@@ -18,6 +18,8 @@ export interface StreamHubOptions {
   /** A peer silent for this long (no frame, no transport ping/pong) is terminated, at the latest by then. */
   deadAfterMs: number;
   log?: (msg: string) => void;
+  /** Applies `override` commands (the rotation); absent = they fail with an error result. */
+  rotation?: { apply(cmd: CommandFrame, actor: string): CommandResult };
 }
 
 /** Garbage frames tolerated per connection before it is closed with 1008. */
@@ -34,6 +36,8 @@ const MAX_REJECT_LOGS = 3;
 interface Peer {
   id: number;
   ws: WebSocket;
+  /** The TCP socket under `ws`: corked around a replay page so a page leaves in a few writes, not one per frame. */
+  socket: Duplex;
   user?: string;
   lastSeen: number;
   badFrames: number;
@@ -98,7 +102,7 @@ export class StreamHub {
       this.metrics.reject('unauthorized');
       return refuse(401, 'unauthorized', 'missing or wrong token');
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket));
   }
 
   async dispose(): Promise<void> {
@@ -113,8 +117,8 @@ export class StreamHub {
     await new Promise<void>((r) => this.wss.close(() => r()));
   }
 
-  private accept(ws: WebSocket): void {
-    const peer: Peer = { id: this.nextPeerId++, ws, lastSeen: this.clock.now(), badFrames: 0, live: false };
+  private accept(ws: WebSocket, socket: Duplex): void {
+    const peer: Peer = { id: this.nextPeerId++, ws, socket, lastSeen: this.clock.now(), badFrames: 0, live: false };
     this.peers.add(peer);
     const seen = (): void => {
       peer.lastSeen = this.clock.now();
@@ -221,7 +225,13 @@ export class StreamHub {
     if (after + 1 < this.store.firstRetainedSeq()) return this.snapshot(peer);
     for (let pages = 0; pages < REPLAY_PAGES_PER_TURN; pages++) {
       const page = this.store.logTextAfter(after, REPLAY_PAGE);
-      for (const e of page) this.sendText(peer, rawEventFrameText(e));
+      // ws writes each frame with its own syscall; corked, the page goes out in one writev.
+      peer.socket.cork();
+      try {
+        for (const e of page) this.sendText(peer, rawEventFrameText(e));
+      } finally {
+        peer.socket.uncork();
+      }
       const last = page[page.length - 1];
       if (page.length < REPLAY_PAGE || last === undefined) {
         peer.live = true;
@@ -233,7 +243,10 @@ export class StreamHub {
   }
 
   private command(peer: Peer, user: string, frame: CommandFrame): void {
-    const result = this.alerts.command(frame, user);
+    const result: CommandResult =
+      frame.kind === 'override'
+        ? (this.opts.rotation?.apply(frame, user) ?? { ok: false, error: 'this collector does not take rotation overrides' })
+        : this.alerts.command(frame, user);
     if (result.ok) this.metrics.commandsApplied += 1;
     this.send(peer, {
       type: 'result',

@@ -11,6 +11,7 @@ import {
   type VigilApi,
 } from '../../../shared/protocol/api.js';
 import type { AlarmState } from '../../../shared/protocol/alarm.js';
+import type { CachedRotation } from '../../../shared/protocol/rotation.js';
 import type { Cache } from './cache/index.js';
 import type { Outbox } from './outbox.js';
 import type { SeriesSource } from './series/series-source.js';
@@ -35,6 +36,8 @@ export interface ApiServiceOptions {
   runbooks?: RunbookSource;
   /** The desktop Alarm (issue 6); absent = `alarm.get` fails with `unavailable`. */
   alarm?: AlarmSource;
+  /** The cached rotation; absent = `rotation.*` calls fail with `unavailable`. */
+  rotation?: RotationSource;
   log?: Logger;
 }
 
@@ -42,6 +45,12 @@ export interface ApiServiceOptions {
 export interface AlarmSource {
   state(): AlarmState;
   onChanged(listener: (state: AlarmState) => void): () => void;
+}
+
+/** What the Api needs for the rotation calendar: the cache and its refresh signal. */
+export interface RotationSource {
+  get(): CachedRotation | null;
+  onChanged(listener: (syncedAt: string) => void): () => void;
 }
 
 /** Thrown inside handlers to answer with a specific code; never escapes `handle`. */
@@ -89,6 +98,9 @@ export class ApiService implements VigilApi {
     }
     if (opts.alarm) {
       this.unsubscribe.push(opts.alarm.onChanged((alarm) => this.pushes.emit({ type: 'alarm-changed', alarm }, this.log)));
+    }
+    if (opts.rotation) {
+      this.unsubscribe.push(opts.rotation.onChanged((syncedAt) => this.pushes.emit({ type: 'rotation-changed', syncedAt }, this.log)));
     }
     if (opts.runbooks) {
       this.unsubscribe.push(opts.runbooks.onChanged((ids) => this.pushes.emit({ type: 'runbooks-changed', ids }, this.log)));
@@ -158,10 +170,19 @@ export class ApiService implements VigilApi {
         if (!r.ok) throw new ApiRefusal(r.error);
         return r.result;
       }
+      case 'rotation.get':
+        return this.rotationSource().get();
+      case 'rotation.override':
+        // Checked against the roster by the collector, which owns the rotation.
+        this.rotationSource();
+        return { commandId: outbox.enqueueOverride(call.params).id };
       case 'alerts.command': {
         const p = call.params;
         if (!cache.hasAlert(p.alertId)) {
           throw new ApiRefusal({ code: 'not_found', message: `no alert ${p.alertId} in the cache` });
+        }
+        if (p.kind === 'override') {
+          throw new ApiRefusal({ code: 'invalid_field', message: 'kind: rotation overrides go through rotation.override' });
         }
         if (p.kind === 'snooze' && p.until === undefined) {
           throw new ApiRefusal({ code: 'invalid_field', message: 'until: snooze needs an end time' });
@@ -170,6 +191,11 @@ export class ApiService implements VigilApi {
         return { commandId: item.id };
       }
     }
+  }
+
+  private rotationSource(): RotationSource {
+    if (!this.opts.rotation) throw new ApiRefusal({ code: 'unavailable', message: 'the rotation is not available in this build' });
+    return this.opts.rotation;
   }
 
   private runbookSource(): RunbookSource {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock, toIso, type Clock } from '../../../shared/clock.js';
 import type { CommandRequest, OutboxItem } from '../../../shared/protocol/api.js';
+import { ROTATION_TARGET, type RotationOverride } from '../../../shared/protocol/rotation.js';
 import type { CommandFrame, ResultFrame } from '../../../shared/protocol/stream.js';
 import type { Cache, OutboxCommand } from './cache/index.js';
 import { Listeners, silentLogger, type Logger } from './runtime.js';
@@ -60,14 +61,16 @@ export class Outbox {
 
   /** Stores the command, then sends it right away when connected. */
   enqueue(req: CommandRequest): OutboxItem {
-    const item = this.opts.cache.enqueue({
-      id: this.newId(),
-      kind: req.kind,
-      alertId: req.alertId,
-      note: req.note,
-      until: req.until,
-      createdAt: toIso(this.clock.now()),
-    });
+    return this.store({ kind: req.kind, alertId: req.alertId, note: req.note, until: req.until });
+  }
+
+  /** A rotation override, queued like any command (made offline, applied once on reconnect). */
+  enqueueOverride(override: RotationOverride): OutboxItem {
+    return this.store({ kind: 'override', alertId: ROTATION_TARGET, override });
+  }
+
+  private store(cmd: Pick<OutboxCommand, 'kind' | 'alertId' | 'note' | 'until' | 'override'>): OutboxItem {
+    const item = this.opts.cache.enqueue({ ...cmd, id: this.newId(), createdAt: toIso(this.clock.now()) });
     this.changed.emit(item, this.log);
     this.flush(false);
     return item;
@@ -111,5 +114,6 @@ function toFrame(cmd: OutboxCommand): CommandFrame {
     alertId: cmd.alertId,
     ...(cmd.note !== undefined ? { note: cmd.note } : {}),
     ...(cmd.until !== undefined ? { until: cmd.until } : {}),
+    ...(cmd.override !== undefined ? { override: cmd.override } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AlarmState, Alert, AlertDetail, CachedSeries, OutboxItem, SeriesCatalog, SyncStatus, type ApiMethod, type ApiResults } from '../../../shared/protocol';
+import { AlarmState, Alert, AlertDetail, CachedRotation, CachedSeries, OutboxItem, SeriesCatalog, SyncStatus, type ApiMethod, type ApiResults } from '../../../shared/protocol';
 import { RunbookDoc, RunbookHit, RunbookSummary } from '../../../shared/runbooks/schema';
 
 /**
@@ -20,6 +20,8 @@ export const RESULT_SCHEMAS: { [M in ApiMethod]: z.ZodType<ApiResults[M]> } = {
   'runbooks.search': z.array(RunbookHit),
   'runbooks.forAlert': RunbookDoc.nullable(),
   'runbooks.recordStep': z.object({ commandId: z.string(), note: z.string() }),
+  'rotation.get': CachedRotation.nullable(),
+  'rotation.override': z.object({ commandId: z.string() }),
 };
 
 /** An Api failure as the UI sees it: a stable code plus a sentence for people. */

@@ -9,6 +9,7 @@ export const COMMAND_NOUN: Record<CommandKind, string> = {
   snooze: 'Snooze',
   escalate: 'Escalation',
   comment: 'Comment',
+  override: 'Rotation override',
 };
 
 export type OutboxTone = 'pending' | 'conflict' | 'failed';

@@ -3,6 +3,8 @@ import { m0001Initial } from './0001-initial.js';
 import { m0002EvalsIntegrations } from './0002-evals-integrations.js';
 import { m0003RollupHistory } from './0003-rollup-history.js';
 import { m0004Escalations } from './0004-escalations.js';
+import { m0006EventBatches } from './0006-event-batches.js';
+import { m0007RotationOverrides } from './0007-rotation-overrides.js';
 
 /** In order; `migrate()` applies those not yet recorded. */
-export const MIGRATIONS: readonly Migration[] = [m0001Initial, m0002EvalsIntegrations, m0003RollupHistory, m0004Escalations];
+export const MIGRATIONS: readonly Migration[] = [m0001Initial, m0002EvalsIntegrations, m0003RollupHistory, m0004Escalations, m0006EventBatches, m0007RotationOverrides];

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { Alert, type AlertStatus } from '../../../../shared/protocol/alert.js';
 import type { AlertDetail, OutboxItem, OutboxState, TimelineEntry } from '../../../../shared/protocol/api.js';
+import { RotationOverride } from '../../../../shared/protocol/rotation.js';
 import type { CommandKind, EventFrame, SnapshotFrame } from '../../../../shared/protocol/stream.js';
 import { migrate } from './migrate.js';
 import { migrations } from './migrations/index.js';
@@ -20,13 +21,15 @@ export interface OutboxCommand {
   alertId: string;
   note?: string;
   until?: string;
+  /** Kind `override`: the rotation override to apply. */
+  override?: RotationOverride;
   createdAt: string;
   state: OutboxState;
   detail?: string;
   attempts: number;
 }
 
-export type NewOutboxCommand = Pick<OutboxCommand, 'id' | 'kind' | 'alertId' | 'note' | 'until' | 'createdAt'>;
+export type NewOutboxCommand = Pick<OutboxCommand, 'id' | 'kind' | 'alertId' | 'note' | 'until' | 'override' | 'createdAt'>;
 
 /** The desktop's local replica: everything the UI reads comes from here, never the network. */
 export interface Cache {
@@ -44,6 +47,8 @@ export interface Cache {
   resetReplica(): void;
   listAlerts(status?: AlertStatus): Alert[];
   getAlert(id: string): AlertDetail | null;
+  /** The alert alone, without its timeline: for hot paths (the alarm looks at every changed alert). */
+  alert(id: string): Alert | null;
   hasAlert(id: string): boolean;
   enqueue(cmd: NewOutboxCommand): OutboxItem;
   /** The most recent outbox items, oldest first. */
@@ -97,6 +102,7 @@ interface OutboxRow {
   state: OutboxState;
   detail: string | null;
   attempts: number;
+  payload: string | null;
 }
 interface SyncRow {
   collector_url: string | null;
@@ -152,8 +158,8 @@ class SqliteCache implements Cache {
       listByStatus: db.prepare('SELECT json FROM alerts WHERE status = ? ORDER BY fired_at DESC, id LIMIT ?'),
       getAlert: db.prepare('SELECT json FROM alerts WHERE id = ?'),
       timeline: db.prepare('SELECT seq, at, kind, actor, note FROM timeline WHERE alert_id = ? ORDER BY seq'),
-      insertOutbox: db.prepare(`INSERT INTO outbox (id, kind, alert_id, note, until, created_at, state)
-        VALUES (@id, @kind, @alertId, @note, @until, @createdAt, 'queued')`),
+      insertOutbox: db.prepare(`INSERT INTO outbox (id, kind, alert_id, note, until, created_at, state, payload)
+        VALUES (@id, @kind, @alertId, @note, @until, @createdAt, 'queued', @payload)`),
       outboxRecent: db.prepare(
         'SELECT * FROM (SELECT * FROM outbox ORDER BY pos DESC LIMIT ?) ORDER BY pos',
       ),
@@ -297,12 +303,25 @@ class SqliteCache implements Cache {
     return { alert: parseAlert(row.json), timeline };
   }
 
+  alert(id: string): Alert | null {
+    const row = this.stmt.getAlert.get(id) as AlertRow | undefined;
+    return row ? parseAlert(row.json) : null;
+  }
+
   hasAlert(id: string): boolean {
     return this.stmt.getAlert.get(id) !== undefined;
   }
 
   enqueue(cmd: NewOutboxCommand): OutboxItem {
-    this.stmt.insertOutbox.run({ ...cmd, note: cmd.note ?? null, until: cmd.until ?? null });
+    this.stmt.insertOutbox.run({
+      id: cmd.id,
+      kind: cmd.kind,
+      alertId: cmd.alertId,
+      createdAt: cmd.createdAt,
+      note: cmd.note ?? null,
+      until: cmd.until ?? null,
+      payload: cmd.override !== undefined ? JSON.stringify(cmd.override) : null,
+    });
     return toItem(this.stmt.outboxGet.get(cmd.id) as OutboxRow);
   }
 
@@ -348,13 +367,26 @@ function parseAlert(json: string): Alert {
   return Alert.parse(JSON.parse(json));
 }
 
+/** Validated on the way in; parsed again here because the file is outside our control. */
+function parsePayload(payload: string | null): RotationOverride | undefined {
+  if (payload === null) return undefined;
+  try {
+    const r = RotationOverride.safeParse(JSON.parse(payload));
+    return r.success ? r.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function toCommand(r: OutboxRow): OutboxCommand {
+  const override = parsePayload(r.payload);
   return {
     id: r.id,
     kind: r.kind,
     alertId: r.alert_id,
     ...(r.note !== null ? { note: r.note } : {}),
     ...(r.until !== null ? { until: r.until } : {}),
+    ...(override !== undefined ? { override } : {}),
     createdAt: r.created_at,
     state: r.state,
     ...(r.detail !== null ? { detail: r.detail } : {}),

@@ -41,13 +41,13 @@ export interface RangeFilter {
   model: string | null;
 }
 
-const SCALARS = `t, service, provider, model, count, errors, tokens_in, tokens_out, cost_usd, unpriced,
-  retrieval_hits, retrieval_misses, feedback_up, feedback_down`;
+const SUMS = `count, errors, tokens_in, tokens_out, cost_usd, unpriced, retrieval_hits, retrieval_misses, feedback_up, feedback_down`;
+const FROM = `FROM chart_buckets b JOIN chart_keys k ON k.id = b.key_id`;
 // `@x IS NULL OR col = @x`: one prepared statement serves every filter combination.
-const FILTER = `tier = @tier AND t >= @from AND t < @to
-  AND (@service IS NULL OR service = @service)
-  AND (@provider IS NULL OR provider = @provider)
-  AND (@model IS NULL OR model = @model)`;
+const FILTER = `b.tier = @tier AND b.t >= @from AND b.t < @to
+  AND (@service IS NULL OR k.service = @service)
+  AND (@provider IS NULL OR k.provider = @provider)
+  AND (@model IS NULL OR k.model = @model)`;
 
 function labelsOf(json: string | null): Record<string, number> {
   return json === null ? {} : (JSON.parse(json) as Record<string, number>);
@@ -80,29 +80,40 @@ function toBucket(r: FullRow): Bucket {
   return { ...rest, sketch: decodeDenseBlob(r.sketch) };
 }
 
-/** Prepared statements over chart_buckets / chart_sketches. Callers own the transactions. */
+/** Prepared statements over chart_keys / chart_buckets. Callers own the transactions. */
 export function chartTables(db: Database.Database) {
   const s = {
-    putBucket: db.prepare(`INSERT OR REPLACE INTO chart_buckets (tier, ${SCALARS}, output_labels)
-      VALUES (@tier, @t, @service, @provider, @model, @count, @errors, @tokensIn, @tokensOut, @costUsd, @unpriced,
-        @retrievalHits, @retrievalMisses, @feedbackUp, @feedbackDown, @outputLabels)`),
-    putSketch: db.prepare('INSERT OR REPLACE INTO chart_sketches (tier, t, service, provider, model, sketch) VALUES (?, ?, ?, ?, ?, ?)'),
-    full: db.prepare(`SELECT ${SCALARS.replaceAll(/(^|, |\n {2})(\w)/g, '$1b.$2')}, b.output_labels, s.sketch
-      FROM chart_buckets b JOIN chart_sketches s USING (tier, t, service, provider, model)
+    putBucket: db.prepare(`INSERT OR REPLACE INTO chart_buckets (tier, t, key_id, ${SUMS}, output_labels, sketch)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    addKey: db.prepare('INSERT OR IGNORE INTO chart_keys (service, provider, model) VALUES (?, ?, ?)'),
+    keyId: db.prepare('SELECT id FROM chart_keys WHERE service = ? AND provider = ? AND model = ?'),
+    full: db.prepare(`SELECT b.t, k.service, k.provider, k.model, ${SUMS}, output_labels, sketch ${FROM}
       WHERE b.tier = ? AND b.t >= ? AND b.t < ?`),
-    scalars: db.prepare(`SELECT ${SCALARS}, NULL AS output_labels FROM chart_buckets WHERE ${FILTER}`),
-    withLabels: db.prepare(`SELECT ${SCALARS}, output_labels FROM chart_buckets WHERE ${FILTER}`),
-    sketches: db.prepare(`SELECT t, service, provider, model, sketch FROM chart_sketches WHERE ${FILTER}`),
+    scalars: db.prepare(`SELECT b.t, k.service, k.provider, k.model, ${SUMS}, NULL AS output_labels ${FROM} WHERE ${FILTER}`),
+    withLabels: db.prepare(`SELECT b.t, k.service, k.provider, k.model, ${SUMS}, output_labels ${FROM} WHERE ${FILTER}`),
+    sketches: db.prepare(`SELECT b.t, k.service, k.provider, k.model, sketch ${FROM} WHERE ${FILTER}`),
     countBuckets: db.prepare('SELECT COUNT(*) AS n FROM chart_buckets WHERE tier = ? AND t >= ? AND t < ?'),
     deleteBuckets: db.prepare('DELETE FROM chart_buckets WHERE tier = ? AND t < ?'),
-    deleteSketches: db.prepare('DELETE FROM chart_sketches WHERE tier = ? AND t < ?'),
-    keys: db.prepare(`SELECT DISTINCT service, provider, model FROM chart_buckets WHERE tier = ${TIER_1H} ORDER BY service, provider, model`),
+    pruneKeys: db.prepare('DELETE FROM chart_keys WHERE id NOT IN (SELECT DISTINCT key_id FROM chart_buckets)'),
+    keys: db.prepare('SELECT service, provider, model FROM chart_keys ORDER BY service, provider, model'),
+  };
+  /** Key ids by `service\0provider\0model`; ids never change while a key has rows. */
+  const ids = new Map<string, number>();
+  const keyId = (b: Bucket): number => {
+    const k = `${b.service}\0${b.provider}\0${b.model}`;
+    let id = ids.get(k);
+    if (id === undefined) {
+      s.addKey.run(b.service, b.provider, b.model);
+      id = (s.keyId.get(b.service, b.provider, b.model) as { id: number }).id;
+      ids.set(k, id);
+    }
+    return id;
   };
   return {
     put(tier: number, b: Bucket): void {
       const labels = Object.keys(b.outputLabels).length > 0 ? JSON.stringify(b.outputLabels) : null;
-      s.putBucket.run({ ...b, tier, outputLabels: labels });
-      s.putSketch.run(tier, b.t, b.service, b.provider, b.model, encodeDenseBlob(b.sketch));
+      s.putBucket.run(tier, b.t, keyId(b), b.count, b.errors, b.tokensIn, b.tokensOut, b.costUsd, b.unpriced,
+        b.retrievalHits, b.retrievalMisses, b.feedbackUp, b.feedbackDown, labels, encodeDenseBlob(b.sketch));
     },
     /** Whole buckets (sketches decoded) of one tier with `from <= t < to`, every key. */
     read(tier: number, from: number, to: number): Bucket[] {
@@ -121,8 +132,14 @@ export function chartTables(db: Database.Database) {
     },
     /** Deletes one tier's buckets before `t`; returns how many. */
     deleteBefore(tier: number, t: number): number {
-      s.deleteSketches.run(tier, t);
       return s.deleteBuckets.run(tier, t).changes;
+    },
+    forgetKeyIds(): void {
+      ids.clear();
+    },
+    /** Forgets keys without rows (after retention dropped their last hour). */
+    pruneKeys(): void {
+      if (s.pruneKeys.run().changes > 0) ids.clear();
     },
     keys(): { service: string; provider: string; model: string }[] {
       return s.keys.all() as { service: string; provider: string; model: string }[];

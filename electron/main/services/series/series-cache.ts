@@ -1,15 +1,18 @@
 import Database from 'better-sqlite3';
-import { decodeSketch } from '../../../../shared/rollup/sketch-codec.js';
-import { downsampleRows, evalSeries, rollupSeries } from '../../../../shared/series/aggregate.js';
+import { bucketFromRollup, mergeBuckets, type Bucket } from '../../../../shared/series/buckets.js';
+import { evalSeries, rollupSeries } from '../../../../shared/series/aggregate.js';
+import { LATENCY_QUANTILES, latencySeries, type LatencyMetric } from '../../../../shared/series/latency-series.js';
 import {
   STEP_MS,
   type CachedSeries,
   type EvalRun,
   type RollupRow,
+  type Series,
   type SeriesCatalog,
   type SeriesQueryParams,
   type SeriesStep,
 } from '../../../../shared/protocol/series.js';
+import { chartTables, scalarToRollup, TIER_1H, TIER_1M, TIER_5M, type RangeFilter } from './chart-tables.js';
 import { quietLog, type SeriesLog } from './ports.js';
 import { DEFAULT_CHART_RETENTION, HOUR_RES, minuteBoundary, retentionStart, type ChartRetention } from './retention.js';
 
@@ -20,67 +23,29 @@ export interface ChartSyncState {
   syncedAt: string | undefined;
 }
 
-/** The chart half of the desktop cache (tables from cache migration 0004). */
+/** The chart half of the desktop cache (tables from cache migrations 0004 and 0006). */
 export interface SeriesCache {
   syncState(): ChartSyncState;
-  /** Upserts (replaces) whole buckets of one resolution and the eval runs of the same span, in one transaction. */
+  /**
+   * Upserts (replaces) whole buckets of one resolution and the eval runs of the same span, in one
+   * transaction; minute pages also refresh the 5-minute and hourly buckets they fall in.
+   */
   putPage(resolution: number, rows: readonly RollupRow[], evals: readonly EvalRun[]): void;
   markSynced(syncedTo: number | null, at: string): void;
-  /** Merges minute rows older than the minute window into hours and drops what is past retention. */
+  /** Drops minutes older than the minute window (their hours are kept) and everything past retention. */
   compact(now: number): { downsampled: number; deleted: number };
   query(p: SeriesQueryParams, now: number): CachedSeries;
   catalog(): SeriesCatalog;
   close(): void;
 }
 
-interface Row {
-  t: number;
-  service: string;
-  provider: string;
-  model: string;
-  count: number;
-  errors: number;
-  tokens_in: number;
-  tokens_out: number;
-  cost_usd: number;
-  unpriced: number;
-  retrieval_hits: number;
-  retrieval_misses: number;
-  feedback_up: number;
-  feedback_down: number;
-  output_labels: string;
-  latency_sketch: string;
-}
-
 const SLOW_QUERY_MS = 40;
-const SKETCH_METRICS = new Set(['latency_p50', 'latency_p95', 'latency_p99']);
-const SELECT = `SELECT t, service, provider, model, count, errors, tokens_in, tokens_out, cost_usd, unpriced,
-  retrieval_hits, retrieval_misses, feedback_up, feedback_down, output_labels`;
-
-function fromRow(r: Row): RollupRow {
-  return {
-    t: r.t,
-    service: r.service,
-    provider: r.provider,
-    model: r.model,
-    count: r.count,
-    errors: r.errors,
-    tokensIn: r.tokens_in,
-    tokensOut: r.tokens_out,
-    costUsd: r.cost_usd,
-    unpriced: r.unpriced,
-    retrievalHits: r.retrieval_hits,
-    retrievalMisses: r.retrieval_misses,
-    feedbackUp: r.feedback_up,
-    feedbackDown: r.feedback_down,
-    outputLabels: JSON.parse(r.output_labels) as Record<string, number>,
-    latency: r.latency_sketch,
-  };
-}
+/** Latency answers kept for reuse: the latency chart asks for p50, p95 and p99 of the same range in a row. */
+const LATENCY_MEMO_SIZE = 12;
 
 /**
  * The step a chart over [from, to) gets: roughly 60–720 points (minute buckets over many hours are
- * mostly noise at chart width), and never finer than the data kept.
+ * mostly noise at chart width), and never finer than the data kept. The step is also the tier read.
  */
 export function stepFor(fromMs: number, toMs: number, now: number, r: ChartRetention = DEFAULT_CHART_RETENTION): SeriesStep {
   const span = toMs - fromMs;
@@ -89,9 +54,18 @@ export function stepFor(fromMs: number, toMs: number, now: number, r: ChartReten
   return '1m';
 }
 
+function starts(rows: readonly Bucket[], res: number): number[] {
+  return [...new Set(rows.map((r) => Math.floor(r.t / res) * res))].sort((a, b) => a - b);
+}
+
 /**
  * Opens a second connection on the cache file (the Cache opened it and ran the migrations).
  * WAL lets this writer and the alert replica's writer take turns; busy_timeout absorbs the waits.
+ *
+ * Hours come in two kinds. Hours at or after `compacted_before` are derived: recomputed from their
+ * 5-minute buckets (themselves merged from minutes) whenever a minute page touches them. Hours
+ * before it are the collector's own hourly rows; a late minute for one waits in the minute tier
+ * and is merged into it by the next compaction.
  */
 export function openSeriesCache(
   path: string,
@@ -103,30 +77,20 @@ export function openSeriesCache(
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  const tables = chartTables(db);
   const s = {
-    upsert: db.prepare(`INSERT OR REPLACE INTO chart_rollups (resolution, t, service, provider, model, count, errors,
-        tokens_in, tokens_out, cost_usd, unpriced, retrieval_hits, retrieval_misses, feedback_up, feedback_down, output_labels, latency_sketch)
-      VALUES (@resolution, @t, @service, @provider, @model, @count, @errors, @tokensIn, @tokensOut, @costUsd, @unpriced,
-        @retrievalHits, @retrievalMisses, @feedbackUp, @feedbackDown, @outputLabels, @latency)`),
     upsertEval: db.prepare(
       'INSERT OR REPLACE INTO chart_evals (suite, ts, accuracy, passed, total) VALUES (@suite, @ts, @accuracy, @passed, @total)',
     ),
-    sync: db.prepare('SELECT synced_to, synced_at FROM chart_sync WHERE id = 1'),
+    sync: db.prepare('SELECT synced_to, synced_at, compacted_before FROM chart_sync WHERE id = 1'),
     markSynced: db.prepare('UPDATE chart_sync SET synced_to = COALESCE(MAX(?, COALESCE(synced_to, ?)), synced_to), synced_at = ? WHERE id = 1'),
-    oldMinutes: db.prepare(`${SELECT}, latency_sketch FROM chart_rollups WHERE resolution = 60000 AND t < ? ORDER BY t`),
-    hoursIn: db.prepare(`${SELECT}, latency_sketch FROM chart_rollups WHERE resolution = 3600000 AND t >= ? AND t < ?`),
-    deleteMinutesBefore: db.prepare(`DELETE FROM chart_rollups WHERE resolution = 60000 AND t < ?`),
-    deleteBefore: db.prepare('DELETE FROM chart_rollups WHERE t < ?'),
+    markCompacted: db.prepare('UPDATE chart_sync SET compacted_before = MAX(COALESCE(compacted_before, ?), ?) WHERE id = 1'),
     deleteEvalsBefore: db.prepare('DELETE FROM chart_evals WHERE ts < ?'),
-    range: db.prepare(`${SELECT}, CASE WHEN @sketch THEN latency_sketch ELSE '' END AS latency_sketch
-      FROM chart_rollups WHERE t >= @from AND t < @to
-        AND (@service IS NULL OR service = @service)
-        AND (@provider IS NULL OR provider = @provider)
-        AND (@model IS NULL OR model = @model)`),
     evals: db.prepare('SELECT suite, ts, accuracy, passed, total FROM chart_evals WHERE ts >= ? AND ts < ? ORDER BY ts'),
-    keys: db.prepare('SELECT DISTINCT service, provider, model FROM chart_rollups ORDER BY service, provider, model'),
     suites: db.prepare('SELECT DISTINCT suite FROM chart_evals ORDER BY suite'),
   };
+  /** Latency answers by query; cleared by every write, so a memo never outlives the data it came from. */
+  const memo = new Map<string, Record<LatencyMetric, Series[]>>();
 
   const timed = <T>(name: string, fn: () => T): T => {
     const start = performance.now();
@@ -138,51 +102,103 @@ export function openSeriesCache(
     }
   };
 
-  const putRow = (resolution: number, r: RollupRow): void => {
-    s.upsert.run({ ...r, resolution, outputLabels: JSON.stringify(r.outputLabels) });
+  const sync = () => s.sync.get() as { synced_to: number | null; synced_at: string | null; compacted_before: number | null };
+
+  const putEvals = (evals: readonly EvalRun[]): void => {
+    for (const e of evals) s.upsertEval.run({ ...e, passed: e.passed ?? null, total: e.total ?? null });
   };
 
-  const putPage = db.transaction((resolution: number, rows: readonly RollupRow[], evals: readonly EvalRun[]) => {
-    for (const r of rows) putRow(resolution, r);
-    for (const e of evals) s.upsertEval.run({ ...e, passed: e.passed ?? null, total: e.total ?? null });
+  /** Minutes in, then the 5-minute buckets and derived hours they touch recomputed from the tier below. */
+  const putMinutes = db.transaction((rows: readonly Bucket[], evals: readonly EvalRun[]) => {
+    for (const r of rows) tables.put(TIER_1M, r);
+    // A page holds every key of each minute it covers, so a 5-minute bucket inside its span merges
+    // from the page itself; only the (at most two) buckets at its edges need the stored minutes.
+    const first = Math.min(...rows.map((r) => r.t));
+    const last = Math.max(...rows.map((r) => r.t));
+    const inPage = new Map<number, Bucket[]>();
+    for (const r of rows) {
+      const t5 = Math.floor(r.t / TIER_5M) * TIER_5M;
+      if (t5 >= first && t5 + TIER_5M - TIER_1M <= last) inPage.set(t5, [...(inPage.get(t5) ?? []), r]);
+    }
+    for (const t5 of starts(rows, TIER_5M)) {
+      const minutes = inPage.get(t5) ?? tables.read(TIER_1M, t5, t5 + TIER_5M);
+      for (const b of mergeBuckets(minutes, TIER_5M)) tables.put(TIER_5M, b);
+    }
+    const compactedBefore = sync().compacted_before ?? -Infinity;
+    for (const h of starts(rows, TIER_1H)) {
+      if (h < compactedBefore) continue;
+      for (const b of mergeBuckets(tables.read(TIER_5M, h, h + TIER_1H), TIER_1H)) tables.put(TIER_1H, b);
+    }
+    putEvals(evals);
+  });
+
+  const putHours = db.transaction((rows: readonly Bucket[], evals: readonly EvalRun[]) => {
+    for (const r of rows) tables.put(TIER_1H, r);
+    putEvals(evals);
   });
 
   const compact = db.transaction((now: number) => {
     const boundary = minuteBoundary(now, retention);
     const oldest = retentionStart(now, retention);
-    const minutes = (s.oldMinutes.all(boundary) as Row[]).map(fromRow).filter((r) => r.t >= oldest);
-    let downsampled = 0;
-    if (minutes.length > 0) {
-      // Hours that already exist (an earlier compaction, or the collector's hourly export) merge in too.
-      const first = Math.floor((minutes[0]?.t ?? boundary) / HOUR_RES) * HOUR_RES;
-      const hours = (s.hoursIn.all(first, boundary) as Row[]).map(fromRow);
-      const touched = new Set(minutes.map((m) => `${m.service}\0${m.provider}\0${m.model}\0${Math.floor(m.t / HOUR_RES) * HOUR_RES}`));
-      const merging = hours.filter((h) => touched.has(`${h.service}\0${h.provider}\0${h.model}\0${h.t}`));
-      for (const h of downsampleRows([...merging, ...minutes], HOUR_RES)) putRow(HOUR_RES, h);
-      downsampled = minutes.length;
+    const cut = Math.min(sync().compacted_before ?? -Infinity, boundary);
+    // Late minutes of hours that are the collector's: merge them into those hours.
+    const late = Number.isFinite(cut) ? tables.read(TIER_1M, oldest, cut) : [];
+    if (late.length > 0) {
+      const touched = new Set(late.map((m) => `${m.service}\0${m.provider}\0${m.model}\0${Math.floor(m.t / HOUR_RES) * HOUR_RES}`));
+      const first = Math.floor((late[0]?.t ?? cut) / HOUR_RES) * HOUR_RES;
+      const hours = tables.read(TIER_1H, first, cut).filter((h) => touched.has(`${h.service}\0${h.provider}\0${h.model}\0${h.t}`));
+      for (const h of mergeBuckets([...hours, ...late], TIER_1H)) tables.put(TIER_1H, h);
     }
-    s.deleteMinutesBefore.run(boundary);
-    const deleted = s.deleteBefore.run(oldest).changes;
+    const downsampled = tables.count(TIER_1M, oldest, boundary);
+    tables.deleteBefore(TIER_1M, boundary);
+    tables.deleteBefore(TIER_5M, boundary);
+    const deleted = tables.deleteBefore(TIER_1H, oldest);
+    if (deleted > 0) tables.pruneKeys();
     s.deleteEvalsBefore.run(oldest);
+    s.markCompacted.run(boundary, boundary);
     return { downsampled, deleted };
   });
 
   const syncState = (): ChartSyncState => {
-    const r = s.sync.get() as { synced_to: number | null; synced_at: string | null };
+    const r = sync();
     return { syncedTo: r.synced_to, syncedAt: r.synced_at ?? undefined };
+  };
+
+  const latency = (metric: LatencyMetric, f: RangeFilter, req: { from: number; to: number; stepMs: number; by: SeriesQueryParams['by'] }): Series[] => {
+    const key = JSON.stringify([f, req.from, req.by ?? null]);
+    let all = memo.get(key);
+    if (!all) {
+      all = latencySeries(tables.sketches(f), req);
+      if (memo.size >= LATENCY_MEMO_SIZE) memo.delete(memo.keys().next().value as string);
+      memo.set(key, all);
+    }
+    return all[metric];
   };
 
   return {
     syncState,
     putPage(resolution, rows, evals) {
-      // A sketch that does not decode would break every later query of its bucket: refuse the page.
-      for (const r of rows) decodeSketch(r.latency);
-      timed('putPage', () => putPage(resolution, rows, evals));
+      // A sketch that does not parse would break every later query of its bucket: refuse the page.
+      const buckets = rows.map(bucketFromRollup);
+      if (resolution !== TIER_1M && resolution !== TIER_1H) throw new Error(`chart cache: no tier for resolution ${resolution} ms`);
+      try {
+        timed('putPage', () => (resolution === TIER_1M ? putMinutes(buckets, evals) : putHours(buckets, evals)));
+      } catch (err) {
+        tables.forgetKeyIds(); // a rolled-back transaction may have taken key ids with it
+        throw err;
+      } finally {
+        memo.clear();
+      }
     },
     markSynced(syncedTo, at) {
       s.markSynced.run(syncedTo, syncedTo, at);
     },
-    compact: (now) => timed('compact', () => compact(now)),
+    compact: (now) =>
+      timed('compact', () => {
+        const r = compact(now);
+        memo.clear();
+        return r;
+      }),
     query(p, now) {
       return timed(`query ${p.metric}`, () => {
         const step = stepFor(p.fromMs, p.toMs, now, retention);
@@ -197,26 +213,23 @@ export function openSeriesCache(
           );
           return { ...base, series: evalSeries(runs, req) };
         }
-        const rows = s.range.iterate({
-          from,
-          to: p.toMs,
-          sketch: SKETCH_METRICS.has(p.metric) ? 1 : 0,
-          service: p.service ?? null,
-          provider: p.provider ?? null,
-          model: p.model ?? null,
-        }) as IterableIterator<Row>;
-        return { ...base, series: rollupSeries(mapIter(rows, fromRow), req) };
+        // The step is the tier: every bucket read is exactly one chart point's worth.
+        const f: RangeFilter = { tier: stepMs, from, to: p.toMs, service: p.service ?? null, provider: p.provider ?? null, model: p.model ?? null };
+        if (p.metric in LATENCY_QUANTILES) return { ...base, series: latency(p.metric as LatencyMetric, f, req) };
+        const rows = tables.scalars(f, p.metric === 'output_label_share');
+        return { ...base, series: rollupSeries(mapIter(rows, scalarToRollup), req) };
       });
     },
     catalog() {
       const { syncedAt } = syncState();
       return {
-        keys: s.keys.all() as { service: string; provider: string; model: string }[],
+        keys: tables.keys(),
         suites: (s.suites.all() as { suite: string }[]).map((r) => r.suite),
         ...(syncedAt ? { syncedAt } : {}),
       };
     },
     close() {
+      memo.clear();
       if (db.open) db.close();
     },
   };

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { migration0001 } from './0001-initial.js';
 import { migration0003 } from './0003-runbooks.js';
 import { migration0004 } from './0004-chart-rollups.js';
+import { migration0005 } from './0005-rotation.js';
 import { migration0006 } from './0006-chart-tiers.js';
 
 export interface Migration {
@@ -12,4 +13,4 @@ export interface Migration {
 }
 
 /** Every migration, oldest first. Append only: never edit one that has shipped. */
-export const migrations: readonly Migration[] = [migration0001, migration0003, migration0004, migration0006];
+export const migrations: readonly Migration[] = [migration0001, migration0003, migration0004, migration0005, migration0006];

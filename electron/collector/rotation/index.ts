@@ -1,0 +1,3 @@
+export { openOverrideStore, type OverrideStore } from './override-store.js';
+export { RotationService } from './rotation-service.js';
+export { handleRotation } from './rotation-route.js';

@@ -1,0 +1,213 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AppServices } from '../../electron/main/services/index.js';
+import { minuteFloor, toIso } from '../../shared/clock.js';
+import { ROTATION_TARGET, RotationView, type RotationOverride } from '../../shared/protocol/rotation.js';
+import { ServerFrame, type ResultFrame } from '../../shared/protocol/stream.js';
+import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
+import { whoIsOnCall } from '../../shared/rotation/rotation.js';
+import { startCollector, type CollectorHandle } from '../fixtures/collector.js';
+import { authHeaders, collectorAlerts, Desktops, until, untilAsync } from './sync-helpers.js';
+
+/**
+ * The rotation reaches the desktop cache (GET /v1/rotation), stays readable offline, and an
+ * override made offline goes through the outbox, is applied once on reconnect, and changes who
+ * the collector pages.
+ */
+const ROSTER = ['alice', 'bob', 'carol'];
+// One small POST fires an error-rate page (as in bench/sync.ts).
+const CONFIG = `
+rotation:
+  timeZone: Europe/Berlin
+  handoff: { day: monday, time: "09:00" }
+  start: "2025-01-06"
+  roster: [${ROSTER.join(', ')}]
+rules:
+  allowedLateness: 0s
+  errorRate:
+    window: 1m
+    minSamples: 5
+    for: 0s
+`;
+
+let collector: CollectorHandle | undefined;
+const desktops = new Desktops();
+const dirs: string[] = [];
+afterEach(async () => {
+  desktops.disposeAll();
+  await collector?.stop();
+  collector = undefined;
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function getRotation(c: CollectorHandle, query = ''): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${c.url}/v1/rotation${query}`, { headers: authHeaders(c) });
+  return { status: res.status, body: await res.json() };
+}
+
+async function override(app: AppServices, params: unknown): Promise<{ ok: boolean; code?: string; commandId?: string }> {
+  const reply = await app.api.handle({ method: 'rotation.override', params });
+  return reply.ok ? { ok: true, commandId: (reply.result as { commandId: string }).commandId } : { ok: false, code: reply.error.code };
+}
+
+/** A stream peer that sends frames and collects the answers. */
+async function rawPeer(c: CollectorHandle, user: string): Promise<{ ws: WebSocket; frames: ServerFrame[]; raw: unknown[] }> {
+  const ws = new WebSocket(`${c.url.replace('http', 'ws')}/v1/stream`, { headers: authHeaders(c) });
+  const frames: ServerFrame[] = [];
+  const raw: unknown[] = [];
+  ws.on('message', (d) => {
+    const json: unknown = JSON.parse(String(d));
+    raw.push(json);
+    frames.push(ServerFrame.parse(json));
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  ws.send(JSON.stringify({ type: 'hello', user, lastSeq: 0, protocol: PROTOCOL_VERSION }));
+  await until(() => frames.some((f) => f.type === 'welcome'), 5000, 'welcome');
+  return { ws, frames, raw };
+}
+
+function resultFor(frames: ServerFrame[], id: string): ResultFrame | undefined {
+  return frames.find((f): f is ResultFrame => f.type === 'result' && f.id === id);
+}
+
+describe('rotation in the desktop cache', () => {
+  it('serves the rotation, caches it, and applies an override made offline exactly once', async () => {
+    const collectorDir = mkdtempSync(join(tmpdir(), 'vigil-rotation-c-'));
+    dirs.push(collectorDir);
+    collector = await startCollector({ dataDir: collectorDir, configYaml: CONFIG });
+    const c = collector;
+
+    // The collector's answer: the configured rotation and the next weeks of shifts.
+    const first = await getRotation(c, '?weeks=4');
+    expect(first.status).toBe(200);
+    const view = RotationView.parse(first.body);
+    expect(view.rotation?.roster).toEqual(ROSTER);
+    expect(view.overrides).toEqual([]);
+    expect(view.shifts.length).toBe(4);
+    const now = Date.now();
+    const current = view.shifts[0];
+    if (!current || !view.rotation) throw new Error('no current shift');
+    expect(Date.parse(current.start)).toBeLessThanOrEqual(now);
+    expect(Date.parse(current.end)).toBeGreaterThan(now);
+    expect(current.primary).toBe(whoIsOnCall(view.rotation, now).primary);
+    for (let i = 1; i < view.shifts.length; i++) expect(view.shifts[i]?.start).toBe(view.shifts[i - 1]?.end);
+
+    // The desktop caches it on connect; the Api answers from the cache.
+    const deskDir = mkdtempSync(join(tmpdir(), 'vigil-rotation-d-'));
+    dirs.push(deskDir);
+    const pushes: string[] = [];
+    let dana = desktops.open(c, 'dana', { dataDir: deskDir });
+    dana.api.onPush((p) => pushes.push(p.type));
+    const cached = await untilAsync(async () => dana.api.call('rotation.get', {}), 10_000, 'the rotation in the cache');
+    expect(cached.view.shifts).toHaveLength(8); // DEFAULT_ROTATION_WEEKS
+    expect(cached.view.shifts.slice(0, 4)).toEqual(view.shifts);
+    await until(() => pushes.includes('rotation-changed'), 5000, 'a rotation-changed push');
+
+    // Offline: the calendar still reads, and an override is queued, not lost.
+    await c.kill('SIGKILL');
+    await until(() => dana.sync.status().state !== 'connected', 5000, 'offline');
+    expect((await dana.api.call('rotation.get', {}))?.view.rotation?.roster).toEqual(ROSTER);
+    const covering = ROSTER.find((u) => u !== current.primary) ?? 'bob';
+    const cover: RotationOverride = { role: 'primary', user: covering, from: toIso(now - 60_000), to: toIso(now + 3_600_000) };
+    const made = await override(dana, cover);
+    expect(made.ok).toBe(true);
+    expect(dana.cache.outbox().find((i) => i.id === made.commandId)).toMatchObject({ kind: 'override', alertId: ROTATION_TARGET, state: 'queued' });
+
+    // The desktop restarts while offline: the override is still in its outbox.
+    desktops.disposeAll();
+    dana = desktops.open(c, 'dana', { dataDir: deskDir });
+    expect(dana.cache.unanswered().map((u) => u.override)).toEqual([cover]);
+
+    // Reconnect: applied once; the cached rotation and the collector's both show it.
+    await c.restart();
+    await until(() => dana.cache.outbox().find((i) => i.id === made.commandId)?.state === 'applied', 10_000, 'the override applied');
+    const after = RotationView.parse((await getRotation(c)).body);
+    expect(after.overrides).toHaveLength(1);
+    expect(after.overrides[0]).toMatchObject({ commandId: made.commandId, user: covering, by: 'dana', role: 'primary' });
+    const at = (v: RotationView, t: number) => v.shifts.find((s) => Date.parse(s.start) <= t && t < Date.parse(s.end));
+    // The override is a segment of its own inside the current week.
+    expect(at(after, now + 1_800_000)).toMatchObject({ primary: covering, start: cover.from, end: cover.to });
+    await until(() => dana.rotationCache.get()?.view.overrides.length === 1, 5000, 'the cache to refetch after the override');
+    const cachedAfter = dana.rotationCache.get()?.view;
+    expect(cachedAfter && at(cachedAfter, now + 1_800_000)?.primary).toBe(covering);
+
+    // The same command id again (a resend after a lost result): ok, still stored once.
+    const peer = await rawPeer(c, 'dana');
+    peer.ws.send(JSON.stringify({ type: 'command', id: made.commandId, kind: 'override', alertId: ROTATION_TARGET, override: cover }));
+    const again = await until(() => resultFor(peer.frames, made.commandId ?? ''), 5000, 'the repeated result');
+    expect(again.ok).toBe(true);
+    expect(RotationView.parse((await getRotation(c)).body).overrides).toHaveLength(1);
+
+    // The collector pages the person covering: a page fired now targets them.
+    const minute = minuteFloor(Date.now()) - 60 * 60_000;
+    const base = { provider: 'openai', model: 'gpt-4o', latency_ms: 300, input_tokens: 10, output_tokens: 5 };
+    const events = [
+      ...Array.from({ length: 6 }, (_, i) => ({ ...base, ts: minute + i * 1000, service: 'rot', status: 'error', error_type: 'timeout' })),
+      { ...base, ts: minute + 61_000, service: 'rot-clock', status: 'ok' },
+    ];
+    const res = await fetch(`${c.url}/v1/events`, { method: 'POST', headers: { ...authHeaders(c), 'content-type': 'application/json' }, body: JSON.stringify(events) });
+    expect(res.status).toBe(200);
+    const page = await untilAsync(async () => (await collectorAlerts(c)).find((a) => a.labels.service === 'rot'), 5000, 'the page');
+    expect(page.escalation?.target).toBe(covering);
+    peer.ws.terminate();
+  });
+
+  it('rejects bad overrides and bad queries with a reason, at every boundary', async () => {
+    collector = await startCollector({ configYaml: CONFIG });
+    const c = collector;
+    // HTTP: weeks out of range or not a number names the field; no token is 401.
+    for (const q of ['?weeks=0', '?weeks=53', '?weeks=abc', '?weeks=1.5']) {
+      const r = await getRotation(c, q);
+      expect(r.status, q).toBe(400);
+      expect(r.body).toMatchObject({ error: { code: 'invalid_field', field: 'weeks' } });
+    }
+    expect((await fetch(`${c.url}/v1/rotation`)).status).toBe(401);
+
+    // Api: a range that ends before it starts, an unknown role, a missing user.
+    const app = desktops.open(c, 'erin');
+    await until(() => app.sync.isReady(), 10_000, 'connected');
+    const from = toIso(Date.now());
+    const to = toIso(Date.now() + 3_600_000);
+    expect(await override(app, { role: 'primary', user: 'bob', from: to, to: from })).toMatchObject({ ok: false, code: 'invalid_field' });
+    expect(await override(app, { role: 'tertiary', user: 'bob', from, to })).toMatchObject({ ok: false, code: 'invalid_field' });
+    expect(await override(app, { role: 'primary', from, to })).toMatchObject({ ok: false, code: 'invalid_field' });
+    const viaAlerts = await app.api.handle({ method: 'alerts.command', params: { kind: 'override', alertId: ROTATION_TARGET } });
+    expect(viaAlerts.ok).toBe(false);
+    expect(app.cache.outbox()).toEqual([]);
+
+    // Stream: an override without its body, or aimed at an alert, is an error result; a malformed
+    // one is an error frame; the connection survives all of them.
+    const peer = await rawPeer(c, 'erin');
+    peer.ws.send(JSON.stringify({ type: 'command', id: 'o-1', kind: 'override', alertId: ROTATION_TARGET }));
+    peer.ws.send(JSON.stringify({ type: 'command', id: 'o-2', kind: 'override', alertId: 'some-alert', override: { role: 'primary', user: 'bob', from, to } }));
+    peer.ws.send(JSON.stringify({ type: 'command', id: 'o-3', kind: 'override', alertId: ROTATION_TARGET, override: { role: 'primary', user: 'bob', from: to, to: from } }));
+    peer.ws.send(JSON.stringify({ type: 'command', id: 'o-4', kind: 'override', alertId: ROTATION_TARGET, override: { role: 'primary', user: 'bob', from, to } }));
+    await until(() => resultFor(peer.frames, 'o-4'), 5000, 'the valid override answered');
+    expect(resultFor(peer.frames, 'o-1')).toMatchObject({ ok: false, error: expect.stringContaining('override') });
+    expect(resultFor(peer.frames, 'o-2')).toMatchObject({ ok: false, error: expect.stringContaining('alertId') });
+    expect(peer.frames.find((f) => f.type === 'error')).toMatchObject({ code: 'invalid_field', message: expect.stringContaining('override.to') });
+    expect(resultFor(peer.frames, 'o-4')).toMatchObject({ ok: true });
+    expect(RotationView.parse((await getRotation(c)).body).overrides.map((o) => o.commandId)).toEqual(['o-4']);
+    peer.ws.terminate();
+  });
+
+  it('a collector without a rotation answers null and refuses overrides as failed commands', async () => {
+    collector = await startCollector();
+    const c = collector;
+    const r = await getRotation(c);
+    expect(r.status).toBe(200);
+    expect(RotationView.parse(r.body)).toMatchObject({ rotation: null, shifts: [], overrides: [] });
+    const app = desktops.open(c, 'finn');
+    await until(() => app.rotationCache.get() !== null, 10_000, 'the rotation fetched');
+    expect((await app.api.call('rotation.get', {}))?.view.rotation).toBeNull();
+    const made = await override(app, { role: 'secondary', user: 'finn', from: toIso(Date.now()), to: toIso(Date.now() + 60_000) });
+    await until(() => app.cache.outbox()[0]?.state === 'failed', 5000, 'the override refused');
+    expect(app.cache.outbox()[0]).toMatchObject({ id: made.commandId, detail: expect.stringContaining('no rotation') });
+  });
+});

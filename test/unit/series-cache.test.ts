@@ -51,6 +51,19 @@ describe('chart cache (cache migration 0004)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('forgets chart rows and the sync position when the cache is bound to another collector', () => {
+    cache.bindCollector('http://127.0.0.1:1111');
+    const recent = Math.floor((NOW - HOUR_MS) / MIN) * MIN;
+    charts.putPage(MIN, [row(recent, [50, 60])], []);
+    charts.markSynced(recent, new Date(NOW).toISOString());
+    charts.close();
+    expect(cache.bindCollector('http://127.0.0.1:2222')).toBe(true);
+    charts = openSeriesCache(cache.path);
+    expect(charts.syncState().syncedTo).toBeNull();
+    expect(charts.catalog().keys).toEqual([]);
+    expect(charts.query({ metric: 'requests', fromMs: recent - 5 * MIN, toMs: recent + MIN }, NOW).series).toEqual([]);
+  });
+
   it('keeps minutes for the last ~2 days and merges older minutes into hours, counts and sketches included', () => {
     const oldHour = Math.floor((NOW - 3 * DAY_MS) / HOUR_MS) * HOUR_MS;
     const recent = Math.floor((NOW - HOUR_MS) / MIN) * MIN;

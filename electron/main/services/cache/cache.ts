@@ -154,6 +154,12 @@ class SqliteCache implements Cache {
       allAlertIds: db.prepare('SELECT id FROM alerts'),
       clearAlerts: db.prepare('DELETE FROM alerts'),
       clearTimeline: db.prepare('DELETE FROM timeline'),
+      // The chart and rotation tables replicate the collector too (migrations 0004–0006).
+      clearChartBuckets: db.prepare('DELETE FROM chart_buckets'),
+      clearChartKeys: db.prepare('DELETE FROM chart_keys'),
+      clearChartEvals: db.prepare('DELETE FROM chart_evals'),
+      resetChartSync: db.prepare('UPDATE chart_sync SET synced_to = NULL, synced_at = NULL, compacted_before = NULL'),
+      clearRotation: db.prepare('DELETE FROM rotation'),
       listAll: db.prepare('SELECT json FROM alerts ORDER BY fired_at DESC, id LIMIT ?'),
       listByStatus: db.prepare('SELECT json FROM alerts WHERE status = ? ORDER BY fired_at DESC, id LIMIT ?'),
       getAlert: db.prepare('SELECT json FROM alerts WHERE id = ?'),
@@ -273,10 +279,22 @@ class SqliteCache implements Cache {
     this.db.transaction(() => this.resetReplicaInTx())();
   }
 
+  /**
+   * Everything copied from a collector goes: alerts, timeline, stream position, chart rollups and
+   * their sync position, the rotation. Left behind, chart rows would be skipped by the next sync
+   * (it resumes from its high-water mark) and the charts of a new collector would stay empty.
+   * Runbooks stay: their sync replaces them by content version. The outbox stays: unanswered
+   * commands are the user's.
+   */
   private resetReplicaInTx(): void {
     this.stmt.clearAlerts.run();
     this.stmt.clearTimeline.run();
     this.stmt.resetSeq.run();
+    this.stmt.clearChartBuckets.run();
+    this.stmt.clearChartKeys.run();
+    this.stmt.clearChartEvals.run();
+    this.stmt.resetChartSync.run();
+    this.stmt.clearRotation.run();
   }
 
   listAlerts(status?: AlertStatus): Alert[] {

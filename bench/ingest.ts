@@ -79,7 +79,8 @@ interface RunResult {
   clientCpu: number;
 }
 
-function post(agent: Agent, url: URL, token: string, body: string): Promise<number> {
+/** One POST over a keep-alive Agent; resolves with the status once the answer is read. */
+export function post(agent: Agent, url: URL, token: string, body: string): Promise<number> {
   return new Promise((ok, fail) => {
     const req = request(
       url,

@@ -1,17 +1,20 @@
+import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { startCollector } from '../test/fixtures/collector.js';
+import { benchEvent, post } from './ingest.js';
 import { fmt, printTable } from './stats.js';
 
 /**
- * Collector RSS after N events (target: < 250 MB after 5,000,000) — the real process, every rule
- * active, NDJSON batches of 1,000 from 4 senders, event time advancing ~5 ms per event (a 7 h span
- * at 5M), so minute buckets, scopes and the rule engine all grow as they would live. Bounded in
- * time: stops at `maxSeconds` and reports how far it got.
+ * Collector RSS after N events (target: < 250 MB after 5,000,000) — the real process (launched
+ * with COLLECTOR_NODE_FLAGS, like every launcher), every rule active, NDJSON batches of 1,000
+ * bench events (~300 B, see ingest.ts) from 4 keep-alive senders, event time advancing ~5 ms per
+ * event (a 7 h span at 5M), so minute buckets, scopes and the rule engine all grow as they would
+ * live. Bounded in time: stops at `maxSeconds` and reports how far it got.
  */
 export async function benchRss(opts: { events: number; maxSeconds: number }): Promise<void> {
   const c = await startCollector();
-  const services = ['checkout-assistant', 'support-bot', 'search-rag', 'code-review'];
-  const models: [string, string][] = [['openai', 'gpt-4o'], ['anthropic', 'claude-sonnet-4'], ['google', 'gemini-2.5-flash']];
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  const url = new URL('/v1/events', c.url);
   const start = Date.UTC(2026, 11, 1);
   let sent = 0;
   let next = 0;
@@ -30,29 +33,10 @@ export async function benchRss(opts: { events: number; maxSeconds: number }): Pr
         const lines: string[] = [];
         for (let i = 0; i < 1000; i++) {
           const n = b * 1000 + i;
-          const [provider, model] = models[n % models.length] ?? ['openai', 'gpt-4o'];
-          lines.push(
-            JSON.stringify({
-              ts: start + n * 5,
-              service: services[(n >> 2) % services.length],
-              provider,
-              model,
-              latency_ms: 200 + ((n * 7919) % 3000),
-              input_tokens: 500 + (n % 900),
-              output_tokens: 80 + (n % 300),
-              status: n % 211 === 0 ? 'error' : 'ok',
-              ...(n % 211 === 0 ? { error_type: 'timeout', error_message: `timed out after ${n % 90}s (req ${n.toString(16)})` } : {}),
-              output_label: ['answer', 'clarify', 'refusal'][n % 3],
-            }),
-          );
+          lines.push(JSON.stringify(benchEvent(n, start + n * 5)));
         }
-        const res = await fetch(`${c.url}/v1/events`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${c.token}` },
-          body: lines.join('\n'),
-        });
-        await res.arrayBuffer();
-        if (res.status !== 200) throw new Error(`ingest answered ${res.status}`);
+        const status = await post(agent, url, c.token, lines.join('\n'));
+        if (status !== 200) throw new Error(`ingest answered ${status}`);
         sent += 1000;
         if (sent % 1_000_000 === 0) samples.push({ events: fmt(sent, 0), 'rss MB': fmt(await rss(), 1) });
       }
@@ -62,6 +46,7 @@ export async function benchRss(opts: { events: number; maxSeconds: number }): Pr
     samples.push({ events: `${fmt(sent, 0)} (end, ${fmt(seconds, 0)} s, ${fmt(sent / seconds, 0)}/s)`, 'rss MB': fmt(await rss(), 1) });
     printTable(`Collector RSS while ingesting up to ${fmt(opts.events, 0)} events (target < 250 MB at 5M)`, samples);
   } finally {
+    agent.destroy();
     await c.stop();
   }
 }

@@ -64,7 +64,7 @@ export class Collector {
   /** Opens the database, catches rules up to the stored watermark, listens. Resolves with the real port. */
   async start(): Promise<{ port: number }> {
     const { opts } = this;
-    const store = openStore(join(opts.dataDir, 'collector.db'), opts.clock.now(), { backgroundCheckpoints: true, log: opts.log });
+    const store = openStore(join(opts.dataDir, 'collector.db'), opts.clock.now());
     this.store = store;
     // A second, read-only connection for chart queries (opened after the writer migrated the file).
     const series = openSeriesStore(join(opts.dataDir, 'collector.db'));

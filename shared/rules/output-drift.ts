@@ -1,6 +1,6 @@
 import { DAY_MS, MINUTE_MS } from '../clock.js';
 import type { ScopeHistory } from '../rollup/history.js';
-import { fmtPct } from './format.js';
+import { fmtDuration, fmtPct } from './format.js';
 import type { Scope } from './scope.js';
 import { klDivergence, sumValues } from './stats.js';
 
@@ -55,6 +55,11 @@ export function outputDriftCheck(rule: OutputDriftRule, h: ScopeHistory, minute:
   }
   return (
     `output mix KL ${kl.toFixed(3)} > ${rule.threshold} over ${rule.windowMs / MINUTE_MS} min (${n} outputs) ` +
-    `vs ${Math.round(rule.referenceMs / DAY_MS)}-day reference on ${scope.name}: ${top}`
+    `vs ${referenceSpan(rule.referenceMs)} reference on ${scope.name}: ${top}`
   );
+}
+
+/** "7-day" for whole days; "6 h" / "90 min" otherwise (a sub-day reference once printed "0-day"). */
+function referenceSpan(ms: number): string {
+  return ms % DAY_MS === 0 ? `${ms / DAY_MS}-day` : fmtDuration(ms);
 }

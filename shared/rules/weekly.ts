@@ -47,6 +47,15 @@ export const EVAL_COVERAGE_DEFAULTS = {
   keepFiringForMs: 0,
 } as const;
 
+/**
+ * Week-over-week rules compare the 7 days before `at` with the 7 before those. Until a scope
+ * has data from the start of that earlier week, "last week" is a partial week, and a steady new
+ * service would read as growth (a week against a day): no verdict before two full weeks.
+ */
+export function coversTwoWeeks(firstSeen: number | undefined, at: number): boolean {
+  return firstSeen !== undefined && firstSeen <= at - 2 * WEEK_MS;
+}
+
 export interface ModelSeen {
   model: string;
   firstSeen: number;

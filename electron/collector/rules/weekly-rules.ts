@@ -10,6 +10,7 @@ import {
   MODEL_VERSION_CHANGE_RULE_ID,
   WEEK_MS,
   costTrendCheck,
+  coversTwoWeeks,
   evalCoverageCheck,
   inputMixTrendCheck,
   modelVersionChangeCheck,
@@ -67,13 +68,17 @@ export function hourlyRules(rules: CollectorConfig['rules'], histories: ScopeHis
       thisWeek[scope.name] = history.sumHours(at - WEEK_MS, at).count;
       lastWeek[scope.name] = history.sumHours(at - 2 * WEEK_MS, at - WEEK_MS).count;
     }
-    out.push({ ruleId: INPUT_MIX_TREND_RULE_ID, tier: im.tier, timing: timing(im), scope: FLEET_SCOPE, summary: inputMixTrendCheck(im, thisWeek, lastWeek) });
+    const covered = coversTwoWeeks(histories.entries('fleet')[0]?.history.firstSeen, at);
+    const summary = covered ? inputMixTrendCheck(im, thisWeek, lastWeek) : undefined;
+    out.push({ ruleId: INPUT_MIX_TREND_RULE_ID, tier: im.tier, timing: timing(im), scope: FLEET_SCOPE, summary });
   }
 
   const ct = rules.costTrend;
   if (ct.enabled) {
     for (const { scope, history } of histories.entries('service')) {
-      const summary = costTrendCheck(ct, history.sumHours(at - WEEK_MS, at), history.sumHours(at - 2 * WEEK_MS, at - WEEK_MS), scope.name);
+      const summary = coversTwoWeeks(history.firstSeen, at)
+        ? costTrendCheck(ct, history.sumHours(at - WEEK_MS, at), history.sumHours(at - 2 * WEEK_MS, at - WEEK_MS), scope.name)
+        : undefined;
       out.push({ ruleId: COST_TREND_RULE_ID, tier: ct.tier, timing: timing(ct), scope, summary });
     }
   }

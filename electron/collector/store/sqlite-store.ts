@@ -7,7 +7,6 @@ import type { RuleState } from '../../../shared/rules/state-machine.js';
 import { createEscalationStore } from './escalation-store.js';
 import { createEvalsStore, createIntegrationKeyStore } from './evals-store.js';
 import { migrate } from './migrate.js';
-import { WalCheckpointer } from './wal-checkpointer.js';
 import { createRollupHistoryStore } from './rollup-history-store.js';
 import type { CollectorStore, CommandResult, LogEntry, NewLogEntry, PricedEvent } from './store.js';
 
@@ -100,13 +99,7 @@ function minTs(events: readonly PricedEvent[]): number {
   return min;
 }
 
-export interface OpenStoreOptions {
-  /** WAL checkpoints on a worker thread instead of inside commits (the collector process; see WalCheckpointer). */
-  backgroundCheckpoints?: boolean;
-  log?: (msg: string) => void;
-}
-
-export function openStore(file: string, now = 0, opts: OpenStoreOptions = {}): CollectorStore {
+export function openStore(file: string, now = 0): CollectorStore {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -118,18 +111,6 @@ export function openStore(file: string, now = 0, opts: OpenStoreOptions = {}): C
   db.pragma('cache_size = -8192');
   db.pragma('mmap_size = 0');
   migrate(db, undefined, now);
-  let checkpointer: WalCheckpointer | undefined;
-  if (opts.backgroundCheckpoints) {
-    checkpointer = new WalCheckpointer(file, (reason) => {
-      // Never let the WAL grow without bound: fall back to SQLite's own checkpoints.
-      opts.log?.(`${reason}; checkpointing on commit again`);
-      if (db.open) db.pragma('wal_autocheckpoint = 1000');
-      checkpointer = undefined;
-    });
-    if (checkpointer.start()) db.pragma('wal_autocheckpoint = 0');
-    else checkpointer = undefined;
-  }
-
   const s = {
     insertBatch: db.prepare(
       'INSERT INTO event_batches (received_at, min_ts, max_ts, count, series, rows) VALUES (?, ?, ?, ?, ?, ?)',
@@ -205,18 +186,12 @@ export function openStore(file: string, now = 0, opts: OpenStoreOptions = {}): C
     },
   );
 
-  const ingestBatch = (events: readonly PricedEvent[], buckets: readonly MinuteBucket[], receivedAt: number, maxEventTs: number): void => {
-    ingestTx(events, buckets, receivedAt, maxEventTs);
-    // Roughly what the commit appended to the WAL: the batch text plus its rollup rows.
-    checkpointer?.wrote(events.length * 120 + buckets.length * 2048);
-  };
-
   const store: CollectorStore = {
     escalations: createEscalationStore(db),
     evals: createEvalsStore(db),
     integrationKeys: createIntegrationKeyStore(db),
     rollupHistory: createRollupHistoryStore(db),
-    ingestBatch,
+    ingestBatch: (events, buckets, receivedAt, maxEventTs) => ingestTx(events, buckets, receivedAt, maxEventTs),
 
     loadBucket(key, minute) {
       const r = s.getRollup.get(key.service, key.provider, key.model, minute) as RollupRow | undefined;
@@ -326,11 +301,7 @@ export function openStore(file: string, now = 0, opts: OpenStoreOptions = {}): C
       alerts: (s.countAlerts.get() as { v: number }).v,
       lastSeq: store.lastSeq(),
     }),
-    close: () => {
-      checkpointer?.dispose();
-      checkpointer = undefined;
-      db.close();
-    },
+    close: () => db.close(),
   };
   return store;
 }

@@ -15,7 +15,24 @@ const ours = {
   preload: ['**/electron/preload/**', '../preload/**'],
   renderer: ['**/renderer/**'],
 };
-const nodeBuiltins = ['node:*', 'fs', 'path', 'http', 'https', 'net', 'child_process', 'os', 'crypto', 'stream', 'url', 'worker_threads', 'electron', 'better-sqlite3', 'ws', 'node-notifier'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'http',
+  'https',
+  'net',
+  'child_process',
+  'os',
+  'crypto',
+  'stream',
+  'url',
+  'worker_threads',
+  'electron',
+  'better-sqlite3',
+  'ws',
+  'node-notifier',
+];
 
 /** @param {string[]} groups @param {string} why */
 const forbid = (groups, why) => ({
@@ -33,38 +50,73 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Inject a Clock (shared/clock.ts) instead of reading Date.now() in logic.' },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Inject a Clock (shared/clock.ts) instead of reading Date.now() in logic.',
+        },
       ],
     },
   },
   {
     files: ['shared/**/*.ts'],
-    rules: forbid([...ours.collector, ...ours.services, ...ours.main, ...ours.preload, ...ours.renderer, ...nodeBuiltins, '**/electron/**'], 'shared/ is pure: it imports nothing with I/O and nothing of ours outside shared/.'),
+    rules: forbid(
+      [
+        ...ours.collector,
+        ...ours.services,
+        ...ours.main,
+        ...ours.preload,
+        ...ours.renderer,
+        ...nodeBuiltins,
+        '**/electron/**',
+      ],
+      'shared/ is pure: it imports nothing with I/O and nothing of ours outside shared/.',
+    ),
   },
   {
     files: ['electron/collector/**/*.ts'],
-    rules: forbid([...ours.services, ...ours.main, ...ours.preload, ...ours.renderer, 'electron'], 'The collector may import shared/ only.'),
+    rules: forbid(
+      [...ours.services, ...ours.main, ...ours.preload, ...ours.renderer, 'electron'],
+      'The collector may import shared/ only.',
+    ),
   },
   {
     files: ['electron/main/services/**/*.ts'],
     rules: forbid(
-      [...ours.collector, ...ours.preload, ...ours.renderer, 'electron', '**/headless*', '**/demo*', '**/security*', '**/main/index*'],
+      [
+        ...ours.collector,
+        ...ours.preload,
+        ...ours.renderer,
+        'electron',
+        '**/headless*',
+        '**/demo*',
+        '**/security*',
+        '**/main/index*',
+      ],
       'main/services is Electron-free and may import shared/ only (never the Electron glue in electron/main/*.ts).',
     ),
   },
   {
     files: ['electron/main/*.ts'],
-    rules: forbid([...ours.collector, ...ours.preload, ...ours.renderer], 'electron/main wires services and shared; it starts the collector as a process, never imports it.'),
+    rules: forbid(
+      [...ours.collector, ...ours.preload, ...ours.renderer],
+      'electron/main wires services and shared; it starts the collector as a process, never imports it.',
+    ),
   },
   {
     files: ['electron/preload/**/*.ts'],
-    rules: forbid([...ours.collector, ...ours.services, ...ours.main, ...ours.renderer], 'The preload exposes the typed Api and imports shared/ types only.'),
+    rules: forbid(
+      [...ours.collector, ...ours.services, ...ours.main, ...ours.renderer],
+      'The preload exposes the typed Api and imports shared/ types only.',
+    ),
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     rules: {
-      ...forbid([...ours.collector, ...ours.services, ...ours.main, ...ours.preload, ...nodeBuiltins, '**/electron/**'], 'The renderer imports shared/ only; everything else goes through the VigilApi.'),
+      ...forbid(
+        [...ours.collector, ...ours.services, ...ours.main, ...ours.preload, ...nodeBuiltins, '**/electron/**'],
+        'The renderer imports shared/ only; everything else goes through the VigilApi.',
+      ),
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'warn',
     },

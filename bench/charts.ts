@@ -23,7 +23,22 @@ const ROOT = resolve(import.meta.dirname, '..');
 const SIM = join(ROOT, 'electron/collector/simulator/cli.ts');
 
 async function simulateDay(c: CollectorHandle): Promise<void> {
-  const args = ['--import', 'tsx', SIM, '--url', c.url, '--token', c.token, '--backfill', '1d', '--once', '--scenario', 'provider-outage', '--scenario-since', '20m'];
+  const args = [
+    '--import',
+    'tsx',
+    SIM,
+    '--url',
+    c.url,
+    '--token',
+    c.token,
+    '--backfill',
+    '1d',
+    '--once',
+    '--scenario',
+    'provider-outage',
+    '--scenario-since',
+    '20m',
+  ];
   const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   const code = await new Promise<number | null>((r) => proc.on('exit', r));
   if (code !== 0) throw new Error(`simulator exited with ${code}`);
@@ -31,31 +46,52 @@ async function simulateDay(c: CollectorHandle): Promise<void> {
 
 /** Wraps the cache so every synchronous call is timed: the longest one is how long the main process blocked. */
 function timedCache(cache: SeriesCache, calls: number[]): SeriesCache {
-  const time = <A extends unknown[], R>(fn: (...a: A) => R) => (...a: A): R => {
-    const t0 = performance.now();
-    try {
-      return fn(...a);
-    } finally {
-      calls.push(performance.now() - t0);
-    }
-  };
+  const time =
+    <A extends unknown[], R>(fn: (...a: A) => R) =>
+    (...a: A): R => {
+      const t0 = performance.now();
+      try {
+        return fn(...a);
+      } finally {
+        calls.push(performance.now() - t0);
+      }
+    };
   return { ...cache, putPage: time(cache.putPage), compact: time(cache.compact), markSynced: time(cache.markSynced) };
 }
 
 /** Hourly rows for 12 keys over `days` before `before`, with realistic hour-sized sketches. */
 function syntheticHours(before: number, days: number): RollupRow[] {
   const keys = ['chat', 'search', 'summarise', 'triage'].flatMap((service) =>
-    [['openai', 'gpt-4o'], ['anthropic', 'claude-sonnet-4'], ['google', 'gemini-2.5-flash']].map(([provider, model]) => ({ service, provider: provider as string, model: model as string })),
+    [
+      ['openai', 'gpt-4o'],
+      ['anthropic', 'claude-sonnet-4'],
+      ['google', 'gemini-2.5-flash'],
+    ].map(([provider, model]) => ({ service, provider: provider as string, model: model as string })),
   );
   const rows: RollupRow[] = [];
   const first = Math.floor((before - days * DAY_MS) / HOUR_MS) * HOUR_MS;
   let seed = 7;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let t = first; t < before; t += HOUR_MS) {
     for (const k of keys) {
       const s = newSketch();
       for (let i = 0; i < 600; i++) s.accept(300 * Math.exp(rand() * 2.5));
-      rows.push({ t, ...k, count: 600, errors: 6, tokensIn: 60_000, tokensOut: 30_000, costUsd: 1.2, unpriced: 0, retrievalHits: 50, retrievalMisses: 5, feedbackUp: 9, feedbackDown: 1, outputLabels: { answer: 500, refusal: 100 }, latency: encodeSketch(s) });
+      rows.push({
+        t,
+        ...k,
+        count: 600,
+        errors: 6,
+        tokensIn: 60_000,
+        tokensOut: 30_000,
+        costUsd: 1.2,
+        unpriced: 0,
+        retrievalHits: 50,
+        retrievalMisses: 5,
+        feedbackUp: 9,
+        feedbackDown: 1,
+        outputLabels: { answer: 500, refusal: 100 },
+        latency: encodeSketch(s),
+      });
     }
   }
   return rows;
@@ -75,7 +111,11 @@ function measureQueries(cache: SeriesCache, now: number, rangeMs: number, rounds
         const label = `${q.metric}${q.by ? ` by ${q.by}` : ''}`;
         times.set(label, [...(times.get(label) ?? []), performance.now() - t1]);
       }
-      if (panel.queries.length > 1) times.set(`${panel.id} panel (all calls)`, [...(times.get(`${panel.id} panel (all calls)`) ?? []), performance.now() - t0]);
+      if (panel.queries.length > 1)
+        times.set(`${panel.id} panel (all calls)`, [
+          ...(times.get(`${panel.id} panel (all calls)`) ?? []),
+          performance.now() - t0,
+        ]);
     }
     // A filtered view (one service) for the latency panel, as the filter bar makes.
     const t2 = performance.now();
@@ -88,7 +128,14 @@ function measureQueries(cache: SeriesCache, now: number, rangeMs: number, rounds
 function report(title: string, byRange: [string, Map<string, number[]>][]): void {
   const rows: Record<string, string>[] = [];
   for (const [range, times] of byRange) {
-    for (const [query, ms] of times) rows.push({ range, query, 'p50 ms': fmt(percentile(ms, 50), 2), 'p95 ms': fmt(percentile(ms, 95), 2), 'max ms': fmt(Math.max(...ms), 2) });
+    for (const [query, ms] of times)
+      rows.push({
+        range,
+        query,
+        'p50 ms': fmt(percentile(ms, 50), 2),
+        'p95 ms': fmt(percentile(ms, 95), 2),
+        'max ms': fmt(Math.max(...ms), 2),
+      });
   }
   printTable(title, rows);
 }
@@ -102,19 +149,34 @@ export async function benchCharts(opts: { rounds: number }): Promise<void> {
     const charts = openSeriesCache(cache.path);
     const calls: number[] = [];
     const ready = { isReady: () => true, onReady: () => () => {} };
-    const sync = new SeriesSync({ collectorUrl: collector.url, token: collector.token, cache: timedCache(charts, calls), connection: ready });
+    const sync = new SeriesSync({
+      collectorUrl: collector.url,
+      token: collector.token,
+      cache: timedCache(charts, calls),
+      connection: ready,
+    });
     const t0 = performance.now();
     await sync.syncNow();
     const firstSync = performance.now() - t0;
     sync.dispose();
     const keys = charts.catalog().keys.length;
     printTable('Charts: first sync of the simulated day', [
-      { 'wall ms': fmt(firstSync, 0), 'cache calls': calls.length, 'longest call ms': fmt(Math.max(...calls), 1), keys },
+      {
+        'wall ms': fmt(firstSync, 0),
+        'cache calls': calls.length,
+        'longest call ms': fmt(Math.max(...calls), 1),
+        keys,
+      },
     ]);
 
     const now = Date.now();
     const day: [string, Map<string, number[]>][] = [];
-    for (const [name, ms] of [['1h', HOUR_MS], ['6h', 6 * HOUR_MS], ['24h', DAY_MS]] as const) day.push([name, measureQueries(charts, now, ms, opts.rounds)]);
+    for (const [name, ms] of [
+      ['1h', HOUR_MS],
+      ['6h', 6 * HOUR_MS],
+      ['24h', DAY_MS],
+    ] as const)
+      day.push([name, measureQueries(charts, now, ms, opts.rounds)]);
     report('Charts: series.query on the simulated day (target p95 < 50 ms)', day);
 
     const hours = syntheticHours(now - 2 * DAY_MS, 29);
@@ -125,8 +187,15 @@ export async function benchCharts(opts: { rounds: number }): Promise<void> {
       putTimes.push(performance.now() - t1);
     }
     const month: [string, Map<string, number[]>][] = [];
-    for (const [name, ms] of [['7d', 7 * DAY_MS], ['30d', 30 * DAY_MS]] as const) month.push([name, measureQueries(charts, now, ms, opts.rounds)]);
-    report(`Charts: series.query with 29 synthetic days of hours added (${hours.length} rows; longest 500-row put ${fmt(Math.max(...putTimes), 1)} ms; target p95 < 100 ms)`, month);
+    for (const [name, ms] of [
+      ['7d', 7 * DAY_MS],
+      ['30d', 30 * DAY_MS],
+    ] as const)
+      month.push([name, measureQueries(charts, now, ms, opts.rounds)]);
+    report(
+      `Charts: series.query with 29 synthetic days of hours added (${hours.length} rows; longest 500-row put ${fmt(Math.max(...putTimes), 1)} ms; target p95 < 100 ms)`,
+      month,
+    );
     charts.close();
     cache.close();
   } finally {
@@ -135,4 +204,5 @@ export async function benchCharts(opts: { rounds: number }): Promise<void> {
   }
 }
 
-if (process.argv[1]?.endsWith('bench/charts.ts')) await benchCharts({ rounds: process.argv.includes('--quick') ? 10 : 40 });
+if (process.argv[1]?.endsWith('bench/charts.ts'))
+  await benchCharts({ rounds: process.argv.includes('--quick') ? 10 : 40 });

@@ -2,7 +2,13 @@ import { performance } from 'node:perf_hooks';
 import { DAY_MS, MINUTE_MS } from '../shared/clock.js';
 import type { Alert } from '../shared/protocol/alert.js';
 import { createTraffic } from '../shared/sim/index.js';
-import { DETECTION_CASES, DETECTION_RATE_PER_SEC, DETECTION_SEED, SCENARIO_START, WEEK_START } from '../test/integration/detection-cases.js';
+import {
+  DETECTION_CASES,
+  DETECTION_RATE_PER_SEC,
+  DETECTION_SEED,
+  SCENARIO_START,
+  WEEK_START,
+} from '../test/integration/detection-cases.js';
 import { branch, removeDir, Replay, tempDir } from '../test/integration/detection-harness.js';
 import { fmt, printTable } from './stats.js';
 
@@ -28,7 +34,11 @@ export function benchDetection(): void {
 
   const rows = DETECTION_CASES.map((c) => {
     const d = branch(snapshot);
-    const traffic = createTraffic({ seed: DETECTION_SEED, baseRatePerSec: DETECTION_RATE_PER_SEC, scenarios: [{ name: c.scenario, since: SCENARIO_START }] });
+    const traffic = createTraffic({
+      seed: DETECTION_SEED,
+      baseRatePerSec: DETECTION_RATE_PER_SEC,
+      scenarios: [{ name: c.scenario, since: SCENARIO_START }],
+    });
     const replay = new Replay(d, SCENARIO_START);
     const find = (): Alert | undefined => replay.alerts().find((a) => a.ruleId === c.ruleId);
     replay.feed(traffic, SCENARIO_START, SCENARIO_START + 3 * c.maxDetectMs, MINUTE_MS, () => find() !== undefined);
@@ -50,6 +60,12 @@ export function benchDetection(): void {
   printTable(`Detection: scenarios at ${DETECTION_RATE_PER_SEC} req/s peak, starting Wednesday 13:00 UTC`, rows);
   const count = (tier: string): number => week.filter((a) => a.tier === tier).length;
   printTable('False alerts per simulated week of normal traffic', [
-    { events: fmt(weekEvents, 0), 'false pages': count('page'), 'false tickets': count('ticket'), 'false reviews': count('review'), 'replay time': `${fmt((performance.now() - started) / 1000, 1)} s` },
+    {
+      events: fmt(weekEvents, 0),
+      'false pages': count('page'),
+      'false tickets': count('ticket'),
+      'false reviews': count('review'),
+      'replay time': `${fmt((performance.now() - started) / 1000, 1)} s`,
+    },
   ]);
 }

@@ -87,7 +87,11 @@ export function post(agent: Agent, url: URL, token: string, body: string): Promi
       {
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}`, 'content-length': Buffer.byteLength(body) },
+        headers: {
+          'content-type': 'application/x-ndjson',
+          authorization: `Bearer ${token}`,
+          'content-length': Buffer.byteLength(body),
+        },
       },
       (res) => {
         res.resume();
@@ -100,7 +104,12 @@ export function post(agent: Agent, url: URL, token: string, body: string): Promi
   });
 }
 
-export async function drive(base: string, token: string, batches: readonly string[], ratePerSec?: number): Promise<RunResult> {
+export async function drive(
+  base: string,
+  token: string,
+  batches: readonly string[],
+  ratePerSec?: number,
+): Promise<RunResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const url = new URL('/v1/events', base);
   const latencies: number[] = [];

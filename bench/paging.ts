@@ -6,7 +6,12 @@ import type { Alert } from '../shared/protocol/alert.js';
 import type { EventFrame } from '../shared/protocol/stream.js';
 import { AlarmService } from '../electron/main/services/alarm/index.js';
 import { openCache } from '../electron/main/services/cache/index.js';
-import { NodeNotifier, type DesktopNotification, type Notifier, type NotifyResult } from '../electron/main/services/notifier/index.js';
+import {
+  NodeNotifier,
+  type DesktopNotification,
+  type Notifier,
+  type NotifyResult,
+} from '../electron/main/services/notifier/index.js';
 import { fmt, percentile, printTable } from './stats.js';
 
 /**
@@ -74,7 +79,13 @@ export async function benchPaging(o: { pages: number; spawns: number }): Promise
   let lastError = '';
   for (let i = 0; i < o.spawns; i++) {
     const t0 = performance.now();
-    const r = await real.notify({ alertId: `bench-${i}`, title: 'Vigil bench', body: 'notification spawn time', loud: false, acknowledgeAction: false });
+    const r = await real.notify({
+      alertId: `bench-${i}`,
+      title: 'Vigil bench',
+      body: 'notification spawn time',
+      loud: false,
+      acknowledgeAction: false,
+    });
     spawns.push(performance.now() - t0);
     if (!r.ok) {
       failures += 1;
@@ -82,7 +93,13 @@ export async function benchPaging(o: { pages: number; spawns: number }): Promise
     }
   }
   printTable('Paging: event applied → notifier called (target < 100 ms)', [
-    { path: 'cache apply → Alarm → Notifier.notify', n: latencies.length, p50_ms: fmt(percentile(latencies, 50), 2), p99_ms: fmt(percentile(latencies, 99), 2), max_ms: fmt(Math.max(...latencies), 2) },
+    {
+      path: 'cache apply → Alarm → Notifier.notify',
+      n: latencies.length,
+      p50_ms: fmt(percentile(latencies, 50), 2),
+      p99_ms: fmt(percentile(latencies, 99), 2),
+      max_ms: fmt(Math.max(...latencies), 2),
+    },
     {
       path: `node-notifier call (spawn)${failures ? ` — ${failures} failed: ${lastError.slice(0, 60)}` : ''}`,
       n: spawns.length,

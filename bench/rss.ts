@@ -43,7 +43,10 @@ export async function benchRss(opts: { events: number; maxSeconds: number }): Pr
     };
     await Promise.all(Array.from({ length: 4 }, sender));
     const seconds = (performance.now() - t0) / 1000;
-    samples.push({ events: `${fmt(sent, 0)} (end, ${fmt(seconds, 0)} s, ${fmt(sent / seconds, 0)}/s)`, 'rss MB': fmt(await rss(), 1) });
+    samples.push({
+      events: `${fmt(sent, 0)} (end, ${fmt(seconds, 0)} s, ${fmt(sent / seconds, 0)}/s)`,
+      'rss MB': fmt(await rss(), 1),
+    });
     printTable(`Collector RSS while ingesting up to ${fmt(opts.events, 0)} events (target < 250 MB at 5M)`, samples);
   } finally {
     agent.destroy();

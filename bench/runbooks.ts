@@ -16,7 +16,23 @@ import { fmt, percentile, printTable } from './stats.js';
 const ROOT = resolve(import.meta.dirname, '..');
 const SERVICES = ['checkout', 'support-chat', 'search', 'summarise', 'triage', 'billing-bot', 'docs-qa', 'agent'];
 const PROVIDERS = ['openai', 'anthropic', 'azure', 'bedrock', 'vertex', 'mistral'];
-const QUERIES = ['backoff', 'retry loop', 'status page', 'kubectl rollout', 'p95 latency', 'rate limit 429', 'index drift', 'refus', 'postmortem timeline', 'quota', 'embedding model', 'customer comms', 'chunking bug', 'checkout openai', 'cache warm'];
+const QUERIES = [
+  'backoff',
+  'retry loop',
+  'status page',
+  'kubectl rollout',
+  'p95 latency',
+  'rate limit 429',
+  'index drift',
+  'refus',
+  'postmortem timeline',
+  'quota',
+  'embedding model',
+  'customer comms',
+  'chunking bug',
+  'checkout openai',
+  'cache warm',
+];
 
 function bundled(): RunbookDoc[] {
   const dir = join(ROOT, 'runbooks');
@@ -26,7 +42,16 @@ function bundled(): RunbookDoc[] {
       const text = readFileSync(join(dir, n), 'utf8');
       const p = parseRunbook(n, text);
       if (!p.meta) throw new Error(`bundled runbook ${n} does not parse`);
-      return { id: p.meta.id, title: p.meta.title, tier: p.meta.tier, serves: p.meta.serves, version: 'v', meta: p.meta, markdown: text, tree: toTree(p) };
+      return {
+        id: p.meta.id,
+        title: p.meta.title,
+        tier: p.meta.tier,
+        serves: p.meta.serves,
+        version: 'v',
+        meta: p.meta,
+        markdown: text,
+        tree: toTree(p),
+      };
     });
 }
 
@@ -41,10 +66,19 @@ function synthetic(base: RunbookDoc[], n: number): RunbookDoc[] {
     const steps = [...a.tree.steps, ...b.tree.steps.slice(0, 2)].map((s, k) => ({
       ...s,
       id: String(k + 1),
-      blocks: s.blocks.map((bl) => (bl.kind === 'markdown' ? { ...bl, text: `${bl.text} (${service} on ${provider})` } : bl)),
+      blocks: s.blocks.map((bl) =>
+        bl.kind === 'markdown' ? { ...bl, text: `${bl.text} (${service} on ${provider})` } : bl,
+      ),
     }));
     const title = `${a.title} (${service}, ${provider})`;
-    out.push({ ...a, id, title, version: createHash('sha1').update(id).digest('hex').slice(0, 16), meta: { ...a.meta, id, title }, tree: { intro: a.tree.intro, steps } });
+    out.push({
+      ...a,
+      id,
+      title,
+      version: createHash('sha1').update(id).digest('hex').slice(0, 16),
+      meta: { ...a.meta, id, title },
+      tree: { intro: a.tree.intro, steps },
+    });
   }
   return out;
 }

@@ -56,7 +56,15 @@ export function benchSketch(opts: { samples: number }): void {
   for (let i = 0; i < 100_000; i++) wide.accept(Math.exp(rng() * Math.log(60_000)));
   printTable('Sketch merge and size', [
     { figure: 'merge 60 minute-sketches (2,000 samples each)', value: `${fmt(mergeMs, 3)} ms`, target: '< 1 ms' },
-    { figure: 'one minute, 2,000 log-normal samples, serialised', value: `${Buffer.byteLength(encodeSketch(minutes[0] ?? newSketch()))} B`, target: '≤ 5 kB' },
-    { figure: 'one minute, 100,000 samples spread 1 ms..60 s, serialised', value: `${Buffer.byteLength(encodeSketch(wide))} B`, target: '≤ 5 kB' },
+    {
+      figure: 'one minute, 2,000 log-normal samples, serialised',
+      value: `${Buffer.byteLength(encodeSketch(minutes[0] ?? newSketch()))} B`,
+      target: '≤ 5 kB',
+    },
+    {
+      figure: 'one minute, 100,000 samples spread 1 ms..60 s, serialised',
+      value: `${Buffer.byteLength(encodeSketch(wide))} B`,
+      target: '≤ 5 kB',
+    },
   ]);
 }

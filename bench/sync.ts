@@ -97,7 +97,9 @@ function firingBatch(k: number, minute: number): LlmEventInput[] {
 
 /** A raw stream peer in this (otherwise idle) process: when the collector sent the round's frame. */
 async function openProbe(c: CollectorHandle, seen: Map<string, number>): Promise<WebSocket> {
-  const ws = new WebSocket(`${c.url.replace('http', 'ws')}/v1/stream`, { headers: { authorization: `Bearer ${c.token}` } });
+  const ws = new WebSocket(`${c.url.replace('http', 'ws')}/v1/stream`, {
+    headers: { authorization: `Bearer ${c.token}` },
+  });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);
@@ -176,7 +178,10 @@ export interface FanOutFigures {
 }
 
 async function benchFanOut(rounds: number, processes: number): Promise<FanOutFigures> {
-  const c = await startCollector({ configYaml: FANOUT_CONFIG, env: process.env.BENCH_COLLECTOR_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_COLLECTOR_NODE_OPTIONS } : {} });
+  const c = await startCollector({
+    configYaml: FANOUT_CONFIG,
+    env: process.env.BENCH_COLLECTOR_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_COLLECTOR_NODE_OPTIONS } : {},
+  });
   const workers = new Workers(processes);
   const probed = new Map<string, number>();
   const probe = await openProbe(c, probed);
@@ -208,7 +213,8 @@ async function benchFanOut(rounds: number, processes: number): Promise<FanOutFig
       if (res.status !== 200) throw new Error(`ingest answered ${res.status}`);
       const arrivals = (await arrived).flatMap((m) => (m.type === 'arrived' ? m.arrivals : []));
       const atProbe = probed.get(service) ?? Number.NaN;
-      if (process.env.BENCH_TRACE) process.stderr.write(`round ${k}: collector ${(atProbe - t0).toFixed(1)} ingest ${answered.toFixed(1)}\n`);
+      if (process.env.BENCH_TRACE)
+        process.stderr.write(`round ${k}: collector ${(atProbe - t0).toFixed(1)} ingest ${answered.toFixed(1)}\n`);
       if (k < WARMUP_ROUNDS) {
         f.warmup.push(Math.max(...arrivals.map((a) => a.committed)) - t0);
         continue;

@@ -32,7 +32,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
   }
   if (values.port === undefined) throw new Error(`--port is required\n${USAGE}`);
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got "${values.port}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0..65535, got "${values.port}"`);
   if (!values['data-dir']) throw new Error(`--data-dir is required\n${USAGE}`);
   if (values.token !== undefined && values.token.length < 16) throw new Error('--token must be at least 16 characters');
   return {

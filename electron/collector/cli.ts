@@ -19,7 +19,11 @@ function fail(msg: string): never {
 
 function main(): void {
   if (process.argv.includes(PRINT_CONFIG_FLAG)) {
-    process.exitCode = printConfig(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s));
+    process.exitCode = printConfig(
+      process.argv.slice(2),
+      (s) => process.stdout.write(s),
+      (s) => process.stderr.write(s),
+    );
     return;
   }
   let args;
@@ -44,7 +48,15 @@ function main(): void {
     fail((err as Error).message);
   }
 
-  const collector = new Collector({ dataDir: args.dataDir, host, port: args.port, token, config, clock: systemClock, log });
+  const collector = new Collector({
+    dataDir: args.dataDir,
+    host,
+    port: args.port,
+    token,
+    config,
+    clock: systemClock,
+    log,
+  });
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

@@ -70,10 +70,19 @@ export class Collector {
     const series = openSeriesStore(join(opts.dataDir, 'collector.db'));
     this.series = series;
     const alerts = new AlertService(store, opts.clock, opts.config.defaults.actor);
-    const rotation = new RotationService(opts.config.rotation, openOverrideStore(join(opts.dataDir, 'collector.db')), opts.clock);
+    const rotation = new RotationService(
+      opts.config.rotation,
+      openOverrideStore(join(opts.dataDir, 'collector.db')),
+      opts.clock,
+    );
     this.rotation = rotation;
     // Escalation asks the rotation with the overrides made from desktops included.
-    const escalationConfig = { escalation: opts.config.escalation, get rotation() { return rotation.effective(); } };
+    const escalationConfig = {
+      escalation: opts.config.escalation,
+      get rotation() {
+        return rotation.effective();
+      },
+    };
     const escalations = new EscalationService(store.escalations, alerts, escalationConfig, opts.clock);
     alerts.setLifecycle(escalations);
     const scheduler = new EscalationScheduler(escalations, opts.clock, opts.log);
@@ -92,7 +101,13 @@ export class Collector {
     const ingest = new IngestPipeline(store, rollupCache, rules, this.metrics, opts.clock, opts.log);
     this.maintenance = new RollupMaintenance(store, rollupCache, rules, opts.config.rollups, opts.clock, opts.log);
     const hub = new StreamHub(
-      { token: opts.token, heartbeatMs: opts.config.stream.heartbeat, deadAfterMs: opts.config.stream.deadAfter, log: opts.log, rotation },
+      {
+        token: opts.token,
+        heartbeatMs: opts.config.stream.heartbeat,
+        deadAfterMs: opts.config.stream.deadAfter,
+        log: opts.log,
+        rotation,
+      },
       store,
       alerts,
       this.metrics,

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { defaultCollectorConfig, parseCollectorConfig, type CollectorConfig } from '../../shared/config/collector-config.js';
+import {
+  defaultCollectorConfig,
+  parseCollectorConfig,
+  type CollectorConfig,
+} from '../../shared/config/collector-config.js';
 
 /** Loads and validates the YAML config; throws an Error whose message lists every bad path. */
 export function loadConfigFile(file: string | undefined): CollectorConfig {

@@ -25,16 +25,29 @@ export class Metrics {
     };
     counter('vigil_events_ingested_total', 'LLM events committed to SQLite.', this.eventsIngested);
     counter('vigil_ingest_batches_total', 'Accepted POST /v1/events batches.', this.batchesIngested);
-    counter('vigil_events_unpriced_total', 'Events whose model is not in the price table (cost unknown).', this.unpricedEvents);
+    counter(
+      'vigil_events_unpriced_total',
+      'Events whose model is not in the price table (cost unknown).',
+      this.unpricedEvents,
+    );
     counter('vigil_alerts_fired_total', 'Alerts fired by rules.', this.alertsFired);
     counter('vigil_commands_applied_total', 'Stream commands applied (first time per id).', this.commandsApplied);
     counter('vigil_ws_frames_rejected_total', 'Invalid frames received on /v1/stream.', this.wsFramesRejected);
     lines.push('# HELP vigil_requests_rejected_total HTTP requests answered with an error, by code.');
     lines.push('# TYPE vigil_requests_rejected_total counter');
-    for (const [code, n] of [...this.rejectedRequests].sort()) lines.push(`vigil_requests_rejected_total{code="${code}"} ${n}`);
-    lines.push('# HELP vigil_ws_clients Connected stream clients.', '# TYPE vigil_ws_clients gauge', `vigil_ws_clients ${this.wsClients()}`);
+    for (const [code, n] of [...this.rejectedRequests].sort())
+      lines.push(`vigil_requests_rejected_total{code="${code}"} ${n}`);
+    lines.push(
+      '# HELP vigil_ws_clients Connected stream clients.',
+      '# TYPE vigil_ws_clients gauge',
+      `vigil_ws_clients ${this.wsClients()}`,
+    );
     // The collector's own memory (bench/rss.ts reads it; "memory stays bounded however long it runs").
-    lines.push('# HELP process_resident_memory_bytes Resident memory size in bytes.', '# TYPE process_resident_memory_bytes gauge', `process_resident_memory_bytes ${process.memoryUsage.rss()}`);
+    lines.push(
+      '# HELP process_resident_memory_bytes Resident memory size in bytes.',
+      '# TYPE process_resident_memory_bytes gauge',
+      `process_resident_memory_bytes ${process.memoryUsage.rss()}`,
+    );
     lines.push(...this.ingest.render());
     return lines.join('\n') + '\n';
   }

@@ -32,7 +32,11 @@ export function appDataDir(
 /** Running from the repository: `node --import tsx electron/collector/cli.ts`. */
 export function sourceDemoCommands(repoRoot: string, node: string = process.execPath): DemoCommands {
   return {
-    collector: { command: node, args: [...COLLECTOR_NODE_FLAGS, '--import', 'tsx', join(repoRoot, 'electron/collector/cli.ts')], cwd: repoRoot },
+    collector: {
+      command: node,
+      args: [...COLLECTOR_NODE_FLAGS, '--import', 'tsx', join(repoRoot, 'electron/collector/cli.ts')],
+      cwd: repoRoot,
+    },
     simulator: {
       command: node,
       args: ['--import', 'tsx', join(repoRoot, 'electron/collector/simulator/cli.ts')],
@@ -45,16 +49,30 @@ export function sourceDemoCommands(repoRoot: string, node: string = process.exec
  * Running bundled: out/main/collector.js and simulator.js sit next to the main bundle. Under
  * Electron `node` is the Electron binary, which needs ELECTRON_RUN_AS_NODE to act as Node.
  */
-export function bundledDemoCommands(mainDir: string, node: string = process.execPath, asElectron = false): DemoCommands {
+export function bundledDemoCommands(
+  mainDir: string,
+  node: string = process.execPath,
+  asElectron = false,
+): DemoCommands {
   const env = asElectron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : undefined;
   return {
-    collector: { command: node, args: [...COLLECTOR_NODE_FLAGS, join(mainDir, 'collector.js')], cwd: mainDir, ...(env ? { env } : {}) },
+    collector: {
+      command: node,
+      args: [...COLLECTOR_NODE_FLAGS, join(mainDir, 'collector.js')],
+      cwd: mainDir,
+      ...(env ? { env } : {}),
+    },
     simulator: { command: node, args: [join(mainDir, 'simulator.js')], cwd: mainDir, ...(env ? { env } : {}) },
   };
 }
 
 /** Picks source or bundled entries, whichever exists (source wins in a checkout). */
-export function locateDemoCommands(opts: { repoRoot?: string; mainDir?: string; node?: string; asElectron?: boolean }): DemoCommands {
+export function locateDemoCommands(opts: {
+  repoRoot?: string;
+  mainDir?: string;
+  node?: string;
+  asElectron?: boolean;
+}): DemoCommands {
   if (opts.repoRoot && existsSync(join(opts.repoRoot, 'electron/collector/cli.ts'))) {
     return sourceDemoCommands(opts.repoRoot, opts.node);
   }

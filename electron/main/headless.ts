@@ -170,7 +170,15 @@ function serveBridge(ws: WebSocket, api: BridgedApi, log: Logger): void {
       return;
     }
     const { id, call } = parsed.data;
-    void api.handle(call).then((reply) => send(reply.ok ? { type: 'reply', id, ok: true, result: reply.result } : { type: 'reply', id, ok: false, error: reply.error }));
+    void api
+      .handle(call)
+      .then((reply) =>
+        send(
+          reply.ok
+            ? { type: 'reply', id, ok: true, result: reply.result }
+            : { type: 'reply', id, ok: false, error: reply.error },
+        ),
+      );
   });
 }
 

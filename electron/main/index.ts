@@ -99,7 +99,9 @@ function wireAlarm(s: AppServices, win: BrowserWindow): void {
     ticker = null;
     if (!ringing) return void updateTray(s);
     const paint = (): void => {
-      const due = state.nextDueAt ? Date.parse(state.nextDueAt) - (systemClock.now() + s.cache.syncState().serverOffsetMs) : undefined;
+      const due = state.nextDueAt
+        ? Date.parse(state.nextDueAt) - (systemClock.now() + s.cache.syncState().serverOffsetMs)
+        : undefined;
       const text = `${state.ringing.length} page${state.ringing.length === 1 ? '' : 's'} for you${due !== undefined ? ` · escalates in ${formatRemaining(due)}` : ''}`;
       tray?.setToolTip(`Vigil: ${text}`);
       if (process.platform === 'darwin') tray?.setTitle(due !== undefined ? formatRemaining(due) : '!');

@@ -25,7 +25,11 @@ export function hardenSession(session: Session): void {
     });
   });
   session.webRequest.onBeforeRequest((details, callback) => {
-    const allowed = details.url.startsWith('file://') || details.url.startsWith('devtools://') || details.url.startsWith('data:') || isDevServer(details.url);
+    const allowed =
+      details.url.startsWith('file://') ||
+      details.url.startsWith('devtools://') ||
+      details.url.startsWith('data:') ||
+      isDevServer(details.url);
     callback({ cancel: !allowed });
   });
 }

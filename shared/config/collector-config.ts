@@ -38,7 +38,11 @@ export const RulesConfig = z.strictObject({
 
 export const IngestConfig = z.strictObject({
   maxBatchEvents: z.number().int().positive().default(10_000),
-  maxBodyBytes: z.number().int().positive().default(10 * 1024 * 1024),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
 });
 
 export const StreamConfig = z.strictObject({
@@ -104,7 +108,8 @@ export const EvalsConfig = z.strictObject({
     .superRefine((jobs, ctx) => {
       const seen = new Set<string>();
       jobs.forEach((j, i) => {
-        if (seen.has(j.suite)) ctx.addIssue({ code: 'custom', path: [i, 'suite'], message: `duplicate suite "${j.suite}"` });
+        if (seen.has(j.suite))
+          ctx.addIssue({ code: 'custom', path: [i, 'suite'], message: `duplicate suite "${j.suite}"` });
         seen.add(j.suite);
       });
     }),
@@ -162,12 +167,16 @@ export type CollectorConfig = z.output<typeof CollectorConfig>;
 export type CollectorConfigInput = z.input<typeof CollectorConfig>;
 
 /** Validates parsed YAML; errors are `path: message` lines, e.g. `rules.errorRate.threshold: expected number`. */
-export function parseCollectorConfig(raw: unknown): { ok: true; config: CollectorConfig } | { ok: false; errors: string[] } {
+export function parseCollectorConfig(
+  raw: unknown,
+): { ok: true; config: CollectorConfig } | { ok: false; errors: string[] } {
   const r = CollectorConfig.safeParse(raw ?? {});
   if (r.success) return { ok: true, config: r.data };
   return {
     ok: false,
-    errors: r.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message.replace(/^Invalid input: /, '')}`),
+    errors: r.error.issues.map(
+      (i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message.replace(/^Invalid input: /, '')}`,
+    ),
   };
 }
 

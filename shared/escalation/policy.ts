@@ -90,7 +90,15 @@ const QUIET = { escalateAt: null, notifyAt: null, snoozeUntil: null, retargetAt:
 
 /** A page fired at `now`: level 1 is notified at once. */
 export function openPage(ctx: EscalationContext, tier: Tier, now: number): PageState {
-  const blank: PageState = { tier, phase: 'ringing', level: 1, target: '', levelSince: now, ...QUIET, notifications: 0 };
+  const blank: PageState = {
+    tier,
+    phase: 'ringing',
+    level: 1,
+    target: '',
+    levelSince: now,
+    ...QUIET,
+    notifications: 0,
+  };
   return ring(ctx, blank, 1, now);
 }
 
@@ -142,8 +150,16 @@ export function step(ctx: EscalationContext, s: PageState, now: number): Step | 
   if (s.retargetAt === due && ctx.rotation) {
     const target = targetFor(ctx, s.level, due);
     const retargetAt = nextChange(ctx.rotation, due);
-    if (target === s.target) return { kind: 'retargeted', dueAt: due, state: { ...s, retargetAt }, note: 'handoff: same holder' };
-    return notify(ctx, { ...s, target, retargetAt, notifications: 0 }, due, now, 'retargeted', `handoff from ${s.target}`);
+    if (target === s.target)
+      return { kind: 'retargeted', dueAt: due, state: { ...s, retargetAt }, note: 'handoff: same holder' };
+    return notify(
+      ctx,
+      { ...s, target, retargetAt, notifications: 0 },
+      due,
+      now,
+      'retargeted',
+      `handoff from ${s.target}`,
+    );
   }
   return notify(ctx, s, due, now, 'notified', s.notifications === 0 ? 'paged' : 're-notified');
 }

@@ -30,7 +30,12 @@ export function findPrice(provider: string, model: string): ModelPrice | undefin
 }
 
 /** Cost in USD, or `undefined` when the model is not in the table (callers flag it; never price as zero). */
-export function priceRequest(provider: string, model: string, inputTokens: number, outputTokens: number): number | undefined {
+export function priceRequest(
+  provider: string,
+  model: string,
+  inputTokens: number,
+  outputTokens: number,
+): number | undefined {
   const p = findPrice(provider, model);
   if (!p) return undefined;
   return (inputTokens * p.inputPerMTok + outputTokens * p.outputPerMTok) / 1_000_000;

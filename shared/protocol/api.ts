@@ -73,7 +73,10 @@ export const RecordStepRequest = z.object({
   alertId: z.string().min(1).max(200),
   runbookId: RunbookId,
   /** Step ids in the order visited, starting at the first step. */
-  path: z.array(z.string().regex(/^\d{1,4}$/, 'step ids are step numbers')).min(1).max(200),
+  path: z
+    .array(z.string().regex(/^\d{1,4}$/, 'step ids are step numbers'))
+    .min(1)
+    .max(200),
   /** How the walk ended, when it reached a terminal branch. */
   outcome: z.enum(['stop', 'escalate']).optional(),
 });
@@ -90,8 +93,14 @@ export const ApiCall = z.discriminatedUnion('method', [
   z.object({ method: z.literal('series.catalog'), params: z.object({}).strict() }),
   z.object({ method: z.literal('runbooks.list'), params: z.object({}).strict() }),
   z.object({ method: z.literal('runbooks.get'), params: z.object({ id: RunbookId }).strict() }),
-  z.object({ method: z.literal('runbooks.search'), params: z.object({ query: z.string().max(500), limit: z.number().int().min(1).max(100).optional() }).strict() }),
-  z.object({ method: z.literal('runbooks.forAlert'), params: z.object({ alertId: z.string().min(1).max(200) }).strict() }),
+  z.object({
+    method: z.literal('runbooks.search'),
+    params: z.object({ query: z.string().max(500), limit: z.number().int().min(1).max(100).optional() }).strict(),
+  }),
+  z.object({
+    method: z.literal('runbooks.forAlert'),
+    params: z.object({ alertId: z.string().min(1).max(200) }).strict(),
+  }),
   z.object({ method: z.literal('runbooks.recordStep'), params: RecordStepRequest.strict() }),
   /** The rotation as last fetched from the collector (null before the first fetch); works offline. */
   z.object({ method: z.literal('rotation.get'), params: z.object({}).strict() }),

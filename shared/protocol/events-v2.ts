@@ -40,7 +40,11 @@ export const EventsV2Event = z
       ctx.addIssue({ code: 'custom', path: ['payload'], message: 'payload is required for trigger events' });
     }
     if (e.event_action !== 'trigger' && e.dedup_key === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['dedup_key'], message: `dedup_key is required for ${e.event_action} events` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dedup_key'],
+        message: `dedup_key is required for ${e.event_action} events`,
+      });
     }
   });
 export type EventsV2Event = z.infer<typeof EventsV2Event>;

@@ -12,7 +12,10 @@ import { z } from 'zod';
  * int64/uint64: a decimal string (protobuf JSON mapping) or a JSON number. Numbers are not held
  * to safe-integer range: nanosecond timestamps exceed 2^53 and lose only sub-microsecond digits.
  */
-export const OtlpInt64 = z.union([z.string().regex(/^-?\d+$/, 'expected an integer (number or decimal string)'), z.number().finite()]);
+export const OtlpInt64 = z.union([
+  z.string().regex(/^-?\d+$/, 'expected an integer (number or decimal string)'),
+  z.number().finite(),
+]);
 
 export const OtlpAnyValue = z.object({
   stringValue: z.string().optional(),

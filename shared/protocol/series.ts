@@ -111,7 +111,8 @@ export const RollupsQuery = z
   })
   .strict()
   .superRefine((q, ctx) => {
-    if (q.to !== undefined && q.to <= q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be after from' });
+    if (q.to !== undefined && q.to <= q.from)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be after from' });
   });
 export type RollupsQuery = z.output<typeof RollupsQuery>;
 

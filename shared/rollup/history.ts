@@ -62,7 +62,11 @@ export class ScopeHistory {
       last.p95Ms = this.hourSketch.getValueAtQuantile(LATENCY_QUANTILE);
     } else {
       this.hourSketch = cloneSketch(p.latency);
-      this.pushHour({ ...cloneAgg(p), hour, ...(p.latency.count > 0 ? { p95Ms: this.hourSketch.getValueAtQuantile(LATENCY_QUANTILE) } : {}) });
+      this.pushHour({
+        ...cloneAgg(p),
+        hour,
+        ...(p.latency.count > 0 ? { p95Ms: this.hourSketch.getValueAtQuantile(LATENCY_QUANTILE) } : {}),
+      });
     }
   }
 

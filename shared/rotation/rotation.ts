@@ -31,7 +31,10 @@ export function handoffAt(rot: RotationConfig, k: number): number {
   const first = startDay.plus({ days: (weekdayNumber(rot.handoff.day) - startDay.weekday + 7) % 7 });
   // Date arithmetic on the calendar, then the wall time: DST shifts never move the handoff.
   const day = first.plus({ weeks: k });
-  return DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour, minute }, { zone: rot.timeZone }).toMillis();
+  return DateTime.fromObject(
+    { year: day.year, month: day.month, day: day.day, hour, minute },
+    { zone: rot.timeZone },
+  ).toMillis();
 }
 
 /** Index of the weekly shift holding `atMs` (negative before the first handoff). */
@@ -89,7 +92,7 @@ export function nextChange(rot: RotationConfig, atMs: number): number {
 /** Who is on call over [fromMs, toMs), as consecutive segments; neighbours always differ. */
 export function shifts(rot: RotationConfig, fromMs: number, toMs: number): Shift[] {
   const out: Shift[] = [];
-  for (let start = fromMs; start < toMs; ) {
+  for (let start = fromMs; start < toMs;) {
     const end = Math.min(nextChange(rot, start), toMs);
     const who = whoIsOnCall(rot, start);
     const last = out[out.length - 1];

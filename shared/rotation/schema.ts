@@ -5,7 +5,9 @@ import { IANAZone } from 'luxon';
 export const WallTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time like "09:00"');
 /** "YYYY-MM-DD", a calendar date in the rotation's time zone. */
 export const CalendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date like "2025-03-31"');
-export const TimeZone = z.string().refine((tz) => IANAZone.isValidZone(tz), 'expected an IANA time zone like "Europe/Berlin"');
+export const TimeZone = z
+  .string()
+  .refine((tz) => IANAZone.isValidZone(tz), 'expected an IANA time zone like "Europe/Berlin"');
 
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 export const Weekday = z.enum(WEEKDAYS);
@@ -26,7 +28,10 @@ export const Override = z
   .refine((o) => Date.parse(o.to) > Date.parse(o.from), { message: '`to` must be after `from`', path: ['to'] });
 
 /** Two weekly shifts trade their holders for one role; a shift is named by the date its handoff falls on. */
-export const Swap = z.strictObject({ role: ShiftRole.default('primary'), weeks: z.tuple([CalendarDate, CalendarDate]) });
+export const Swap = z.strictObject({
+  role: ShiftRole.default('primary'),
+  weeks: z.tuple([CalendarDate, CalendarDate]),
+});
 
 export const RotationConfig = z.strictObject({
   timeZone: TimeZone.default('UTC'),

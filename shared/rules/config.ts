@@ -9,7 +9,12 @@ import { NOVEL_ERROR_DEFAULTS } from './novel-error.js';
 import { OUTPUT_DRIFT_DEFAULTS } from './output-drift.js';
 import { PROVIDER_DOWN_DEFAULTS } from './provider-down.js';
 import { NEGATIVE_FEEDBACK_DEFAULTS, RETRIEVAL_DROP_DEFAULTS } from './rate-shift.js';
-import { COST_TREND_DEFAULTS, EVAL_COVERAGE_DEFAULTS, INPUT_MIX_TREND_DEFAULTS, MODEL_VERSION_CHANGE_DEFAULTS } from './weekly.js';
+import {
+  COST_TREND_DEFAULTS,
+  EVAL_COVERAGE_DEFAULTS,
+  INPUT_MIX_TREND_DEFAULTS,
+  MODEL_VERSION_CHANGE_DEFAULTS,
+} from './weekly.js';
 
 /**
  * The `rules.*` sections of the collector config (spread into RulesConfig in
@@ -61,7 +66,14 @@ export const LatencyP95RuleConfig = z.strictObject({
   minBaselineHours: Count.default(LATENCY_P95_DEFAULTS.minBaselineHours),
   /** Per service/provider/model p95 promises; the most specific match applies. */
   slo: z
-    .array(z.strictObject({ service: z.string().optional(), provider: z.string().optional(), model: z.string().optional(), p95: Duration }))
+    .array(
+      z.strictObject({
+        service: z.string().optional(),
+        provider: z.string().optional(),
+        model: z.string().optional(),
+        p95: Duration,
+      }),
+    )
     .default([]),
 });
 
@@ -82,7 +94,10 @@ export const ProviderDownRuleConfig = z.strictObject({
   window: Duration.default(PROVIDER_DOWN_DEFAULTS.windowMs),
   minSamples: Count.default(PROVIDER_DOWN_DEFAULTS.minSamples),
   dominantShare: Fraction.default(PROVIDER_DOWN_DEFAULTS.dominantShare),
-  errorTypes: z.array(z.string().min(1)).min(1).default([...PROVIDER_DOWN_DEFAULTS.errorTypes]),
+  errorTypes: z
+    .array(z.string().min(1))
+    .min(1)
+    .default([...PROVIDER_DOWN_DEFAULTS.errorTypes]),
 });
 
 export const EvalAccuracyRuleConfig = z.strictObject({

@@ -66,7 +66,11 @@ export function normalCostPerMinute(rule: CostAnomalyRule, h: ScopeHistory, wind
 }
 
 /** Projected cost of the UTC day holding `minute` vs the trailing daily mean, when both are known. */
-export function projectedDay(rule: CostAnomalyRule, h: ScopeHistory, minute: number): { projected: number; average: number } | undefined {
+export function projectedDay(
+  rule: CostAnomalyRule,
+  h: ScopeHistory,
+  minute: number,
+): { projected: number; average: number } | undefined {
   const dayStart = Math.floor(minute / DAY_MS) * DAY_MS;
   const elapsed = minute + MINUTE_MS - dayStart;
   const days = new Map<number, { total: number; byNow: number; hours: number }>();
@@ -101,7 +105,12 @@ export function projectedDay(rule: CostAnomalyRule, h: ScopeHistory, minute: num
   return { projected: today / share, average };
 }
 
-export function costAnomalyCheck(rule: CostAnomalyRule, h: ScopeHistory, minute: number, scope: Scope): string | undefined {
+export function costAnomalyCheck(
+  rule: CostAnomalyRule,
+  h: ScopeHistory,
+  minute: number,
+  scope: Scope,
+): string | undefined {
   const w = h.window(minute, rule.shortWindowMs, false);
   const windowStart = minute - rule.shortWindowMs + MINUTE_MS;
   if (w.count >= rule.minSamples && w.costUsd >= rule.minWindowCostUsd) {

@@ -43,7 +43,11 @@ export interface EvalAccuracyRule {
 }
 
 /** `run` against the runs before it (ascending by ts; only the last `trailingRuns` are used). */
-export function evalAccuracyCheck(rule: EvalAccuracyRule, run: EvalRun, before: readonly EvalRun[]): string | undefined {
+export function evalAccuracyCheck(
+  rule: EvalAccuracyRule,
+  run: EvalRun,
+  before: readonly EvalRun[],
+): string | undefined {
   const threshold = rule.thresholds[run.suite] ?? rule.threshold;
   const counts = run.total !== undefined && run.passed !== undefined ? ` (${run.passed}/${run.total})` : '';
   if (run.accuracy < threshold) {

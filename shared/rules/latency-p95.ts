@@ -52,7 +52,10 @@ export interface LatencyP95Rule {
 }
 
 /** The most specific SLO entry matching the series (model beats provider beats service beats none). */
-export function sloFor(slos: readonly LatencySlo[], labels: { service?: string; provider?: string; model?: string }): number | undefined {
+export function sloFor(
+  slos: readonly LatencySlo[],
+  labels: { service?: string; provider?: string; model?: string },
+): number | undefined {
   let best: { score: number; p95: number } | undefined;
   for (const s of slos) {
     if (s.service !== undefined && s.service !== labels.service) continue;
@@ -72,7 +75,12 @@ export function latencyBaseline(rule: LatencyP95Rule, h: ScopeHistory, windowSta
   return p95s.length >= rule.minBaselineHours ? median(p95s) : undefined;
 }
 
-export function latencyP95Check(rule: LatencyP95Rule, h: ScopeHistory, minute: number, scope: Scope): string | undefined {
+export function latencyP95Check(
+  rule: LatencyP95Rule,
+  h: ScopeHistory,
+  minute: number,
+  scope: Scope,
+): string | undefined {
   const w = h.window(minute, rule.windowMs, false);
   if (w.count < rule.minSamples) return undefined;
   const p95 = h.latency(minute, rule.windowMs).getValueAtQuantile(LATENCY_QUANTILE);

@@ -32,7 +32,12 @@ export interface OutputDriftRule {
   alpha: number;
 }
 
-export function outputDriftCheck(rule: OutputDriftRule, h: ScopeHistory, minute: number, scope: Scope): string | undefined {
+export function outputDriftCheck(
+  rule: OutputDriftRule,
+  h: ScopeHistory,
+  minute: number,
+  scope: Scope,
+): string | undefined {
   const w = h.window(minute, rule.windowMs, false);
   const n = sumValues(w.outputLabels);
   if (n < rule.minSamples) return undefined;

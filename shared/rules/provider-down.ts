@@ -29,7 +29,12 @@ export interface ProviderDownRule {
   errorTypes: readonly string[];
 }
 
-export function providerDownCheck(rule: ProviderDownRule, h: ScopeHistory, minute: number, scope: Scope): string | undefined {
+export function providerDownCheck(
+  rule: ProviderDownRule,
+  h: ScopeHistory,
+  minute: number,
+  scope: Scope,
+): string | undefined {
   const w = h.window(minute, rule.windowMs, false);
   if (w.count < rule.minSamples) return undefined;
   let down = 0;

@@ -65,8 +65,19 @@ function shift(
   return tripped ? { now, base } : undefined;
 }
 
-export function retrievalDropCheck(rule: RateShiftRule, h: ScopeHistory, minute: number, scope: Scope): string | undefined {
-  const r = shift(rule, h, minute, (a) => ({ hits: a.retrievalHits, total: a.retrievalHits + a.retrievalMisses }), 'below');
+export function retrievalDropCheck(
+  rule: RateShiftRule,
+  h: ScopeHistory,
+  minute: number,
+  scope: Scope,
+): string | undefined {
+  const r = shift(
+    rule,
+    h,
+    minute,
+    (a) => ({ hits: a.retrievalHits, total: a.retrievalHits + a.retrievalMisses }),
+    'below',
+  );
   if (!r) return undefined;
   return (
     `retrieval hit rate ${fmtPct(r.now.hits / r.now.total)} (${r.now.hits}/${r.now.total}) vs baseline ` +
@@ -74,7 +85,12 @@ export function retrievalDropCheck(rule: RateShiftRule, h: ScopeHistory, minute:
   );
 }
 
-export function negativeFeedbackCheck(rule: RateShiftRule, h: ScopeHistory, minute: number, scope: Scope): string | undefined {
+export function negativeFeedbackCheck(
+  rule: RateShiftRule,
+  h: ScopeHistory,
+  minute: number,
+  scope: Scope,
+): string | undefined {
   const r = shift(rule, h, minute, (a) => ({ hits: a.feedbackDown, total: a.feedbackDown + a.feedbackUp }), 'above');
   if (!r) return undefined;
   return (

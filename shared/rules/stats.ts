@@ -27,7 +27,11 @@ export function stdev(values: readonly number[]): number {
  * KL(P‖Q) in nats between two count maps over the union of their categories, with additive
  * (Laplace) smoothing `alpha` so a category absent from one side does not make it infinite.
  */
-export function klDivergence(p: Readonly<Record<string, number>>, q: Readonly<Record<string, number>>, alpha = 1): number {
+export function klDivergence(
+  p: Readonly<Record<string, number>>,
+  q: Readonly<Record<string, number>>,
+  alpha = 1,
+): number {
   const keys = new Set([...Object.keys(p), ...Object.keys(q)]);
   if (keys.size === 0) return 0;
   let np = 0;

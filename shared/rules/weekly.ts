@@ -99,16 +99,25 @@ export function inputMixTrendCheck(
   return `request mix moved ${fmtPct(tv)} (total variation) week over week (${n0} → ${n1} requests): ${moves.join('; ')}`;
 }
 
-export function costTrendCheck(rule: { growth: number; minWeeklyCostUsd: number }, thisWeek: Agg, lastWeek: Agg, scopeName: string): string | undefined {
+export function costTrendCheck(
+  rule: { growth: number; minWeeklyCostUsd: number },
+  thisWeek: Agg,
+  lastWeek: Agg,
+  scopeName: string,
+): string | undefined {
   if (lastWeek.costUsd < rule.minWeeklyCostUsd || thisWeek.costUsd < rule.minWeeklyCostUsd) return undefined;
   const g = thisWeek.costUsd / lastWeek.costUsd - 1;
   if (g <= rule.growth) return undefined;
   return `cost ${fmtUsd(thisWeek.costUsd)} this week vs ${fmtUsd(lastWeek.costUsd)} last week (+${(100 * g).toFixed(0)}%) on ${scopeName}`;
 }
 
-export function evalCoverageCheck(rule: { maxGapMs: number }, suite: string, lastRunTs: number, now: number): string | undefined {
+export function evalCoverageCheck(
+  rule: { maxGapMs: number },
+  suite: string,
+  lastRunTs: number,
+  now: number,
+): string | undefined {
   const gap = now - lastRunTs;
   if (gap <= rule.maxGapMs) return undefined;
   return `eval suite ${suite} has not run for ${(gap / DAY_MS).toFixed(1)} d (last run ${new Date(lastRunTs).toISOString().slice(0, 16)}Z)`;
 }
-

@@ -34,7 +34,20 @@ interface Acc {
 }
 
 function emptyAcc(): Acc {
-  return { rows: 0, count: 0, errors: 0, tokensIn: 0, tokensOut: 0, costUsd: 0, hits: 0, misses: 0, up: 0, down: 0, labels: new Map(), sketch: null };
+  return {
+    rows: 0,
+    count: 0,
+    errors: 0,
+    tokensIn: 0,
+    tokensOut: 0,
+    costUsd: 0,
+    hits: 0,
+    misses: 0,
+    up: 0,
+    down: 0,
+    labels: new Map(),
+    sketch: null,
+  };
 }
 
 function ratio(num: number, den: number): number | null {
@@ -110,7 +123,11 @@ export function rollupSeries(rows: Iterable<RollupRow>, req: SeriesRequest): Ser
   const out: Series[] = [];
   for (const g of groups.values()) {
     if (req.metric === 'output_label_share') out.push(...labelShares(g.labels, g.accs, starts));
-    else out.push({ labels: g.labels, points: starts.map((t, i): SeriesPoint => [t, valueOf(req.metric, g.accs[i] ?? emptyAcc())]) });
+    else
+      out.push({
+        labels: g.labels,
+        points: starts.map((t, i): SeriesPoint => [t, valueOf(req.metric, g.accs[i] ?? emptyAcc())]),
+      });
   }
   return sortSeries(out);
 }
@@ -183,7 +200,21 @@ export function downsampleRows(rows: Iterable<RollupRow>, resolutionMs: number):
     let m = merged.get(key);
     if (!m) {
       m = {
-        row: { ...r, t, count: 0, errors: 0, tokensIn: 0, tokensOut: 0, costUsd: 0, unpriced: 0, retrievalHits: 0, retrievalMisses: 0, feedbackUp: 0, feedbackDown: 0, outputLabels: {} },
+        row: {
+          ...r,
+          t,
+          count: 0,
+          errors: 0,
+          tokensIn: 0,
+          tokensOut: 0,
+          costUsd: 0,
+          unpriced: 0,
+          retrievalHits: 0,
+          retrievalMisses: 0,
+          feedbackUp: 0,
+          feedbackDown: 0,
+          outputLabels: {},
+        },
         sketch: newSketch(),
       };
       merged.set(key, m);
@@ -205,5 +236,6 @@ function addRow(into: RollupRow, r: RollupRow): void {
   into.retrievalMisses += r.retrievalMisses;
   into.feedbackUp += r.feedbackUp;
   into.feedbackDown += r.feedbackDown;
-  for (const [label, n] of Object.entries(r.outputLabels)) into.outputLabels[label] = (into.outputLabels[label] ?? 0) + n;
+  for (const [label, n] of Object.entries(r.outputLabels))
+    into.outputLabels[label] = (into.outputLabels[label] ?? 0) + n;
 }

@@ -40,7 +40,21 @@ export function mergeBuckets(rows: Iterable<Bucket>, resolutionMs: number): Buck
     let m = merged.get(key);
     if (!m) {
       m = {
-        b: { ...r, t, count: 0, errors: 0, tokensIn: 0, tokensOut: 0, costUsd: 0, unpriced: 0, retrievalHits: 0, retrievalMisses: 0, feedbackUp: 0, feedbackDown: 0, outputLabels: {} },
+        b: {
+          ...r,
+          t,
+          count: 0,
+          errors: 0,
+          tokensIn: 0,
+          tokensOut: 0,
+          costUsd: 0,
+          unpriced: 0,
+          retrievalHits: 0,
+          retrievalMisses: 0,
+          feedbackUp: 0,
+          feedbackDown: 0,
+          outputLabels: {},
+        },
         sketch: new SketchMerger(),
       };
       merged.set(key, m);
@@ -56,7 +70,8 @@ export function mergeBuckets(rows: Iterable<Bucket>, resolutionMs: number): Buck
     b.retrievalMisses += r.retrievalMisses;
     b.feedbackUp += r.feedbackUp;
     b.feedbackDown += r.feedbackDown;
-    for (const label in r.outputLabels) b.outputLabels[label] = (b.outputLabels[label] ?? 0) + (r.outputLabels[label] ?? 0);
+    for (const label in r.outputLabels)
+      b.outputLabels[label] = (b.outputLabels[label] ?? 0) + (r.outputLabels[label] ?? 0);
     m.sketch.add(r.sketch);
   }
   return [...merged.values()].map(({ b, sketch }) => ({ ...b, sketch: sketch.result() }));

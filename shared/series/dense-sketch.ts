@@ -77,7 +77,8 @@ export function denseFromWire(text: string): DenseSketch {
   }
   if (!isObject(json)) fail('not an object');
   if (json.v !== 1 && json.v !== 2) fail(`unsupported encoding v${String(json.v)}`);
-  if (json.ra !== SKETCH_RELATIVE_ACCURACY) fail(`relative accuracy ${String(json.ra)} is not ${SKETCH_RELATIVE_ACCURACY}`);
+  if (json.ra !== SKETCH_RELATIVE_ACCURACY)
+    fail(`relative accuracy ${String(json.ra)} is not ${SKETCH_RELATIVE_ACCURACY}`);
   const store = json.v === 1 ? pairStore : denseStore;
   const p = store(json.p, 'p');
   const n = store(json.n, 'n');
@@ -112,7 +113,17 @@ export function encodeDenseBlob(s: DenseSketch): Uint8Array {
   const format = allU32(s.pos) && allU32(s.neg) ? U32 : F64;
   const bins = s.pos.length + s.neg.length;
   const buf = new ArrayBuffer(HEADER * 8 + bins * (format === U32 ? 4 : 8));
-  new Float64Array(buf, 0, HEADER).set([format, s.zero, s.sum, s.min, s.max, s.posMin, s.pos.length, s.negMin, s.neg.length]);
+  new Float64Array(buf, 0, HEADER).set([
+    format,
+    s.zero,
+    s.sum,
+    s.min,
+    s.max,
+    s.posMin,
+    s.pos.length,
+    s.negMin,
+    s.neg.length,
+  ]);
   const body = format === U32 ? new Uint32Array(buf, HEADER * 8, bins) : new Float64Array(buf, HEADER * 8, bins);
   body.set(s.pos, 0);
   body.set(s.neg, s.pos.length);
@@ -124,7 +135,17 @@ export function decodeDenseBlob(bytes: Uint8Array): DenseSketch {
   const own = bytes.byteOffset % 8 === 0 ? bytes : new Uint8Array(bytes);
   if (own.byteLength < HEADER * 8) fail('blob too short');
   const h = new Float64Array(own.buffer, own.byteOffset, HEADER);
-  const [format, zero, sum, min, max, posMin, posLen, negMin, negLen] = h as unknown as number[] as [number, number, number, number, number, number, number, number, number];
+  const [format, zero, sum, min, max, posMin, posLen, negMin, negLen] = h as unknown as number[] as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const width = format === U32 ? 4 : format === F64 ? 8 : fail(`unknown blob format ${format}`);
   if (own.byteLength !== HEADER * 8 + (posLen + negLen) * width) fail('blob length does not match its header');
   const at = own.byteOffset + HEADER * 8;
@@ -222,6 +243,15 @@ export class SketchMerger {
   result(): DenseSketch {
     const p = this.pos.trimmed();
     const n = this.neg.trimmed();
-    return { zero: this.zero, sum: this.sum, min: this.min, max: this.max, posMin: p.min, pos: p.bins, negMin: n.min, neg: n.bins };
+    return {
+      zero: this.zero,
+      sum: this.sum,
+      min: this.min,
+      max: this.max,
+      posMin: p.min,
+      pos: p.bins,
+      negMin: n.min,
+      neg: n.bins,
+    };
   }
 }

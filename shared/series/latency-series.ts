@@ -18,7 +18,10 @@ export interface SketchRow {
  * merge costs far more than reading three quantiles off it). Same points as `rollupSeries` gives
  * for each latency metric over the same rows.
  */
-export function latencySeries(rows: Iterable<SketchRow>, req: Omit<SeriesRequest, 'metric'>): Record<LatencyMetric, Series[]> {
+export function latencySeries(
+  rows: Iterable<SketchRow>,
+  req: Omit<SeriesRequest, 'metric'>,
+): Record<LatencyMetric, Series[]> {
   const starts = bucketStarts(req.from, req.to, req.stepMs);
   const first = starts[0] ?? req.from;
   const groups = new Map<string, (SketchMerger | null)[]>();
@@ -38,7 +41,10 @@ export function latencySeries(rows: Iterable<SketchRow>, req: Omit<SeriesRequest
     const labels = req.by ? { [req.by]: key } : {};
     for (const metric of Object.keys(LATENCY_QUANTILES) as LatencyMetric[]) {
       const q = LATENCY_QUANTILES[metric];
-      out[metric].push({ labels: { ...labels }, points: starts.map((t, i): SeriesPoint => [t, merged[i]?.quantile(q) ?? null]) });
+      out[metric].push({
+        labels: { ...labels },
+        points: starts.map((t, i): SeriesPoint => [t, merged[i]?.quantile(q) ?? null]),
+      });
     }
   }
   for (const metric of Object.keys(out) as LatencyMetric[]) sortSeries(out[metric]);

@@ -29,10 +29,17 @@ const RATE_LIMIT: Record<Provider, string> = {
 const SERVER: Record<Provider, readonly string[]> = {
   anthropic: ['529 overloaded_error: Overloaded', '500 api_error: Internal server error'],
   openai: ['500 The server had an error while processing your request', '503 Service Unavailable'],
-  google: ['503 UNAVAILABLE: The model is overloaded. Please try again later.', '500 INTERNAL: An internal error has occurred'],
+  google: [
+    '503 UNAVAILABLE: The model is overloaded. Please try again later.',
+    '500 INTERNAL: An internal error has occurred',
+  ],
 };
 
-const CONNECTION: readonly string[] = ['ECONNRESET: socket hang up', 'connect ECONNREFUSED', 'ETIMEDOUT: connect timed out'];
+const CONNECTION: readonly string[] = [
+  'ECONNRESET: socket hang up',
+  'connect ECONNREFUSED',
+  'ETIMEDOUT: connect timed out',
+];
 
 export function timeoutError(): SimError {
   return { type: 'timeout', message: `Request timed out after ${CLIENT_TIMEOUT_MS}ms` };

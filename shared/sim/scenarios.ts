@@ -65,7 +65,7 @@ export const SCENARIOS: Readonly<Record<ScenarioName, ScenarioSpec>> = {
     expectedAlert: 'page: eval accuracy below threshold',
   },
   'novel-error': {
-    description: '2% of one service\'s requests fail with an error string never seen before',
+    description: "2% of one service's requests fail with an error string never seen before",
     defaultTarget: { service: 'checkout-assistant' },
     expectedAlert: 'ticket: novel error string',
   },

@@ -9,7 +9,15 @@ import { findPrice } from '../pricing/prices.js';
 import { LATENCY_SIGMA, SERVICES, THROUGHPUT_SIGMA, modelProfile } from './catalog.js';
 import type { ModelProfile, ServiceProfile } from './catalog.js';
 import type { SimError } from './errors.js';
-import { BASELINE_ERROR_RATE, CLIENT_TIMEOUT_MS, baselineError, connectionError, novelError, serverError, timeoutError } from './errors.js';
+import {
+  BASELINE_ERROR_RATE,
+  CLIENT_TIMEOUT_MS,
+  baselineError,
+  connectionError,
+  novelError,
+  serverError,
+  timeoutError,
+} from './errors.js';
 import type { EvalResultInput } from './evals.js';
 import { binomial, normalPair, pickWeighted, poisson, rngFor, standardNormal } from './random.js';
 import type { Rng, Weighted } from './random.js';
@@ -141,7 +149,11 @@ export function createTraffic(options: TrafficOptions = {}): Traffic {
   }
   for (const s of options.scenarios ?? []) {
     if (typeof s === 'string') setScenario(s, true);
-    else setScenario(s.name, true, { ...(s.target ? { target: s.target } : {}), ...(s.since !== undefined ? { since: s.since } : {}) });
+    else
+      setScenario(s.name, true, {
+        ...(s.target ? { target: s.target } : {}),
+        ...(s.since !== undefined ? { since: s.since } : {}),
+      });
   }
 
   function on(name: ScenarioName, subject: Subject, ts: number): boolean {
@@ -184,8 +196,14 @@ export function createTraffic(options: TrafficOptions = {}): Traffic {
 
     const fxs = effectsFor({ service: p.service, provider: mp.provider, model: mp.model }, ts);
     const tokenFactor = fxs?.cost ? EFFECTS.costTokenFactor : 1;
-    const inputTokens = Math.max(1, Math.round(p.inputTokens.median * Math.exp(p.inputTokens.sigma * zIn) * tokenFactor));
-    const outputTokens = Math.max(1, Math.round(p.outputTokens.median * Math.exp(p.outputTokens.sigma * zOut) * tokenFactor));
+    const inputTokens = Math.max(
+      1,
+      Math.round(p.inputTokens.median * Math.exp(p.inputTokens.sigma * zIn) * tokenFactor),
+    );
+    const outputTokens = Math.max(
+      1,
+      Math.round(p.outputTokens.median * Math.exp(p.outputTokens.sigma * zOut) * tokenFactor),
+    );
     const prefillMs = mp.baseLatencyMs * Math.exp(LATENCY_SIGMA * zLat);
     const slow = fxs?.latency ? EFFECTS.latencyFactor : 1;
     let latency = (prefillMs + (outputTokens / (mp.tokensPerSec * Math.exp(THROUGHPUT_SIGMA * zTp))) * 1000) * slow;
@@ -199,7 +217,9 @@ export function createTraffic(options: TrafficOptions = {}): Traffic {
     if (fxs?.novel && fx() < EFFECTS.novelErrorRate) err = novelError(fx);
 
     const retrievalHit =
-      p.retrievalHitRate === undefined ? undefined : uRetrieval < (fxs?.retrieval ? EFFECTS.retrievalHitRate : p.retrievalHitRate);
+      p.retrievalHitRate === undefined
+        ? undefined
+        : uRetrieval < (fxs?.retrieval ? EFFECTS.retrievalHitRate : p.retrievalHitRate);
     let label: string | undefined;
     let feedback: 'up' | 'down' | undefined;
     let billedOutput = outputTokens;
@@ -214,7 +234,8 @@ export function createTraffic(options: TrafficOptions = {}): Traffic {
     } else {
       label = pickWeighted(fxs?.drift ? svc.driftedLabels : p.labels, uLabel);
       const fbRate = p.feedbackRate * (fxs?.feedback ? EFFECTS.feedbackRateFactor : 1);
-      if (uFeedback < fbRate) feedback = uDown < (fxs?.feedback ? EFFECTS.negativeDownShare : p.downShare) ? 'down' : 'up';
+      if (uFeedback < fbRate)
+        feedback = uDown < (fxs?.feedback ? EFFECTS.negativeDownShare : p.downShare) ? 'down' : 'up';
     }
     const billed = err === undefined || err.type === 'validation_error';
     // One object shape for every event (absent fields are undefined, which JSON drops):
@@ -313,7 +334,12 @@ export function createTraffic(options: TrafficOptions = {}): Traffic {
       SCENARIO_NAMES.map((name) => {
         const a = active.get(name);
         const spec = SCENARIOS[name];
-        const status: ScenarioStatus = { name, ...spec, active: a !== undefined, target: { ...(a?.target ?? spec.defaultTarget) } };
+        const status: ScenarioStatus = {
+          name,
+          ...spec,
+          active: a !== undefined,
+          target: { ...(a?.target ?? spec.defaultTarget) },
+        };
         if (a && Number.isFinite(a.since)) status.since = a.since;
         return status;
       }),

@@ -36,7 +36,15 @@ describe('charts', () => {
     const events = [
       ...errorBurst({ ...KEY, startMs: now - 80 * 60_000, minutes: 60, perMinute: 20, errorRate: 0 }),
       ...errorBurst({ ...KEY, startMs: now - 20 * 60_000, minutes: 15, perMinute: 100, errorRate: 0.3 }),
-      ...errorBurst({ service: 'search', provider: 'anthropic', model: 'claude-haiku-4', startMs: now - 80 * 60_000, minutes: 75, perMinute: 10, errorRate: 0 }),
+      ...errorBurst({
+        service: 'search',
+        provider: 'anthropic',
+        model: 'claude-haiku-4',
+        startMs: now - 80 * 60_000,
+        minutes: 75,
+        perMinute: 10,
+        errorRate: 0,
+      }),
     ];
     for (let i = 0; i < events.length; i += 2000) {
       expect((await postEvents(collector.url, collector.token, events.slice(i, i + 2000))).status).toBe(200);
@@ -48,7 +56,10 @@ describe('charts', () => {
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     await page.goto(host.url);
-    await page.getByTestId('connection-status').and(page.locator('[data-state="connected"]')).waitFor({ timeout: 15_000 });
+    await page
+      .getByTestId('connection-status')
+      .and(page.locator('[data-state="connected"]'))
+      .waitFor({ timeout: 15_000 });
   });
 
   afterAll(async () => {
@@ -75,7 +86,9 @@ describe('charts', () => {
 
     // Filtering by model narrows every panel to that model.
     await page.getByTestId('chart-filter-model').selectOption('claude-haiku-4');
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="chart-errors"] [data-testid="legend-value"]').length === 1);
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="chart-errors"] [data-testid="legend-value"]').length === 1,
+    );
     await page.screenshot({ path: artifactPath('charts-online.png') });
     await page.getByTestId('chart-filter-model').selectOption('');
   });
@@ -93,7 +106,10 @@ describe('charts', () => {
 
   it('still renders from the cache with the collector dead, and says how old the data is', async () => {
     await collector.kill('SIGKILL');
-    await page.getByTestId('connection-status').and(page.locator('[data-state="offline"]')).waitFor({ timeout: 40_000 });
+    await page
+      .getByTestId('connection-status')
+      .and(page.locator('[data-state="offline"]'))
+      .waitFor({ timeout: 40_000 });
     // A fresh page: nothing left in the renderer's memory, everything comes from the host's cache.
     await page.reload();
     await page.getByTestId('nav-charts').click();

@@ -41,7 +41,10 @@ describe('offline desktop', () => {
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(host.url);
-    await page.getByTestId('connection-status').and(page.locator('[data-state="connected"]')).waitFor({ timeout: 15_000 });
+    await page
+      .getByTestId('connection-status')
+      .and(page.locator('[data-state="connected"]'))
+      .waitFor({ timeout: 15_000 });
   });
 
   afterAll(async () => {
@@ -89,7 +92,9 @@ describe('offline desktop', () => {
     );
     expect(acked.acknowledgedBy).toBe(USER);
     await status.and(page.locator('[data-state="connected"]')).waitFor({ timeout: 10_000 });
-    await page.locator(`[data-testid="alert-row"][data-alert-id="${target.id}"][data-status="acknowledged"]`).waitFor({ timeout: 10_000 });
+    await page
+      .locator(`[data-testid="alert-row"][data-alert-id="${target.id}"][data-status="acknowledged"]`)
+      .waitFor({ timeout: 10_000 });
     await page.getByTestId('pending-commands').waitFor({ state: 'detached', timeout: 10_000 });
     await page.screenshot({ path: artifactPath('offline-ack-delivered.png') });
   });

@@ -34,17 +34,22 @@ describe('paging: countdown and escalation in the browser', () => {
   beforeAll(async () => {
     collector = await startCollector({ configYaml: CONFIG });
     hosts = await Promise.all(
-      [onCall.primary, onCall.secondary].map((user) => startHeadless({ collectorUrl: collector.url, collectorToken: collector.token, user })),
+      [onCall.primary, onCall.secondary].map((user) =>
+        startHeadless({ collectorUrl: collector.url, collectorToken: collector.token, user }),
+      ),
     );
     browser = await launchChromium();
-    [primary, secondary] = await Promise.all(
+    [primary, secondary] = (await Promise.all(
       hosts.map(async (h) => {
         const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
         await p.goto(h.url);
-        await p.getByTestId('connection-status').and(p.locator('[data-state="connected"]')).waitFor({ timeout: 15_000 });
+        await p
+          .getByTestId('connection-status')
+          .and(p.locator('[data-state="connected"]'))
+          .waitFor({ timeout: 15_000 });
         return p;
       }),
-    ) as [Page, Page];
+    )) as [Page, Page];
   });
 
   afterAll(async () => {
@@ -56,15 +61,33 @@ describe('paging: countdown and escalation in the browser', () => {
   it('shows a ticking countdown, then the secondary sees the page escalated to them', async () => {
     const startMs = Date.now() - 20 * 60_000;
     const posted = await postEvents(collector.url, collector.token, [
-      ...errorBurst({ service: 'checkout', provider: 'openai', model: 'gpt-4o', startMs, minutes: 15, perMinute: 100, errorRate: 0.3 }),
-      ...errorBurst({ service: 'checkout', provider: 'openai', model: 'gpt-4o', startMs: startMs + 17 * 60_000, minutes: 1, perMinute: 1, errorRate: 0 }),
+      ...errorBurst({
+        service: 'checkout',
+        provider: 'openai',
+        model: 'gpt-4o',
+        startMs,
+        minutes: 15,
+        perMinute: 100,
+        errorRate: 0.3,
+      }),
+      ...errorBurst({
+        service: 'checkout',
+        provider: 'openai',
+        model: 'gpt-4o',
+        startMs: startMs + 17 * 60_000,
+        minutes: 1,
+        perMinute: 1,
+        errorRate: 0,
+      }),
     ]);
     expect(posted.status).toBe(200);
 
     // The primary: the row counts down to the secondary, and the top bar says the page is theirs.
     const countdown = primary.getByTestId('row-countdown');
     await countdown.waitFor({ timeout: 10_000 });
-    await expect.poll(() => primary.getByTestId('alarm-top').textContent(), { timeout: 5_000 }).toMatch(/1 page for you/);
+    await expect
+      .poll(() => primary.getByTestId('alarm-top').textContent(), { timeout: 5_000 })
+      .toMatch(/1 page for you/);
     const first = await countdown.textContent();
     expect(first).toMatch(/^0:[0-2]\d$/);
     await expect.poll(() => countdown.textContent(), { timeout: 3_000 }).not.toBe(first);
@@ -86,7 +109,9 @@ describe('paging: countdown and escalation in the browser', () => {
     await secondary.getByTestId('escalations-empty').waitFor();
     await secondary.getByTestId('nav-inbox').click();
     await secondary.getByTestId('alert-row').first().click();
-    await expect.poll(() => secondary.getByTestId('escalation').textContent(), { timeout: 5_000 }).toMatch(new RegExp(`level 2 · held by ${onCall.secondary}`));
+    await expect
+      .poll(() => secondary.getByTestId('escalation').textContent(), { timeout: 5_000 })
+      .toMatch(new RegExp(`level 2 · held by ${onCall.secondary}`));
     // The alarm sound loops; where the browser blocks audio without a gesture the page says so
     // and one click enables it.
     const top = secondary.getByTestId('alarm-top');

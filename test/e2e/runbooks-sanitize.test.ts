@@ -17,7 +17,8 @@ let page: Page;
 beforeAll(async () => {
   const bundle = await build({
     stdin: {
-      contents: "import { createMarkdownRenderer, createSanitizer } from './renderer/src/lib/markdown';\n" +
+      contents:
+        "import { createMarkdownRenderer, createSanitizer } from './renderer/src/lib/markdown';\n" +
         'const w = window as unknown as Record<string, unknown>;\n' +
         'w.renderRunbook = createMarkdownRenderer(window);\n' +
         'w.sanitizeRunbook = createSanitizer(window);\n',
@@ -69,13 +70,18 @@ async function renderInPage(markdown: string, raw = false) {
       const bad: string[] = [];
       for (const el of out.querySelectorAll('*')) {
         const tag = el.tagName.toLowerCase();
-        if (['script', 'img', 'svg', 'iframe', 'object', 'embed', 'style', 'form', 'math', 'link', 'meta'].includes(tag)) bad.push(`tag ${tag}`);
+        if (
+          ['script', 'img', 'svg', 'iframe', 'object', 'embed', 'style', 'form', 'math', 'link', 'meta'].includes(tag)
+        )
+          bad.push(`tag ${tag}`);
         for (const a of el.getAttributeNames()) {
-          if (a.startsWith('on') || ['src', 'srcset', 'style', 'formaction', 'xlink:href'].includes(a)) bad.push(`${tag} @${a}`);
+          if (a.startsWith('on') || ['src', 'srcset', 'style', 'formaction', 'xlink:href'].includes(a))
+            bad.push(`${tag} @${a}`);
         }
         const href = el.getAttribute('href');
         if (href !== null && !/^(?:https?:\/\/|mailto:|#)/i.test(href)) bad.push(`href ${href}`);
-        if (el instanceof HTMLAnchorElement && el.href.startsWith('https:') && el.target !== '_blank') bad.push('external link without target=_blank');
+        if (el instanceof HTMLAnchorElement && el.href.startsWith('https:') && el.target !== '_blank')
+          bad.push('external link without target=_blank');
       }
       // Clicking must not run anything (javascript: links would call alert).
       for (const a of out.querySelectorAll('a')) {
@@ -135,10 +141,14 @@ describe('runbook markdown renders inert in Chromium', () => {
   });
 
   it('keeps safe Markdown and sends http(s) links out of the app', async () => {
-    const r = await renderInPage('**Check** the [status page](https://status.openai.com) and `kubectl get pods`.\n\n- one\n- [mail](mailto:oncall@example.com)');
+    const r = await renderInPage(
+      '**Check** the [status page](https://status.openai.com) and `kubectl get pods`.\n\n- one\n- [mail](mailto:oncall@example.com)',
+    );
     expect(r.bad).toEqual([]);
     expect(r.html).toContain('<strong>Check</strong>');
-    expect(r.html).toContain('<a href="https://status.openai.com" target="_blank" rel="noopener noreferrer">status page</a>');
+    expect(r.html).toContain(
+      '<a href="https://status.openai.com" target="_blank" rel="noopener noreferrer">status page</a>',
+    );
     expect(r.html).toContain('<code>kubectl get pods</code>');
     expect(r.html).toContain('href="mailto:oncall@example.com"');
   });

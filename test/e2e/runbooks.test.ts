@@ -48,7 +48,10 @@ describe('runbooks in the app', () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: host.origin });
     page = await context.newPage();
     await page.goto(host.url);
-    await page.getByTestId('connection-status').and(page.locator('[data-state="connected"]')).waitFor({ timeout: 15_000 });
+    await page
+      .getByTestId('connection-status')
+      .and(page.locator('[data-state="connected"]'))
+      .waitFor({ timeout: 15_000 });
   });
 
   afterAll(async () => {
@@ -60,10 +63,22 @@ describe('runbooks in the app', () => {
   it('opens the alert runbook, walks two branches, records the path, then searches offline', async () => {
     const startMs = Date.now() - 20 * 60_000;
     const posted = await postEvents(collector.url, collector.token, [
-      ...errorBurst({ service: 'checkout', provider: 'openai', model: 'gpt-4o', startMs, minutes: 15, perMinute: 100, errorRate: 0.3 }),
+      ...errorBurst({
+        service: 'checkout',
+        provider: 'openai',
+        model: 'gpt-4o',
+        startMs,
+        minutes: 15,
+        perMinute: 100,
+        errorRate: 0.3,
+      }),
     ]);
     expect(posted.status).toBe(200);
-    const fired = await waitFor('the alert to fire', async () => (await alerts(collector)).find((a) => a.ruleId === 'error-rate'), 10_000);
+    const fired = await waitFor(
+      'the alert to fire',
+      async () => (await alerts(collector)).find((a) => a.ruleId === 'error-rate'),
+      10_000,
+    );
 
     await page.locator(`[data-testid="alert-row"][data-alert-id="${fired.id}"]`).click();
     const walker = page.getByTestId('alert-runbook').getByTestId('runbook-walker');
@@ -92,14 +107,20 @@ describe('runbooks in the app', () => {
 
     // Collector gone: the runbooks are still in the app's cache, searchable.
     await collector.kill();
-    await page.getByTestId('connection-status').and(page.locator(':not([data-state="connected"])')).waitFor({ timeout: 15_000 });
+    await page
+      .getByTestId('connection-status')
+      .and(page.locator(':not([data-state="connected"])'))
+      .waitFor({ timeout: 15_000 });
     await page.getByTestId('nav-runbooks').click();
     await page.getByTestId('runbook-search').fill('backoff');
     const hit = page.locator('[data-testid="runbook-hit"][data-id="cost-anomaly"]');
     await hit.waitFor({ timeout: 5_000 });
     expect(await hit.locator('mark').first().textContent()).toMatch(/backoff/i);
     await hit.click();
-    await page.getByTestId('runbooks-view').locator('[data-testid="runbook-walker"][data-runbook-id="cost-anomaly"]').waitFor();
+    await page
+      .getByTestId('runbooks-view')
+      .locator('[data-testid="runbook-walker"][data-runbook-id="cost-anomaly"]')
+      .waitFor();
     await page.screenshot({ path: artifactPath('runbooks-offline-search.png') });
   });
 });

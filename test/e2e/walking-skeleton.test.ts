@@ -40,7 +40,10 @@ describe('walking skeleton: telemetry to an acknowledged alert', () => {
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(host.url);
-    await page.getByTestId('connection-status').and(page.locator('[data-state="connected"]')).waitFor({ timeout: 15_000 });
+    await page
+      .getByTestId('connection-status')
+      .and(page.locator('[data-state="connected"]'))
+      .waitFor({ timeout: 15_000 });
   });
 
   afterAll(async () => {
@@ -55,11 +58,23 @@ describe('walking skeleton: telemetry to an acknowledged alert', () => {
     // 15 minutes of event time at 30% errors: the error-rate rule (>5% over 5 min, for 10 min) fires on ingest.
     const startMs = Date.now() - 20 * 60_000;
     const posted = await postEvents(collector.url, collector.token, [
-      ...errorBurst({ service: 'checkout', provider: 'openai', model: 'gpt-4o', startMs, minutes: 15, perMinute: 100, errorRate: 0.3 }),
+      ...errorBurst({
+        service: 'checkout',
+        provider: 'openai',
+        model: 'gpt-4o',
+        startMs,
+        minutes: 15,
+        perMinute: 100,
+        errorRate: 0.3,
+      }),
     ]);
     expect(posted.status).toBe(200);
 
-    const fired = await waitFor('the alert to fire', async () => (await alerts(collector)).find((a) => a.ruleId === 'error-rate'), 5_000);
+    const fired = await waitFor(
+      'the alert to fire',
+      async () => (await alerts(collector)).find((a) => a.ruleId === 'error-rate'),
+      5_000,
+    );
     const firedSeenAt = performance.now();
     expect(fired.tier).toBe('page');
     expect(fired.status).toBe('firing');

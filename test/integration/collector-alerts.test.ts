@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertList, EventFrame, ServerFrame, type Alert } from '../../shared/protocol/index.js';
-import { connectStream, errorBurst, postEvents, startCollector, type CollectorHandle, type StreamClient } from '../fixtures/collector.js';
+import {
+  connectStream,
+  errorBurst,
+  postEvents,
+  startCollector,
+  type CollectorHandle,
+  type StreamClient,
+} from '../fixtures/collector.js';
 
 const START = Date.UTC(2026, 10, 1, 9, 0);
 const key = { service: 'checkout', provider: 'openai', model: 'gpt-4o' };
@@ -29,7 +36,14 @@ describe('error-rate burst → alert → stream commands', () => {
   it('15 backfilled minutes at 30% errors fire at once on ingest; visible over HTTP and ws', async () => {
     const watcher = await open('watcher');
     // Healthy traffic on another model must not fire.
-    const healthy = errorBurst({ ...key, model: 'gpt-4o-mini', startMs: START, minutes: 15, perMinute: 100, errorRate: 0.01 });
+    const healthy = errorBurst({
+      ...key,
+      model: 'gpt-4o-mini',
+      startMs: START,
+      minutes: 15,
+      perMinute: 100,
+      errorRate: 0.01,
+    });
     const burst = errorBurst({ ...key, startMs: START, minutes: 15, perMinute: 100, errorRate: 0.3 });
     const r = await postEvents(c.url, c.token, [...burst, ...healthy]);
     expect(r).toEqual({ status: 200, body: { accepted: 3000 } });
@@ -37,7 +51,14 @@ describe('error-rate burst → alert → stream commands', () => {
     const list = await alerts();
     expect(list).toHaveLength(1);
     const a = list[0] as Alert;
-    expect(a).toMatchObject({ ruleId: 'error-rate', tier: 'page', source: 'rules', status: 'firing', runbookId: 'error-rate', labels: key });
+    expect(a).toMatchObject({
+      ruleId: 'error-rate',
+      tier: 'page',
+      source: 'rules',
+      status: 'firing',
+      runbookId: 'error-rate',
+      labels: key,
+    });
     expect(a.summary).toBe('error rate 30.0% (150/500) over 5 min for 10 min on checkout · openai/gpt-4o');
     // Fired in event time: the end of the 10th consecutive bad minute.
     expect(a.firedAt).toBe(new Date(START + 10 * 60_000).toISOString());
@@ -66,7 +87,10 @@ describe('error-rate burst → alert → stream commands', () => {
 
     // Same id again: same answer, no second log event.
     alice.send({ type: 'command', id: 'cmd-ack-1', kind: 'ack', alertId: a?.id });
-    await alice.waitFor((f) => f.type === 'result' && f.id === 'cmd-ack-1' && alice.frames.filter((x) => x.id === 'cmd-ack-1').length === 2);
+    await alice.waitFor(
+      (f) =>
+        f.type === 'result' && f.id === 'cmd-ack-1' && alice.frames.filter((x) => x.id === 'cmd-ack-1').length === 2,
+    );
     expect(alice.frames.filter((x) => x.id === 'cmd-ack-1').map((x) => x.ok)).toEqual([true, true]);
     // A comment as a barrier: once bob sees it, any duplicate ack event would already have arrived.
     alice.send({ type: 'command', id: 'cmd-comment-1', kind: 'comment', alertId: a?.id, note: 'looking' });
@@ -151,8 +175,16 @@ describe('rule resolution', () => {
     const c = await startCollector();
     try {
       const k = { ...key, service: 'search' };
-      await postEvents(c.url, c.token, errorBurst({ ...k, startMs: START, minutes: 12, perMinute: 60, errorRate: 0.4 }));
-      await postEvents(c.url, c.token, errorBurst({ ...k, startMs: START + 12 * 60_000, minutes: 15, perMinute: 60, errorRate: 0 }));
+      await postEvents(
+        c.url,
+        c.token,
+        errorBurst({ ...k, startMs: START, minutes: 12, perMinute: 60, errorRate: 0.4 }),
+      );
+      await postEvents(
+        c.url,
+        c.token,
+        errorBurst({ ...k, startMs: START + 12 * 60_000, minutes: 15, perMinute: 60, errorRate: 0 }),
+      );
       const res = await fetch(`${c.url}/v1/alerts`, { headers: { authorization: `Bearer ${c.token}` } });
       const [a] = AlertList.parse(await res.json()).alerts;
       expect(a?.status).toBe('resolved');
@@ -176,8 +208,15 @@ describe('restart', () => {
   it('stats, alerts and the log survive a restart (and a SIGKILL)', async () => {
     const c = await startCollector();
     try {
-      await postEvents(c.url, c.token, errorBurst({ ...key, startMs: START, minutes: 15, perMinute: 60, errorRate: 0.5 }));
-      const stats = async () => (await (await fetch(`${c.url}/v1/stats`, { headers: { authorization: `Bearer ${c.token}` } })).json()) as Record<string, number>;
+      await postEvents(
+        c.url,
+        c.token,
+        errorBurst({ ...key, startMs: START, minutes: 15, perMinute: 60, errorRate: 0.5 }),
+      );
+      const stats = async () =>
+        (await (
+          await fetch(`${c.url}/v1/stats`, { headers: { authorization: `Bearer ${c.token}` } })
+        ).json()) as Record<string, number>;
       const before = await stats();
       // fired + notified (the escalation policy pages the primary at once).
       expect(before).toEqual({ events: 900, alerts: 1, lastSeq: 2 });
@@ -187,7 +226,11 @@ describe('restart', () => {
       await c.restart();
       expect(await stats()).toEqual(before);
       // Rule state survived too: more bad minutes do not fire a second alert.
-      await postEvents(c.url, c.token, errorBurst({ ...key, startMs: START + 15 * 60_000, minutes: 5, perMinute: 60, errorRate: 0.5 }));
+      await postEvents(
+        c.url,
+        c.token,
+        errorBurst({ ...key, startMs: START + 15 * 60_000, minutes: 5, perMinute: 60, errorRate: 0.5 }),
+      );
       expect((await stats()).alerts).toBe(1);
     } finally {
       await c.stop();

@@ -9,7 +9,10 @@ import { connectStream, errorBurst, postEvents, randomToken } from '../fixtures/
 
 /** Handles that belong to the runtime itself rather than to anything we opened. */
 const activeHandles = (): string[] =>
-  process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap' && r !== 'FSReqCallback' && r !== 'Timeout').sort();
+  process
+    .getActiveResourcesInfo()
+    .filter((r) => r !== 'TTYWrap' && r !== 'FSReqCallback' && r !== 'Timeout')
+    .sort();
 
 describe('Collector.dispose', () => {
   it('leaves no server, socket, timer or database open', async () => {
@@ -28,7 +31,19 @@ describe('Collector.dispose', () => {
     });
     const { port } = await collector.start();
     const url = `http://127.0.0.1:${port}`;
-    await postEvents(url, token, errorBurst({ service: 's', provider: 'openai', model: 'gpt-4o', startMs: 0, minutes: 15, perMinute: 60, errorRate: 0.5 }));
+    await postEvents(
+      url,
+      token,
+      errorBurst({
+        service: 's',
+        provider: 'openai',
+        model: 'gpt-4o',
+        startMs: 0,
+        minutes: 15,
+        perMinute: 60,
+        errorRate: 0.5,
+      }),
+    );
     const s = await connectStream(url, token, { user: 'u' });
     await s.waitFor((f) => f.type === 'event');
     const closed = s.closed();

@@ -25,10 +25,17 @@ describe('POST /v1/events: bad input gets a named 4xx and the collector keeps se
   const post = async (body: string, headers: Record<string, string> = {}, token: string | null = c.token) => {
     const res = await fetch(`${c.url}/v1/events`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token !== null ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      headers: {
+        'content-type': 'application/json',
+        ...(token !== null ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
       body,
     });
-    return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string; field?: string }; accepted?: number } };
+    return {
+      status: res.status,
+      body: (await res.json()) as { error?: { code: string; message: string; field?: string }; accepted?: number },
+    };
   };
   const stillServing = async () => {
     const r = await postEvents(c.url, c.token, [ok]);
@@ -58,7 +65,9 @@ describe('POST /v1/events: bad input gets a named 4xx and the collector keeps se
   });
 
   it('missing field → 400 naming it; NDJSON names the line; nothing of the batch is stored', async () => {
-    const before = (await (await fetch(`${c.url}/v1/stats`, { headers: { authorization: `Bearer ${c.token}` } })).json()) as { events: number };
+    const before = (await (
+      await fetch(`${c.url}/v1/stats`, { headers: { authorization: `Bearer ${c.token}` } })
+    ).json()) as { events: number };
     const { model: _m, ...noModel } = ok;
     const r = await post(JSON.stringify([ok, noModel]));
     expect(r.status).toBe(400);
@@ -67,7 +76,9 @@ describe('POST /v1/events: bad input gets a named 4xx and the collector keeps se
     const r2 = await post(nd, { 'content-type': 'application/x-ndjson' });
     expect(r2.status).toBe(400);
     expect(r2.body.error?.message).toMatch(/^line 4: status/);
-    const after = (await (await fetch(`${c.url}/v1/stats`, { headers: { authorization: `Bearer ${c.token}` } })).json()) as { events: number };
+    const after = (await (
+      await fetch(`${c.url}/v1/stats`, { headers: { authorization: `Bearer ${c.token}` } })
+    ).json()) as { events: number };
     expect(after.events).toBe(before.events);
   });
 

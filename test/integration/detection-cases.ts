@@ -17,15 +17,69 @@ export interface DetectionCase {
 }
 
 export const DETECTION_CASES: readonly DetectionCase[] = [
-  { scenario: 'provider-outage', ruleId: 'provider-down', tier: 'page', maxDetectMs: 10 * MINUTE_MS, summary: /provider openai: \d+\.\d% of \d+ requests failed/ },
-  { scenario: 'latency-regression', ruleId: 'latency-p95', tier: 'page', maxDetectMs: 30 * MINUTE_MS, summary: /^p95 \d+\.\d s vs baseline [\d.]+ m?s for 15 min on .*claude-sonnet-4/ },
-  { scenario: 'cost-bug', ruleId: 'cost-anomaly', tier: 'page', maxDetectMs: 30 * MINUTE_MS, summary: /cost rate \$[\d.]+\/h vs normal \$[\d.]+\/h \(\d+\.\dx\) over 15 min on support-bot/ },
-  { scenario: 'output-drift', ruleId: 'output-drift', tier: 'ticket', maxDetectMs: 90 * MINUTE_MS, summary: /output mix KL 0\.\d+ > 0\.1 .* on checkout-assistant/ },
-  { scenario: 'eval-regression', ruleId: 'eval-accuracy', tier: 'page', maxDetectMs: 90 * MINUTE_MS, summary: /search-rag-faithfulness accuracy \d+\.\d%/ },
-  { scenario: 'novel-error', ruleId: 'novel-error', tier: 'ticket', maxDetectMs: 45 * MINUTE_MS, summary: /new error on checkout-assistant .*validation_error "ValidationError: tool_call\.arguments missing field/ },
-  { scenario: 'error-spike', ruleId: 'error-rate', tier: 'page', maxDetectMs: 25 * MINUTE_MS, summary: /^error rate \d+\.\d% \(\d+\/\d+\) over 5 min for 10 min on search-rag/ },
-  { scenario: 'retrieval-drop', ruleId: 'retrieval-drop', tier: 'ticket', maxDetectMs: 60 * MINUTE_MS, summary: /retrieval hit rate \d+\.\d% \(\d+\/\d+\) vs baseline \d+\.\d% over 30 min on search-rag/ },
-  { scenario: 'negative-feedback', ruleId: 'negative-feedback', tier: 'ticket', maxDetectMs: 60 * MINUTE_MS, summary: /negative feedback \d+\.\d% \(\d+\/\d+ rated\) vs baseline \d+\.\d% over 60 min on support-bot/ },
+  {
+    scenario: 'provider-outage',
+    ruleId: 'provider-down',
+    tier: 'page',
+    maxDetectMs: 10 * MINUTE_MS,
+    summary: /provider openai: \d+\.\d% of \d+ requests failed/,
+  },
+  {
+    scenario: 'latency-regression',
+    ruleId: 'latency-p95',
+    tier: 'page',
+    maxDetectMs: 30 * MINUTE_MS,
+    summary: /^p95 \d+\.\d s vs baseline [\d.]+ m?s for 15 min on .*claude-sonnet-4/,
+  },
+  {
+    scenario: 'cost-bug',
+    ruleId: 'cost-anomaly',
+    tier: 'page',
+    maxDetectMs: 30 * MINUTE_MS,
+    summary: /cost rate \$[\d.]+\/h vs normal \$[\d.]+\/h \(\d+\.\dx\) over 15 min on support-bot/,
+  },
+  {
+    scenario: 'output-drift',
+    ruleId: 'output-drift',
+    tier: 'ticket',
+    maxDetectMs: 90 * MINUTE_MS,
+    summary: /output mix KL 0\.\d+ > 0\.1 .* on checkout-assistant/,
+  },
+  {
+    scenario: 'eval-regression',
+    ruleId: 'eval-accuracy',
+    tier: 'page',
+    maxDetectMs: 90 * MINUTE_MS,
+    summary: /search-rag-faithfulness accuracy \d+\.\d%/,
+  },
+  {
+    scenario: 'novel-error',
+    ruleId: 'novel-error',
+    tier: 'ticket',
+    maxDetectMs: 45 * MINUTE_MS,
+    summary: /new error on checkout-assistant .*validation_error "ValidationError: tool_call\.arguments missing field/,
+  },
+  {
+    scenario: 'error-spike',
+    ruleId: 'error-rate',
+    tier: 'page',
+    maxDetectMs: 25 * MINUTE_MS,
+    summary: /^error rate \d+\.\d% \(\d+\/\d+\) over 5 min for 10 min on search-rag/,
+  },
+  {
+    scenario: 'retrieval-drop',
+    ruleId: 'retrieval-drop',
+    tier: 'ticket',
+    maxDetectMs: 60 * MINUTE_MS,
+    summary: /retrieval hit rate \d+\.\d% \(\d+\/\d+\) vs baseline \d+\.\d% over 30 min on search-rag/,
+  },
+  {
+    scenario: 'negative-feedback',
+    ruleId: 'negative-feedback',
+    tier: 'ticket',
+    maxDetectMs: 60 * MINUTE_MS,
+    summary: /negative feedback \d+\.\d% \(\d+\/\d+ rated\) vs baseline \d+\.\d% over 60 min on support-bot/,
+  },
 ];
 
 /** Monday 2026-11-02 00:00 UTC: the simulated week starts on a Monday. */

@@ -58,7 +58,11 @@ export class Replay {
       if (events.length) this.pipeline.ingest(events as LlmEvent[]);
       this.events += events.length;
       if (evals.length) {
-        this.store.evals.insertEvalRuns(evals.map((e) => EvalResult.parse(e)), 'http', end);
+        this.store.evals.insertEvalRuns(
+          evals.map((e) => EvalResult.parse(e)),
+          'http',
+          end,
+        );
         this.rules.evaluateEvalsNow();
       }
       if (end >= this.nextMaintenance) {

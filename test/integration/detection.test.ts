@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS, MINUTE_MS } from '../../shared/clock.js';
 import type { Alert } from '../../shared/protocol/alert.js';
 import { createTraffic } from '../../shared/sim/index.js';
-import { DETECTION_CASES, DETECTION_RATE_PER_SEC, DETECTION_SEED, SCENARIO_START, WEEK_START } from './detection-cases.js';
+import {
+  DETECTION_CASES,
+  DETECTION_RATE_PER_SEC,
+  DETECTION_SEED,
+  SCENARIO_START,
+  WEEK_START,
+} from './detection-cases.js';
 import { branch, removeDir, Replay, tempDir } from './detection-harness.js';
 
 /**
@@ -39,19 +45,35 @@ afterAll(() => {
 describe('detection quality', () => {
   it('a simulated week of normal traffic pages nobody (and raises no ticket or review)', () => {
     const describeAll = weekAlerts.map((a) => `${a.tier} ${a.ruleId} ${a.firedAt} ${a.summary}`).join('\n');
-    expect(weekAlerts.filter((a) => a.tier === 'page'), describeAll).toEqual([]);
+    expect(
+      weekAlerts.filter((a) => a.tier === 'page'),
+      describeAll,
+    ).toEqual([]);
     expect(weekAlerts, describeAll).toEqual([]);
   });
 
   it.each(DETECTION_CASES)('$scenario raises $ruleId ($tier) in time, with the numbers', (c) => {
     const dir = branch(snapshot);
     dirs.push(dir);
-    const traffic = createTraffic({ seed: DETECTION_SEED, baseRatePerSec: DETECTION_RATE_PER_SEC, scenarios: [{ name: c.scenario, since: SCENARIO_START }] });
+    const traffic = createTraffic({
+      seed: DETECTION_SEED,
+      baseRatePerSec: DETECTION_RATE_PER_SEC,
+      scenarios: [{ name: c.scenario, since: SCENARIO_START }],
+    });
     const r = new Replay(dir, SCENARIO_START);
     const found = (): Alert | undefined => r.alerts().find((a) => a.ruleId === c.ruleId);
-    r.feed(traffic, SCENARIO_START, SCENARIO_START + c.maxDetectMs + 5 * MINUTE_MS, MINUTE_MS, () => found() !== undefined);
+    r.feed(
+      traffic,
+      SCENARIO_START,
+      SCENARIO_START + c.maxDetectMs + 5 * MINUTE_MS,
+      MINUTE_MS,
+      () => found() !== undefined,
+    );
     const alert = found();
-    const all = r.alerts().map((a) => `${a.tier} ${a.ruleId} ${a.firedAt} ${a.summary}`).join('\n');
+    const all = r
+      .alerts()
+      .map((a) => `${a.tier} ${a.ruleId} ${a.firedAt} ${a.summary}`)
+      .join('\n');
     r.close();
     expect(alert, `no ${c.ruleId} alert; got:\n${all}`).toBeDefined();
     expect(alert?.tier).toBe(c.tier);

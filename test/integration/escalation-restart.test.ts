@@ -16,7 +16,9 @@ rotation:
 `;
 const rotation = RotationConfig.parse({ timeZone: 'Europe/Berlin', roster: ['alice', 'bob', 'carol'] });
 
-type Frame = Record<string, unknown> & { alert?: { id: string; escalation?: { level: number; target: string; dueAt: string; nextTarget?: string } } };
+type Frame = Record<string, unknown> & {
+  alert?: { id: string; escalation?: { level: number; target: string; dueAt: string; nextTarget?: string } };
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let collector: CollectorHandle | undefined;
@@ -27,9 +29,27 @@ afterEach(async () => {
 
 async function fire(c: CollectorHandle, service: string): Promise<void> {
   const startMs = Date.now() - 30 * 60_000;
-  const events = errorBurst({ service, provider: 'openai', model: 'gpt-4o', startMs, minutes: 16, perMinute: 60, errorRate: 0.3 });
+  const events = errorBurst({
+    service,
+    provider: 'openai',
+    model: 'gpt-4o',
+    startMs,
+    minutes: 16,
+    perMinute: 60,
+    errorRate: 0.3,
+  });
   // Later traffic moves the event-time watermark past the burst so its minutes are evaluated.
-  events.push(...errorBurst({ service, provider: 'openai', model: 'gpt-4o', startMs: startMs + 18 * 60_000, minutes: 1, perMinute: 1, errorRate: 1 }));
+  events.push(
+    ...errorBurst({
+      service,
+      provider: 'openai',
+      model: 'gpt-4o',
+      startMs: startMs + 18 * 60_000,
+      minutes: 1,
+      perMinute: 1,
+      errorRate: 1,
+    }),
+  );
   const r = await postEvents(c.url, c.token, events);
   expect(r.status).toBe(200);
 }
@@ -67,7 +87,10 @@ describe('escalation deadlines survive a killed collector', () => {
 
     // Level 2 is the last: a manual escalate is a conflict, not a silent no-op.
     after.send({ type: 'command', id: 'esc-last', kind: 'escalate', alertId: paged.alertId });
-    expect(await after.waitFor((f) => f.type === 'result' && f.id === 'esc-last')).toMatchObject({ ok: false, conflict: expect.stringMatching(/last escalation level/) });
+    expect(await after.waitFor((f) => f.type === 'result' && f.id === 'esc-last')).toMatchObject({
+      ok: false,
+      conflict: expect.stringMatching(/last escalation level/),
+    });
     await after.close();
   });
 
@@ -80,19 +103,30 @@ describe('escalation deadlines survive a killed collector', () => {
     s.send({ type: 'command', id: 'ack-1', kind: 'ack', alertId: id });
     expect(await s.waitFor((f) => f.type === 'result' && f.id === 'ack-1')).toMatchObject({ ok: true });
     await sleep(4_000);
-    expect(s.frames.filter((f) => f.alertId === id && (f.kind === 'escalated' || f.kind === 'notified'))).toHaveLength(1);
+    expect(s.frames.filter((f) => f.alertId === id && (f.kind === 'escalated' || f.kind === 'notified'))).toHaveLength(
+      1,
+    );
 
-    s.send({ type: 'command', id: 'snooze-1', kind: 'snooze', alertId: id, until: new Date(Date.now() + 1_500).toISOString() });
+    s.send({
+      type: 'command',
+      id: 'snooze-1',
+      kind: 'snooze',
+      alertId: id,
+      until: new Date(Date.now() + 1_500).toISOString(),
+    });
     expect(await s.waitFor((f) => f.type === 'result' && f.id === 'snooze-1')).toMatchObject({ ok: true });
-    const again = (await s.waitFor((f) => f.kind === 'notified' && String(f.note).startsWith('snooze ended'), 5_000)) as Frame;
+    const again = (await s.waitFor(
+      (f) => f.kind === 'notified' && String(f.note).startsWith('snooze ended'),
+      5_000,
+    )) as Frame;
     expect(again.alert).toMatchObject({ status: 'firing', escalation: { level: 1 } });
     await s.close();
   });
 
   it('refuses a bad escalation config naming the field', async () => {
-    await expect(startCollector({ configYaml: 'escalation:\n  tiers:\n    page:\n      ackSla: { businessHours: soon }\n' })).rejects.toThrow(
-      /escalation\.tiers\.page\.ackSla\.businessHours/,
-    );
+    await expect(
+      startCollector({ configYaml: 'escalation:\n  tiers:\n    page:\n      ackSla: { businessHours: soon }\n' }),
+    ).rejects.toThrow(/escalation\.tiers\.page\.ackSla\.businessHours/);
     await expect(startCollector({ configYaml: 'rotation:\n  roster: []\n' })).rejects.toThrow(/rotation\.roster/);
   });
 });

@@ -16,7 +16,10 @@ let rendererDir: string;
 beforeAll(async () => {
   rendererDir = mkdtempSync(join(tmpdir(), 'vigil-renderer-'));
   mkdirSync(join(rendererDir, 'assets'));
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Vigil</title><script type="module" src="/assets/app.js"></script>');
+  writeFileSync(
+    join(rendererDir, 'index.html'),
+    '<!doctype html><title>Vigil</title><script type="module" src="/assets/app.js"></script>',
+  );
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log("vigil")');
   writeFileSync(join(tmpdir(), 'vigil-secret.txt'), 'secret');
   host = await startHeadless({
@@ -126,7 +129,14 @@ describe('headless host', () => {
       ['{not json', -1],
       [JSON.stringify({ type: 'call', id: 3, call: { method: 'alerts.drop', params: {} } }), 3],
       [JSON.stringify({ type: 'call', id: 4, call: { method: 'alerts.get', params: { id: '' } } }), 4],
-      [JSON.stringify({ type: 'call', id: 5, call: { method: 'alerts.command', params: { kind: 'ack', alertId: 'nope' } } }), 5],
+      [
+        JSON.stringify({
+          type: 'call',
+          id: 5,
+          call: { method: 'alerts.command', params: { kind: 'ack', alertId: 'nope' } },
+        }),
+        5,
+      ],
       [JSON.stringify([1, 2, 3]), -1],
     ];
     for (const [frame, id] of cases) {

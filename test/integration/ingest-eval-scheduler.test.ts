@@ -53,8 +53,10 @@ function scheduler(jobs: unknown[]): EvalScheduler {
   return s;
 }
 
-const runs = (suite: string): ReturnType<CollectorStore['evals']['recentEvalRuns']> => store.evals.recentEvalRuns(suite, 0);
-const jobAlerts = (suite: string) => store.listAlerts().filter((a) => a.ruleId === 'eval-job-failed' && a.labels.suite === suite);
+const runs = (suite: string): ReturnType<CollectorStore['evals']['recentEvalRuns']> =>
+  store.evals.recentEvalRuns(suite, 0);
+const jobAlerts = (suite: string) =>
+  store.listAlerts().filter((a) => a.ruleId === 'eval-job-failed' && a.labels.suite === suite);
 
 function alive(pid: number): boolean {
   try {
@@ -68,7 +70,12 @@ function alive(pid: number): boolean {
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'vigil-evals-'));
   store = openStore(join(dir, 'collector.db'), 0);
-  clock = { t: Date.parse('2026-11-20T10:00:00Z'), now() { return this.t; } };
+  clock = {
+    t: Date.parse('2026-11-20T10:00:00Z'),
+    now() {
+      return this.t;
+    },
+  };
   metrics = new IngestMetrics();
   alerts = new AlertService(store, clock, 'collector');
 });
@@ -95,7 +102,9 @@ describe('eval scheduler', () => {
   });
 
   it('runs a string command through the shell', async () => {
-    const s = scheduler([{ suite: 'sh', command: `echo hello; echo '{"accuracy": 0.5, "total": 2, "passed": 1}'`, schedule: '1h' }]);
+    const s = scheduler([
+      { suite: 'sh', command: `echo hello; echo '{"accuracy": 0.5, "total": 2, "passed": 1}'`, schedule: '1h' },
+    ]);
     s.start();
     await s.runDue();
     expect(runs('sh')).toMatchObject([{ accuracy: 0.5, total: 2, passed: 1 }]);
@@ -143,7 +152,10 @@ describe('eval scheduler', () => {
     expect(performance.now() - t0).toBeLessThan(5_000);
     expect(jobAlerts('garbage')[0]).toMatchObject({ labels: { reason: 'invalid_output' } });
     expect(jobAlerts('garbage')[0]?.summary).toContain('no JSON result line');
-    expect(jobAlerts('slow')[0]).toMatchObject({ labels: { reason: 'timeout' }, summary: 'Eval job "slow" failed: timed out after 400 ms' });
+    expect(jobAlerts('slow')[0]).toMatchObject({
+      labels: { reason: 'timeout' },
+      summary: 'Eval job "slow" failed: timed out after 400 ms',
+    });
     expect(jobAlerts('missing')[0]?.summary).toMatch(/Eval job "missing" failed: .*ENOENT/);
     const pid = Number(readFileSync(pidFile, 'utf8'));
     expect(alive(pid)).toBe(false);
@@ -174,7 +186,9 @@ describe('eval scheduler', () => {
 
   it('dispose kills a running job at once and records nothing', async () => {
     const pidFile = join(dir, 'pid');
-    const s = scheduler([{ suite: 'slow', command: [process.execPath, script('hang'), pidFile], schedule: '1h', timeout: '10m' }]);
+    const s = scheduler([
+      { suite: 'slow', command: [process.execPath, script('hang'), pidFile], schedule: '1h', timeout: '10m' },
+    ]);
     s.start();
     const running = s.runDue();
     for (let i = 0; i < 100 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 20));

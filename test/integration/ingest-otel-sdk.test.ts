@@ -69,13 +69,23 @@ async function emit(exporter: SpanExporter, service: string, t0: number): Promis
   ok.end(t0 + 840);
   const failed = tracer.startSpan('chat claude-sonnet-4', {
     startTime: t0 + 1_000,
-    attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.system': 'anthropic', 'gen_ai.request.model': 'claude-sonnet-4', 'error.type': 'overloaded_error' },
+    attributes: {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.system': 'anthropic',
+      'gen_ai.request.model': 'claude-sonnet-4',
+      'error.type': 'overloaded_error',
+    },
   });
   failed.setStatus({ code: SpanStatusCode.ERROR, message: '529 Overloaded' });
   failed.end(t0 + 3_500);
   const unknownModel = tracer.startSpan('chat mystery', {
     startTime: t0 + 4_000,
-    attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'acme', 'gen_ai.request.model': 'acme-llm-9', 'gen_ai.usage.input_tokens': 10 },
+    attributes: {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'acme',
+      'gen_ai.request.model': 'acme-llm-9',
+      'gen_ai.usage.input_tokens': 10,
+    },
   });
   unknownModel.end(t0 + 4_100);
   const http = tracer.startSpan('GET /healthz', { startTime: t0, attributes: { 'http.request.method': 'GET' } });
@@ -85,8 +95,16 @@ async function emit(exporter: SpanExporter, service: string, t0: number): Promis
 }
 
 const exporters: [string, (url: string, token: string) => SpanExporter][] = [
-  ['json', (url, token) => new OtlpHttpJsonExporter({ url: `${url}/v1/traces`, headers: { Authorization: `Bearer ${token}` } })],
-  ['protobuf', (url, token) => new OtlpHttpProtoExporter({ url: `${url}/v1/traces`, headers: { Authorization: `Bearer ${token}` } })],
+  [
+    'json',
+    (url, token) =>
+      new OtlpHttpJsonExporter({ url: `${url}/v1/traces`, headers: { Authorization: `Bearer ${token}` } }),
+  ],
+  [
+    'protobuf',
+    (url, token) =>
+      new OtlpHttpProtoExporter({ url: `${url}/v1/traces`, headers: { Authorization: `Bearer ${token}` } }),
+  ],
 ];
 
 describe('OpenTelemetry SDK → POST /v1/traces', () => {
@@ -98,11 +116,25 @@ describe('OpenTelemetry SDK → POST /v1/traces', () => {
     expect((await stats()).events - before).toBe(3);
 
     const [ok, failed, unknown] = rows(service);
-    expect(ok).toMatchObject({ ts: t0, provider: 'openai', model: 'gpt-4o-mini', input_tokens: 1000, output_tokens: 200, status: 'ok', unpriced: 0 });
+    expect(ok).toMatchObject({
+      ts: t0,
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      input_tokens: 1000,
+      output_tokens: 200,
+      status: 'ok',
+      unpriced: 0,
+    });
     expect(ok?.latency_ms).toBeCloseTo(840, 3);
     // gpt-4o-mini: $0.15 in / $0.60 out per million tokens.
     expect(ok?.cost_usd).toBeCloseTo((1000 * 0.15 + 200 * 0.6) / 1e6, 12);
-    expect(failed).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-4', status: 'error', error_type: 'overloaded_error', error_message: '529 Overloaded' });
+    expect(failed).toMatchObject({
+      provider: 'anthropic',
+      model: 'claude-sonnet-4',
+      status: 'error',
+      error_type: 'overloaded_error',
+      error_message: '529 Overloaded',
+    });
     expect(failed?.latency_ms).toBeCloseTo(2_500, 3);
     // Not in the price table: stored, flagged, never priced as zero.
     expect(unknown).toMatchObject({ provider: 'acme', model: 'acme-llm-9', cost_usd: null, unpriced: 1 });
@@ -118,17 +150,43 @@ describe('OpenTelemetry SDK → POST /v1/traces', () => {
 
   it('answers OTLP-style: partial success in JSON, a protobuf google.rpc.Status on bad protobuf, 400 naming the field', async () => {
     const post = (body: string | Uint8Array<ArrayBuffer>, type: string): Promise<Response> =>
-      fetch(`${c.url}/v1/traces`, { method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${c.token}` }, body });
+      fetch(`${c.url}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': type, authorization: `Bearer ${c.token}` },
+        body,
+      });
     const noModel = JSON.stringify({
-      resourceSpans: [{ scopeSpans: [{ spans: [{ name: 'chat', startTimeUnixNano: '1', endTimeUnixNano: '2', attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }] }] }] }],
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  name: 'chat',
+                  startTimeUnixNano: '1',
+                  endTimeUnixNano: '2',
+                  attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }],
+                },
+              ],
+            },
+          ],
+        },
+      ],
     });
     const partial = await post(noModel, 'application/json');
     expect(partial.status).toBe(200);
-    expect(await partial.json()).toEqual({ partialSuccess: { rejectedSpans: 1, errorMessage: expect.stringContaining('gen_ai.request.model') as unknown } });
+    expect(await partial.json()).toEqual({
+      partialSuccess: { rejectedSpans: 1, errorMessage: expect.stringContaining('gen_ai.request.model') as unknown },
+    });
 
-    const bad = await post('{"resourceSpans":[{"scopeSpans":[{"spans":[{"endTimeUnixNano":true}]}]}]}', 'application/json');
+    const bad = await post(
+      '{"resourceSpans":[{"scopeSpans":[{"spans":[{"endTimeUnixNano":true}]}]}]}',
+      'application/json',
+    );
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ error: { code: 'invalid_field', field: 'resourceSpans[0].scopeSpans[0].spans[0].endTimeUnixNano' } });
+    expect(await bad.json()).toMatchObject({
+      error: { code: 'invalid_field', field: 'resourceSpans[0].scopeSpans[0].spans[0].endTimeUnixNano' },
+    });
 
     const badProto = await post(new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0xff]), 'application/x-protobuf');
     expect(badProto.status).toBe(400);
@@ -136,7 +194,11 @@ describe('OpenTelemetry SDK → POST /v1/traces', () => {
 
     const wrongType = await post('{}', 'text/plain');
     expect(wrongType.status).toBe(415);
-    const noAuth = await fetch(`${c.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const noAuth = await fetch(`${c.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(noAuth.status).toBe(401);
     const empty = await post('{}', 'application/json');
     expect(empty.status).toBe(200);

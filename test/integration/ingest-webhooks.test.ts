@@ -35,10 +35,18 @@ afterAll(async () => {
   await c.stop();
 });
 
-async function post(path: string, body: unknown, opts: { auth?: boolean; raw?: boolean } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+async function post(
+  path: string,
+  body: unknown,
+  opts: { auth?: boolean; raw?: boolean } = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (opts.auth !== false) headers.authorization = `Bearer ${c.token}`;
-  const res = await fetch(`${c.url}${path}`, { method: 'POST', headers, body: opts.raw ? (body as string) : JSON.stringify(body) });
+  const res = await fetch(`${c.url}${path}`, {
+    method: 'POST',
+    headers,
+    body: opts.raw ? (body as string) : JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -47,12 +55,23 @@ async function alerts(): Promise<Alert[]> {
   return ((await res.json()) as { alerts: Alert[] }).alerts;
 }
 
-function amAlert(over: Record<string, unknown>, labels: Record<string, string> = {}, annotations: Record<string, string> = {}): Record<string, unknown> {
+function amAlert(
+  over: Record<string, unknown>,
+  labels: Record<string, string> = {},
+  annotations: Record<string, string> = {},
+): Record<string, unknown> {
   const body = fixture('alertmanager-firing.json');
   const [first] = body.alerts as Record<string, unknown>[];
   return {
     ...body,
-    alerts: [{ ...first, labels: { ...(first?.labels as object), ...labels }, annotations: { ...(first?.annotations as object), ...annotations }, ...over }],
+    alerts: [
+      {
+        ...first,
+        labels: { ...(first?.labels as object), ...labels },
+        annotations: { ...(first?.annotations as object), ...annotations },
+        ...over,
+      },
+    ],
   };
 }
 
@@ -70,7 +89,12 @@ describe('POST /v1/integrations/alertmanager', () => {
         status: 'firing',
         summary: 'BlackBox Probe Failure: https://server.example.org',
         firedAt: '2023-02-06T13:08:45.828Z',
-        labels: { alertname: 'ProbeFailure', instance: 'https://server.example.org', severity: 'critical', fingerprint: '1a30ba71cca2921f' },
+        labels: {
+          alertname: 'ProbeFailure',
+          instance: 'https://server.example.org',
+          severity: 'critical',
+          fingerprint: '1a30ba71cca2921f',
+        },
       });
 
       const again = await post('/v1/integrations/alertmanager', fixture('alertmanager-firing.json'));
@@ -90,12 +114,23 @@ describe('POST /v1/integrations/alertmanager', () => {
   it('honours the severity label and the runbook_url annotation', async () => {
     const warn = await post(
       '/v1/integrations/alertmanager',
-      amAlert({ fingerprint: 'f-warning' }, { alertname: 'LLMHighErrorRate', severity: 'warning' }, { runbook_url: 'https://wiki.example.com/runbooks/error-rate.md' }),
+      amAlert(
+        { fingerprint: 'f-warning' },
+        { alertname: 'LLMHighErrorRate', severity: 'warning' },
+        { runbook_url: 'https://wiki.example.com/runbooks/error-rate.md' },
+      ),
     );
     expect(warn.body.fired).toBe(1);
-    const info = await post('/v1/integrations/alertmanager', amAlert({ fingerprint: 'f-info' }, { alertname: 'Info', severity: 'info' }, { summary: '' }));
+    const info = await post(
+      '/v1/integrations/alertmanager',
+      amAlert({ fingerprint: 'f-info' }, { alertname: 'Info', severity: 'info' }, { summary: '' }),
+    );
     expect(info.body.fired).toBe(1);
-    const none = amAlert({ fingerprint: 'f-none' }, { alertname: 'NoSeverity' }, { runbook_url: 'https://example.com/unknown' });
+    const none = amAlert(
+      { fingerprint: 'f-none' },
+      { alertname: 'NoSeverity' },
+      { runbook_url: 'https://example.com/unknown' },
+    );
     delete ((none.alerts as Record<string, Record<string, string>>[])[0]?.labels as Record<string, string>).severity;
     expect((await post('/v1/integrations/alertmanager', none)).body.fired).toBe(1);
 
@@ -127,15 +162,22 @@ describe('POST /v1/integrations/alertmanager', () => {
       expect(r.status, field).toBe(400);
       expect((r.body.error as { field: string }).field).toBe(field);
     }
-    expect((await post('/v1/integrations/alertmanager', '{"version":', { raw: true })).body).toMatchObject({ error: { code: 'invalid_json' } });
-    expect((await post('/v1/integrations/alertmanager', fixture('alertmanager-firing.json'), { auth: false })).status).toBe(401);
+    expect((await post('/v1/integrations/alertmanager', '{"version":', { raw: true })).body).toMatchObject({
+      error: { code: 'invalid_json' },
+    });
+    expect(
+      (await post('/v1/integrations/alertmanager', fixture('alertmanager-firing.json'), { auth: false })).status,
+    ).toBe(401);
   });
 });
 
 describe('POST /v1/integrations/events-v2', () => {
   it('follows PagerDuty semantics for the documented trigger / acknowledge / resolve bodies', async () => {
     const trigger = await post('/v1/integrations/events-v2', fixture('events-v2-trigger.json'));
-    expect(trigger).toEqual({ status: 202, body: { status: 'success', message: 'Event processed', dedup_key: 'samplekeyhere' } });
+    expect(trigger).toEqual({
+      status: 202,
+      body: { status: 'success', message: 'Event processed', dedup_key: 'samplekeyhere' },
+    });
     expect((await post('/v1/integrations/events-v2', fixture('events-v2-trigger.json'))).status).toBe(202);
     const mine = (await alerts()).filter((a) => a.source === 'events-v2' && a.labels.dedup_key === 'samplekeyhere');
     expect(mine).toHaveLength(1);
@@ -145,15 +187,27 @@ describe('POST /v1/integrations/events-v2', () => {
       status: 'firing',
       summary: 'Example alert on host1.example.com',
       firedAt: '2015-07-17T08:42:58.315Z',
-      labels: { component: 'postgres', group: 'prod-datapipe', class: 'deploy', severity: 'info', link: 'https://example.com/' },
+      labels: {
+        component: 'postgres',
+        group: 'prod-datapipe',
+        class: 'deploy',
+        severity: 'info',
+        link: 'https://example.com/',
+      },
     });
 
     expect((await post('/v1/integrations/events-v2', fixture('events-v2-acknowledge.json'))).status).toBe(202);
-    expect((await alerts()).find((a) => a.id === mine[0]?.id)).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'events-v2' });
+    expect((await alerts()).find((a) => a.id === mine[0]?.id)).toMatchObject({
+      status: 'acknowledged',
+      acknowledgedBy: 'events-v2',
+    });
     expect((await post('/v1/integrations/events-v2', fixture('events-v2-resolve.json'))).status).toBe(202);
     expect((await alerts()).find((a) => a.id === mine[0]?.id)?.status).toBe('resolved');
     // An unknown key is accepted and changes nothing, as PagerDuty does.
-    expect((await post('/v1/integrations/events-v2', { ...fixture('events-v2-resolve.json'), dedup_key: 'never-seen' })).status).toBe(202);
+    expect(
+      (await post('/v1/integrations/events-v2', { ...fixture('events-v2-resolve.json'), dedup_key: 'never-seen' }))
+        .status,
+    ).toBe(202);
   });
 
   it('generates a dedup_key when absent and maps severity to tier', async () => {
@@ -169,15 +223,22 @@ describe('POST /v1/integrations/events-v2', () => {
   });
 
   it('accepts a configured routing_key instead of the bearer token, and nothing else', async () => {
-    const body = { routing_key: ROUTING_KEY, event_action: 'trigger', payload: { summary: 'from PD-style sender', source: 'x', severity: 'warning' } };
+    const body = {
+      routing_key: ROUTING_KEY,
+      event_action: 'trigger',
+      payload: { summary: 'from PD-style sender', source: 'x', severity: 'warning' },
+    };
     const ok = await post('/v1/integrations/events-v2', body, { auth: false });
     expect(ok.status).toBe(202);
     expect((await alerts()).find((a) => a.labels.dedup_key === ok.body.dedup_key)?.tier).toBe('ticket');
-    expect((await post('/v1/integrations/events-v2', { ...body, routing_key: 'wrong-key-wrong-key-wrong' }, { auth: false })).status).toBe(401);
+    expect(
+      (await post('/v1/integrations/events-v2', { ...body, routing_key: 'wrong-key-wrong-key-wrong' }, { auth: false }))
+        .status,
+    ).toBe(401);
     expect((await post('/v1/integrations/events-v2', '{bad', { auth: false, raw: true })).status).toBe(401);
   });
 
-  it('answers invalid events with PagerDuty\'s 400 shape, naming each field', async () => {
+  it("answers invalid events with PagerDuty's 400 shape, naming each field", async () => {
     const base = fixture('events-v2-trigger.json');
     const payload = base.payload as Record<string, unknown>;
     const cases: [unknown, string][] = [
@@ -195,7 +256,10 @@ describe('POST /v1/integrations/events-v2', () => {
       const r = await post('/v1/integrations/events-v2', body);
       expect(r.status, field).toBe(400);
       expect(r.body).toMatchObject({ status: 'invalid event', message: 'Event object is invalid' });
-      expect((r.body.errors as string[]).some((e) => e.startsWith(`${field}:`)), `${field} in ${JSON.stringify(r.body.errors)}`).toBe(true);
+      expect(
+        (r.body.errors as string[]).some((e) => e.startsWith(`${field}:`)),
+        `${field} in ${JSON.stringify(r.body.errors)}`,
+      ).toBe(true);
     }
     const junk = await post('/v1/integrations/events-v2', '{"routing_key":', { raw: true });
     expect(junk.status).toBe(400);
@@ -205,16 +269,28 @@ describe('POST /v1/integrations/events-v2', () => {
 
 describe('POST /v1/evals, POST /v1/events flags, GET /metrics', () => {
   it('stores eval results (one or an array) and rejects bad ones naming the field', async () => {
-    expect(await post('/v1/evals', [{ suite: 'qa', ts: '2026-11-20T00:00:00Z', accuracy: 0.91, passed: 91, total: 100 }, { suite: 'qa', ts: 1_763_600_000_000, accuracy: 0.88 }])).toEqual({
+    expect(
+      await post('/v1/evals', [
+        { suite: 'qa', ts: '2026-11-20T00:00:00Z', accuracy: 0.91, passed: 91, total: 100 },
+        { suite: 'qa', ts: 1_763_600_000_000, accuracy: 0.88 },
+      ]),
+    ).toEqual({
       status: 200,
       body: { accepted: 2 },
     });
-    expect((await post('/v1/evals', { suite: 'rag', ts: 1_763_600_000_000, accuracy: 1 })).body).toEqual({ accepted: 1 });
-    const bad = await post('/v1/evals', [{ suite: 'qa', ts: 1, accuracy: 0.5 }, { suite: 'qa', ts: 1, accuracy: -0.1 }]);
+    expect((await post('/v1/evals', { suite: 'rag', ts: 1_763_600_000_000, accuracy: 1 })).body).toEqual({
+      accepted: 1,
+    });
+    const bad = await post('/v1/evals', [
+      { suite: 'qa', ts: 1, accuracy: 0.5 },
+      { suite: 'qa', ts: 1, accuracy: -0.1 },
+    ]);
     expect(bad).toMatchObject({ status: 400, body: { error: { code: 'invalid_field', field: '[1].accuracy' } } });
     const db = new Database(join(c.dataDir, 'collector.db'), { readonly: true });
     try {
-      const rows = db.prepare("SELECT suite, ts, accuracy, passed, total, origin FROM eval_runs WHERE origin = 'http' ORDER BY id").all();
+      const rows = db
+        .prepare("SELECT suite, ts, accuracy, passed, total, origin FROM eval_runs WHERE origin = 'http' ORDER BY id")
+        .all();
       expect(rows).toEqual([
         { suite: 'qa', ts: Date.parse('2026-11-20T00:00:00Z'), accuracy: 0.91, passed: 91, total: 100, origin: 'http' },
         { suite: 'qa', ts: 1_763_600_000_000, accuracy: 0.88, passed: null, total: null, origin: 'http' },
@@ -228,7 +304,9 @@ describe('POST /v1/evals, POST /v1/events flags, GET /metrics', () => {
   it('runs configured eval jobs inside the collector', async () => {
     const db = new Database(join(c.dataDir, 'collector.db'), { readonly: true });
     try {
-      const query = db.prepare("SELECT suite, accuracy, passed, total, origin FROM eval_runs WHERE origin = 'scheduler'");
+      const query = db.prepare(
+        "SELECT suite, accuracy, passed, total, origin FROM eval_runs WHERE origin = 'scheduler'",
+      );
       for (let i = 0; i < 100 && query.all().length === 0; i++) await new Promise((r) => setTimeout(r, 50));
       expect(query.all()).toEqual([{ suite: 'nightly', accuracy: 0.7, passed: 7, total: 10, origin: 'scheduler' }]);
     } finally {
@@ -237,7 +315,16 @@ describe('POST /v1/evals, POST /v1/events flags, GET /metrics', () => {
   });
 
   it('flags unknown models (stored, counted, cost NULL) and answers 413 past the batch size', async () => {
-    const ev = { ts: 1_763_600_000_000, service: 's', provider: 'acme', model: 'acme-x', latency_ms: 5, input_tokens: 1, output_tokens: 1, status: 'ok' as const };
+    const ev = {
+      ts: 1_763_600_000_000,
+      service: 's',
+      provider: 'acme',
+      model: 'acme-x',
+      latency_ms: 5,
+      input_tokens: 1,
+      output_tokens: 1,
+      status: 'ok' as const,
+    };
     expect((await postEvents(c.url, c.token, [ev, { ...ev, provider: 'openai', model: 'gpt-4o' }])).status).toBe(200);
     const db = new Database(join(c.dataDir, 'collector.db'), { readonly: true });
     try {
@@ -249,7 +336,11 @@ describe('POST /v1/evals, POST /v1/events flags, GET /metrics', () => {
     } finally {
       db.close();
     }
-    const tooMany = await postEvents(c.url, c.token, Array.from({ length: 51 }, () => ev));
+    const tooMany = await postEvents(
+      c.url,
+      c.token,
+      Array.from({ length: 51 }, () => ev),
+    );
     expect(tooMany.status).toBe(413);
   });
 
@@ -259,7 +350,8 @@ describe('POST /v1/evals, POST /v1/events flags, GET /metrics', () => {
     const text = await res.text();
     const typed = new Map<string, string>();
     const helped = new Set<string>();
-    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\["\\n])*")(,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\["\\n])*")*\})? (-?\d+(\.\d+)?(e[+-]?\d+)?|NaN|\+Inf|-Inf)$/;
+    const sample =
+      /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\["\\n])*")(,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\["\\n])*")*\})? (-?\d+(\.\d+)?(e[+-]?\d+)?|NaN|\+Inf|-Inf)$/;
     expect(text.endsWith('\n')).toBe(true);
     for (const line of text.trimEnd().split('\n')) {
       const help = /^# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) .+$/.exec(line);
@@ -313,12 +405,17 @@ function runCli(args: string[]): Promise<{ code: number | null; stdout: string; 
 describe('collector --print-config', () => {
   it('prints the effective config as YAML (token redacted) and exits 0', async () => {
     const file = join(c.dataDir, 'print.yaml');
-    writeFileSync(file, `token: "${'t'.repeat(20)}"\nevals:\n  jobs:\n    - suite: qa\n      command: ["node", "qa.js"]\n      schedule: "daily@02:30"\n`);
+    writeFileSync(
+      file,
+      `token: "${'t'.repeat(20)}"\nevals:\n  jobs:\n    - suite: qa\n      command: ["node", "qa.js"]\n      schedule: "daily@02:30"\n`,
+    );
     const r = await runCli(['--print-config', '--config', file]);
     expect(r.code, r.stderr).toBe(0);
     const cfg = parseYaml(r.stdout) as Record<string, Record<string, unknown>>;
     expect(cfg.token).toBe('<redacted>');
-    expect(cfg.evals).toEqual({ jobs: [{ suite: 'qa', command: ['node', 'qa.js'], schedule: 'daily@02:30', timeout: 600_000 }] });
+    expect(cfg.evals).toEqual({
+      jobs: [{ suite: 'qa', command: ['node', 'qa.js'], schedule: 'daily@02:30', timeout: 600_000 }],
+    });
     expect(cfg.ingest).toMatchObject({ maxBatchEvents: 10_000 });
     expect(cfg.integrations).toEqual({ alertmanager: { defaultTier: 'ticket' }, eventsV2: { routingKeys: [] } });
 

@@ -64,7 +64,9 @@ beforeAll(async () => {
   const missing: string[] = [];
   for (const t of TOOLS) if (!(await which(t))) missing.push(t);
   if (missing.length) {
-    throw new Error(`paging-notify needs ${missing.join(', ')} on PATH (apt-get install xvfb dbus-x11 dunst libnotify-bin)`);
+    throw new Error(
+      `paging-notify needs ${missing.join(', ')} on PATH (apt-get install xvfb dbus-x11 dunst libnotify-bin)`,
+    );
   }
   dir = mkdtempSync(join(tmpdir(), 'vigil-notify-'));
   const display = freeDisplay();
@@ -80,7 +82,17 @@ beforeAll(async () => {
 
   writeFileSync(
     join(dir, 'dunstrc'),
-    ['[global]', '    history_length = 200', '[urgency_low]', '    timeout = 5', '[urgency_normal]', '    timeout = 5', '[urgency_critical]', '    timeout = 0', ''].join('\n'),
+    [
+      '[global]',
+      '    history_length = 200',
+      '[urgency_low]',
+      '    timeout = 5',
+      '[urgency_normal]',
+      '    timeout = 5',
+      '[urgency_critical]',
+      '    timeout = 0',
+      '',
+    ].join('\n'),
   );
   start('dunst', ['-config', join(dir, 'dunstrc')], env);
   await until('dunst on the bus', async () => {
@@ -91,7 +103,11 @@ beforeAll(async () => {
       return false;
     }
   });
-  const monitor = start('dbus-monitor', ['--session', "interface='org.freedesktop.Notifications',member='Notify'"], env);
+  const monitor = start(
+    'dbus-monitor',
+    ['--session', "interface='org.freedesktop.Notifications',member='Notify'"],
+    env,
+  );
   monitor.stdout?.on('data', (d: Buffer) => (monitorOut += d.toString()));
   await sleep(300); // let the monitor register its match rule
   // node-notifier spawns notify-send from this process: point it at our display and bus.
@@ -123,7 +139,12 @@ function page(status: Alert['status']): Alert {
     summary: 'Error rate 31% on checkout via openai/gpt-4o',
     labels: { service: 'checkout', provider: 'openai', model: 'gpt-4o' },
     firedAt: new Date().toISOString(),
-    escalation: { level: 1, target: 'alice', dueAt: new Date(Date.now() + 30 * 60_000).toISOString(), nextTarget: 'bob' },
+    escalation: {
+      level: 1,
+      target: 'alice',
+      dueAt: new Date(Date.now() + 30 * 60_000).toISOString(),
+      nextTarget: 'bob',
+    },
   };
 }
 
@@ -168,7 +189,9 @@ describe('paging: a real critical notification under Xvfb + D-Bus + dunst', () =
       await sleep(200);
       const { stdout } = await run('dunstctl', ['history'], e);
       type Field = { data: string } | undefined;
-      const history = JSON.parse(stdout) as { data: { summary: Field; urgency?: Field; appname: Field; category: Field }[][] };
+      const history = JSON.parse(stdout) as {
+        data: { summary: Field; urgency?: Field; appname: Field; category: Field }[][];
+      };
       const ours = (history.data[0] ?? []).filter((n) => n.summary?.data === current.summary);
       expect(ours.length).toBeGreaterThanOrEqual(3);
       for (const n of ours) {

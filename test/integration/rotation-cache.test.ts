@@ -32,19 +32,34 @@ const VIEW: RotationView = {
   shifts: [{ start: '2026-02-23T09:00:00.000Z', end: '2026-03-02T09:00:00.000Z', primary: 'ana', secondary: 'ben' }],
   generatedAt: NOW,
 };
-const OVERRIDE = { role: 'primary', user: 'ben', from: '2026-03-02T10:00:00.000Z', to: '2026-03-02T12:00:00.000Z' } as const;
+const OVERRIDE = {
+  role: 'primary',
+  user: 'ben',
+  from: '2026-03-02T10:00:00.000Z',
+  to: '2026-03-02T12:00:00.000Z',
+} as const;
 
 describe('cache migration 0005 (rotation)', () => {
   it('upgrades a 0004 cache in place, keeping its outbox, and round-trips override payloads', () => {
     const file = tempFile();
     const old = new Database(file);
-    migrate(old, migrations.filter((m) => m.version <= 4), NOW);
-    old.prepare(`INSERT INTO outbox (id, kind, alert_id, created_at, state) VALUES ('c1', 'ack', 'a1', ?, 'queued')`).run(NOW);
+    migrate(
+      old,
+      migrations.filter((m) => m.version <= 4),
+      NOW,
+    );
+    old
+      .prepare(`INSERT INTO outbox (id, kind, alert_id, created_at, state) VALUES ('c1', 'ack', 'a1', ?, 'queued')`)
+      .run(NOW);
     old.close();
 
     const cache = openCache(file, { now: NOW });
     const db = new Database(file, { readonly: true });
-    expect((db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((r) => r.version)).toContain(5);
+    expect(
+      (db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map(
+        (r) => r.version,
+      ),
+    ).toContain(5);
     db.close();
     expect(cache.unanswered()).toEqual([expect.objectContaining({ id: 'c1', kind: 'ack', alertId: 'a1' })]);
     expect(cache.unanswered()[0]).not.toHaveProperty('override');
@@ -63,14 +78,14 @@ describe('cache migration 0005 (rotation)', () => {
     expect(rotation.get()).toEqual({ view: VIEW, syncedAt: NOW });
 
     const db = new Database(file);
-    db.prepare("UPDATE rotation SET json = '{\"rotation\": 7}'").run();
+    db.prepare('UPDATE rotation SET json = \'{"rotation": 7}\'').run();
     expect(rotation.get()).toBeNull();
     db.prepare("UPDATE rotation SET json = 'not json'").run();
     expect(rotation.get()).toBeNull();
     expect(logged).toHaveLength(2);
 
     cache.enqueue({ id: 'c3', kind: 'override', alertId: 'rotation', override: OVERRIDE, createdAt: NOW });
-    db.prepare("UPDATE outbox SET payload = '{\"role\": \"boss\"}' WHERE id = 'c3'").run();
+    db.prepare('UPDATE outbox SET payload = \'{"role": "boss"}\' WHERE id = \'c3\'').run();
     expect(cache.unanswered()[0]?.override).toBeUndefined();
     db.close();
     rotation.close();

@@ -48,13 +48,21 @@ async function getRotation(c: CollectorHandle, query = ''): Promise<{ status: nu
   return { status: res.status, body: await res.json() };
 }
 
-async function override(app: AppServices, params: unknown): Promise<{ ok: boolean; code?: string; commandId?: string }> {
+async function override(
+  app: AppServices,
+  params: unknown,
+): Promise<{ ok: boolean; code?: string; commandId?: string }> {
   const reply = await app.api.handle({ method: 'rotation.override', params });
-  return reply.ok ? { ok: true, commandId: (reply.result as { commandId: string }).commandId } : { ok: false, code: reply.error.code };
+  return reply.ok
+    ? { ok: true, commandId: (reply.result as { commandId: string }).commandId }
+    : { ok: false, code: reply.error.code };
 }
 
 /** A stream peer that sends frames and collects the answers. */
-async function rawPeer(c: CollectorHandle, user: string): Promise<{ ws: WebSocket; frames: ServerFrame[]; raw: unknown[] }> {
+async function rawPeer(
+  c: CollectorHandle,
+  user: string,
+): Promise<{ ws: WebSocket; frames: ServerFrame[]; raw: unknown[] }> {
   const ws = new WebSocket(`${c.url.replace('http', 'ws')}/v1/stream`, { headers: authHeaders(c) });
   const frames: ServerFrame[] = [];
   const raw: unknown[] = [];
@@ -114,10 +122,19 @@ describe('rotation in the desktop cache', () => {
     await until(() => dana.sync.status().state !== 'connected', 5000, 'offline');
     expect((await dana.api.call('rotation.get', {}))?.view.rotation?.roster).toEqual(ROSTER);
     const covering = ROSTER.find((u) => u !== current.primary) ?? 'bob';
-    const cover: RotationOverride = { role: 'primary', user: covering, from: toIso(now - 60_000), to: toIso(now + 3_600_000) };
+    const cover: RotationOverride = {
+      role: 'primary',
+      user: covering,
+      from: toIso(now - 60_000),
+      to: toIso(now + 3_600_000),
+    };
     const made = await override(dana, cover);
     expect(made.ok).toBe(true);
-    expect(dana.cache.outbox().find((i) => i.id === made.commandId)).toMatchObject({ kind: 'override', alertId: ROTATION_TARGET, state: 'queued' });
+    expect(dana.cache.outbox().find((i) => i.id === made.commandId)).toMatchObject({
+      kind: 'override',
+      alertId: ROTATION_TARGET,
+      state: 'queued',
+    });
 
     // The desktop restarts while offline: the override is still in its outbox.
     desktops.disposeAll();
@@ -126,20 +143,41 @@ describe('rotation in the desktop cache', () => {
 
     // Reconnect: applied once; the cached rotation and the collector's both show it.
     await c.restart();
-    await until(() => dana.cache.outbox().find((i) => i.id === made.commandId)?.state === 'applied', 10_000, 'the override applied');
+    await until(
+      () => dana.cache.outbox().find((i) => i.id === made.commandId)?.state === 'applied',
+      10_000,
+      'the override applied',
+    );
     const after = RotationView.parse((await getRotation(c)).body);
     expect(after.overrides).toHaveLength(1);
-    expect(after.overrides[0]).toMatchObject({ commandId: made.commandId, user: covering, by: 'dana', role: 'primary' });
+    expect(after.overrides[0]).toMatchObject({
+      commandId: made.commandId,
+      user: covering,
+      by: 'dana',
+      role: 'primary',
+    });
     const at = (v: RotationView, t: number) => v.shifts.find((s) => Date.parse(s.start) <= t && t < Date.parse(s.end));
     // The override is a segment of its own inside the current week.
     expect(at(after, now + 1_800_000)).toMatchObject({ primary: covering, start: cover.from, end: cover.to });
-    await until(() => dana.rotationCache.get()?.view.overrides.length === 1, 5000, 'the cache to refetch after the override');
+    await until(
+      () => dana.rotationCache.get()?.view.overrides.length === 1,
+      5000,
+      'the cache to refetch after the override',
+    );
     const cachedAfter = dana.rotationCache.get()?.view;
     expect(cachedAfter && at(cachedAfter, now + 1_800_000)?.primary).toBe(covering);
 
     // The same command id again (a resend after a lost result): ok, still stored once.
     const peer = await rawPeer(c, 'dana');
-    peer.ws.send(JSON.stringify({ type: 'command', id: made.commandId, kind: 'override', alertId: ROTATION_TARGET, override: cover }));
+    peer.ws.send(
+      JSON.stringify({
+        type: 'command',
+        id: made.commandId,
+        kind: 'override',
+        alertId: ROTATION_TARGET,
+        override: cover,
+      }),
+    );
     const again = await until(() => resultFor(peer.frames, made.commandId ?? ''), 5000, 'the repeated result');
     expect(again.ok).toBe(true);
     expect(RotationView.parse((await getRotation(c)).body).overrides).toHaveLength(1);
@@ -148,12 +186,26 @@ describe('rotation in the desktop cache', () => {
     const minute = minuteFloor(Date.now()) - 60 * 60_000;
     const base = { provider: 'openai', model: 'gpt-4o', latency_ms: 300, input_tokens: 10, output_tokens: 5 };
     const events = [
-      ...Array.from({ length: 6 }, (_, i) => ({ ...base, ts: minute + i * 1000, service: 'rot', status: 'error', error_type: 'timeout' })),
+      ...Array.from({ length: 6 }, (_, i) => ({
+        ...base,
+        ts: minute + i * 1000,
+        service: 'rot',
+        status: 'error',
+        error_type: 'timeout',
+      })),
       { ...base, ts: minute + 61_000, service: 'rot-clock', status: 'ok' },
     ];
-    const res = await fetch(`${c.url}/v1/events`, { method: 'POST', headers: { ...authHeaders(c), 'content-type': 'application/json' }, body: JSON.stringify(events) });
+    const res = await fetch(`${c.url}/v1/events`, {
+      method: 'POST',
+      headers: { ...authHeaders(c), 'content-type': 'application/json' },
+      body: JSON.stringify(events),
+    });
     expect(res.status).toBe(200);
-    const page = await untilAsync(async () => (await collectorAlerts(c)).find((a) => a.labels.service === 'rot'), 5000, 'the page');
+    const page = await untilAsync(
+      async () => (await collectorAlerts(c)).find((a) => a.labels.service === 'rot'),
+      5000,
+      'the page',
+    );
     expect(page.escalation?.target).toBe(covering);
     peer.ws.terminate();
   });
@@ -174,10 +226,19 @@ describe('rotation in the desktop cache', () => {
     await until(() => app.sync.isReady(), 10_000, 'connected');
     const from = toIso(Date.now());
     const to = toIso(Date.now() + 3_600_000);
-    expect(await override(app, { role: 'primary', user: 'bob', from: to, to: from })).toMatchObject({ ok: false, code: 'invalid_field' });
-    expect(await override(app, { role: 'tertiary', user: 'bob', from, to })).toMatchObject({ ok: false, code: 'invalid_field' });
+    expect(await override(app, { role: 'primary', user: 'bob', from: to, to: from })).toMatchObject({
+      ok: false,
+      code: 'invalid_field',
+    });
+    expect(await override(app, { role: 'tertiary', user: 'bob', from, to })).toMatchObject({
+      ok: false,
+      code: 'invalid_field',
+    });
     expect(await override(app, { role: 'primary', from, to })).toMatchObject({ ok: false, code: 'invalid_field' });
-    const viaAlerts = await app.api.handle({ method: 'alerts.command', params: { kind: 'override', alertId: ROTATION_TARGET } });
+    const viaAlerts = await app.api.handle({
+      method: 'alerts.command',
+      params: { kind: 'override', alertId: ROTATION_TARGET },
+    });
     expect(viaAlerts.ok).toBe(false);
     expect(app.cache.outbox()).toEqual([]);
 
@@ -185,13 +246,40 @@ describe('rotation in the desktop cache', () => {
     // one is an error frame; the connection survives all of them.
     const peer = await rawPeer(c, 'erin');
     peer.ws.send(JSON.stringify({ type: 'command', id: 'o-1', kind: 'override', alertId: ROTATION_TARGET }));
-    peer.ws.send(JSON.stringify({ type: 'command', id: 'o-2', kind: 'override', alertId: 'some-alert', override: { role: 'primary', user: 'bob', from, to } }));
-    peer.ws.send(JSON.stringify({ type: 'command', id: 'o-3', kind: 'override', alertId: ROTATION_TARGET, override: { role: 'primary', user: 'bob', from: to, to: from } }));
-    peer.ws.send(JSON.stringify({ type: 'command', id: 'o-4', kind: 'override', alertId: ROTATION_TARGET, override: { role: 'primary', user: 'bob', from, to } }));
+    peer.ws.send(
+      JSON.stringify({
+        type: 'command',
+        id: 'o-2',
+        kind: 'override',
+        alertId: 'some-alert',
+        override: { role: 'primary', user: 'bob', from, to },
+      }),
+    );
+    peer.ws.send(
+      JSON.stringify({
+        type: 'command',
+        id: 'o-3',
+        kind: 'override',
+        alertId: ROTATION_TARGET,
+        override: { role: 'primary', user: 'bob', from: to, to: from },
+      }),
+    );
+    peer.ws.send(
+      JSON.stringify({
+        type: 'command',
+        id: 'o-4',
+        kind: 'override',
+        alertId: ROTATION_TARGET,
+        override: { role: 'primary', user: 'bob', from, to },
+      }),
+    );
     await until(() => resultFor(peer.frames, 'o-4'), 5000, 'the valid override answered');
     expect(resultFor(peer.frames, 'o-1')).toMatchObject({ ok: false, error: expect.stringContaining('override') });
     expect(resultFor(peer.frames, 'o-2')).toMatchObject({ ok: false, error: expect.stringContaining('alertId') });
-    expect(peer.frames.find((f) => f.type === 'error')).toMatchObject({ code: 'invalid_field', message: expect.stringContaining('override.to') });
+    expect(peer.frames.find((f) => f.type === 'error')).toMatchObject({
+      code: 'invalid_field',
+      message: expect.stringContaining('override.to'),
+    });
     expect(resultFor(peer.frames, 'o-4')).toMatchObject({ ok: true });
     expect(RotationView.parse((await getRotation(c)).body).overrides.map((o) => o.commandId)).toEqual(['o-4']);
     peer.ws.terminate();
@@ -206,7 +294,12 @@ describe('rotation in the desktop cache', () => {
     const app = desktops.open(c, 'finn');
     await until(() => app.rotationCache.get() !== null, 10_000, 'the rotation fetched');
     expect((await app.api.call('rotation.get', {}))?.view.rotation).toBeNull();
-    const made = await override(app, { role: 'secondary', user: 'finn', from: toIso(Date.now()), to: toIso(Date.now() + 60_000) });
+    const made = await override(app, {
+      role: 'secondary',
+      user: 'finn',
+      from: toIso(Date.now()),
+      to: toIso(Date.now() + 60_000),
+    });
     await until(() => app.cache.outbox()[0]?.state === 'failed', 5000, 'the override refused');
     expect(app.cache.outbox()[0]).toMatchObject({ id: made.commandId, detail: expect.stringContaining('no rotation') });
   });

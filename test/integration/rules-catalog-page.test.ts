@@ -23,7 +23,10 @@ async function rig(config: CollectorConfigInput = {}, start = S): Promise<Catalo
   return r;
 }
 /** Traffic only in [from, to). */
-const during = (from: number, to: number, t: MinuteTraffic): MinuteTraffic => (m) => (m >= from && m < to ? t(m) : []);
+const during =
+  (from: number, to: number, t: MinuteTraffic): MinuteTraffic =>
+  (m) =>
+    m >= from && m < to ? t(m) : [];
 
 describe('error-rate (page)', () => {
   it('fires after 10 min above 5%, not on a single failure, few samples or a new service; resolves after keep_firing_for', async () => {
@@ -35,13 +38,23 @@ describe('error-rate (page)', () => {
       (m) =>
         requests(m, 20, checkout, (i) =>
           (m >= badFrom && m < badTo && i % 10 < 3) || (m === S + 10 * M && i === 0)
-            ? { status: 'error', error_type: m === S + 10 * M ? 'server_error' : 'rate_limit', error_message: '429 Too Many Requests' }
+            ? {
+                status: 'error',
+                error_type: m === S + 10 * M ? 'server_error' : 'rate_limit',
+                error_message: '429 Too Many Requests',
+              }
             : {},
         ),
       // Too few samples: 3 req/min with one failing each minute (33%, but 15 < 50 in the window).
-      during(S, S + 20 * M, (m) => requests(m, 3, { service: 'search', provider: 'anthropic', model: 'claude-sonnet-4' }, (i) => (i === 0 ? { status: 'error', error_type: 'timeout' } : {}))),
+      during(S, S + 20 * M, (m) =>
+        requests(m, 3, { service: 'search', provider: 'anthropic', model: 'claude-sonnet-4' }, (i) =>
+          i === 0 ? { status: 'error', error_type: 'timeout' } : {},
+        ),
+      ),
       // A new service appearing with normal behaviour.
-      during(S + 60 * M, S + 90 * M, (m) => requests(m, 20, { service: 'new-svc', provider: 'openai', model: 'gpt-4o-mini' })),
+      during(S + 60 * M, S + 90 * M, (m) =>
+        requests(m, 20, { service: 'new-svc', provider: 'openai', model: 'gpt-4o-mini' }),
+      ),
     );
     await r.feed(traffic, S, S + 90 * M);
     const all = await r.alerts();
@@ -65,7 +78,16 @@ describe('error-rate (page)', () => {
 
 describe('latency-p95 (page)', () => {
   const config: CollectorConfigInput = {
-    rules: { latencyP95: { baseline: '6h', minBaselineHours: 3, slo: [{ service: 'search', p95: '3s' }, { service: 'voice', p95: '1s' }] } },
+    rules: {
+      latencyP95: {
+        baseline: '6h',
+        minBaselineHours: 3,
+        slo: [
+          { service: 'search', p95: '3s' },
+          { service: 'voice', p95: '1s' },
+        ],
+      },
+    },
   };
   const slowFrom = S + 4 * HOUR_MS;
   const slowTo = slowFrom + 30 * M;
@@ -79,20 +101,37 @@ describe('latency-p95 (page)', () => {
       // One 30 s request in an otherwise normal hour.
       (m) => (m === S + 2 * HOUR_MS ? [{ ...requests(m, 1, checkout)[0]!, ts: m + 30_000, latency_ms: 30_000 }] : []),
       // 2.5x its baseline, but inside its 3 s SLO.
-      (m) => requests(m, 6, { service: 'search', provider: 'anthropic', model: 'claude-sonnet-4' }, scaled(slow(m) ? 2.5 : 1)),
+      (m) =>
+        requests(
+          m,
+          6,
+          { service: 'search', provider: 'anthropic', model: 'claude-sonnet-4' },
+          scaled(slow(m) ? 2.5 : 1),
+        ),
       // 1.5x its baseline: variation under the factor.
-      (m) => requests(m, 6, { service: 'support', provider: 'openai', model: 'gpt-4o-mini' }, scaled(slow(m) ? 1.5 : 1)),
+      (m) =>
+        requests(m, 6, { service: 'support', provider: 'openai', model: 'gpt-4o-mini' }, scaled(slow(m) ? 1.5 : 1)),
       // 10x, but only 2 req/min: 20 < 30 samples in the window.
       (m) => requests(m, 2, { service: 'batch', provider: 'openai', model: 'gpt-4o' }, scaled(slow(m) ? 10 : 1)),
       // A new series at 3 s: no baseline yet (new usage pattern) and no SLO.
-      during(S + 3 * HOUR_MS, slowTo + HOUR_MS, (m) => requests(m, 6, { service: 'new-svc', provider: 'openai', model: 'gpt-4o' }, scaled(3))),
+      during(S + 3 * HOUR_MS, slowTo + HOUR_MS, (m) =>
+        requests(m, 6, { service: 'new-svc', provider: 'openai', model: 'gpt-4o' }, scaled(3)),
+      ),
     );
     await r.feed(traffic, S, slowTo + HOUR_MS);
     const all = await r.alerts();
     expect(all, describeAlerts(all)).toHaveLength(1);
     const [a] = all;
-    expect(a).toMatchObject({ ruleId: 'latency-p95', tier: 'page', runbookId: 'latency-p95', labels: checkout, status: 'resolved' });
-    const nums = /^p95 (\d\.\d) s vs baseline (\d\.\d) s for 15 min on checkout · openai\/gpt-4o$/.exec(a?.summary ?? '');
+    expect(a).toMatchObject({
+      ruleId: 'latency-p95',
+      tier: 'page',
+      runbookId: 'latency-p95',
+      labels: checkout,
+      status: 'resolved',
+    });
+    const nums = /^p95 (\d\.\d) s vs baseline (\d\.\d) s for 15 min on checkout · openai\/gpt-4o$/.exec(
+      a?.summary ?? '',
+    );
     expect(nums, a?.summary).not.toBeNull();
     expect(Number(nums?.[1])).toBeCloseTo(4.3, 0); // 4x the 1.08 s normal p95 (sketch: ≤ 1% error)
     expect(Number(nums?.[2])).toBeCloseTo(1.1, 1);
@@ -104,7 +143,11 @@ describe('latency-p95 (page)', () => {
 
   it('pages above 3x the SLO without a baseline', async () => {
     const r = await rig(config);
-    await r.feed((m) => requests(m, 6, { service: 'voice', provider: 'openai', model: 'gpt-4o-realtime' }, scaled(4)), S, S + 30 * M);
+    await r.feed(
+      (m) => requests(m, 6, { service: 'voice', provider: 'openai', model: 'gpt-4o-realtime' }, scaled(4)),
+      S,
+      S + 30 * M,
+    );
     const all = await r.alerts();
     expect(all, describeAlerts(all)).toHaveLength(1);
     const [a] = all;
@@ -122,7 +165,9 @@ describe('provider-down (page)', () => {
     const outTo = S + 45 * M;
     // 80% of openai requests fail (alternating connection and server errors) in [30, 45).
     const outage = (m: number) => (i: number) =>
-      m >= outFrom && m < outTo && i % 5 !== 4 ? { status: 'error' as const, error_type: i % 2 ? 'server_error' : 'connection_error' } : {};
+      m >= outFrom && m < outTo && i % 5 !== 4
+        ? { status: 'error' as const, error_type: i % 2 ? 'server_error' : 'connection_error' }
+        : {};
     const anthropic = { service: 'search', provider: 'anthropic', model: 'claude-sonnet-4' };
     const traffic = mix(
       (m) => requests(m, 6, checkout, outage(m)),
@@ -130,16 +175,29 @@ describe('provider-down (page)', () => {
       // anthropic: one stray connection error at minute 10; 40% timeouts in [60, 75) (not dominant).
       (m) =>
         requests(m, 5, anthropic, (i) =>
-          (m === S + 10 * M && i === 0) || (m >= S + 60 * M && m < S + 75 * M && i < 2) ? { status: 'error', error_type: i ? 'timeout' : 'connection_error' } : {},
+          (m === S + 10 * M && i === 0) || (m >= S + 60 * M && m < S + 75 * M && i < 2)
+            ? { status: 'error', error_type: i ? 'timeout' : 'connection_error' }
+            : {},
         ),
       // cohere: every request fails for 5 minutes, but 15 requests < 20 minimum.
-      during(S + 60 * M, S + 65 * M, (m) => requests(m, 3, { service: 'search', provider: 'cohere', model: 'command-r' }, () => ({ status: 'error', error_type: 'connection_error' }))),
+      during(S + 60 * M, S + 65 * M, (m) =>
+        requests(m, 3, { service: 'search', provider: 'cohere', model: 'command-r' }, () => ({
+          status: 'error',
+          error_type: 'connection_error',
+        })),
+      ),
     );
     await r.feed(traffic, S, S + 90 * M);
     const all = await r.alerts();
     expect(all, describeAlerts(all)).toHaveLength(1);
     const [a] = all;
-    expect(a).toMatchObject({ ruleId: 'provider-down', tier: 'page', runbookId: 'provider-down', labels: { provider: 'openai' }, status: 'resolved' });
+    expect(a).toMatchObject({
+      ruleId: 'provider-down',
+      tier: 'page',
+      runbookId: 'provider-down',
+      labels: { provider: 'openai' },
+      status: 'resolved',
+    });
     // Per minute: 9 of 10 openai requests fail (4 connection, 5 server errors), 1 succeeds.
     expect(a?.summary).toBe(
       'provider openai: 90.0% of 50 requests failed with connection/5xx/timeout errors over 5 min (connection_error 20, server_error 25); 5 succeeded',
@@ -152,9 +210,22 @@ describe('provider-down (page)', () => {
 
   it('fires when nothing succeeds while requests are attempted', async () => {
     const r = await rig();
-    await r.feed((m) => requests(m, 5, { service: 'search', provider: 'mistral', model: 'mistral-large' }, () => ({ status: 'error', error_type: 'rate_limit' })), S, S + 15 * M);
+    await r.feed(
+      (m) =>
+        requests(m, 5, { service: 'search', provider: 'mistral', model: 'mistral-large' }, () => ({
+          status: 'error',
+          error_type: 'rate_limit',
+        })),
+      S,
+      S + 15 * M,
+    );
     const [a] = await r.alerts('provider-down');
-    expect(a).toMatchObject({ tier: 'page', runbookId: 'provider-down', labels: { provider: 'mistral' }, status: 'firing' });
+    expect(a).toMatchObject({
+      tier: 'page',
+      runbookId: 'provider-down',
+      labels: { provider: 'mistral' },
+      status: 'firing',
+    });
     expect(a?.summary).toBe('provider mistral: no successful request in 5 min (25 attempted, 25 failed)');
   });
 });
@@ -169,15 +240,26 @@ describe('cost-anomaly (page)', () => {
       // $0.005 per request, 4 req/min = $1.20/h; 8x that during the burst.
       (m) => requests(m, 4, checkout, () => ({ cost_usd: burst(m) ? 0.04 : 0.005 })),
       // The same burst at 1 req/min: 15 requests in the window, under the 20-sample minimum.
-      (m) => requests(m, 1, { service: 'batch', provider: 'openai', model: 'gpt-4o' }, () => ({ cost_usd: burst(m) ? 0.4 : 0.05 })),
+      (m) =>
+        requests(m, 1, { service: 'batch', provider: 'openai', model: 'gpt-4o' }, () => ({
+          cost_usd: burst(m) ? 0.4 : 0.05,
+        })),
       // A new service, expensive from its first request: no normal rate yet (new usage pattern).
-      during(burstFrom, burstTo + HOUR_MS, (m) => requests(m, 4, { service: 'new-svc', provider: 'openai', model: 'o1' }, () => ({ cost_usd: 0.5 }))),
+      during(burstFrom, burstTo + HOUR_MS, (m) =>
+        requests(m, 4, { service: 'new-svc', provider: 'openai', model: 'o1' }, () => ({ cost_usd: 0.5 })),
+      ),
     );
     await r.feed(traffic, S, burstTo + HOUR_MS);
     const all = await r.alerts();
     expect(all, describeAlerts(all)).toHaveLength(1);
     const [a] = all;
-    expect(a).toMatchObject({ ruleId: 'cost-anomaly', tier: 'page', runbookId: 'cost-anomaly', labels: { service: 'checkout' }, status: 'resolved' });
+    expect(a).toMatchObject({
+      ruleId: 'cost-anomaly',
+      tier: 'page',
+      runbookId: 'cost-anomaly',
+      labels: { service: 'checkout' },
+      status: 'resolved',
+    });
     expect(a?.summary).toBe('cost rate $9.60/h vs normal $1.20/h (8.0x) over 15 min on checkout');
     // True once 9 of the 15 window minutes are burst (minute 8); held 10 minutes.
     expect(a?.firedAt).toBe(toIso(burstFrom + 18 * M));
@@ -188,7 +270,15 @@ describe('cost-anomaly (page)', () => {
   it('does not fire for cost within forecast: four days of daily rhythm (4:1) and a day 1.5x busier', async () => {
     const r = await rig();
     const perMinute = (m: number) => Math.round(8 * dailyFactor(m) * (m >= S + 3 * DAY_MS ? 1.5 : 1));
-    await r.feed((m) => requests(m, perMinute(m), { service: 'support', provider: 'openai', model: 'gpt-4o' }, () => ({ cost_usd: 0.01 })), S, S + 4 * DAY_MS, 6 * HOUR_MS);
+    await r.feed(
+      (m) =>
+        requests(m, perMinute(m), { service: 'support', provider: 'openai', model: 'gpt-4o' }, () => ({
+          cost_usd: 0.01,
+        })),
+      S,
+      S + 4 * DAY_MS,
+      6 * HOUR_MS,
+    );
     const all = await r.alerts();
     expect(all, describeAlerts(all)).toEqual([]);
   });
@@ -198,11 +288,22 @@ describe('cost-anomaly (page)', () => {
     const day5 = S + 4 * DAY_MS;
     // 1 req/min (under the rate rule's 20-sample minimum): $14.40/day, then $43.20 on day 5.
     const cost = (m: number) => (m >= day5 && m < day5 + DAY_MS ? 0.03 : 0.01);
-    await r.feed((m) => requests(m, 1, checkout, () => ({ cost_usd: cost(m) })), S, day5 + DAY_MS + 8 * HOUR_MS, 6 * HOUR_MS);
+    await r.feed(
+      (m) => requests(m, 1, checkout, () => ({ cost_usd: cost(m) })),
+      S,
+      day5 + DAY_MS + 8 * HOUR_MS,
+      6 * HOUR_MS,
+    );
     const all = await r.alerts();
     expect(all, describeAlerts(all)).toHaveLength(1);
     const [a] = all;
-    expect(a).toMatchObject({ ruleId: 'cost-anomaly', tier: 'page', runbookId: 'cost-anomaly', labels: { service: 'checkout' }, status: 'resolved' });
+    expect(a).toMatchObject({
+      ruleId: 'cost-anomaly',
+      tier: 'page',
+      runbookId: 'cost-anomaly',
+      labels: { service: 'checkout' },
+      status: 'resolved',
+    });
     expect(a?.summary).toBe('projected daily cost $43.20 vs 7-day average $14.40 (3.0x) on checkout');
     // Judged once a quarter of a usual day is spent (06:00), then held 10 minutes.
     expect(gapMs(toIso(day5), a?.firedAt)).toBeGreaterThanOrEqual(6 * HOUR_MS + 9 * M);
@@ -213,7 +314,13 @@ describe('cost-anomaly (page)', () => {
 });
 
 describe('eval-accuracy (page)', () => {
-  const run = (suite: string, h: number, accuracy: number, total = 200) => ({ suite, ts: S + h * HOUR_MS, accuracy, total, passed: Math.round(accuracy * total) });
+  const run = (suite: string, h: number, accuracy: number, total = 200) => ({
+    suite,
+    ts: S + h * HOUR_MS,
+    accuracy,
+    total,
+    passed: Math.round(accuracy * total),
+  });
 
   it('fires on a significant drop and below the threshold, with the numbers; resolves on the next good run; quiet on jitter and thin history', async () => {
     const r = await rig();
@@ -227,8 +334,17 @@ describe('eval-accuracy (page)', () => {
 
     await r.evals([run('rag-faithfulness', 9, 0.78)]);
     let [a] = await r.alerts();
-    expect(a).toMatchObject({ ruleId: 'eval-accuracy', tier: 'page', runbookId: 'eval-accuracy', source: 'rules', labels: { suite: 'rag-faithfulness' }, status: 'firing' });
-    expect(a?.summary).toMatch(/^rag-faithfulness accuracy 78\.0% \(156\/200\) vs trailing mean 89\.9% \(-11\.9 points, \d\.\d sd, over 9 runs\)$/);
+    expect(a).toMatchObject({
+      ruleId: 'eval-accuracy',
+      tier: 'page',
+      runbookId: 'eval-accuracy',
+      source: 'rules',
+      labels: { suite: 'rag-faithfulness' },
+      status: 'firing',
+    });
+    expect(a?.summary).toMatch(
+      /^rag-faithfulness accuracy 78\.0% \(156\/200\) vs trailing mean 89\.9% \(-11\.9 points, \d\.\d sd, over 9 runs\)$/,
+    );
     expect(a?.firedAt).toBe(toIso(S + 9 * HOUR_MS));
 
     await r.evals([run('rag-faithfulness', 10, 0.9)]);
@@ -238,7 +354,10 @@ describe('eval-accuracy (page)', () => {
     await r.evals([run('rag-faithfulness', 11, 0.62)]);
     const below = (await r.alerts()).filter((x) => x.status === 'firing');
     expect(below).toHaveLength(1);
-    expect(below[0]).toMatchObject({ tier: 'page', summary: 'rag-faithfulness accuracy 62.0% (124/200) below threshold 70.0%' });
+    expect(below[0]).toMatchObject({
+      tier: 'page',
+      summary: 'rag-faithfulness accuracy 62.0% (124/200) below threshold 70.0%',
+    });
     await r.evals([run('rag-faithfulness', 12, 0.9)]);
     const all = await r.alerts();
     expect(all.map((x) => x.status)).toEqual(['resolved', 'resolved']);

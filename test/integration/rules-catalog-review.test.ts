@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DAY_MS, HOUR_MS, MINUTE_MS, toIso } from '../../shared/clock.js';
 import type { CollectorConfigInput } from '../../shared/config/collector-config.js';
-import { CatalogRig, describeAlerts, gapMs, mix, requests, type EventShape, type MinuteTraffic } from './rules-catalog-rig.js';
+import {
+  CatalogRig,
+  describeAlerts,
+  gapMs,
+  mix,
+  requests,
+  type EventShape,
+  type MinuteTraffic,
+} from './rules-catalog-rig.js';
 
 /**
  * Tier 3 (weekly review) rules through the in-process collector on a fake clock. They are
@@ -23,20 +31,31 @@ async function rig(config: CollectorConfigInput): Promise<CatalogRig> {
   rigs.push(r);
   return r;
 }
-const during = (from: number, to: number, t: MinuteTraffic): MinuteTraffic => (m) => (m >= from && m < to ? t(m) : []);
+const during =
+  (from: number, to: number, t: MinuteTraffic): MinuteTraffic =>
+  (m) =>
+    m >= from && m < to ? t(m) : [];
 /** One request every `everyMin` minutes. */
-const every = (everyMin: number, shape: EventShape, cost: (m: number) => number): MinuteTraffic => (m) =>
-  (m - S) % (everyMin * M) === 0 ? requests(m, 1, shape, () => ({ cost_usd: cost(m) })) : [];
+const every =
+  (everyMin: number, shape: EventShape, cost: (m: number) => number): MinuteTraffic =>
+  (m) =>
+    (m - S) % (everyMin * M) === 0 ? requests(m, 1, shape, () => ({ cost_usd: cost(m) })) : [];
 
 describe('model-version-change (review)', () => {
   it('one finding for a new model of a known (service, provider), with the models; not for a new service or provider; resolves after newFor', async () => {
     const r = await rig({ rules: { modelVersionChange: { learning: '2h', newFor: '6h' } } });
     const traffic = mix(
       (m) => requests(m, 2, { service: 'checkout', provider: 'openai', model: 'gpt-4o-2024-08-06' }),
-      during(S + 3 * H + 10 * M, S + 12 * H, (m) => requests(m, 2, { service: 'checkout', provider: 'openai', model: 'gpt-4o-2024-11-20' })),
+      during(S + 3 * H + 10 * M, S + 12 * H, (m) =>
+        requests(m, 2, { service: 'checkout', provider: 'openai', model: 'gpt-4o-2024-11-20' }),
+      ),
       // New usage patterns: a new service, and a known service on a new provider.
-      during(S + 3 * H, S + 12 * H, (m) => requests(m, 2, { service: 'new-svc', provider: 'anthropic', model: 'claude-sonnet-4' })),
-      during(S + 4 * H, S + 12 * H, (m) => requests(m, 2, { service: 'checkout', provider: 'anthropic', model: 'claude-sonnet-4' })),
+      during(S + 3 * H, S + 12 * H, (m) =>
+        requests(m, 2, { service: 'new-svc', provider: 'anthropic', model: 'claude-sonnet-4' }),
+      ),
+      during(S + 4 * H, S + 12 * H, (m) =>
+        requests(m, 2, { service: 'checkout', provider: 'anthropic', model: 'claude-sonnet-4' }),
+      ),
     );
     await r.feed(traffic, S, S + 12 * H);
     const all = await r.alerts();
@@ -46,7 +65,8 @@ describe('model-version-change (review)', () => {
       tier: 'review',
       runbookId: 'model-version-change',
       labels: { service: 'checkout', provider: 'openai', model: 'gpt-4o-2024-11-20' },
-      summary: 'new model gpt-4o-2024-11-20 seen on checkout · openai since 2026-11-02T03:10Z (before: gpt-4o-2024-08-06)',
+      summary:
+        'new model gpt-4o-2024-11-20 seen on checkout · openai since 2026-11-02T03:10Z (before: gpt-4o-2024-08-06)',
       firedAt: toIso(S + 4 * H), // the first closed hour after it appeared
       status: 'resolved',
       resolvedAt: toIso(S + 10 * H), // the first closed hour more than newFor after it appeared
@@ -94,7 +114,11 @@ describe('input-mix-trend and cost-trend (review), week over week', () => {
       (m) => (m < w2 ? every(5, chat, () => 0.01)(m) : every(10, chat, () => 0.015)(m)),
       (m) => (m < w2 ? every(10, search, () => 0.02)(m) : every(5, search, () => 0.02)(m)),
       every(10, { service: 'steady', provider: 'openai', model: 'gpt-4o-mini' }, () => 0.02),
-      during(w2 + D, S + 21 * D, every(60, { service: 'tiny', provider: 'openai', model: 'gpt-4o-mini' }, () => 0.02)),
+      during(
+        w2 + D,
+        S + 21 * D,
+        every(60, { service: 'tiny', provider: 'openai', model: 'gpt-4o-mini' }, () => 0.02),
+      ),
     );
     await r.feed(traffic, S, S + 21 * D, D);
     const all = await r.alerts();
@@ -105,7 +129,10 @@ describe('input-mix-trend and cost-trend (review), week over week', () => {
     expect(mixAlerts).toHaveLength(1);
     const mixAlert = mixAlerts[0];
     expect(mixAlert).toMatchObject({ tier: 'review', runbookId: 'input-mix-trend', labels: {}, status: 'resolved' });
-    const tv = /^request mix moved (\d+\.\d)% \(total variation\) week over week \((\d+) → (\d+) requests\): (.*)$/.exec(mixAlert?.summary ?? '');
+    const tv =
+      /^request mix moved (\d+\.\d)% \(total variation\) week over week \((\d+) → (\d+) requests\): (.*)$/.exec(
+        mixAlert?.summary ?? '',
+      );
     expect(tv, mixAlert?.summary).not.toBeNull();
     expect(Number(tv?.[1])).toBeGreaterThan(20);
     expect(tv?.[4]).toMatch(/^(chat · openai\/gpt-4o|search · anthropic\/claude-sonnet-4) \d+\.\d% → \d+\.\d%; /);
@@ -118,7 +145,12 @@ describe('input-mix-trend and cost-trend (review), week over week', () => {
 
     expect(costAlerts).toHaveLength(1);
     const costAlert = costAlerts[0];
-    expect(costAlert).toMatchObject({ tier: 'review', runbookId: 'cost-trend', labels: { service: 'search' }, status: 'resolved' });
+    expect(costAlert).toMatchObject({
+      tier: 'review',
+      runbookId: 'cost-trend',
+      labels: { service: 'search' },
+      status: 'resolved',
+    });
     // Week 1: 1008 requests × $0.02; week 2: 2016 × $0.02. Not for chat (-25%), steady, or tiny (new).
     expect(costAlert?.summary).toBe('cost $40.32 this week vs $20.16 last week (+100%) on search');
     expect(costAlert?.firedAt).toBe(toIso(w3));

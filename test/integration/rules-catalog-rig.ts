@@ -24,7 +24,12 @@ export interface EventShape extends Partial<LlmEventInput> {
 }
 
 /** `n` requests spread evenly over `minute`; `each(i)` varies request i (error, label, cost…). */
-export function requests(minute: number, n: number, shape: EventShape, each: (i: number) => Partial<LlmEventInput> = () => ({})): LlmEventInput[] {
+export function requests(
+  minute: number,
+  n: number,
+  shape: EventShape,
+  each: (i: number) => Partial<LlmEventInput> = () => ({}),
+): LlmEventInput[] {
   const out: LlmEventInput[] = [];
   for (let i = 0; i < n; i++) {
     out.push({
@@ -62,7 +67,15 @@ export class CatalogRig {
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
     const rig = new CatalogRig(start);
     const clock: Clock = { now: () => rig.now };
-    rig.collector = new Collector({ dataDir: rig.dir, host: '127.0.0.1', port: 0, token: rig.token, config: parsed.config, clock, log: () => undefined });
+    rig.collector = new Collector({
+      dataDir: rig.dir,
+      host: '127.0.0.1',
+      port: 0,
+      token: rig.token,
+      config: parsed.config,
+      clock,
+      log: () => undefined,
+    });
     const { port } = await rig.collector.start();
     rig.url = `http://127.0.0.1:${port}`;
     return rig;
@@ -72,7 +85,13 @@ export class CatalogRig {
    * Posts [from, to) of `traffic` in `chunkMs` batches (the wall clock moves to each batch's
    * end, so the data is live). Stops early when `until()` holds after a batch.
    */
-  async feed(traffic: MinuteTraffic, from: number, to: number, chunkMs = HOUR_MS, until?: () => Promise<boolean>): Promise<void> {
+  async feed(
+    traffic: MinuteTraffic,
+    from: number,
+    to: number,
+    chunkMs = HOUR_MS,
+    until?: () => Promise<boolean>,
+  ): Promise<void> {
     for (let t = from; t < to; t += chunkMs) {
       const end = Math.min(to, t + chunkMs);
       const events: LlmEventInput[] = [];
@@ -113,7 +132,10 @@ export class CatalogRig {
         {
           method,
           agent: false,
-          headers: { authorization: `Bearer ${this.token}`, ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) },
+          headers: {
+            authorization: `Bearer ${this.token}`,
+            ...(payload !== undefined ? { 'content-type': 'application/json' } : {}),
+          },
         },
         (res) => {
           let text = '';
@@ -136,7 +158,9 @@ export class CatalogRig {
 
 /** One line per alert, for readable failure messages. */
 export function describeAlerts(alerts: readonly Alert[]): string {
-  return alerts.map((a) => `${a.tier} ${a.ruleId} ${a.status} ${a.firedAt}→${a.resolvedAt ?? ''} ${a.summary}`).join('\n');
+  return alerts
+    .map((a) => `${a.tier} ${a.ruleId} ${a.status} ${a.firedAt}→${a.resolvedAt ?? ''} ${a.summary}`)
+    .join('\n');
 }
 
 /** Milliseconds between two ISO times (b - a). */

@@ -2,7 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HOUR_MS, MINUTE_MS, toIso } from '../../shared/clock.js';
 import type { CollectorConfigInput } from '../../shared/config/collector-config.js';
 import type { LlmEventInput } from '../../shared/protocol/events.js';
-import { CatalogRig, describeAlerts, gapMs, mix, requests, type EventShape, type MinuteTraffic } from './rules-catalog-rig.js';
+import {
+  CatalogRig,
+  describeAlerts,
+  gapMs,
+  mix,
+  requests,
+  type EventShape,
+  type MinuteTraffic,
+} from './rules-catalog-rig.js';
 
 /**
  * Tier 2 (ticket) rules through the in-process collector on a fake clock. Baselines and
@@ -22,19 +30,29 @@ async function rig(config: CollectorConfigInput): Promise<CatalogRig> {
   rigs.push(r);
   return r;
 }
-const during = (from: number, to: number, t: MinuteTraffic): MinuteTraffic => (m) => (m >= from && m < to ? t(m) : []);
+const during =
+  (from: number, to: number, t: MinuteTraffic): MinuteTraffic =>
+  (m) =>
+    m >= from && m < to ? t(m) : [];
 const svc = (service: string, model = 'gpt-4o'): EventShape => ({ service, provider: 'openai', model });
 
 /**
  * `n` requests a minute; request i gets slot k = (minute index · n + i) mod `period`, so every
  * `period` requests cover each slot once: exact proportions over any whole number of periods.
  */
-function slotted(n: number, shape: EventShape, period: number, of: (k: number, m: number) => Partial<LlmEventInput>): MinuteTraffic {
+function slotted(
+  n: number,
+  shape: EventShape,
+  period: number,
+  of: (k: number, m: number) => Partial<LlmEventInput>,
+): MinuteTraffic {
   return (m) => requests(m, n, shape, (i) => of((Math.round((m - S) / M) * n + i) % period, m));
 }
 
 describe('output-drift (ticket)', () => {
-  const config: CollectorConfigInput = { rules: { outputDrift: { window: '30m', reference: '6h', minSamples: 60, minReferenceSamples: 300 } } };
+  const config: CollectorConfigInput = {
+    rules: { outputDrift: { window: '30m', reference: '6h', minSamples: 60, minReferenceSamples: 300 } },
+  };
   const normal = (k: number) => (k < 7 ? 'answer' : k < 9 ? 'clarify' : 'refuse'); // 70/20/10
   const drifted = (k: number) => (k < 3 ? 'answer' : k < 5 ? 'clarify' : 'refuse'); // 30/20/50
 
@@ -50,7 +68,11 @@ describe('output-drift (ticket)', () => {
       slotted(4, svc('checkout-assistant'), 10, (k, m) => ({ output_label: (drifting(m) ? drifted : normal)(k) })),
       (m) => requests(m, 4, svc('support-bot', 'gpt-4o-mini'), () => ({ output_label: normal(Math.floor(random())) })),
       // A new service whose mix is nothing like anyone's: no reference yet.
-      during(S + 5 * H, S + 10 * H, slotted(4, svc('new-svc'), 10, () => ({ output_label: 'refuse' }))),
+      during(
+        S + 5 * H,
+        S + 10 * H,
+        slotted(4, svc('new-svc'), 10, () => ({ output_label: 'refuse' })),
+      ),
       // 1 req/min: 30 outputs in the window, under the 60 minimum, even while it drifts.
       slotted(1, svc('tiny'), 10, (k, m) => ({ output_label: (drifting(m) ? drifted : normal)(k) })),
     );
@@ -58,8 +80,16 @@ describe('output-drift (ticket)', () => {
     const all = await r.alerts();
     expect(all, describeAlerts(all)).toHaveLength(1);
     const [a] = all;
-    expect(a).toMatchObject({ ruleId: 'output-drift', tier: 'ticket', runbookId: 'output-drift', labels: { service: 'checkout-assistant' }, status: 'resolved' });
-    expect(a?.summary).toMatch(/^output mix KL 0\.\d{3} > 0\.1 over 30 min \(120 outputs\) vs 6 h reference on checkout-assistant: (refuse|answer) \d+\.\d% \(was (10|70)\.0%\)$/);
+    expect(a).toMatchObject({
+      ruleId: 'output-drift',
+      tier: 'ticket',
+      runbookId: 'output-drift',
+      labels: { service: 'checkout-assistant' },
+      status: 'resolved',
+    });
+    expect(a?.summary).toMatch(
+      /^output mix KL 0\.\d{3} > 0\.1 over 30 min \(120 outputs\) vs 6 h reference on checkout-assistant: (refuse|answer) \d+\.\d% \(was (10|70)\.0%\)$/,
+    );
     expect(gapMs(toIso(from), a?.firedAt)).toBeLessThanOrEqual(30 * M);
     // keep_firing_for is 30 min: resolved no sooner than that after the mix is back.
     expect(gapMs(toIso(to), a?.resolvedAt)).toBeGreaterThanOrEqual(30 * M);
@@ -88,15 +118,32 @@ describe('novel-error (ticket)', () => {
         const t = m - S;
         const out: LlmEventInput[] = [];
         // A known error every 10 minutes, with ids and numbers that change every time.
-        if (t % (10 * M) === 0) out.push(error(m, 'rate_limit', `Rate limit exceeded for request ${(t / M).toString(16)}ff00a1, retry after ${t % 7} s`));
+        if (t % (10 * M) === 0)
+          out.push(
+            error(
+              m,
+              'rate_limit',
+              `Rate limit exceeded for request ${(t / M).toString(16)}ff00a1, retry after ${t % 7} s`,
+            ),
+          );
         // Seen during the learning hour: known afterwards, never novel.
         if (t >= 10 * M && t < 13 * M) out.push(error(m, 'timeout', `upstream timed out after ${30_000 + t / M} ms`));
         // A single occurrence of a new error: not a ticket.
         if (t === 90 * M) out.push(error(m, 'server_error', 'internal error in shard 7'));
         // The novel error, 3 times in 10 minutes (ids and quoted field differ); again later, once known.
         const i = novel.indexOf(t);
-        if (i >= 0) out.push(error(m, 'validation_error', `ValidationError: tool_call.arguments missing field '${['sku', 'qty', 'sku'][i]}' (req ${ids[i]})`));
-        if (t === 5 * H || t === 5 * H + M || t === 5 * H + 2 * M) out.push(error(m, 'validation_error', `ValidationError: tool_call.arguments missing field 'x' (req 0000aa${t / M})`));
+        if (i >= 0)
+          out.push(
+            error(
+              m,
+              'validation_error',
+              `ValidationError: tool_call.arguments missing field '${['sku', 'qty', 'sku'][i]}' (req ${ids[i]})`,
+            ),
+          );
+        if (t === 5 * H || t === 5 * H + M || t === 5 * H + 2 * M)
+          out.push(
+            error(m, 'validation_error', `ValidationError: tool_call.arguments missing field 'x' (req 0000aa${t / M})`),
+          );
         return out;
       },
     );
@@ -109,7 +156,12 @@ describe('novel-error (ticket)', () => {
       tier: 'ticket',
       runbookId: 'novel-error',
       status: 'resolved',
-      labels: { service: 'checkout-assistant', provider: 'openai', model: 'gpt-4o', signature: 'validation_error|ValidationError: tool_call.arguments missing field <q> (req <id>)' },
+      labels: {
+        service: 'checkout-assistant',
+        provider: 'openai',
+        model: 'gpt-4o',
+        signature: 'validation_error|ValidationError: tool_call.arguments missing field <q> (req <id>)',
+      },
       summary:
         `new error on checkout-assistant · openai/gpt-4o: validation_error "ValidationError: tool_call.arguments missing field 'sku' (req 9f86d0818840)" ` +
         'seen 3 times since 02:00 UTC, never seen in the last 7 d',
@@ -137,7 +189,11 @@ describe('retrieval-drop (ticket)', () => {
       // 80% → 70%: inside the margin.
       slotted(4, svc('docs-qa'), 10, (k, m) => ({ retrieval_hit: dropped(m) ? k < 7 : k < 8 })),
       // A new service at 40%: no baseline.
-      during(S + 5 * H, S + 9 * H, slotted(4, svc('new-rag'), 10, (k) => ({ retrieval_hit: k < 4 }))),
+      during(
+        S + 5 * H,
+        S + 9 * H,
+        slotted(4, svc('new-rag'), 10, (k) => ({ retrieval_hit: k < 4 })),
+      ),
       // 2 req/min with no hit during the drop: 60 < 100 samples in the window.
       slotted(2, svc('tiny-rag'), 10, (k, m) => ({ retrieval_hit: !dropped(m) && k < 8 })),
     );
@@ -152,7 +208,9 @@ describe('retrieval-drop (ticket)', () => {
       labels: { service: 'search-rag' },
       status: 'resolved',
     });
-    const nums = /^retrieval hit rate (\d+\.\d)% \((\d+)\/120\) vs baseline 80\.0% over 30 min on search-rag$/.exec(a?.summary ?? '');
+    const nums = /^retrieval hit rate (\d+\.\d)% \((\d+)\/120\) vs baseline 80\.0% over 30 min on search-rag$/.exec(
+      a?.summary ?? '',
+    );
     expect(nums, a?.summary).not.toBeNull();
     expect(Number(nums?.[1])).toBeLessThan(65); // baseline - margin
     expect(Number(nums?.[1])).toBeCloseTo((100 * Number(nums?.[2])) / 120, 1);
@@ -175,20 +233,37 @@ describe('negative-feedback (ticket)', () => {
       // 10% thumbs-down, 50% during the rise.
       slotted(4, svc('support-bot'), 10, (k, m) => ({ feedback: (rising(m) ? k % 2 === 0 : k === 0) ? 'down' : 'up' })),
       // Rarely rated; one thumbs-down.
-      (m) => ((m - S) % (20 * M) === 0 ? requests(m, 1, svc('checkout'), () => ({ feedback: m === S + 6 * H ? 'down' : 'up' })) : []),
+      (m) =>
+        (m - S) % (20 * M) === 0
+          ? requests(m, 1, svc('checkout'), () => ({ feedback: m === S + 6 * H ? 'down' : 'up' }))
+          : [],
       // 10% → 20%: inside the margin.
       slotted(4, svc('docs'), 10, (k, m) => ({ feedback: (rising(m) ? k < 2 : k === 0) ? 'down' : 'up' })),
       // A new service at 40%: no baseline.
-      during(S + 5 * H, S + 10 * H, slotted(4, svc('new-bot'), 10, (k) => ({ feedback: k < 4 ? 'down' : 'up' }))),
+      during(
+        S + 5 * H,
+        S + 10 * H,
+        slotted(4, svc('new-bot'), 10, (k) => ({ feedback: k < 4 ? 'down' : 'up' })),
+      ),
       // One rating every other minute, all down during the rise: 30 < 40 rated in the window.
-      (m) => ((m - S) % (2 * M) === 0 ? requests(m, 1, svc('tiny'), () => ({ feedback: rising(m) ? 'down' : 'up' })) : []),
+      (m) =>
+        (m - S) % (2 * M) === 0 ? requests(m, 1, svc('tiny'), () => ({ feedback: rising(m) ? 'down' : 'up' })) : [],
     );
     await r.feed(traffic, S, S + 10 * H);
     const all = await r.alerts();
     expect(all, describeAlerts(all)).toHaveLength(1);
     const [a] = all;
-    expect(a).toMatchObject({ ruleId: 'negative-feedback', tier: 'ticket', runbookId: 'negative-feedback', labels: { service: 'support-bot' }, status: 'resolved' });
-    const nums = /^negative feedback (\d+\.\d)% \((\d+)\/240 rated\) vs baseline 10\.0% over 60 min on support-bot$/.exec(a?.summary ?? '');
+    expect(a).toMatchObject({
+      ruleId: 'negative-feedback',
+      tier: 'ticket',
+      runbookId: 'negative-feedback',
+      labels: { service: 'support-bot' },
+      status: 'resolved',
+    });
+    const nums =
+      /^negative feedback (\d+\.\d)% \((\d+)\/240 rated\) vs baseline 10\.0% over 60 min on support-bot$/.exec(
+        a?.summary ?? '',
+      );
     expect(nums, a?.summary).not.toBeNull();
     expect(Number(nums?.[1])).toBeGreaterThan(25); // baseline + margin
     expect(Number(nums?.[1])).toBeCloseTo((100 * Number(nums?.[2])) / 240, 1);

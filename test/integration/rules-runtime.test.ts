@@ -106,8 +106,11 @@ describe('auto-remediation', () => {
   });
 
   it('a command action gets the alert JSON on stdin; if the condition clears in time, nobody is paged', async () => {
-    const script = "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{console.log(JSON.parse(s).ruleId);process.exit(0)})";
-    const r = rig({ rules: { errorRate: { action: { command: [process.execPath, '-e', script] }, pageIfPersists: '30m' } } });
+    const script =
+      "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{console.log(JSON.parse(s).ruleId);process.exit(0)})";
+    const r = rig({
+      rules: { errorRate: { action: { command: [process.execPath, '-e', script] }, pageIfPersists: '30m' } },
+    });
     r.ingest(errorBurst({ ...key, startMs: START, minutes: 15, perMinute: 60, errorRate: 0.3 }));
     await r.remediation.idle();
     const finished = r.store.logAfter(0, 100).find((l) => l.kind === 'action-finished');
@@ -119,17 +122,25 @@ describe('auto-remediation', () => {
   });
 
   it('a failing or hanging action is recorded as failed (timeout), never thrown', async () => {
-    const r = rig({ rules: { errorRate: { action: { command: [process.execPath, '-e', 'setTimeout(()=>{}, 60000)'], timeout: 300 } } } });
+    const r = rig({
+      rules: {
+        errorRate: { action: { command: [process.execPath, '-e', 'setTimeout(()=>{}, 60000)'], timeout: 300 } },
+      },
+    });
     r.ingest(errorBurst({ ...key, startMs: START, minutes: 15, perMinute: 60, errorRate: 0.3 }));
     expect(r.store.listAlerts()[0]?.status).toBe('firing'); // no pageIfPersists: pages at once
     await r.remediation.idle();
-    expect(r.store.logAfter(0, 100).find((l) => l.kind === 'action-finished')?.note).toMatch(/^remediation failed: timed out after 300 ms/);
+    expect(r.store.logAfter(0, 100).find((l) => l.kind === 'action-finished')?.note).toMatch(
+      /^remediation failed: timed out after 300 ms/,
+    );
     const closed = await webhookServer();
     await new Promise<void>((res) => closed.server.close(() => res()));
     const refused = rig({ rules: { errorRate: { action: { webhook: { url: closed.url } } } } });
     refused.ingest(errorBurst({ ...key, startMs: START, minutes: 15, perMinute: 60, errorRate: 0.3 }));
     await refused.remediation.idle();
-    expect(refused.store.logAfter(0, 100).find((l) => l.kind === 'action-finished')?.note).toMatch(/^remediation failed: .*ECONNREFUSED/);
+    expect(refused.store.logAfter(0, 100).find((l) => l.kind === 'action-finished')?.note).toMatch(
+      /^remediation failed: .*ECONNREFUSED/,
+    );
   });
 
   it('bad action config is rejected with the path named', () => {
@@ -187,7 +198,10 @@ describe('wall-clock gap and restart', () => {
     const res = r.maintenance.tick();
     expect(res.downsampled).toBeGreaterThan(0);
     const hours = r.store.rollupHistory.hoursBetween(0, r.clock.t);
-    expect(hours.reduce((n, h) => n + h.count, 0) + r.store.rollupHistory.bucketsBetween(0, r.clock.t).reduce((n, b) => n + b.count, 0)).toBe(6 * 60 * 5);
+    expect(
+      hours.reduce((n, h) => n + h.count, 0) +
+        r.store.rollupHistory.bucketsBetween(0, r.clock.t).reduce((n, b) => n + b.count, 0),
+    ).toBe(6 * 60 * 5);
     expect(hours[0]?.latency.count).toBe(60 * 5);
     // "Now" for retention is the newest event time (12 s before the wall clock here): ts < that - 3h.
     expect(res.eventsPruned).toBe(3 * 60 * 5 - 1);

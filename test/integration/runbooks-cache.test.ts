@@ -11,10 +11,34 @@ import { errorBurst, postEvents, startCollector, type CollectorHandle } from '..
 const silent = { info: () => {}, warn: () => {}, error: () => {} };
 
 function doc(id: string, title: string, prose: string): RunbookDoc {
-  const meta = { id, title, serves: [id], tier: 'page' as const, owner: 'team', last_reviewed: '2026-01-01', escalation: [{ role: 'r', contact: 'c' }] };
+  const meta = {
+    id,
+    title,
+    serves: [id],
+    tier: 'page' as const,
+    owner: 'team',
+    last_reviewed: '2026-01-01',
+    escalation: [{ role: 'r', contact: 'c' }],
+  };
   return {
-    id, title, tier: 'page', serves: [id], version: `v-${id}`, markdown: prose, meta,
-    tree: { intro: [], steps: [{ id: '1', title: 'Check', blocks: [{ kind: 'markdown', text: prose }], branches: [{ label: 'Done', target: { kind: 'stop' } }] }] },
+    id,
+    title,
+    tier: 'page',
+    serves: [id],
+    version: `v-${id}`,
+    markdown: prose,
+    meta,
+    tree: {
+      intro: [],
+      steps: [
+        {
+          id: '1',
+          title: 'Check',
+          blocks: [{ kind: 'markdown', text: prose }],
+          branches: [{ label: 'Done', target: { kind: 'stop' } }],
+        },
+      ],
+    },
   };
 }
 
@@ -39,7 +63,11 @@ describe('runbook cache (FTS5)', () => {
     runbooks = openRunbookCache(cache.path);
     runbooks.put(
       [
-        doc('retry-storm', 'Retry storm without backoff', 'Retries multiply calls. Check the retry loop and add backoff.'),
+        doc(
+          'retry-storm',
+          'Retry storm without backoff',
+          'Retries multiply calls. Check the retry loop and add backoff.',
+        ),
         doc('cost', 'Cost anomaly', 'Spend jumped. A retry loop is one cause; abuse is another.'),
         doc('latency', 'Latency', 'Slow provider. Nothing about the thing we search for.'),
       ],
@@ -87,7 +115,13 @@ describe('runbook sync, Api and offline search against the real collector', () =
   beforeAll(async () => {
     collector = await startCollector();
     dataDir = mkdtempSync(join(tmpdir(), 'vigil-rbapp-'));
-    services = createAppServices({ collectorUrl: collector.url, collectorToken: collector.token, user: 'alice', dataDir, log: silent });
+    services = createAppServices({
+      collectorUrl: collector.url,
+      collectorToken: collector.token,
+      user: 'alice',
+      dataDir,
+      log: silent,
+    });
     services.start();
   });
   afterAll(async () => {
@@ -102,9 +136,19 @@ describe('runbook sync, Api and offline search against the real collector', () =
     expect((await api.call('runbooks.get', { id: 'error-rate' }))?.tree.steps[0]?.id).toBe('1');
 
     const start = Date.now() - 30 * 60_000;
-    const burst = errorBurst({ service: 'chat', provider: 'openai', model: 'gpt-4o', startMs: start - (start % 60_000), minutes: 15, perMinute: 100, errorRate: 0.3 });
+    const burst = errorBurst({
+      service: 'chat',
+      provider: 'openai',
+      model: 'gpt-4o',
+      startMs: start - (start % 60_000),
+      minutes: 15,
+      perMinute: 100,
+      errorRate: 0.3,
+    });
     expect((await postEvents(collector.url, collector.token, burst)).status).toBe(200);
-    const alert = await until('error-rate alert', () => services.cache.listAlerts().find((a) => a.ruleId === 'error-rate'));
+    const alert = await until('error-rate alert', () =>
+      services.cache.listAlerts().find((a) => a.ruleId === 'error-rate'),
+    );
 
     const runbook = await api.call('runbooks.forAlert', { alertId: alert.id });
     expect(runbook?.id).toBe('error-rate');
@@ -114,18 +158,33 @@ describe('runbook sync, Api and offline search against the real collector', () =
     const stepNext = runbook?.tree.steps.find((s) => s.id === next);
     const outcome = stepNext?.branches.find((b) => b.target.kind !== 'step')?.target.kind as 'stop' | 'escalate';
 
-    await expect(api.call('runbooks.recordStep', { alertId: alert.id, runbookId: 'error-rate', path: ['1', '99'] })).rejects.toMatchObject({
+    await expect(
+      api.call('runbooks.recordStep', { alertId: alert.id, runbookId: 'error-rate', path: ['1', '99'] }),
+    ).rejects.toMatchObject({
       code: 'invalid_field',
     });
-    await expect(api.call('runbooks.recordStep', { alertId: 'nope', runbookId: 'error-rate', path: ['1'] })).rejects.toMatchObject({ code: 'not_found' });
-    await expect(api.call('runbooks.recordStep', { alertId: alert.id, runbookId: 'Bad Id', path: ['1'] } as never)).rejects.toMatchObject({
+    await expect(
+      api.call('runbooks.recordStep', { alertId: 'nope', runbookId: 'error-rate', path: ['1'] }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      api.call('runbooks.recordStep', { alertId: alert.id, runbookId: 'Bad Id', path: ['1'] } as never),
+    ).rejects.toMatchObject({
       code: 'invalid_field',
     });
-    await expect(api.call('runbooks.search', { query: 'x'.repeat(600) })).rejects.toMatchObject({ code: 'invalid_field' });
+    await expect(api.call('runbooks.search', { query: 'x'.repeat(600) })).rejects.toMatchObject({
+      code: 'invalid_field',
+    });
 
-    const { note } = await api.call('runbooks.recordStep', { alertId: alert.id, runbookId: 'error-rate', path: ['1', next], outcome });
+    const { note } = await api.call('runbooks.recordStep', {
+      alertId: alert.id,
+      runbookId: 'error-rate',
+      path: ['1', next],
+      outcome,
+    });
     expect(note).toBe(`runbook error-rate: 1 → ${next} (${outcome})`);
-    await until('comment on the timeline', () => services.cache.getAlert(alert.id)?.timeline.some((t) => t.kind === 'commented' && t.note === note));
+    await until('comment on the timeline', () =>
+      services.cache.getAlert(alert.id)?.timeline.some((t) => t.kind === 'commented' && t.note === note),
+    );
     // The replica's timeline only holds what the collector's log streamed back: it reached the collector.
 
     await collector.kill();

@@ -65,12 +65,18 @@ describe('GET /v1/runbooks', () => {
     const bad = await get('/v1/runbooks/..%2Fsecret');
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ error: { code: 'invalid_field', field: 'id' } });
-    const post = await fetch(`${collector.url}/v1/runbooks`, { method: 'POST', headers: { authorization: `Bearer ${collector.token}` }, body: '{}' });
+    const post = await fetch(`${collector.url}/v1/runbooks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${collector.token}` },
+      body: '{}',
+    });
     expect(post.status).toBe(405);
   });
 
   it('changes the content version when a file is edited, and lists broken files instead of serving them', async () => {
-    const before = RunbookListBody.parse((await get('/v1/runbooks')).body).runbooks.find((b) => b.id === 'novel-error')?.version;
+    const before = RunbookListBody.parse((await get('/v1/runbooks')).body).runbooks.find(
+      (b) => b.id === 'novel-error',
+    )?.version;
     const file = join(dir, 'novel-error.md');
     writeFileSync(file, readFileSync(file, 'utf8').replace('Not a page:', 'Not a page (edited):'));
     // mtime resolution can be coarse: move it forward so the rescan sees the change.
@@ -83,7 +89,10 @@ describe('GET /v1/runbooks', () => {
     expect(after.runbooks.map((b) => b.id)).not.toContain('broken');
     const broken = after.invalid.find((i) => i.file === 'broken.md');
     expect(broken?.problems.map((p) => p.message)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^frontmatter title:/), 'step 1 branches to step 9, which does not exist']),
+      expect.arrayContaining([
+        expect.stringMatching(/^frontmatter title:/),
+        'step 1 branches to step 9, which does not exist',
+      ]),
     );
     expect((await get('/v1/runbooks/broken')).status).toBe(404);
     expect(collector.output()).toMatch(/runbooks: broken\.md:6: step 1 branches to step 9/);

@@ -83,13 +83,19 @@ describe('GET /v1/series and /v1/rollups', () => {
 
   it('merges minute sketches into p50/p95/p99 within 1% of the exact quantiles', async () => {
     const sorted = events.map((e) => e.latency_ms).sort((a, b) => a - b);
-    for (const [metric, q] of [['latency_p50', 0.5], ['latency_p95', 0.95], ['latency_p99', 0.99]] as const) {
+    for (const [metric, q] of [
+      ['latency_p50', 0.5],
+      ['latency_p95', 0.95],
+      ['latency_p99', 0.99],
+    ] as const) {
       const r = await series({ metric, step: '1h' });
       expect(r.series).toHaveLength(1);
       const value = r.series[0]?.points.find((p) => p[0] === BASE)?.[1];
       const exact = exactQuantile(sorted, q);
       expect(value, metric).not.toBeNull();
-      expect(Math.abs((value as number) - exact) / exact, `${metric}: ${value} vs exact ${exact}`).toBeLessThanOrEqual(0.01);
+      expect(Math.abs((value as number) - exact) / exact, `${metric}: ${value} vs exact ${exact}`).toBeLessThanOrEqual(
+        0.01,
+      );
     }
   });
 

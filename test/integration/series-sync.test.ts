@@ -51,7 +51,13 @@ describe('chart cache sync from a real collector', () => {
   });
 
   it('pulls hours beyond the minute window and minutes within it; answers like the collector', async () => {
-    const sync = new SeriesSync({ collectorUrl: collector.url, token: collector.token, cache: charts, connection: ready, pageRows: 3 });
+    const sync = new SeriesSync({
+      collectorUrl: collector.url,
+      token: collector.token,
+      cache: charts,
+      connection: ready,
+      pageRows: 3,
+    });
     await sync.syncNow();
     sync.dispose();
 
@@ -71,24 +77,49 @@ describe('chart cache sync from a real collector', () => {
   });
 
   it('picks up late data in the overlap and new minutes on the next pull, without double counting', async () => {
-    const sync = new SeriesSync({ collectorUrl: collector.url, token: collector.token, cache: charts, connection: ready });
+    const sync = new SeriesSync({
+      collectorUrl: collector.url,
+      token: collector.token,
+      cache: charts,
+      connection: ready,
+    });
     await sync.syncNow();
     const late = recent + 9 * MINUTE_MS; // an already-synced minute gets more events
-    await postEvents(collector.url, collector.token, errorBurst({ ...KEY, startMs: late, minutes: 2, perMinute: 5, errorRate: 0 }));
+    await postEvents(
+      collector.url,
+      collector.token,
+      errorBurst({ ...KEY, startMs: late, minutes: 2, perMinute: 5, errorRate: 0 }),
+    );
     await sync.syncNow();
     sync.dispose();
     const r = charts.query({ metric: 'requests', fromMs: recent, toMs: recent + 11 * MINUTE_MS }, now);
     expect(total(r.series[0]?.points ?? [])).toBe(200 + 10);
-    const theirs = await collectorSeries({ metric: 'requests', from: String(recent), to: String(recent + 11 * MINUTE_MS), step: '1m' });
+    const theirs = await collectorSeries({
+      metric: 'requests',
+      from: String(recent),
+      to: String(recent + 11 * MINUTE_MS),
+      step: '1m',
+    });
     expect(r.series).toEqual(theirs.series);
   });
 
   it('keeps the cache as it was when the collector is unreachable', async () => {
-    const sync = new SeriesSync({ collectorUrl: collector.url, token: collector.token, cache: charts, connection: ready });
+    const sync = new SeriesSync({
+      collectorUrl: collector.url,
+      token: collector.token,
+      cache: charts,
+      connection: ready,
+    });
     await sync.syncNow();
     const before = charts.query({ metric: 'requests', fromMs: now - 4 * DAY_MS, toMs: now }, now);
     const warnings: string[] = [];
-    const dead = new SeriesSync({ collectorUrl: 'http://127.0.0.1:9', token: 't', cache: charts, connection: ready, log: { warn: (m) => warnings.push(m) } });
+    const dead = new SeriesSync({
+      collectorUrl: 'http://127.0.0.1:9',
+      token: 't',
+      cache: charts,
+      connection: ready,
+      log: { warn: (m) => warnings.push(m) },
+    });
     await dead.syncNow();
     dead.dispose();
     sync.dispose();
@@ -132,7 +163,13 @@ describe('chart cache sync from a misbehaving server', () => {
 
   const run = async (): Promise<string[]> => {
     const warnings: string[] = [];
-    const sync = new SeriesSync({ collectorUrl: url, token: 't', cache: charts, connection: ready, log: { warn: (m) => warnings.push(m) } });
+    const sync = new SeriesSync({
+      collectorUrl: url,
+      token: 't',
+      cache: charts,
+      connection: ready,
+      log: { warn: (m) => warnings.push(m) },
+    });
     await sync.syncNow();
     sync.dispose();
     return warnings;
@@ -140,9 +177,21 @@ describe('chart cache sync from a misbehaving server', () => {
 
   it.each([
     ['not JSON', () => ({ status: 200, body: 'hello' }), /JSON/],
-    ['a row missing its sketch', () => ({ status: 200, body: JSON.stringify({ resolution: '1h', rows: [{ t: 0, service: 's' }], evals: [] }) }), /invalid page \(rows\[0\]/],
-    ['an error status', () => ({ status: 500, body: '{"error":{"code":"internal","message":"boom"}}' }), /answered 500/],
-    ['a cursor that does not advance', (from: number) => ({ status: 200, body: JSON.stringify({ resolution: '1h', rows: [], evals: [], next: from }) }), /does not advance/],
+    [
+      'a row missing its sketch',
+      () => ({ status: 200, body: JSON.stringify({ resolution: '1h', rows: [{ t: 0, service: 's' }], evals: [] }) }),
+      /invalid page \(rows\[0\]/,
+    ],
+    [
+      'an error status',
+      () => ({ status: 500, body: '{"error":{"code":"internal","message":"boom"}}' }),
+      /answered 500/,
+    ],
+    [
+      'a cursor that does not advance',
+      (from: number) => ({ status: 200, body: JSON.stringify({ resolution: '1h', rows: [], evals: [], next: from }) }),
+      /does not advance/,
+    ],
   ] as const)('%s: logged, nothing stored, never throws', async (_name, respond, message) => {
     answer = respond;
     const warnings = await run();

@@ -50,7 +50,10 @@ describe('cache crash safety', () => {
       const db = new Database(dbPath);
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       const { lastSeq } = db.prepare('SELECT last_seq AS lastSeq FROM sync_state').get() as { lastSeq: number };
-      const { n, max } = db.prepare('SELECT COUNT(*) AS n, MAX(seq) AS max FROM timeline').get() as { n: number; max: number };
+      const { n, max } = db.prepare('SELECT COUNT(*) AS n, MAX(seq) AS max FROM timeline').get() as {
+        n: number;
+        max: number;
+      };
       expect(lastSeq).toBeGreaterThan(0);
       // Every covered event is there, none beyond: batches commit whole or not at all.
       expect(max).toBe(lastSeq);

@@ -108,7 +108,9 @@ describe('collector killed mid-burst', () => {
     await c.kill('SIGKILL');
     await Promise.all(senders);
     const ackedBeforeKill = acked;
-    const seenAlerts = new Set(watcher.frames.filter((f) => f.type === 'event' && f.kind === 'fired').map((f) => String(f.alertId)));
+    const seenAlerts = new Set(
+      watcher.frames.filter((f) => f.type === 'event' && f.kind === 'fired').map((f) => String(f.alertId)),
+    );
     const seenLastSeq = Math.max(0, ...watcher.frames.filter((f) => f.type === 'event').map((f) => Number(f.seq)));
     expect(seenAlerts.size).toBeGreaterThan(0);
 

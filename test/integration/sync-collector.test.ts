@@ -146,6 +146,8 @@ describe('SyncClient with the real collector', () => {
     await tripErrorRate();
     const alert = await until(() => firingPage(ana));
     await ack(ana, alert.id);
-    await until(() => pushes.includes('alerts-changed') && pushes.includes('outbox-changed') && pushes.includes('status-changed'));
+    await until(
+      () => pushes.includes('alerts-changed') && pushes.includes('outbox-changed') && pushes.includes('status-changed'),
+    );
   });
 });

@@ -45,7 +45,12 @@ class FakeCollector {
 }
 
 const send = (ws: WebSocket, frame: ServerFrame | unknown): void => ws.send(JSON.stringify(frame));
-const welcome = (lastSeq: number): ServerFrame => ({ type: 'welcome', protocol: PROTOCOL_VERSION, serverTime: 1_000_000, lastSeq });
+const welcome = (lastSeq: number): ServerFrame => ({
+  type: 'welcome',
+  protocol: PROTOCOL_VERSION,
+  serverTime: 1_000_000,
+  lastSeq,
+});
 const alert = (id: string, patch: Partial<Alert> = {}): Alert => ({
   id,
   ruleId: 'error-rate',
@@ -122,7 +127,12 @@ describe('SyncClient against a scripted server', () => {
     await until(() => app.cache.syncState().lastSeq === 2);
     expect(fake.auth[0]).toBe('Bearer tok-123');
     expect(fake.received[0]).toEqual({ type: 'hello', user: 'ana', lastSeq: 0, protocol: PROTOCOL_VERSION });
-    expect(app.cache.listAlerts().map((a) => a.id).sort()).toEqual(['a1', 'a2']);
+    expect(
+      app.cache
+        .listAlerts()
+        .map((a) => a.id)
+        .sort(),
+    ).toEqual(['a1', 'a2']);
     expect(app.sync.status().state).toBe('connected');
     expect(fake.connections).toBe(1);
   });
@@ -201,7 +211,14 @@ describe('SyncClient against a scripted server', () => {
     await until(() => app.cache.syncState().lastSeq === 5);
     for (const c of fake.wss.clients) c.terminate();
     await until(() => app.cache.syncState().lastSeq === 2 && app.cache.listAlerts().length === 2);
-    expect(app.cache.listAlerts().map((a) => a.id).sort()).toEqual(['n1', 'n2']);
-    expect(fake.received.filter((f) => f.type === 'hello').map((h) => h.type === 'hello' && h.lastSeq)).toEqual([0, 5, 0]);
+    expect(
+      app.cache
+        .listAlerts()
+        .map((a) => a.id)
+        .sort(),
+    ).toEqual(['n1', 'n2']);
+    expect(fake.received.filter((f) => f.type === 'hello').map((h) => h.type === 'hello' && h.lastSeq)).toEqual([
+      0, 5, 0,
+    ]);
   });
 });

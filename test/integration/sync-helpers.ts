@@ -21,7 +21,11 @@ export async function until<T>(probe: () => T | undefined | null | false, ms = 1
   }
 }
 
-export async function untilAsync<T>(probe: () => Promise<T | undefined | null | false>, ms = 15_000, what = 'condition'): Promise<T> {
+export async function untilAsync<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  ms = 15_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = performance.now() + ms;
   for (;;) {
     const v = await probe();
@@ -41,7 +45,9 @@ export async function collectorAlerts(c: Pick<CollectorHandle, 'url' | 'token'>)
   return AlertList.parse(await res.json()).alerts;
 }
 
-export async function collectorStats(c: Pick<CollectorHandle, 'url' | 'token'>): Promise<{ events: number; alerts: number; lastSeq: number }> {
+export async function collectorStats(
+  c: Pick<CollectorHandle, 'url' | 'token'>,
+): Promise<{ events: number; alerts: number; lastSeq: number }> {
   const res = await fetch(`${c.url}/v1/stats`, { headers: authHeaders(c) });
   return (await res.json()) as { events: number; alerts: number; lastSeq: number };
 }
@@ -105,7 +111,11 @@ export class ManualClock implements Clock {
  * collector's own store and AlertService: `alerts` alerts fired, then comments on them. How tests
  * and the bench get a long log without minutes of ingest. `at(i)` gives entry i's time.
  */
-export function seedAlertLog(dataDir: string, count: number, opts: { alerts?: number; at?: (i: number) => number; now: number }): void {
+export function seedAlertLog(
+  dataDir: string,
+  count: number,
+  opts: { alerts?: number; at?: (i: number) => number; now: number },
+): void {
   const store = openStore(join(dataDir, 'collector.db'), opts.now);
   try {
     const alerts = new AlertService(store, { now: () => opts.now }, 'seed');

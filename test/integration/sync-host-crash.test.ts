@@ -36,7 +36,9 @@ function readCache(dataDir: string): CacheFacts {
   try {
     const integrity = String(db.pragma('integrity_check', { simple: true }));
     const { lastSeq } = db.prepare('SELECT last_seq AS lastSeq FROM sync_state').get() as { lastSeq: number };
-    const { count, max } = db.prepare('SELECT COUNT(*) AS count, COALESCE(MAX(seq), 0) AS max FROM timeline').get() as CacheFacts;
+    const { count, max } = db
+      .prepare('SELECT COUNT(*) AS count, COALESCE(MAX(seq), 0) AS max FROM timeline')
+      .get() as CacheFacts;
     return { integrity, lastSeq, count, max };
   } finally {
     db.close();
@@ -67,13 +69,17 @@ describe('headless host killed mid-sync', () => {
 
     host = await startHeadless({ collectorUrl: c.url, collectorToken: c.token, user: 'ana', dataDir: hostDir });
     // Kill it once it has written part of the log, while it is still catching up.
-    await untilAsync(async () => {
-      try {
-        return readCache(hostDir).lastSeq > 0;
-      } catch {
-        return false; // the file may not exist yet
-      }
-    }, 20_000, 'the host to start writing');
+    await untilAsync(
+      async () => {
+        try {
+          return readCache(hostDir).lastSeq > 0;
+        } catch {
+          return false; // the file may not exist yet
+        }
+      },
+      20_000,
+      'the host to start writing',
+    );
     await host.kill('SIGKILL');
 
     const killed = readCache(hostDir);
@@ -89,7 +95,10 @@ describe('headless host killed mid-sync', () => {
     const resumeLine = new RegExp(`ana \\(peer \\d+\\) resumes after seq ${killed.lastSeq};`);
     await until(() => resumeLine.test(c.output()), 10_000, 'the collector to log the resume point');
     const anaHellos = c.output().match(/ana \(peer \d+\) resumes after seq \d+/g) ?? [];
-    expect(anaHellos).toEqual([expect.stringMatching(/after seq 0$/), expect.stringMatching(new RegExp(`after seq ${killed.lastSeq}$`))]);
+    expect(anaHellos).toEqual([
+      expect.stringMatching(/after seq 0$/),
+      expect.stringMatching(new RegExp(`after seq ${killed.lastSeq}$`)),
+    ]);
 
     writing = false;
     await live;

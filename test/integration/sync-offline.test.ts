@@ -78,7 +78,9 @@ describe('offline for an hour', () => {
     const app = ana;
     await until(() => app.cache.pendingCount() === 0, 10_000, 'the outbox to drain');
     const items = await app.api.call('outbox.list', {});
-    expect(items.map((i) => [i.id, i.state])).toEqual(made.map((m) => [m.id, m.kind === 'ack' && m.alertId === a4 ? 'conflict' : 'applied']));
+    expect(items.map((i) => [i.id, i.state])).toEqual(
+      made.map((m) => [m.id, m.kind === 'ack' && m.alertId === a4 ? 'conflict' : 'applied']),
+    );
     const conflict = items.find((i) => i.state === 'conflict');
     expect(conflict).toMatchObject({ kind: 'ack', alertId: a4, detail: 'alert is resolved' });
 
@@ -95,12 +97,28 @@ describe('offline for an hour', () => {
     const logTail = (): [string, string][] =>
       bob.frames.filter((f) => f.type === 'event').map((f) => [String(f.alertId), String(f.kind)]);
     expect(logTail()).toEqual(expected);
-    expect(bob.frames.filter((f) => f.type === 'event').map((f) => f.actor)).toEqual(['bob', 'ana', 'ana', 'ana', 'ana', 'ana']);
+    expect(bob.frames.filter((f) => f.type === 'event').map((f) => f.actor)).toEqual([
+      'bob',
+      'ana',
+      'ana',
+      'ana',
+      'ana',
+      'ana',
+    ]);
 
     // The cache agrees with the collector.
-    await until(() => app.cache.syncState().lastSeq === before.lastSeq + expected.length, 5000, 'the cache to catch up');
+    await until(
+      () => app.cache.syncState().lastSeq === before.lastSeq + expected.length,
+      5000,
+      'the cache to catch up',
+    );
     const onCollector = await collectorAlerts(c);
-    expect(app.cache.listAlerts().map((a) => [a.id, a.status]).sort()).toEqual(onCollector.map((a) => [a.id, a.status]).sort());
+    expect(
+      app.cache
+        .listAlerts()
+        .map((a) => [a.id, a.status])
+        .sort(),
+    ).toEqual(onCollector.map((a) => [a.id, a.status]).sort());
     expect(onCollector.find((a) => a.id === a3)?.snoozedUntil).toBeDefined();
 
     // Another reconnect re-sends nothing: the log does not move.

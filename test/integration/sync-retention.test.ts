@@ -68,7 +68,11 @@ describe('collector event-log retention', () => {
     expect(zero.ok).toBe(false);
     if (!zero.ok) expect(zero.errors.join('\n')).toMatch(/^retention\.interval: /m);
     const ok = parseCollectorConfig({ retention: { eventLog: '7d', eventLogMaxRows: 10 } });
-    expect(ok.ok && ok.config.retention).toMatchObject({ eventLog: 7 * DAY_MS, eventLogMaxRows: 10, interval: HOUR_MS });
+    expect(ok.ok && ok.config.retention).toMatchObject({
+      eventLog: 7 * DAY_MS,
+      eventLogMaxRows: 10,
+      interval: HOUR_MS,
+    });
   });
 
   it('a client behind the retained log gets a snapshot plus the live tail; one inside it gets a replay', async () => {
@@ -116,7 +120,12 @@ describe('collector event-log retention', () => {
     // A desktop starting from nothing converges on the collector's state through the snapshot.
     const app = desktops.open(c, 'fresh');
     await until(() => app.cache.syncState().lastSeq === 401, 10_000, 'the desktop to catch up');
-    expect(app.cache.listAlerts().map((a) => a.id).sort()).toEqual((await collectorAlerts(c)).map((a) => a.id).sort());
+    expect(
+      app.cache
+        .listAlerts()
+        .map((a) => a.id)
+        .sort(),
+    ).toEqual((await collectorAlerts(c)).map((a) => a.id).sort());
   });
 });
 
@@ -155,12 +164,23 @@ describe('app cache retention', () => {
     cache.markOutbox('c-new-conflict', 'conflict', 'alert is resolved');
 
     const clock = new ManualClock(now);
-    const retention = new CacheRetention(cache, { resolvedDays: 30, intervalMs: 50 }, clock, systemTimers, silentLogger);
+    const retention = new CacheRetention(
+      cache,
+      { resolvedDays: 30, intervalMs: 50 },
+      clock,
+      systemTimers,
+      silentLogger,
+    );
     retention.start();
     await until(() => !cache.hasAlert('old-resolved'), 5000, 'the maintenance tick');
     retention.dispose();
 
-    expect(cache.listAlerts().map((a) => a.id).sort()).toEqual(['new-resolved', 'old-acked', 'old-firing']);
+    expect(
+      cache
+        .listAlerts()
+        .map((a) => a.id)
+        .sort(),
+    ).toEqual(['new-resolved', 'old-acked', 'old-firing']);
     expect(cache.getAlert('old-resolved')).toBeNull();
     expect(cache.getAlert('new-resolved')?.timeline).toHaveLength(2);
     expect(cache.outbox().map((o) => o.id)).toEqual(['c-old-queued', 'c-new-conflict']);
@@ -170,7 +190,12 @@ describe('app cache retention', () => {
     // 40 days later the other resolved alert goes too; open ones never do.
     clock.advance(40 * DAY_MS);
     expect(retention.runOnce()).toBe(1);
-    expect(cache.listAlerts().map((a) => a.id).sort()).toEqual(['old-acked', 'old-firing']);
+    expect(
+      cache
+        .listAlerts()
+        .map((a) => a.id)
+        .sort(),
+    ).toEqual(['old-acked', 'old-firing']);
     cache.close();
   });
 
@@ -180,11 +205,23 @@ describe('app cache retention', () => {
     const cache = openCache(join(dir, 'cache.db'), { now: toIso(seedClock.now()) });
     cache.bindCollector('http://127.0.0.1:9');
     cache.applyEvents(
-      [{ type: 'event', seq: 1, at: toIso(seedClock.now()), alertId: 'r', kind: 'resolved', alert: alert('r', { status: 'resolved', resolvedAt: toIso(seedClock.now() - 3 * DAY_MS) }) }],
+      [
+        {
+          type: 'event',
+          seq: 1,
+          at: toIso(seedClock.now()),
+          alertId: 'r',
+          kind: 'resolved',
+          alert: alert('r', { status: 'resolved', resolvedAt: toIso(seedClock.now() - 3 * DAY_MS) }),
+        },
+      ],
       toIso(seedClock.now()),
     );
     cache.close();
-    const app = desktops.open({ url: 'http://127.0.0.1:9', token: 't' }, 'ana', { dataDir: dir, retention: { resolvedDays: 2, intervalMs: 100 } });
+    const app = desktops.open({ url: 'http://127.0.0.1:9', token: 't' }, 'ana', {
+      dataDir: dir,
+      retention: { resolvedDays: 2, intervalMs: 100 },
+    });
     await until(() => !app.cache.hasAlert('r'), 5000, 'the app tick');
   });
 });

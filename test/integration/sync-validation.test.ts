@@ -57,7 +57,10 @@ describe('client → collector frames', () => {
 
     // Still alive: a valid command is answered.
     s.send({ type: 'command', id: 'c3', kind: 'ack', alertId: 'nope' });
-    expect(await s.waitFor((f) => f.type === 'result' && f.id === 'c3')).toMatchObject({ ok: false, error: 'alert nope not found' });
+    expect(await s.waitFor((f) => f.type === 'result' && f.id === 'c3')).toMatchObject({
+      ok: false,
+      error: 'alert nope not found',
+    });
 
     // Rejections are logged (a few per peer) and counted.
     expect(c.output()).toMatch(/rejected a frame from peer \d+ \(ana\): invalid_json/);
@@ -105,8 +108,26 @@ describe('collector → client frames', () => {
         ws.send(JSON.stringify({ type: 'welcome', protocol: PROTOCOL_VERSION, serverTime: 0, lastSeq: 2 }));
         ws.send('{"type":');
         ws.send(JSON.stringify({ type: 'event', seq: 1, at: 'yesterday', alertId: 'a1', kind: 'fired', alert }));
-        ws.send(JSON.stringify({ type: 'event', seq: 1, at: '2026-01-05T09:00:00.000Z', alertId: 'a1', kind: 'fired', alert: { ...alert, tier: 'urgent' } }));
-        ws.send(JSON.stringify({ type: 'event', seq: 2, at: '2026-01-05T09:00:00.000Z', alertId: 'a1', kind: 'fired', alert }));
+        ws.send(
+          JSON.stringify({
+            type: 'event',
+            seq: 1,
+            at: '2026-01-05T09:00:00.000Z',
+            alertId: 'a1',
+            kind: 'fired',
+            alert: { ...alert, tier: 'urgent' },
+          }),
+        );
+        ws.send(
+          JSON.stringify({
+            type: 'event',
+            seq: 2,
+            at: '2026-01-05T09:00:00.000Z',
+            alertId: 'a1',
+            kind: 'fired',
+            alert,
+          }),
+        );
       });
     });
     const warnings: string[] = [];

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { alertChartSpec, alertWindow, formatValue, lastValue, scaleForStep, seriesName } from '../../renderer/src/lib/chart-format.js';
+import {
+  alertChartSpec,
+  alertWindow,
+  formatValue,
+  lastValue,
+  scaleForStep,
+  seriesName,
+} from '../../renderer/src/lib/chart-format.js';
 import { toPanelData } from '../../renderer/src/store/charts.js';
 import { PANELS } from '../../renderer/src/lib/chart-panels.js';
 import { bucketStarts, evalSeries } from '../../shared/series/aggregate.js';
@@ -53,8 +60,22 @@ describe('chart formatting', () => {
           metric: 'requests',
           step: '5m',
           series: [
-            { labels: { model: 'a' }, points: [[0, 50], [300_000, 100], [600_000, 10]] },
-            { labels: { model: 'b' }, points: [[0, null], [300_000, null], [600_000, null]] },
+            {
+              labels: { model: 'a' },
+              points: [
+                [0, 50],
+                [300_000, 100],
+                [600_000, 10],
+              ],
+            },
+            {
+              labels: { model: 'b' },
+              points: [
+                [0, null],
+                [300_000, null],
+                [600_000, null],
+              ],
+            },
           ],
         },
       ],
@@ -68,13 +89,18 @@ describe('chart formatting', () => {
 describe('series aggregation (pure)', () => {
   it('bucket starts are step-aligned and cover [from, to)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1e12 }), fc.integer({ min: 1, max: 500 }), fc.constantFrom(60_000, 300_000, 3_600_000), (from, n, step) => {
-        const to = from + n * 60_000;
-        const starts = bucketStarts(from, to, step);
-        expect(starts[0]).toBeLessThanOrEqual(from);
-        for (const s of starts) expect(s % step).toBe(0);
-        expect((starts.at(-1) as number) + step).toBeGreaterThanOrEqual(to);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1e12 }),
+        fc.integer({ min: 1, max: 500 }),
+        fc.constantFrom(60_000, 300_000, 3_600_000),
+        (from, n, step) => {
+          const to = from + n * 60_000;
+          const starts = bucketStarts(from, to, step);
+          expect(starts[0]).toBeLessThanOrEqual(from);
+          for (const s of starts) expect(s % step).toBe(0);
+          expect((starts.at(-1) as number) + step).toBeGreaterThanOrEqual(to);
+        },
+      ),
     );
   });
 
@@ -88,8 +114,20 @@ describe('series aggregation (pure)', () => {
       { metric: 'eval_accuracy', from: 0, to: 120_000, stepMs: 60_000 },
     );
     expect(s).toEqual([
-      { labels: { suite: 'qa' }, points: [[0, expect.closeTo(0.85, 10)], [60_000, null]] },
-      { labels: { suite: 'rag' }, points: [[0, null], [60_000, 0.5]] },
+      {
+        labels: { suite: 'qa' },
+        points: [
+          [0, expect.closeTo(0.85, 10)],
+          [60_000, null],
+        ],
+      },
+      {
+        labels: { suite: 'rag' },
+        points: [
+          [0, null],
+          [60_000, 0.5],
+        ],
+      },
     ]);
   });
 });

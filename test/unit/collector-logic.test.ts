@@ -22,10 +22,20 @@ const NOW = Date.UTC(2026, 10, 1, 1);
 describe('applyCommand', () => {
   it('ack records who and when; a second ack and an ack on a resolved alert conflict', () => {
     const r = applyCommand(alert, { kind: 'ack' }, 'alice', NOW);
-    expect(r).toMatchObject({ ok: true, kind: 'acknowledged', alert: { status: 'acknowledged', acknowledgedBy: 'alice', acknowledgedAt: new Date(NOW).toISOString() } });
+    expect(r).toMatchObject({
+      ok: true,
+      kind: 'acknowledged',
+      alert: { status: 'acknowledged', acknowledgedBy: 'alice', acknowledgedAt: new Date(NOW).toISOString() },
+    });
     if (!r.ok) throw new Error('unreachable');
-    expect(applyCommand(r.alert, { kind: 'ack' }, 'bob', NOW)).toMatchObject({ ok: false, conflict: expect.stringContaining('alice') });
-    expect(applyCommand({ ...alert, status: 'resolved' }, { kind: 'ack' }, 'bob', NOW)).toEqual({ ok: false, conflict: 'alert is resolved' });
+    expect(applyCommand(r.alert, { kind: 'ack' }, 'bob', NOW)).toMatchObject({
+      ok: false,
+      conflict: expect.stringContaining('alice'),
+    });
+    expect(applyCommand({ ...alert, status: 'resolved' }, { kind: 'ack' }, 'bob', NOW)).toEqual({
+      ok: false,
+      conflict: 'alert is resolved',
+    });
   });
 
   it('unack, snooze, escalate, comment', () => {
@@ -35,26 +45,50 @@ describe('applyCommand', () => {
     expect(un.ok && un.alert.acknowledgedBy).toBe(undefined);
     expect(un.ok && un.alert.status).toBe('firing');
     expect(applyCommand(alert, { kind: 'snooze' }, 'a', NOW)).toMatchObject({ ok: false, error: expect.any(String) });
-    expect(applyCommand(alert, { kind: 'snooze', until: new Date(NOW + 60_000).toISOString() }, 'a', NOW)).toMatchObject({ ok: true, alert: { status: 'snoozed' } });
+    expect(
+      applyCommand(alert, { kind: 'snooze', until: new Date(NOW + 60_000).toISOString() }, 'a', NOW),
+    ).toMatchObject({ ok: true, alert: { status: 'snoozed' } });
     const e1 = applyCommand(alert, { kind: 'escalate' }, 'a', NOW);
     expect(e1).toMatchObject({ ok: true, alert: { escalation: { level: 2, target: 'secondary' } } });
     if (!e1.ok) throw new Error('unreachable');
-    expect(applyCommand(e1.alert, { kind: 'escalate' }, 'a', NOW)).toMatchObject({ ok: true, alert: { escalation: { level: 3, target: 'model-owner' } } });
-    expect(applyCommand({ ...alert, status: 'resolved' }, { kind: 'comment', note: 'postmortem' }, 'a', NOW)).toMatchObject({ ok: true, kind: 'commented' });
+    expect(applyCommand(e1.alert, { kind: 'escalate' }, 'a', NOW)).toMatchObject({
+      ok: true,
+      alert: { escalation: { level: 3, target: 'model-owner' } },
+    });
+    expect(
+      applyCommand({ ...alert, status: 'resolved' }, { kind: 'comment', note: 'postmortem' }, 'a', NOW),
+    ).toMatchObject({ ok: true, kind: 'commented' });
   });
 
   it('property: a resolved alert only ever accepts comments', () => {
     fc.assert(
-      fc.property(fc.constantFrom('ack', 'unack', 'mitigate', 'resolve', 'snooze', 'escalate') as fc.Arbitrary<'ack'>, (kind) => {
-        const r = applyCommand({ ...alert, status: 'resolved' }, { kind, until: new Date(NOW + 1).toISOString() }, 'x', NOW);
-        expect(r.ok).toBe(false);
-      }),
+      fc.property(
+        fc.constantFrom('ack', 'unack', 'mitigate', 'resolve', 'snooze', 'escalate') as fc.Arbitrary<'ack'>,
+        (kind) => {
+          const r = applyCommand(
+            { ...alert, status: 'resolved' },
+            { kind, until: new Date(NOW + 1).toISOString() },
+            'x',
+            NOW,
+          );
+          expect(r.ok).toBe(false);
+        },
+      ),
     );
   });
 });
 
 describe('parseEvents', () => {
-  const ok = { ts: 0, service: 's', provider: 'p', model: 'm', latency_ms: 1, input_tokens: 1, output_tokens: 1, status: 'ok' };
+  const ok = {
+    ts: 0,
+    service: 's',
+    provider: 'p',
+    model: 'm',
+    latency_ms: 1,
+    input_tokens: 1,
+    output_tokens: 1,
+    status: 'ok',
+  };
   const err = (f: () => unknown): HttpError => {
     try {
       f();
@@ -72,13 +106,17 @@ describe('parseEvents', () => {
   });
   it('never throws anything but HttpError on arbitrary input', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.json()), fc.constantFrom('json', 'ndjson') as fc.Arbitrary<'json'>, (text, format) => {
-        try {
-          parseEvents(text, format, 5);
-        } catch (e) {
-          expect(e).toBeInstanceOf(HttpError);
-        }
-      }),
+      fc.property(
+        fc.oneof(fc.string(), fc.json()),
+        fc.constantFrom('json', 'ndjson') as fc.Arbitrary<'json'>,
+        (text, format) => {
+          try {
+            parseEvents(text, format, 5);
+          } catch (e) {
+            expect(e).toBeInstanceOf(HttpError);
+          }
+        },
+      ),
     );
   });
 });
@@ -86,7 +124,12 @@ describe('parseEvents', () => {
 describe('collector config', () => {
   it('fills defaults and parses durations', () => {
     const r = parseCollectorConfig({ rules: { errorRate: { for: '15m' } } });
-    expect(r.ok && r.config.rules.errorRate).toMatchObject({ threshold: 0.05, minSamples: 50, for: 900_000, keepFiringFor: 300_000 });
+    expect(r.ok && r.config.rules.errorRate).toMatchObject({
+      threshold: 0.05,
+      minSamples: 50,
+      for: 900_000,
+      keepFiringFor: 300_000,
+    });
     expect(r.ok && r.config.ingest).toEqual({ maxBatchEvents: 10_000, maxBodyBytes: 10 * 1024 * 1024 });
     expect(r.ok && r.config.rules.allowedLateness).toBe(60_000);
   });

@@ -24,12 +24,26 @@ describe('collector store migrations', () => {
     const db = new Database(join(tmp(), 'm.db'));
     expect(migrate(db)).toBe(MIGRATIONS.length);
     // Since 0006, `events` is a view over event_batches (one row per ingested batch).
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')").all() as { name: string }[]).map((t) => t.name);
-    for (const t of ['events', 'rollups', 'alerts', 'alert_events', 'rule_state', 'applied_commands', 'meta', 'schema_migrations']) {
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')").all() as { name: string }[]
+    ).map((t) => t.name);
+    for (const t of [
+      'events',
+      'rollups',
+      'alerts',
+      'alert_events',
+      'rule_state',
+      'applied_commands',
+      'meta',
+      'schema_migrations',
+    ]) {
       expect(tables).toContain(t);
     }
     expect(migrate(db)).toBe(MIGRATIONS.length);
-    expect(db.prepare('SELECT version, name FROM schema_migrations').all()).toContainEqual({ version: 1, name: 'initial' });
+    expect(db.prepare('SELECT version, name FROM schema_migrations').all()).toContainEqual({
+      version: 1,
+      name: 'initial',
+    });
     db.close();
   });
 
@@ -42,7 +56,15 @@ describe('collector store migrations', () => {
 
 describe('collector store', () => {
   const key = { service: 's', provider: 'openai', model: 'gpt-4o' };
-  const event = { ts: 120_000, ...key, latency_ms: 100, input_tokens: 1, output_tokens: 1, status: 'error' as const, error_type: 'timeout' };
+  const event = {
+    ts: 120_000,
+    ...key,
+    latency_ms: 100,
+    input_tokens: 1,
+    output_tokens: 1,
+    status: 'error' as const,
+    error_type: 'timeout',
+  };
   const alert: Alert = {
     id: 'a1',
     ruleId: 'error-rate',
@@ -63,7 +85,13 @@ describe('collector store', () => {
     s.durable(() => {
       s.putAlert(alert);
       s.appendLog({ at: 1, alertId: 'a1', kind: 'fired', alert });
-      s.appendLog({ at: 2, alertId: 'a1', kind: 'acknowledged', actor: 'alice', alert: { ...alert, status: 'acknowledged' } });
+      s.appendLog({
+        at: 2,
+        alertId: 'a1',
+        kind: 'acknowledged',
+        actor: 'alice',
+        alert: { ...alert, status: 'acknowledged' },
+      });
       s.recordCommand('c1', 2, { ok: true });
     });
     s.close();

@@ -29,7 +29,12 @@ const ms = (iso: string, zone: string) => DateTime.fromISO(iso, { zone }).toMill
 const config = EscalationConfig.parse({
   businessHours: { timeZone: 'Europe/Berlin', holidays: ['2025-12-25'] },
 });
-const rotation = RotationConfig.parse({ timeZone: 'Europe/Berlin', start: '2025-06-02', roster: ['ana', 'ben', 'cai'], escalationContact: 'owner' });
+const rotation = RotationConfig.parse({
+  timeZone: 'Europe/Berlin',
+  start: '2025-06-02',
+  roster: ['ana', 'ben', 'cai'],
+  escalationContact: 'owner',
+});
 const ctx: EscalationContext = { policy: config.tiers.page, businessHours: config.businessHours, rotation };
 
 describe('business hours and the ack SLA', () => {
@@ -52,25 +57,53 @@ describe('business hours and the ack SLA', () => {
   it('agrees with an Intl-based oracle at random instants and zones', () => {
     const zones = ['UTC', 'Europe/Berlin', 'America/Los_Angeles', 'Asia/Tokyo', 'Australia/Lord_Howe'];
     fc.assert(
-      fc.property(fc.integer({ min: Date.parse('2024-01-01'), max: Date.parse('2027-01-01') }), fc.constantFrom(...zones), (t, zone) => {
-        const b = BusinessHours.parse({ timeZone: zone, days: ['monday', 'wednesday', 'saturday'], start: '08:15', end: '18:45', holidays: ['2025-01-01'] });
-        const parts = Object.fromEntries(
-          new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'long', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-            .formatToParts(t)
-            .map((p) => [p.type, p.value]),
-        );
-        const hhmm = `${parts.hour}:${parts.minute}`;
-        const date = `${parts.year}-${parts.month}-${parts.day}`;
-        const expected = date !== '2025-01-01' && ['Monday', 'Wednesday', 'Saturday'].includes(parts.weekday ?? '') && hhmm >= '08:15' && hhmm < '18:45';
-        expect(inBusinessHours(b, t)).toBe(expected);
-      }),
+      fc.property(
+        fc.integer({ min: Date.parse('2024-01-01'), max: Date.parse('2027-01-01') }),
+        fc.constantFrom(...zones),
+        (t, zone) => {
+          const b = BusinessHours.parse({
+            timeZone: zone,
+            days: ['monday', 'wednesday', 'saturday'],
+            start: '08:15',
+            end: '18:45',
+            holidays: ['2025-01-01'],
+          });
+          const parts = Object.fromEntries(
+            new Intl.DateTimeFormat('en-GB', {
+              timeZone: zone,
+              weekday: 'long',
+              year: 'numeric',
+              month: '2-digit',
+              day: '2-digit',
+              hour: '2-digit',
+              minute: '2-digit',
+              hourCycle: 'h23',
+            })
+              .formatToParts(t)
+              .map((p) => [p.type, p.value]),
+          );
+          const hhmm = `${parts.hour}:${parts.minute}`;
+          const date = `${parts.year}-${parts.month}-${parts.day}`;
+          const expected =
+            date !== '2025-01-01' &&
+            ['Monday', 'Wednesday', 'Saturday'].includes(parts.weekday ?? '') &&
+            hhmm >= '08:15' &&
+            hhmm < '18:45';
+          expect(inBusinessHours(b, t)).toBe(expected);
+        },
+      ),
       { numRuns: 500 },
     );
   }, 30_000);
   it('rejects bad policy config naming the field', () => {
-    const r = EscalationConfig.safeParse({ tiers: { page: { renotifyEvery: '0s', ackSla: { businessHours: 'soon' } } }, businessHours: { start: '18:00', end: '09:00' } });
+    const r = EscalationConfig.safeParse({
+      tiers: { page: { renotifyEvery: '0s', ackSla: { businessHours: 'soon' } } },
+      businessHours: { start: '18:00', end: '09:00' },
+    });
     const paths = r.error?.issues.map((i) => i.path.join('.')) ?? [];
-    expect(paths).toEqual(expect.arrayContaining(['tiers.page.renotifyEvery', 'tiers.page.ackSla.businessHours', 'businessHours.end']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['tiers.page.renotifyEvery', 'tiers.page.ackSla.businessHours', 'businessHours.end']),
+    );
   });
 });
 
@@ -78,7 +111,12 @@ describe('escalation steps', () => {
   const t0 = ms('2025-06-03T10:00', 'Europe/Berlin'); // Tuesday, business hours; ana primary, ben secondary
   it('pages the primary at once, re-notifies every 5 min, escalates to the secondary at 30 min, then the owner', () => {
     let s = openPage(ctx, 'page', t0);
-    expect(escalationView(ctx, s)).toEqual({ level: 1, target: 'ana', dueAt: new Date(t0 + 30 * MIN).toISOString(), nextTarget: 'ben' });
+    expect(escalationView(ctx, s)).toEqual({
+      level: 1,
+      target: 'ana',
+      dueAt: new Date(t0 + 30 * MIN).toISOString(),
+      nextTarget: 'ben',
+    });
     const seen: [StepKind, number, string][] = [];
     for (let n = 0; n < 10; n++) {
       const st = step(ctx, s, nextDeadline(s)!)!;
@@ -140,8 +178,14 @@ type Op =
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ op: fc.constant('wait' as const), ms: fc.integer({ min: 1, max: 3 * HOUR }) }) },
   { weight: 2, arbitrary: fc.constantFrom<Op>({ op: 'ack' }, { op: 'unack' }, { op: 'escalate' }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('snooze' as const), ms: fc.integer({ min: MIN, max: 2 * HOUR }) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('restart' as const), downMs: fc.integer({ min: 0, max: 4 * HOUR }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('snooze' as const), ms: fc.integer({ min: MIN, max: 2 * HOUR }) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('restart' as const), downMs: fc.integer({ min: 0, max: 4 * HOUR }) }),
+  },
   { weight: 1, arbitrary: fc.constant<Op>({ op: 'resolve' }) },
 );
 

@@ -11,7 +11,8 @@ import { HttpError } from '../../electron/collector/http/http-error.js';
 import { escapeLabelValue, IngestMetrics } from '../../electron/collector/ingest/ingest-metrics.js';
 import { runbookIdFromUrl } from '../../electron/collector/integrations/runbook-link.js';
 
-const fixture = (name: string): unknown => JSON.parse(readFileSync(resolve(import.meta.dirname, '../fixtures', name), 'utf8')) as unknown;
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(resolve(import.meta.dirname, '../fixtures', name), 'utf8')) as unknown;
 const H = 3_600_000;
 
 function thrown(fn: () => unknown): HttpError {
@@ -58,13 +59,25 @@ describe('eval schedules', () => {
     const ok = parseCollectorConfig({ evals: { jobs: [{ suite: 'qa', command: ['node', 'eval.js'] }] } });
     expect(ok.ok && ok.config.evals.jobs[0]).toMatchObject({ schedule: 'daily', timeout: 600_000 });
     const bad = parseCollectorConfig({
-      evals: { jobs: [{ suite: 'qa', command: 'x', schedule: 'weekly' }, { suite: 'qa', command: [] }] },
+      evals: {
+        jobs: [
+          { suite: 'qa', command: 'x', schedule: 'weekly' },
+          { suite: 'qa', command: [] },
+        ],
+      },
     });
     expect(bad.ok).toBe(false);
     const errors = bad.ok ? [] : bad.errors.join('\n');
     expect(errors).toMatch(/evals\.jobs\.0\.schedule: expected "daily"/);
     expect(errors).toMatch(/evals\.jobs\.1\.command/);
-    const dup = parseCollectorConfig({ evals: { jobs: [{ suite: 'qa', command: 'a' }, { suite: 'qa', command: 'b' }] } });
+    const dup = parseCollectorConfig({
+      evals: {
+        jobs: [
+          { suite: 'qa', command: 'a' },
+          { suite: 'qa', command: 'b' },
+        ],
+      },
+    });
     expect(dup.ok ? '' : dup.errors.join()).toMatch(/evals\.jobs\.1\.suite: duplicate suite "qa"/);
     const shortKey = parseCollectorConfig({ integrations: { eventsV2: { routingKeys: ['short'] } } });
     expect(shortKey.ok ? '' : shortKey.errors.join()).toMatch(/integrations\.eventsV2\.routingKeys\.0/);
@@ -73,29 +86,45 @@ describe('eval schedules', () => {
 
 describe('eval results', () => {
   it('reads the LAST JSON line of a job', () => {
-    expect(parseJobOutput('starting\n{"accuracy":0.1}\nprogress 50%\n{"accuracy":0.92,"total":50,"passed":46}\n')).toEqual({
+    expect(
+      parseJobOutput('starting\n{"accuracy":0.1}\nprogress 50%\n{"accuracy":0.92,"total":50,"passed":46}\n'),
+    ).toEqual({
       ok: true,
       output: { accuracy: 0.92, total: 50, passed: 46 },
     });
-    expect(parseJobOutput('no json here')).toMatchObject({ ok: false, reason: expect.stringContaining('no JSON result line') as unknown });
-    expect(parseJobOutput('{"accuracy": 1.5}')).toMatchObject({ ok: false, reason: expect.stringContaining('accuracy') as unknown });
+    expect(parseJobOutput('no json here')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('no JSON result line') as unknown,
+    });
+    expect(parseJobOutput('{"accuracy": 1.5}')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('accuracy') as unknown,
+    });
   });
 
   it('accepts one result or an array, and names the bad element', () => {
     expect(parseEvalBatch('{"suite":"qa","ts":"2026-11-01T00:00:00Z","accuracy":0.9}', 10)).toEqual([
       { suite: 'qa', ts: Date.parse('2026-11-01T00:00:00Z'), accuracy: 0.9 },
     ]);
-    expect(parseEvalBatch('[{"suite":"a","ts":1,"accuracy":0},{"suite":"b","ts":2,"accuracy":1,"passed":5,"total":5}]', 10)).toHaveLength(2);
-    expect(thrown(() => parseEvalBatch('[{"suite":"a","ts":1,"accuracy":0},{"suite":"b","ts":2,"accuracy":2}]', 10))).toMatchObject({
+    expect(
+      parseEvalBatch('[{"suite":"a","ts":1,"accuracy":0},{"suite":"b","ts":2,"accuracy":1,"passed":5,"total":5}]', 10),
+    ).toHaveLength(2);
+    expect(
+      thrown(() => parseEvalBatch('[{"suite":"a","ts":1,"accuracy":0},{"suite":"b","ts":2,"accuracy":2}]', 10)),
+    ).toMatchObject({
       status: 400,
       field: '[1].accuracy',
     });
     expect(thrown(() => parseEvalBatch('{"ts":1,"accuracy":0.5}', 10))).toMatchObject({ status: 400, field: 'suite' });
-    expect(thrown(() => parseEvalBatch('{"suite":"a","ts":1,"accuracy":0.5,"total":0}', 10))).toMatchObject({ field: 'total' });
+    expect(thrown(() => parseEvalBatch('{"suite":"a","ts":1,"accuracy":0.5,"total":0}', 10))).toMatchObject({
+      field: 'total',
+    });
     expect(thrown(() => parseEvalBatch('"x"', 10))).toMatchObject({ status: 400, field: '(root)' });
     expect(thrown(() => parseEvalBatch('[{', 10))).toMatchObject({ status: 400, code: 'invalid_json' });
     expect(thrown(() => parseEvalBatch('', 10))).toMatchObject({ status: 400 });
-    expect(thrown(() => parseEvalBatch(JSON.stringify(Array(11).fill({ suite: 'a', ts: 1, accuracy: 1 })), 10))).toMatchObject({ status: 413 });
+    expect(
+      thrown(() => parseEvalBatch(JSON.stringify(Array(11).fill({ suite: 'a', ts: 1, accuracy: 1 })), 10)),
+    ).toMatchObject({ status: 413 });
   });
 });
 
@@ -112,7 +141,9 @@ describe('integration payloads', () => {
     const known = (id: string): boolean => ['provider-down', 'error-rate'].includes(id);
     expect(runbookIdFromUrl('provider-down', known)).toBe('provider-down');
     expect(runbookIdFromUrl('https://wiki.example.com/runbooks/error-rate', known)).toBe('error-rate');
-    expect(runbookIdFromUrl('https://github.com/acme/vigil/blob/main/runbooks/provider-down.md?plain=1#steps', known)).toBe('provider-down');
+    expect(
+      runbookIdFromUrl('https://github.com/acme/vigil/blob/main/runbooks/provider-down.md?plain=1#steps', known),
+    ).toBe('provider-down');
     expect(runbookIdFromUrl('https://wiki.example.com/runbooks/error-rate/', known)).toBe('error-rate');
     expect(runbookIdFromUrl('https://myrunbook.com/runbook/1234', known)).toBeUndefined();
   });

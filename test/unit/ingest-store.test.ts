@@ -25,7 +25,9 @@ describe('migration 0002 (eval runs, eval jobs, integration keys)', () => {
     migrate(db, [m0001Initial]);
     db.prepare("INSERT INTO meta (key, value) VALUES ('max_event_ts', '42')").run();
     migrate(db, [m0001Initial, m0002EvalsIntegrations]);
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+      (r) => r.name,
+    );
     expect(tables).toEqual(expect.arrayContaining(['eval_runs', 'eval_jobs', 'integration_keys']));
     expect(db.prepare("SELECT value FROM meta WHERE key = 'max_event_ts'").get()).toEqual({ value: '42' });
     db.close();

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../shared/protocol/alert.js';
 import { AlarmState } from '../../shared/protocol/alarm.js';
 import { AlarmService, alarmAction, type AlarmSource } from '../../electron/main/services/alarm/index.js';
-import { platformOptions, type DesktopNotification, type Notifier, type NotifyResult } from '../../electron/main/services/notifier/index.js';
+import {
+  platformOptions,
+  type DesktopNotification,
+  type Notifier,
+  type NotifyResult,
+} from '../../electron/main/services/notifier/index.js';
 import { ApiService } from '../../electron/main/services/api.js';
 
 /** Timers on a fake clock: tests travel in time instead of sleeping. */
@@ -80,7 +85,15 @@ function harness(user: string, initial: Alert[]) {
   const time = fakeTime();
   const notifier = new RecordingNotifier();
   const acks: string[] = [];
-  const alarm = new AlarmService({ user, source, notifier, acknowledge: (id) => acks.push(id), clock: time.clock, timers: time.timers, repeatEveryMs: 30_000 });
+  const alarm = new AlarmService({
+    user,
+    source,
+    notifier,
+    acknowledge: (id) => acks.push(id),
+    clock: time.clock,
+    timers: time.timers,
+    repeatEveryMs: 30_000,
+  });
   const change = (a: Alert) => {
     alerts.set(a.id, a);
     for (const l of listeners) l([a.id]);
@@ -172,7 +185,10 @@ describe('alarm service', () => {
     const reply = await api.handle({ method: 'alarm.get', params: {} });
     expect(reply.ok && AlarmState.parse(reply.result).ringing[0]?.alertId).toBe('a1');
     expect(pushes).toContainEqual(expect.objectContaining({ type: 'alarm-changed' }));
-    expect(await api.handle({ method: 'alarm.get', params: { extra: 1 } })).toMatchObject({ ok: false, error: { code: 'invalid_field' } });
+    expect(await api.handle({ method: 'alarm.get', params: { extra: 1 } })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_field' },
+    });
     api.dispose();
     h.alarm.dispose();
   });

@@ -32,7 +32,16 @@ describe('protocol version', () => {
   });
 
   it('covers the frames and bodies that cross boundaries', () => {
-    for (const name of ['LlmEvent', 'Alert', 'ClientFrame', 'ServerFrame', 'ApiCall', 'ApiPush', 'BridgeMessage', 'ApiError']) {
+    for (const name of [
+      'LlmEvent',
+      'Alert',
+      'ClientFrame',
+      'ServerFrame',
+      'ApiCall',
+      'ApiPush',
+      'BridgeMessage',
+      'ApiError',
+    ]) {
       expect(protocol).toHaveProperty(name);
     }
   });

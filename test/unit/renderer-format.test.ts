@@ -127,9 +127,9 @@ describe('timeline', () => {
     expect(describeTimelineEntry({ seq: 3, at, kind: 'escalated' })).toBe('Escalated');
     expect(describeTimelineEntry({ seq: 4, at, kind: 'mitigated', actor: 'bob' })).toBe('Marked mitigated by bob');
     // The actor of a notification is the collector; the person paged is named in the note.
-    expect(describeTimelineEntry({ seq: 5, at, kind: 'notified', actor: 'collector', note: 'paged: carol (level 1)' })).toBe(
-      'Notification sent',
-    );
+    expect(
+      describeTimelineEntry({ seq: 5, at, kind: 'notified', actor: 'collector', note: 'paged: carol (level 1)' }),
+    ).toBe('Notification sent');
   });
 
   it('sorts by sequence, the collector order', () => {

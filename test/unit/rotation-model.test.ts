@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { handoffAt, RotationConfig, shifts, whoIsOnCall, type RotationConfigInput } from '../../shared/rotation/index.js';
+import {
+  handoffAt,
+  RotationConfig,
+  shifts,
+  whoIsOnCall,
+  type RotationConfigInput,
+} from '../../shared/rotation/index.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -31,7 +37,9 @@ describe('rotation: weekly shifts', () => {
     const autumn = k('2025-10-27T09:00');
     expect(handoffAt(base, autumn + 1) - handoffAt(base, autumn)).toBe(169 * HOUR);
     for (const i of [spring, spring + 1, autumn, autumn + 1]) {
-      expect(DateTime.fromMillis(handoffAt(base, i), { zone: 'America/New_York' }).toFormat('ccc HH:mm')).toBe('Mon 09:00');
+      expect(DateTime.fromMillis(handoffAt(base, i), { zone: 'America/New_York' }).toFormat('ccc HH:mm')).toBe(
+        'Mon 09:00',
+      );
     }
   });
 
@@ -63,10 +71,15 @@ describe('rotation: weekly shifts', () => {
     const paths = bad.error?.issues.map((i) => i.path.join('.'));
     expect(paths).toContain('timeZone');
     expect(paths).toContain('roster');
-    expect(RotationConfig.safeParse({ roster: ['a'], handoff: { time: '25:00' } }).error?.issues[0]?.path).toEqual(['handoff', 'time']);
+    expect(RotationConfig.safeParse({ roster: ['a'], handoff: { time: '25:00' } }).error?.issues[0]?.path).toEqual([
+      'handoff',
+      'time',
+    ]);
     expect(
-      RotationConfig.safeParse({ roster: ['a'], overrides: [{ user: 'b', from: '2025-01-02T00:00:00Z', to: '2025-01-01T00:00:00Z' }] }).error
-        ?.issues[0]?.path,
+      RotationConfig.safeParse({
+        roster: ['a'],
+        overrides: [{ user: 'b', from: '2025-01-02T00:00:00Z', to: '2025-01-01T00:00:00Z' }],
+      }).error?.issues[0]?.path,
     ).toEqual(['overrides', 0, 'to']);
   });
 });
@@ -82,7 +95,12 @@ const rotation = fc
     hour: fc.integer({ min: 0, max: 23 }),
     roster: fc.uniqueArray(fc.constantFrom('a', 'b', 'c', 'd', 'e'), { minLength: 1, maxLength: 5 }),
     overrides: fc.array(
-      fc.record({ at: instant, len: fc.integer({ min: 1, max: 3 * DAY }), user: fc.constantFrom('x', 'y'), role: fc.constantFrom('primary', 'secondary' as const) }),
+      fc.record({
+        at: instant,
+        len: fc.integer({ min: 1, max: 3 * DAY }),
+        user: fc.constantFrom('x', 'y'),
+        role: fc.constantFrom('primary', 'secondary' as const),
+      }),
       { maxLength: 4 },
     ),
   })
@@ -92,32 +110,43 @@ const rotation = fc
       handoff: { day: r.day, time: `${String(r.hour).padStart(2, '0')}:30` },
       start: '2024-05-01',
       roster: r.roster,
-      overrides: r.overrides.map((o) => ({ role: o.role, user: o.user, from: new Date(o.at).toISOString(), to: new Date(o.at + o.len).toISOString() })),
+      overrides: r.overrides.map((o) => ({
+        role: o.role,
+        user: o.user,
+        from: new Date(o.at).toISOString(),
+        to: new Date(o.at + o.len).toISOString(),
+      })),
     }),
   );
 
 describe('rotation: properties', () => {
   it('shifts() covers a range without gaps or overlaps and agrees with whoIsOnCall', () => {
     fc.assert(
-      fc.property(rotation, instant, fc.integer({ min: 1, max: 30 * DAY }), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 5 }), (r, from, len, probes) => {
-        const to = from + len;
-        const list = shifts(r, from, to);
-        expect(list[0]?.startMs).toBe(from);
-        expect(list[list.length - 1]?.endMs).toBe(to);
-        for (let i = 0; i < list.length; i++) {
-          const s = list[i]!;
-          expect(s.endMs).toBeGreaterThan(s.startMs);
-          if (i > 0) {
-            expect(s.startMs).toBe(list[i - 1]!.endMs);
-            expect([s.primary, s.secondary]).not.toEqual([list[i - 1]!.primary, list[i - 1]!.secondary]);
+      fc.property(
+        rotation,
+        instant,
+        fc.integer({ min: 1, max: 30 * DAY }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 5 }),
+        (r, from, len, probes) => {
+          const to = from + len;
+          const list = shifts(r, from, to);
+          expect(list[0]?.startMs).toBe(from);
+          expect(list[list.length - 1]?.endMs).toBe(to);
+          for (let i = 0; i < list.length; i++) {
+            const s = list[i]!;
+            expect(s.endMs).toBeGreaterThan(s.startMs);
+            if (i > 0) {
+              expect(s.startMs).toBe(list[i - 1]!.endMs);
+              expect([s.primary, s.secondary]).not.toEqual([list[i - 1]!.primary, list[i - 1]!.secondary]);
+            }
           }
-        }
-        for (const p of probes) {
-          const t = Math.floor(from + p * (len - 1));
-          const s = list.find((x) => x.startMs <= t && t < x.endMs)!;
-          expect({ primary: s.primary, secondary: s.secondary }).toEqual(whoIsOnCall(r, t));
-        }
-      }),
+          for (const p of probes) {
+            const t = Math.floor(from + p * (len - 1));
+            const s = list.find((x) => x.startMs <= t && t < x.endMs)!;
+            expect({ primary: s.primary, secondary: s.secondary }).toEqual(whoIsOnCall(r, t));
+          }
+        },
+      ),
       { numRuns: 80 },
     );
   }, 30_000);

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { MINUTE_MS } from '../../shared/clock.js';
 import type { MinuteCounts } from '../../shared/rollup/window.js';
-import { ERROR_RATE_DEFAULTS, errorRateSummary, evaluate, type ErrorRateEvaluation } from '../../shared/rules/error-rate.js';
+import {
+  ERROR_RATE_DEFAULTS,
+  errorRateSummary,
+  evaluate,
+  type ErrorRateEvaluation,
+} from '../../shared/rules/error-rate.js';
 import { INACTIVE, type RuleState } from '../../shared/rules/state-machine.js';
 
 const rule = { ...ERROR_RATE_DEFAULTS };
@@ -72,7 +77,12 @@ describe('error-rate rule (pure state machine over event-time minutes)', () => {
   });
 
   it('keeps the alert id while firing and drops it on resolve', () => {
-    const firing: RuleState = { phase: 'firing', activeSince: T0 - 20 * MINUTE_MS, lastTrueAt: T0 - MINUTE_MS, alertId: 'a1' };
+    const firing: RuleState = {
+      phase: 'firing',
+      activeSince: T0 - 20 * MINUTE_MS,
+      lastTrueAt: T0 - MINUTE_MS,
+      alertId: 'a1',
+    };
     const evs = run(repeat(3, [100, 50]), firing);
     expect(evs.every((e) => e.state.alertId === 'a1')).toBe(true);
     const cleared = run(repeat(10, [100, 0]), { ...firing, lastTrueAt: T0 - MINUTE_MS });
@@ -96,7 +106,11 @@ describe('error-rate rule (pure state machine over event-time minutes)', () => {
   });
 
   it('summarises with the numbers', () => {
-    const s = errorRateSummary(rule, { service: 'checkout', provider: 'openai', model: 'gpt-4o' }, { samples: 500, errors: 156 });
+    const s = errorRateSummary(
+      rule,
+      { service: 'checkout', provider: 'openai', model: 'gpt-4o' },
+      { samples: 500, errors: 156 },
+    );
     expect(s).toBe('error rate 31.2% (156/500) over 5 min for 10 min on checkout · openai/gpt-4o');
   });
 });

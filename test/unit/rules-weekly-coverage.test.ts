@@ -24,10 +24,26 @@ describe('output-drift summary', () => {
     const h = new ScopeHistory();
     for (let m = T0; m < T0 + 8 * HOUR_MS; m += 60_000) {
       const late = m >= T0 + 7 * HOUR_MS;
-      h.addMinute({ ...emptyAgg(), count: 10, outputLabels: late ? { refuse: 10 } : { answer: 9, refuse: 1 }, minute: m, latency: newSketch() });
+      h.addMinute({
+        ...emptyAgg(),
+        count: 10,
+        outputLabels: late ? { refuse: 10 } : { answer: 9, refuse: 1 },
+        minute: m,
+        latency: newSketch(),
+      });
     }
-    const rule = { ...OUTPUT_DRIFT_DEFAULTS, windowMs: 30 * 60_000, referenceMs: 6 * HOUR_MS, minSamples: 100, minReferenceSamples: 300 };
-    expect(outputDriftCheck(rule, h, T0 + 8 * HOUR_MS - 60_000, serviceScope('checkout'))).toMatch(/ vs 6 h reference on checkout: /);
-    expect(outputDriftCheck({ ...rule, referenceMs: DAY_MS }, h, T0 + 8 * HOUR_MS - 60_000, serviceScope('checkout'))).toMatch(/ vs 1-day reference on checkout: /);
+    const rule = {
+      ...OUTPUT_DRIFT_DEFAULTS,
+      windowMs: 30 * 60_000,
+      referenceMs: 6 * HOUR_MS,
+      minSamples: 100,
+      minReferenceSamples: 300,
+    };
+    expect(outputDriftCheck(rule, h, T0 + 8 * HOUR_MS - 60_000, serviceScope('checkout'))).toMatch(
+      / vs 6 h reference on checkout: /,
+    );
+    expect(
+      outputDriftCheck({ ...rule, referenceMs: DAY_MS }, h, T0 + 8 * HOUR_MS - 60_000, serviceScope('checkout')),
+    ).toMatch(/ vs 1-day reference on checkout: /);
   });
 });

@@ -1,7 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CATALOG_RULE_IDS, checkLibrary, checkRunbook, formatProblem, parseRunbook, toTree } from '../../shared/runbooks/index.js';
+import {
+  CATALOG_RULE_IDS,
+  checkLibrary,
+  checkRunbook,
+  formatProblem,
+  parseRunbook,
+  toTree,
+} from '../../shared/runbooks/index.js';
 
 const FRONT = `---
 id: demo
@@ -57,7 +64,11 @@ describe('runbook parser', () => {
       { label: 'If they are 429s', target: { kind: 'step', step: '2' } },
       { label: 'If they are 5xx', target: { kind: 'step', step: '3' }, note: 'provider trouble' },
     ]);
-    expect(tree.steps[1]?.branches[0]).toEqual({ label: 'Volume jumped', target: { kind: 'stop' }, note: 'throttle the job' });
+    expect(tree.steps[1]?.branches[0]).toEqual({
+      label: 'Volume jumped',
+      target: { kind: 'stop' },
+      note: 'throttle the job',
+    });
     expect(tree.steps[2]?.branches[0]?.target).toEqual({ kind: 'escalate' });
     expect(tree.intro).toEqual([{ kind: 'markdown', text: 'Context before the steps.' }]);
     expect(checkRunbook(p)).toEqual([]);
@@ -139,7 +150,9 @@ escalation: []
     const yamlBad = checkRunbook(parseRunbook('y.md', '---\nid: [unclosed\n---\n## 1. A\n\n- Done → stop\n'));
     expect(yamlBad[0]?.message).toMatch(/^frontmatter is not valid YAML/);
     const extra = FRONT.replace('owner: team', 'owner: team\nownr: typo');
-    expect(problems('## 1. A\n\n- Done → stop\n', extra).join('\n')).toMatch(/frontmatter \(frontmatter\): Unrecognized key: "ownr"/);
+    expect(problems('## 1. A\n\n- Done → stop\n', extra).join('\n')).toMatch(
+      /frontmatter \(frontmatter\): Unrecognized key: "ownr"/,
+    );
   });
 
   it('reports commands outside fences, unsafe links, images and raw HTML', () => {
@@ -201,14 +214,24 @@ describe('runbook library check', () => {
     expect(out.map(formatProblem)).toEqual([]);
     const served = new Set(runbooks.flatMap((r) => r.parsed.meta?.serves ?? []));
     for (const rule of CATALOG_RULE_IDS) expect(served.has(rule), rule).toBe(true);
-    for (const practice of ['rate-limiting', 'cache-warming', 'model-routing-fallback', 'declare-incident', 'postmortem', 'provider-failover']) {
+    for (const practice of [
+      'rate-limiting',
+      'cache-warming',
+      'model-routing-fallback',
+      'declare-incident',
+      'postmortem',
+      'provider-failover',
+    ]) {
       expect(names).toContain(`${practice}.md`);
     }
     // Each runbook has commands to copy and an escalation threshold in numbers.
     for (const r of runbooks) {
       const blocks = r.parsed.steps.flatMap((s) => s.blocks);
       expect(blocks.some((b) => b.kind === 'code') || r.parsed.meta?.tier === 'practice', r.source.name).toBe(true);
-      expect(r.parsed.steps.some((s) => s.branches.some((b) => b.target.kind === 'escalate')), r.source.name).toBe(true);
+      expect(
+        r.parsed.steps.some((s) => s.branches.some((b) => b.target.kind === 'escalate')),
+        r.source.name,
+      ).toBe(true);
     }
   });
 });

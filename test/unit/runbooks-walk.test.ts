@@ -12,11 +12,27 @@ const DOC: RunbookDoc = {
   serves: ['error-rate'],
   version: 'v1',
   markdown: '',
-  meta: { id: 'error-rate', title: 'Error rate', serves: ['error-rate'], tier: 'page', owner: 't', last_reviewed: '2026-01-01', escalation: [{ role: 'r', contact: 'c' }] },
+  meta: {
+    id: 'error-rate',
+    title: 'Error rate',
+    serves: ['error-rate'],
+    tier: 'page',
+    owner: 't',
+    last_reviewed: '2026-01-01',
+    escalation: [{ role: 'r', contact: 'c' }],
+  },
   tree: {
     intro: [],
     steps: [
-      { id: '1', title: 'A', blocks: [], branches: [{ label: 'to 2', target: { kind: 'step', step: '2' } }, { label: 'to 3', target: { kind: 'step', step: '3' } }] },
+      {
+        id: '1',
+        title: 'A',
+        blocks: [],
+        branches: [
+          { label: 'to 2', target: { kind: 'step', step: '2' } },
+          { label: 'to 3', target: { kind: 'step', step: '3' } },
+        ],
+      },
       { id: '2', title: 'B', blocks: [], branches: [{ label: 'done', target: { kind: 'stop' } }] },
       { id: '3', title: 'C', blocks: [], branches: [{ label: 'help', target: { kind: 'escalate' } }] },
     ],
@@ -32,8 +48,15 @@ describe('alert → runbook', () => {
   it('prefers runbookId, then rule id, then runbook_url, then a label matcher', () => {
     expect(runbookForAlert({ ruleId: 'x', runbookId: 'provider-down', labels: {} }, books)).toBe('provider-down');
     expect(runbookForAlert({ ruleId: 'error-rate', labels: {} }, books)).toBe('error-rate');
-    expect(runbookForAlert({ ruleId: 'am', labels: { runbook_url: 'https://wiki.example.com/runbooks/Provider-Down.md#top' } }, books)).toBe('provider-down');
-    expect(runbookForAlert({ ruleId: 'am', labels: { alertname: 'HighLatency', severity: 'page' } }, books)).toBe('high-latency');
+    expect(
+      runbookForAlert(
+        { ruleId: 'am', labels: { runbook_url: 'https://wiki.example.com/runbooks/Provider-Down.md#top' } },
+        books,
+      ),
+    ).toBe('provider-down');
+    expect(runbookForAlert({ ruleId: 'am', labels: { alertname: 'HighLatency', severity: 'page' } }, books)).toBe(
+      'high-latency',
+    );
     expect(runbookForAlert({ ruleId: 'am', labels: { alertname: 'HighLatency' } }, books)).toBeNull();
     expect(runbookForAlert({ ruleId: 'nope', runbookId: 'unknown', labels: {} }, books)).toBeNull();
   });
@@ -71,7 +94,9 @@ describe('walking', () => {
 describe('search helpers', () => {
   it('turns any input into a safe FTS5 query', () => {
     expect(toFtsQuery('rate limit')).toBe('"rate" "limit"*');
-    expect(toFtsQuery('"; DROP TABLE runbooks; -- NEAR(a b) OR *')).toBe('"DROP" "TABLE" "runbooks" "NEAR" "a" "b" "OR"*');
+    expect(toFtsQuery('"; DROP TABLE runbooks; -- NEAR(a b) OR *')).toBe(
+      '"DROP" "TABLE" "runbooks" "NEAR" "a" "b" "OR"*',
+    );
     expect(toFtsQuery('  ?!  ')).toBeNull();
     expect(toFtsQuery('x '.repeat(50))?.split(' ')).toHaveLength(12);
   });

@@ -99,10 +99,14 @@ describe('chart cache (cache migration 0004)', () => {
   it('drops everything older than 30 days, eval runs too', () => {
     const old = Math.floor((NOW - 31 * DAY_MS) / HOUR_MS) * HOUR_MS;
     const kept = Math.floor((NOW - 29 * DAY_MS) / HOUR_MS) * HOUR_MS;
-    charts.putPage(HOUR_MS, [row(old, [1]), row(kept, [2])], [
-      { suite: 'qa', ts: old, accuracy: 0.9 },
-      { suite: 'qa', ts: kept, accuracy: 0.8, passed: 8, total: 10 },
-    ]);
+    charts.putPage(
+      HOUR_MS,
+      [row(old, [1]), row(kept, [2])],
+      [
+        { suite: 'qa', ts: old, accuracy: 0.9 },
+        { suite: 'qa', ts: kept, accuracy: 0.8, passed: 8, total: 10 },
+      ],
+    );
     expect(charts.compact(NOW).deleted).toBe(1);
     const r = charts.query({ metric: 'requests', fromMs: NOW - 32 * DAY_MS, toMs: NOW }, NOW);
     const values = (r.series[0]?.points ?? []).filter((p) => p[1] !== null);
@@ -114,7 +118,11 @@ describe('chart cache (cache migration 0004)', () => {
 
   it('filters and groups like the collector, and lists the known keys', () => {
     const t = Math.floor((NOW - HOUR_MS) / MIN) * MIN;
-    charts.putPage(MIN, [row(t, [1, 2]), row(t, [3], { model: 'gpt-4o-mini' }), row(t, [4], { service: 'search' })], []);
+    charts.putPage(
+      MIN,
+      [row(t, [1, 2]), row(t, [3], { model: 'gpt-4o-mini' }), row(t, [4], { service: 'search' })],
+      [],
+    );
     const by = charts.query({ metric: 'requests', fromMs: t, toMs: t + MIN, by: 'model' }, NOW);
     expect(by.series.map((s) => [s.labels, s.points[0]?.[1]])).toEqual([
       [{ model: 'gpt-4o' }, 3],

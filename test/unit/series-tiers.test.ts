@@ -23,7 +23,10 @@ function wire(values: number[]): string {
 
 // Latencies are never negative (ingest refuses them), and sketches-js's merge drops the negative
 // store of the sketch merged in, so the reference is only meaningful for values >= 0.
-const latencies = fc.array(fc.oneof(fc.double({ min: 0, max: 60_000, noNaN: true }), fc.constant(0)), { minLength: 0, maxLength: 60 });
+const latencies = fc.array(fc.oneof(fc.double({ min: 0, max: 60_000, noNaN: true }), fc.constant(0)), {
+  minLength: 0,
+  maxLength: 60,
+});
 
 describe('dense sketches (the chart cache form of a latency sketch)', () => {
   it('merged quantiles equal DDSketch merged quantiles exactly, zeros included', () => {
@@ -44,7 +47,19 @@ describe('dense sketches (the chart cache form of a latency sketch)', () => {
   });
 
   it('reads the v1 pair encoding too, negative store included', () => {
-    const v1 = JSON.stringify({ v: 1, ra: 0.01, p: [[300, 2], [250, 1]], n: [[10, 2]], z: 1, sum: 10, min: -2, max: 20 });
+    const v1 = JSON.stringify({
+      v: 1,
+      ra: 0.01,
+      p: [
+        [300, 2],
+        [250, 1],
+      ],
+      n: [[10, 2]],
+      z: 1,
+      sum: 10,
+      min: -2,
+      max: 20,
+    });
     const m = new SketchMerger();
     m.add(denseFromWire(v1));
     const ref = decodeSketch(v1);
@@ -55,10 +70,26 @@ describe('dense sketches (the chart cache form of a latency sketch)', () => {
     ['not JSON', 'nope', /not JSON/],
     ['an array', '[]', /not an object/],
     ['an unknown version', JSON.stringify({ v: 3, ra: 0.01 }), /unsupported encoding v3/],
-    ['another accuracy', JSON.stringify({ v: 2, ra: 0.02, p: [], n: [], z: 0, sum: 0, min: null, max: null }), /relative accuracy/],
-    ['a non-numeric bin', JSON.stringify({ v: 2, ra: 0.01, p: [1, 'x'], n: [], z: 0, sum: 0, min: null, max: null }), /p\[1\]/],
-    ['a fractional key', JSON.stringify({ v: 2, ra: 0.01, p: [1.5, 1], n: [], z: 0, sum: 0, min: null, max: null }), /integer key/],
-    ['a missing store', JSON.stringify({ v: 2, ra: 0.01, n: [], z: 0, sum: 0, min: null, max: null }), /p is not an array/],
+    [
+      'another accuracy',
+      JSON.stringify({ v: 2, ra: 0.02, p: [], n: [], z: 0, sum: 0, min: null, max: null }),
+      /relative accuracy/,
+    ],
+    [
+      'a non-numeric bin',
+      JSON.stringify({ v: 2, ra: 0.01, p: [1, 'x'], n: [], z: 0, sum: 0, min: null, max: null }),
+      /p\[1\]/,
+    ],
+    [
+      'a fractional key',
+      JSON.stringify({ v: 2, ra: 0.01, p: [1.5, 1], n: [], z: 0, sum: 0, min: null, max: null }),
+      /integer key/,
+    ],
+    [
+      'a missing store',
+      JSON.stringify({ v: 2, ra: 0.01, n: [], z: 0, sum: 0, min: null, max: null }),
+      /p is not an array/,
+    ],
     ['a bad v1 pair', JSON.stringify({ v: 1, ra: 0.01, p: [[1]], n: [], z: 0, sum: 0, min: null, max: null }), /pair/],
   ])('refuses %s, naming what is wrong', (_name, text, message) => {
     expect(() => denseFromWire(text)).toThrow(message);
@@ -74,7 +105,9 @@ describe('dense sketches (the chart cache form of a latency sketch)', () => {
   });
 
   it('keeps fractional counts (float64 bins) and reads unaligned buffers', () => {
-    const d = denseFromWire(JSON.stringify({ v: 2, ra: 0.01, p: [400, 0.5, 2.5], n: [], z: 0, sum: 1, min: 1, max: 2 }));
+    const d = denseFromWire(
+      JSON.stringify({ v: 2, ra: 0.01, p: [400, 0.5, 2.5], n: [], z: 0, sum: 1, min: 1, max: 2 }),
+    );
     const blob = encodeDenseBlob(d);
     const shifted = new Uint8Array(blob.length + 3);
     shifted.set(blob, 3);
@@ -103,12 +136,29 @@ describe('chart cache tiers (cache migration 0006)', () => {
     const start = Math.floor((NOW - 6 * HOUR_MS) / HOUR_MS) * HOUR_MS;
     const rows: RollupRow[] = [];
     let seed = 3;
-    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     for (let m = 0; m < 120; m++) {
       for (const model of ['a', 'b', 'c']) {
         if (rand() < 0.2) continue; // gaps
         const lat = Array.from({ length: 1 + Math.floor(rand() * 20) }, () => 100 + rand() * 4000);
-        rows.push({ t: start + m * MIN, service: model === 'c' ? 'search' : 'chat', provider: 'p', model, count: lat.length, errors: Math.floor(rand() * 3), tokensIn: 10, tokensOut: 5, costUsd: 0.25, unpriced: 0, retrievalHits: 1, retrievalMisses: 1, feedbackUp: 0, feedbackDown: 1, outputLabels: rand() < 0.5 ? { x: 1 } : {}, latency: wire(lat) });
+        rows.push({
+          t: start + m * MIN,
+          service: model === 'c' ? 'search' : 'chat',
+          provider: 'p',
+          model,
+          count: lat.length,
+          errors: Math.floor(rand() * 3),
+          tokensIn: 10,
+          tokensOut: 5,
+          costUsd: 0.25,
+          unpriced: 0,
+          retrievalHits: 1,
+          retrievalMisses: 1,
+          feedbackUp: 0,
+          feedbackDown: 1,
+          outputLabels: rand() < 0.5 ? { x: 1 } : {},
+          latency: wire(lat),
+        });
       }
     }
     return rows;
@@ -117,19 +167,30 @@ describe('chart cache tiers (cache migration 0006)', () => {
   it('the 5-minute and hourly tiers answer exactly like merging the minutes at query time', () => {
     const rows = minutes();
     for (let i = 0; i < rows.length; i += 37) charts.putPage(MIN, rows.slice(i, i + 37), []);
-    for (const [span, stepMs] of [[6 * HOUR_MS, 5 * MIN], [3 * 24 * HOUR_MS, HOUR_MS]] as const) {
+    for (const [span, stepMs] of [
+      [6 * HOUR_MS, 5 * MIN],
+      [3 * 24 * HOUR_MS, HOUR_MS],
+    ] as const) {
       // Ranges that end now and reach back far enough to pick the 5-minute, then the hourly tier.
       const fromMs = NOW - span;
-      for (const metric of ['requests', 'error_rate', 'cost_usd', 'output_label_share', 'latency_p50', 'latency_p95', 'latency_p99'] as const) {
+      for (const metric of [
+        'requests',
+        'error_rate',
+        'cost_usd',
+        'output_label_share',
+        'latency_p50',
+        'latency_p95',
+        'latency_p99',
+      ] as const) {
         for (const by of [undefined, 'model', 'service'] as const) {
           const got = charts.query({ metric, fromMs, toMs: NOW, ...(by ? { by } : {}) }, NOW);
           expect(got.step).toBe(stepMs === HOUR_MS ? '1h' : '5m');
           const want = rollupSeries(rows, { metric, from: fromMs, to: NOW, stepMs, by });
           if (metric === 'cost_usd') {
             // Sums of floats in another order: equal to the last bits that matter.
-            expect(got.series.map((s) => s.points.map((p) => (p[1] === null ? null : Number(p[1].toFixed(9)))))).toEqual(
-              want.map((s) => s.points.map((p) => (p[1] === null ? null : Number(p[1].toFixed(9))))),
-            );
+            expect(
+              got.series.map((s) => s.points.map((p) => (p[1] === null ? null : Number(p[1].toFixed(9))))),
+            ).toEqual(want.map((s) => s.points.map((p) => (p[1] === null ? null : Number(p[1].toFixed(9))))));
           } else expect(got.series).toEqual(want);
         }
       }
@@ -140,7 +201,14 @@ describe('chart cache tiers (cache migration 0006)', () => {
     const t = Math.floor((NOW - 2 * HOUR_MS) / HOUR_MS) * HOUR_MS + 7 * MIN;
     const base = minutes()[0] as RollupRow;
     charts.putPage(MIN, [{ ...base, t, count: 5 }], []);
-    charts.putPage(MIN, [{ ...base, t, count: 8 }, { ...base, t: t + MIN, count: 1 }], []);
+    charts.putPage(
+      MIN,
+      [
+        { ...base, t, count: 8 },
+        { ...base, t: t + MIN, count: 1 },
+      ],
+      [],
+    );
     const five = charts.query({ metric: 'requests', fromMs: NOW - 6 * HOUR_MS, toMs: NOW }, NOW);
     expect(five.series[0]?.points.filter((p) => p[1] !== null)).toEqual([[t - 2 * MIN, 9]]);
     const hour = charts.query({ metric: 'requests', fromMs: NOW - 3 * 24 * HOUR_MS, toMs: NOW }, NOW);
@@ -153,14 +221,27 @@ describe('chart cache tiers (cache migration 0006)', () => {
     const q = { fromMs: NOW - 6 * HOUR_MS, toMs: NOW } as const;
     const p50 = charts.query({ metric: 'latency_p50', ...q }, NOW);
     const p99 = charts.query({ metric: 'latency_p99', ...q }, NOW);
-    expect(p50.series).toEqual(rollupSeries(rows, { metric: 'latency_p50', from: q.fromMs, to: q.toMs, stepMs: 5 * MIN }));
-    expect(p99.series).toEqual(rollupSeries(rows, { metric: 'latency_p99', from: q.fromMs, to: q.toMs, stepMs: 5 * MIN }));
+    expect(p50.series).toEqual(
+      rollupSeries(rows, { metric: 'latency_p50', from: q.fromMs, to: q.toMs, stepMs: 5 * MIN }),
+    );
+    expect(p99.series).toEqual(
+      rollupSeries(rows, { metric: 'latency_p99', from: q.fromMs, to: q.toMs, stepMs: 5 * MIN }),
+    );
     const inRange = rows.findIndex((r) => r.t >= q.fromMs);
-    const slow = { ...(rows[inRange] as RollupRow), latency: wire(Array.from({ length: 500 }, () => 50_000)), count: 500 };
+    const slow = {
+      ...(rows[inRange] as RollupRow),
+      latency: wire(Array.from({ length: 500 }, () => 50_000)),
+      count: 500,
+    };
     charts.putPage(MIN, [slow], []);
     const after = charts.query({ metric: 'latency_p50', ...q }, NOW);
     expect(after).not.toEqual(p50);
-    expect(after.series).toEqual(rollupSeries(rows.map((r, i) => (i === inRange ? slow : r)), { metric: 'latency_p50', from: q.fromMs, to: q.toMs, stepMs: 5 * MIN }));
+    expect(after.series).toEqual(
+      rollupSeries(
+        rows.map((r, i) => (i === inRange ? slow : r)),
+        { metric: 'latency_p50', from: q.fromMs, to: q.toMs, stepMs: 5 * MIN },
+      ),
+    );
   });
 
   it('refuses a resolution it has no tier for', () => {

@@ -25,7 +25,15 @@ function alert(id: string, patch: Partial<Alert> = {}): Alert {
 }
 
 function event(seq: number, a: Alert, kind: EventFrame['kind'] = 'fired', actor?: string): EventFrame {
-  return { type: 'event', seq, at: `2026-01-05T09:${String(seq % 60).padStart(2, '0')}:00.000Z`, alertId: a.id, kind, alert: a, ...(actor ? { actor } : {}) };
+  return {
+    type: 'event',
+    seq,
+    at: `2026-01-05T09:${String(seq % 60).padStart(2, '0')}:00.000Z`,
+    alertId: a.id,
+    kind,
+    alert: a,
+    ...(actor ? { actor } : {}),
+  };
 }
 
 describe('cache', () => {
@@ -110,9 +118,17 @@ describe('cache', () => {
 
   it('replaces the alert set with a snapshot', () => {
     cache.applyEvents([event(1, alert('gone')), event(2, alert('kept'))], NOW);
-    const changed = cache.applySnapshot({ type: 'snapshot', lastSeq: 40, alerts: [alert('kept'), alert('fresh')] }, NOW);
+    const changed = cache.applySnapshot(
+      { type: 'snapshot', lastSeq: 40, alerts: [alert('kept'), alert('fresh')] },
+      NOW,
+    );
     expect(new Set(changed)).toEqual(new Set(['gone', 'kept', 'fresh']));
-    expect(cache.listAlerts().map((a) => a.id).sort()).toEqual(['fresh', 'kept']);
+    expect(
+      cache
+        .listAlerts()
+        .map((a) => a.id)
+        .sort(),
+    ).toEqual(['fresh', 'kept']);
     expect(cache.syncState().lastSeq).toBe(40);
   });
 
@@ -138,30 +154,39 @@ describe('cache', () => {
       ['c3', 'queued', 0],
     ]);
     expect(cache.pendingCount()).toBe(2);
-    expect(cache.markOutbox('c3', 'conflict', 'already resolved')).toMatchObject({ state: 'conflict', detail: 'already resolved' });
+    expect(cache.markOutbox('c3', 'conflict', 'already resolved')).toMatchObject({
+      state: 'conflict',
+      detail: 'already resolved',
+    });
     expect(cache.outbox().map((i) => i.id)).toEqual(['c1', 'c2', 'c3']);
     expect(() => cache.enqueue({ id: 'c1', kind: 'ack', alertId: 'a', createdAt: NOW })).toThrow();
   });
 
   it('property: any interleaving of replays ends at the same state as applying each event once', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(fc.integer({ min: 1, max: 30 }), { maxLength: 10 }), { maxLength: 8 }), (batches) => {
-        const c = openCache(':memory:', { now: NOW });
-        const seen: number[] = [];
-        for (const batch of batches) {
-          const sorted = [...batch].sort((x, y) => x - y);
-          c.applyEvents(sorted.map((s) => event(s, alert(`a${s % 3}`, { summary: `v${s}` }))), NOW);
-          for (const s of sorted) if (s > (seen.at(-1) ?? 0)) seen.push(s);
-        }
-        expect(c.syncState().lastSeq).toBe(seen.at(-1) ?? 0);
-        const timelineSeqs = ['a0', 'a1', 'a2'].flatMap((id) => c.getAlert(id)?.timeline.map((t) => t.seq) ?? []);
-        expect(timelineSeqs.sort((x, y) => x - y)).toEqual(seen);
-        for (const id of ['a0', 'a1', 'a2']) {
-          const last = [...seen].reverse().find((s) => `a${s % 3}` === id);
-          expect(c.getAlert(id)?.alert.summary).toBe(last === undefined ? undefined : `v${last}`);
-        }
-        c.close();
-      }),
+      fc.property(
+        fc.array(fc.array(fc.integer({ min: 1, max: 30 }), { maxLength: 10 }), { maxLength: 8 }),
+        (batches) => {
+          const c = openCache(':memory:', { now: NOW });
+          const seen: number[] = [];
+          for (const batch of batches) {
+            const sorted = [...batch].sort((x, y) => x - y);
+            c.applyEvents(
+              sorted.map((s) => event(s, alert(`a${s % 3}`, { summary: `v${s}` }))),
+              NOW,
+            );
+            for (const s of sorted) if (s > (seen.at(-1) ?? 0)) seen.push(s);
+          }
+          expect(c.syncState().lastSeq).toBe(seen.at(-1) ?? 0);
+          const timelineSeqs = ['a0', 'a1', 'a2'].flatMap((id) => c.getAlert(id)?.timeline.map((t) => t.seq) ?? []);
+          expect(timelineSeqs.sort((x, y) => x - y)).toEqual(seen);
+          for (const id of ['a0', 'a1', 'a2']) {
+            const last = [...seen].reverse().find((s) => `a${s % 3}` === id);
+            expect(c.getAlert(id)?.alert.summary).toBe(last === undefined ? undefined : `v${last}`);
+          }
+          c.close();
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -31,11 +31,38 @@ describe('simulator arguments', () => {
   });
 
   it('accepts a full command line', () => {
-    const r = parseSimArgs([...ok, '--rate', '12', '--seed', '3', '--backfill', '36h', '--scenario', 'provider-outage:provider=google', '--scenario', 'cost-bug', '--scenario-since', '20m', '--speed', '2']);
+    const r = parseSimArgs([
+      ...ok,
+      '--rate',
+      '12',
+      '--seed',
+      '3',
+      '--backfill',
+      '36h',
+      '--scenario',
+      'provider-outage:provider=google',
+      '--scenario',
+      'cost-bug',
+      '--scenario-since',
+      '20m',
+      '--speed',
+      '2',
+    ]);
     expect(r.kind).toBe('run');
     if (r.kind !== 'run') return;
-    expect(r.options).toMatchObject({ rate: 12, seed: 3, backfillMs: 36 * 3_600_000, scenarioSinceMs: 20 * 60_000, speed: 2, once: false, batchSize: 1000 });
-    expect(r.options.scenarios).toEqual([{ name: 'provider-outage', target: { provider: 'google' } }, { name: 'cost-bug' }]);
+    expect(r.options).toMatchObject({
+      rate: 12,
+      seed: 3,
+      backfillMs: 36 * 3_600_000,
+      scenarioSinceMs: 20 * 60_000,
+      speed: 2,
+      once: false,
+      batchSize: 1000,
+    });
+    expect(r.options.scenarios).toEqual([
+      { name: 'provider-outage', target: { provider: 'google' } },
+      { name: 'cost-bug' },
+    ]);
   });
 
   it('rejects bad input with messages that name the flag', () => {
@@ -46,11 +73,15 @@ describe('simulator arguments', () => {
     expect(errorOf([...ok, '--rate', '-1'])).toMatch(/--rate/);
     expect(errorOf([...ok, '--seed', '1.5'])).toMatch(/--seed: '1.5' must be an integer/);
     expect(errorOf([...ok, '--backfill', '7 days'])).toMatch(/--backfill: '7 days' is not a duration/);
-    expect(errorOf([...ok, '--scenario', 'meteor-strike'])).toMatch(/unknown scenario 'meteor-strike'.*provider-outage/);
+    expect(errorOf([...ok, '--scenario', 'meteor-strike'])).toMatch(
+      /unknown scenario 'meteor-strike'.*provider-outage/,
+    );
     expect(errorOf([...ok, '--scenario', 'provider-outage:provider=azure'])).toMatch(/unknown provider 'azure'/);
     expect(errorOf([...ok, '--scenario', 'provider-outage:region=eu'])).toMatch(/unknown target key 'region'/);
     expect(errorOf([...ok, '--scenario-since', '20m'])).toMatch(/--scenario-since needs at least one --scenario/);
-    expect(errorOf([...ok, '--scenario', 'cost-bug', '--backfill', '10m', '--scenario-since', '20m'])).toMatch(/must not be longer than --backfill/);
+    expect(errorOf([...ok, '--scenario', 'cost-bug', '--backfill', '10m', '--scenario-since', '20m'])).toMatch(
+      /must not be longer than --backfill/,
+    );
     expect(errorOf([...ok, '--frobnicate'])).toMatch(/frobnicate/);
   });
 });
@@ -59,8 +90,12 @@ describe('stdin commands', () => {
   it('turns scenarios on and off and reports one line per change', () => {
     const traffic = createTraffic({ seed: 1 });
     const ctx = { traffic, simNow: () => Date.UTC(2026, 10, 2), statusLine: () => 'STATUS' };
-    expect(handleCommand('on provider-outage provider=google', ctx)).toEqual(['scenario provider-outage on (provider=google) since 2026-11-02T00:00:00.000Z']);
-    expect(traffic.active()).toEqual([{ name: 'provider-outage', target: { provider: 'google' }, since: Date.UTC(2026, 10, 2) }]);
+    expect(handleCommand('on provider-outage provider=google', ctx)).toEqual([
+      'scenario provider-outage on (provider=google) since 2026-11-02T00:00:00.000Z',
+    ]);
+    expect(traffic.active()).toEqual([
+      { name: 'provider-outage', target: { provider: 'google' }, since: Date.UTC(2026, 10, 2) },
+    ]);
     expect(handleCommand('off provider-outage', ctx)).toEqual(['scenario provider-outage off']);
     expect(handleCommand('off provider-outage', ctx)).toEqual(['scenario provider-outage was not on']);
     expect(handleCommand('list', ctx)).toHaveLength(9);
@@ -91,7 +126,13 @@ describe('sender', () => {
     await s.stop();
     expect(s.stats.postFailures).toBe(2);
     expect(s.stats.eventsSent).toBe(event.length);
-    expect(bodies.join('').trim().split('\n').map((l) => (JSON.parse(l) as { ts: number }).ts)).toEqual(event.map((e) => e.ts));
+    expect(
+      bodies
+        .join('')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { ts: number }).ts),
+    ).toEqual(event.map((e) => e.ts));
   });
 
   it('drops the oldest live batches past the buffer bound, and counts them', async () => {
@@ -119,7 +160,15 @@ describe('sender', () => {
       return { status: 202, body: '' };
     };
     const warnings: string[] = [];
-    const s = new Sender({ url: 'http://x/', token: 't', batchSize: 200, maxBuffer: 10_000, post, ...quiet, warn: (l) => warnings.push(l) });
+    const s = new Sender({
+      url: 'http://x/',
+      token: 't',
+      batchSize: 200,
+      maxBuffer: 10_000,
+      post,
+      ...quiet,
+      warn: (l) => warnings.push(l),
+    });
     s.start();
     s.enqueueEvals([{ suite: 'a', ts: 1, accuracy: 0.9 }]);
     s.enqueueEvents(event.slice(0, 200));
@@ -161,8 +210,14 @@ describe('simulator CLI against a local collector stand-in', () => {
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
-  function run(args: string[]): { proc: ChildProcessWithoutNullStreams; output: () => string; exited: Promise<number | null> } {
-    const proc = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: resolve(import.meta.dirname, '../..') });
+  function run(args: string[]): {
+    proc: ChildProcessWithoutNullStreams;
+    output: () => string;
+    exited: Promise<number | null>;
+  } {
+    const proc = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+      cwd: resolve(import.meta.dirname, '../..'),
+    });
     child = proc;
     let output = '';
     proc.stdout.on('data', (c: Buffer) => (output += c.toString()));
@@ -180,7 +235,14 @@ describe('simulator CLI against a local collector stand-in', () => {
   }
 
   const eventsIn = (received: Received[]) =>
-    received.filter((r) => r.url === '/v1/events').flatMap((r) => r.body.trim().split('\n').map((l) => JSON.parse(l) as unknown));
+    received
+      .filter((r) => r.url === '/v1/events')
+      .flatMap((r) =>
+        r.body
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as unknown),
+      );
 
   it('posts valid NDJSON with the bearer token, and stdin toggles a scenario', async () => {
     const received: Received[] = [];
@@ -196,7 +258,10 @@ describe('simulator CLI against a local collector stand-in', () => {
     await until(() => sim.output().includes('scenario provider-outage on (provider=openai)'), 'the reply to "on"');
     const before = eventsIn(received).length;
     await until(() => eventsIn(received).length > before + 300, 'events after the toggle');
-    const after = eventsIn(received).slice(before).map((e) => LlmEvent.parse(e)).filter((e) => e.provider === 'openai');
+    const after = eventsIn(received)
+      .slice(before)
+      .map((e) => LlmEvent.parse(e))
+      .filter((e) => e.provider === 'openai');
     expect(after.filter((e) => e.status === 'error').length / after.length).toBeGreaterThan(0.5);
 
     sim.proc.stdin.write('status\n');
@@ -209,7 +274,19 @@ describe('simulator CLI against a local collector stand-in', () => {
   it('--once backfills, logs a missing /v1/evals route once, and exits 0', async () => {
     const received: Received[] = [];
     const url = await startServer(received);
-    const sim = run(['--url', url, '--token', 't', '--backfill', '3h', '--once', '--scenario', 'error-spike', '--scenario-since', '30m']);
+    const sim = run([
+      '--url',
+      url,
+      '--token',
+      't',
+      '--backfill',
+      '3h',
+      '--once',
+      '--scenario',
+      'error-spike',
+      '--scenario-since',
+      '30m',
+    ]);
     sim.proc.stdin.end();
     expect(await sim.exited).toBe(0);
     const events = eventsIn(received).map((e) => LlmEvent.parse(e));

@@ -3,7 +3,16 @@ import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../shared/clock.js';
 import { LlmEvent } from '../../shared/protocol/events.js';
 import type { LlmEventInput } from '../../shared/protocol/events.js';
 import { findPrice } from '../../shared/pricing/prices.js';
-import { EvalResult, MODELS, SERVICES, createTraffic, dailyFactor, isWeekend, poisson, rngFor } from '../../shared/sim/index.js';
+import {
+  EvalResult,
+  MODELS,
+  SERVICES,
+  createTraffic,
+  dailyFactor,
+  isWeekend,
+  poisson,
+  rngFor,
+} from '../../shared/sim/index.js';
 
 /** Monday 2026-11-02 00:00 UTC. */
 const MONDAY = Date.UTC(2026, 10, 2);
@@ -85,7 +94,8 @@ describe('traffic generator: normal traffic looks like production', () => {
   });
 
   it('has a daily rhythm (peak vs night) and quieter weekends', () => {
-    const inHours = (a: number, b: number) => day.events.filter((e) => ts(e) >= MONDAY + a * HOUR_MS && ts(e) < MONDAY + b * HOUR_MS).length;
+    const inHours = (a: number, b: number) =>
+      day.events.filter((e) => ts(e) >= MONDAY + a * HOUR_MS && ts(e) < MONDAY + b * HOUR_MS).length;
     const ratio = inHours(15, 17) / inHours(3, 5);
     expect(ratio).toBeGreaterThan(2.5);
     expect(ratio).toBeLessThan(6);

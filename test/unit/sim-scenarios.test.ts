@@ -45,7 +45,9 @@ describe('scenarios', () => {
     const openai = r.events.filter((e) => e.provider === 'openai');
     expect(errorRate(openai)).toBeGreaterThan(0.5);
     expect(errorRate(r.events.filter((e) => e.provider !== 'openai'))).toBeLessThan(0.02);
-    expect(new Set(openai.map((e) => e.error_type))).toEqual(new Set(['connection_error', 'server_error', 'timeout', 'rate_limit', undefined]));
+    expect(new Set(openai.map((e) => e.error_type))).toEqual(
+      new Set(['connection_error', 'server_error', 'timeout', 'rate_limit', undefined]),
+    );
   });
 
   it('provider-outage target can be overridden', () => {
@@ -67,12 +69,17 @@ describe('scenarios', () => {
     const r = withScenario('cost-bug');
     const of = (b: TrafficBatch) => b.events.filter((e) => e.service === 'support-bot');
     const costRatio = sum(of(r), (e) => e.cost_usd ?? 0) / sum(of(base), (e) => e.cost_usd ?? 0);
-    const tokenRatio = sum(of(r), (e) => e.input_tokens + e.output_tokens) / sum(of(base), (e) => e.input_tokens + e.output_tokens);
+    const tokenRatio =
+      sum(of(r), (e) => e.input_tokens + e.output_tokens) / sum(of(base), (e) => e.input_tokens + e.output_tokens);
     expect(costRatio).toBeGreaterThan(7);
     expect(costRatio).toBeLessThan(14);
     expect(tokenRatio).toBeGreaterThan(7);
     expect(of(r).length / of(base).length).toBeGreaterThan(2.5);
-    const other = (b: TrafficBatch) => sum(b.events.filter((e) => e.service === 'search-rag'), (e) => e.cost_usd ?? 0);
+    const other = (b: TrafficBatch) =>
+      sum(
+        b.events.filter((e) => e.service === 'search-rag'),
+        (e) => e.cost_usd ?? 0,
+      );
     expect(other(r)).toBeCloseTo(other(base), 6);
   });
 
@@ -81,7 +88,9 @@ describe('scenarios', () => {
     const of = (b: TrafficBatch, s: string) => labelMix(b.events.filter((e) => e.service === s));
     const shifted = kl(of(r, 'checkout-assistant'), of(base, 'checkout-assistant'));
     expect(shifted).toBeGreaterThan(0.1);
-    expect((of(base, 'checkout-assistant').get('answer') ?? 0) - (of(r, 'checkout-assistant').get('answer') ?? 0)).toBeGreaterThan(0.15);
+    expect(
+      (of(base, 'checkout-assistant').get('answer') ?? 0) - (of(r, 'checkout-assistant').get('answer') ?? 0),
+    ).toBeGreaterThan(0.15);
     expect(kl(of(r, 'support-bot'), of(base, 'support-bot'))).toBe(0);
   });
 
@@ -89,7 +98,10 @@ describe('scenarios', () => {
     const day = Date.UTC(2026, 10, 2);
     // Rate 0: evals only, no request events to generate.
     const before = createTraffic({ seed: SEED, baseRatePerSec: 0 }).generate(day, day + DAY_MS).evals;
-    const after = createTraffic({ seed: SEED, baseRatePerSec: 0, scenarios: ['eval-regression'] }).generate(day, day + DAY_MS).evals;
+    const after = createTraffic({ seed: SEED, baseRatePerSec: 0, scenarios: ['eval-regression'] }).generate(
+      day,
+      day + DAY_MS,
+    ).evals;
     const mean = (evs: typeof before, suite: string) => {
       const xs = evs.filter((e) => e.suite === suite).map((e) => e.accuracy);
       return xs.reduce((a, x) => a + x, 0) / xs.length;
@@ -110,7 +122,9 @@ describe('scenarios', () => {
     const r = withScenario('novel-error');
     const novel = r.events.filter((e) => e.error_message !== undefined && !weekOfBaseline.has(e.error_message));
     expect(novel.length).toBeGreaterThan(50);
-    expect(novel[0]?.error_message).toMatch(/^ValidationError: tool_call\.arguments missing field 'sku' \(req [0-9a-f]+\)$/);
+    expect(novel[0]?.error_message).toMatch(
+      /^ValidationError: tool_call\.arguments missing field 'sku' \(req [0-9a-f]+\)$/,
+    );
     expect(new Set(novel.map((e) => e.service))).toEqual(new Set(['checkout-assistant']));
     expect(errorRate(r.events.filter((e) => e.service === 'checkout-assistant'))).toBeLessThan(0.04);
   });
@@ -131,7 +145,8 @@ describe('scenarios', () => {
   });
 
   it('negative-feedback: thumbs-down rate rises several-fold', () => {
-    const downs = (b: TrafficBatch) => b.events.filter((e) => e.service === 'support-bot' && e.feedback === 'down').length;
+    const downs = (b: TrafficBatch) =>
+      b.events.filter((e) => e.service === 'support-bot' && e.feedback === 'down').length;
     expect(downs(withScenario('negative-feedback')) / downs(base)).toBeGreaterThan(4);
   });
 

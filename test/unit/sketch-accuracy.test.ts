@@ -8,7 +8,8 @@ const DISTRIBUTIONS: Record<string, () => number> = {
   'log-normal latency (median 800 ms)': () => logNormal(rng, 800, 0.6),
   'uniform 10 ms..5 s': () => 10 + rng() * 4990,
   'exponential (mean 300 ms)': () => -300 * Math.log(1 - rng()),
-  'bimodal (fast cache hits + slow generations)': () => (rng() < 0.7 ? logNormal(rng, 40, 0.3) : logNormal(rng, 4000, 0.4)),
+  'bimodal (fast cache hits + slow generations)': () =>
+    rng() < 0.7 ? logNormal(rng, 40, 0.3) : logNormal(rng, 4000, 0.4),
 };
 
 function exactQuantile(sorted: Float64Array, q: number): number {

@@ -122,7 +122,12 @@ export class AlertService {
       this.record(alert, 'updated', at, this.systemActor, `${note}; waiting for a person to resolve`);
       return;
     }
-    const resolved = withoutUndefined({ ...alert, status: 'resolved' as const, resolvedAt: toIso(at), snoozedUntil: undefined });
+    const resolved = withoutUndefined({
+      ...alert,
+      status: 'resolved' as const,
+      resolvedAt: toIso(at),
+      snoozedUntil: undefined,
+    });
     const out = this.lifecycle ? this.lifecycle.onChanged(alert, resolved, 'resolved', at) : { alert: resolved };
     if ('conflict' in out) return;
     this.record(out.alert, 'resolved', at, this.systemActor, note);
@@ -140,7 +145,8 @@ export class AlertService {
         result = { ok: false, error: `alert ${cmd.alertId} not found` };
       } else {
         const out = applyCommand(alert, cmd, actor, now);
-        const amended = out.ok && this.lifecycle ? this.lifecycle.onChanged(alert, out.alert, out.kind, now) : undefined;
+        const amended =
+          out.ok && this.lifecycle ? this.lifecycle.onChanged(alert, out.alert, out.kind, now) : undefined;
         if (amended && 'conflict' in amended) {
           result = { ok: false, conflict: amended.conflict };
         } else if (out.ok) {

@@ -12,9 +12,7 @@ export interface CommandInput {
 }
 
 export type CommandOutcome =
-  | { ok: true; alert: Alert; kind: AlertEventKind }
-  | { ok: false; conflict: string }
-  | { ok: false; error: string };
+  { ok: true; alert: Alert; kind: AlertEventKind } | { ok: false; conflict: string } | { ok: false; error: string };
 
 /** Pure: what a human command does to an alert at `now`. Conflicts are commands that no longer apply. */
 export function applyCommand(alert: Alert, cmd: CommandInput, actor: string, now: number): CommandOutcome {
@@ -42,12 +40,20 @@ export function applyCommand(alert: Alert, cmd: CommandInput, actor: string, now
       return { ok: true, kind: 'mitigated', alert: { ...alert, mitigatedAt: at } };
     case 'resolve':
       if (resolved) return { ok: false, conflict: 'alert is resolved' };
-      return { ok: true, kind: 'resolved', alert: withoutUndefined({ ...alert, status: 'resolved', resolvedAt: at, snoozedUntil: undefined }) };
+      return {
+        ok: true,
+        kind: 'resolved',
+        alert: withoutUndefined({ ...alert, status: 'resolved', resolvedAt: at, snoozedUntil: undefined }),
+      };
     case 'snooze': {
       if (resolved) return { ok: false, conflict: 'alert is resolved' };
       if (!cmd.until) return { ok: false, error: 'snooze needs `until`' };
       if (Date.parse(cmd.until) <= now) return { ok: false, error: '`until` is in the past' };
-      return { ok: true, kind: 'snoozed', alert: { ...alert, status: 'snoozed', snoozedUntil: toIso(Date.parse(cmd.until)) } };
+      return {
+        ok: true,
+        kind: 'snoozed',
+        alert: { ...alert, status: 'snoozed', snoozedUntil: toIso(Date.parse(cmd.until)) },
+      };
     }
     case 'escalate': {
       if (resolved) return { ok: false, conflict: 'alert is resolved' };

@@ -13,7 +13,11 @@ export function parseEvalBatch(text: string, maxItems: number): EvalResult[] {
     throw new HttpError(400, 'invalid_json', `malformed JSON: ${(err as Error).message}`);
   }
   if (Array.isArray(raw) && raw.length > maxItems) {
-    throw new HttpError(413, 'payload_too_large', `batch has ${raw.length} eval results; the limit is ${maxItems}: split it`);
+    throw new HttpError(
+      413,
+      'payload_too_large',
+      `batch has ${raw.length} eval results; the limit is ${maxItems}: split it`,
+    );
   }
   if (raw === null || typeof raw !== 'object') {
     throw new HttpError(400, 'invalid_field', 'body must be an eval result object or an array of them', '(root)');

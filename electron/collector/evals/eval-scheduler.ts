@@ -137,7 +137,8 @@ export class EvalScheduler {
     const { store, alerts, clock, recorder } = this.deps;
     const now = clock.now();
     // Stored (and announced to the eval rules) before the alert bookkeeping, in its own commit.
-    if (result.outcome === 'ok') recorder.record([{ suite, ts: now, accuracy: result.output.accuracy, ...pick(result.output) }], 'scheduler');
+    if (result.outcome === 'ok')
+      recorder.record([{ suite, ts: now, accuracy: result.output.accuracy, ...pick(result.output) }], 'scheduler');
     alerts.transact(() => {
       const st = store.evals.evalJobState(suite);
       if (!st) return;
@@ -172,5 +173,8 @@ export class EvalScheduler {
 }
 
 function pick(o: { total?: number | undefined; passed?: number | undefined }): { total?: number; passed?: number } {
-  return { ...(o.total !== undefined ? { total: o.total } : {}), ...(o.passed !== undefined ? { passed: o.passed } : {}) };
+  return {
+    ...(o.total !== undefined ? { total: o.total } : {}),
+    ...(o.passed !== undefined ? { passed: o.passed } : {}),
+  };
 }

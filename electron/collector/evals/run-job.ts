@@ -4,7 +4,8 @@ import { describeZodError } from '../../../shared/protocol/errors.js';
 
 export type JobOutcome = 'ok' | 'failed' | 'timeout' | 'invalid_output';
 
-export type JobResult = { outcome: 'ok'; output: EvalJobOutput } | { outcome: Exclude<JobOutcome, 'ok'>; reason: string };
+export type JobResult =
+  { outcome: 'ok'; output: EvalJobOutput } | { outcome: Exclude<JobOutcome, 'ok'>; reason: string };
 
 export interface JobSpec {
   /** argv (no shell) or a string run by the platform shell. */
@@ -26,7 +27,10 @@ function tail(s: string, max: number): string {
 
 /** The last stdout line that parses as JSON, validated as `{accuracy, total?, passed?}`. */
 export function parseJobOutput(stdout: string): { ok: true; output: EvalJobOutput } | { ok: false; reason: string } {
-  const lines = stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   for (let i = lines.length - 1; i >= 0; i--) {
     let value: unknown;
     try {
@@ -89,7 +93,9 @@ export function runJob(spec: JobSpec, onSpawn?: (child: ChildProcess) => void): 
         return resolve({ outcome: 'failed', reason: lastErr ? `${how}: ${lastErr}` : how });
       }
       const parsed = parseJobOutput(stdout);
-      resolve(parsed.ok ? { outcome: 'ok', output: parsed.output } : { outcome: 'invalid_output', reason: parsed.reason });
+      resolve(
+        parsed.ok ? { outcome: 'ok', output: parsed.output } : { outcome: 'invalid_output', reason: parsed.reason },
+      );
     });
   });
 }

@@ -6,7 +6,8 @@ import { HttpError } from './http-error.js';
  * 413; the caller answers and closes the connection (see `server.ts`).
  */
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
-  const tooLarge = (): HttpError => new HttpError(413, 'payload_too_large', `request body exceeds ${maxBytes} bytes: split the batch`);
+  const tooLarge = (): HttpError =>
+    new HttpError(413, 'payload_too_large', `request body exceeds ${maxBytes} bytes: split the batch`);
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {

@@ -70,7 +70,13 @@ export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: Serv
         let status: AlertStatus | undefined;
         if (raw !== null) {
           const r = AlertStatus.safeParse(raw);
-          if (!r.success) throw new HttpError(400, 'invalid_field', `status must be one of ${AlertStatus.options.join(', ')}`, 'status');
+          if (!r.success)
+            throw new HttpError(
+              400,
+              'invalid_field',
+              `status must be one of ${AlertStatus.options.join(', ')}`,
+              'status',
+            );
           status = r.data;
         }
         return send(res, 200, { alerts: deps.store.listAlerts(status) });
@@ -94,10 +100,17 @@ export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: Serv
   };
 
   return (req, res) => {
-    res.once('finish', () => deps.metrics.ingest.request(req.method ?? 'GET', new URL(req.url ?? '/', 'http://collector').pathname, res.statusCode));
+    res.once('finish', () =>
+      deps.metrics.ingest.request(
+        req.method ?? 'GET',
+        new URL(req.url ?? '/', 'http://collector').pathname,
+        res.statusCode,
+      ),
+    );
     route(req, res).catch((err: unknown) => {
       const e = err instanceof HttpError ? err : new HttpError(500, 'internal', 'internal error');
-      if (!(err instanceof HttpError)) deps.log(`request ${req.method} ${req.url} failed: ${(err as Error).stack ?? String(err)}`);
+      if (!(err instanceof HttpError))
+        deps.log(`request ${req.method} ${req.url} failed: ${(err as Error).stack ?? String(err)}`);
       deps.metrics.reject(e.code);
       if (res.headersSent) return void res.destroy();
       if (e.status === 413 && !req.readableEnded) {

@@ -60,12 +60,27 @@ const KNOWN_ROUTES = new Set([
  * source, OTLP spans ignored/rejected, eval runs by outcome, alerts fired by source and tier.
  */
 export class IngestMetrics {
-  readonly requests = new LabeledCounter('vigil_http_requests_total', 'HTTP requests answered, by route and status code.');
-  readonly eventsBySource = new LabeledCounter('vigil_events_by_source_total', 'LLM events committed, by ingest source (events, otlp).');
-  readonly spans = new LabeledCounter('vigil_otlp_spans_total', 'OTLP spans received, by outcome (mapped, ignored = not GenAI, rejected).');
-  readonly evalRuns = new LabeledCounter('vigil_eval_runs_total', 'Eval runs, by origin (http, scheduler) and outcome (ok, failed, timeout, invalid_output).');
+  readonly requests = new LabeledCounter(
+    'vigil_http_requests_total',
+    'HTTP requests answered, by route and status code.',
+  );
+  readonly eventsBySource = new LabeledCounter(
+    'vigil_events_by_source_total',
+    'LLM events committed, by ingest source (events, otlp).',
+  );
+  readonly spans = new LabeledCounter(
+    'vigil_otlp_spans_total',
+    'OTLP spans received, by outcome (mapped, ignored = not GenAI, rejected).',
+  );
+  readonly evalRuns = new LabeledCounter(
+    'vigil_eval_runs_total',
+    'Eval runs, by origin (http, scheduler) and outcome (ok, failed, timeout, invalid_output).',
+  );
   readonly alerts = new LabeledCounter('vigil_alerts_by_source_total', 'Alerts opened, by source and tier.');
-  readonly integrationEvents = new LabeledCounter('vigil_integration_events_total', 'Webhook alerts/events received, by integration and action.');
+  readonly integrationEvents = new LabeledCounter(
+    'vigil_integration_events_total',
+    'Webhook alerts/events received, by integration and action.',
+  );
 
   request(method: string, path: string, status: number): void {
     const route = KNOWN_ROUTES.has(`${method} ${path}`) ? `${method} ${path}` : 'other';
@@ -78,6 +93,8 @@ export class IngestMetrics {
   }
 
   render(): string[] {
-    return [this.requests, this.eventsBySource, this.spans, this.evalRuns, this.alerts, this.integrationEvents].flatMap((c) => c.render());
+    return [this.requests, this.eventsBySource, this.spans, this.evalRuns, this.alerts, this.integrationEvents].flatMap(
+      (c) => c.render(),
+    );
   }
 }

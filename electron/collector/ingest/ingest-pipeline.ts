@@ -26,7 +26,8 @@ export class IngestPipeline {
     let maxTs = -Infinity;
     const priced: PricedEvent[] = events.map((event) => {
       // A sender's own cost wins; otherwise the price table; unknown models stay null (flagged), never 0.
-      const costUsd = event.cost_usd ?? priceRequest(event.provider, event.model, event.input_tokens, event.output_tokens) ?? null;
+      const costUsd =
+        event.cost_usd ?? priceRequest(event.provider, event.model, event.input_tokens, event.output_tokens) ?? null;
       if (costUsd === null) unpriced += 1;
       if (event.ts > maxTs) maxTs = event.ts;
       return { event, costUsd };

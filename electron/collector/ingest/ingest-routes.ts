@@ -42,7 +42,12 @@ function sendProto(res: ServerResponse, status: number, bytes: Uint8Array): void
  * false for any other route. `bearerOk` is false only for Events-v2 requests without the token,
  * which then authenticate by routing_key (see IntegrationsConfig).
  */
-export async function routeIngest(req: IncomingMessage, res: ServerResponse, d: IngestRoutes, bearerOk: boolean): Promise<boolean> {
+export async function routeIngest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  d: IngestRoutes,
+  bearerOk: boolean,
+): Promise<boolean> {
   const path = new URL(req.url ?? '/', 'http://collector').pathname;
   if (req.method !== 'POST') return false;
   switch (path) {

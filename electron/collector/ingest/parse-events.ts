@@ -10,7 +10,11 @@ export function bodyFormat(contentType: string | undefined): BodyFormat {
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
   if (type === 'application/json') return 'json';
   if (type === 'application/x-ndjson' || type === 'application/ndjson') return 'ndjson';
-  throw new HttpError(415, 'unsupported_media_type', `content-type must be application/json or application/x-ndjson, got ${contentType ? `"${contentType}"` : 'none'}`);
+  throw new HttpError(
+    415,
+    'unsupported_media_type',
+    `content-type must be application/json or application/x-ndjson, got ${contentType ? `"${contentType}"` : 'none'}`,
+  );
 }
 
 interface Item {

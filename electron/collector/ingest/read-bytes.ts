@@ -44,7 +44,12 @@ export async function readBytes(req: IncomingMessage, maxBytes: number): Promise
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
   if (encoding === 'identity' || encoding === '') return raw;
   if (encoding !== 'gzip') {
-    throw new HttpError(415, 'unsupported_media_type', `content-encoding must be gzip or identity, got "${encoding}"`, 'content-encoding');
+    throw new HttpError(
+      415,
+      'unsupported_media_type',
+      `content-encoding must be gzip or identity, got "${encoding}"`,
+      'content-encoding',
+    );
   }
   try {
     return gunzipSync(raw, { maxOutputLength: maxBytes });

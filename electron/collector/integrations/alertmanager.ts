@@ -1,6 +1,10 @@
 import type { Clock } from '../../../shared/clock.js';
 import type { AlertLabels, Tier } from '../../../shared/protocol/alert.js';
-import { AlertmanagerWebhook, type AlertmanagerAccepted, type AlertmanagerAlert } from '../../../shared/protocol/alertmanager.js';
+import {
+  AlertmanagerWebhook,
+  type AlertmanagerAccepted,
+  type AlertmanagerAlert,
+} from '../../../shared/protocol/alertmanager.js';
 import { describeZodError } from '../../../shared/protocol/errors.js';
 import type { AlertService } from '../alerts/alert-service.js';
 import { HttpError } from '../http/http-error.js';
@@ -79,7 +83,14 @@ export class AlertmanagerIntake {
     return out;
   }
 
-  private toAlert(a: AlertmanagerAlert): { ruleId: string; tier: Tier; source: 'alertmanager'; summary: string; labels: AlertLabels; runbookId?: string } {
+  private toAlert(a: AlertmanagerAlert): {
+    ruleId: string;
+    tier: Tier;
+    source: 'alertmanager';
+    summary: string;
+    labels: AlertLabels;
+    runbookId?: string;
+  } {
     const alertname = a.labels.alertname ?? 'alert';
     const severity = a.labels.severity?.toLowerCase();
     const tier = (severity !== undefined ? SEVERITY_TIERS[severity] : undefined) ?? this.deps.defaultTier;
@@ -92,6 +103,13 @@ export class AlertmanagerIntake {
       labels.runbook_url = runbookUrl;
       runbookId = runbookIdFromUrl(runbookUrl, this.deps.isRunbook);
     }
-    return { ruleId: `am:${alertname}`, tier, source: 'alertmanager', summary, labels, ...(runbookId ? { runbookId } : {}) };
+    return {
+      ruleId: `am:${alertname}`,
+      tier,
+      source: 'alertmanager',
+      summary,
+      labels,
+      ...(runbookId ? { runbookId } : {}),
+    };
   }
 }

@@ -1,13 +1,23 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../../shared/clock.js';
 import type { AlertLabels, Tier } from '../../../shared/protocol/alert.js';
-import { EventsV2Event, type EventsV2Accepted, type EventsV2Invalid, type EventsV2Severity } from '../../../shared/protocol/events-v2.js';
+import {
+  EventsV2Event,
+  type EventsV2Accepted,
+  type EventsV2Invalid,
+  type EventsV2Severity,
+} from '../../../shared/protocol/events-v2.js';
 import type { AlertService } from '../alerts/alert-service.js';
 import { HttpError } from '../http/http-error.js';
 import type { IngestMetrics } from '../ingest/ingest-metrics.js';
 import type { CollectorStore } from '../store/store.js';
 
-const SEVERITY_TIERS: Record<EventsV2Severity, Tier> = { critical: 'page', error: 'page', warning: 'ticket', info: 'review' };
+const SEVERITY_TIERS: Record<EventsV2Severity, Tier> = {
+  critical: 'page',
+  error: 'page',
+  warning: 'ticket',
+  info: 'review',
+};
 
 /** The actor recorded when a sender acknowledges through the API. */
 export const EVENTS_V2_ACTOR = 'events-v2';
@@ -59,7 +69,11 @@ export class EventsV2Intake {
     }
     const r = EventsV2Event.safeParse(raw);
     if (!r.success) {
-      return invalid(r.error.issues.map((i) => `${i.path.map(String).join('.') || 'body'}: ${i.message.replace(/^Invalid input: /, '')}`));
+      return invalid(
+        r.error.issues.map(
+          (i) => `${i.path.map(String).join('.') || 'body'}: ${i.message.replace(/^Invalid input: /, '')}`,
+        ),
+      );
     }
     const e = r.data;
     const { store, alerts, clock, metrics } = this.deps;
@@ -85,10 +99,16 @@ export class EventsV2Intake {
         store.integrationKeys.putIntegrationKey('events-v2', dedupKey, fired.id, now);
       } else if (e.event_action === 'acknowledge') {
         if (!open || open.status === 'acknowledged') return;
-        alerts.command({ type: 'command', id: `events-v2:${randomUUID()}`, kind: 'ack', alertId: open.id }, EVENTS_V2_ACTOR);
+        alerts.command(
+          { type: 'command', id: `events-v2:${randomUUID()}`, kind: 'ack', alertId: open.id },
+          EVENTS_V2_ACTOR,
+        );
       } else if (open) {
         // An explicit resolve by the sender, like a person's (not a rule's condition clearing).
-        alerts.command({ type: 'command', id: `events-v2:${randomUUID()}`, kind: 'resolve', alertId: open.id }, EVENTS_V2_ACTOR);
+        alerts.command(
+          { type: 'command', id: `events-v2:${randomUUID()}`, kind: 'resolve', alertId: open.id },
+          EVENTS_V2_ACTOR,
+        );
       }
     });
     return { status: 202, body: { status: 'success', message: 'Event processed', dedup_key: dedupKey } };
@@ -112,6 +132,10 @@ export class EventsV2Intake {
   }
 
   private unauthorized(): HttpError {
-    return new HttpError(401, 'unauthorized', 'missing or wrong bearer token, and routing_key is not a configured integration key');
+    return new HttpError(
+      401,
+      'unauthorized',
+      'missing or wrong bearer token, and routing_key is not a configured integration key',
+    );
   }
 }

@@ -36,10 +36,19 @@ export class RemediationRunner {
     this.alerts.annotate(alert.id, 'action-started', this.clock.now(), `remediation: ${what}`);
     const started = this.clock.now();
     const p = this.execute(alert, action)
-      .catch((err: unknown): ActionResult => ({ ok: false, detail: (err as Error).message, durationMs: this.clock.now() - started }))
+      .catch((err: unknown): ActionResult => ({
+        ok: false,
+        detail: (err as Error).message,
+        durationMs: this.clock.now() - started,
+      }))
       .then((r) => {
         if (this.disposed) return;
-        this.alerts.annotate(alert.id, 'action-finished', this.clock.now(), `remediation ${r.ok ? 'succeeded' : 'failed'}: ${r.detail} (${Math.round(r.durationMs)} ms)`);
+        this.alerts.annotate(
+          alert.id,
+          'action-finished',
+          this.clock.now(),
+          `remediation ${r.ok ? 'succeeded' : 'failed'}: ${r.detail} (${Math.round(r.durationMs)} ms)`,
+        );
       })
       .catch((err: unknown) => this.log(`recording remediation result failed: ${String(err)}`))
       .finally(() => this.inFlight.delete(p));
@@ -67,10 +76,18 @@ export class RemediationRunner {
         signal: AbortSignal.timeout(action.timeout),
       }).catch((err: unknown) => {
         const e = err as Error;
-        throw new Error(e.name === 'TimeoutError' ? `timed out after ${action.timeout} ms` : (e.cause as Error | undefined)?.message ?? e.message);
+        throw new Error(
+          e.name === 'TimeoutError'
+            ? `timed out after ${action.timeout} ms`
+            : ((e.cause as Error | undefined)?.message ?? e.message),
+        );
       });
       const text = (await res.text()).slice(0, MAX_OUTPUT);
-      return { ok: res.ok, detail: `HTTP ${res.status}${text ? ` ${text}` : ''}`, durationMs: this.clock.now() - started };
+      return {
+        ok: res.ok,
+        detail: `HTTP ${res.status}${text ? ` ${text}` : ''}`,
+        durationMs: this.clock.now() - started,
+      };
     }
     return await new Promise<ActionResult>((resolve) => {
       const [cmd, ...args] = action.command;
@@ -95,8 +112,16 @@ export class RemediationRunner {
       child.once('close', (code, signal) => {
         clearTimeout(timer);
         const tail = out.trim().slice(0, MAX_OUTPUT);
-        const detail = timedOut ? `timed out after ${action.timeout} ms` : code !== null ? `exit ${code}` : `killed by ${signal ?? 'signal'}`;
-        resolve({ ok: !timedOut && code === 0, detail: tail ? `${detail}: ${tail}` : detail, durationMs: this.clock.now() - started });
+        const detail = timedOut
+          ? `timed out after ${action.timeout} ms`
+          : code !== null
+            ? `exit ${code}`
+            : `killed by ${signal ?? 'signal'}`;
+        resolve({
+          ok: !timedOut && code === 0,
+          detail: tail ? `${detail}: ${tail}` : detail,
+          durationMs: this.clock.now() - started,
+        });
       });
     });
   }

@@ -60,6 +60,9 @@ export class LogRetention {
       this.chunkTimer = setImmediate(() => this.tick(chunk + 1, sum));
       return;
     }
-    if (sum > 0) this.opts.log(`retention: pruned ${sum} event log entries (oldest kept seq ${this.opts.store.firstRetainedSeq()})`);
+    if (sum > 0)
+      this.opts.log(
+        `retention: pruned ${sum} event log entries (oldest kept seq ${this.opts.store.firstRetainedSeq()})`,
+      );
   }
 }

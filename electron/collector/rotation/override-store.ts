@@ -32,7 +32,9 @@ export function openOverrideStore(file: string): OverrideStore {
   db.pragma('busy_timeout = 5000');
   const insert = db.prepare(`INSERT OR IGNORE INTO rotation_overrides (command_id, role, user, from_at, to_at, by, at)
     VALUES (@commandId, @role, @user, @from, @to, @by, @at)`);
-  const list = db.prepare('SELECT command_id, role, user, from_at, to_at, by, at FROM rotation_overrides ORDER BY rowid');
+  const list = db.prepare(
+    'SELECT command_id, role, user, from_at, to_at, by, at FROM rotation_overrides ORDER BY rowid',
+  );
   return {
     add: (o) => insert.run(o).changes === 1,
     list: () =>

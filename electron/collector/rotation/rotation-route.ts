@@ -9,7 +9,12 @@ export function handleRotation(rotation: RotationService, params: URLSearchParam
   if (raw !== null) {
     weeks = Number(raw);
     if (!/^\d+$/.test(raw) || weeks < 1 || weeks > MAX_ROTATION_WEEKS) {
-      throw new HttpError(400, 'invalid_field', `weeks must be a whole number from 1 to ${MAX_ROTATION_WEEKS}`, 'weeks');
+      throw new HttpError(
+        400,
+        'invalid_field',
+        `weeks must be a whole number from 1 to ${MAX_ROTATION_WEEKS}`,
+        'weeks',
+      );
     }
   }
   return rotation.view(weeks);

@@ -30,7 +30,8 @@ export class RotationService {
 
   /** Applies an `override` command once per id; a re-sent id answers ok without storing it again. */
   apply(cmd: CommandFrame, actor: string): CommandResult {
-    if (cmd.alertId !== ROTATION_TARGET) return { ok: false, error: `alertId: an override targets "${ROTATION_TARGET}"` };
+    if (cmd.alertId !== ROTATION_TARGET)
+      return { ok: false, error: `alertId: an override targets "${ROTATION_TARGET}"` };
     if (!cmd.override) return { ok: false, error: 'override: an override command needs `override`' };
     if (!this.configured) return { ok: false, error: 'the collector has no rotation configured' };
     const o = cmd.override;
@@ -61,7 +62,12 @@ export class RotationService {
     return {
       ...base,
       rotation: rot,
-      shifts: segments.map((s) => ({ start: toIso(s.startMs), end: toIso(s.endMs), primary: s.primary, secondary: s.secondary })),
+      shifts: segments.map((s) => ({
+        start: toIso(s.startMs),
+        end: toIso(s.endMs),
+        primary: s.primary,
+        secondary: s.secondary,
+      })),
     };
   }
 

@@ -7,7 +7,12 @@ import { LATENCY_P95_RULE_ID, latencyP95Check } from '../../../shared/rules/late
 import { NOVEL_ERROR_RULE_ID } from '../../../shared/rules/novel-error.js';
 import { OUTPUT_DRIFT_RULE_ID, outputDriftCheck } from '../../../shared/rules/output-drift.js';
 import { PROVIDER_DOWN_RULE_ID, providerDownCheck } from '../../../shared/rules/provider-down.js';
-import { NEGATIVE_FEEDBACK_RULE_ID, RETRIEVAL_DROP_RULE_ID, negativeFeedbackCheck, retrievalDropCheck } from '../../../shared/rules/rate-shift.js';
+import {
+  NEGATIVE_FEEDBACK_RULE_ID,
+  RETRIEVAL_DROP_RULE_ID,
+  negativeFeedbackCheck,
+  retrievalDropCheck,
+} from '../../../shared/rules/rate-shift.js';
 import {
   COST_TREND_RULE_ID,
   EVAL_COVERAGE_RULE_ID,
@@ -60,48 +65,103 @@ export const CONFIG_KEY: Record<RuleId, keyof Omit<Rules, 'allowedLateness' | 'w
 
 export function remediationOf(rules: Rules, id: RuleId): Remediation {
   const c = rules[CONFIG_KEY[id]];
-  return { ...(c.action ? { action: c.action } : {}), ...(c.pageIfPersists !== undefined ? { pageIfPersistsMs: c.pageIfPersists } : {}) };
+  return {
+    ...(c.action ? { action: c.action } : {}),
+    ...(c.pageIfPersists !== undefined ? { pageIfPersistsMs: c.pageIfPersists } : {}),
+  };
 }
 
 /** The minute-cadence rules over scope histories, built from config (disabled ones left out). */
 export function windowRules(rules: Rules): WindowRule[] {
   const out: WindowRule[] = [];
-  const timing = (c: { tier: WindowRule['tier']; for: number; keepFiringFor: number }) => ({ tier: c.tier, forMs: c.for, keepFiringForMs: c.keepFiringFor });
+  const timing = (c: { tier: WindowRule['tier']; for: number; keepFiringFor: number }) => ({
+    tier: c.tier,
+    forMs: c.for,
+    keepFiringForMs: c.keepFiringFor,
+  });
 
   const er = rules.errorRate;
   if (er.enabled) {
-    const r = { threshold: er.threshold, windowMs: er.window, minSamples: er.minSamples, forMs: er.for, keepFiringForMs: er.keepFiringFor };
-    out.push({ id: ERROR_RATE_RULE_ID, scope: 'series', cadence: 'minute', ...timing(er), check: (h, m, s) => errorRateCheck(r, h, m, s) });
+    const r = {
+      threshold: er.threshold,
+      windowMs: er.window,
+      minSamples: er.minSamples,
+      forMs: er.for,
+      keepFiringForMs: er.keepFiringFor,
+    };
+    out.push({
+      id: ERROR_RATE_RULE_ID,
+      scope: 'series',
+      cadence: 'minute',
+      ...timing(er),
+      check: (h, m, s) => errorRateCheck(r, h, m, s),
+    });
   }
   const lp = rules.latencyP95;
   if (lp.enabled) {
     const r = { ...lp, windowMs: lp.window, baselineMs: lp.baseline, forMs: lp.for };
-    out.push({ id: LATENCY_P95_RULE_ID, scope: 'series', cadence: 'minute', ...timing(lp), check: (h, m, s) => latencyP95Check(r, h, m, s) });
+    out.push({
+      id: LATENCY_P95_RULE_ID,
+      scope: 'series',
+      cadence: 'minute',
+      ...timing(lp),
+      check: (h, m, s) => latencyP95Check(r, h, m, s),
+    });
   }
   const ca = rules.costAnomaly;
   if (ca.enabled) {
     const r = { ...ca, shortWindowMs: ca.shortWindow };
-    out.push({ id: COST_ANOMALY_RULE_ID, scope: 'service', cadence: 'minute', ...timing(ca), check: (h, m, s) => costAnomalyCheck(r, h, m, s) });
+    out.push({
+      id: COST_ANOMALY_RULE_ID,
+      scope: 'service',
+      cadence: 'minute',
+      ...timing(ca),
+      check: (h, m, s) => costAnomalyCheck(r, h, m, s),
+    });
   }
   const pd = rules.providerDown;
   if (pd.enabled) {
     const r = { ...pd, windowMs: pd.window };
-    out.push({ id: PROVIDER_DOWN_RULE_ID, scope: 'provider', cadence: 'minute', ...timing(pd), check: (h, m, s) => providerDownCheck(r, h, m, s) });
+    out.push({
+      id: PROVIDER_DOWN_RULE_ID,
+      scope: 'provider',
+      cadence: 'minute',
+      ...timing(pd),
+      check: (h, m, s) => providerDownCheck(r, h, m, s),
+    });
   }
   const od = rules.outputDrift;
   if (od.enabled) {
     const r = { ...od, windowMs: od.window, referenceMs: od.reference };
-    out.push({ id: OUTPUT_DRIFT_RULE_ID, scope: 'service', cadence: 'minute', ...timing(od), check: (h, m, s) => outputDriftCheck(r, h, m, s) });
+    out.push({
+      id: OUTPUT_DRIFT_RULE_ID,
+      scope: 'service',
+      cadence: 'minute',
+      ...timing(od),
+      check: (h, m, s) => outputDriftCheck(r, h, m, s),
+    });
   }
   const rd = rules.retrievalDrop;
   if (rd.enabled) {
     const r = { ...rd, windowMs: rd.window, baselineMs: rd.baseline };
-    out.push({ id: RETRIEVAL_DROP_RULE_ID, scope: 'service', cadence: 'minute', ...timing(rd), check: (h, m, s) => retrievalDropCheck(r, h, m, s) });
+    out.push({
+      id: RETRIEVAL_DROP_RULE_ID,
+      scope: 'service',
+      cadence: 'minute',
+      ...timing(rd),
+      check: (h, m, s) => retrievalDropCheck(r, h, m, s),
+    });
   }
   const nf = rules.negativeFeedback;
   if (nf.enabled) {
     const r = { ...nf, windowMs: nf.window, baselineMs: nf.baseline };
-    out.push({ id: NEGATIVE_FEEDBACK_RULE_ID, scope: 'service', cadence: 'minute', ...timing(nf), check: (h, m, s) => negativeFeedbackCheck(r, h, m, s) });
+    out.push({
+      id: NEGATIVE_FEEDBACK_RULE_ID,
+      scope: 'service',
+      cadence: 'minute',
+      ...timing(nf),
+      check: (h, m, s) => negativeFeedbackCheck(r, h, m, s),
+    });
   }
   return out;
 }

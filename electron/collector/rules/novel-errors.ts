@@ -112,7 +112,9 @@ export class NovelErrorTracker {
     const before = now - this.cfg.lookbackMs;
     for (const [k, r] of this.known) if (r.lastSeen < before) this.known.delete(k);
     if (this.known.size > MAX_KNOWN) {
-      const oldest = [...this.known.values()].sort((a, b) => a.lastSeen - b.lastSeen).slice(0, this.known.size - MAX_KNOWN);
+      const oldest = [...this.known.values()]
+        .sort((a, b) => a.lastSeen - b.lastSeen)
+        .slice(0, this.known.size - MAX_KNOWN);
       for (const r of oldest) this.known.delete(r.signature);
     }
     this.store.pruneSignatures(before);

@@ -75,7 +75,12 @@ export class RuleRuntime {
     this.log = opts.log ?? (() => undefined);
     this.rules = windowRules(config);
     const ne = config.novelError;
-    this.novel = new NovelErrorTracker(store.rollupHistory, { lookbackMs: ne.lookback, learningMs: ne.learning, minCount: ne.minCount, windowMs: ne.window });
+    this.novel = new NovelErrorTracker(store.rollupHistory, {
+      lookbackMs: ne.lookback,
+      learningMs: ne.learning,
+      minCount: ne.minCount,
+      windowMs: ne.window,
+    });
     this.ruleAlerts = new RuleAlerts(alerts, metrics);
   }
 
@@ -146,7 +151,12 @@ export class RuleRuntime {
 
   /** For tests and /metrics: how much the engine holds. */
   sizes(): { scopes: number; states: number; openMinutes: number; signatures: number } {
-    return { scopes: this.histories.size(), states: this.states.size, openMinutes: this.open.size, signatures: this.novel.knownCount() };
+    return {
+      scopes: this.histories.size(),
+      states: this.states.size,
+      openMinutes: this.open.size,
+      signatures: this.novel.knownCount(),
+    };
   }
 
   private hold(b: MinuteBucket): void {
@@ -173,11 +183,13 @@ export class RuleRuntime {
     // Before the catalog, the error-rate rule kept a per-series cursor: resume after the newest.
     let legacy: number | undefined;
     for (const { state } of this.store.ruleStates('error-rate')) {
-      if (state.lastEvaluatedAt !== undefined && (legacy === undefined || state.lastEvaluatedAt > legacy)) legacy = state.lastEvaluatedAt;
+      if (state.lastEvaluatedAt !== undefined && (legacy === undefined || state.lastEvaluatedAt > legacy))
+        legacy = state.lastEvaluatedAt;
     }
     this.cursor = cursor !== undefined ? Number(cursor) : legacy;
     const evalCursor = h.getMeta(EVAL_CURSOR_META);
-    if (evalCursor !== undefined) for (const [k, v] of Object.entries(JSON.parse(evalCursor) as Record<string, number>)) this.evalCursor.set(k, v);
+    if (evalCursor !== undefined)
+      for (const [k, v] of Object.entries(JSON.parse(evalCursor) as Record<string, number>)) this.evalCursor.set(k, v);
     for (const r of h.seriesFirstSeen()) this.histories.seriesFirstSeen.set(seriesKeyString(r.key), r);
     const now = this.clock.now();
     this.novel.load(Math.min(now, this.store.maxEventTs() ?? now));
@@ -261,7 +273,13 @@ export class RuleRuntime {
   ): void {
     const tr = step(prev, summary !== undefined, m, timing);
     if (tr.kind === 'none' && tr.state.phase === 'inactive') return;
-    const next = this.ruleAlerts.apply({ ruleId, tier, labels: scope.labels, remediation: remediationOf(this.config, ruleId) }, prev, tr, summary, at);
+    const next = this.ruleAlerts.apply(
+      { ruleId, tier, labels: scope.labels, remediation: remediationOf(this.config, ruleId) },
+      prev,
+      tr,
+      summary,
+      at,
+    );
     if (next.phase === 'inactive') this.states.delete(key);
     else this.states.set(key, next);
     if (tr.kind !== 'none' || next.lastTrueAt !== prev.lastTrueAt) this.dirty.add(key);
@@ -275,7 +293,12 @@ export class RuleRuntime {
       const scope: Scope = {
         kind: 'series',
         key: `signature:${c.signature}`,
-        labels: { service: c.row.service, provider: c.row.provider, model: c.row.model, signature: c.signature.slice(0, 200) },
+        labels: {
+          service: c.row.service,
+          provider: c.row.provider,
+          model: c.row.model,
+          signature: c.signature.slice(0, 200),
+        },
         name: `${c.row.service} · ${c.row.provider}/${c.row.model}`,
       };
       const key = stateKey(NOVEL_ERROR_RULE_ID, scope.key);
@@ -286,9 +309,20 @@ export class RuleRuntime {
           `seen ${c.occurrences.filter((t) => t < at).length} times since ${new Date(c.row.firstSeen).toISOString().slice(11, 16)} UTC, ` +
           `never seen in the last ${Math.round(cfg.lookback / DAY_MS)} d`
         : undefined;
-      this.transition(NOVEL_ERROR_RULE_ID, cfg.tier, { forMs: cfg.for, keepFiringForMs: cfg.keepFiringFor }, scope, key, prev, summary, m, at);
+      this.transition(
+        NOVEL_ERROR_RULE_ID,
+        cfg.tier,
+        { forMs: cfg.for, keepFiringForMs: cfg.keepFiringFor },
+        scope,
+        key,
+        prev,
+        summary,
+        m,
+        at,
+      );
       const after = this.states.get(key);
-      if ((!after && prev.phase === 'firing') || (!after && this.novel.expired(c, m))) this.novel.candidates.delete(c.signature);
+      if ((!after && prev.phase === 'firing') || (!after && this.novel.expired(c, m)))
+        this.novel.candidates.delete(c.signature);
     }
   }
 
@@ -313,11 +347,23 @@ export class RuleRuntime {
       const fresh = latest.filter((r) => r.ts > done);
       if (fresh.length === 0) continue;
       const first = fresh[0]?.ts ?? 0;
-      const before: EvalRun[] = this.store.evals.recentEvalRuns(suite, first - cfg.lookback).filter((r) => r.ts < first);
+      const before: EvalRun[] = this.store.evals
+        .recentEvalRuns(suite, first - cfg.lookback)
+        .filter((r) => r.ts < first);
       for (const run of fresh) {
         const summary = evalAccuracyCheck(cfg, run, before);
         before.push(run);
-        this.transition(EVAL_ACCURACY_RULE_ID, cfg.tier, { forMs: cfg.for, keepFiringForMs: cfg.keepFiringFor }, scope, key, prev, summary, run.ts, run.ts);
+        this.transition(
+          EVAL_ACCURACY_RULE_ID,
+          cfg.tier,
+          { forMs: cfg.for, keepFiringForMs: cfg.keepFiringFor },
+          scope,
+          key,
+          prev,
+          summary,
+          run.ts,
+          run.ts,
+        );
         prev = this.states.get(key) ?? INACTIVE;
         this.evalCursor.set(suite, run.ts);
       }

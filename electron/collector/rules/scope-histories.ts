@@ -4,7 +4,14 @@ import type { MinuteBucket } from '../../../shared/rollup/bucket.js';
 import { HISTORY_LIMITS, LATENCY_QUANTILE, ScopeHistory, type MinutePoint } from '../../../shared/rollup/history.js';
 import { cloneSketch } from '../../../shared/rollup/sketch-codec.js';
 import type { SeriesKey } from '../../../shared/rollup/window.js';
-import { FLEET_SCOPE, providerScope, seriesScope, serviceScope, type Scope, type ScopeKind } from '../../../shared/rules/scope.js';
+import {
+  FLEET_SCOPE,
+  providerScope,
+  seriesScope,
+  serviceScope,
+  type Scope,
+  type ScopeKind,
+} from '../../../shared/rules/scope.js';
 import type { HourBucket } from '../store/rollup-history-store.js';
 
 interface Entry {
@@ -55,7 +62,11 @@ export class ScopeHistories {
     for (const b of buckets) {
       if (b.count === 0) continue;
       const s = seriesScope(b);
-      if (!this.seriesFirstSeen.has(s.key)) this.seriesFirstSeen.set(s.key, { key: { service: b.service, provider: b.provider, model: b.model }, firstSeen: minute });
+      if (!this.seriesFirstSeen.has(s.key))
+        this.seriesFirstSeen.set(s.key, {
+          key: { service: b.service, provider: b.provider, model: b.model },
+          firstSeen: minute,
+        });
       this.get(s).addMinute({ ...cloneAgg(b), minute, latency: b.latency });
       fold(services, b.service, b);
       fold(providers, b.provider, b);
@@ -94,7 +105,11 @@ export class ScopeHistories {
         const p: MinutePoint = { ...cloneAgg(first), minute: hour, latency: cloneSketch(first.latency) };
         for (const r of rest) addAggInto(p, r);
         const { minute: _m, latency, ...agg } = p;
-        this.get(g.scope).addHour({ ...agg, hour, ...(latency.count > 0 ? { p95Ms: latency.getValueAtQuantile(LATENCY_QUANTILE) } : {}) });
+        this.get(g.scope).addHour({
+          ...agg,
+          hour,
+          ...(latency.count > 0 ? { p95Ms: latency.getValueAtQuantile(LATENCY_QUANTILE) } : {}),
+        });
       }
     }
   }

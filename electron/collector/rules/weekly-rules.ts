@@ -32,10 +32,18 @@ export interface HourlyFinding {
 /** How far back eval-coverage looks for a suite's last run (eval runs are kept at least this long). */
 const EVAL_COVERAGE_LOOKBACK_MS = 60 * DAY_MS;
 
-const timing = (c: { for: number; keepFiringFor: number }): Timing => ({ forMs: c.for, keepFiringForMs: c.keepFiringFor });
+const timing = (c: { for: number; keepFiringFor: number }): Timing => ({
+  forMs: c.for,
+  keepFiringForMs: c.keepFiringFor,
+});
 
 /** The tier-3 (weekly review) rules, checked at each closed event-time hour `at`. */
-export function hourlyRules(rules: CollectorConfig['rules'], histories: ScopeHistories, evals: EvalsStore, at: number): HourlyFinding[] {
+export function hourlyRules(
+  rules: CollectorConfig['rules'],
+  histories: ScopeHistories,
+  evals: EvalsStore,
+  at: number,
+): HourlyFinding[] {
   const out: HourlyFinding[] = [];
 
   const mv = rules.modelVersionChange;
@@ -77,7 +85,12 @@ export function hourlyRules(rules: CollectorConfig['rules'], histories: ScopeHis
   if (ct.enabled) {
     for (const { scope, history } of histories.entries('service')) {
       const summary = coversTwoWeeks(history.firstSeen, at)
-        ? costTrendCheck(ct, history.sumHours(at - WEEK_MS, at), history.sumHours(at - 2 * WEEK_MS, at - WEEK_MS), scope.name)
+        ? costTrendCheck(
+            ct,
+            history.sumHours(at - WEEK_MS, at),
+            history.sumHours(at - 2 * WEEK_MS, at - WEEK_MS),
+            scope.name,
+          )
         : undefined;
       out.push({ ruleId: COST_TREND_RULE_ID, tier: ct.tier, timing: timing(ct), scope, summary });
     }
@@ -90,7 +103,13 @@ export function hourlyRules(rules: CollectorConfig['rules'], histories: ScopeHis
       const last = runs.length ? Math.max(...runs.map((r) => r.ts)) : at - EVAL_COVERAGE_LOOKBACK_MS;
       // A run "in the future" of the evaluated hour (evals ahead of traffic) still counts as covered.
       const summary = evalCoverageCheck({ maxGapMs: ec.maxGap }, suite, last, at);
-      out.push({ ruleId: EVAL_COVERAGE_RULE_ID, tier: ec.tier, timing: timing(ec), scope: { kind: 'series', key: `suite:${suite}`, labels: { suite }, name: suite }, summary });
+      out.push({
+        ruleId: EVAL_COVERAGE_RULE_ID,
+        tier: ec.tier,
+        timing: timing(ec),
+        scope: { kind: 'series', key: `suite:${suite}`, labels: { suite }, name: suite },
+        summary,
+      });
     }
   }
   return out;

@@ -40,5 +40,10 @@ export function exportRollups(store: SeriesStore, q: RollupsQuery): RollupsPage 
   }
   flush();
   const spanEnd = next ?? to;
-  return { resolution: q.resolution, rows, evals: store.evalRuns(from, spanEnd), ...(next !== undefined ? { next } : {}) };
+  return {
+    resolution: q.resolution,
+    rows,
+    evals: store.evalRuns(from, spanEnd),
+    ...(next !== undefined ? { next } : {}),
+  };
 }

@@ -84,7 +84,9 @@ const number = (flag: string, opts: { min: number; max: number; int?: boolean })
 const Raw = z.object({
   url: z
     .string({ error: '--url is required (the collector base URL, e.g. http://127.0.0.1:4318)' })
-    .refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), { message: '--url must be an http:// or https:// URL' }),
+    .refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), {
+      message: '--url must be an http:// or https:// URL',
+    }),
   token: z.string({ error: '--token is required' }).min(1, { message: '--token must not be empty' }),
   rate: number('--rate', { min: 0.001, max: 10_000 }).default(DEFAULT_BASE_RATE_PER_SEC),
   seed: number('--seed', { min: 0, max: 4_294_967_295, int: true }).default(DEFAULT_SEED),
@@ -153,7 +155,10 @@ export function parseSimArgs(argv: readonly string[]): ParsedArgs {
   if (since !== undefined) {
     if (scenarios.length === 0) return { kind: 'error', message: '--scenario-since needs at least one --scenario' };
     if (v.backfill === undefined || since > v.backfill) {
-      return { kind: 'error', message: '--scenario-since must not be longer than --backfill (it places the scenario inside the backfill)' };
+      return {
+        kind: 'error',
+        message: '--scenario-since must not be longer than --backfill (it places the scenario inside the backfill)',
+      };
     }
   }
   return {

@@ -83,7 +83,12 @@ async function run(o: SimOptions): Promise<number> {
     })());
 
   rl.on('line', (line) => {
-    for (const reply of handleCommand(line, { traffic, simNow: () => sim.simNow(), statusLine: () => sim.statusLine() })) out(reply);
+    for (const reply of handleCommand(line, {
+      traffic,
+      simNow: () => sim.simNow(),
+      statusLine: () => sim.statusLine(),
+    }))
+      out(reply);
   });
   rl.on('close', () => {
     // stdin is often /dev/null under a supervisor: only follow it when asked to.

@@ -13,7 +13,8 @@ export interface CommandContext {
   statusLine(): string;
 }
 
-export const COMMAND_HELP = 'commands: on NAME [service=|provider=|model=|suite=VALUE ...] | off NAME | list | status | help';
+export const COMMAND_HELP =
+  'commands: on NAME [service=|provider=|model=|suite=VALUE ...] | off NAME | list | status | help';
 
 /** Applies one line; returns the lines to print (empty for a blank line). */
 export function handleCommand(line: string, ctx: CommandContext): string[] {

@@ -23,7 +23,10 @@ function isTargetKey(k: string): k is (typeof TARGET_KEYS)[number] {
 
 /** Parses `NAME` followed by `key=value` pairs (separated by `:`, `,` or spaces). */
 export function parseScenarioSpec(text: string): { ok: true; spec: ScenarioSpecArg } | { ok: false; message: string } {
-  const [name = '', ...pairs] = text.trim().split(/[\s:,]+/).filter((p) => p.length > 0);
+  const [name = '', ...pairs] = text
+    .trim()
+    .split(/[\s:,]+/)
+    .filter((p) => p.length > 0);
   if (!isScenarioName(name)) {
     return { ok: false, message: `unknown scenario '${name}' (known: ${SCENARIO_NAMES.join(', ')})` };
   }
@@ -33,7 +36,8 @@ export function parseScenarioSpec(text: string): { ok: true; spec: ScenarioSpecA
     const eq = pair.indexOf('=');
     const key = eq > 0 ? pair.slice(0, eq) : pair;
     const value = eq > 0 ? pair.slice(eq + 1) : '';
-    if (!isTargetKey(key)) return { ok: false, message: `scenario ${name}: unknown target key '${key}' (use ${TARGET_KEYS.join(', ')})` };
+    if (!isTargetKey(key))
+      return { ok: false, message: `scenario ${name}: unknown target key '${key}' (use ${TARGET_KEYS.join(', ')})` };
     if (!known[key].includes(value)) {
       return { ok: false, message: `scenario ${name}: unknown ${key} '${value}' (known: ${known[key].join(', ')})` };
     }

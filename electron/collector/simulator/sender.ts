@@ -191,7 +191,13 @@ export class Sender {
         'content-type': isEvents ? 'application/x-ndjson' : 'application/json',
       });
     } catch (err) {
-      return this.failed(err instanceof Error ? (err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message) : String(err));
+      return this.failed(
+        err instanceof Error
+          ? err.cause instanceof Error
+            ? `${err.message}: ${err.cause.message}`
+            : err.message
+          : String(err),
+      );
     }
     if (res.status >= 200 && res.status < 300) {
       if (isEvents) this.stats.eventsSent += b.items.length;

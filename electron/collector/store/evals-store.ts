@@ -53,7 +53,9 @@ export function createEvalsStore(db: Database.Database): EvalsStore {
     insertRun: db.prepare(
       'INSERT INTO eval_runs (suite, ts, accuracy, passed, total, origin, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
-    recentRuns: db.prepare('SELECT suite, ts, accuracy, passed, total FROM eval_runs WHERE suite = ? AND ts >= ? ORDER BY ts, id'),
+    recentRuns: db.prepare(
+      'SELECT suite, ts, accuracy, passed, total FROM eval_runs WHERE suite = ? AND ts >= ? ORDER BY ts, id',
+    ),
     suites: db.prepare('SELECT DISTINCT suite FROM eval_runs ORDER BY suite'),
     getJob: db.prepare('SELECT * FROM eval_jobs WHERE suite = ?'),
     putJob: db.prepare(
@@ -62,7 +64,8 @@ export function createEvalsStore(db: Database.Database): EvalsStore {
     ),
   };
   const insertTx = db.transaction((runs: readonly EvalResult[], origin: EvalOrigin, receivedAt: number) => {
-    for (const r of runs) s.insertRun.run(r.suite, r.ts, r.accuracy, r.passed ?? null, r.total ?? null, origin, receivedAt);
+    for (const r of runs)
+      s.insertRun.run(r.suite, r.ts, r.accuracy, r.passed ?? null, r.total ?? null, origin, receivedAt);
   });
   return {
     insertEvalRuns: (runs, origin, receivedAt) => insertTx(runs, origin, receivedAt),
@@ -87,13 +90,22 @@ export function createEvalsStore(db: Database.Database): EvalsStore {
       };
     },
     putEvalJobState: (suite, st) =>
-      void s.putJob.run(suite, st.schedule, st.nextDueAt, st.lastRunAt ?? null, st.lastOutcome ?? null, st.failingAlertId ?? null),
+      void s.putJob.run(
+        suite,
+        st.schedule,
+        st.nextDueAt,
+        st.lastRunAt ?? null,
+        st.lastOutcome ?? null,
+        st.failingAlertId ?? null,
+      ),
   };
 }
 
 export function createIntegrationKeyStore(db: Database.Database): IntegrationKeyStore {
   const getKey = db.prepare('SELECT alert_id FROM integration_keys WHERE source = ? AND key = ?');
-  const putKey = db.prepare('INSERT OR REPLACE INTO integration_keys (source, key, alert_id, updated_at) VALUES (?, ?, ?, ?)');
+  const putKey = db.prepare(
+    'INSERT OR REPLACE INTO integration_keys (source, key, alert_id, updated_at) VALUES (?, ?, ?, ?)',
+  );
   return {
     integrationAlertId: (source, key) => (getKey.get(source, key) as { alert_id: string } | undefined)?.alert_id,
     putIntegrationKey: (source, key, alertId, at) => void putKey.run(source, key, alertId, at),

@@ -89,9 +89,23 @@ function fromRow(r: Row): Omit<MinuteBucket, 'minute'> {
 
 function toParams(b: Omit<MinuteBucket, 'minute'>, hour: number): unknown[] {
   return [
-    hour, b.service, b.provider, b.model, b.count, b.errors, JSON.stringify(b.errorTypes),
-    Buffer.from(encodeSketch(b.latency), 'utf8'), b.tokensIn, b.tokensOut, b.costUsd, b.unpriced,
-    JSON.stringify(b.outputLabels), b.retrievalHits, b.retrievalMisses, b.feedbackUp, b.feedbackDown,
+    hour,
+    b.service,
+    b.provider,
+    b.model,
+    b.count,
+    b.errors,
+    JSON.stringify(b.errorTypes),
+    Buffer.from(encodeSketch(b.latency), 'utf8'),
+    b.tokensIn,
+    b.tokensOut,
+    b.costUsd,
+    b.unpriced,
+    JSON.stringify(b.outputLabels),
+    b.retrievalHits,
+    b.retrievalMisses,
+    b.feedbackUp,
+    b.feedbackDown,
   ];
 }
 
@@ -145,7 +159,10 @@ export function createRollupHistoryStore(db: Database.Database): RollupHistorySt
       let h = hours.get(id);
       if (!h) {
         const existing = s.getHour.get(r.service, r.provider, r.model, hour) as Row | undefined;
-        const { minute: _m, ...empty } = emptyBucket({ service: r.service, provider: r.provider, model: r.model }, hour);
+        const { minute: _m, ...empty } = emptyBucket(
+          { service: r.service, provider: r.provider, model: r.model },
+          hour,
+        );
         h = { ...(existing ? fromRow(existing) : empty), hour };
         hours.set(id, h);
       }
@@ -176,8 +193,10 @@ export function createRollupHistoryStore(db: Database.Database): RollupHistorySt
   });
 
   return {
-    bucketsBetween: (from, to) => (s.minutes.all(from, to) as (Row & { minute: number })[]).map((r) => ({ ...fromRow(r), minute: r.minute })),
-    hoursBetween: (from, to) => (s.hours.all(from, to) as (Row & { hour: number })[]).map((r) => ({ ...fromRow(r), hour: r.hour })),
+    bucketsBetween: (from, to) =>
+      (s.minutes.all(from, to) as (Row & { minute: number })[]).map((r) => ({ ...fromRow(r), minute: r.minute })),
+    hoursBetween: (from, to) =>
+      (s.hours.all(from, to) as (Row & { hour: number })[]).map((r) => ({ ...fromRow(r), hour: r.hour })),
     seriesFirstSeen: () =>
       (s.firstSeen.all() as { service: string; provider: string; model: string; first: number }[]).map((r) => ({
         key: { service: r.service, provider: r.provider, model: r.model },
@@ -187,9 +206,27 @@ export function createRollupHistoryStore(db: Database.Database): RollupHistorySt
     pruneHours: (before) => s.pruneHours.run(before).changes,
     pruneEvents: (before, limit) => pruneEventsTx(before, limit),
     loadSignatures: (since) =>
-      (s.loadSigs.all(since) as { signature: string; sample: string; service: string; provider: string; model: string; first_seen: number; last_seen: number; count: number }[]).map(
-        (r) => ({ signature: r.signature, sample: r.sample, service: r.service, provider: r.provider, model: r.model, firstSeen: r.first_seen, lastSeen: r.last_seen, count: r.count }),
-      ),
+      (
+        s.loadSigs.all(since) as {
+          signature: string;
+          sample: string;
+          service: string;
+          provider: string;
+          model: string;
+          first_seen: number;
+          last_seen: number;
+          count: number;
+        }[]
+      ).map((r) => ({
+        signature: r.signature,
+        sample: r.sample,
+        service: r.service,
+        provider: r.provider,
+        model: r.model,
+        firstSeen: r.first_seen,
+        lastSeen: r.last_seen,
+        count: r.count,
+      })),
     upsertSignatures: db.transaction((rows: readonly ErrorSignatureRow[]) => {
       for (const r of rows) s.putSig.run(r);
     }),

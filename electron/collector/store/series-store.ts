@@ -110,7 +110,9 @@ export function openSeriesStore(file: string): SeriesStore {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   db.pragma('busy_timeout = 5000');
   const withSketch = db.prepare(`SELECT ${COLUMNS}, latency_sketch FROM rollups WHERE ${WHERE} ORDER BY minute`);
-  const withoutSketch = db.prepare(`SELECT ${COLUMNS}, NULL AS latency_sketch FROM rollups WHERE ${WHERE} ORDER BY minute`);
+  const withoutSketch = db.prepare(
+    `SELECT ${COLUMNS}, NULL AS latency_sketch FROM rollups WHERE ${WHERE} ORDER BY minute`,
+  );
   const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
   let evalStmt: Database.Statement | null = null;
   let hourStmts: { withSketch: Database.Statement; withoutSketch: Database.Statement } | null = null;
@@ -122,7 +124,9 @@ export function openSeriesStore(file: string): SeriesStore {
     const where = WHERE.replaceAll('minute', 'hour');
     hourStmts = {
       withSketch: db.prepare(`SELECT ${cols}, latency_sketch FROM rollups_hourly WHERE ${where} ORDER BY hour`),
-      withoutSketch: db.prepare(`SELECT ${cols}, NULL AS latency_sketch FROM rollups_hourly WHERE ${where} ORDER BY hour`),
+      withoutSketch: db.prepare(
+        `SELECT ${cols}, NULL AS latency_sketch FROM rollups_hourly WHERE ${where} ORDER BY hour`,
+      ),
     };
     return hourStmts;
   };
@@ -153,7 +157,9 @@ export function openSeriesStore(file: string): SeriesStore {
         for (const r of minutes) yield toRow(r);
         return;
       }
-      const hours = (sketch ? h.withSketch : h.withoutSketch).iterate(params(from, to, filter)) as IterableIterator<Row>;
+      const hours = (sketch ? h.withSketch : h.withoutSketch).iterate(
+        params(from, to, filter),
+      ) as IterableIterator<Row>;
       yield* mergeByTime(minutes, hours);
     },
     evalRuns(from, to) {

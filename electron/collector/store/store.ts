@@ -50,7 +50,12 @@ export interface CollectorStore {
   /** Hourly rollups, downsampling/retention, error signatures, the rule cursor (migration 0003). */
   readonly rollupHistory: RollupHistoryStore;
   /** One transaction: raw events, the touched rollup buckets (full rows), the event-time high-water mark. */
-  ingestBatch(events: readonly PricedEvent[], buckets: readonly MinuteBucket[], receivedAt: number, maxEventTs: number): void;
+  ingestBatch(
+    events: readonly PricedEvent[],
+    buckets: readonly MinuteBucket[],
+    receivedAt: number,
+    maxEventTs: number,
+  ): void;
   loadBucket(key: SeriesKey, minute: number): MinuteBucket | undefined;
   minuteCounts(key: SeriesKey, fromMinute: number, toMinute: number): MinuteCounts[];
   maxEventTs(): number | undefined;

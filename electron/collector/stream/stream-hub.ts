@@ -190,7 +190,11 @@ export class StreamHub {
       if (peer.user !== undefined) return this.reject(peer, 'bad_request', 'hello already received');
       if (frame.protocol !== PROTOCOL_VERSION) {
         this.log(`stream: peer ${peer.id} speaks protocol ${frame.protocol}; closing`);
-        this.send(peer, { type: 'error', code: 'protocol_mismatch', message: `collector speaks protocol ${PROTOCOL_VERSION}, client ${frame.protocol}` });
+        this.send(peer, {
+          type: 'error',
+          code: 'protocol_mismatch',
+          message: `collector speaks protocol ${PROTOCOL_VERSION}, client ${frame.protocol}`,
+        });
         return void peer.ws.close(1008, 'protocol mismatch');
       }
       peer.user = frame.user;
@@ -206,10 +210,14 @@ export class StreamHub {
     // A cursor before the retained log, or ahead of it (another collector's data dir), cannot be
     // replayed event by event: send the whole current state, then the tail from there.
     if (lastSeq + 1 < this.store.firstRetainedSeq() || lastSeq > head) {
-      this.log(`stream: ${peer.user ?? '?'} (peer ${peer.id}) at seq ${lastSeq}: outside the retained log, sending a snapshot at ${head}`);
+      this.log(
+        `stream: ${peer.user ?? '?'} (peer ${peer.id}) at seq ${lastSeq}: outside the retained log, sending a snapshot at ${head}`,
+      );
       return this.snapshot(peer);
     }
-    this.log(`stream: ${peer.user ?? '?'} (peer ${peer.id}) resumes after seq ${lastSeq}; replaying ${head - lastSeq} events`);
+    this.log(
+      `stream: ${peer.user ?? '?'} (peer ${peer.id}) resumes after seq ${lastSeq}; replaying ${head - lastSeq} events`,
+    );
     this.replay(peer, lastSeq);
   }
 
@@ -245,7 +253,10 @@ export class StreamHub {
   private command(peer: Peer, user: string, frame: CommandFrame): void {
     const result: CommandResult =
       frame.kind === 'override'
-        ? (this.opts.rotation?.apply(frame, user) ?? { ok: false, error: 'this collector does not take rotation overrides' })
+        ? (this.opts.rotation?.apply(frame, user) ?? {
+            ok: false,
+            error: 'this collector does not take rotation overrides',
+          })
         : this.alerts.command(frame, user);
     if (result.ok) this.metrics.commandsApplied += 1;
     this.send(peer, {
@@ -277,7 +288,9 @@ export class StreamHub {
     const limit = this.opts.deadAfterMs - this.sweepMs;
     for (const peer of this.peers) {
       if (now - peer.lastSeen > limit) {
-        this.log(`stream: peer ${peer.id} (${peer.user ?? 'before hello'}) silent for ${now - peer.lastSeen} ms; terminating`);
+        this.log(
+          `stream: peer ${peer.id} (${peer.user ?? 'before hello'}) silent for ${now - peer.lastSeen} ms; terminating`,
+        );
         this.drop(peer);
       }
     }

@@ -94,16 +94,24 @@ export class ApiService implements VigilApi {
       }),
     );
     if (opts.series) {
-      this.unsubscribe.push(opts.series.onChanged((syncedAt) => this.pushes.emit({ type: 'series-changed', syncedAt }, this.log)));
+      this.unsubscribe.push(
+        opts.series.onChanged((syncedAt) => this.pushes.emit({ type: 'series-changed', syncedAt }, this.log)),
+      );
     }
     if (opts.alarm) {
-      this.unsubscribe.push(opts.alarm.onChanged((alarm) => this.pushes.emit({ type: 'alarm-changed', alarm }, this.log)));
+      this.unsubscribe.push(
+        opts.alarm.onChanged((alarm) => this.pushes.emit({ type: 'alarm-changed', alarm }, this.log)),
+      );
     }
     if (opts.rotation) {
-      this.unsubscribe.push(opts.rotation.onChanged((syncedAt) => this.pushes.emit({ type: 'rotation-changed', syncedAt }, this.log)));
+      this.unsubscribe.push(
+        opts.rotation.onChanged((syncedAt) => this.pushes.emit({ type: 'rotation-changed', syncedAt }, this.log)),
+      );
     }
     if (opts.runbooks) {
-      this.unsubscribe.push(opts.runbooks.onChanged((ids) => this.pushes.emit({ type: 'runbooks-changed', ids }, this.log)));
+      this.unsubscribe.push(
+        opts.runbooks.onChanged((ids) => this.pushes.emit({ type: 'runbooks-changed', ids }, this.log)),
+      );
     }
   }
 
@@ -151,7 +159,8 @@ export class ApiService implements VigilApi {
       case 'status.get':
         return sync.status();
       case 'alarm.get':
-        if (!this.opts.alarm) throw new ApiRefusal({ code: 'unavailable', message: 'the alarm is not available in this build' });
+        if (!this.opts.alarm)
+          throw new ApiRefusal({ code: 'unavailable', message: 'the alarm is not available in this build' });
         return this.opts.alarm.state();
       case 'series.query':
         return this.chartSource().query(call.params);
@@ -182,7 +191,10 @@ export class ApiService implements VigilApi {
           throw new ApiRefusal({ code: 'not_found', message: `no alert ${p.alertId} in the cache` });
         }
         if (p.kind === 'override') {
-          throw new ApiRefusal({ code: 'invalid_field', message: 'kind: rotation overrides go through rotation.override' });
+          throw new ApiRefusal({
+            code: 'invalid_field',
+            message: 'kind: rotation overrides go through rotation.override',
+          });
         }
         if (p.kind === 'snooze' && p.until === undefined) {
           throw new ApiRefusal({ code: 'invalid_field', message: 'until: snooze needs an end time' });
@@ -194,17 +206,20 @@ export class ApiService implements VigilApi {
   }
 
   private rotationSource(): RotationSource {
-    if (!this.opts.rotation) throw new ApiRefusal({ code: 'unavailable', message: 'the rotation is not available in this build' });
+    if (!this.opts.rotation)
+      throw new ApiRefusal({ code: 'unavailable', message: 'the rotation is not available in this build' });
     return this.opts.rotation;
   }
 
   private runbookSource(): RunbookSource {
-    if (!this.opts.runbooks) throw new ApiRefusal({ code: 'unavailable', message: 'runbooks are not available in this build' });
+    if (!this.opts.runbooks)
+      throw new ApiRefusal({ code: 'unavailable', message: 'runbooks are not available in this build' });
     return this.opts.runbooks;
   }
 
   private chartSource(): SeriesSource {
-    if (!this.opts.series) throw new ApiRefusal({ code: 'unavailable', message: 'charts are not available in this build' });
+    if (!this.opts.series)
+      throw new ApiRefusal({ code: 'unavailable', message: 'charts are not available in this build' });
     return this.opts.series;
   }
 

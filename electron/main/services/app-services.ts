@@ -138,7 +138,10 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const stopOverrideWatch = outbox.onChanged((item) => {
     if (item.kind === 'override' && item.state === 'applied') void rotationSync.syncNow();
   });
-  const rotation = { get: () => rotationCache.get(), onChanged: (l: (syncedAt: string) => void) => rotationSync.onChanged(l) };
+  const rotation = {
+    get: () => rotationCache.get(),
+    onChanged: (l: (syncedAt: string) => void) => rotationSync.onChanged(l),
+  };
   const api = new ApiService({ cache, sync, outbox, series, runbooks, alarm, rotation, log });
   const retention = new CacheRetention(
     cache,

@@ -15,7 +15,11 @@ export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 500, capMs: 30_000, fac
  * Delay before reconnect attempt number `attempt` (0 for the first retry).
  * `random` is injected so tests can pin the jitter; it must return a value in [0, 1).
  */
-export function backoffDelay(attempt: number, opts: BackoffOptions = DEFAULT_BACKOFF, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  opts: BackoffOptions = DEFAULT_BACKOFF,
+  random: () => number = Math.random,
+): number {
   const n = Math.max(0, Math.floor(attempt));
   // Clamp the exponent before Math.pow so a long outage can't overflow to Infinity.
   const exp = Math.min(opts.capMs, opts.baseMs * Math.pow(opts.factor, Math.min(n, 60)));

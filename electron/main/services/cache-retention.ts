@@ -56,7 +56,9 @@ export class CacheRetention {
       if (r.alerts < PRUNE_CHUNK) break;
     }
     if (alerts + outbox > 0) {
-      this.log.info(`cache: retention pruned ${alerts} resolved alerts, ${timeline} timeline entries, ${outbox} outbox items`);
+      this.log.info(
+        `cache: retention pruned ${alerts} resolved alerts, ${timeline} timeline entries, ${outbox} outbox items`,
+      );
     }
     return alerts;
   }

@@ -287,7 +287,9 @@ export class SyncClient {
       if (this.invalidLogged < MAX_INVALID_LOGS) {
         this.invalidLogged += 1;
         const issue = parsed.error.issues[0];
-        this.log.warn(`sync: ignoring invalid frame (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'not JSON'})`);
+        this.log.warn(
+          `sync: ignoring invalid frame (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'not JSON'})`,
+        );
       }
       return;
     }
@@ -365,7 +367,11 @@ export class SyncClient {
       if (!this.flushScheduled) return; // flushed meanwhile (another frame type came)
       const more = this.received !== seen;
       seen = this.received;
-      if (more && this.pendingEvents.length < FLUSH_MAX_EVENTS && performance.now() - this.batchStartedAt < FLUSH_MAX_DELAY_MS) {
+      if (
+        more &&
+        this.pendingEvents.length < FLUSH_MAX_EVENTS &&
+        performance.now() - this.batchStartedAt < FLUSH_MAX_DELAY_MS
+      ) {
         setImmediate(check);
         return;
       }

@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { AlarmState, Alert, AlertDetail, CachedRotation, CachedSeries, OutboxItem, SeriesCatalog, SyncStatus, type ApiMethod, type ApiResults } from '../../../shared/protocol';
+import {
+  AlarmState,
+  Alert,
+  AlertDetail,
+  CachedRotation,
+  CachedSeries,
+  OutboxItem,
+  SeriesCatalog,
+  SyncStatus,
+  type ApiMethod,
+  type ApiResults,
+} from '../../../shared/protocol';
 import { RunbookDoc, RunbookHit, RunbookSummary } from '../../../shared/runbooks/schema';
 
 /**

@@ -74,7 +74,10 @@ function AlertRowImpl({ alert, isCursor, isOpen, onOpen }: Props) {
           </span>
         )}
         {escalating && alert.escalation && (
-          <span className="row-escalation" title={`Escalation level ${alert.escalation.level}, held by ${alert.escalation.target}`}>
+          <span
+            className="row-escalation"
+            title={`Escalation level ${alert.escalation.level}, held by ${alert.escalation.target}`}
+          >
             <EscalationCountdown alert={alert} testId="row-countdown" />
           </span>
         )}

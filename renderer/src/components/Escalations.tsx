@@ -24,7 +24,12 @@ export function Escalations({ onOpen }: { onOpen(id: string): void }) {
             const e = a.escalation;
             if (!e) return null;
             return (
-              <li key={a.id} className={`esc-item${e.nextTarget === user ? ' for-me' : ''}`} data-testid="escalation-item" data-alert-id={a.id}>
+              <li
+                key={a.id}
+                className={`esc-item${e.nextTarget === user ? ' for-me' : ''}`}
+                data-testid="escalation-item"
+                data-alert-id={a.id}
+              >
                 <button type="button" className="esc-open" onClick={() => onOpen(a.id)}>
                   <span className="esc-summary">{a.summary}</span>
                   <span className="esc-holder">

@@ -12,7 +12,8 @@ const KEY_COMMANDS: Record<string, CommandKind | undefined> = { a: 'ack', m: 'mi
 
 /** Opens the snooze menu (its durations) or focuses the comment box of the open alert. */
 function focusControl(which: 'snooze' | 'comment'): void {
-  if (which === 'snooze') document.querySelector<HTMLButtonElement>('.actions [aria-haspopup="menu"]:not(:disabled)')?.click();
+  if (which === 'snooze')
+    document.querySelector<HTMLButtonElement>('.actions [aria-haspopup="menu"]:not(:disabled)')?.click();
   else document.querySelector<HTMLTextAreaElement>('form.comment textarea')?.focus();
 }
 

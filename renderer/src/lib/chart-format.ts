@@ -5,7 +5,13 @@ export const RANGES = ['1h', '6h', '24h', '7d', '30d'] as const;
 export type ChartRange = (typeof RANGES)[number];
 
 const HOUR = 3_600_000;
-export const RANGE_MS: Record<ChartRange, number> = { '1h': HOUR, '6h': 6 * HOUR, '24h': 24 * HOUR, '7d': 168 * HOUR, '30d': 720 * HOUR };
+export const RANGE_MS: Record<ChartRange, number> = {
+  '1h': HOUR,
+  '6h': 6 * HOUR,
+  '24h': 24 * HOUR,
+  '7d': 168 * HOUR,
+  '30d': 720 * HOUR,
+};
 
 const STEP_MS: Record<SeriesStep, number> = { '1m': 60_000, '5m': 300_000, '1h': HOUR };
 
@@ -27,7 +33,11 @@ export function formatValue(kind: ValueKind, v: number | null | undefined): stri
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
   switch (kind) {
     case 'ms':
-      return v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`;
+      return v >= 10_000
+        ? `${(v / 1000).toFixed(1)} s`
+        : v >= 1000
+          ? `${(v / 1000).toFixed(2)} s`
+          : `${Math.round(v)} ms`;
     case 'ratio': {
       const pct = v * 100;
       return `${pct >= 10 || pct === 0 ? pct.toFixed(1) : pct.toFixed(2)} %`;
@@ -87,8 +97,10 @@ export function alertChartSpec(alert: Pick<Alert, 'ruleId'>): AlertChartSpec {
   if (id.includes('retrieval')) return { metric: 'retrieval_hit_rate', kind: 'ratio', title: 'Retrieval hit rate' };
   if (id.includes('feedback')) return { metric: 'negative_feedback_rate', kind: 'ratio', title: 'Negative feedback' };
   if (id.includes('eval')) return { metric: 'eval_accuracy', kind: 'ratio', title: 'Eval accuracy' };
-  if (id.includes('drift') || id.includes('output')) return { metric: 'output_label_share', kind: 'ratio', title: 'Output mix' };
-  if (id.includes('error') || id.includes('provider') || id.includes('novel')) return { metric: 'error_rate', kind: 'ratio', title: 'Error rate' };
+  if (id.includes('drift') || id.includes('output'))
+    return { metric: 'output_label_share', kind: 'ratio', title: 'Output mix' };
+  if (id.includes('error') || id.includes('provider') || id.includes('novel'))
+    return { metric: 'error_rate', kind: 'ratio', title: 'Error rate' };
   return { metric: 'requests', kind: 'perMin', title: 'Requests' };
 }
 

@@ -31,5 +31,8 @@ export function isHeadingForEscalation(a: Alert): boolean {
 export function escalationQueue(alerts: readonly Alert[]): Alert[] {
   return alerts
     .filter(isHeadingForEscalation)
-    .sort((a, b) => Date.parse(a.escalation?.dueAt ?? '') - Date.parse(b.escalation?.dueAt ?? '') || a.id.localeCompare(b.id));
+    .sort(
+      (a, b) =>
+        Date.parse(a.escalation?.dueAt ?? '') - Date.parse(b.escalation?.dueAt ?? '') || a.id.localeCompare(b.id),
+    );
 }

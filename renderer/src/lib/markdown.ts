@@ -10,9 +10,32 @@ import MarkdownIt from 'markdown-it';
  */
 
 const ALLOWED_TAGS = [
-  'p', 'br', 'hr', 'strong', 'em', 's', 'code', 'pre', 'blockquote',
-  'ul', 'ol', 'li', 'a', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-  'table', 'thead', 'tbody', 'tr', 'th', 'td', 'span',
+  'p',
+  'br',
+  'hr',
+  'strong',
+  'em',
+  's',
+  'code',
+  'pre',
+  'blockquote',
+  'ul',
+  'ol',
+  'li',
+  'a',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'span',
 ];
 const ALLOWED_ATTR = ['href', 'title', 'target', 'rel', 'start'];
 const SAFE_URI = /^(?:https?:\/\/|mailto:|#)/i;

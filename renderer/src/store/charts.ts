@@ -100,13 +100,19 @@ export async function loadCharts(api: VigilApi, nowMs: number): Promise<void> {
       let next: PanelState;
       try {
         const answers = await Promise.all(
-          spec.queries.map((q) => api.call('series.query', { metric: q.metric, fromMs, toMs, ...dims, ...(q.by ? { by: q.by } : {}) })),
+          spec.queries.map((q) =>
+            api.call('series.query', { metric: q.metric, fromMs, toMs, ...dims, ...(q.by ? { by: q.by } : {}) }),
+          ),
         );
         next = { state: 'ready', data: toPanelData(spec, answers, toMs) };
         const syncedAt = answers[0]?.syncedAt;
         if (syncedAt && gen === generation) useChartsStore.setState({ syncedAt });
       } catch (err) {
-        next = { state: 'error', data: useChartsStore.getState().panels[spec.id]?.data ?? null, error: errorMessage(err) };
+        next = {
+          state: 'error',
+          data: useChartsStore.getState().panels[spec.id]?.data ?? null,
+          error: errorMessage(err),
+        };
       }
       // A newer load (filter changed meanwhile) wins.
       if (gen === generation) useChartsStore.setState((s) => ({ panels: { ...s.panels, [spec.id]: next } }));

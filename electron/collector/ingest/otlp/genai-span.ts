@@ -48,7 +48,8 @@ const PROVIDER_ALIASES: Record<string, string> = {
 /** OTLP status code 2 = ERROR. */
 const STATUS_ERROR = 2;
 
-export type SpanOutcome = { kind: 'event'; event: LlmEvent } | { kind: 'ignored' } | { kind: 'rejected'; reason: string };
+export type SpanOutcome =
+  { kind: 'event'; event: LlmEvent } | { kind: 'ignored' } | { kind: 'rejected'; reason: string };
 
 const NANOS_PER_MS = 1_000_000n;
 
@@ -99,7 +100,8 @@ export function mapSpan(span: OtlpSpan, service: string): SpanOutcome {
     return { kind: 'rejected', reason: `${name}: start/end time is not an integer` };
   }
   if (!start) return { kind: 'rejected', reason: `${name}: startTimeUnixNano missing` };
-  if (!end || end.nanos < start.nanos) return { kind: 'rejected', reason: `${name}: endTimeUnixNano missing or before the start` };
+  if (!end || end.nanos < start.nanos)
+    return { kind: 'rejected', reason: `${name}: endTimeUnixNano missing or before the start` };
 
   const provider = rawProvider ? (PROVIDER_ALIASES[rawProvider] ?? rawProvider) : 'unknown';
   const errorType = attrString(attrs, GENAI.errorType);

@@ -60,7 +60,11 @@ const DESCRIPTOR = {
     Status: { fields: { message: { type: 'string', id: 2 }, code: { type: 'int32', id: 3 } } },
     KeyValue: { fields: { key: { type: 'string', id: 1 }, value: { type: 'AnyValue', id: 2 } } },
     AnyValue: {
-      oneofs: { value: { oneof: ['stringValue', 'boolValue', 'intValue', 'doubleValue', 'arrayValue', 'kvlistValue', 'bytesValue'] } },
+      oneofs: {
+        value: {
+          oneof: ['stringValue', 'boolValue', 'intValue', 'doubleValue', 'arrayValue', 'kvlistValue', 'bytesValue'],
+        },
+      },
       fields: {
         stringValue: { type: 'string', id: 1 },
         boolValue: { type: 'bool', id: 2 },
@@ -116,7 +120,9 @@ export function decodeTraceRequest(bytes: Uint8Array): unknown {
 }
 
 export function encodeTraceResponse(partial: { rejectedSpans: number; errorMessage: string } | undefined): Uint8Array {
-  const body = partial ? { partialSuccess: { rejectedSpans: partial.rejectedSpans, errorMessage: partial.errorMessage } } : {};
+  const body = partial
+    ? { partialSuccess: { rejectedSpans: partial.rejectedSpans, errorMessage: partial.errorMessage } }
+    : {};
   return ResponseType.encode(ResponseType.fromObject(body)).finish();
 }
 
@@ -140,7 +146,9 @@ export function encodeTraceRequest(json: unknown): Uint8Array {
   return RequestType.encode(RequestType.fromObject(copy)).finish();
 }
 
-export function decodeTraceResponse(bytes: Uint8Array): { partialSuccess?: { rejectedSpans?: string; errorMessage?: string } } {
+export function decodeTraceResponse(bytes: Uint8Array): {
+  partialSuccess?: { rejectedSpans?: string; errorMessage?: string };
+} {
   return ResponseType.toObject(ResponseType.decode(bytes), { longs: String }) as {
     partialSuccess?: { rejectedSpans?: string; errorMessage?: string };
   };

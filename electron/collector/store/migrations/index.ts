@@ -7,4 +7,11 @@ import { m0006EventBatches } from './0006-event-batches.js';
 import { m0007RotationOverrides } from './0007-rotation-overrides.js';
 
 /** In order; `migrate()` applies those not yet recorded. */
-export const MIGRATIONS: readonly Migration[] = [m0001Initial, m0002EvalsIntegrations, m0003RollupHistory, m0004Escalations, m0006EventBatches, m0007RotationOverrides];
+export const MIGRATIONS: readonly Migration[] = [
+  m0001Initial,
+  m0002EvalsIntegrations,
+  m0003RollupHistory,
+  m0004Escalations,
+  m0006EventBatches,
+  m0007RotationOverrides,
+];

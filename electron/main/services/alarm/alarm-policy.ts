@@ -43,6 +43,8 @@ export function ringText(alert: Alert, nowServerMs: number): { title: string; bo
   const e = alert.escalation;
   const where = [alert.labels.service, alert.labels.provider, alert.labels.model].filter(Boolean).join(' · ');
   const next =
-    e?.nextTarget !== undefined ? `escalates to ${e.nextTarget} in ${formatRemaining(Date.parse(e.dueAt) - nowServerMs)}` : 'last escalation level';
+    e?.nextTarget !== undefined
+      ? `escalates to ${e.nextTarget} in ${formatRemaining(Date.parse(e.dueAt) - nowServerMs)}`
+      : 'last escalation level';
   return { title: alert.summary, body: [`Page, level ${e?.level ?? 1}`, where, next].filter(Boolean).join(' — ') };
 }

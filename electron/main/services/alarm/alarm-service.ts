@@ -89,7 +89,9 @@ export class AlarmService {
 
   state(): AlarmState {
     const ringing = [...this.ringing.values()].map((r) => alarmPage(r.alert));
-    const due = ringing.map((p) => (p.dueAt ? Date.parse(p.dueAt) : Infinity)).reduce((a, b) => Math.min(a, b), Infinity);
+    const due = ringing
+      .map((p) => (p.dueAt ? Date.parse(p.dueAt) : Infinity))
+      .reduce((a, b) => Math.min(a, b), Infinity);
     return {
       user: this.opts.user,
       ringing,
@@ -105,7 +107,8 @@ export class AlarmService {
   private rescan(priming: boolean): void {
     const alerts = this.opts.source.listAlerts();
     const seen = new Set(alerts.map((a) => a.id));
-    for (const id of [...this.ringing.keys(), ...this.watching.keys()]) if (!seen.has(id)) this.classify(id, undefined, false);
+    for (const id of [...this.ringing.keys(), ...this.watching.keys()])
+      if (!seen.has(id)) this.classify(id, undefined, false);
     for (const a of alerts) this.classify(a.id, a, priming);
     this.afterChange();
   }

@@ -29,7 +29,10 @@ export interface OutboxCommand {
   attempts: number;
 }
 
-export type NewOutboxCommand = Pick<OutboxCommand, 'id' | 'kind' | 'alertId' | 'note' | 'until' | 'override' | 'createdAt'>;
+export type NewOutboxCommand = Pick<
+  OutboxCommand,
+  'id' | 'kind' | 'alertId' | 'note' | 'until' | 'override' | 'createdAt'
+>;
 
 /** The desktop's local replica: everything the UI reads comes from here, never the network. */
 export interface Cache {
@@ -166,9 +169,7 @@ class SqliteCache implements Cache {
       timeline: db.prepare('SELECT seq, at, kind, actor, note FROM timeline WHERE alert_id = ? ORDER BY seq'),
       insertOutbox: db.prepare(`INSERT INTO outbox (id, kind, alert_id, note, until, created_at, state, payload)
         VALUES (@id, @kind, @alertId, @note, @until, @createdAt, 'queued', @payload)`),
-      outboxRecent: db.prepare(
-        'SELECT * FROM (SELECT * FROM outbox ORDER BY pos DESC LIMIT ?) ORDER BY pos',
-      ),
+      outboxRecent: db.prepare('SELECT * FROM (SELECT * FROM outbox ORDER BY pos DESC LIMIT ?) ORDER BY pos'),
       outboxUnanswered: db.prepare("SELECT * FROM outbox WHERE state IN ('queued', 'sent') ORDER BY pos"),
       outboxCount: db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE state IN ('queued', 'sent')"),
       outboxGet: db.prepare('SELECT * FROM outbox WHERE id = ?'),
@@ -309,15 +310,13 @@ class SqliteCache implements Cache {
   getAlert(id: string): AlertDetail | null {
     const row = this.stmt.getAlert.get(id) as AlertRow | undefined;
     if (!row) return null;
-    const timeline = (this.stmt.timeline.all(id) as TimelineRow[]).map(
-      (t): TimelineEntry => ({
-        seq: t.seq,
-        at: t.at,
-        kind: t.kind,
-        ...(t.actor !== null ? { actor: t.actor } : {}),
-        ...(t.note !== null ? { note: t.note } : {}),
-      }),
-    );
+    const timeline = (this.stmt.timeline.all(id) as TimelineRow[]).map((t): TimelineEntry => ({
+      seq: t.seq,
+      at: t.at,
+      kind: t.kind,
+      ...(t.actor !== null ? { actor: t.actor } : {}),
+      ...(t.note !== null ? { note: t.note } : {}),
+    }));
     return { alert: parseAlert(row.json), timeline };
   }
 

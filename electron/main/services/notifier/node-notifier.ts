@@ -21,10 +21,21 @@ export function platformOptions(platform: Platform, n: DesktopNotification): Rec
       };
     case 'darwin':
       // Notification Center: the sound is the loud part; `wait` keeps the banner and reports the action.
-      return { ...base, sound: n.loud ? 'Sosumi' : false, wait: n.acknowledgeAction, ...(n.acknowledgeAction ? { actions: [ACK_ACTION] } : {}) };
+      return {
+        ...base,
+        sound: n.loud ? 'Sosumi' : false,
+        wait: n.acknowledgeAction,
+        ...(n.acknowledgeAction ? { actions: [ACK_ACTION] } : {}),
+      };
     case 'win32':
       // Toast with sound; actions come back through the callback's metadata.
-      return { ...base, sound: n.loud, wait: n.acknowledgeAction, appID: 'Vigil', ...(n.acknowledgeAction ? { actions: [ACK_ACTION] } : {}) };
+      return {
+        ...base,
+        sound: n.loud,
+        wait: n.acknowledgeAction,
+        appID: 'Vigil',
+        ...(n.acknowledgeAction ? { actions: [ACK_ACTION] } : {}),
+      };
     default:
       return base;
   }
@@ -61,7 +72,10 @@ export class NodeNotifier implements Notifier {
   }
 
   notify(n: DesktopNotification): Promise<NotifyResult> {
-    const options = platformOptions(this.platform, { ...n, acknowledgeAction: n.acknowledgeAction && this.supportsActions() });
+    const options = platformOptions(this.platform, {
+      ...n,
+      acknowledgeAction: n.acknowledgeAction && this.supportsActions(),
+    });
     const waits = options.wait === true;
     return new Promise((resolve) => {
       let settled = false;
@@ -71,16 +85,20 @@ export class NodeNotifier implements Notifier {
         resolve(r);
       };
       try {
-        notifier.notify(options, (err: Error | null, response: unknown, metadata?: { activationValue?: string; button?: string }) => {
-          if (err) {
-            const error = err instanceof Error ? err : new Error(String(err));
-            if (settled) this.log.warn(`notifier: ${error.message}`);
-            return settle({ ok: false, retry: !isPermanent(error), error: error.message });
-          }
-          const pressed = metadata?.activationValue ?? metadata?.button ?? (typeof response === 'string' ? response : '');
-          if (pressed.toLowerCase() === ACK_ACTION.toLowerCase()) this.acks.emit(n.alertId, this.log);
-          settle({ ok: true });
-        });
+        notifier.notify(
+          options,
+          (err: Error | null, response: unknown, metadata?: { activationValue?: string; button?: string }) => {
+            if (err) {
+              const error = err instanceof Error ? err : new Error(String(err));
+              if (settled) this.log.warn(`notifier: ${error.message}`);
+              return settle({ ok: false, retry: !isPermanent(error), error: error.message });
+            }
+            const pressed =
+              metadata?.activationValue ?? metadata?.button ?? (typeof response === 'string' ? response : '');
+            if (pressed.toLowerCase() === ACK_ACTION.toLowerCase()) this.acks.emit(n.alertId, this.log);
+            settle({ ok: true });
+          },
+        );
       } catch (err) {
         settle({ ok: false, retry: false, error: String(err) });
         return;

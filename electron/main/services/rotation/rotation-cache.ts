@@ -31,7 +31,9 @@ export function openRotationCache(path: string, opts: { log?: (message: string) 
       try {
         const r = CachedRotation.safeParse({ view: JSON.parse(row.json), syncedAt: row.synced_at });
         if (r.success) return r.data;
-        opts.log?.(`rotation cache: stored rotation is invalid (${r.error.issues[0]?.message ?? 'unknown'}); ignoring it`);
+        opts.log?.(
+          `rotation cache: stored rotation is invalid (${r.error.issues[0]?.message ?? 'unknown'}); ignoring it`,
+        );
       } catch {
         opts.log?.('rotation cache: stored rotation is not JSON; ignoring it');
       }

@@ -89,8 +89,12 @@ export function chartTables(db: Database.Database) {
     keyId: db.prepare('SELECT id FROM chart_keys WHERE service = ? AND provider = ? AND model = ?'),
     full: db.prepare(`SELECT b.t, k.service, k.provider, k.model, ${SUMS}, output_labels, sketch ${FROM}
       WHERE b.tier = ? AND b.t >= ? AND b.t < ?`),
-    scalars: db.prepare(`SELECT b.t, k.service, k.provider, k.model, ${SUMS}, NULL AS output_labels ${FROM} WHERE ${FILTER}`),
-    withLabels: db.prepare(`SELECT b.t, k.service, k.provider, k.model, ${SUMS}, output_labels ${FROM} WHERE ${FILTER}`),
+    scalars: db.prepare(
+      `SELECT b.t, k.service, k.provider, k.model, ${SUMS}, NULL AS output_labels ${FROM} WHERE ${FILTER}`,
+    ),
+    withLabels: db.prepare(
+      `SELECT b.t, k.service, k.provider, k.model, ${SUMS}, output_labels ${FROM} WHERE ${FILTER}`,
+    ),
     sketches: db.prepare(`SELECT b.t, k.service, k.provider, k.model, sketch ${FROM} WHERE ${FILTER}`),
     countBuckets: db.prepare('SELECT COUNT(*) AS n FROM chart_buckets WHERE tier = ? AND t >= ? AND t < ?'),
     deleteBuckets: db.prepare('DELETE FROM chart_buckets WHERE tier = ? AND t < ?'),
@@ -112,8 +116,23 @@ export function chartTables(db: Database.Database) {
   return {
     put(tier: number, b: Bucket): void {
       const labels = Object.keys(b.outputLabels).length > 0 ? JSON.stringify(b.outputLabels) : null;
-      s.putBucket.run(tier, b.t, keyId(b), b.count, b.errors, b.tokensIn, b.tokensOut, b.costUsd, b.unpriced,
-        b.retrievalHits, b.retrievalMisses, b.feedbackUp, b.feedbackDown, labels, encodeDenseBlob(b.sketch));
+      s.putBucket.run(
+        tier,
+        b.t,
+        keyId(b),
+        b.count,
+        b.errors,
+        b.tokensIn,
+        b.tokensOut,
+        b.costUsd,
+        b.unpriced,
+        b.retrievalHits,
+        b.retrievalMisses,
+        b.feedbackUp,
+        b.feedbackDown,
+        labels,
+        encodeDenseBlob(b.sketch),
+      );
     },
     /** Whole buckets (sketches decoded) of one tier with `from <= t < to`, every key. */
     read(tier: number, from: number, to: number): Bucket[] {
@@ -123,7 +142,13 @@ export function chartTables(db: Database.Database) {
       return (labels ? s.withLabels : s.scalars).iterate(f) as IterableIterator<ScalarRow>;
     },
     *sketches(f: RangeFilter): IterableIterator<SketchRow> {
-      for (const r of s.sketches.iterate(f) as IterableIterator<{ t: number; service: string; provider: string; model: string; sketch: Buffer }>) {
+      for (const r of s.sketches.iterate(f) as IterableIterator<{
+        t: number;
+        service: string;
+        provider: string;
+        model: string;
+        sketch: Buffer;
+      }>) {
         yield { t: r.t, service: r.service, provider: r.provider, model: r.model, sketch: decodeDenseBlob(r.sketch) };
       }
     },

@@ -47,7 +47,12 @@ const LATENCY_MEMO_SIZE = 12;
  * The step a chart over [from, to) gets: roughly 60–720 points (minute buckets over many hours are
  * mostly noise at chart width), and never finer than the data kept. The step is also the tier read.
  */
-export function stepFor(fromMs: number, toMs: number, now: number, r: ChartRetention = DEFAULT_CHART_RETENTION): SeriesStep {
+export function stepFor(
+  fromMs: number,
+  toMs: number,
+  now: number,
+  r: ChartRetention = DEFAULT_CHART_RETENTION,
+): SeriesStep {
   const span = toMs - fromMs;
   if (fromMs < minuteBoundary(now, r) || span > r.minuteMs) return '1h';
   if (span > 3 * HOUR_RES) return '5m';
@@ -67,10 +72,7 @@ function starts(rows: readonly Bucket[], res: number): number[] {
  * before it are the collector's own hourly rows; a late minute for one waits in the minute tier
  * and is merged into it by the next compaction.
  */
-export function openSeriesCache(
-  path: string,
-  opts: { retention?: ChartRetention; log?: SeriesLog } = {},
-): SeriesCache {
+export function openSeriesCache(path: string, opts: { retention?: ChartRetention; log?: SeriesLog } = {}): SeriesCache {
   const retention = opts.retention ?? DEFAULT_CHART_RETENTION;
   const log = opts.log ?? quietLog;
   const db = new Database(path, { fileMustExist: true });
@@ -83,10 +85,16 @@ export function openSeriesCache(
       'INSERT OR REPLACE INTO chart_evals (suite, ts, accuracy, passed, total) VALUES (@suite, @ts, @accuracy, @passed, @total)',
     ),
     sync: db.prepare('SELECT synced_to, synced_at, compacted_before FROM chart_sync WHERE id = 1'),
-    markSynced: db.prepare('UPDATE chart_sync SET synced_to = COALESCE(MAX(?, COALESCE(synced_to, ?)), synced_to), synced_at = ? WHERE id = 1'),
-    markCompacted: db.prepare('UPDATE chart_sync SET compacted_before = MAX(COALESCE(compacted_before, ?), ?) WHERE id = 1'),
+    markSynced: db.prepare(
+      'UPDATE chart_sync SET synced_to = COALESCE(MAX(?, COALESCE(synced_to, ?)), synced_to), synced_at = ? WHERE id = 1',
+    ),
+    markCompacted: db.prepare(
+      'UPDATE chart_sync SET compacted_before = MAX(COALESCE(compacted_before, ?), ?) WHERE id = 1',
+    ),
     deleteEvalsBefore: db.prepare('DELETE FROM chart_evals WHERE ts < ?'),
-    evals: db.prepare('SELECT suite, ts, accuracy, passed, total FROM chart_evals WHERE ts >= ? AND ts < ? ORDER BY ts'),
+    evals: db.prepare(
+      'SELECT suite, ts, accuracy, passed, total FROM chart_evals WHERE ts >= ? AND ts < ? ORDER BY ts',
+    ),
     suites: db.prepare('SELECT DISTINCT suite FROM chart_evals ORDER BY suite'),
   };
   /** Latency answers by query; cleared by every write, so a memo never outlives the data it came from. */
@@ -102,7 +110,8 @@ export function openSeriesCache(
     }
   };
 
-  const sync = () => s.sync.get() as { synced_to: number | null; synced_at: string | null; compacted_before: number | null };
+  const sync = () =>
+    s.sync.get() as { synced_to: number | null; synced_at: string | null; compacted_before: number | null };
 
   const putEvals = (evals: readonly EvalRun[]): void => {
     for (const e of evals) s.upsertEval.run({ ...e, passed: e.passed ?? null, total: e.total ?? null });
@@ -144,9 +153,13 @@ export function openSeriesCache(
     // Late minutes of hours that are the collector's: merge them into those hours.
     const late = Number.isFinite(cut) ? tables.read(TIER_1M, oldest, cut) : [];
     if (late.length > 0) {
-      const touched = new Set(late.map((m) => `${m.service}\0${m.provider}\0${m.model}\0${Math.floor(m.t / HOUR_RES) * HOUR_RES}`));
+      const touched = new Set(
+        late.map((m) => `${m.service}\0${m.provider}\0${m.model}\0${Math.floor(m.t / HOUR_RES) * HOUR_RES}`),
+      );
       const first = Math.floor((late[0]?.t ?? cut) / HOUR_RES) * HOUR_RES;
-      const hours = tables.read(TIER_1H, first, cut).filter((h) => touched.has(`${h.service}\0${h.provider}\0${h.model}\0${h.t}`));
+      const hours = tables
+        .read(TIER_1H, first, cut)
+        .filter((h) => touched.has(`${h.service}\0${h.provider}\0${h.model}\0${h.t}`));
       for (const h of mergeBuckets([...hours, ...late], TIER_1H)) tables.put(TIER_1H, h);
     }
     const downsampled = tables.count(TIER_1M, oldest, boundary);
@@ -164,7 +177,11 @@ export function openSeriesCache(
     return { syncedTo: r.synced_to, syncedAt: r.synced_at ?? undefined };
   };
 
-  const latency = (metric: LatencyMetric, f: RangeFilter, req: { from: number; to: number; stepMs: number; by: SeriesQueryParams['by'] }): Series[] => {
+  const latency = (
+    metric: LatencyMetric,
+    f: RangeFilter,
+    req: { from: number; to: number; stepMs: number; by: SeriesQueryParams['by'] },
+  ): Series[] => {
     const key = JSON.stringify([f, req.from, req.by ?? null]);
     let all = memo.get(key);
     if (!all) {
@@ -180,7 +197,8 @@ export function openSeriesCache(
     putPage(resolution, rows, evals) {
       // A sketch that does not parse would break every later query of its bucket: refuse the page.
       const buckets = rows.map(bucketFromRollup);
-      if (resolution !== TIER_1M && resolution !== TIER_1H) throw new Error(`chart cache: no tier for resolution ${resolution} ms`);
+      if (resolution !== TIER_1M && resolution !== TIER_1H)
+        throw new Error(`chart cache: no tier for resolution ${resolution} ms`);
       try {
         timed('putPage', () => (resolution === TIER_1M ? putMinutes(buckets, evals) : putHours(buckets, evals)));
       } catch (err) {
@@ -208,13 +226,32 @@ export function openSeriesCache(
         const { syncedAt } = syncState();
         const base = { metric: p.metric, step, ...(syncedAt ? { syncedAt } : {}) };
         if (p.metric === 'eval_accuracy') {
-          const runs = (s.evals.all(from, p.toMs) as { suite: string; ts: number; accuracy: number; passed: number | null; total: number | null }[]).map(
-            (r): EvalRun => ({ suite: r.suite, ts: r.ts, accuracy: r.accuracy, ...(r.passed !== null ? { passed: r.passed } : {}), ...(r.total !== null ? { total: r.total } : {}) }),
-          );
+          const runs = (
+            s.evals.all(from, p.toMs) as {
+              suite: string;
+              ts: number;
+              accuracy: number;
+              passed: number | null;
+              total: number | null;
+            }[]
+          ).map((r): EvalRun => ({
+            suite: r.suite,
+            ts: r.ts,
+            accuracy: r.accuracy,
+            ...(r.passed !== null ? { passed: r.passed } : {}),
+            ...(r.total !== null ? { total: r.total } : {}),
+          }));
           return { ...base, series: evalSeries(runs, req) };
         }
         // The step is the tier: every bucket read is exactly one chart point's worth.
-        const f: RangeFilter = { tier: stepMs, from, to: p.toMs, service: p.service ?? null, provider: p.provider ?? null, model: p.model ?? null };
+        const f: RangeFilter = {
+          tier: stepMs,
+          from,
+          to: p.toMs,
+          service: p.service ?? null,
+          provider: p.provider ?? null,
+          model: p.model ?? null,
+        };
         if (p.metric in LATENCY_QUANTILES) return { ...base, series: latency(p.metric as LatencyMetric, f, req) };
         const rows = tables.scalars(f, p.metric === 'output_label_share');
         return { ...base, series: rollupSeries(mapIter(rows, scalarToRollup), req) };

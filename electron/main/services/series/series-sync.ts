@@ -2,7 +2,14 @@ import { systemClock, toIso, type Clock } from '../../../../shared/clock.js';
 import { describeZodError } from '../../../../shared/protocol/errors.js';
 import { RollupsPage, type RollupResolution } from '../../../../shared/protocol/series.js';
 import { quietLog, unrefTimers, type SeriesLog, type SeriesTimers } from './ports.js';
-import { DEFAULT_CHART_RETENTION, HOUR_RES, MINUTE_RES, minuteBoundary, retentionStart, type ChartRetention } from './retention.js';
+import {
+  DEFAULT_CHART_RETENTION,
+  HOUR_RES,
+  MINUTE_RES,
+  minuteBoundary,
+  retentionStart,
+  type ChartRetention,
+} from './retention.js';
 import type { SeriesCache } from './series-cache.js';
 
 /** What the poller needs to know about the stream: whether the collector is reachable now. */
@@ -128,7 +135,10 @@ export class SeriesSync {
     const overlap = this.opts.overlapMs ?? DEFAULT_OVERLAP_MS;
     let high: number | null = null;
     if (syncedTo === null || syncedTo < boundary) {
-      const from = Math.max(oldest, syncedTo === null ? oldest : Math.floor((syncedTo - overlap) / HOUR_RES) * HOUR_RES);
+      const from = Math.max(
+        oldest,
+        syncedTo === null ? oldest : Math.floor((syncedTo - overlap) / HOUR_RES) * HOUR_RES,
+      );
       if (from < boundary) await this.pullRange('1h', from, boundary);
       // Everything before the minute window is now in the cache, rows or not.
       high = boundary;

@@ -24,7 +24,20 @@ export function AlertChart({ alert }: { alert: Alert }) {
       api
         .call('series.query', { metric: spec.metric, fromMs, toMs, ...dims })
         .then((answer) => {
-          if (live) setPanel({ state: 'ready', data: toPanelData({ id: 'alert', title: spec.title, hint: '', kind: spec.kind, queries: [{ metric: spec.metric, name: spec.title }] }, [answer]) });
+          if (live)
+            setPanel({
+              state: 'ready',
+              data: toPanelData(
+                {
+                  id: 'alert',
+                  title: spec.title,
+                  hint: '',
+                  kind: spec.kind,
+                  queries: [{ metric: spec.metric, name: spec.title }],
+                },
+                [answer],
+              ),
+            });
         })
         .catch((err: unknown) => live && setPanel({ state: 'error', data: null, error: errorMessage(err) }));
     };

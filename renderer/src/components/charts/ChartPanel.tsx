@@ -69,10 +69,22 @@ export function ChartPanel({ id, title, hint, kind, panel, height = 180, markerX
       </header>
       <div className="chart-body" style={{ minHeight: height }}>
         {hasData && data ? (
-          <UPlotChart data={data} kind={kind} height={height} onCursor={setIdx} zeroBased={ZERO_BASED.has(kind)} sparse={!!sparse} {...(markerX !== undefined ? { markerX } : {})} />
+          <UPlotChart
+            data={data}
+            kind={kind}
+            height={height}
+            onCursor={setIdx}
+            zeroBased={ZERO_BASED.has(kind)}
+            sparse={!!sparse}
+            {...(markerX !== undefined ? { markerX } : {})}
+          />
         ) : (
           <div className="chart-empty" style={{ height }}>
-            {panel?.state === 'error' ? `Could not load: ${panel.error}` : panel?.state === 'ready' ? 'No data in this range' : 'Loading…'}
+            {panel?.state === 'error'
+              ? `Could not load: ${panel.error}`
+              : panel?.state === 'ready'
+                ? 'No data in this range'
+                : 'Loading…'}
           </div>
         )}
       </div>

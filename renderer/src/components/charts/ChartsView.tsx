@@ -83,14 +83,27 @@ function DataAge() {
   if (!offline) {
     return (
       <div className="chart-age" data-testid="charts-data-age" data-offline="false">
-        {synced === null ? (loaded ? 'Waiting for the first sync…' : 'Loading…') : `Live · synced ${formatClockShort(synced)}`}
+        {synced === null
+          ? loaded
+            ? 'Waiting for the first sync…'
+            : 'Loading…'
+          : `Live · synced ${formatClockShort(synced)}`}
       </div>
     );
   }
   return (
-    <div className="chart-age chart-age-offline banner banner-warn" data-testid="charts-data-age" data-offline="true" role="status">
+    <div
+      className="chart-age chart-age-offline banner banner-warn"
+      data-testid="charts-data-age"
+      data-offline="true"
+      role="status"
+    >
       <strong>Offline</strong> — charts from the local cache
-      {age === null ? (loaded ? ', never synced' : '…') : `, data ${age} old (synced ${formatClockShort(synced as number)})`}
+      {age === null
+        ? loaded
+          ? ', never synced'
+          : '…'
+        : `, data ${age} old (synced ${formatClockShort(synced as number)})`}
     </div>
   );
 }
@@ -127,7 +140,15 @@ export function ChartsView() {
           const empty = panel?.state === 'ready' && panel.data.lines.length === 0;
           if (spec.optional && empty) return null;
           return (
-            <ChartPanel key={spec.id} id={spec.id} title={spec.title} hint={spec.hint} kind={spec.kind} panel={panel} sparse={!!spec.sparse} />
+            <ChartPanel
+              key={spec.id}
+              id={spec.id}
+              title={spec.title}
+              hint={spec.hint}
+              kind={spec.kind}
+              panel={panel}
+              sparse={!!spec.sparse}
+            />
           );
         })}
       </div>

@@ -63,7 +63,12 @@ export function UPlotChart({ data, kind, height, onCursor, markerX, zeroBased, s
       cursor: { y: false, points: { size: 6 }, drag: { x: false, y: false } },
       scales: { x: { time: true }, y: zeroBased ? { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } : {} },
       axes: [
-        { stroke: AXIS, grid: { stroke: GRID, width: 1 }, ticks: { stroke: GRID, width: 1 }, font: '11px system-ui, sans-serif' },
+        {
+          stroke: AXIS,
+          grid: { stroke: GRID, width: 1 },
+          ticks: { stroke: GRID, width: 1 },
+          font: '11px system-ui, sans-serif',
+        },
         {
           stroke: AXIS,
           grid: { stroke: GRID, width: 1 },

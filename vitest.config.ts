@@ -3,7 +3,16 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+          // Property tests are bounded by numRuns, not by time; on a loaded 2-core CI machine
+          // the 5 s default turns a slow run into a false failure.
+          testTimeout: 30_000,
+        },
+      },
       {
         test: {
           name: 'integration',

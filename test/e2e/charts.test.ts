@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { AlertList, type Alert } from '../../shared/protocol/alert.js';
-import { artifactPath, launchChromium } from '../fixtures/browser.js';
-import { errorBurst, postEvents, startCollector, type CollectorHandle } from '../fixtures/collector.js';
-import { startHeadless, type HeadlessHandle } from '../fixtures/headless.js';
+import type { Page } from 'playwright-core';
+import type { Alert } from '../../shared/protocol/alert.js';
+import { artifactPath } from '../fixtures/browser.js';
+import { errorBurst, postEvents, type CollectorHandle } from '../fixtures/collector.js';
+import { CHECKOUT, collectorAlerts, errorRateBurst, openApp, type App } from '../fixtures/e2e.js';
 
 /**
  * Charts end to end: events → collector rollups → the host's chart poller (`/v1/rollups`) → the
@@ -11,61 +11,50 @@ import { startHeadless, type HeadlessHandle } from '../fixtures/headless.js';
  * from the cache, saying how old the data is.
  */
 const USER = 'carol';
-const KEY = { service: 'checkout', provider: 'openai', model: 'gpt-4o' };
-
-async function alerts(c: CollectorHandle): Promise<Alert[]> {
-  const res = await fetch(`${c.url}/v1/alerts`, { headers: { authorization: `Bearer ${c.token}` } });
-  return AlertList.parse(await res.json()).alerts;
-}
 
 async function legendValues(page: Page, panel: string): Promise<string[]> {
   return page.getByTestId(`chart-${panel}`).getByTestId('legend-value').allTextContents();
 }
 
 describe('charts', () => {
+  let app: App;
   let collector: CollectorHandle;
-  let host: HeadlessHandle;
-  let browser: Browser;
   let page: Page;
   let alert: Alert;
 
   beforeAll(async () => {
-    collector = await startCollector();
-    const now = Date.now();
-    // An hour of clean traffic, then 15 minutes at 30% errors: the error-rate rule fires a page.
-    const events = [
-      ...errorBurst({ ...KEY, startMs: now - 80 * 60_000, minutes: 60, perMinute: 20, errorRate: 0 }),
-      ...errorBurst({ ...KEY, startMs: now - 20 * 60_000, minutes: 15, perMinute: 100, errorRate: 0.3 }),
-      ...errorBurst({
-        service: 'search',
-        provider: 'anthropic',
-        model: 'claude-haiku-4',
-        startMs: now - 80 * 60_000,
-        minutes: 75,
-        perMinute: 10,
-        errorRate: 0,
-      }),
-    ];
-    for (let i = 0; i < events.length; i += 2000) {
-      expect((await postEvents(collector.url, collector.token, events.slice(i, i + 2000))).status).toBe(200);
-    }
-    const fired = (await alerts(collector)).find((a) => a.ruleId === 'error-rate');
-    expect(fired, 'the error-rate rule fired').toBeDefined();
-    alert = fired as Alert;
-    host = await startHeadless({ collectorUrl: collector.url, collectorToken: collector.token, user: USER });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    await page.goto(host.url);
-    await page
-      .getByTestId('connection-status')
-      .and(page.locator('[data-state="connected"]'))
-      .waitFor({ timeout: 15_000 });
+    app = await openApp({
+      user: USER,
+      viewport: { width: 1440, height: 1000 },
+      seed: async (c) => {
+        const now = Date.now();
+        // An hour of clean traffic, then 15 minutes at 30% errors: the error-rate rule fires a page.
+        const events = [
+          ...errorBurst({ ...CHECKOUT, startMs: now - 80 * 60_000, minutes: 60, perMinute: 20, errorRate: 0 }),
+          ...errorRateBurst(now - 20 * 60_000),
+          ...errorBurst({
+            service: 'search',
+            provider: 'anthropic',
+            model: 'claude-haiku-4',
+            startMs: now - 80 * 60_000,
+            minutes: 75,
+            perMinute: 10,
+            errorRate: 0,
+          }),
+        ];
+        for (let i = 0; i < events.length; i += 2000) {
+          expect((await postEvents(c.url, c.token, events.slice(i, i + 2000))).status).toBe(200);
+        }
+        const fired = (await collectorAlerts(c)).find((a) => a.ruleId === 'error-rate');
+        expect(fired, 'the error-rate rule fired').toBeDefined();
+        alert = fired as Alert;
+      },
+    });
+    ({ collector, page } = app);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-    await collector?.stop();
+    await app?.close();
   });
 
   it('renders latency, error, cost and request charts from the synced cache', async () => {

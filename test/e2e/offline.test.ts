@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { artifactPath, launchChromium } from '../fixtures/browser.js';
-import { startCollector, type CollectorHandle } from '../fixtures/collector.js';
-import { startHeadless, type HeadlessHandle } from '../fixtures/headless.js';
-import { collectorAlerts, seedAlertLog, untilAsync } from '../integration/sync-helpers.js';
+import type { Locator, Page } from 'playwright-core';
+import { artifactPath } from '../fixtures/browser.js';
+import type { CollectorHandle } from '../fixtures/collector.js';
+import { collectorAlerts, openApp, waitFor, type App } from '../fixtures/e2e.js';
+import { seedAlertLog } from '../integration/sync-helpers.js';
 
 /**
  * Offline in Chromium, with real processes: the collector dies, the page says so and keeps the
@@ -27,30 +27,20 @@ async function textMatches(locator: Locator, re: RegExp | string, timeoutMs = 10
 }
 
 describe('offline desktop', () => {
+  let app: App;
   let collector: CollectorHandle;
-  let host: HeadlessHandle;
-  let browser: Browser;
   let page: Page;
   let collectorDir: string;
 
   beforeAll(async () => {
     collectorDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-offline-'));
     seedAlertLog(collectorDir, 12, { alerts: 3, now: Date.now() - 5 * 60_000 });
-    collector = await startCollector({ dataDir: collectorDir });
-    host = await startHeadless({ collectorUrl: collector.url, collectorToken: collector.token, user: USER });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(host.url);
-    await page
-      .getByTestId('connection-status')
-      .and(page.locator('[data-state="connected"]'))
-      .waitFor({ timeout: 15_000 });
+    app = await openApp({ user: USER, collector: { dataDir: collectorDir } });
+    ({ collector, page } = app);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-    await collector?.stop();
+    await app?.close();
     rmSync(collectorDir, { recursive: true, force: true });
   });
 
@@ -85,10 +75,10 @@ describe('offline desktop', () => {
 
     // The collector comes back: the ack goes through, once, as this user.
     await collector.restart();
-    const acked = await untilAsync(
+    const acked = await waitFor(
+      'the ack to reach the collector',
       async () => (await collectorAlerts(collector)).find((a) => a.id === target.id && a.status === 'acknowledged'),
       15_000,
-      'the ack to reach the collector',
     );
     expect(acked.acknowledgedBy).toBe(USER);
     await status.and(page.locator('[data-state="connected"]')).waitFor({ timeout: 10_000 });

@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { RotationConfig, whoIsOnCall } from '../../shared/rotation/index.js';
 import { artifactPath, launchChromium } from '../fixtures/browser.js';
 import { errorBurst, postEvents, startCollector, type CollectorHandle } from '../fixtures/collector.js';
+import { CHECKOUT, errorRateBurst, openConnectedPage } from '../fixtures/e2e.js';
 import { startHeadless, type HeadlessHandle } from '../fixtures/headless.js';
 
 /**
@@ -40,15 +41,7 @@ describe('paging: countdown and escalation in the browser', () => {
     );
     browser = await launchChromium();
     [primary, secondary] = (await Promise.all(
-      hosts.map(async (h) => {
-        const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-        await p.goto(h.url);
-        await p
-          .getByTestId('connection-status')
-          .and(p.locator('[data-state="connected"]'))
-          .waitFor({ timeout: 15_000 });
-        return p;
-      }),
+      hosts.map((h) => openConnectedPage(browser, h.url, { width: 1280, height: 800 })),
     )) as [Page, Page];
   });
 
@@ -61,19 +54,9 @@ describe('paging: countdown and escalation in the browser', () => {
   it('shows a ticking countdown, then the secondary sees the page escalated to them', async () => {
     const startMs = Date.now() - 20 * 60_000;
     const posted = await postEvents(collector.url, collector.token, [
+      ...errorRateBurst(startMs),
       ...errorBurst({
-        service: 'checkout',
-        provider: 'openai',
-        model: 'gpt-4o',
-        startMs,
-        minutes: 15,
-        perMinute: 100,
-        errorRate: 0.3,
-      }),
-      ...errorBurst({
-        service: 'checkout',
-        provider: 'openai',
-        model: 'gpt-4o',
+        ...CHECKOUT,
         startMs: startMs + 17 * 60_000,
         minutes: 1,
         perMinute: 1,

@@ -1,9 +1,8 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlertList, type Alert } from '../../shared/protocol/alert.js';
-import { artifactPath, launchChromium } from '../fixtures/browser.js';
-import { errorBurst, postEvents, startCollector, type CollectorHandle } from '../fixtures/collector.js';
-import { startHeadless, type HeadlessHandle } from '../fixtures/headless.js';
+import { artifactPath } from '../fixtures/browser.js';
+import type { CollectorHandle } from '../fixtures/collector.js';
+import { collectorAlerts, openApp, tripErrorRate, waitFor, type App } from '../fixtures/e2e.js';
 
 /**
  * Runbooks end to end, real processes: an error-rate page fires → the alert detail opens the
@@ -13,70 +12,31 @@ import { startHeadless, type HeadlessHandle } from '../fixtures/headless.js';
  */
 const USER = 'alice';
 
-async function alerts(c: CollectorHandle): Promise<Alert[]> {
-  const res = await fetch(`${c.url}/v1/alerts`, { headers: { authorization: `Bearer ${c.token}` } });
-  return AlertList.parse(await res.json()).alerts;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('runbooks in the app', () => {
+  let app: App;
   let collector: CollectorHandle;
-  let host: HeadlessHandle;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
-    collector = await startCollector();
-    host = await startHeadless({
-      collectorUrl: collector.url,
-      collectorToken: collector.token,
+    app = await openApp({
       user: USER,
+      viewport: { width: 1280, height: 900 },
+      permissions: ['clipboard-read', 'clipboard-write'],
       ...(process.env.VIGIL_RENDERER_DIR ? { rendererDir: process.env.VIGIL_RENDERER_DIR } : {}),
     });
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: host.origin });
-    page = await context.newPage();
-    await page.goto(host.url);
-    await page
-      .getByTestId('connection-status')
-      .and(page.locator('[data-state="connected"]'))
-      .waitFor({ timeout: 15_000 });
+    ({ collector, page } = app);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-    await collector?.stop();
+    await app?.close();
   });
 
   it('opens the alert runbook, walks two branches, records the path, then searches offline', async () => {
-    const startMs = Date.now() - 20 * 60_000;
-    const posted = await postEvents(collector.url, collector.token, [
-      ...errorBurst({
-        service: 'checkout',
-        provider: 'openai',
-        model: 'gpt-4o',
-        startMs,
-        minutes: 15,
-        perMinute: 100,
-        errorRate: 0.3,
-      }),
-    ]);
+    const posted = await tripErrorRate(collector);
     expect(posted.status).toBe(200);
     const fired = await waitFor(
       'the alert to fire',
-      async () => (await alerts(collector)).find((a) => a.ruleId === 'error-rate'),
+      async () => (await collectorAlerts(collector)).find((a) => a.ruleId === 'error-rate'),
       10_000,
     );
 

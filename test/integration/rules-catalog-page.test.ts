@@ -1,32 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DAY_MS, HOUR_MS, MINUTE_MS, toIso } from '../../shared/clock.js';
 import type { CollectorConfigInput } from '../../shared/config/collector-config.js';
 import { dailyFactor } from '../../shared/sim/rhythm.js';
-import { CatalogRig, describeAlerts, gapMs, mix, requests, type MinuteTraffic } from './rules-catalog-rig.js';
+import { CATALOG_START, describeAlerts, during, gapMs, mix, requests, rigsPerTest } from './rules-catalog-rig.js';
 
 /**
  * Tier 1 (page) rules through the in-process collector on a fake clock: each fires with its tier,
  * rule id, runbook and numbers; stays quiet on the noise the field notes name; resolves once
  * the condition has been false for keep_firing_for.
  */
-const S = Date.UTC(2026, 10, 2); // Monday 00:00 UTC
+const S = CATALOG_START; // Monday 00:00 UTC
 const M = MINUTE_MS;
 const checkout = { service: 'checkout', provider: 'openai', model: 'gpt-4o' };
 
-const rigs: CatalogRig[] = [];
-afterEach(async () => {
-  for (const r of rigs.splice(0)) await r.dispose();
-});
-async function rig(config: CollectorConfigInput = {}, start = S): Promise<CatalogRig> {
-  const r = await CatalogRig.start(start, config);
-  rigs.push(r);
-  return r;
-}
-/** Traffic only in [from, to). */
-const during =
-  (from: number, to: number, t: MinuteTraffic): MinuteTraffic =>
-  (m) =>
-    m >= from && m < to ? t(m) : [];
+const rig = rigsPerTest(S);
 
 describe('error-rate (page)', () => {
   it('fires after 10 min above 5%, not on a single failure, few samples or a new service; resolves after keep_firing_for', async () => {

@@ -1,12 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DAY_MS, HOUR_MS, MINUTE_MS, toIso } from '../../shared/clock.js';
-import type { CollectorConfigInput } from '../../shared/config/collector-config.js';
 import {
-  CatalogRig,
+  CATALOG_START,
   describeAlerts,
+  during,
   gapMs,
   mix,
   requests,
+  rigsPerTest,
   type EventShape,
   type MinuteTraffic,
 } from './rules-catalog-rig.js';
@@ -17,24 +18,12 @@ import {
  * finding holds (not one per hour) and resolves by itself once it no longer does (see
  * shared/rules/weekly.ts). Week-over-week rules replay three weeks of sparse traffic.
  */
-const S = Date.UTC(2026, 10, 2); // Monday 00:00 UTC
+const S = CATALOG_START; // Monday 00:00 UTC
 const M = MINUTE_MS;
 const H = HOUR_MS;
 const D = DAY_MS;
 
-const rigs: CatalogRig[] = [];
-afterEach(async () => {
-  for (const r of rigs.splice(0)) await r.dispose();
-});
-async function rig(config: CollectorConfigInput): Promise<CatalogRig> {
-  const r = await CatalogRig.start(S, config);
-  rigs.push(r);
-  return r;
-}
-const during =
-  (from: number, to: number, t: MinuteTraffic): MinuteTraffic =>
-  (m) =>
-    m >= from && m < to ? t(m) : [];
+const rig = rigsPerTest(S);
 /** One request every `everyMin` minutes. */
 const every =
   (everyMin: number, shape: EventShape, cost: (m: number) => number): MinuteTraffic =>

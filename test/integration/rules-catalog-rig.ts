@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { afterEach } from 'vitest';
 import { HOUR_MS, MINUTE_MS, type Clock } from '../../shared/clock.js';
 import { parseCollectorConfig, type CollectorConfigInput } from '../../shared/config/collector-config.js';
 import { AlertList, type Alert } from '../../shared/protocol/alert.js';
@@ -16,6 +17,9 @@ import { removeDir, tempDir } from './detection-harness.js';
 
 /** One minute of traffic: the events whose ts falls in [minute, minute + 1 min). */
 export type MinuteTraffic = (minute: number) => LlmEventInput[];
+
+/** Where the catalog cases start: Monday 2026-11-02 00:00 UTC. */
+export const CATALOG_START = Date.UTC(2026, 10, 2);
 
 export interface EventShape extends Partial<LlmEventInput> {
   service: string;
@@ -48,6 +52,30 @@ export function requests(
 /** Several traffic sources added together. */
 export function mix(...sources: MinuteTraffic[]): MinuteTraffic {
   return (m) => sources.flatMap((s) => s(m));
+}
+
+/** Traffic only in [from, to). */
+export const during =
+  (from: number, to: number, t: MinuteTraffic): MinuteTraffic =>
+  (m) =>
+    m >= from && m < to ? t(m) : [];
+
+/**
+ * For a test file: `rig(config, start)` starts a CatalogRig (clock at `start`, by default
+ * `defaultStart`); every rig a test started is disposed after it.
+ */
+export function rigsPerTest(
+  defaultStart: number,
+): (config?: CollectorConfigInput, start?: number) => Promise<CatalogRig> {
+  const rigs: CatalogRig[] = [];
+  afterEach(async () => {
+    for (const r of rigs.splice(0)) await r.dispose();
+  });
+  return async (config = {}, start = defaultStart) => {
+    const r = await CatalogRig.start(start, config);
+    rigs.push(r);
+    return r;
+  };
 }
 
 export class CatalogRig {

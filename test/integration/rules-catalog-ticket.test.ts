@@ -1,13 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HOUR_MS, MINUTE_MS, toIso } from '../../shared/clock.js';
 import type { CollectorConfigInput } from '../../shared/config/collector-config.js';
 import type { LlmEventInput } from '../../shared/protocol/events.js';
 import {
-  CatalogRig,
+  CATALOG_START,
   describeAlerts,
+  during,
   gapMs,
   mix,
   requests,
+  rigsPerTest,
   type EventShape,
   type MinuteTraffic,
 } from './rules-catalog-rig.js';
@@ -17,23 +19,11 @@ import {
  * references are shortened by config (6 h instead of 7 days) so each case runs in well under
  * a second; the rules' logic is the same.
  */
-const S = Date.UTC(2026, 10, 2); // Monday 00:00 UTC
+const S = CATALOG_START; // Monday 00:00 UTC
 const M = MINUTE_MS;
 const H = HOUR_MS;
 
-const rigs: CatalogRig[] = [];
-afterEach(async () => {
-  for (const r of rigs.splice(0)) await r.dispose();
-});
-async function rig(config: CollectorConfigInput): Promise<CatalogRig> {
-  const r = await CatalogRig.start(S, config);
-  rigs.push(r);
-  return r;
-}
-const during =
-  (from: number, to: number, t: MinuteTraffic): MinuteTraffic =>
-  (m) =>
-    m >= from && m < to ? t(m) : [];
+const rig = rigsPerTest(S);
 const svc = (service: string, model = 'gpt-4o'): EventShape => ({ service, provider: 'openai', model });
 
 /**

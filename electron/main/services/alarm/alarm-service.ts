@@ -2,7 +2,7 @@ import { systemClock, toIso, type Clock } from '../../../../shared/clock.js';
 import type { Alert } from '../../../../shared/protocol/alert.js';
 import type { AlarmState } from '../../../../shared/protocol/alarm.js';
 import type { Notifier } from '../notifier/notifier.js';
-import { Emitter, quietLogger, unrefTimers, type Logger, type Timers } from './ports.js';
+import { Listeners, silentLogger, systemTimers, type Logger, type Timers } from '../runtime.js';
 import { alarmAction, alarmPage, ringText } from './alarm-policy.js';
 
 /** Where the Alarm reads alerts: the local cache, kept current by the sync client. */
@@ -51,7 +51,7 @@ export class AlarmService {
   private readonly ringing = new Map<string, Ringing>();
   private readonly watching = new Map<string, Alert>();
   private readonly notifiedTickets = new Set<string>();
-  private readonly changed = new Emitter<AlarmState>();
+  private readonly changed = new Listeners<AlarmState>();
   private readonly unsubscribe: Array<() => void> = [];
   private timer: unknown = null;
   private started = false;
@@ -59,8 +59,8 @@ export class AlarmService {
 
   constructor(private readonly opts: AlarmOptions) {
     this.clock = opts.clock ?? systemClock;
-    this.timers = opts.timers ?? unrefTimers;
-    this.log = opts.log ?? quietLogger;
+    this.timers = opts.timers ?? systemTimers;
+    this.log = opts.log ?? silentLogger;
     this.repeatMs = opts.repeatEveryMs ?? DEFAULT_REPEAT_MS;
   }
 

@@ -1,5 +1,5 @@
 import notifier from 'node-notifier';
-import { Emitter, quietLogger, type Logger } from '../alarm/ports.js';
+import { Listeners, silentLogger, type Logger } from '../runtime.js';
 import { ACK_ACTION, type DesktopNotification, type Notifier, type NotifyResult } from './notifier.js';
 
 export type Platform = 'linux' | 'darwin' | 'win32' | 'other';
@@ -52,11 +52,11 @@ function platformOf(p: NodeJS.Platform): Platform {
 
 /** The real notifier: node-notifier with the loudest option each platform has. */
 export class NodeNotifier implements Notifier {
-  private readonly acks = new Emitter<string>();
+  private readonly acks = new Listeners<string>();
   private readonly platform: Platform;
 
   constructor(
-    private readonly log: Logger = quietLogger,
+    private readonly log: Logger = silentLogger,
     platform: NodeJS.Platform = process.platform,
   ) {
     this.platform = platformOf(platform);

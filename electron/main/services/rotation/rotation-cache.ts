@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
 import { CachedRotation, type RotationView } from '../../../../shared/protocol/rotation.js';
+import { openCacheConnection } from '../cache/cache-connection.js';
 
 /** The rotation in the desktop cache (table from migration 0005): what the calendar reads, online or not. */
 export interface RotationCache {
@@ -16,10 +16,7 @@ interface Row {
 
 /** Opens its own connection to the cache file, as the runbook and chart caches do (WAL). */
 export function openRotationCache(path: string, opts: { log?: (message: string) => void } = {}): RotationCache {
-  const db = new Database(path, { fileMustExist: true });
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
+  const db = openCacheConnection(path);
   const get = db.prepare('SELECT json, synced_at FROM rotation WHERE id = 1');
   const put = db.prepare(`INSERT INTO rotation (id, json, synced_at) VALUES (1, ?, ?)
     ON CONFLICT (id) DO UPDATE SET json = excluded.json, synced_at = excluded.synced_at`);

@@ -1,30 +1,18 @@
 import { systemClock, toIso, type Clock } from '../../../../shared/clock.js';
 import { describeZodError } from '../../../../shared/protocol/errors.js';
 import { RotationView } from '../../../../shared/protocol/rotation.js';
+import { Poller, type ConnectionSignal } from '../poller.js';
+import { silentLogger, systemTimers, type Logger, type Timers } from '../runtime.js';
 import type { RotationCache } from './rotation-cache.js';
-
-/** Structural ports (the layer lint keeps services subfolders from importing ../*.js). */
-export interface RotationLog {
-  warn(message: string): void;
-  error(message: string): void;
-}
-export interface RotationTimers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-export interface RotationConnection {
-  isReady(): boolean;
-  onReady(listener: () => void): () => void;
-}
 
 export interface RotationSyncOptions {
   collectorUrl: string;
   token: string;
   cache: RotationCache;
-  connection: RotationConnection;
+  connection: ConnectionSignal;
   clock?: Clock;
-  timers?: RotationTimers;
-  log?: RotationLog;
+  timers?: Timers;
+  log?: Logger;
   /** Between polls while connected: overrides made from other desktops arrive this way. */
   intervalMs?: number;
   fetch?: typeof fetch;
@@ -33,16 +21,6 @@ export interface RotationSyncOptions {
 export const ROTATION_POLL_MS = 60_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 
-const quiet: RotationLog = { warn: () => {}, error: () => {} };
-const unrefTimers: RotationTimers = {
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref();
-    return t;
-  },
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
-
 /**
  * Keeps the cached rotation fresh: fetches `GET /v1/rotation` on every connect, every minute while
  * connected, and when asked (an override of ours was applied). A failed fetch keeps the cached
@@ -50,35 +28,36 @@ const unrefTimers: RotationTimers = {
  */
 export class RotationSync {
   private readonly clock: Clock;
-  private readonly timers: RotationTimers;
-  private readonly log: RotationLog;
+  private readonly timers: Timers;
+  private readonly log: Logger;
   private readonly listeners = new Set<(syncedAt: string) => void>();
-  private timer: unknown = null;
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly poller: Poller;
   private abort: AbortController | null = null;
-  private unsubscribe: (() => void) | null = null;
-  private disposed = false;
 
   constructor(private readonly opts: RotationSyncOptions) {
     this.clock = opts.clock ?? systemClock;
-    this.timers = opts.timers ?? unrefTimers;
-    this.log = opts.log ?? quiet;
+    this.timers = opts.timers ?? systemTimers;
+    this.log = opts.log ?? silentLogger;
+    this.poller = new Poller({
+      name: 'rotation sync',
+      connection: opts.connection,
+      intervalMs: opts.intervalMs ?? ROTATION_POLL_MS,
+      run: () => this.pull(),
+      timers: this.timers,
+      log: this.log,
+    });
+  }
+
+  private get disposed(): boolean {
+    return this.poller.disposed;
   }
 
   start(): void {
-    if (this.unsubscribe || this.disposed) return;
-    this.unsubscribe = this.opts.connection.onReady(() => void this.syncNow());
-    if (this.opts.connection.isReady()) void this.syncNow();
-    this.schedule();
+    this.poller.start();
   }
 
   dispose(): void {
-    this.disposed = true;
-    this.unsubscribe?.();
-    this.unsubscribe = null;
-    if (this.timer !== null) this.timers.clearTimeout(this.timer);
-    this.timer = null;
+    this.poller.dispose();
     this.abort?.abort();
     this.listeners.clear();
   }
@@ -91,29 +70,7 @@ export class RotationSync {
 
   /** One fetch; a call during a fetch runs one more after it. Never rejects. */
   syncNow(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.pull()
-      .catch((err: unknown) => {
-        if (!this.disposed) this.log.warn(`rotation sync: ${err instanceof Error ? err.message : String(err)}`);
-      })
-      .finally(() => {
-        this.running = null;
-        const again = this.again;
-        this.again = false;
-        if (again && !this.disposed && this.opts.connection.isReady()) void this.syncNow();
-      });
-    return this.running;
-  }
-
-  private schedule(): void {
-    if (this.disposed) return;
-    this.timer = this.timers.setTimeout(() => {
-      if (this.opts.connection.isReady()) void this.syncNow();
-      this.schedule();
-    }, this.opts.intervalMs ?? ROTATION_POLL_MS);
+    return this.poller.runNow();
   }
 
   private async pull(): Promise<void> {

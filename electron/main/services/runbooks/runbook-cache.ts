@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
 import { HIGHLIGHT_END, HIGHLIGHT_START, RunbookDoc, type RunbookHit, type RunbookSummary } from '../../../../shared/runbooks/schema.js';
-import { quietLog, type Log } from './ports.js';
+import { openCacheConnection, slowQueryTimer } from '../cache/cache-connection.js';
+import { silentLogger, type Logger } from '../runtime.js';
 import { toFtsQuery } from './fts-query.js';
 import { searchText } from './search-text.js';
 
@@ -19,7 +19,6 @@ export interface RunbookCache {
   close(): void;
 }
 
-const SLOW_QUERY_MS = 40;
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
 
@@ -29,12 +28,9 @@ interface HitRow {
 }
 
 /** Opens its own connection to the cache file (WAL: readers and the alert replica don't block each other). */
-export function openRunbookCache(path: string, opts: { log?: Log } = {}): RunbookCache {
-  const log = opts.log ?? quietLog;
-  const db = new Database(path, { fileMustExist: true });
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
+export function openRunbookCache(path: string, opts: { log?: Logger } = {}): RunbookCache {
+  const log = opts.log ?? silentLogger;
+  const db = openCacheConnection(path);
   const s = {
     versions: db.prepare('SELECT id, version FROM runbooks'),
     upsert: db.prepare(`INSERT INTO runbooks (id, version, title, tier, json, synced_at) VALUES (@id, @version, @title, @tier, @json, @syncedAt)
@@ -52,15 +48,7 @@ export function openRunbookCache(path: string, opts: { log?: Log } = {}): Runboo
       FROM runbooks_fts WHERE runbooks_fts MATCH @query ORDER BY rank LIMIT @limit`),
     meta: db.prepare('SELECT title, tier FROM runbooks WHERE id = ?'),
   };
-  const timed = <T>(name: string, fn: () => T): T => {
-    const start = performance.now();
-    try {
-      return fn();
-    } finally {
-      const ms = performance.now() - start;
-      if (ms > SLOW_QUERY_MS) log.warn(`runbook cache: slow ${name} took ${ms.toFixed(0)} ms`);
-    }
-  };
+  const timed = slowQueryTimer('runbook cache', (m) => log.warn(m));
   const parseDoc = (json: string): RunbookDoc => RunbookDoc.parse(JSON.parse(json));
 
   return {

@@ -2,14 +2,9 @@ import type { z } from 'zod';
 import { systemClock, toIso, type Clock } from '../../../../shared/clock.js';
 import { describeZodError } from '../../../../shared/protocol/errors.js';
 import { RunbookDoc, RunbookListBody } from '../../../../shared/runbooks/schema.js';
-import { Emitter, quietLog, unrefTimers, type Log, type Timers } from './ports.js';
+import { Poller, type ConnectionSignal } from '../poller.js';
+import { Listeners, silentLogger, systemTimers, type Logger, type Timers } from '../runtime.js';
 import type { RunbookCache } from './runbook-cache.js';
-
-/** Whether the collector is reachable now, and a signal on every (re)connect. */
-export interface ConnectionSignal {
-  isReady(): boolean;
-  onReady(listener: () => void): () => void;
-}
 
 export interface RunbookSyncOptions {
   collectorUrl: string;
@@ -18,7 +13,7 @@ export interface RunbookSyncOptions {
   connection: ConnectionSignal;
   clock?: Clock;
   timers?: Timers;
-  log?: Log;
+  log?: Logger;
   /** Between polls while connected. */
   intervalMs?: number;
   fetch?: typeof fetch;
@@ -42,34 +37,35 @@ export interface RunbookSyncResult {
 export class RunbookSync {
   private readonly clock: Clock;
   private readonly timers: Timers;
-  private readonly log: Log;
-  private readonly changed = new Emitter<RunbookSyncResult>();
-  private timer: unknown = null;
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly log: Logger;
+  private readonly changed = new Listeners<RunbookSyncResult>();
+  private readonly poller: Poller;
   private abort: AbortController | null = null;
-  private unsubscribe: (() => void) | null = null;
-  private disposed = false;
 
   constructor(private readonly opts: RunbookSyncOptions) {
     this.clock = opts.clock ?? systemClock;
-    this.timers = opts.timers ?? unrefTimers;
-    this.log = opts.log ?? quietLog;
+    this.timers = opts.timers ?? systemTimers;
+    this.log = opts.log ?? silentLogger;
+    this.poller = new Poller({
+      name: 'runbook sync',
+      connection: opts.connection,
+      intervalMs: opts.intervalMs ?? RUNBOOK_POLL_MS,
+      run: () => this.pull(),
+      timers: this.timers,
+      log: this.log,
+    });
+  }
+
+  private get disposed(): boolean {
+    return this.poller.disposed;
   }
 
   start(): void {
-    if (this.unsubscribe || this.disposed) return;
-    this.unsubscribe = this.opts.connection.onReady(() => void this.syncNow());
-    if (this.opts.connection.isReady()) void this.syncNow();
-    this.schedule();
+    this.poller.start();
   }
 
   dispose(): void {
-    this.disposed = true;
-    this.unsubscribe?.();
-    this.unsubscribe = null;
-    if (this.timer !== null) this.timers.clearTimeout(this.timer);
-    this.timer = null;
+    this.poller.dispose();
     this.abort?.abort();
     this.changed.clear();
   }
@@ -81,29 +77,7 @@ export class RunbookSync {
 
   /** One pull; concurrent calls share it (one more runs after if asked meanwhile). Never rejects. */
   syncNow(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.pull()
-      .catch((err: unknown) => {
-        if (!this.disposed) this.log.warn(`runbook sync: ${err instanceof Error ? err.message : String(err)}`);
-      })
-      .finally(() => {
-        this.running = null;
-        const again = this.again;
-        this.again = false;
-        if (again && !this.disposed && this.opts.connection.isReady()) void this.syncNow();
-      });
-    return this.running;
-  }
-
-  private schedule(): void {
-    if (this.disposed) return;
-    this.timer = this.timers.setTimeout(() => {
-      if (this.opts.connection.isReady()) void this.syncNow();
-      this.schedule();
-    }, this.opts.intervalMs ?? RUNBOOK_POLL_MS);
+    return this.poller.runNow();
   }
 
   private async pull(): Promise<void> {

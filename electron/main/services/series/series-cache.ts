@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { bucketFromRollup, mergeBuckets, type Bucket } from '../../../../shared/series/buckets.js';
 import { evalSeries, rollupSeries } from '../../../../shared/series/aggregate.js';
 import { LATENCY_QUANTILES, latencySeries, type LatencyMetric } from '../../../../shared/series/latency-series.js';
@@ -13,7 +12,9 @@ import {
   type SeriesStep,
 } from '../../../../shared/protocol/series.js';
 import { chartTables, scalarToRollup, TIER_1H, TIER_1M, TIER_5M, type RangeFilter } from './chart-tables.js';
-import { quietLog, type SeriesLog } from './ports.js';
+import { openCacheConnection, slowQueryTimer } from '../cache/cache-connection.js';
+import { silentLogger } from '../runtime.js';
+import type { SeriesLog } from './series-sync.js';
 import { DEFAULT_CHART_RETENTION, HOUR_RES, minuteBoundary, retentionStart, type ChartRetention } from './retention.js';
 
 export interface ChartSyncState {
@@ -39,7 +40,6 @@ export interface SeriesCache {
   close(): void;
 }
 
-const SLOW_QUERY_MS = 40;
 /** Latency answers kept for reuse: the latency chart asks for p50, p95 and p99 of the same range in a row. */
 const LATENCY_MEMO_SIZE = 12;
 
@@ -64,8 +64,8 @@ function starts(rows: readonly Bucket[], res: number): number[] {
 }
 
 /**
- * Opens a second connection on the cache file (the Cache opened it and ran the migrations).
- * WAL lets this writer and the alert replica's writer take turns; busy_timeout absorbs the waits.
+ * Opens a second connection on the cache file (see openCacheConnection): this writer and the
+ * alert replica's writer take turns.
  *
  * Hours come in two kinds. Hours at or after `compacted_before` are derived: recomputed from their
  * 5-minute buckets (themselves merged from minutes) whenever a minute page touches them. Hours
@@ -74,11 +74,8 @@ function starts(rows: readonly Bucket[], res: number): number[] {
  */
 export function openSeriesCache(path: string, opts: { retention?: ChartRetention; log?: SeriesLog } = {}): SeriesCache {
   const retention = opts.retention ?? DEFAULT_CHART_RETENTION;
-  const log = opts.log ?? quietLog;
-  const db = new Database(path, { fileMustExist: true });
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
+  const log = opts.log ?? silentLogger;
+  const db = openCacheConnection(path);
   const tables = chartTables(db);
   const s = {
     upsertEval: db.prepare(
@@ -100,15 +97,7 @@ export function openSeriesCache(path: string, opts: { retention?: ChartRetention
   /** Latency answers by query; cleared by every write, so a memo never outlives the data it came from. */
   const memo = new Map<string, Record<LatencyMetric, Series[]>>();
 
-  const timed = <T>(name: string, fn: () => T): T => {
-    const start = performance.now();
-    try {
-      return fn();
-    } finally {
-      const ms = performance.now() - start;
-      if (ms > SLOW_QUERY_MS) log.warn(`chart cache: slow ${name} took ${ms.toFixed(0)} ms`);
-    }
-  };
+  const timed = slowQueryTimer('chart cache', (m) => log.warn(m));
 
   const sync = () =>
     s.sync.get() as { synced_to: number | null; synced_at: string | null; compacted_before: number | null };

@@ -1,7 +1,8 @@
 import { systemClock, toIso, type Clock } from '../../../../shared/clock.js';
 import { describeZodError } from '../../../../shared/protocol/errors.js';
 import { RollupsPage, type RollupResolution } from '../../../../shared/protocol/series.js';
-import { quietLog, unrefTimers, type SeriesLog, type SeriesTimers } from './ports.js';
+import { Poller, type ConnectionSignal } from '../poller.js';
+import { silentLogger, systemTimers, type Logger, type Timers } from '../runtime.js';
 import {
   DEFAULT_CHART_RETENTION,
   HOUR_RES,
@@ -12,12 +13,10 @@ import {
 } from './retention.js';
 import type { SeriesCache } from './series-cache.js';
 
-/** What the poller needs to know about the stream: whether the collector is reachable now. */
-export interface ConnectionSignal {
-  isReady(): boolean;
-  /** Called after each (re)connect. Returns an unsubscribe function. */
-  onReady(listener: () => void): () => void;
-}
+export type { ConnectionSignal } from '../poller.js';
+
+/** The chart sync only warns (tests and hosts may hand it a warn-only log). */
+export type SeriesLog = Pick<Logger, 'warn'>;
 
 export interface SeriesSyncOptions {
   collectorUrl: string;
@@ -25,7 +24,7 @@ export interface SeriesSyncOptions {
   cache: SeriesCache;
   connection: ConnectionSignal;
   clock?: Clock;
-  timers?: SeriesTimers;
+  timers?: Timers;
   log?: SeriesLog;
   retention?: ChartRetention;
   /** Between polls while connected (brief: every minute). */
@@ -54,37 +53,38 @@ const MAX_PAGES_PER_PULL = 2_000;
  */
 export class SeriesSync {
   private readonly clock: Clock;
-  private readonly timers: SeriesTimers;
+  private readonly timers: Timers;
   private readonly log: SeriesLog;
   private readonly retention: ChartRetention;
   private readonly changed = new Set<(syncedAt: string) => void>();
-  private timer: unknown = null;
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly poller: Poller;
   private abort: AbortController | null = null;
-  private unsubscribe: (() => void) | null = null;
-  private disposed = false;
 
   constructor(private readonly opts: SeriesSyncOptions) {
     this.clock = opts.clock ?? systemClock;
-    this.timers = opts.timers ?? unrefTimers;
-    this.log = opts.log ?? quietLog;
+    this.timers = opts.timers ?? systemTimers;
+    this.log = opts.log ?? silentLogger;
     this.retention = opts.retention ?? DEFAULT_CHART_RETENTION;
+    this.poller = new Poller({
+      name: 'series sync',
+      connection: opts.connection,
+      intervalMs: opts.intervalMs ?? SERIES_POLL_MS,
+      run: () => this.pull(),
+      timers: this.timers,
+      log: this.log,
+    });
+  }
+
+  private get disposed(): boolean {
+    return this.poller.disposed;
   }
 
   start(): void {
-    if (this.unsubscribe || this.disposed) return;
-    this.unsubscribe = this.opts.connection.onReady(() => void this.syncNow());
-    if (this.opts.connection.isReady()) void this.syncNow();
-    this.schedule();
+    this.poller.start();
   }
 
   dispose(): void {
-    this.disposed = true;
-    this.unsubscribe?.();
-    this.unsubscribe = null;
-    if (this.timer !== null) this.timers.clearTimeout(this.timer);
-    this.timer = null;
+    this.poller.dispose();
     this.abort?.abort();
     this.changed.clear();
   }
@@ -97,31 +97,7 @@ export class SeriesSync {
 
   /** One pull; concurrent calls share it (and one more runs after, if asked for meanwhile). Never rejects. */
   syncNow(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.pull()
-      .catch((err: unknown) => {
-        if (!this.disposed) this.log.warn(`series sync: ${err instanceof Error ? err.message : String(err)}`);
-      })
-      .finally(() => {
-        this.running = null;
-        if (this.again && !this.disposed && this.opts.connection.isReady()) {
-          this.again = false;
-          void this.syncNow();
-        }
-        this.again = false;
-      });
-    return this.running;
-  }
-
-  private schedule(): void {
-    if (this.disposed) return;
-    this.timer = this.timers.setTimeout(() => {
-      if (this.opts.connection.isReady()) void this.syncNow();
-      this.schedule();
-    }, this.opts.intervalMs ?? SERIES_POLL_MS);
+    return this.poller.runNow();
   }
 
   private async pull(): Promise<void> {

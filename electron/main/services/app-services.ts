@@ -138,6 +138,9 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const stopOverrideWatch = outbox.onChanged((item) => {
     if (item.kind === 'override' && item.state === 'applied') void rotationSync.syncNow();
   });
+  // A new or changed alert: pull the chart rollups now, so its chart shows the minutes that fired
+  // it instead of waiting for the next poll (the poller is single-flight, so bursts coalesce).
+  const stopAlertChartWatch = sync.onAlertsChanged(() => void seriesSync.syncNow());
   const rotation = {
     get: () => rotationCache.get(),
     onChanged: (l: (syncedAt: string) => void) => rotationSync.onChanged(l),
@@ -181,6 +184,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       runbookSync.dispose();
       rotationSync.dispose();
       stopOverrideWatch();
+      stopAlertChartWatch();
       alarm.dispose();
       api.dispose();
       outbox.dispose();

@@ -39,6 +39,19 @@ function InboxTabs({ counts }: { counts: Record<InboxView, number> }) {
   );
 }
 
+/** The inbox's keyboard shortcuts, as shown in its footer (handled in hooks/useInboxKeys.ts). */
+const KEY_HINTS: readonly [readonly string[], string][] = [
+  [['j', 'k'], 'move'],
+  [['Enter'], 'open'],
+  [['a'], 'ack'],
+  [['m'], 'mitigated'],
+  [['s'], 'snooze'],
+  [['e'], 'escalate'],
+  [['r'], 'resolve'],
+  [['c'], 'comment'],
+  [['Esc'], 'close'],
+];
+
 export function Inbox() {
   const alerts = useAlertsStore((s) => s.alerts);
   const view = useAlertsStore((s) => s.view);
@@ -85,9 +98,14 @@ export function Inbox() {
         </ul>
       )}
       <footer className="inbox-foot" aria-hidden="true">
-        <kbd>j</kbd>
-        <kbd>k</kbd> move · <kbd>Enter</kbd> open · <kbd>a</kbd> ack · <kbd>m</kbd> mitigated · <kbd>s</kbd> snooze ·{' '}
-        <kbd>e</kbd> escalate · <kbd>r</kbd> resolve · <kbd>c</kbd> comment · <kbd>Esc</kbd> close
+        {KEY_HINTS.map(([keys, what]) => (
+          <span key={what} className="key-hint">
+            {keys.map((k) => (
+              <kbd key={k}>{k}</kbd>
+            ))}{' '}
+            {what}
+          </span>
+        ))}
       </footer>
     </section>
   );

@@ -126,7 +126,9 @@ export async function drive(
         const wait = started + i * interval - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       }
-      const t0 = performance.now();
+      // Open loop: a paced batch's latency counts from when it was due, so a stall that holds
+      // back the next sends shows in their latencies (no coordinated omission).
+      const t0 = interval > 0 ? Math.min(performance.now(), started + i * interval) : performance.now();
       const status = await post(agent, url, token, body);
       if (status >= 300) throw new Error(`ingest answered ${status}`);
       latencies.push(performance.now() - t0);

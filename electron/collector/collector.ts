@@ -14,6 +14,7 @@ import { RemediationRunner } from './remediation/remediation-runner.js';
 import { openStore } from './store/sqlite-store.js';
 import type { CollectorStore } from './store/store.js';
 import { openSeriesStore, type SeriesStore } from './store/series-store.js';
+import { WalCheckpointer } from './store/wal-checkpointer.js';
 import { LogRetention } from './retention/log-retention.js';
 import { StreamHub } from './stream/stream-hub.js';
 import { BUNDLED_RUNBOOKS_DIR } from './runbooks/paths.js';
@@ -40,6 +41,7 @@ export interface CollectorOptions {
 export class Collector {
   private store: CollectorStore | undefined;
   private series: SeriesStore | undefined;
+  private checkpointer: WalCheckpointer | undefined;
   private server: Server | undefined;
   private hub: StreamHub | undefined;
   private escalation: EscalationScheduler | undefined;
@@ -64,8 +66,12 @@ export class Collector {
   /** Opens the database, catches rules up to the stored watermark, listens. Resolves with the real port. */
   async start(): Promise<{ port: number }> {
     const { opts } = this;
-    const store = openStore(join(opts.dataDir, 'collector.db'), opts.clock.now());
+    const dbFile = join(opts.dataDir, 'collector.db');
+    // The WAL is checkpointed on a worker thread, not inside whichever request crosses 1,000 pages.
+    const store = openStore(dbFile, opts.clock.now(), { autoCheckpoint: false });
     this.store = store;
+    this.checkpointer = new WalCheckpointer({ file: dbFile, log: opts.log, finish: () => store.checkpointWal() });
+    this.checkpointer.start();
     // A second, read-only connection for chart queries (opened after the writer migrated the file).
     const series = openSeriesStore(join(opts.dataDir, 'collector.db'));
     this.series = series;
@@ -232,6 +238,8 @@ export class Collector {
       await closed;
       clearTimeout(timer);
     }
+    await this.checkpointer?.dispose();
+    this.checkpointer = undefined;
     this.series?.close();
     this.series = undefined;
     this.rotation?.close();

@@ -99,9 +99,26 @@ function minTs(events: readonly PricedEvent[]): number {
   return min;
 }
 
-export function openStore(file: string, now = 0): CollectorStore {
+export interface OpenStoreOptions {
+  /**
+   * false: no automatic checkpoint on this connection (a commit never copies the WAL into the
+   * file inside a request); the caller runs a WalCheckpointer instead. Default true.
+   */
+  autoCheckpoint?: boolean;
+}
+
+/** A rewound WAL file is trimmed back to this size (it otherwise keeps its high-water mark). */
+const JOURNAL_SIZE_LIMIT = 16 * 1024 * 1024;
+/** Rule cursors (rule-runtime): re-derivable, see `derivedChanges`. */
+const DERIVED_META = new Set(['rules_cursor', 'eval_rules_cursor']);
+/** The one-row FULL commit that makes a durable() transaction's writes durable. */
+const DURABLE_SYNC_META = 'durable_sync';
+
+export function openStore(file: string, now = 0, opts: OpenStoreOptions = {}): CollectorStore {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
+  if (opts.autoCheckpoint === false) db.pragma('wal_autocheckpoint = 0');
+  db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
@@ -152,7 +169,32 @@ export function openStore(file: string, now = 0): CollectorStore {
     countAlerts: db.prepare('SELECT COUNT(*) AS v FROM alerts'),
     syncFull: db.prepare('PRAGMA synchronous = FULL'),
     syncNormal: db.prepare('PRAGMA synchronous = NORMAL'),
+    totalChanges: db.prepare('SELECT total_changes() AS v').pluck(),
+    checkpoint: db.prepare('PRAGMA wal_checkpoint(PASSIVE)'),
   };
+  const totalChanges = (): number => s.totalChanges.get() as number;
+
+  /**
+   * Rows written inside the current durable() transaction that are re-derivable from the rollups
+   * (rule state, the rule cursors): if a crash of the OS loses them, the rules re-evaluate those
+   * minutes to the same result. Only these may commit without FULL; any other row (alert, log,
+   * deadline, command id, or anything not counted here) makes durable() sync.
+   */
+  let derivedChanges = 0;
+  const countDerived = (write: () => void): void => {
+    const before = totalChanges();
+    write();
+    derivedChanges += totalChanges() - before;
+  };
+  const rollupHistoryStore = createRollupHistoryStore(db);
+  const rollupHistory: typeof rollupHistoryStore = {
+    ...rollupHistoryStore,
+    setMeta: (key, value) =>
+      DERIVED_META.has(key) && db.inTransaction
+        ? countDerived(() => rollupHistoryStore.setMeta(key, value))
+        : rollupHistoryStore.setMeta(key, value),
+  };
+  let durableSyncs = 0;
 
   const ingestTx = db.transaction(
     (events: readonly PricedEvent[], buckets: readonly MinuteBucket[], receivedAt: number, maxEventTs: number) => {
@@ -190,7 +232,7 @@ export function openStore(file: string, now = 0): CollectorStore {
     escalations: createEscalationStore(db),
     evals: createEvalsStore(db),
     integrationKeys: createIntegrationKeyStore(db),
-    rollupHistory: createRollupHistoryStore(db),
+    rollupHistory,
     ingestBatch: (events, buckets, receivedAt, maxEventTs) => ingestTx(events, buckets, receivedAt, maxEventTs),
 
     loadBucket(key, minute) {
@@ -226,14 +268,27 @@ export function openStore(file: string, now = 0): CollectorStore {
     },
 
     durable<T>(fn: () => T): T {
-      // Per connection and we are single-threaded, so flipping the pragma around the
-      // transaction makes exactly this commit wait for fsync of the WAL.
-      s.syncFull.run();
-      try {
-        return db.transaction(fn)();
-      } finally {
-        s.syncNormal.run();
+      // Nested: part of the outer transaction, which decides.
+      if (db.inTransaction) return db.transaction(fn)();
+      // Most minute closes only move rule state and the cursor; their fsync was the ~10 ms tail
+      // of ingest. So commit NORMAL, and if anything else was written, make it durable before
+      // returning (listeners and HTTP answers come after): a FULL commit of one meta row fsyncs
+      // the WAL up to and including this transaction. The synchronous level cannot change
+      // inside a transaction, hence the second commit rather than a late switch.
+      derivedChanges = 0;
+      const before = totalChanges();
+      const result = db.transaction(fn)();
+      if (totalChanges() - before > derivedChanges) {
+        // Per connection and we are single-threaded, so flipping the pragma around the
+        // commit makes exactly this commit wait for fsync of the WAL.
+        s.syncFull.run();
+        try {
+          s.setMeta.run(DURABLE_SYNC_META, String(++durableSyncs));
+        } finally {
+          s.syncNormal.run();
+        }
       }
+      return result;
     },
 
     ruleStates: (ruleId) =>
@@ -241,7 +296,9 @@ export function openStore(file: string, now = 0): CollectorStore {
         series: r.series,
         state: JSON.parse(r.json) as RuleState,
       })),
-    putRuleState: (ruleId, series, state) => void s.putRuleState.run(ruleId, series, JSON.stringify(state)),
+    putRuleState: (ruleId, series, state) => {
+      derivedChanges += s.putRuleState.run(ruleId, series, JSON.stringify(state)).changes;
+    },
 
     getAlert(id) {
       const r = s.getAlert.get(id) as { json: string } | undefined;
@@ -301,6 +358,7 @@ export function openStore(file: string, now = 0): CollectorStore {
       alerts: (s.countAlerts.get() as { v: number }).v,
       lastSeq: store.lastSeq(),
     }),
+    checkpointWal: () => void s.checkpoint.get(),
     close: () => db.close(),
   };
   return store;

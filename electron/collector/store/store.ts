@@ -60,7 +60,10 @@ export interface CollectorStore {
   minuteCounts(key: SeriesKey, fromMinute: number, toMinute: number): MinuteCounts[];
   maxEventTs(): number | undefined;
 
-  /** Runs `fn` in one FULL-sync transaction. */
+  /**
+   * Runs `fn` in one transaction that is on disk (WAL fsynced) when this returns. A transaction
+   * that only wrote re-derivable rule state / rule cursors skips the fsync (see sqlite-store).
+   */
   durable<T>(fn: () => T): T;
   ruleStates(ruleId: string): { series: string; state: RuleState }[];
   putRuleState(ruleId: string, series: string, state: RuleState): void;
@@ -84,5 +87,7 @@ export interface CollectorStore {
    */
   pruneLog(beforeAt: number, maxRows: number, limit: number): number;
   stats(): { events: number; alerts: number; lastSeq: number };
+  /** PRAGMA wal_checkpoint(PASSIVE) on the writer connection (see WalCheckpointer's `finish`). */
+  checkpointWal(): void;
   close(): void;
 }

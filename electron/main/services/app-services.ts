@@ -54,6 +54,8 @@ export interface AppServices {
 }
 
 export const CACHE_FILE = 'cache.db';
+/** Minimum gap between chart pulls triggered by alert changes (the regular poll runs every minute). */
+export const ALERT_CHART_PULL_MS = 15_000;
 
 /** The one place services are wired together, for Electron main and the headless host alike. */
 export function createAppServices(opts: AppServicesOptions): AppServices {
@@ -139,8 +141,15 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     if (item.kind === 'override' && item.state === 'applied') void rotationSync.syncNow();
   });
   // A new or changed alert: pull the chart rollups now, so its chart shows the minutes that fired
-  // it instead of waiting for the next poll (the poller is single-flight, so bursts coalesce).
-  const stopAlertChartWatch = sync.onAlertsChanged(() => void seriesSync.syncNow());
+  // it instead of waiting for the next poll. At most once per ALERT_CHART_PULL_MS: every desktop
+  // of a team does this, and an alert storm must not become a storm of rollup requests.
+  let lastAlertChartPull = Number.NEGATIVE_INFINITY;
+  const stopAlertChartWatch = sync.onAlertsChanged(() => {
+    const now = clock.now();
+    if (now - lastAlertChartPull < ALERT_CHART_PULL_MS) return;
+    lastAlertChartPull = now;
+    void seriesSync.syncNow();
+  });
   const rotation = {
     get: () => rotationCache.get(),
     onChanged: (l: (syncedAt: string) => void) => rotationSync.onChanged(l),

@@ -84,6 +84,8 @@ export interface OpenCacheOptions {
 /** Queries slower than this are logged: on a desktop they mean a janky UI. */
 const SLOW_QUERY_MS = 40;
 const MAX_ALERTS_LISTED = 1000;
+/** Bound on the alerts remembered as last written (see SqliteCache.written). */
+const MAX_WRITTEN_REMEMBERED = 1000;
 
 interface AlertRow {
   json: string;
@@ -133,6 +135,20 @@ export function openCache(path: string, opts: OpenCacheOptions): Cache {
 
 class SqliteCache implements Cache {
   private readonly stmt;
+  private readonly applyEventsTx;
+  /**
+   * Every live event reads the sync state (applyEvents, the status pushed after it, the alarm's
+   * server offset) and the pending count. Only this class writes those rows, so they are kept in
+   * memory: null means "read it again", and every write sets it back to null or to what committed.
+   */
+  private syncMemo: SyncState | null = null;
+  private pendingMemo: number | null = null;
+  /**
+   * Alerts as this process last committed them (already validated on the way in): the alarm reads
+   * every changed alert right after the commit, and re-reading + parsing the JSON cost more than
+   * the write. Cleared by anything that deletes or replaces alerts.
+   */
+  private readonly written = new Map<string, Alert>();
 
   constructor(
     private readonly db: Database.Database,
@@ -183,6 +199,26 @@ class SqliteCache implements Cache {
         'UPDATE outbox SET state = ?, detail = COALESCE(?, detail), attempts = attempts + ? WHERE id = ?',
       ),
     };
+    // Made once: db.transaction() per call showed in the per-event profile.
+    this.applyEventsTx = db.transaction((events: readonly EventFrame[], syncedAt: string) => {
+      const before = this.syncState();
+      let lastSeq = before.lastSeq;
+      // Only an alert's newest state in the batch is stored: a replay touching one alert many
+      // times costs one upsert (and one JSON.stringify) for it, not one per event.
+      const latest = new Map<string, { alert: Alert; seq: number }>();
+      for (const e of events) {
+        if (e.seq <= lastSeq) continue; // replayed: already applied
+        this.stmt.insertTimeline.run(e.seq, e.at, e.alertId, e.kind, e.actor ?? null, e.note ?? null);
+        latest.set(e.alert.id, { alert: e.alert, seq: e.seq });
+        lastSeq = e.seq;
+      }
+      const stored: Alert[] = [];
+      for (const { alert, seq } of latest.values()) if (this.upsertAlert(alert, seq)) stored.push(alert);
+      // Position and the events it covers commit together: a crash can't skip or repeat one.
+      this.syncMemo = null;
+      this.stmt.setSeq.run(lastSeq, syncedAt);
+      return { changed: [...latest.keys()], stored, state: { ...before, lastSeq, lastSyncAt: syncedAt } };
+    });
   }
 
   private timed<T>(name: string, fn: () => T): T {
@@ -196,48 +232,51 @@ class SqliteCache implements Cache {
   }
 
   syncState(): SyncState {
-    const row = this.stmt.sync.get() as SyncRow;
-    return {
-      collectorUrl: row.collector_url,
-      lastSeq: row.last_seq,
-      serverOffsetMs: row.server_offset_ms,
-      lastSyncAt: row.last_sync_at ?? undefined,
-    };
+    if (!this.syncMemo) {
+      const row = this.stmt.sync.get() as SyncRow;
+      this.syncMemo = {
+        collectorUrl: row.collector_url,
+        lastSeq: row.last_seq,
+        serverOffsetMs: row.server_offset_ms,
+        lastSyncAt: row.last_sync_at ?? undefined,
+      };
+    }
+    return { ...this.syncMemo };
   }
 
   bindCollector(url: string): boolean {
     const current = this.syncState().collectorUrl;
     if (current === url) return false;
+    this.syncMemo = null;
     this.db.transaction(() => {
       if (current !== null) this.resetReplicaInTx();
       this.stmt.setUrl.run(url);
     })();
+    this.syncMemo = null;
     return current !== null;
   }
 
   applyEvents(events: readonly EventFrame[], syncedAt: string): string[] {
-    return this.timed('applyEvents', () =>
-      this.db.transaction(() => {
-        let lastSeq = this.syncState().lastSeq;
-        // Only an alert's newest state in the batch is stored: a replay touching one alert many
-        // times costs one upsert (and one JSON.stringify) for it, not one per event.
-        const latest = new Map<string, { alert: Alert; seq: number }>();
-        for (const e of events) {
-          if (e.seq <= lastSeq) continue; // replayed: already applied
-          this.stmt.insertTimeline.run(e.seq, e.at, e.alertId, e.kind, e.actor ?? null, e.note ?? null);
-          latest.set(e.alert.id, { alert: e.alert, seq: e.seq });
-          lastSeq = e.seq;
-        }
-        for (const { alert, seq } of latest.values()) this.upsertAlert(alert, seq);
-        const changed = new Set(latest.keys());
-        // Position and the events it covers commit together: a crash can't skip or repeat one.
-        this.stmt.setSeq.run(lastSeq, syncedAt);
-        return [...changed];
-      })(),
-    );
+    return this.timed('applyEvents', () => {
+      const { changed, stored, state } = this.applyEventsTx(events, syncedAt);
+      // Committed: only now may memory say so.
+      this.syncMemo = state;
+      for (const a of stored) this.remember(a);
+      return changed;
+    });
   }
 
   applySnapshot(snapshot: SnapshotFrame, syncedAt: string): string[] {
+    this.forgetAll();
+    try {
+      return this.applySnapshotTx(snapshot, syncedAt);
+    } finally {
+      // The transaction read (and memoized) the sync state it then moved.
+      this.forgetAll();
+    }
+  }
+
+  private applySnapshotTx(snapshot: SnapshotFrame, syncedAt: string): string[] {
     return this.timed('applySnapshot', () =>
       this.db.transaction(() => {
         const before = this.syncState().lastSeq;
@@ -257,8 +296,9 @@ class SqliteCache implements Cache {
     );
   }
 
-  private upsertAlert(alert: Alert, seq: number): void {
-    this.stmt.upsertAlert.run({
+  /** True when the row was written (not skipped as older than the stored one). */
+  private upsertAlert(alert: Alert, seq: number): boolean {
+    const res = this.stmt.upsertAlert.run({
       id: alert.id,
       status: alert.status,
       tier: alert.tier,
@@ -266,18 +306,35 @@ class SqliteCache implements Cache {
       seq,
       json: JSON.stringify(alert),
     });
+    return res.changes > 0;
+  }
+
+  private remember(alert: Alert): void {
+    if (this.written.size >= MAX_WRITTEN_REMEMBERED && !this.written.has(alert.id)) this.written.clear();
+    this.written.set(alert.id, alert);
+  }
+
+  /** Memory can no longer vouch for any alert, sync state or outbox count. */
+  private forgetAll(): void {
+    this.written.clear();
+    this.syncMemo = null;
+    this.pendingMemo = null;
   }
 
   setServerOffset(ms: number): void {
+    this.syncMemo = null;
     this.stmt.setOffset.run(ms);
   }
 
   touchSync(at: string): void {
+    this.syncMemo = null;
     this.stmt.touch.run(at);
   }
 
   resetReplica(): void {
+    this.forgetAll();
     this.db.transaction(() => this.resetReplicaInTx())();
+    this.forgetAll();
   }
 
   /**
@@ -321,6 +378,8 @@ class SqliteCache implements Cache {
   }
 
   alert(id: string): Alert | null {
+    const known = this.written.get(id);
+    if (known) return known;
     const row = this.stmt.getAlert.get(id) as AlertRow | undefined;
     return row ? parseAlert(row.json) : null;
   }
@@ -330,6 +389,7 @@ class SqliteCache implements Cache {
   }
 
   enqueue(cmd: NewOutboxCommand): OutboxItem {
+    this.pendingMemo = null;
     this.stmt.insertOutbox.run({
       id: cmd.id,
       kind: cmd.kind,
@@ -351,16 +411,19 @@ class SqliteCache implements Cache {
   }
 
   pendingCount(): number {
-    return (this.stmt.outboxCount.get() as { n: number }).n;
+    this.pendingMemo ??= (this.stmt.outboxCount.get() as { n: number }).n;
+    return this.pendingMemo;
   }
 
   markOutbox(id: string, state: OutboxState, detail?: string): OutboxItem | null {
+    this.pendingMemo = null;
     const res = this.stmt.outboxMark.run(state, detail ?? null, state === 'sent' ? 1 : 0, id);
     if (res.changes === 0) return null;
     return toItem(this.stmt.outboxGet.get(id) as OutboxRow);
   }
 
   prune(beforeIso: string, limit: number): PruneResult {
+    this.forgetAll();
     return this.timed('prune', () =>
       this.db.transaction(() => {
         const out: PruneResult = { alerts: 0, timeline: 0, outbox: 0 };

@@ -47,7 +47,8 @@ export interface RollupHistoryStore {
   setMeta(key: string, value: string): void;
 }
 
-interface Row {
+/** A rollup row's columns as SQLite returns them (minute and hourly tables alike). */
+export interface RollupColumns {
   service: string;
   provider: string;
   model: string;
@@ -66,7 +67,8 @@ interface Row {
   feedback_down: number;
 }
 
-function fromRow(r: Row): Omit<MinuteBucket, 'minute'> {
+/** A rollup row as a bucket (without its time, which the two tables name differently). */
+export function rollupFromRow(r: RollupColumns): Omit<MinuteBucket, 'minute'> {
   return {
     service: r.service,
     provider: r.provider,
@@ -151,22 +153,22 @@ export function createRollupHistoryStore(db: Database.Database): RollupHistorySt
   };
 
   const downsampleTx = db.transaction((beforeMinute: number, limit: number): number => {
-    const rows = s.oldMinutes.all(beforeMinute, limit) as (Row & { minute: number })[];
+    const rows = s.oldMinutes.all(beforeMinute, limit) as (RollupColumns & { minute: number })[];
     const hours = new Map<string, HourBucket>();
     for (const r of rows) {
       const hour = Math.floor(r.minute / HOUR_MS) * HOUR_MS;
       const id = JSON.stringify([r.service, r.provider, r.model, hour]);
       let h = hours.get(id);
       if (!h) {
-        const existing = s.getHour.get(r.service, r.provider, r.model, hour) as Row | undefined;
+        const existing = s.getHour.get(r.service, r.provider, r.model, hour) as RollupColumns | undefined;
         const { minute: _m, ...empty } = emptyBucket(
           { service: r.service, provider: r.provider, model: r.model },
           hour,
         );
-        h = { ...(existing ? fromRow(existing) : empty), hour };
+        h = { ...(existing ? rollupFromRow(existing) : empty), hour };
         hours.set(id, h);
       }
-      const m = fromRow(r);
+      const m = rollupFromRow(r);
       addAgg(h, m);
       h.latency.merge(m.latency);
       s.delMinute.run(r.service, r.provider, r.model, r.minute);
@@ -194,9 +196,15 @@ export function createRollupHistoryStore(db: Database.Database): RollupHistorySt
 
   return {
     bucketsBetween: (from, to) =>
-      (s.minutes.all(from, to) as (Row & { minute: number })[]).map((r) => ({ ...fromRow(r), minute: r.minute })),
+      (s.minutes.all(from, to) as (RollupColumns & { minute: number })[]).map((r) => ({
+        ...rollupFromRow(r),
+        minute: r.minute,
+      })),
     hoursBetween: (from, to) =>
-      (s.hours.all(from, to) as (Row & { hour: number })[]).map((r) => ({ ...fromRow(r), hour: r.hour })),
+      (s.hours.all(from, to) as (RollupColumns & { hour: number })[]).map((r) => ({
+        ...rollupFromRow(r),
+        hour: r.hour,
+      })),
     seriesFirstSeen: () =>
       (s.firstSeen.all() as { service: string; provider: string; model: string; first: number }[]).map((r) => ({
         key: { service: r.service, provider: r.provider, model: r.model },

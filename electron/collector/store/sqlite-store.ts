@@ -1,33 +1,17 @@
 import Database from 'better-sqlite3';
 import { Alert, type AlertStatus } from '../../../shared/protocol/alert.js';
 import type { MinuteBucket } from '../../../shared/rollup/bucket.js';
-import { decodeSketch, encodeSketch } from '../../../shared/rollup/sketch-codec.js';
+import { encodeSketch } from '../../../shared/rollup/sketch-codec.js';
 import type { MinuteCounts, SeriesKey } from '../../../shared/rollup/window.js';
 import type { RuleState } from '../../../shared/rules/state-machine.js';
 import { createEscalationStore } from './escalation-store.js';
 import { createEvalsStore, createIntegrationKeyStore } from './evals-store.js';
 import { migrate } from './migrate.js';
-import { createRollupHistoryStore } from './rollup-history-store.js';
+import { createRollupHistoryStore, rollupFromRow, type RollupColumns } from './rollup-history-store.js';
 import type { CollectorStore, CommandResult, LogEntry, NewLogEntry, PricedEvent } from './store.js';
 
-interface RollupRow {
+interface RollupRow extends RollupColumns {
   minute: number;
-  service: string;
-  provider: string;
-  model: string;
-  count: number;
-  errors: number;
-  error_types: string;
-  latency_sketch: Buffer;
-  tokens_in: number;
-  tokens_out: number;
-  cost_usd: number;
-  unpriced: number;
-  output_labels: string;
-  retrieval_hits: number;
-  retrieval_misses: number;
-  feedback_up: number;
-  feedback_down: number;
 }
 
 interface LogRow {
@@ -238,25 +222,7 @@ export function openStore(file: string, now = 0, opts: OpenStoreOptions = {}): C
     loadBucket(key, minute) {
       const r = s.getRollup.get(key.service, key.provider, key.model, minute) as RollupRow | undefined;
       if (!r) return undefined;
-      return {
-        service: r.service,
-        provider: r.provider,
-        model: r.model,
-        minute: r.minute,
-        count: r.count,
-        errors: r.errors,
-        errorTypes: JSON.parse(r.error_types) as Record<string, number>,
-        latency: decodeSketch(r.latency_sketch.toString('utf8')),
-        tokensIn: r.tokens_in,
-        tokensOut: r.tokens_out,
-        costUsd: r.cost_usd,
-        unpriced: r.unpriced,
-        outputLabels: JSON.parse(r.output_labels) as Record<string, number>,
-        retrievalHits: r.retrieval_hits,
-        retrievalMisses: r.retrieval_misses,
-        feedbackUp: r.feedback_up,
-        feedbackDown: r.feedback_down,
-      };
+      return { ...rollupFromRow(r), minute: r.minute };
     },
 
     minuteCounts: (key: SeriesKey, from: number, to: number) =>

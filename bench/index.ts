@@ -11,7 +11,7 @@ import { benchSync } from './sync.js';
 const quick = process.argv.includes('--quick');
 
 await benchIngest({ batches: quick ? 50 : 300 });
-await benchSync({ rounds: quick ? 5 : 20, catchUpRuns: quick ? 1 : 3 });
+await benchSync({ rounds: quick ? 20 : 100, catchUpRuns: quick ? 1 : 3 });
 await benchRunbooks({ runbooks: 2_000, queries: quick ? 300 : 2_000 });
 await benchPaging({ pages: quick ? 200 : 1_000, spawns: quick ? 5 : 20 });
 benchSketch({ samples: quick ? 200_000 : 1_000_000 });

@@ -150,6 +150,29 @@ export async function drive(
   };
 }
 
+/** The 50% run is long enough that its p99 is not one or two batches. */
+const HALF_LOAD_MIN_BATCHES = 400;
+/** The WAL backlog below which the collector counts as settled (the writer's own finishing pass size). */
+const SETTLED_BACKLOG_BYTES = 512 * 1024;
+
+/**
+ * Waits until the collector's WAL checkpoint has caught up with the full-speed run (read from
+ * /metrics), so the 50% run measures steady load rather than the tail of the previous burst.
+ */
+async function settle(base: string, token: string): Promise<{ ms: number; backlogBytes: number }> {
+  const t0 = performance.now();
+  const gauge = (text: string, name: string): number =>
+    Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  for (;;) {
+    const res = await fetch(new URL('/metrics', base), { headers: { authorization: `Bearer ${token}` } });
+    const backlogBytes = gauge(await res.text(), 'vigil_wal_backlog_bytes');
+    if (backlogBytes <= SETTLED_BACKLOG_BYTES || performance.now() - t0 > 10_000) {
+      return { ms: performance.now() - t0, backlogBytes };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function startBaseline(): Promise<{ url: string; stop: () => void }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/baseline-server.ts')], {
     cwd: ROOT,
@@ -184,7 +207,8 @@ export async function benchIngest(opts: { batches: number }): Promise<void> {
   try {
     await drive(collector.url, collector.token, warmup);
     const full = await drive(collector.url, collector.token, batches);
-    const halfBatches = makeBatches(Math.max(opts.batches, 200), start + opts.batches * span);
+    const settled = await settle(collector.url, collector.token);
+    const halfBatches = makeBatches(Math.max(opts.batches * 2, HALF_LOAD_MIN_BATCHES), start + opts.batches * span);
     const half = await drive(collector.url, collector.token, halfBatches, full.eventsPerSec / 2);
     const row = (server: string, r: RunResult) => ({
       server,
@@ -200,6 +224,9 @@ export async function benchIngest(opts: { batches: number }): Promise<void> {
       row('collector at 50% of its max rate', half),
     ]);
     process.stdout.write(`collector / baseline throughput ratio: ${fmt(full.eventsPerSec / base.eventsPerSec, 2)}\n`);
+    process.stdout.write(
+      `between the runs the WAL checkpoint caught up in ${fmt(settled.ms, 0)} ms (backlog ${fmt(settled.backlogBytes / 1024, 0)} KiB)\n`,
+    );
   } finally {
     await collector.stop();
   }

@@ -28,7 +28,7 @@ export interface Arrival {
 export type FromWorker =
   | { type: 'connected' }
   | { type: 'watching'; round: number }
-  | { type: 'arrived'; round: number; arrivals: Arrival[] }
+  | { type: 'arrived'; round: number; arrivals: Arrival[]; cpuMs: number }
   | { type: 'closed' };
 
 const wallNow = (): number => performance.timeOrigin + performance.now();
@@ -43,9 +43,15 @@ function open(url: string, token: string, users: string[]): void {
     apps.push({ user, app, dir });
     app.start();
   }
+  // Connected, and each desktop's first pulls (runbooks, charts, rotation) done: what follows
+  // measures alerts, not a start-up burst of 50 desktops fetching everything at once.
   const poll = (): void => {
-    if (apps.every((a) => a.app.sync.status().state === 'connected')) send({ type: 'connected' });
-    else setTimeout(poll, 10);
+    if (!apps.every((a) => a.app.sync.status().state === 'connected')) {
+      setTimeout(poll, 10);
+      return;
+    }
+    const pulls = apps.flatMap(({ app }) => [app.runbookSync.idle(), app.seriesSync.idle(), app.rotationSync.idle()]);
+    void Promise.all(pulls).then(() => send({ type: 'connected' }));
   };
   poll();
 }
@@ -53,6 +59,7 @@ function open(url: string, token: string, users: string[]): void {
 /** Wraps each cache's applyEvents to note when the batch holding the round's alert was committed. */
 function watch(round: number, service: string): void {
   const arrivals: Arrival[] = [];
+  const cpuAtWatch = process.cpuUsage();
   for (const { user, app } of apps) {
     const cache = app.cache;
     const original = cache.applyEvents.bind(cache);
@@ -62,7 +69,10 @@ function watch(round: number, service: string): void {
       if (events.some((e) => e.kind === 'fired' && e.alert.labels.service === service)) {
         arrivals.push({ client: user, applyStart, committed: wallNow() });
         cache.applyEvents = original;
-        if (arrivals.length === apps.length) send({ type: 'arrived', round, arrivals });
+        if (arrivals.length === apps.length) {
+          const cpu = process.cpuUsage(cpuAtWatch);
+          send({ type: 'arrived', round, arrivals, cpuMs: (cpu.user + cpu.system) / 1000 });
+        }
       }
       return changed;
     };

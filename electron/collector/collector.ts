@@ -70,8 +70,10 @@ export class Collector {
     // The WAL is checkpointed on a worker thread, not inside whichever request crosses 1,000 pages.
     const store = openStore(dbFile, opts.clock.now(), { autoCheckpoint: false });
     this.store = store;
-    this.checkpointer = new WalCheckpointer({ file: dbFile, log: opts.log, finish: () => store.checkpointWal() });
-    this.checkpointer.start();
+    const checkpointer = new WalCheckpointer({ file: dbFile, log: opts.log, finish: () => store.checkpointWal() });
+    this.checkpointer = checkpointer;
+    checkpointer.start();
+    this.metrics.wal = () => checkpointer.stats();
     // A second, read-only connection for chart queries (opened after the writer migrated the file).
     const series = openSeriesStore(join(opts.dataDir, 'collector.db'));
     this.series = series;

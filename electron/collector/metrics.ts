@@ -1,4 +1,5 @@
 import { IngestMetrics } from './ingest/ingest-metrics.js';
+import type { CheckpointStats } from './store/wal-checkpointer.js';
 
 /** The collector's own counters, exposed as Prometheus text at GET /metrics. */
 export class Metrics {
@@ -13,6 +14,8 @@ export class Metrics {
   readonly ingest = new IngestMetrics();
   /** Read at render time so the gauge is never stale. */
   wsClients: () => number = () => 0;
+  /** The WAL checkpointer's latest figures; undefined when it does not run (read at render time). */
+  wal: () => (CheckpointStats & { pageSize: number }) | undefined = () => undefined;
 
   reject(code: string): void {
     this.rejectedRequests.set(code, (this.rejectedRequests.get(code) ?? 0) + 1);
@@ -42,6 +45,23 @@ export class Metrics {
       '# TYPE vigil_ws_clients gauge',
       `vigil_ws_clients ${this.wsClients()}`,
     );
+    const wal = this.wal();
+    if (wal) {
+      const gauge = (name: string, help: string, value: number): void => {
+        lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${value}`);
+      };
+      // A backlog that keeps growing means checkpoints cannot keep up (a reader pins the WAL).
+      gauge('vigil_wal_bytes', 'SQLite WAL size after the newest checkpoint pass.', wal.walFrames * wal.pageSize);
+      gauge('vigil_wal_backlog_bytes', 'WAL bytes not yet copied into the database file.', wal.backlog * wal.pageSize);
+      counter('vigil_wal_checkpoints_total', 'WAL checkpoint passes run off the request path.', wal.passes);
+      counter('vigil_wal_truncates_total', 'TRUNCATE checkpoints (the WAL grew past its bound).', wal.truncates);
+      counter(
+        'vigil_wal_writer_finishes_total',
+        'Checkpoints finished by the writer so the WAL rewinds.',
+        wal.finishes,
+      );
+      counter('vigil_wal_checkpoint_errors_total', 'Failed checkpoint passes.', wal.errors);
+    }
     // The collector's own memory (bench/rss.ts reads it; "memory stays bounded however long it runs").
     lines.push(
       '# HELP process_resident_memory_bytes Resident memory size in bytes.',

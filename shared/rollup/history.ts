@@ -15,11 +15,6 @@ export interface HourPoint extends Agg {
   p95Ms?: number;
 }
 
-/** A window's totals, with the window's merged latency sketch. */
-export interface WindowAgg extends Agg {
-  latency: DDSketch;
-}
-
 export const LATENCY_QUANTILE = 0.95;
 
 /** How much history a scope keeps in memory: enough for every rule's window and baseline. */
@@ -43,6 +38,12 @@ export class ScopeHistory {
   /** First minute with data ever seen (survives the rings). */
   firstSeen: number | undefined;
   lastSeen: number | undefined;
+  /**
+   * Sums already asked for since the rings last changed: in one minute's evaluation several rules
+   * read the same window (error rate, drift, retrieval, feedback) and the same trailing hours.
+   * Read-only to callers; cleared whenever a minute or an hour is added.
+   */
+  private readonly sums = new Map<string, Readonly<Agg>>();
 
   constructor(private readonly limits: { minutes: number; hours: number } = HISTORY_LIMITS) {}
 
@@ -51,6 +52,7 @@ export class ScopeHistory {
     if (this.lastSeen !== undefined && p.minute <= this.lastSeen) return;
     this.firstSeen ??= p.minute;
     this.lastSeen = p.minute;
+    this.sums.clear();
     this.minutes.push(p);
     if (this.minutes.length > this.limits.minutes) this.minutes.shift();
     const hour = Math.floor(p.minute / HOUR_MS) * HOUR_MS;
@@ -77,6 +79,7 @@ export class ScopeHistory {
     this.firstSeen ??= p.hour;
     this.lastSeen = Math.max(this.lastSeen ?? p.hour, p.hour + HOUR_MS - MINUTE_MS);
     this.hourSketch = undefined;
+    this.sums.clear();
     this.pushHour(p);
   }
 
@@ -85,18 +88,18 @@ export class ScopeHistory {
     if (this.hours.length > this.limits.hours) this.hours.shift();
   }
 
-  /** Totals of the minutes in (end - spanMs, end], with their merged latency sketch. */
-  window(end: number, spanMs: number, withLatency = true): WindowAgg {
-    const from = end - spanMs + MINUTE_MS;
-    const out: WindowAgg = { ...emptyAgg(), latency: newSketch() };
-    for (let i = this.minutes.length - 1; i >= 0; i--) {
-      const m = this.minutes[i];
-      if (!m || m.minute < from) break;
-      if (m.minute > end) continue;
-      addAgg(out, m);
-      if (withLatency) out.latency.merge(m.latency);
-    }
-    return out;
+  /** Totals of the minutes in (end - spanMs, end] (shared: do not modify). */
+  window(end: number, spanMs: number): Readonly<Agg> {
+    return this.memo(`m${end}/${spanMs}`, () => {
+      const from = end - spanMs + MINUTE_MS;
+      const out = emptyAgg();
+      for (let i = this.minutes.length - 1; i >= 0; i--) {
+        const m = this.minutes[i];
+        if (!m || m.minute < from) break;
+        if (m.minute <= end) addAgg(out, m);
+      }
+      return out;
+    });
   }
 
   /** The merged latency sketch of the minutes in (end - spanMs, end]. */
@@ -118,11 +121,22 @@ export class ScopeHistory {
     return out;
   }
 
-  /** Sum of the hours that ended at or before `end` and started at or after `from`. */
-  sumHours(from: number, end: number): Agg {
-    const out = emptyAgg();
-    for (const h of this.hours) if (h.hour >= from && h.hour + HOUR_MS <= end) addAgg(out, h);
-    return out;
+  /** Sum of the hours that ended at or before `end` and started at or after `from` (shared: do not modify). */
+  sumHours(from: number, end: number): Readonly<Agg> {
+    return this.memo(`h${from}/${end}`, () => {
+      const out = emptyAgg();
+      for (const h of this.hours) if (h.hour >= from && h.hour + HOUR_MS <= end) addAgg(out, h);
+      return out;
+    });
+  }
+
+  private memo(key: string, compute: () => Agg): Readonly<Agg> {
+    let sum = this.sums.get(key);
+    if (!sum) {
+      sum = compute();
+      this.sums.set(key, sum);
+    }
+    return sum;
   }
 
   /** True when nothing newer than `before` is held: the scope can be dropped from memory. */

@@ -111,7 +111,7 @@ export function costAnomalyCheck(
   minute: number,
   scope: Scope,
 ): string | undefined {
-  const w = h.window(minute, rule.shortWindowMs, false);
+  const w = h.window(minute, rule.shortWindowMs);
   const windowStart = minute - rule.shortWindowMs + MINUTE_MS;
   if (w.count >= rule.minSamples && w.costUsd >= rule.minWindowCostUsd) {
     const normal = normalCostPerMinute(rule, h, windowStart);

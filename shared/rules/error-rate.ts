@@ -67,7 +67,7 @@ export function errorRateSummary(rule: ErrorRateRule, key: SeriesKey, totals: Wi
 
 /** The rule over a scope history (the runtime's path); same condition and summary as `evaluate`. */
 export function errorRateCheck(rule: ErrorRateRule, h: ScopeHistory, minute: number, scope: Scope): string | undefined {
-  const w = h.window(minute, rule.windowMs, false);
+  const w = h.window(minute, rule.windowMs);
   const totals = { samples: w.count, errors: w.errors };
   if (!errorRateCondition(rule, totals)) return undefined;
   const pct = (100 * totals.errors) / totals.samples;

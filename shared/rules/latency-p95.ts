@@ -81,7 +81,7 @@ export function latencyP95Check(
   minute: number,
   scope: Scope,
 ): string | undefined {
-  const w = h.window(minute, rule.windowMs, false);
+  const w = h.window(minute, rule.windowMs);
   if (w.count < rule.minSamples) return undefined;
   const p95 = h.latency(minute, rule.windowMs).getValueAtQuantile(LATENCY_QUANTILE);
   const slo = sloFor(rule.slo, scope.labels);

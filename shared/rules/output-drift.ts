@@ -38,7 +38,7 @@ export function outputDriftCheck(
   minute: number,
   scope: Scope,
 ): string | undefined {
-  const w = h.window(minute, rule.windowMs, false);
+  const w = h.window(minute, rule.windowMs);
   const n = sumValues(w.outputLabels);
   if (n < rule.minSamples) return undefined;
   const start = minute - rule.windowMs + MINUTE_MS;

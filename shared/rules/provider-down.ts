@@ -35,7 +35,7 @@ export function providerDownCheck(
   minute: number,
   scope: Scope,
 ): string | undefined {
-  const w = h.window(minute, rule.windowMs, false);
+  const w = h.window(minute, rule.windowMs);
   if (w.count < rule.minSamples) return undefined;
   let down = 0;
   const parts: string[] = [];

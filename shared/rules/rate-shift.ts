@@ -55,7 +55,7 @@ function shift(
   of: (a: Agg) => Proportion,
   direction: 'below' | 'above',
 ): { now: Proportion; base: Proportion } | undefined {
-  const now = of(h.window(minute, rule.windowMs, false));
+  const now = of(h.window(minute, rule.windowMs));
   if (now.total < rule.minSamples) return undefined;
   const start = minute - rule.windowMs + MINUTE_MS;
   const base = of(h.sumHours(start - rule.baselineMs, start));

@@ -14,6 +14,13 @@ export interface WindowRule extends Timing {
   tier: Tier;
   scope: ScopeKind;
   cadence: 'minute' | 'hour';
+  /**
+   * The window the verdict is about, when the check can never hold with no data in
+   * (minute - windowMs, minute] (its minimum sample count is at least 1): the runtime then skips
+   * quiet scopes whose rule is inactive instead of asking. Left out by rules that can hold on
+   * older data (the projected daily cost).
+   */
+  windowMs?: number;
   check(h: ScopeHistory, minute: number, scope: Scope): string | undefined;
 }
 

@@ -121,6 +121,24 @@ describe('POST /v1/events: bad input gets a named 4xx and the collector keeps se
     expect(metrics).toMatch(/vigil_requests_rejected_total\{code="invalid_field"\} [1-9]/);
   });
 
+  it('/metrics reports the WAL checkpointer: passes run off the request path, size and backlog', async () => {
+    const scrape = async () =>
+      (await fetch(`${c.url}/metrics`, { headers: { authorization: `Bearer ${c.token}` } })).text();
+    const value = (text: string, name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
+    let m = await scrape();
+    const deadline = performance.now() + 10_000;
+    // The worker reports after each pass (every 200 ms).
+    while (!(value(m, 'vigil_wal_checkpoints_total') > 0) && performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      m = await scrape();
+    }
+    expect(value(m, 'vigil_wal_checkpoints_total')).toBeGreaterThan(0);
+    expect(value(m, 'vigil_wal_bytes')).toBeGreaterThanOrEqual(0);
+    expect(value(m, 'vigil_wal_backlog_bytes')).toBeLessThanOrEqual(value(m, 'vigil_wal_bytes'));
+    expect(value(m, 'vigil_wal_checkpoint_errors_total')).toBe(0);
+    expect(m).toContain('# TYPE vigil_wal_backlog_bytes gauge');
+  });
+
   it('healthz needs no token; unknown routes and bad filters are JSON errors', async () => {
     expect((await fetch(`${c.url}/healthz`)).status).toBe(200);
     const nf = await fetch(`${c.url}/nope`, { headers: { authorization: `Bearer ${c.token}` } });

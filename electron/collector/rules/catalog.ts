@@ -91,6 +91,7 @@ export function windowRules(rules: Rules): WindowRule[] {
     };
     out.push({
       id: ERROR_RATE_RULE_ID,
+      windowMs: er.window,
       scope: 'series',
       cadence: 'minute',
       ...timing(er),
@@ -102,6 +103,7 @@ export function windowRules(rules: Rules): WindowRule[] {
     const r = { ...lp, windowMs: lp.window, baselineMs: lp.baseline, forMs: lp.for };
     out.push({
       id: LATENCY_P95_RULE_ID,
+      windowMs: lp.window,
       scope: 'series',
       cadence: 'minute',
       ...timing(lp),
@@ -124,6 +126,7 @@ export function windowRules(rules: Rules): WindowRule[] {
     const r = { ...pd, windowMs: pd.window };
     out.push({
       id: PROVIDER_DOWN_RULE_ID,
+      windowMs: pd.window,
       scope: 'provider',
       cadence: 'minute',
       ...timing(pd),
@@ -135,6 +138,7 @@ export function windowRules(rules: Rules): WindowRule[] {
     const r = { ...od, windowMs: od.window, referenceMs: od.reference };
     out.push({
       id: OUTPUT_DRIFT_RULE_ID,
+      windowMs: od.window,
       scope: 'service',
       cadence: 'minute',
       ...timing(od),
@@ -146,6 +150,7 @@ export function windowRules(rules: Rules): WindowRule[] {
     const r = { ...rd, windowMs: rd.window, baselineMs: rd.baseline };
     out.push({
       id: RETRIEVAL_DROP_RULE_ID,
+      windowMs: rd.window,
       scope: 'service',
       cadence: 'minute',
       ...timing(rd),
@@ -157,6 +162,7 @@ export function windowRules(rules: Rules): WindowRule[] {
     const r = { ...nf, windowMs: nf.window, baselineMs: nf.baseline };
     out.push({
       id: NEGATIVE_FEEDBACK_RULE_ID,
+      windowMs: nf.window,
       scope: 'service',
       cadence: 'minute',
       ...timing(nf),

@@ -230,6 +230,7 @@ export class RuleRuntime {
       });
     } catch (err) {
       this.ruleAlerts.discard();
+      this.evalsJudgedThrough = undefined;
       throw err;
     }
     this.ruleAlerts.flush();
@@ -242,10 +243,13 @@ export class RuleRuntime {
     const at = m + MINUTE_MS;
     const idleBefore = m - SKIP_IDLE_MS;
     for (const rule of this.rules) {
+      // An inactive rule is not asked about a scope with no data where it looks (see windowRules).
+      const quietBefore =
+        rule.windowMs === undefined ? idleBefore : Math.max(idleBefore, m - rule.windowMs + MINUTE_MS);
       for (const { scope, history } of this.histories.entries(rule.scope)) {
         const key = stateKey(rule.id, scope.key);
         const prev = this.states.get(key) ?? INACTIVE;
-        if (prev.phase === 'inactive' && history.idleSince(idleBefore)) continue;
+        if (prev.phase === 'inactive' && history.idleSince(quietBefore)) continue;
         const summary = rule.check(history, m, scope);
         this.transition(rule.id as RuleId, rule.tier, rule, scope, key, prev, summary, m, at);
       }
@@ -334,10 +338,17 @@ export class RuleRuntime {
     }
   }
 
-  /** eval-accuracy: each new run (by ts) against the suite's trailing runs. */
+  /**
+   * eval-accuracy: each new run (by ts) against the suite's trailing runs. Every minute close
+   * calls this (a run stored just before a crash is judged after it), so it first checks, with
+   * one query, whether any run was stored since the last call.
+   */
   private evaluateEvals(): void {
     const cfg = this.config.evalAccuracy;
     if (!cfg.enabled) return;
+    const latest = this.store.evals.latestEvalRunId();
+    if (latest === this.evalsJudgedThrough) return;
+    this.evalsJudgedThrough = latest;
     for (const suite of this.store.evals.evalSuites()) {
       const scope: Scope = { kind: 'series', key: `suite:${suite}`, labels: { suite }, name: suite };
       const key = stateKey(EVAL_ACCURACY_RULE_ID, scope.key);
@@ -372,6 +383,8 @@ export class RuleRuntime {
   }
 
   private readonly evalCursor = new Map<string, number>();
+  /** latestEvalRunId() when evaluateEvals last ran to the end; undefined after a rollback. */
+  private evalsJudgedThrough: number | undefined;
 
   /** Evals arrive on their own (POST /v1/evals, the scheduler): judge them now. */
   evaluateEvalsNow(): void {
@@ -387,6 +400,7 @@ export class RuleRuntime {
       });
     } catch (err) {
       this.ruleAlerts.discard();
+      this.evalsJudgedThrough = undefined;
       this.log(`eval rule failed: ${(err as Error).stack ?? String(err)}`);
       return;
     }

@@ -26,6 +26,8 @@ interface Entry {
  */
 export class ScopeHistories {
   private readonly byKey = new Map<string, Entry>();
+  /** The same entries by kind: every rule walks one kind every minute. */
+  private readonly byKind = new Map<ScopeKind, Map<string, Entry>>();
   /** First minute each series was ever seen (survives eviction; tiny). */
   readonly seriesFirstSeen = new Map<string, { key: SeriesKey; firstSeen: number }>();
 
@@ -34,12 +36,23 @@ export class ScopeHistories {
     if (!e) {
       e = { scope, history: new ScopeHistory() };
       this.byKey.set(scope.key, e);
+      this.ofKind(scope.kind).set(scope.key, e);
     }
     return e.history;
   }
 
-  entries(kind: ScopeKind): Entry[] {
-    return [...this.byKey.values()].filter((e) => e.scope.kind === kind);
+  /** The scopes of one kind (live view: do not add or evict while iterating). */
+  entries(kind: ScopeKind): Iterable<Entry> {
+    return this.ofKind(kind).values();
+  }
+
+  private ofKind(kind: ScopeKind): Map<string, Entry> {
+    let m = this.byKind.get(kind);
+    if (!m) {
+      m = new Map();
+      this.byKind.set(kind, m);
+    }
+    return m;
   }
 
   size(): number {
@@ -120,6 +133,7 @@ export class ScopeHistories {
     for (const [k, e] of this.byKey) {
       if (e.history.idleSince(before) && !busy(k)) {
         this.byKey.delete(k);
+        this.byKind.get(e.scope.kind)?.delete(k);
         n++;
       }
     }

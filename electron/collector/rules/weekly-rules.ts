@@ -76,7 +76,7 @@ export function hourlyRules(
       thisWeek[scope.name] = history.sumHours(at - WEEK_MS, at).count;
       lastWeek[scope.name] = history.sumHours(at - 2 * WEEK_MS, at - WEEK_MS).count;
     }
-    const covered = coversTwoWeeks(histories.entries('fleet')[0]?.history.firstSeen, at);
+    const covered = coversTwoWeeks([...histories.entries('fleet')][0]?.history.firstSeen, at);
     const summary = covered ? inputMixTrendCheck(im, thisWeek, lastWeek) : undefined;
     out.push({ ruleId: INPUT_MIX_TREND_RULE_ID, tier: im.tier, timing: timing(im), scope: FLEET_SCOPE, summary });
   }

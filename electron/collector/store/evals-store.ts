@@ -22,6 +22,8 @@ export interface EvalsStore {
   recentEvalRuns(suite: string, sinceMs: number): EvalRun[];
   /** Every suite that has ever reported a run, sorted. */
   evalSuites(): string[];
+  /** The id of the newest stored run (0 when none): changes whenever a run is added. */
+  latestEvalRunId(): number;
   evalJobState(suite: string): EvalJobState | undefined;
   putEvalJobState(suite: string, state: EvalJobState): void;
 }
@@ -57,6 +59,7 @@ export function createEvalsStore(db: Database.Database): EvalsStore {
       'SELECT suite, ts, accuracy, passed, total FROM eval_runs WHERE suite = ? AND ts >= ? ORDER BY ts, id',
     ),
     suites: db.prepare('SELECT DISTINCT suite FROM eval_runs ORDER BY suite'),
+    latestId: db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM eval_runs'),
     getJob: db.prepare('SELECT * FROM eval_jobs WHERE suite = ?'),
     putJob: db.prepare(
       `INSERT OR REPLACE INTO eval_jobs (suite, schedule, next_due_at, last_run_at, last_outcome, failing_alert_id)
@@ -78,6 +81,7 @@ export function createEvalsStore(db: Database.Database): EvalsStore {
         ...(r.total !== null ? { total: r.total } : {}),
       })),
     evalSuites: () => (s.suites.all() as { suite: string }[]).map((r) => r.suite),
+    latestEvalRunId: () => (s.latestId.get() as { id: number }).id,
     evalJobState(suite) {
       const r = s.getJob.get(suite) as JobRow | undefined;
       if (!r) return undefined;

@@ -117,7 +117,8 @@ parentPort.on('message', (msg) => {
 export class WalCheckpointer {
   private worker: Worker | undefined;
   private exited: Promise<void> = Promise.resolve();
-  private latest: CheckpointStats = {
+  private latest: CheckpointStats & { pageSize: number } = {
+    pageSize: 4096,
     passes: 0,
     truncates: 0,
     walFrames: 0,
@@ -162,13 +163,14 @@ export class WalCheckpointer {
     this.worker = worker;
   }
 
-  stats(): CheckpointStats {
+  /** The newest pass's figures (and the page size, to turn frames into bytes). */
+  stats(): CheckpointStats & { pageSize: number } {
     return { ...this.latest, finishes: this.finishes };
   }
 
   private onStats(stats: CheckpointStats & { pageSize: number }): void {
-    const { pageSize, ...rest } = stats;
-    this.latest = rest;
+    const { pageSize } = stats;
+    this.latest = stats;
     const finish = this.opts.finish;
     if (!finish || !this.worker) return;
     if (stats.walFrames * pageSize < (this.opts.rewindBytes ?? WAL_REWIND_BYTES)) return;

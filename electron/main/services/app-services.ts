@@ -4,7 +4,7 @@ import { systemClock, toIso, type Clock } from '../../../shared/clock.js';
 import type { SeriesQueryParams } from '../../../shared/protocol/series.js';
 import { AlarmService } from './alarm/index.js';
 import { ApiService } from './api.js';
-import { openCache, type Cache } from './cache/index.js';
+import { CacheCheckpointer, openCache, type Cache } from './cache/index.js';
 import { CacheRetention, DEFAULT_CACHE_RETENTION, type CacheRetentionOptions } from './cache-retention.js';
 import { NodeNotifier, type Notifier } from './notifier/index.js';
 import { Outbox } from './outbox.js';
@@ -37,6 +37,8 @@ export interface AppServices {
   outbox: Outbox;
   cache: Cache;
   retention: CacheRetention;
+  /** Copies the cache's WAL into the file while the app is quiet (never inside a commit). */
+  checkpointer: CacheCheckpointer;
   /** Chart rollups (cache tables from migration 0004) and the poller that fills them. */
   seriesCache: SeriesCache;
   seriesSync: SeriesSync;
@@ -162,6 +164,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     opts.sync?.timers ?? systemTimers,
     log,
   );
+  const checkpointer = new CacheCheckpointer({ path: cache.path, timers: opts.sync?.timers ?? systemTimers, log });
   let disposed = false;
   return {
     api,
@@ -169,6 +172,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     outbox,
     cache,
     retention,
+    checkpointer,
     seriesCache,
     seriesSync,
     runbookCache,
@@ -181,6 +185,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       outbox.start();
       sync.start();
       retention.start();
+      checkpointer.start();
       seriesSync.start();
       runbookSync.start();
       rotationSync.start();
@@ -189,6 +194,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       if (disposed) return;
       disposed = true;
       retention.dispose();
+      checkpointer.dispose();
       seriesSync.dispose();
       runbookSync.dispose();
       rotationSync.dispose();

@@ -74,9 +74,15 @@ export class Poller {
     return this.running;
   }
 
+  /** Resolves once no run is in flight or asked for: e.g. the first pull after a connect is done. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
   private schedule(): void {
     if (this.isDisposed) return;
     this.timer = this.opts.timers.setTimeout(() => {
+      if (this.isDisposed) return;
       if (this.opts.connection.isReady()) void this.runNow();
       this.schedule();
     }, this.opts.intervalMs);

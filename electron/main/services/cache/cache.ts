@@ -3,6 +3,7 @@ import { Alert, type AlertStatus } from '../../../../shared/protocol/alert.js';
 import type { AlertDetail, OutboxItem, OutboxState, TimelineEntry } from '../../../../shared/protocol/api.js';
 import { RotationOverride } from '../../../../shared/protocol/rotation.js';
 import type { CommandKind, EventFrame, SnapshotFrame } from '../../../../shared/protocol/stream.js';
+import { configureCacheConnection } from './cache-connection.js';
 import { migrate } from './migrate.js';
 import { migrations } from './migrations/index.js';
 
@@ -121,10 +122,8 @@ export function openCache(path: string, opts: OpenCacheOptions): Cache {
   try {
     // WAL + NORMAL: commits are atomic and survive a killed process; only an OS crash can lose
     // the last commits, which the collector replays anyway (the stream resumes from lastSeq).
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    configureCacheConnection(db, 2000);
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 2000');
     migrate(db, migrations, opts.now);
   } catch (err) {
     db.close();

@@ -9,3 +9,9 @@ export {
 } from './cache.js';
 export { migrate } from './migrate.js';
 export { migrations, type Migration } from './migrations/index.js';
+export {
+  CacheCheckpointer,
+  CACHE_CHECKPOINT_TICK_MS,
+  CACHE_MAX_WAL_BYTES,
+  type CacheCheckpointStats,
+} from './cache-checkpointer.js';

@@ -68,6 +68,11 @@ export class RotationSync {
     return () => this.listeners.delete(listener);
   }
 
+  /** Resolves when no pull is running or queued. */
+  idle(): Promise<void> {
+    return this.poller.idle();
+  }
+
   /** One fetch; a call during a fetch runs one more after it. Never rejects. */
   syncNow(): Promise<void> {
     return this.poller.runNow();

@@ -75,6 +75,11 @@ export class RunbookSync {
     return this.changed.on(listener);
   }
 
+  /** Resolves when no pull is running or queued. */
+  idle(): Promise<void> {
+    return this.poller.idle();
+  }
+
   /** One pull; concurrent calls share it (one more runs after if asked meanwhile). Never rejects. */
   syncNow(): Promise<void> {
     return this.poller.runNow();

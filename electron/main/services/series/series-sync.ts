@@ -95,6 +95,11 @@ export class SeriesSync {
     return () => this.changed.delete(listener);
   }
 
+  /** Resolves when no pull is running or queued. */
+  idle(): Promise<void> {
+    return this.poller.idle();
+  }
+
   /** One pull; concurrent calls share it (and one more runs after, if asked for meanwhile). Never rejects. */
   syncNow(): Promise<void> {
     return this.poller.runNow();

@@ -56,8 +56,13 @@ export function benchEvent(n: number, ts: number): Record<string, unknown> {
   };
 }
 
-export function makeBatches(count: number, startMs: number): string[] {
-  const out: string[] = [];
+/**
+ * Bodies are built once, as Buffers: the load generator then sends bytes without re-encoding
+ * strings or holding hundreds of MB of them on its heap, whose GC pauses showed up as the
+ * collector's slowest answers.
+ */
+export function makeBatches(count: number, startMs: number): Buffer[] {
+  const out: Buffer[] = [];
   let t = startMs;
   for (let b = 0; b < count; b++) {
     const lines: string[] = [];
@@ -65,7 +70,7 @@ export function makeBatches(count: number, startMs: number): string[] {
       t += 5;
       lines.push(JSON.stringify(benchEvent(b * BATCH + i, t)));
     }
-    out.push(lines.join('\n') + '\n');
+    out.push(Buffer.from(lines.join('\n') + '\n'));
   }
   return out;
 }
@@ -80,7 +85,7 @@ interface RunResult {
 }
 
 /** One POST over a keep-alive Agent; resolves with the status once the answer is read. */
-export function post(agent: Agent, url: URL, token: string, body: string): Promise<number> {
+export function post(agent: Agent, url: URL, token: string, body: string | Buffer): Promise<number> {
   return new Promise((ok, fail) => {
     const req = request(
       url,
@@ -107,7 +112,7 @@ export function post(agent: Agent, url: URL, token: string, body: string): Promi
 export async function drive(
   base: string,
   token: string,
-  batches: readonly string[],
+  batches: readonly Buffer[],
   ratePerSec?: number,
 ): Promise<RunResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
@@ -196,6 +201,9 @@ export async function benchIngest(opts: { batches: number }): Promise<void> {
   const span = BATCH * 5;
   const warmup = makeBatches(10, start - 10 * span);
   const batches = makeBatches(opts.batches, start);
+  // Built up front too: generating them between the runs left the client collecting garbage
+  // during the 50% run.
+  const halfBatches = makeBatches(Math.max(opts.batches * 2, HALF_LOAD_MIN_BATCHES), start + opts.batches * span);
   const bytes = batches.reduce((n, b) => n + b.length, 0) / (batches.length * BATCH);
 
   const baseline = await startBaseline();
@@ -208,7 +216,6 @@ export async function benchIngest(opts: { batches: number }): Promise<void> {
     await drive(collector.url, collector.token, warmup);
     const full = await drive(collector.url, collector.token, batches);
     const settled = await settle(collector.url, collector.token);
-    const halfBatches = makeBatches(Math.max(opts.batches * 2, HALF_LOAD_MIN_BATCHES), start + opts.batches * span);
     const half = await drive(collector.url, collector.token, halfBatches, full.eventsPerSec / 2);
     const row = (server: string, r: RunResult) => ({
       server,

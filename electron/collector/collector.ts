@@ -59,6 +59,8 @@ export class Collector {
   /** Eval runs land here (POST /v1/evals and the scheduler); the eval rules subscribe with `onRecorded`. */
   evals: EvalRecorder | undefined;
   private readonly sockets = new Set<Socket>();
+  /** HTTP requests not yet answered (housekeeping on the request thread waits for none). */
+  private requestsInFlight = 0;
   readonly metrics = new Metrics();
 
   constructor(private readonly opts: CollectorOptions) {}
@@ -70,7 +72,12 @@ export class Collector {
     // The WAL is checkpointed on a worker thread, not inside whichever request crosses 1,000 pages.
     const store = openStore(dbFile, opts.clock.now(), { autoCheckpoint: false });
     this.store = store;
-    const checkpointer = new WalCheckpointer({ file: dbFile, log: opts.log, finish: () => store.checkpointWal() });
+    const checkpointer = new WalCheckpointer({
+      file: dbFile,
+      log: opts.log,
+      finish: () => store.checkpointWal(),
+      busy: () => this.requestsInFlight > 0,
+    });
     this.checkpointer = checkpointer;
     checkpointer.start();
     this.metrics.wal = () => checkpointer.stats();
@@ -159,21 +166,24 @@ export class Collector {
       maxBodyBytes: opts.config.ingest.maxBodyBytes,
       maxBatchEvents: opts.config.ingest.maxBatchEvents,
     };
-    const server = createServer(
-      createHandler({
-        ingestRoutes,
-        token: opts.token,
-        store,
-        ingest,
-        metrics: this.metrics,
-        maxBodyBytes: opts.config.ingest.maxBodyBytes,
-        maxBatchEvents: opts.config.ingest.maxBatchEvents,
-        log: opts.log,
-        series,
-        runbooks,
-        rotation,
-      }),
-    );
+    const handler = createHandler({
+      ingestRoutes,
+      token: opts.token,
+      store,
+      ingest,
+      metrics: this.metrics,
+      maxBodyBytes: opts.config.ingest.maxBodyBytes,
+      maxBatchEvents: opts.config.ingest.maxBatchEvents,
+      log: opts.log,
+      series,
+      runbooks,
+      rotation,
+    });
+    const server = createServer((req, res) => {
+      this.requestsInFlight += 1;
+      res.once('close', () => (this.requestsInFlight -= 1));
+      handler(req, res);
+    });
     this.server = server;
     server.on('connection', (s) => {
       this.sockets.add(s);

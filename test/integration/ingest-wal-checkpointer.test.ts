@@ -102,6 +102,43 @@ describe('WalCheckpointer', () => {
     store.close();
   });
 
+  it('the finishing pass waits for a moment with no request in flight, and not longer than 100 ms', async () => {
+    const file = join(tmp(), 'c.db');
+    const store = openStore(file, 0, { autoCheckpoint: false });
+    let busy = true;
+    const finishedWhileBusy: boolean[] = [];
+    const c = checkpointer({
+      file,
+      intervalMs: 10,
+      rewindBytes: 64 * 1024,
+      busy: () => busy,
+      finish: () => {
+        finishedWhileBusy.push(busy);
+        store.checkpointWal();
+      },
+    });
+    c.start();
+    store.ingestBatch(batch(500, 0), [], 0, 499);
+    // Busy for 50 ms: the finish waits, then runs on the first turn after the requests are answered.
+    await until('a pass that wants a finish', () => c.stats().walFrames * 4096 >= 64 * 1024);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(c.stats().finishes).toBe(0);
+    busy = false;
+    await until('the finish', () => c.stats().finishes > 0);
+    expect(finishedWhileBusy[0]).toBe(false);
+    // Never idle (full load): it finishes anyway after 100 ms, so the WAL stays bounded.
+    busy = true;
+    const before = c.stats().finishes;
+    for (let b = 1; b < 40 && c.stats().finishes === before; b++) {
+      store.ingestBatch(batch(500, b * 1_000), [], 0, b * 1_000 + 499);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await until('a finish while busy', () => c.stats().finishes > before, 2_000);
+    expect(finishedWhileBusy.at(-1)).toBe(true);
+    await c.dispose();
+    store.close();
+  });
+
   it('falls back to TRUNCATE above maxWalBytes once a pinning reader lets go', async () => {
     const file = join(tmp(), 'c.db');
     const store = openStore(file, 0, { autoCheckpoint: false });

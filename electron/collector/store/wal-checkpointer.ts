@@ -37,6 +37,11 @@ export interface WalCheckpointerOptions {
    * rewinds the WAL. The worker rarely can (the writer keeps appending during its passes).
    */
   finish?: () => void;
+  /**
+   * Whether requests are in flight. The finishing pass runs on the request thread, so it waits
+   * for a moment with none (answering first), for at most FINISH_MAX_WAIT_MS.
+   */
+  busy?: () => boolean;
   rewindBytes?: number;
   log?: (msg: string) => void;
 }
@@ -65,6 +70,8 @@ export const WAL_REWIND_BYTES = 8 * 1024 * 1024;
 /** The writer's finishing pass copies at most this much: a few batches, ~1–3 ms. */
 const FINISH_MAX_BACKLOG_BYTES = 512 * 1024;
 const BUSY_TIMEOUT_MS = 200;
+/** A finishing pass waits at most this long for the request thread to be idle. */
+const FINISH_MAX_WAIT_MS = 100;
 const STOP_TIMEOUT_MS = 5_000;
 /** Extra PASSIVE passes per tick while the writer keeps adding frames (bounded: never spins). */
 const MAX_CATCH_UP_PASSES = 8;
@@ -128,6 +135,7 @@ export class WalCheckpointer {
     errors: 0,
   };
   private finishes = 0;
+  private finishWaiting: NodeJS.Timeout | undefined;
   private readonly log: (msg: string) => void;
 
   constructor(private readonly opts: WalCheckpointerOptions) {
@@ -171,10 +179,21 @@ export class WalCheckpointer {
   private onStats(stats: CheckpointStats & { pageSize: number }): void {
     const { pageSize } = stats;
     this.latest = stats;
-    const finish = this.opts.finish;
-    if (!finish || !this.worker) return;
+    if (!this.opts.finish || !this.worker || this.finishWaiting) return;
     if (stats.walFrames * pageSize < (this.opts.rewindBytes ?? WAL_REWIND_BYTES)) return;
     if (stats.backlog * pageSize > FINISH_MAX_BACKLOG_BYTES) return;
+    this.finishWhenIdle(performance.now());
+  }
+
+  /** Runs the writer's finishing pass at the first turn of the event loop with no request in flight. */
+  private finishWhenIdle(since: number): void {
+    const finish = this.opts.finish;
+    if (!finish || !this.worker) return;
+    if (this.opts.busy?.() && performance.now() - since < FINISH_MAX_WAIT_MS) {
+      this.finishWaiting = setTimeout(() => this.finishWhenIdle(since), 0);
+      return;
+    }
+    this.finishWaiting = undefined;
     try {
       finish();
       this.finishes += 1;
@@ -187,6 +206,8 @@ export class WalCheckpointer {
   async dispose(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
+    clearTimeout(this.finishWaiting);
+    this.finishWaiting = undefined;
     if (!worker) return;
     const timer = setTimeout(() => void worker.terminate(), this.opts.stopTimeoutMs ?? STOP_TIMEOUT_MS);
     worker.postMessage('stop');

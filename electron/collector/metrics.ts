@@ -23,9 +23,11 @@ export class Metrics {
 
   render(): string {
     const lines: string[] = [];
-    const counter = (name: string, help: string, value: number): void => {
-      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`, `${name} ${value}`);
+    const metric = (type: 'counter' | 'gauge', name: string, help: string, value: number): void => {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`);
     };
+    const counter = (name: string, help: string, value: number): void => metric('counter', name, help, value);
+    const gauge = (name: string, help: string, value: number): void => metric('gauge', name, help, value);
     counter('vigil_events_ingested_total', 'LLM events committed to SQLite.', this.eventsIngested);
     counter('vigil_ingest_batches_total', 'Accepted POST /v1/events batches.', this.batchesIngested);
     counter(
@@ -40,34 +42,42 @@ export class Metrics {
     lines.push('# TYPE vigil_requests_rejected_total counter');
     for (const [code, n] of [...this.rejectedRequests].sort())
       lines.push(`vigil_requests_rejected_total{code="${code}"} ${n}`);
-    lines.push(
-      '# HELP vigil_ws_clients Connected stream clients.',
-      '# TYPE vigil_ws_clients gauge',
-      `vigil_ws_clients ${this.wsClients()}`,
-    );
+    gauge('vigil_ws_clients', 'Connected stream clients.', this.wsClients());
     const wal = this.wal();
-    if (wal) {
-      const gauge = (name: string, help: string, value: number): void => {
-        lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${value}`);
-      };
-      // A backlog that keeps growing means checkpoints cannot keep up (a reader pins the WAL).
-      gauge('vigil_wal_bytes', 'SQLite WAL size after the newest checkpoint pass.', wal.walFrames * wal.pageSize);
-      gauge('vigil_wal_backlog_bytes', 'WAL bytes not yet copied into the database file.', wal.backlog * wal.pageSize);
-      counter('vigil_wal_checkpoints_total', 'WAL checkpoint passes run off the request path.', wal.passes);
-      counter('vigil_wal_truncates_total', 'TRUNCATE checkpoints (the WAL grew past its bound).', wal.truncates);
-      counter(
-        'vigil_wal_writer_finishes_total',
-        'Checkpoints finished by the writer so the WAL rewinds.',
-        wal.finishes,
-      );
-      counter('vigil_wal_checkpoint_errors_total', 'Failed checkpoint passes.', wal.errors);
-    }
+    // A backlog that keeps growing means checkpoints cannot keep up (a reader pins the WAL).
+    const walMetrics: [type: 'counter' | 'gauge', name: string, help: string, value: number][] = wal
+      ? [
+          [
+            'gauge',
+            'vigil_wal_bytes',
+            'SQLite WAL size after the newest checkpoint pass.',
+            wal.walFrames * wal.pageSize,
+          ],
+          [
+            'gauge',
+            'vigil_wal_backlog_bytes',
+            'WAL bytes not yet copied into the database file.',
+            wal.backlog * wal.pageSize,
+          ],
+          ['counter', 'vigil_wal_checkpoints_total', 'WAL checkpoint passes run off the request path.', wal.passes],
+          [
+            'counter',
+            'vigil_wal_truncates_total',
+            'TRUNCATE checkpoints (the WAL grew past its bound).',
+            wal.truncates,
+          ],
+          [
+            'counter',
+            'vigil_wal_writer_finishes_total',
+            'Checkpoints finished by the writer so the WAL rewinds.',
+            wal.finishes,
+          ],
+          ['counter', 'vigil_wal_checkpoint_errors_total', 'Failed checkpoint passes.', wal.errors],
+        ]
+      : [];
+    for (const [type, name, help, value] of walMetrics) metric(type, name, help, value);
     // The collector's own memory (bench/rss.ts reads it; "memory stays bounded however long it runs").
-    lines.push(
-      '# HELP process_resident_memory_bytes Resident memory size in bytes.',
-      '# TYPE process_resident_memory_bytes gauge',
-      `process_resident_memory_bytes ${process.memoryUsage.rss()}`,
-    );
+    gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', process.memoryUsage.rss());
     lines.push(...this.ingest.render());
     return lines.join('\n') + '\n';
   }

@@ -5,6 +5,7 @@ import { m0003RollupHistory } from './0003-rollup-history.js';
 import { m0004Escalations } from './0004-escalations.js';
 import { m0006EventBatches } from './0006-event-batches.js';
 import { m0007RotationOverrides } from './0007-rotation-overrides.js';
+import { m0008EventsBatchMaxTs } from './0008-events-batch-max-ts.js';
 
 /** In order; `migrate()` applies those not yet recorded. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0004Escalations,
   m0006EventBatches,
   m0007RotationOverrides,
+  m0008EventsBatchMaxTs,
 ];

@@ -89,6 +89,8 @@ export class Collector {
       opts.config.rotation,
       openOverrideStore(join(opts.dataDir, 'collector.db')),
       opts.clock,
+      // Ended overrides are kept as long as the alert log: "who covered" stays answerable.
+      opts.config.retention.eventLog,
     );
     this.rotation = rotation;
     // Escalation asks the rotation with the overrides made from desktops included.
@@ -129,6 +131,7 @@ export class Collector {
       opts.clock,
     );
     this.hub = hub;
+    rotation.onChanged((at) => hub.rotationChanged(at));
     // A crash between an ingest commit and its rule evaluation leaves minutes unevaluated; do them now.
     rules.run(new Map());
 

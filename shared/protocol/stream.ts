@@ -63,6 +63,8 @@ export const ResultFrame = z.object({
   error: z.string().optional(),
 });
 export const PingFrame = z.object({ type: z.literal('ping'), t: z.number() });
+/** The rotation changed (an override was applied): fetch GET /v1/rotation now, not at the next poll. */
+export const RotationFrame = z.object({ type: z.literal('rotation'), changedAt: IsoTime });
 export const ErrorFrame = z.object({ type: z.literal('error'), code: z.string(), message: z.string() });
 export const ServerFrame = z.discriminatedUnion('type', [
   WelcomeFrame,
@@ -70,10 +72,12 @@ export const ServerFrame = z.discriminatedUnion('type', [
   EventFrame,
   ResultFrame,
   PingFrame,
+  RotationFrame,
   ErrorFrame,
 ]);
 export type WelcomeFrame = z.infer<typeof WelcomeFrame>;
 export type SnapshotFrame = z.infer<typeof SnapshotFrame>;
 export type EventFrame = z.infer<typeof EventFrame>;
 export type ResultFrame = z.infer<typeof ResultFrame>;
+export type RotationFrame = z.infer<typeof RotationFrame>;
 export type ServerFrame = z.infer<typeof ServerFrame>;

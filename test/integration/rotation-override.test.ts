@@ -303,4 +303,60 @@ describe('rotation in the desktop cache', () => {
     await until(() => app.cache.outbox()[0]?.state === 'failed', 5000, 'the override refused');
     expect(app.cache.outbox()[0]).toMatchObject({ id: made.commandId, detail: expect.stringContaining('no rotation') });
   });
+
+  it('an override made on one desktop reaches the other desktop within 1 s: pushed, not polled (60 s)', async () => {
+    collector = await startCollector({ configYaml: CONFIG });
+    const c = collector;
+    const erin = desktops.open(c, 'erin');
+    const finn = desktops.open(c, 'finn');
+    await until(() => erin.rotationCache.get() !== null && finn.rotationCache.get() !== null, 10_000, 'both cached');
+    // Both have done their first fetch: the next poll is a minute away.
+    await Promise.all([erin.rotationSync.idle(), finn.rotationSync.idle()]);
+    const now = Date.now();
+    const made = await override(erin, {
+      role: 'secondary',
+      user: 'carol',
+      from: toIso(now),
+      to: toIso(now + 3_600_000),
+    });
+    expect(made.ok).toBe(true);
+    const t0 = performance.now();
+    await until(
+      () => finn.rotationCache.get()?.view.overrides.some((o) => o.commandId === made.commandId) === true,
+      1_000,
+      "the override in the other desktop's cache",
+    );
+    expect(performance.now() - t0).toBeLessThan(1_000);
+    expect(finn.rotationCache.get()?.view.overrides[0]).toMatchObject({ user: 'carol', by: 'erin' });
+  });
+
+  it('ended overrides are deleted once older than the alert log retention; current ones stay', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigil-rotation-prune-'));
+    dirs.push(dataDir);
+    collector = await startCollector({ dataDir, configYaml: CONFIG });
+    const c = collector;
+    const peer = await rawPeer(c, 'gus');
+    const now = Date.now();
+    const send = (id: string, from: number, to: number) =>
+      peer.ws.send(
+        JSON.stringify({
+          type: 'command',
+          id,
+          kind: 'override',
+          alertId: ROTATION_TARGET,
+          override: { role: 'primary', user: 'bob', from: toIso(from), to: toIso(to) },
+        }),
+      );
+    send('ended-30m-ago', now - 90 * 60_000, now - 30 * 60_000);
+    send('current', now - 60_000, now + 3_600_000);
+    await until(() => resultFor(peer.frames, 'current') !== undefined, 5000, 'both applied');
+    const ids = async (h: CollectorHandle) =>
+      RotationView.parse((await getRotation(h)).body).overrides.map((o) => o.commandId);
+    expect(await ids(c)).toEqual(['ended-30m-ago', 'current']);
+    peer.ws.terminate();
+    // The same data with a 10-minute alert log retention: the ended one goes at start.
+    await c.stop();
+    collector = await startCollector({ dataDir, configYaml: `${CONFIG}retention:\n  eventLog: 10m\n` });
+    expect(await ids(collector)).toEqual(['current']);
+  });
 });

@@ -11,6 +11,7 @@ import * as protocol from '../../shared/protocol/index.js';
 const PINNED: Record<number, string> = {
   1: '86f68e1bd19a45cc',
   2: 'b39d33ea1bf35238',
+  3: '6d2c51c5a6871f32',
 };
 
 function schemaFingerprint(): string {

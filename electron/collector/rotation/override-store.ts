@@ -7,6 +7,8 @@ export interface OverrideStore {
   add(o: StoredOverride): boolean;
   /** All of them, in the order they were made. */
   list(): StoredOverride[];
+  /** Deletes those that ended before `iso`; returns how many. */
+  pruneEndedBefore(iso: string): number;
   close(): void;
 }
 
@@ -35,8 +37,11 @@ export function openOverrideStore(file: string): OverrideStore {
   const list = db.prepare(
     'SELECT command_id, role, user, from_at, to_at, by, at FROM rotation_overrides ORDER BY rowid',
   );
+  // ISO times from toIso() (UTC, milliseconds) order as strings.
+  const prune = db.prepare('DELETE FROM rotation_overrides WHERE to_at < ?');
   return {
     add: (o) => insert.run(o).changes === 1,
+    pruneEndedBefore: (iso) => prune.run(iso).changes,
     list: () =>
       (list.all() as Row[]).map((r) => ({
         commandId: r.command_id,

@@ -12,16 +12,27 @@ import type { OverrideStore } from './override-store.js';
  * a laptop pages the person covering.
  */
 export class RotationService {
-  private stored: StoredOverride[];
+  private stored: StoredOverride[] = [];
   private merged: RotationConfig | undefined;
+  private readonly listeners = new Set<(changedAt: number) => void>();
 
+  /**
+   * `keepEndedMs`: an override that ended longer ago than this is deleted (at start and whenever
+   * one is added), so the table stays as small as the team's recent history of swaps.
+   */
   constructor(
     private readonly configured: RotationConfig | undefined,
     private readonly store: OverrideStore,
     private readonly clock: Clock,
+    private readonly keepEndedMs: number,
   ) {
-    this.stored = store.list();
-    this.merged = this.merge();
+    this.reload();
+  }
+
+  /** Called after an override changed the rotation (desktops then fetch it at once). */
+  onChanged(listener: (changedAt: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   effective(): RotationConfig | undefined {
@@ -45,8 +56,9 @@ export class RotationService {
       at: toIso(this.clock.now()),
     };
     if (this.store.add(stored)) {
-      this.stored.push(stored);
-      this.merged = this.merge();
+      this.reload();
+      const now = this.clock.now();
+      for (const l of this.listeners) l(now);
     }
     return { ok: true };
   }
@@ -73,6 +85,12 @@ export class RotationService {
 
   close(): void {
     this.store.close();
+  }
+
+  private reload(): void {
+    this.store.pruneEndedBefore(toIso(this.clock.now() - this.keepEndedMs));
+    this.stored = this.store.list();
+    this.merged = this.merge();
   }
 
   private merge(): RotationConfig | undefined {

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { Clock } from '../../../shared/clock.js';
+import { toIso, type Clock } from '../../../shared/clock.js';
 import { ClientFrame, type CommandFrame, type ServerFrame } from '../../../shared/protocol/stream.js';
 import { describeZodError } from '../../../shared/protocol/errors.js';
 import { PROTOCOL_VERSION } from '../../../shared/protocol/version.js';
@@ -266,6 +266,12 @@ export class StreamHub {
       ...(result.conflict !== undefined ? { conflict: result.conflict } : {}),
       ...(result.error !== undefined ? { error: result.error } : {}),
     });
+  }
+
+  /** Tells every connected desktop the rotation changed (they fetch it rather than wait to poll). */
+  rotationChanged(at: number): void {
+    const text = JSON.stringify({ type: 'rotation', changedAt: toIso(at) } satisfies ServerFrame);
+    for (const peer of this.peers) if (peer.user !== undefined) this.sendText(peer, text);
   }
 
   private fanOut(entries: readonly LogEntry[]): void {

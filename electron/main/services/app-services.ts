@@ -138,10 +138,12 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     log,
     ...(opts.sync?.timers ? { timers: opts.sync.timers } : {}),
   });
-  // Our own override applied: fetch the rotation now rather than at the next poll.
+  // An override applied (ours, or one the collector announces from another desktop): fetch the
+  // rotation now rather than at the next poll.
   const stopOverrideWatch = outbox.onChanged((item) => {
     if (item.kind === 'override' && item.state === 'applied') void rotationSync.syncNow();
   });
+  const stopRotationWatch = sync.onRotationChanged(() => void rotationSync.syncNow());
   // A new or changed alert: pull the chart rollups now, so its chart shows the minutes that fired
   // it instead of waiting for the next poll. At most once per ALERT_CHART_PULL_MS: every desktop
   // of a team does this, and an alert storm must not become a storm of rollup requests.
@@ -199,6 +201,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       runbookSync.dispose();
       rotationSync.dispose();
       stopOverrideWatch();
+      stopRotationWatch();
       stopAlertChartWatch();
       alarm.dispose();
       api.dispose();

@@ -66,6 +66,7 @@ export class SyncClient {
   private readonly statusListeners = new Listeners<SyncStatus>();
   private readonly alertListeners = new Listeners<string[]>();
   private readonly resultListeners = new Listeners<ResultFrame>();
+  private readonly rotationListeners = new Listeners<string>();
   private readonly readyListeners = new Listeners<void>();
 
   private ws: WebSocket | null = null;
@@ -121,6 +122,7 @@ export class SyncClient {
     this.statusListeners.clear();
     this.alertListeners.clear();
     this.resultListeners.clear();
+    this.rotationListeners.clear();
     this.readyListeners.clear();
   }
 
@@ -160,6 +162,10 @@ export class SyncClient {
   }
   onResult(listener: (frame: ResultFrame) => void): () => void {
     return this.resultListeners.on(listener);
+  }
+  /** The collector says the rotation changed (an override was applied somewhere). */
+  onRotationChanged(listener: (changedAt: string) => void): () => void {
+    return this.rotationListeners.on(listener);
   }
   /** After each welcome: the moment to (re)send unanswered commands. */
   onReady(listener: () => void): () => void {
@@ -313,6 +319,8 @@ export class SyncClient {
         case 'ping':
           this.ws?.send(JSON.stringify({ type: 'pong', t: frame.t } satisfies ClientFrame));
           return;
+        case 'rotation':
+          return this.rotationListeners.emit(frame.changedAt, this.log);
         case 'error':
           this.log.warn(`sync: collector error ${frame.code}: ${frame.message}`);
           return;

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../shared/protocol/alert.js';
 import { AlarmService, type AlarmSource } from '../../electron/main/services/alarm/index.js';
-import { NodeNotifier } from '../../electron/main/services/notifier/index.js';
+import { LinuxNotifier, NodeNotifier, notifySendHasActions } from '../../electron/main/services/notifier/index.js';
 
 /**
  * A REAL desktop notification: Xvfb + a session D-Bus + dunst, the Alarm service raising a page
@@ -80,11 +80,16 @@ beforeAll(async () => {
   await until('dbus-daemon', () => busOut.includes('unix:path='));
   env = { DISPLAY: `:${display}`, DBUS_SESSION_BUS_ADDRESS: busOut.trim().split('\n')[0] };
 
+  // dunst's context menu (`dunstctl context`) pipes "#<action> (<summary>) [<id>,<key>]" lines to
+  // its dmenu command and invokes the line it prints: this one presses "Acknowledge".
+  const pick = join(dir, 'press-acknowledge.sh');
+  writeFileSync(pick, "#!/bin/sh\ngrep -m1 '^#Acknowledge '\n", { mode: 0o755 });
   writeFileSync(
     join(dir, 'dunstrc'),
     [
       '[global]',
       '    history_length = 200',
+      `    dmenu = ${pick}`,
       '[urgency_low]',
       '    timeout = 5',
       '[urgency_normal]',
@@ -148,20 +153,40 @@ function page(status: Alert['status']): Alert {
   };
 }
 
+/** One page as the Alarm's source; `change` replaces it and tells the Alarm. */
+interface PageSource {
+  current: Alert;
+  source: AlarmSource;
+  change(next: Alert): void;
+}
+
+function pageSource(): PageSource {
+  const listeners = new Set<(ids: string[]) => void>();
+  const pg: PageSource = {
+    current: page('firing'),
+    source: {
+      listAlerts: () => [pg.current],
+      getAlert: (id) => (id === pg.current.id ? pg.current : undefined),
+      onAlertsChanged: (l) => (listeners.add(l), () => listeners.delete(l)),
+    },
+    change(next) {
+      pg.current = next;
+      for (const l of listeners) l([next.id]);
+    },
+  };
+  return pg;
+}
+
 describe('paging: a real critical notification under Xvfb + D-Bus + dunst', () => {
   it('rings critical with the summary, repeats until acknowledged, and stops after', async () => {
-    let current = page('firing');
-    const listeners = new Set<(ids: string[]) => void>();
-    const source: AlarmSource = {
-      listAlerts: () => [current],
-      getAlert: (id) => (id === current.id ? current : undefined),
-      onAlertsChanged: (l) => (listeners.add(l), () => listeners.delete(l)),
-    };
+    const pg = pageSource();
+    const { source } = pg;
     const warnings: string[] = [];
+    const log = { info: () => {}, warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m) };
     const alarm = new AlarmService({
       user: 'alice',
       source,
-      notifier: new NodeNotifier({ info: () => {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) }),
+      notifier: new NodeNotifier(log),
       acknowledge: () => {},
       repeatEveryMs: 1_000,
     });
@@ -170,13 +195,12 @@ describe('paging: a real critical notification under Xvfb + D-Bus + dunst', () =
       await until('the first notification on the bus', () => notifyCalls().length >= 1);
       const first = notifyCalls()[0] ?? '';
       expect(first).toContain('string "Vigil"');
-      expect(first).toContain(`string "${current.summary}"`);
+      expect(first).toContain(`string "${pg.current.summary}"`);
       // The urgency hint is a byte: 2 = critical.
       expect(first).toMatch(/"urgency"\s*\n?\s*variant\s+byte 2/);
       await until('three notifications (repeats)', () => notifyCalls().length >= 3, 6_000);
 
-      current = { ...current, status: 'acknowledged', acknowledgedBy: 'alice' };
-      for (const l of listeners) l([current.id]);
+      pg.change({ ...pg.current, status: 'acknowledged', acknowledgedBy: 'alice' });
       expect(alarm.state().ringing).toEqual([]);
       await sleep(300); // a notify-send already spawned may still land
       const afterAck = notifyCalls().length;
@@ -192,7 +216,7 @@ describe('paging: a real critical notification under Xvfb + D-Bus + dunst', () =
       const history = JSON.parse(stdout) as {
         data: { summary: Field; urgency?: Field; appname: Field; category: Field }[][];
       };
-      const ours = (history.data[0] ?? []).filter((n) => n.summary?.data === current.summary);
+      const ours = (history.data[0] ?? []).filter((n) => n.summary?.data === pg.current.summary);
       expect(ours.length).toBeGreaterThanOrEqual(3);
       for (const n of ours) {
         // dunst 1.9 has no urgency in its history JSON (later versions do); the bus showed byte 2 above.
@@ -203,6 +227,53 @@ describe('paging: a real critical notification under Xvfb + D-Bus + dunst', () =
       expect(warnings).toEqual([]);
     } finally {
       alarm.dispose();
+    }
+  });
+
+  it('notify-send with an Acknowledge button: pressing it acknowledges the page; repeats replace, not stack', async () => {
+    expect(notifySendHasActions()).toBe(true);
+    const before = notifyCalls().length;
+    const pg = pageSource();
+    const { source } = pg;
+    const warnings: string[] = [];
+    const log = { info: () => {}, warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m) };
+    const notifier = new LinuxNotifier(log);
+    const acknowledged: string[] = [];
+    const alarm = new AlarmService({
+      user: 'alice',
+      source,
+      notifier,
+      // What the app does with it: an ack command through the outbox.
+      acknowledge: (id) => {
+        acknowledged.push(id);
+        pg.change({ ...pg.current, status: 'acknowledged', acknowledgedBy: 'alice' });
+      },
+      repeatEveryMs: 1_000,
+    });
+    const e = { env: { ...process.env, ...env } };
+    alarm.start();
+    try {
+      await until('two rings on the bus', () => notifyCalls().length >= before + 2, 6_000);
+      const [first, second] = notifyCalls().slice(before);
+      expect(first).toContain('string "ack"');
+      expect(first).toContain('string "Acknowledge"');
+      // The second ring replaces the first notification (replaces_id is its id, not 0).
+      expect(second).toMatch(/string "Vigil"\s*\n\s*uint32 [1-9]\d*/);
+      const { stdout: shown } = await run('dunstctl', ['count', 'displayed'], e);
+      expect(Number(shown.trim())).toBe(1);
+
+      // The person presses "Acknowledge" on the notification.
+      await run('dunstctl', ['context'], e);
+      await until('the acknowledgement', () => acknowledged.length > 0, 5_000);
+      expect(acknowledged).toEqual([pg.current.id]);
+      expect(alarm.state().ringing).toEqual([]);
+      await sleep(1_500);
+      expect(acknowledged).toHaveLength(1);
+      expect(warnings).toEqual([]);
+    } finally {
+      alarm.dispose();
+      notifier.dispose();
+      await run('dunstctl', ['close-all'], e);
     }
   });
 });

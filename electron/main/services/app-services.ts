@@ -6,7 +6,7 @@ import { AlarmService } from './alarm/index.js';
 import { ApiService } from './api.js';
 import { CacheCheckpointer, openCache, type Cache } from './cache/index.js';
 import { CacheRetention, DEFAULT_CACHE_RETENTION, type CacheRetentionOptions } from './cache-retention.js';
-import { NodeNotifier, type Notifier } from './notifier/index.js';
+import { createNotifier, type Notifier } from './notifier/index.js';
 import { Outbox } from './outbox.js';
 import { openSeriesCache, SeriesSync, type SeriesCache } from './series/index.js';
 import { createRunbookSource, openRunbookCache, RunbookSync, type RunbookCache } from './runbooks/index.js';
@@ -112,6 +112,9 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     outbox,
     onChanged: (l) => runbookSync.onChanged((r) => l([...r.fetched, ...r.removed])),
   });
+  // A notifier we create is ours to dispose; one passed in belongs to the caller.
+  const ownsNotifier = opts.alarm?.notifier === undefined;
+  const notifier = opts.alarm?.notifier ?? createNotifier(log);
   const alarm = new AlarmService({
     user: opts.user,
     source: {
@@ -120,7 +123,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       getAlert: (id) => cache.alert(id) ?? undefined,
       onAlertsChanged: (l) => sync.onAlertsChanged(l),
     },
-    notifier: opts.alarm?.notifier ?? new NodeNotifier(log),
+    notifier,
     acknowledge: (alertId) => void outbox.enqueue({ kind: 'ack', alertId }),
     serverOffsetMs: () => cache.syncState().serverOffsetMs,
     clock,
@@ -204,6 +207,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       stopRotationWatch();
       stopAlertChartWatch();
       alarm.dispose();
+      if (ownsNotifier) notifier.dispose?.();
       api.dispose();
       outbox.dispose();
       sync.dispose();

@@ -11,7 +11,8 @@ export function platformOptions(platform: Platform, n: DesktopNotification): Rec
     case 'linux':
       // notify-send: critical urgency stays up until dismissed (and most daemons put it on top);
       // timeout 0 = never expire. node-notifier's notify-send wrapper exposes no actions and no
-      // click callback, so on Linux a page is acknowledged in the app, not from the notification.
+      // click callback: this is the fallback for a libnotify too old for actions (LinuxNotifier
+      // offers "Acknowledge" otherwise), where a page is acknowledged in the app.
       return {
         ...base,
         urgency: n.loud ? 'critical' : 'normal',

@@ -20,6 +20,8 @@ export interface Notifier {
   notify(n: DesktopNotification): Promise<NotifyResult>;
   /** The user pressed "Acknowledge" on a notification (platforms with actions only). */
   onAcknowledge(listener: (alertId: string) => void): () => void;
+  /** Releases what it holds (processes waiting for a button); notifications already shown stay. */
+  dispose?(): void;
 }
 
 /** The label of the action button; also what macOS / Windows report back when it is pressed. */

@@ -95,8 +95,9 @@ describe('WalCheckpointer', () => {
     }
     await until('a pass after the last batch', () => c.stats().walFrames < 2_000 && c.stats().passes > 0);
     expect(c.stats().finishes).toBeGreaterThan(0);
-    // Without rewinds the file would hold all ~22 MB.
-    expect(walBytes(file)).toBeLessThan(8 * 1024 * 1024);
+    // Without rewinds the file would hold all ~22 MB. How far it grows between rewinds depends on
+    // how much CPU the worker gets (8.9 MB once on a loaded CI machine): half is the bound.
+    expect(walBytes(file)).toBeLessThan(11 * 1024 * 1024);
     expect(store.stats().events).toBe(80_000);
     await c.dispose();
     store.close();

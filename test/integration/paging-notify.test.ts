@@ -230,7 +230,7 @@ describe('paging: a real critical notification under Xvfb + D-Bus + dunst', () =
     }
   });
 
-  it('notify-send with an Acknowledge button: pressing it acknowledges the page; repeats replace, not stack', async () => {
+  it('notify-send with an Acknowledge button: pressing it acknowledges the page, which is then taken down; repeats replace, not stack', async () => {
     expect(notifySendHasActions()).toBe(true);
     const before = notifyCalls().length;
     const pg = pageSource();
@@ -267,6 +267,16 @@ describe('paging: a real critical notification under Xvfb + D-Bus + dunst', () =
       await until('the acknowledgement', () => acknowledged.length > 0, 5_000);
       expect(acknowledged).toEqual([pg.current.id]);
       expect(alarm.state().ringing).toEqual([]);
+      // The page is taken down: replaced by a quiet "Acknowledged by you" that expires.
+      await until('the withdrawal on the bus', () => notifyCalls().some((c) => c.includes('Acknowledged by you')));
+      const withdrawn = notifyCalls().find((c) => c.includes('Acknowledged by you')) ?? '';
+      expect(withdrawn).toMatch(/string "Vigil"\s*\n\s*uint32 [1-9]\d*/);
+      expect(withdrawn).toMatch(/"urgency"\s*\n?\s*variant\s+byte 0/);
+      await until(
+        'nothing displayed',
+        async () => Number((await run('dunstctl', ['count', 'displayed'], e)).stdout.trim()) === 0,
+        6_000,
+      );
       await sleep(1_500);
       expect(acknowledged).toHaveLength(1);
       expect(warnings).toEqual([]);

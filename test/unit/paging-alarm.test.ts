@@ -44,6 +44,10 @@ function fakeTime(start = 1_750_000_000_000) {
 
 class RecordingNotifier implements Notifier {
   sent: DesktopNotification[] = [];
+  withdrawn: { alertId: string; title: string; body: string }[] = [];
+  withdraw(alertId: string, text: { title: string; body: string }): void {
+    this.withdrawn.push({ alertId, ...text });
+  }
   results: NotifyResult[] = [];
   private ack: ((id: string) => void) | undefined;
   notify(n: DesktopNotification): Promise<NotifyResult> {
@@ -128,10 +132,36 @@ describe('alarm service', () => {
     expect(h.alarm.state().ringing.map((p) => p.alertId)).toEqual(['a1']);
     await h.time.advance(90_000);
     expect(h.notifier.sent).toHaveLength(4);
+    expect(h.notifier.withdrawn).toEqual([]);
     h.change(alert({ status: 'acknowledged', acknowledgedBy: 'alice' }));
     await h.time.advance(300_000);
     expect(h.notifier.sent).toHaveLength(4);
     expect(h.alarm.state().ringing).toEqual([]);
+    // Its notification is taken down, saying why; once.
+    expect(h.notifier.withdrawn).toEqual([
+      { alertId: 'a1', title: 'Acknowledged by you', body: 'Error rate 30% on chat' },
+    ]);
+    h.alarm.dispose();
+  });
+
+  it('takes a page down with the reason when someone else acknowledges it, it resolves, or it moves on', () => {
+    const h = harness('alice', []);
+    h.alarm.start();
+    h.change(alert({ id: 'a1' }));
+    h.change(alert({ id: 'a2' }));
+    h.change(alert({ id: 'a3' }));
+    h.change(alert({ id: 'a1', status: 'acknowledged', acknowledgedBy: 'bob' }));
+    h.change(alert({ id: 'a2', status: 'resolved' }));
+    h.change(alert({ id: 'a3', escalation: { level: 2, target: 'carol', dueAt: '2025-06-15T11:00:00.000Z' } }));
+    expect(h.notifier.withdrawn.map(({ alertId, title }) => [alertId, title])).toEqual([
+      ['a1', 'Acknowledged by bob'],
+      ['a2', 'Resolved'],
+      ['a3', 'No longer paging you'],
+    ]);
+    // A page that never rang here is not withdrawn.
+    h.change(alert({ id: 'b1', escalation: { level: 1, target: 'dave', dueAt: '2025-06-15T10:30:00.000Z' } }));
+    h.change(alert({ id: 'b1', status: 'resolved' }));
+    expect(h.notifier.withdrawn).toHaveLength(3);
     h.alarm.dispose();
   });
 

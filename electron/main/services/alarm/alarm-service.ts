@@ -128,7 +128,7 @@ export class AlarmService {
       else prev.alert = alert;
       return;
     }
-    this.ringing.delete(id);
+    if (this.ringing.delete(id)) this.opts.notifier.withdraw?.(id, withdrawnText(alert, this.opts.user));
     if (action === 'watch' && alert) this.watching.set(id, alert);
     else this.watching.delete(id);
     if (action === 'notify-once' && alert && !this.notifiedTickets.has(id)) {
@@ -189,5 +189,23 @@ export class AlarmService {
     const now = this.clock.now();
     for (const r of [...this.ringing.values()]) if (r.nextAt <= now) this.ring(r);
     this.arm();
+  }
+}
+
+/** What a page's notification says as it is taken down: why it stopped ringing. */
+function withdrawnText(alert: Alert | undefined, user: string): { title: string; body: string } {
+  const body = alert?.summary ?? '';
+  switch (alert?.status) {
+    case 'acknowledged':
+      return {
+        title: `Acknowledged by ${alert.acknowledgedBy === user ? 'you' : (alert.acknowledgedBy ?? 'someone')}`,
+        body,
+      };
+    case 'resolved':
+      return { title: 'Resolved', body };
+    case 'snoozed':
+      return { title: 'Snoozed', body };
+    default:
+      return { title: alert ? 'No longer paging you' : 'Gone from the collector', body };
   }
 }

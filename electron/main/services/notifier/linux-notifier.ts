@@ -7,6 +7,8 @@ import { ACK_ACTION, type DesktopNotification, type Notifier, type NotifyResult 
 const ACK_KEY = 'ack';
 /** Alerts whose notification id is remembered (to replace it when the page rings again). */
 const MAX_REMEMBERED = 500;
+/** How long the quiet "Acknowledged by …" that replaces a page stays up. */
+const WITHDRAWN_SHOWN_MS = 3_000;
 
 const actionSupport = new Map<string, boolean>();
 
@@ -117,6 +119,27 @@ export class LinuxNotifier implements Notifier {
         settle({ ok: false, retry: code !== 127, error });
       });
     });
+  }
+
+  /** Replaces the page's notification with a quiet one that expires (notify-send has no close). */
+  withdraw(alertId: string, text: { title: string; body: string }): void {
+    const entry = this.shown.get(alertId);
+    this.shown.delete(alertId);
+    if (!entry) return;
+    entry.waiting?.kill();
+    if (entry.id === undefined) return;
+    const args = [
+      '--app-name=Vigil',
+      '--urgency=low',
+      `--expire-time=${WITHDRAWN_SHOWN_MS}`,
+      '--category=vigil.withdrawn',
+      `--replace-id=${entry.id}`,
+      '--',
+      text.title,
+      text.body,
+    ];
+    const child = spawn(this.command, args, { stdio: 'ignore' });
+    child.once('error', (err) => this.log.warn(`notifier: withdrawing ${alertId}: ${err.message}`));
   }
 
   /** Stops the notify-send processes still waiting for a button (the notifications stay up). */

@@ -20,6 +20,11 @@ export interface Notifier {
   notify(n: DesktopNotification): Promise<NotifyResult>;
   /** The user pressed "Acknowledge" on a notification (platforms with actions only). */
   onAcknowledge(listener: (alertId: string) => void): () => void;
+  /**
+   * The page stopped ringing here (acknowledged, resolved, snoozed, now someone else's): take its
+   * notification down where the platform can, showing `text` briefly instead.
+   */
+  withdraw?(alertId: string, text: { title: string; body: string }): void;
   /** Releases what it holds (processes waiting for a button); notifications already shown stay. */
   dispose?(): void;
 }

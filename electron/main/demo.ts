@@ -116,7 +116,8 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   const dataDir = opts.dataDir ?? join(appDataDir(), 'collector');
   const c = opts.commands.collector;
   const args = [...c.args, '--port', String(opts.port ?? 0), '--data-dir', dataDir];
-  if (opts.token) args.push('--token', opts.token);
+  // `--opt=value`: a token may start with '-', which parseArgs would read as an option.
+  if (opts.token) args.push(`--token=${opts.token}`);
   const collector = spawnChild('collector', { ...c, args }, log, 'ignore');
   let simulator: ChildProcess | null = null;
   const stop = async (): Promise<void> => {
@@ -127,7 +128,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     const token = opts.token ?? readFileSync(join(dataDir, 'token'), 'utf8').trim();
     const s = opts.commands.simulator;
     if (s) {
-      const simArgs = [...s.args, '--url', url, '--token', token, ...(opts.simulatorArgs ?? DEFAULT_SIMULATOR_ARGS)];
+      const simArgs = [...s.args, '--url', url, `--token=${token}`, ...(opts.simulatorArgs ?? DEFAULT_SIMULATOR_ARGS)];
       simulator = spawnChild('simulator', { ...s, args: simArgs }, log, 'pipe');
     }
     return {

@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { minuteFloor } from '../../shared/clock.js';
 import { AlertList, type Alert } from '../../shared/protocol/alert.js';
 import { BridgeMessage, type ApiCall } from '../../shared/protocol/api.js';
-import { errorBurst, postEvents, startCollector, type CollectorHandle } from '../fixtures/collector.js';
+import { errorBurst, postEvents, randomToken, startCollector, type CollectorHandle } from '../fixtures/collector.js';
 import { startHeadless, type HeadlessHandle } from '../fixtures/headless.js';
 
 /** The whole desktop path without Electron: collector → headless host (real processes) → bridge client. */
@@ -30,7 +30,9 @@ async function waitFor(pred: (m: BridgeMessage) => boolean, ms = 15_000): Promis
 }
 
 beforeAll(async () => {
-  collector = await startCollector();
+  // base64url tokens start with '-' one time in 64; every process boundary must pass them as
+  // `--opt=value` (`--opt -x…` reads as another option): this run always has one.
+  collector = await startCollector({ token: `-${randomToken()}` });
   host = await startHeadless({ collectorUrl: collector.url, collectorToken: collector.token, user: 'carol' });
   ws = new WebSocket(host.bridgeUrl, { origin: host.origin });
   ws.on('message', (d) => messages.push(BridgeMessage.parse(JSON.parse(d.toString()))));

@@ -65,6 +65,12 @@ describe('simulator arguments', () => {
     ]);
   });
 
+  it('takes a token that starts with a dash, as base64url tokens may, in the --token=value form', () => {
+    const r = parseSimArgs(['--url', 'http://127.0.0.1:1', '--token=-Xy_token']);
+    expect(r.kind).toBe('run');
+    if (r.kind === 'run') expect(r.options.token).toBe('-Xy_token');
+  });
+
   it('rejects bad input with messages that name the flag', () => {
     expect(errorOf([])).toMatch(/--url is required/);
     expect(errorOf(['--url', 'http://x'])).toMatch(/--token is required/);

@@ -1,8 +1,7 @@
-import { systemClock, toIso, type Clock } from '../../../../shared/clock.js';
-import { describeZodError } from '../../../../shared/protocol/errors.js';
+import { toIso } from '../../../../shared/clock.js';
 import { RollupsPage, type RollupResolution } from '../../../../shared/protocol/series.js';
-import { Poller, type ConnectionSignal } from '../poller.js';
-import { silentLogger, systemTimers, type Logger, type Timers } from '../runtime.js';
+import { CollectorPull, type CollectorPullOptions } from '../collector-pull.js';
+import type { Logger } from '../runtime.js';
 import {
   DEFAULT_CHART_RETENTION,
   HOUR_RES,
@@ -18,29 +17,19 @@ export type { ConnectionSignal } from '../poller.js';
 /** The chart sync only warns (tests and hosts may hand it a warn-only log). */
 export type SeriesLog = Pick<Logger, 'warn'>;
 
-export interface SeriesSyncOptions {
-  collectorUrl: string;
-  token: string;
+export interface SeriesSyncOptions extends CollectorPullOptions {
   cache: SeriesCache;
-  connection: ConnectionSignal;
-  clock?: Clock;
-  timers?: Timers;
-  log?: SeriesLog;
   retention?: ChartRetention;
-  /** Between polls while connected (brief: every minute). */
-  intervalMs?: number;
   /** Rows per `/v1/rollups` page. */
   pageRows?: number;
   /** Late events land in minutes we already have: each poll re-reads this much before the high-water mark. */
   overlapMs?: number;
-  fetch?: typeof fetch;
 }
 
 export const SERIES_POLL_MS = 60_000;
 const DEFAULT_OVERLAP_MS = 15 * 60_000;
 /** Small pages keep each commit short (well under 40 ms), so alert sync and Api calls interleave. */
 const DEFAULT_PAGE_ROWS = 500;
-const REQUEST_TIMEOUT_MS = 30_000;
 /** A misbehaving collector must not keep us paging forever. */
 const MAX_PAGES_PER_PULL = 2_000;
 
@@ -51,61 +40,15 @@ const MAX_PAGES_PER_PULL = 2_000;
  * late data). All network I/O is async and each page commits in its own short transaction, so
  * neither the UI nor the alert replica waits on it.
  */
-export class SeriesSync {
-  private readonly clock: Clock;
-  private readonly timers: Timers;
-  private readonly log: SeriesLog;
+export class SeriesSync extends CollectorPull<string> {
   private readonly retention: ChartRetention;
-  private readonly changed = new Set<(syncedAt: string) => void>();
-  private readonly poller: Poller;
-  private abort: AbortController | null = null;
 
   constructor(private readonly opts: SeriesSyncOptions) {
-    this.clock = opts.clock ?? systemClock;
-    this.timers = opts.timers ?? systemTimers;
-    this.log = opts.log ?? silentLogger;
+    super(opts, 'series sync', SERIES_POLL_MS);
     this.retention = opts.retention ?? DEFAULT_CHART_RETENTION;
-    this.poller = new Poller({
-      name: 'series sync',
-      connection: opts.connection,
-      intervalMs: opts.intervalMs ?? SERIES_POLL_MS,
-      run: () => this.pull(),
-      timers: this.timers,
-      log: this.log,
-    });
   }
 
-  private get disposed(): boolean {
-    return this.poller.disposed;
-  }
-
-  start(): void {
-    this.poller.start();
-  }
-
-  dispose(): void {
-    this.poller.dispose();
-    this.abort?.abort();
-    this.changed.clear();
-  }
-
-  /** Called with the sync time after each pull that committed. */
-  onChanged(listener: (syncedAt: string) => void): () => void {
-    this.changed.add(listener);
-    return () => this.changed.delete(listener);
-  }
-
-  /** Resolves when no pull is running or queued. */
-  idle(): Promise<void> {
-    return this.poller.idle();
-  }
-
-  /** One pull; concurrent calls share it (and one more runs after, if asked for meanwhile). Never rejects. */
-  syncNow(): Promise<void> {
-    return this.poller.runNow();
-  }
-
-  private async pull(): Promise<void> {
+  protected async pull(): Promise<void> {
     const { cache } = this.opts;
     const now = this.clock.now();
     const boundary = minuteBoundary(now, this.retention);
@@ -130,13 +73,7 @@ export class SeriesSync {
     if (this.disposed) return;
     const at = toIso(this.clock.now());
     cache.markSynced(high, at);
-    for (const l of [...this.changed]) {
-      try {
-        l(at);
-      } catch (err) {
-        this.log.warn(`series sync: listener failed: ${String(err)}`);
-      }
-    }
+    this.emitChanged(at);
   }
 
   /** Pages through one range; returns the latest bucket start received, or null if none. */
@@ -156,31 +93,10 @@ export class SeriesSync {
     throw new Error(`more than ${MAX_PAGES_PER_PULL} pages of ${resolution} rollups; stopping this pull`);
   }
 
-  private async fetchPage(resolution: RollupResolution, from: number, to: number | undefined): Promise<RollupsPage> {
-    const url = new URL('/v1/rollups', this.opts.collectorUrl);
-    url.searchParams.set('resolution', resolution);
-    url.searchParams.set('from', String(from));
-    if (to !== undefined) url.searchParams.set('to', String(to));
-    url.searchParams.set('limit', String(this.opts.pageRows ?? DEFAULT_PAGE_ROWS));
-    const abort = new AbortController();
-    this.abort = abort;
-    const timeout = this.timers.setTimeout(() => abort.abort(), REQUEST_TIMEOUT_MS);
-    try {
-      const res = await (this.opts.fetch ?? fetch)(url, {
-        headers: { authorization: `Bearer ${this.opts.token}` },
-        signal: abort.signal,
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`GET /v1/rollups answered ${res.status}: ${text.slice(0, 200)}`);
-      const parsed = RollupsPage.safeParse(JSON.parse(text));
-      if (!parsed.success) {
-        const { field, message } = describeZodError(parsed.error);
-        throw new Error(`GET /v1/rollups sent an invalid page (${field}: ${message})`);
-      }
-      return parsed.data;
-    } finally {
-      this.timers.clearTimeout(timeout);
-      if (this.abort === abort) this.abort = null;
-    }
+  private fetchPage(resolution: RollupResolution, from: number, to: number | undefined): Promise<RollupsPage> {
+    const query = new URLSearchParams({ resolution, from: String(from) });
+    if (to !== undefined) query.set('to', String(to));
+    query.set('limit', String(this.opts.pageRows ?? DEFAULT_PAGE_ROWS));
+    return this.getJson(`/v1/rollups?${query}`, RollupsPage, 'page');
   }
 }

@@ -84,7 +84,9 @@ export class Collector {
     // A second, read-only connection for chart queries (opened after the writer migrated the file).
     const series = openSeriesStore(join(opts.dataDir, 'collector.db'));
     this.series = series;
-    const alerts = new AlertService(store, opts.clock, opts.config.defaults.actor);
+    const alerts = new AlertService(store, opts.clock, opts.config.defaults.actor, {
+      maxSnoozeMs: opts.config.escalation.maxSnooze,
+    });
     const rotation = new RotationService(
       opts.config.rotation,
       openOverrideStore(join(opts.dataDir, 'collector.db')),
@@ -106,7 +108,13 @@ export class Collector {
     this.escalation = scheduler;
     // Every committed alert change may have moved a deadline.
     this.stopRearm = alerts.onCommitted(() => scheduler.rearm());
-    const rules = new RuleRuntime(store, alerts, this.metrics, opts.config.rules, { clock: opts.clock, log: opts.log });
+    // Issue 11: the rules' watermark never passes the clock + ingest.maxFutureSkew.
+    const maxFutureSkewMs = opts.config.ingest.maxFutureSkew;
+    const rules = new RuleRuntime(store, alerts, this.metrics, opts.config.rules, {
+      clock: opts.clock,
+      log: opts.log,
+      maxFutureSkewMs,
+    });
     this.rules = rules;
     // Auto-remediation: a fired rule's action runs after the alert is committed.
     const remediation = new RemediationRunner(alerts, opts.clock, opts.log);
@@ -115,7 +123,7 @@ export class Collector {
       if (r.action) remediation.run(alert, r.action);
     });
     const rollupCache = new RollupCache(store);
-    const ingest = new IngestPipeline(store, rollupCache, rules, this.metrics, opts.clock, opts.log);
+    const ingest = new IngestPipeline(store, rollupCache, rules, this.metrics, opts.clock, opts.log, maxFutureSkewMs);
     this.maintenance = new RollupMaintenance(store, rollupCache, rules, opts.config.rollups, opts.clock, opts.log);
     const hub = new StreamHub(
       {

@@ -9,6 +9,10 @@ export class Metrics {
   alertsFired = 0;
   commandsApplied = 0;
   wsFramesRejected = 0;
+  /** Event time (issue 11): refused as too far ahead; stored ones skipped by the rules; late ones. */
+  eventsFutureRefused = 0;
+  eventsFutureSkipped = 0;
+  eventsLate = 0;
   readonly rejectedRequests = new Map<string, number>();
   /** Requests per route/code, events by source, spans, eval runs, alerts by source/tier (issue 4). */
   readonly ingest = new IngestMetrics();
@@ -38,6 +42,21 @@ export class Metrics {
     counter('vigil_alerts_fired_total', 'Alerts fired by rules.', this.alertsFired);
     counter('vigil_commands_applied_total', 'Stream commands applied (first time per id).', this.commandsApplied);
     counter('vigil_ws_frames_rejected_total', 'Invalid frames received on /v1/stream.', this.wsFramesRejected);
+    counter(
+      'vigil_events_future_refused_total',
+      'Events, spans and eval runs refused: dated beyond the clock plus ingest.maxFutureSkew.',
+      this.eventsFutureRefused,
+    );
+    counter(
+      'vigil_events_future_skipped_total',
+      'Stored events dated beyond the clock plus ingest.maxFutureSkew that the rules skipped (older versions stored them).',
+      this.eventsFutureSkipped,
+    );
+    counter(
+      'vigil_events_late_total',
+      'Events accepted into rollups for minutes the rules had already evaluated: in charts, not in alerts.',
+      this.eventsLate,
+    );
     lines.push('# HELP vigil_requests_rejected_total HTTP requests answered with an error, by code.');
     lines.push('# TYPE vigil_requests_rejected_total counter');
     for (const [code, n] of [...this.rejectedRequests].sort())

@@ -36,7 +36,15 @@ export const RulesConfig = z.strictObject({
   ...RULE_CATALOG_CONFIG,
 });
 
+/** Default of `ingest.maxFutureSkew` (issue 11). */
+export const DEFAULT_MAX_FUTURE_SKEW_MS = 5 * 60_000;
+
 export const IngestConfig = z.strictObject({
+  /**
+   * Events, spans and eval runs dated further than this ahead of the collector's clock are
+   * refused (400 naming `ts`), and the rules' watermark never passes the clock plus this.
+   */
+  maxFutureSkew: Duration.default(DEFAULT_MAX_FUTURE_SKEW_MS),
   maxBatchEvents: z.number().int().positive().default(10_000),
   maxBodyBytes: z
     .number()

@@ -48,7 +48,12 @@ export const BusinessHours = z
   .refine((b) => b.end > b.start, { message: '`end` must be after `start`', path: ['end'] });
 export type BusinessHours = z.output<typeof BusinessHours>;
 
+/** Default of `escalation.maxSnooze` (issue 11): a snooze until the year 9999 silenced an alert for good. */
+export const DEFAULT_MAX_SNOOZE_MS = 7 * 24 * 3_600_000;
+
 export const EscalationConfig = z.strictObject({
+  /** The longest a `snooze` command may silence an alert; longer ones are refused with an error. */
+  maxSnooze: Duration.refine((ms) => ms > 0, 'maxSnooze must be positive').default(DEFAULT_MAX_SNOOZE_MS),
   /** Tiers with a policy escalate; by default only pages do (tickets and reviews are never rung). */
   tiers: z
     .strictObject({ page: TierPolicy.prefault({}), ticket: TierPolicy.optional(), review: TierPolicy.optional() })

@@ -1,13 +1,17 @@
 import { z } from 'zod';
 import { Timestamp } from './events.js';
 
+/** Items in one eval run: far above any real suite, low enough that sums stay exact. */
+export const MAX_EVAL_ITEMS = 1_000_000_000;
+const Items = z.number().int().max(MAX_EVAL_ITEMS);
+
 /** One eval run's result, as posted to `POST /v1/evals` (one object or an array). */
 export const EvalResult = z.object({
   suite: z.string().min(1).max(200),
   ts: Timestamp,
   accuracy: z.number().min(0).max(1),
-  passed: z.number().int().nonnegative().optional(),
-  total: z.number().int().positive().optional(),
+  passed: Items.nonnegative().optional(),
+  total: Items.positive().optional(),
 });
 export type EvalResultInput = z.input<typeof EvalResult>;
 export type EvalResult = z.output<typeof EvalResult>;
@@ -24,7 +28,7 @@ export type EvalsAccepted = z.infer<typeof EvalsAccepted>;
  */
 export const EvalJobOutput = z.object({
   accuracy: z.number().min(0).max(1),
-  total: z.number().int().positive().optional(),
-  passed: z.number().int().nonnegative().optional(),
+  total: Items.positive().optional(),
+  passed: Items.nonnegative().optional(),
 });
 export type EvalJobOutput = z.infer<typeof EvalJobOutput>;

@@ -56,7 +56,12 @@ function rig(config: CollectorConfigInput, dir = tempDir('vigil-rules-')): Rig {
     remediation,
     maintenance,
     rules,
-    ingest: (events) => void pipeline.ingest(events as LlmEvent[]),
+    ingest: (events) => {
+      // A live sender: the collector's clock is at least the newest event time (ingest refuses
+      // events more than ingest.maxFutureSkew ahead of it).
+      for (const e of events as LlmEvent[]) clock.t = Math.max(clock.t, e.ts);
+      pipeline.ingest(events as LlmEvent[]);
+    },
     kinds: () => store.logAfter(0, 1000).map((l) => l.kind),
     close: async () => {
       await remediation.dispose();

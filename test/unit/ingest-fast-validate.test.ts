@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fastValidateEvent } from '../../electron/collector/ingest/fast-validate.js';
 import { parseEvents } from '../../electron/collector/ingest/parse-events.js';
 import { HttpError } from '../../electron/collector/http/http-error.js';
-import { LlmEvent } from '../../shared/protocol/events.js';
+import { EVENT_LIMITS, LlmEvent } from '../../shared/protocol/events.js';
 
 /** Absent and undefined-valued optional keys mean the same to every consumer: compare without them. */
 function defined(o: object): Record<string, unknown> {
@@ -36,6 +36,13 @@ const num = fc.oneof(
   fc.double(),
   fc.integer({ min: -5, max: 1_000_000 }),
   fc.constantFrom(-0, 0, 2 ** 53, 2 ** 53 - 1, 2 ** 60, -1, 0.5, Number.MAX_VALUE, Number.MIN_VALUE),
+  // The sane bounds (issue 11), either side.
+  fc.constantFrom(
+    ...[EVENT_LIMITS.maxTsMs, EVENT_LIMITS.maxLatencyMs, EVENT_LIMITS.maxTokens, EVENT_LIMITS.maxCostUsd].flatMap(
+      (b) => [b, b + 1, b - 0.5],
+    ),
+    1796538507000000,
+  ),
   weird,
 );
 const isoDates = fc
@@ -55,6 +62,10 @@ const ts = fc.oneof(
     '2024-01-01T00:00:00.123456789Z',
     '2024-01-01T00:00:00-23:59',
     '2024-01-01T00:00:00+24:00',
+    '9999-12-31T23:59:59Z',
+    '9999-12-31T23:59:59-14:00',
+    '0000-01-01T00:00:00Z',
+    '1969-12-31T23:59:59Z',
     'now',
   ),
   fc.string(),
@@ -103,8 +114,8 @@ const nearlyValid = fc.record({
     { weight: 10, arbitrary: fc.double({ min: 0, max: 1e6, noNaN: true }) },
     { weight: 1, arbitrary: num },
   ),
-  input_tokens: fc.oneof({ weight: 10, arbitrary: fc.nat() }, { weight: 1, arbitrary: num }),
-  output_tokens: fc.oneof({ weight: 10, arbitrary: fc.nat() }, { weight: 1, arbitrary: num }),
+  input_tokens: fc.oneof({ weight: 10, arbitrary: fc.nat({ max: 1e9 }) }, { weight: 1, arbitrary: num }),
+  output_tokens: fc.oneof({ weight: 10, arbitrary: fc.nat({ max: 1e9 }) }, { weight: 1, arbitrary: num }),
   status: fc.oneof(
     { weight: 10, arbitrary: fc.constantFrom('ok', 'error') },
     { weight: 1, arbitrary: fc.constant('bad') },

@@ -3,7 +3,7 @@ import { toIso, type Clock } from '../../../shared/clock.js';
 import type { Alert, AlertEventKind, AlertSource, Tier } from '../../../shared/protocol/alert.js';
 import type { CommandFrame } from '../../../shared/protocol/stream.js';
 import type { CollectorStore, CommandResult, LogEntry } from '../store/store.js';
-import { applyCommand, withoutUndefined } from './apply-command.js';
+import { applyCommand, DEFAULT_COMMAND_LIMITS, withoutUndefined, type CommandLimits } from './apply-command.js';
 
 export interface NewAlert {
   ruleId: string;
@@ -43,6 +43,8 @@ export class AlertService {
     private readonly store: CollectorStore,
     private readonly clock: Clock,
     private readonly systemActor: string,
+    /** Bounds on commands (escalation.maxSnooze). */
+    private readonly limits: CommandLimits = DEFAULT_COMMAND_LIMITS,
   ) {}
 
   setLifecycle(lifecycle: AlertLifecycle): void {
@@ -144,7 +146,7 @@ export class AlertService {
       if (!alert) {
         result = { ok: false, error: `alert ${cmd.alertId} not found` };
       } else {
-        const out = applyCommand(alert, cmd, actor, now);
+        const out = applyCommand(alert, cmd, actor, now, this.limits);
         const amended =
           out.ok && this.lifecycle ? this.lifecycle.onChanged(alert, out.alert, out.kind, now) : undefined;
         if (amended && 'conflict' in amended) {

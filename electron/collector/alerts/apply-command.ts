@@ -1,6 +1,7 @@
 import type { Alert, AlertEventKind } from '../../../shared/protocol/alert.js';
 import type { CommandKind } from '../../../shared/protocol/stream.js';
-import { toIso } from '../../../shared/clock.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS, toIso } from '../../../shared/clock.js';
+import { DEFAULT_MAX_SNOOZE_MS } from '../../../shared/escalation/schema.js';
 
 /** Escalation targets by level; the real policy (ack SLA, rotation) arrives with the escalation issue. */
 const ESCALATION_TARGETS = ['primary', 'secondary', 'model-owner'] as const;
@@ -14,8 +15,22 @@ export interface CommandInput {
 export type CommandOutcome =
   { ok: true; alert: Alert; kind: AlertEventKind } | { ok: false; conflict: string } | { ok: false; error: string };
 
+/** Bounds on what a command may ask for (config). */
+export interface CommandLimits {
+  /** `escalation.maxSnooze`: how far ahead a snooze's `until` may be. */
+  maxSnoozeMs: number;
+}
+
+export const DEFAULT_COMMAND_LIMITS: CommandLimits = { maxSnoozeMs: DEFAULT_MAX_SNOOZE_MS };
+
 /** Pure: what a human command does to an alert at `now`. Conflicts are commands that no longer apply. */
-export function applyCommand(alert: Alert, cmd: CommandInput, actor: string, now: number): CommandOutcome {
+export function applyCommand(
+  alert: Alert,
+  cmd: CommandInput,
+  actor: string,
+  now: number,
+  limits: CommandLimits = DEFAULT_COMMAND_LIMITS,
+): CommandOutcome {
   const at = toIso(now);
   const resolved = alert.status === 'resolved';
   switch (cmd.kind) {
@@ -48,7 +63,17 @@ export function applyCommand(alert: Alert, cmd: CommandInput, actor: string, now
     case 'snooze': {
       if (resolved) return { ok: false, conflict: 'alert is resolved' };
       if (!cmd.until) return { ok: false, error: 'snooze needs `until`' };
-      if (Date.parse(cmd.until) <= now) return { ok: false, error: '`until` is in the past' };
+      const until = Date.parse(cmd.until);
+      if (!Number.isFinite(until)) return { ok: false, error: '`until` is not a valid time' };
+      if (until <= now) return { ok: false, error: '`until` is in the past' };
+      if (until - now > limits.maxSnoozeMs) {
+        return {
+          ok: false,
+          error:
+            `\`until\` is more than ${formatDuration(limits.maxSnoozeMs)} ahead; ` +
+            `snoozes are limited to ${formatDuration(limits.maxSnoozeMs)} (escalation.maxSnooze)`,
+        };
+      }
       return {
         ok: true,
         kind: 'snoozed',
@@ -68,6 +93,19 @@ export function applyCommand(alert: Alert, cmd: CommandInput, actor: string, now
       // Rotation overrides are routed to the rotation (electron/collector/rotation) before here.
       return { ok: false, error: 'override is a rotation command, not an alert command' };
   }
+}
+
+/** "7d", "36h", "90m", "45s": the largest whole unit, as the config writes durations. */
+function formatDuration(ms: number): string {
+  for (const [unit, size] of [
+    ['d', DAY_MS],
+    ['h', HOUR_MS],
+    ['m', MINUTE_MS],
+    ['s', 1_000],
+  ] as const) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
 }
 
 /** Keeps stored JSON free of `"x": undefined` holes left by spreads. */

@@ -1,6 +1,7 @@
 import { EvalResult } from '../../../shared/protocol/evals.js';
 import { describeZodError } from '../../../shared/protocol/errors.js';
 import { HttpError } from '../http/http-error.js';
+import type { EventTimeGuard } from '../ingest/event-time.js';
 import type { EvalRecorder } from './eval-recorder.js';
 
 /** `POST /v1/evals`: one result or an array; the batch is atomic (one bad item rejects it, naming it). */
@@ -36,8 +37,15 @@ export function parseEvalBatch(text: string, maxItems: number): EvalResult[] {
   return out;
 }
 
-export function acceptEvals(text: string, maxItems: number, recorder: EvalRecorder): { accepted: number } {
+/** `time`: the ingest clock check; a run dated too far ahead is a 400 naming its `ts` (nothing is stored). */
+export function acceptEvals(
+  text: string,
+  maxItems: number,
+  recorder: EvalRecorder,
+  time?: EventTimeGuard,
+): { accepted: number } {
   const runs = parseEvalBatch(text, maxItems);
+  time?.check(runs, !text.trimStart().startsWith('['));
   recorder.record(runs, 'http');
   return { accepted: runs.length };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { LlmEvent } from '../../../shared/protocol/events.js';
+import { EVENT_LIMITS, type LlmEvent } from '../../../shared/protocol/events.js';
 
 /**
  * The ingest hot path's validator for one LlmEvent: accepts exactly what the zod schema
@@ -20,12 +20,17 @@ function isoMs(s: string): number | undefined {
   return r.success ? Date.parse(r.data) : undefined;
 }
 
-function isCount(v: unknown): v is number {
-  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+/** `Timestamp`'s range: an integer epoch ms from 1970 to the end of 9999 (either form). */
+function isEpochMs(v: unknown): v is number {
+  return isCount(v, EVENT_LIMITS.maxTsMs);
 }
 
-function isAmount(v: unknown): v is number {
-  return typeof v === 'number' && Number.isFinite(v) && v >= 0;
+function isCount(v: unknown, max: number): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= max;
+}
+
+function isAmount(v: unknown, max: number): v is number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= max;
 }
 
 function isText(v: unknown, min: number, max: number): v is string {
@@ -41,14 +46,13 @@ export function fastValidateEvent(value: unknown): LlmEvent | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const o = value as Record<string, unknown>;
   const rawTs = o.ts;
-  let ts: number | undefined;
-  if (typeof rawTs === 'string') ts = isoMs(rawTs);
-  else if (isCount(rawTs)) ts = rawTs;
-  if (ts === undefined) return undefined;
+  const ts: unknown = typeof rawTs === 'string' ? isoMs(rawTs) : rawTs;
+  if (!isEpochMs(ts)) return undefined;
   const { service, provider, model, latency_ms, input_tokens, output_tokens, cost_usd, status } = o;
   if (!isText(service, 1, 200) || !isText(provider, 1, 100) || !isText(model, 1, 200)) return undefined;
-  if (!isAmount(latency_ms) || !isCount(input_tokens) || !isCount(output_tokens)) return undefined;
-  if (cost_usd !== undefined && !isAmount(cost_usd)) return undefined;
+  if (!isAmount(latency_ms, EVENT_LIMITS.maxLatencyMs)) return undefined;
+  if (!isCount(input_tokens, EVENT_LIMITS.maxTokens) || !isCount(output_tokens, EVENT_LIMITS.maxTokens)) return undefined;
+  if (cost_usd !== undefined && !isAmount(cost_usd, EVENT_LIMITS.maxCostUsd)) return undefined;
   if (status !== 'ok' && status !== 'error') return undefined;
   const { error_type, error_message, output_label, retrieval_hit, feedback } = o;
   if (!optText(error_type, 200) || !optText(error_message, 2000) || !optText(output_label, 200)) return undefined;

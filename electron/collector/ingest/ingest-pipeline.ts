@@ -5,12 +5,16 @@ import type { Metrics } from '../metrics.js';
 import type { RollupCache } from '../rollup/rollup-cache.js';
 import type { RuleRuntime } from '../rules/rule-runtime.js';
 import type { CollectorStore, PricedEvent } from '../store/store.js';
+import { EventTimeGuard } from './event-time.js';
 
 /**
  * ingest → price → rollup → commit → evaluate. Returns once the batch is in SQLite; rule
  * evaluation runs after the commit in its own durable transaction (see RuleRuntime).
  */
 export class IngestPipeline {
+  /** The future-skew check every ingest door shares (OTLP spans and eval runs use it too). */
+  readonly eventTime: EventTimeGuard;
+
   constructor(
     private readonly store: CollectorStore,
     private readonly rollups: RollupCache,
@@ -18,10 +22,15 @@ export class IngestPipeline {
     private readonly metrics: Metrics,
     private readonly clock: Clock,
     private readonly log: (msg: string) => void,
-  ) {}
+    maxFutureSkewMs?: number,
+  ) {
+    this.eventTime = new EventTimeGuard(clock, maxFutureSkewMs, (n) => (metrics.eventsFutureRefused += n));
+  }
 
+  /** Throws a 400 naming `[i].ts` if an event is dated too far ahead; nothing is stored then. */
   ingest(events: readonly LlmEvent[]): number {
     if (events.length === 0) return 0;
+    this.eventTime.check(events);
     let unpriced = 0;
     let maxTs = -Infinity;
     const priced: PricedEvent[] = events.map((event) => {

@@ -56,7 +56,7 @@ export async function routeIngest(
       return true;
     case '/v1/evals': {
       const text = await readBody(req, d.maxBodyBytes);
-      sendJson(res, 200, acceptEvals(text, d.maxBatchEvents, d.evals));
+      sendJson(res, 200, acceptEvals(text, d.maxBatchEvents, d.evals, d.ingest.eventTime));
       return true;
     }
     case '/v1/integrations/alertmanager': {
@@ -92,7 +92,7 @@ async function traces(req: IncomingMessage, res: ServerResponse, d: IngestRoutes
   const body = await readBytes(req, d.maxBodyBytes);
   let mapped;
   try {
-    mapped = mapTraceRequest(parseTraceRequest(body, encoding), d.maxBatchEvents);
+    mapped = mapTraceRequest(parseTraceRequest(body, encoding), d.maxBatchEvents, d.ingest.eventTime);
   } catch (err) {
     if (encoding === 'protobuf' && err instanceof HttpError && err.status === 400) {
       d.metrics.reject(err.code);

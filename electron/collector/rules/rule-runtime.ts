@@ -1,5 +1,5 @@
 import { DAY_MS, HOUR_MS, MINUTE_MS, minuteFloor, type Clock } from '../../../shared/clock.js';
-import type { CollectorConfig } from '../../../shared/config/collector-config.js';
+import { DEFAULT_MAX_FUTURE_SKEW_MS, type CollectorConfig } from '../../../shared/config/collector-config.js';
 import type { LlmEvent } from '../../../shared/protocol/events.js';
 import type { MinuteBucket } from '../../../shared/rollup/bucket.js';
 import { seriesKeyString } from '../../../shared/rollup/window.js';
@@ -19,6 +19,11 @@ import { hourlyRules } from './weekly-rules.js';
 
 /** An inactive series that reappears after a long gap only re-evaluates this far back. */
 const MAX_CATCH_UP_MS = 7 * DAY_MS;
+/**
+ * The most minutes one run walks, whatever the data says (issue 11: one far-future event made
+ * the walk endless). Older minutes are skipped: they stay in the rollups, counted as late.
+ */
+export const MAX_MINUTES_PER_RUN = MAX_CATCH_UP_MS / MINUTE_MS;
 /** Scopes with no data this long (and quiet rules) are skipped: no window rule can be true. */
 const SKIP_IDLE_MS = 2 * HOUR_MS;
 const CURSOR_META = 'rules_cursor';
@@ -28,6 +33,8 @@ const EVAL_CURSOR_META = 'eval_rules_cursor';
 export interface RuleRuntimeOptions {
   clock: Clock;
   log?: (msg: string) => void;
+  /** `ingest.maxFutureSkew`: the watermark never passes the clock plus this. */
+  maxFutureSkewMs?: number;
 }
 
 /** A batch that just committed: the buckets it touched and its events (for error signatures). */
@@ -63,6 +70,9 @@ export class RuleRuntime {
   private initialised = false;
   private readonly clock: Clock;
   private readonly log: (msg: string) => void;
+  private readonly maxFutureSkewMs: number;
+  /** Minutes the latest evaluation walked (tests: the walk is bounded). */
+  private walked = 0;
 
   constructor(
     private readonly store: CollectorStore,
@@ -73,6 +83,7 @@ export class RuleRuntime {
   ) {
     this.clock = opts.clock;
     this.log = opts.log ?? (() => undefined);
+    this.maxFutureSkewMs = opts.maxFutureSkewMs ?? DEFAULT_MAX_FUTURE_SKEW_MS;
     this.rules = windowRules(config);
     const ne = config.novelError;
     this.novel = new NovelErrorTracker(store.rollupHistory, {
@@ -88,22 +99,44 @@ export class RuleRuntime {
     return this.ruleAlerts.onFired(listener);
   }
 
+  /**
+   * The newest event time the engine believes: the collector's clock plus the allowed skew.
+   * Whatever is stored, the watermark never passes it (one event a day ahead would otherwise
+   * make all live data "late" and rule-based paging silent for a day).
+   */
+  private ceiling(): number {
+    return this.clock.now() + this.maxFutureSkewMs;
+  }
+
+  /** The stored event-time high-water mark, clamped to the ceiling. */
+  private maxEventTs(): number | undefined {
+    const v = this.store.maxEventTs();
+    return v === undefined ? undefined : Math.min(v, this.ceiling());
+  }
+
   /** Last event-time minute that may be evaluated, or undefined before any event. */
   lastCompleteMinute(): number | undefined {
-    const max = Math.max(this.store.maxEventTs() ?? -Infinity, this.wallWatermark);
+    const max = Math.min(Math.max(this.maxEventTs() ?? -Infinity, this.wallWatermark), this.ceiling());
     if (!Number.isFinite(max)) return undefined;
     return minuteFloor(max - this.config.allowedLateness - MINUTE_MS);
+  }
+
+  /** How many minutes the latest evaluation walked (at most MAX_MINUTES_PER_RUN). */
+  lastWalk(): number {
+    return this.walked;
   }
 
   /** Evaluates every minute the watermark now allows. `batch`: what the ingest that called us committed. */
   run(touched: ReadonlyMap<string, number>, batch?: CommittedBatch): void {
     this.init();
+    this.walked = 0;
     if (batch) {
+      this.countLateAndAhead(batch.events);
       this.novel.observe(batch.events);
       for (const b of batch.buckets) this.hold(b);
       const now = this.clock.now();
       this.lastIngestWall = now;
-      this.lastIngestLive = (this.store.maxEventTs() ?? -Infinity) >= now - this.config.wallClock.liveHorizon;
+      this.lastIngestLive = (this.maxEventTs() ?? -Infinity) >= now - this.config.wallClock.liveHorizon;
     }
     const to = this.lastCompleteMinute();
     if (to === undefined) return;
@@ -159,8 +192,27 @@ export class RuleRuntime {
     };
   }
 
+  /**
+   * Late events (their minute is already evaluated) land in the rollups only: counted, never
+   * silently. Events beyond the ceiling cannot come through ingest (it refuses them); any that
+   * reach here anyway are counted as skipped and never held (see `hold`).
+   */
+  private countLateAndAhead(events: readonly LlmEvent[]): void {
+    const lateBefore = this.cursor === undefined ? -Infinity : this.cursor + MINUTE_MS;
+    const ceiling = this.ceiling();
+    let late = 0;
+    let ahead = 0;
+    for (const e of events) {
+      if (e.ts < lateBefore) late++;
+      else if (e.ts > ceiling) ahead++;
+    }
+    this.metrics.eventsLate += late;
+    this.metrics.eventsFutureSkipped += ahead;
+  }
+
   private hold(b: MinuteBucket): void {
     if (this.cursor !== undefined && b.minute <= this.cursor) return; // late: lands in the rollup only
+    if (b.minute > this.ceiling()) return; // ahead of the clock: never evaluated (see countLateAndAhead)
     let m = this.open.get(b.minute);
     if (!m) {
       m = new Map();
@@ -173,6 +225,17 @@ export class RuleRuntime {
     if (this.initialised) return;
     this.initialised = true;
     const h = this.store.rollupHistory;
+    const now = this.clock.now();
+    const ceiling = this.ceiling();
+    // Start-up recovery: rows an older version stored far ahead must not drag the watermark there.
+    const repaired = this.store.clampMaxEventTs(ceiling);
+    if (repaired) {
+      this.metrics.eventsFutureSkipped += repaired.eventsAhead;
+      this.log(
+        `rules: ${repaired.eventsAhead} stored event(s) are dated beyond the clock + ingest.maxFutureSkew; ` +
+          `skipped (event-time high-water mark reset to ${repaired.maxEventTs ?? 'none'})`,
+      );
+    }
     const cursor = h.getMeta(CURSOR_META);
     for (const id of RULE_IDS) {
       for (const { series, state } of this.store.ruleStates(id)) {
@@ -186,19 +249,21 @@ export class RuleRuntime {
       if (state.lastEvaluatedAt !== undefined && (legacy === undefined || state.lastEvaluatedAt > legacy))
         legacy = state.lastEvaluatedAt;
     }
-    this.cursor = cursor !== undefined ? Number(cursor) : legacy;
+    this.cursor = this.saneCursor(cursor !== undefined ? Number(cursor) : legacy, ceiling);
     const evalCursor = h.getMeta(EVAL_CURSOR_META);
     if (evalCursor !== undefined)
-      for (const [k, v] of Object.entries(JSON.parse(evalCursor) as Record<string, number>)) this.evalCursor.set(k, v);
+      for (const [k, v] of Object.entries(JSON.parse(evalCursor) as Record<string, number>)) {
+        // A run judged "in the future" would hide every later run: judge from now on instead.
+        if (Number.isFinite(v)) this.evalCursor.set(k, Math.min(v, now));
+      }
     for (const r of h.seriesFirstSeen()) this.histories.seriesFirstSeen.set(seriesKeyString(r.key), r);
-    const now = this.clock.now();
-    this.novel.load(Math.min(now, this.store.maxEventTs() ?? now));
+    this.novel.load(Math.min(now, this.maxEventTs() ?? now));
     if (this.cursor === undefined) return;
     // Rebuild the histories: hourly rows, then minute rows up to the cursor; newer minutes are open.
     const from = this.cursor - IDLE_EVICT_MS;
     this.histories.addHours(h.hoursBetween(from, this.cursor));
     const byMinute = new Map<number, MinuteBucket[]>();
-    for (const b of h.bucketsBetween(from, this.cursor + MAX_CATCH_UP_MS)) {
+    for (const b of h.bucketsBetween(from, Math.min(this.cursor + MAX_CATCH_UP_MS, ceiling))) {
       if (b.minute > this.cursor) {
         this.hold(b);
         continue;
@@ -208,14 +273,45 @@ export class RuleRuntime {
       byMinute.set(b.minute, list);
     }
     for (const [m, list] of byMinute) this.histories.addMinute(m, list);
-    const max = this.store.maxEventTs();
+    const max = this.maxEventTs();
     if (max !== undefined && max >= now - this.config.wallClock.liveHorizon) {
       this.lastIngestWall = now;
       this.lastIngestLive = true;
     }
   }
 
-  private evaluateRange(from: number, to: number): void {
+  /**
+   * The stored cursor, unless it is beyond the ceiling (an older version walked toward a
+   * far-future event, or the clock went back): then the watermark of the sane data, so live
+   * minutes are evaluated again instead of all counting as "late".
+   */
+  private saneCursor(stored: number | undefined, ceiling: number): number | undefined {
+    if (stored === undefined || (Number.isFinite(stored) && stored <= ceiling)) return stored;
+    const reset = this.lastCompleteMinute();
+    this.log(`rules: stored cursor ${stored} is beyond the clock + ingest.maxFutureSkew; reset to ${reset ?? 'none'}`);
+    if (reset !== undefined) this.store.rollupHistory.setMeta(CURSOR_META, String(reset));
+    return reset;
+  }
+
+  private evaluateRange(requestedFrom: number, to: number): void {
+    // Bounded walk: never more than MAX_MINUTES_PER_RUN minutes, whatever the gap.
+    const earliest = to - (MAX_MINUTES_PER_RUN - 1) * MINUTE_MS;
+    let from = requestedFrom;
+    if (from < earliest) {
+      let dropped = 0;
+      for (const [m, buckets] of this.open) {
+        if (m >= earliest) continue;
+        for (const b of buckets.values()) dropped += b.count;
+        this.open.delete(m);
+      }
+      this.metrics.eventsLate += dropped;
+      this.log(
+        `rules: ${Math.round((earliest - from) / MINUTE_MS)} minute(s) before ${earliest} skipped ` +
+          `(at most ${MAX_MINUTES_PER_RUN} per run); ${dropped} event(s) there count as late`,
+      );
+      from = earliest;
+    }
+    this.walked = Math.max(0, Math.floor((to - from) / MINUTE_MS) + 1);
     try {
       this.alerts.transact(() => {
         for (let m = from; m <= to; m += MINUTE_MS) this.evaluateMinute(m);
@@ -355,7 +451,9 @@ export class RuleRuntime {
       let prev = this.states.get(key) ?? INACTIVE;
       const done = this.evalCursor.get(suite) ?? -Infinity;
       const latest = this.store.evals.recentEvalRuns(suite, Number.isFinite(done) ? done : 0);
-      const fresh = latest.filter((r) => r.ts > done);
+      // Runs dated beyond the clock + skew (stored by an older version) are never judged.
+      const ceiling = this.ceiling();
+      const fresh = latest.filter((r) => r.ts > done && r.ts <= ceiling);
       if (fresh.length === 0) continue;
       const first = fresh[0]?.ts ?? 0;
       const before: EvalRun[] = this.store.evals

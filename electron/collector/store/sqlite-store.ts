@@ -127,6 +127,14 @@ export function openStore(file: string, now = 0, opts: OpenStoreOptions = {}): C
       'SELECT minute, count, errors FROM rollups WHERE service = ? AND provider = ? AND model = ? AND minute BETWEEN ? AND ? ORDER BY minute',
     ),
     getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+    deleteMeta: db.prepare('DELETE FROM meta WHERE key = ?'),
+    // Start-up recovery from far-future rows (both on indexed columns).
+    saneMaxTs: db.prepare(
+      `SELECT MAX(v) AS v FROM (
+         SELECT MAX(max_ts) AS v FROM event_batches WHERE max_ts <= @c
+         UNION ALL SELECT MAX(minute) FROM rollups WHERE minute <= @c)`,
+    ),
+    countAhead: db.prepare('SELECT COALESCE(SUM(count), 0) AS v FROM rollups WHERE minute > ?'),
     setMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
     ruleStates: db.prepare('SELECT series, json FROM rule_state WHERE rule_id = ?'),
     putRuleState: db.prepare('INSERT OR REPLACE INTO rule_state (rule_id, series, json) VALUES (?, ?, ?)'),
@@ -231,6 +239,18 @@ export function openStore(file: string, now = 0, opts: OpenStoreOptions = {}): C
     maxEventTs() {
       const r = s.getMeta.get('max_event_ts') as { value: string } | undefined;
       return r ? Number(r.value) : undefined;
+    },
+
+    clampMaxEventTs(ceiling) {
+      const stored = store.maxEventTs();
+      // NaN (a corrupt value) is repaired too.
+      if (stored === undefined || stored <= ceiling) return undefined;
+      return db.transaction(() => {
+        const sane = (s.saneMaxTs.get({ c: ceiling }) as { v: number | null }).v ?? undefined;
+        if (sane === undefined) s.deleteMeta.run('max_event_ts');
+        else s.setMeta.run('max_event_ts', String(sane));
+        return { eventsAhead: (s.countAhead.get(ceiling) as { v: number }).v, maxEventTs: sane };
+      })();
     },
 
     durable<T>(fn: () => T): T {

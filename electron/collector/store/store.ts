@@ -59,6 +59,13 @@ export interface CollectorStore {
   loadBucket(key: SeriesKey, minute: number): MinuteBucket | undefined;
   minuteCounts(key: SeriesKey, fromMinute: number, toMinute: number): MinuteCounts[];
   maxEventTs(): number | undefined;
+  /**
+   * Start-up recovery (issue 11): when the stored event-time high-water mark is beyond
+   * `ceiling` (an older version stored a far-future event), resets it to the newest stored
+   * time at or before `ceiling` and returns how many stored events lie beyond it; otherwise
+   * undefined (no scan).
+   */
+  clampMaxEventTs(ceiling: number): { eventsAhead: number; maxEventTs: number | undefined } | undefined;
 
   /**
    * Runs `fn` in one transaction that is on disk (WAL fsynced) when this returns. A transaction

@@ -49,7 +49,10 @@ const PROVIDER_ALIASES: Record<string, string> = {
 const STATUS_ERROR = 2;
 
 export type SpanOutcome =
-  { kind: 'event'; event: LlmEvent } | { kind: 'ignored' } | { kind: 'rejected'; reason: string };
+  | { kind: 'event'; event: LlmEvent }
+  | { kind: 'ignored' }
+  /** `tooFarAhead`: refused by the clock check (counted in /metrics). */
+  | { kind: 'rejected'; reason: string; tooFarAhead?: boolean };
 
 const NANOS_PER_MS = 1_000_000n;
 
@@ -79,8 +82,15 @@ function optionalLabel(attrs: Map<string, AttrValue>): Pick<LlmEvent, 'output_la
   return out;
 }
 
-/** Maps one span; `service` comes from the resource's `service.name`. */
-export function mapSpan(span: OtlpSpan, service: string): SpanOutcome {
+/**
+ * Maps one span; `service` comes from the resource's `service.name`. `timeProblem` (the
+ * ingest clock check) says why a start time is refused, e.g. too far ahead of the clock.
+ */
+export function mapSpan(
+  span: OtlpSpan,
+  service: string,
+  timeProblem: (ts: number) => string | undefined = () => undefined,
+): SpanOutcome {
   const attrs = attributeMap(span.attributes);
   const operation = attrString(attrs, GENAI.operation);
   const rawProvider = attrString(attrs, GENAI.provider, GENAI.system);
@@ -123,7 +133,10 @@ export function mapSpan(span: OtlpSpan, service: string): SpanOutcome {
   const r = LlmEvent.safeParse(candidate);
   if (!r.success) {
     const d = describeZodError(r.error);
-    return { kind: 'rejected', reason: `${name}: ${d.field}: ${d.message}` };
+    const field = d.field === 'ts' ? 'startTimeUnixNano' : d.field;
+    return { kind: 'rejected', reason: `${name}: ${field}: ${d.message}` };
   }
+  const problem = timeProblem(r.data.ts);
+  if (problem !== undefined) return { kind: 'rejected', reason: `${name}: startTimeUnixNano: ${problem}`, tooFarAhead: true };
   return { kind: 'event', event: r.data };
 }

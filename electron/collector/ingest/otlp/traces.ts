@@ -2,6 +2,7 @@ import { describeZodError } from '../../../../shared/protocol/errors.js';
 import type { LlmEvent } from '../../../../shared/protocol/events.js';
 import { OtlpTraceRequest, type OtlpTraceResponse } from '../../../../shared/protocol/otlp.js';
 import { HttpError } from '../../http/http-error.js';
+import type { EventTimeGuard } from '../event-time.js';
 import { attrString, attributeMap } from './attributes.js';
 import { mapSpan } from './genai-span.js';
 import { decodeTraceRequest } from './trace-proto.js';
@@ -59,27 +60,33 @@ export interface MappedTraces {
 /** How many rejection reasons the answer quotes; the count is always exact. */
 const MAX_REASONS = 5;
 
-export function mapTraceRequest(req: OtlpTraceRequest, maxSpans: number): MappedTraces {
+/** `time`: the ingest clock check; spans dated too far ahead are rejected (partial success), not stored. */
+export function mapTraceRequest(req: OtlpTraceRequest, maxSpans: number, time?: EventTimeGuard): MappedTraces {
   let total = 0;
   for (const rs of req.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) total += ss.spans?.length ?? 0;
   if (total > maxSpans) {
     throw new HttpError(413, 'payload_too_large', `request has ${total} spans; the limit is ${maxSpans}: split it`);
   }
   const out: MappedTraces = { events: [], ignored: 0, rejected: 0, reasons: [] };
+  const ceiling = time?.ceiling();
+  const timeProblem = (ts: number): string | undefined => time?.problem(ts, ceiling);
+  let tooFarAhead = 0;
   for (const rs of req.resourceSpans ?? []) {
     const service = attrString(attributeMap(rs.resource?.attributes), 'service.name') ?? 'unknown_service';
     for (const ss of rs.scopeSpans ?? []) {
       for (const span of ss.spans ?? []) {
-        const o = mapSpan(span, service);
+        const o = mapSpan(span, service, timeProblem);
         if (o.kind === 'event') out.events.push(o.event);
         else if (o.kind === 'ignored') out.ignored += 1;
         else {
           out.rejected += 1;
+          if (o.tooFarAhead) tooFarAhead += 1;
           if (out.reasons.length < MAX_REASONS) out.reasons.push(o.reason);
         }
       }
     }
   }
+  time?.refused(tooFarAhead);
   return out;
 }
 

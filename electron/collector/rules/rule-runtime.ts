@@ -99,24 +99,25 @@ export class RuleRuntime {
     return this.ruleAlerts.onFired(listener);
   }
 
-  /**
-   * The newest event time the engine believes: the collector's clock plus the allowed skew.
-   * Whatever is stored, the watermark never passes it (one event a day ahead would otherwise
-   * make all live data "late" and rule-based paging silent for a day).
-   */
+  /** The newest event time the engine accepts at all: the collector's clock plus the allowed skew. */
   private ceiling(): number {
     return this.clock.now() + this.maxFutureSkewMs;
   }
 
-  /** The stored event-time high-water mark, clamped to the ceiling. */
+  /**
+   * The stored event-time high-water mark, never past the collector's clock: one sender ahead
+   * (a day, or just the allowed skew) would otherwise make every other sender's live data
+   * "late", and rule-based paging silent for as long. Minutes within the skew wait in `open`
+   * until the clock reaches them.
+   */
   private maxEventTs(): number | undefined {
     const v = this.store.maxEventTs();
-    return v === undefined ? undefined : Math.min(v, this.ceiling());
+    return v === undefined ? undefined : Math.min(v, this.clock.now());
   }
 
   /** Last event-time minute that may be evaluated, or undefined before any event. */
   lastCompleteMinute(): number | undefined {
-    const max = Math.min(Math.max(this.maxEventTs() ?? -Infinity, this.wallWatermark), this.ceiling());
+    const max = Math.min(Math.max(this.maxEventTs() ?? -Infinity, this.wallWatermark), this.clock.now());
     if (!Number.isFinite(max)) return undefined;
     return minuteFloor(max - this.config.allowedLateness - MINUTE_MS);
   }
@@ -208,6 +209,8 @@ export class RuleRuntime {
     }
     this.metrics.eventsLate += late;
     this.metrics.eventsFutureSkipped += ahead;
+    // The mark must not stay out there either (counted just now, so not again).
+    if (ahead > 0) this.store.clampMaxEventTs(ceiling);
   }
 
   private hold(b: MinuteBucket): void {

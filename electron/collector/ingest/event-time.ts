@@ -62,9 +62,10 @@ function isoOrNumber(ms: number): string {
   return Math.abs(ms) <= MAX_DATE_MS ? toIso(ms) : String(ms);
 }
 
+/** Rounded to the largest unit it is close to (a day minus the request's milliseconds is "1 d"). */
 function describeAhead(ms: number): string {
-  if (ms >= DAY_MS) return `${Math.round(ms / DAY_MS).toLocaleString('en')} d`;
-  if (ms >= HOUR_MS) return `${Math.round(ms / HOUR_MS)} h`;
-  if (ms >= MINUTE_MS) return `${Math.round(ms / MINUTE_MS)} min`;
+  if (ms >= DAY_MS - HOUR_MS / 2) return `${Math.round(ms / DAY_MS).toLocaleString('en')} d`;
+  if (ms >= HOUR_MS - MINUTE_MS / 2) return `${Math.round(ms / HOUR_MS)} h`;
+  if (ms >= MINUTE_MS - 500) return `${Math.round(ms / MINUTE_MS)} min`;
   return `${Math.ceil(ms / 1000)} s`;
 }

@@ -27,7 +27,8 @@ export class EventTimeGuard {
     if (ts <= ceiling) return undefined;
     const now = ceiling - this.maxFutureSkewMs;
     // ISO input is normalised before this check, so the unit hint can only be conditional.
-    const hint = ts > MICROS_LIKE_ABOVE ? '; if sent as a number it looks like epoch microseconds, not milliseconds' : '';
+    const hint =
+      ts > MICROS_LIKE_ABOVE ? '; if sent as a number it looks like epoch microseconds, not milliseconds' : '';
     return (
       `${isoOrNumber(ts)} (${ts}) is ${describeAhead(ts - now)} ahead of the collector's clock (${toIso(now)}); ` +
       `the limit is ${describeAhead(this.maxFutureSkewMs)} (ingest.maxFutureSkew)${hint}`

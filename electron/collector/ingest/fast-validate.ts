@@ -51,7 +51,8 @@ export function fastValidateEvent(value: unknown): LlmEvent | undefined {
   const { service, provider, model, latency_ms, input_tokens, output_tokens, cost_usd, status } = o;
   if (!isText(service, 1, 200) || !isText(provider, 1, 100) || !isText(model, 1, 200)) return undefined;
   if (!isAmount(latency_ms, EVENT_LIMITS.maxLatencyMs)) return undefined;
-  if (!isCount(input_tokens, EVENT_LIMITS.maxTokens) || !isCount(output_tokens, EVENT_LIMITS.maxTokens)) return undefined;
+  if (!isCount(input_tokens, EVENT_LIMITS.maxTokens) || !isCount(output_tokens, EVENT_LIMITS.maxTokens))
+    return undefined;
   if (cost_usd !== undefined && !isAmount(cost_usd, EVENT_LIMITS.maxCostUsd)) return undefined;
   if (status !== 'ok' && status !== 'error') return undefined;
   const { error_type, error_message, output_label, retrieval_hit, feedback } = o;

@@ -137,6 +137,7 @@ export function mapSpan(
     return { kind: 'rejected', reason: `${name}: ${field}: ${d.message}` };
   }
   const problem = timeProblem(r.data.ts);
-  if (problem !== undefined) return { kind: 'rejected', reason: `${name}: startTimeUnixNano: ${problem}`, tooFarAhead: true };
+  if (problem !== undefined)
+    return { kind: 'rejected', reason: `${name}: startTimeUnixNano: ${problem}`, tooFarAhead: true };
   return { kind: 'event', event: r.data };
 }

@@ -132,8 +132,7 @@ export class RuleRuntime {
     this.init();
     this.walked = 0;
     if (batch) {
-      this.countLateAndAhead(batch.events);
-      this.novel.observe(batch.events);
+      this.novel.observe(this.countLateAndAhead(batch.events));
       for (const b of batch.buckets) this.hold(b);
       const now = this.clock.now();
       this.lastIngestWall = now;
@@ -196,9 +195,10 @@ export class RuleRuntime {
   /**
    * Late events (their minute is already evaluated) land in the rollups only: counted, never
    * silently. Events beyond the ceiling cannot come through ingest (it refuses them); any that
-   * reach here anyway are counted as skipped and never held (see `hold`).
+   * reach here anyway are counted as skipped, never held (see `hold`) and not observed for
+   * error signatures; returns the events the rules may use.
    */
-  private countLateAndAhead(events: readonly LlmEvent[]): void {
+  private countLateAndAhead(events: readonly LlmEvent[]): readonly LlmEvent[] {
     const lateBefore = this.cursor === undefined ? -Infinity : this.cursor + MINUTE_MS;
     const ceiling = this.ceiling();
     let late = 0;
@@ -209,8 +209,10 @@ export class RuleRuntime {
     }
     this.metrics.eventsLate += late;
     this.metrics.eventsFutureSkipped += ahead;
+    if (ahead === 0) return events;
     // The mark must not stay out there either (counted just now, so not again).
-    if (ahead > 0) this.store.clampMaxEventTs(ceiling);
+    this.store.clampMaxEventTs(ceiling);
+    return events.filter((e) => e.ts <= ceiling);
   }
 
   private hold(b: MinuteBucket): void {

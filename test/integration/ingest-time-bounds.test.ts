@@ -68,6 +68,7 @@ describe('event time and numbers at every door (real collector)', () => {
       expect(r.body.error).toMatchObject({ code: 'invalid_field', field: '[1].ts' });
       expect((r.body.error as { message: string }).message).toMatch(message);
       expect(r.ms).toBeLessThan(1_000);
+      console.log(`far-future ts ${JSON.stringify(ts)}: 400 in ${r.ms.toFixed(1)} ms`);
       // NDJSON too (names the line like every NDJSON error, or the element for the clock check).
       const nd = await post('/v1/events', JSON.stringify({ ...ok, ts }) + '\n', 'application/x-ndjson');
       expect(nd.status).toBe(400);
@@ -224,6 +225,19 @@ describe('event time and numbers at every door (real collector)', () => {
     } finally {
       await s.close();
     }
+  });
+
+  it('late data (minutes the rules already judged) is accepted into the rollups and counted', async () => {
+    const before = Number(/^vigil_events_late_total (\d+)$/m.exec(await metrics())?.[1]);
+    const late = errorBurst({
+      ...key,
+      startMs: minuteFloor(Date.now()) - 40 * MINUTE_MS,
+      minutes: 1,
+      perMinute: 7,
+      errorRate: 1,
+    });
+    expect(await postEvents(c.url, c.token, late)).toEqual({ status: 200, body: { accepted: 7 } });
+    expect(await metrics()).toMatch(new RegExp(`^vigil_events_late_total ${before + 7}$`, 'm'));
   });
 
   it('within the skew is accepted (a sender whose clock is a little fast)', async () => {

@@ -79,7 +79,7 @@ export class RuleRuntime {
     private readonly alerts: AlertService,
     private readonly metrics: Metrics,
     private readonly config: CollectorConfig['rules'],
-    opts: RuleRuntimeOptions = { clock: { now: () => 0 } },
+    opts: RuleRuntimeOptions,
   ) {
     this.clock = opts.clock;
     this.log = opts.log ?? (() => undefined);

@@ -33,7 +33,7 @@ const EVAL_CURSOR_META = 'eval_rules_cursor';
 export interface RuleRuntimeOptions {
   clock: Clock;
   log?: (msg: string) => void;
-  /** `ingest.maxFutureSkew`: the watermark never passes the clock plus this. */
+  /** `ingest.maxFutureSkew`: events beyond the clock plus this are never held or evaluated (the watermark itself never passes the clock). */
   maxFutureSkewMs?: number;
 }
 
@@ -48,8 +48,8 @@ function stateKey(ruleId: string, scopeKey: string): string {
 }
 
 /**
- * Runs the whole catalog over event-time minutes. The watermark is the newest event time seen
- * minus `allowedLateness`; every minute up to it is evaluated once, in order, for every scope
+ * Runs the whole catalog over event-time minutes. The watermark is the newest event time seen,
+ * never past the collector's clock (issue 11), minus `allowedLateness`; every minute up to it is evaluated once, in order, for every scope
  * (series, service, provider, fleet), so backfilled history evaluates minute by minute on
  * ingest exactly like live traffic. When live ingest goes quiet, `tick()` advances the
  * watermark with the wall clock so firing alerts still resolve.

@@ -69,10 +69,20 @@ describe('event time and numbers at every door (real collector)', () => {
       expect((r.body.error as { message: string }).message).toMatch(message);
       expect(r.ms).toBeLessThan(1_000);
       console.log(`far-future ts ${JSON.stringify(ts)}: 400 in ${r.ms.toFixed(1)} ms`);
-      // NDJSON too (names the line like every NDJSON error, or the element for the clock check).
-      const nd = await post('/v1/events', JSON.stringify({ ...ok, ts }) + '\n', 'application/x-ndjson');
+      // NDJSON too: names the line, like every NDJSON error.
+      const lines = [
+        { ...ok, ts: Date.now() },
+        { ...ok, ts },
+      ]
+        .map((e) => JSON.stringify(e))
+        .join('\n');
+      const nd = await post('/v1/events', lines, 'application/x-ndjson');
       expect(nd.status).toBe(400);
-      expect((nd.body.error as { field: string }).field).toMatch(/ts$/);
+      expect((nd.body.error as { field: string }).field).toBe('line 2: ts');
+      expect(nd.ms).toBeLessThan(1_000);
+      // One object (not an array): the field is plain `ts`.
+      const single = await post('/v1/events', JSON.stringify({ ...ok, ts }));
+      expect(single.body.error).toMatchObject({ code: 'invalid_field', field: 'ts' });
       expect(nd.ms).toBeLessThan(1_000);
       expect(await healthz()).toBe(200);
     }

@@ -11,7 +11,7 @@ import { HttpError } from '../../electron/collector/http/http-error.js';
 import { EventTimeGuard } from '../../electron/collector/ingest/event-time.js';
 import { fastValidateEvent } from '../../electron/collector/ingest/fast-validate.js';
 import { mapTraceRequest } from '../../electron/collector/ingest/otlp/traces.js';
-import { parseEvents } from '../../electron/collector/ingest/parse-events.js';
+import { eventField, parseEvents } from '../../electron/collector/ingest/parse-events.js';
 
 /** Issue 11: timestamps and numbers at the ingest doors, and the snooze bound (pure parts). */
 
@@ -70,11 +70,19 @@ describe('timestamps: sane at all (schema) and not ahead of the clock (ingest)',
       `[1].ts: 2026-12-07T12:00:00.000Z (${NOW + DAY_MS}) is 1 d ahead of the collector's clock ` +
         '(2026-12-06T12:00:00.000Z); the limit is 5 min (ingest.maxFutureSkew)',
     );
-    expect(thrown(() => g.check([{ ts: NOW + 6 * 60_000 }], true)).field).toBe('ts');
+    expect(thrown(() => g.check([{ ts: NOW + 6 * 60_000 }], () => 'ts')).field).toBe('ts');
     // ISO 9999 arrives as ms (2.5e14): the hint is conditional, as the form is no longer known.
     expect(g.problem(Date.UTC(9999, 11, 31))).toMatch(/if sent as a number it looks like epoch microseconds/);
     expect(g.problem(NOW + 2 * HOUR_MS)).not.toMatch(/microseconds/);
     expect(refused).toEqual([1, 1]);
+  });
+
+  it('parsed batches remember how their errors name a field (array, single object, NDJSON line)', () => {
+    const ev = { ...ok, ts: NOW };
+    expect(eventField(parseEvents(JSON.stringify([ev, ev]), 'json', 10), 1, 'ts')).toBe('[1].ts');
+    expect(eventField(parseEvents(JSON.stringify(ev), 'json', 10), 0, 'ts')).toBe('ts');
+    const nd = ['', JSON.stringify(ev), '', JSON.stringify(ev)].join('\n');
+    expect(eventField(parseEvents(nd, 'ndjson', 10), 1, 'ts')).toBe('line 4: ts');
   });
 
   it('eval batches: the clock check runs after the schema', () => {

@@ -45,7 +45,8 @@ export function acceptEvals(
   time?: EventTimeGuard,
 ): { accepted: number } {
   const runs = parseEvalBatch(text, maxItems);
-  time?.check(runs, !text.trimStart().startsWith('['));
+  const single = !text.trimStart().startsWith('[');
+  time?.check(runs, (i) => (single ? 'ts' : `[${i}].ts`));
   recorder.record(runs, 'http');
   return { accepted: runs.length };
 }

@@ -36,15 +36,15 @@ export class EventTimeGuard {
   }
 
   /**
-   * Throws a 400 naming `[i].ts` for the first item too far ahead (the batch is atomic);
-   * `single`: the body was one object, not an array, so the field is plain `ts`.
+   * Throws a 400 naming the first item too far ahead (the batch is atomic); `fieldOf(i)` names
+   * item i's `ts` the way the body's other errors do (`[3].ts`, `ts`, `line 4: ts`).
    */
-  check(items: readonly { ts: number }[], single = false): void {
+  check(items: readonly { ts: number }[], fieldOf: (i: number) => string = (i) => `[${i}].ts`): void {
     const ceiling = this.ceiling();
     for (let i = 0; i < items.length; i++) {
       const ts = (items[i] as { ts: number }).ts;
       if (ts <= ceiling) continue;
-      const field = single ? 'ts' : `[${i}].ts`;
+      const field = fieldOf(i);
       this.onRefused(1);
       throw new HttpError(400, 'invalid_field', `${field}: ${this.problem(ts, ceiling) ?? ''}`, field);
     }

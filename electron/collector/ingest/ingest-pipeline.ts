@@ -6,6 +6,7 @@ import type { RollupCache } from '../rollup/rollup-cache.js';
 import type { RuleRuntime } from '../rules/rule-runtime.js';
 import type { CollectorStore, PricedEvent } from '../store/store.js';
 import { EventTimeGuard } from './event-time.js';
+import { eventField } from './parse-events.js';
 
 /**
  * ingest → price → rollup → commit → evaluate. Returns once the batch is in SQLite; rule
@@ -27,10 +28,10 @@ export class IngestPipeline {
     this.eventTime = new EventTimeGuard(clock, maxFutureSkewMs, (n) => (metrics.eventsFutureRefused += n));
   }
 
-  /** Throws a 400 naming `[i].ts` if an event is dated too far ahead; nothing is stored then. */
+  /** Throws a 400 naming the event's `ts` (as parseEvents names fields) if it is dated too far ahead; nothing is stored then. */
   ingest(events: readonly LlmEvent[]): number {
     if (events.length === 0) return 0;
-    this.eventTime.check(events);
+    this.eventTime.check(events, (i) => eventField(events, i, 'ts'));
     let unpriced = 0;
     let maxTs = -Infinity;
     const priced: PricedEvent[] = events.map((event) => {

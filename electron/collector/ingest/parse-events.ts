@@ -51,7 +51,19 @@ function parseNdjson(text: string, maxEvents: number): LlmEvent[] {
     const value = values[j];
     out[j] = fastValidateEvent(value) ?? validateOne({ value, prefix: `[${j}]`, lineLabel: `line ${lineNos[j] ?? 0}` });
   }
+  fieldNames.set(out, (i, field) => `line ${lineNos[i] ?? 0}: ${field}`);
   return out;
+}
+
+/**
+ * How errors name a field of event i of a parsed batch, for checks made after parsing (the
+ * clock check in the pipeline): `[3].ts` in an array, `ts` for a single object, `line 4: ts`
+ * in NDJSON. Kept beside the batch (weakly), so the hot path allocates nothing per event.
+ */
+const fieldNames = new WeakMap<readonly LlmEvent[], (i: number, field: string) => string>();
+
+export function eventField(events: readonly LlmEvent[], i: number, field: string): string {
+  return fieldNames.get(events)?.(i, field) ?? `[${i}].${field}`;
 }
 
 function tooMany(count: number, maxEvents: number): HttpError {
@@ -74,11 +86,16 @@ export function parseEvents(text: string, format: BodyFormat, maxEvents: number)
     if (text.trim().includes('\n')) return parseNdjson(text, maxEvents);
     throw new HttpError(400, 'invalid_json', `malformed JSON: ${(err as Error).message}`);
   }
-  let items: Item[];
-  if (Array.isArray(value)) items = value.map((v: unknown, i) => ({ value: v, prefix: `[${i}]` }));
-  else if (value !== null && typeof value === 'object') items = [{ value, prefix: '' }];
-  else throw new HttpError(400, 'invalid_field', 'body must be an event object or an array of events', '(root)');
-  return validate(items, maxEvents);
+  if (Array.isArray(value))
+    return validate(
+      value.map((v: unknown, i) => ({ value: v, prefix: `[${i}]` })),
+      maxEvents,
+    );
+  if (value === null || typeof value !== 'object')
+    throw new HttpError(400, 'invalid_field', 'body must be an event object or an array of events', '(root)');
+  const one = validate([{ value, prefix: '' }], maxEvents);
+  fieldNames.set(one, (_i, field) => field);
+  return one;
 }
 
 function validate(items: Item[], maxEvents: number): LlmEvent[] {

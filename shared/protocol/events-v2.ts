@@ -27,7 +27,10 @@ export const EV2_MAX_URL = 2048;
 export const EV2_MAX_CUSTOM_DETAILS = 2000;
 
 export const EventsV2Payload = z.object({
-  summary: z.string().min(1).transform((s) => truncateText(s, EV2_MAX_SUMMARY)),
+  summary: z
+    .string()
+    .min(1)
+    .transform((s) => truncateText(s, EV2_MAX_SUMMARY)),
   source: z.string().min(1).max(EV2_MAX_NAME),
   severity: EventsV2Severity,
   /** ISO 8601; PagerDuty's own example writes `+0000` without a colon, so parse leniently. */

@@ -44,7 +44,7 @@ async function post(
   const res = await fetch(`${c.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${c.token}`, ...headers },
-    body,
+    body: new Uint8Array(body),
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
@@ -88,7 +88,13 @@ const otlp = (): string => {
 /** Every JSON door, as [name, path, body with @@, extra headers, gzip]. */
 const ROUTES: [string, string, string, Record<string, string>, boolean][] = [
   ['events (JSON)', '/v1/events', `[${event('svc-@@')}]`, {}, false],
-  ['events (NDJSON)', '/v1/events', `${event('a')}\n${event('svc-@@')}\n`, { 'content-type': 'application/x-ndjson' }, false],
+  [
+    'events (NDJSON)',
+    '/v1/events',
+    `${event('a')}\n${event('svc-@@')}\n`,
+    { 'content-type': 'application/x-ndjson' },
+    false,
+  ],
   ['evals', '/v1/evals', JSON.stringify({ suite: 'qa-@@', ts: 1_763_600_000_000, accuracy: 0.5 }), {}, false],
   ['alertmanager', '/v1/integrations/alertmanager', amBody('down @@'), {}, false],
   [

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectStream, randomToken, startCollector, type CollectorHandle, type StreamClient } from '../fixtures/collector.js';
+import {
+  connectStream,
+  randomToken,
+  startCollector,
+  type CollectorHandle,
+  type StreamClient,
+} from '../fixtures/collector.js';
 import { rawConnect, sleep } from '../fixtures/raw-http.js';
 
 /** Issue 11: the collector's server bounds every connection in time and caps how many it holds. */

@@ -62,11 +62,12 @@ function authenticate(deps: RouteDeps, req: IncomingMessage, url: URL, method: s
 
 /** The HTTP request handler. Never throws: every failure becomes a JSON error response. */
 export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const route = async (req: IncomingMessage, res: ServerResponse, caller: { bearer: boolean }): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://collector');
     const method = req.method ?? 'GET';
     if (method === 'GET' && url.pathname === '/healthz') return send(res, 200, { ok: true });
     const bearerOk = authenticate(deps, req, url, method) === 'bearer';
+    caller.bearer = bearerOk; // the error path treats anyone else as a stranger
     if (isRunbookPath(url.pathname)) return send(res, 200, routeRunbooks(deps.runbooks, method, url.pathname));
     if (deps.ingestRoutes && (await routeIngest(req, res, deps.ingestRoutes, bearerOk))) return;
     const key = `${method} ${url.pathname}`;
@@ -121,22 +122,24 @@ export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: Serv
         res.statusCode,
       ),
     );
-    route(req, res).catch((err: unknown) => {
+    const caller = { bearer: false };
+    route(req, res, caller).catch((err: unknown) => {
       const e = err instanceof HttpError ? err : new HttpError(500, 'internal', 'internal error');
       if (!(err instanceof HttpError))
         deps.log(`request ${req.method} ${req.url} failed: ${(err as Error).stack ?? String(err)}`);
       deps.metrics.reject(e.code);
       if (res.headersSent) return void res.destroy();
       for (const [name, value] of Object.entries(e.headers)) res.setHeader(name, value);
-      if (!req.complete) res.setHeader('connection', 'close');
-      if (!req.complete && e.status !== 413) {
-        // Answered before the body was read (401, 408, 503: possibly a client that is not
-        // authenticated): read none of the rest, not even to discard it (node would drain it),
-        // and drop the connection as soon as the answer is written.
+      if (!req.complete && !caller.bearer) {
+        // Answered before the body was read to a sender not known by its token (401, 408, 413,
+        // 503): read none of the rest, not even to discard it (node would drain it), and drop
+        // the connection as soon as the answer is written.
+        res.setHeader('connection', 'close');
         res.once('finish', () => req.socket.destroy());
-      } else if (!req.complete) {
-        // 413: answer now, stop buffering, drain what is in flight (bounded, discarded) so the
+      } else if (e.status === 413 && !req.complete) {
+        // Answer now, stop buffering, drain what is in flight (bounded, discarded) so the
         // sender can read the answer, then drop the connection.
+        res.setHeader('connection', 'close');
         let drained = 0;
         req.on('data', (c: Buffer) => {
           drained += c.length;

@@ -14,7 +14,11 @@ function tooLarge(maxBytes: number): HttpError {
  * `utf8`: the body is JSON, so invalid UTF-8 (checked after inflating, without decoding) is a
  * 400 `invalid_encoding` rather than U+FFFD replacements further on.
  */
-export async function readBytes(req: IncomingMessage, maxBytes: number, opts: { utf8?: boolean } = {}): Promise<Buffer> {
+export async function readBytes(
+  req: IncomingMessage,
+  maxBytes: number,
+  opts: { utf8?: boolean } = {},
+): Promise<Buffer> {
   const body = inflate(req, await collectBody(req, maxBytes), maxBytes);
   if (opts.utf8 === true && !isUtf8(body)) throw invalidEncoding();
   return body;

@@ -50,7 +50,8 @@ const CLIENT_ERROR_STATUS: Readonly<Record<string, string>> = {
  */
 function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
   const started = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
-  if (!socket.writable || started === true) {
+  // A reset client is gone: no one to answer.
+  if (err.code === 'ECONNRESET' || !socket.writable || started === true) {
     socket.destroy();
     return;
   }

@@ -15,7 +15,7 @@ import { readBytes } from './read-bytes.js';
 export const EVENTS_V2_PATH = '/v1/integrations/events-v2';
 
 /** PagerDuty caps an event at 512 KB; the route may be reached without a token, so it reads no more. */
-export const EVENTS_V2_MAX_BYTES = 512 * 1024;
+const EVENTS_V2_MAX_BYTES = 512 * 1024;
 
 /** Bodies read before the sender is known (Events-v2 by routing_key): config `server.unauthenticatedBody*`. */
 export interface UnauthenticatedBodies {

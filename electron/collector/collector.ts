@@ -1,10 +1,12 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Clock } from '../../shared/clock.js';
 import type { CollectorConfig } from '../../shared/config/collector-config.js';
 import { AlertService } from './alerts/alert-service.js';
+import { BodyBudget } from './http/body-budget.js';
 import { createHandler } from './http/routes.js';
+import { createCollectorServer } from './http/server.js';
 import { IngestPipeline } from './ingest/ingest-pipeline.js';
 import { Metrics } from './metrics.js';
 import { RollupCache } from './rollup/rollup-cache.js';
@@ -176,6 +178,10 @@ export class Collector {
       }),
       maxBodyBytes: opts.config.ingest.maxBodyBytes,
       maxBatchEvents: opts.config.ingest.maxBatchEvents,
+      unauthenticated: {
+        budget: new BodyBudget(opts.config.server.unauthenticatedBodyBytes),
+        timeoutMs: opts.config.server.unauthenticatedBodyTimeout,
+      },
     };
     const handler = createHandler({
       ingestRoutes,
@@ -190,7 +196,7 @@ export class Collector {
       runbooks,
       rotation,
     });
-    const server = createServer((req, res) => {
+    const server = createCollectorServer(opts.config.server, (req, res) => {
       this.requestsInFlight += 1;
       res.once('close', () => (this.requestsInFlight -= 1));
       handler(req, res);
@@ -201,9 +207,6 @@ export class Collector {
       s.once('close', () => this.sockets.delete(s));
     });
     server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
-    server.on('clientError', (_err, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    });
     hub.start();
     // Overdue deadlines (the collector was down) fire now, in order, before clients connect.
     scheduler.start();

@@ -142,6 +142,39 @@ export const IntegrationsConfig = z.strictObject({
     .prefault({}),
 });
 
+/**
+ * The collector's HTTP server (issue 11): every connection and request is bounded in time, and
+ * the number of connections is capped, so slow or idle clients cannot pile up.
+ */
+export const ServerConfig = z.strictObject({
+  /** A request (headers and body) must arrive within this long, or it is answered 408 and closed. */
+  requestTimeout: Duration.refine((ms) => ms > 0, 'requestTimeout must be positive').default(30_000),
+  /** The request headers must arrive within this long (slowloris); must not exceed requestTimeout. */
+  headersTimeout: Duration.refine((ms) => ms > 0, 'headersTimeout must be positive').default(10_000),
+  /** An idle keep-alive connection is closed after this long. */
+  keepAliveTimeout: Duration.refine((ms) => ms > 0, 'keepAliveTimeout must be positive').default(5_000),
+  /** Open connections (stream clients included); connections over the cap are closed at once. */
+  maxConnections: z.number().int().positive().default(1024),
+  /** Requests served on one keep-alive connection before it is closed (0 = no limit). */
+  maxRequestsPerSocket: z.number().int().nonnegative().default(1000),
+  /** Header lines per request (node's default is 2000). */
+  maxHeadersCount: z.number().int().positive().default(100),
+  /**
+   * Bodies read before the sender is authenticated (Events-v2 with a routing_key and no bearer
+   * token) share this many bytes, reserved by their declared length; over it the answer is 503.
+   */
+  unauthenticatedBodyBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(8 * 512 * 1024),
+  /** Such a body must arrive in full within this long, or it is answered 408. */
+  unauthenticatedBodyTimeout: Duration.refine((ms) => ms > 0, 'unauthenticatedBodyTimeout must be positive').default(
+    5_000,
+  ),
+});
+export type ServerConfig = z.output<typeof ServerConfig>;
+
 /** Where the collector serves team runbooks from (issue 7). */
 export const RunbooksConfig = z.strictObject({
   /** A folder of `<id>.md` runbooks; default: the bundled runbooks/ folder. Relative paths resolve against the collector's working directory. */
@@ -170,6 +203,11 @@ export const CollectorConfig = z.strictObject({
   rotation: RotationConfig.optional(),
   /** Team runbooks served at /v1/runbooks (issue 7). */
   runbooks: RunbooksConfig.prefault({}),
+  /** HTTP server timeouts and connection caps (issue 11). */
+  server: ServerConfig.prefault({}).refine((s) => s.headersTimeout <= s.requestTimeout, {
+    message: 'headersTimeout must not exceed requestTimeout',
+    path: ['headersTimeout'],
+  }),
 });
 export type CollectorConfig = z.output<typeof CollectorConfig>;
 export type CollectorConfigInput = z.input<typeof CollectorConfig>;

@@ -2,19 +2,23 @@ import { z } from 'zod';
 
 /**
  * Stable error codes that cross process boundaries. What a client should do:
- * - bad_request / invalid_json / invalid_field: fix the request, do not retry as is.
+ * - bad_request / invalid_json / invalid_field / invalid_encoding: fix the request, do not retry as is
+ *   (invalid_encoding: a JSON body that is not valid UTF-8).
  * - payload_too_large: split the batch and retry.
  * - unsupported_media_type: send application/json or application/x-ndjson.
  * - unauthorized: get the right token; retrying will not help.
  * - not_found: the route or entity does not exist.
  * - conflict: the command no longer applies (e.g. ack on a resolved alert); show it to the user.
  * - protocol_mismatch: upgrade the client.
+ * - request_timeout: the body did not arrive in time; retry.
+ * - unavailable: the server is too busy for this request now; retry after `Retry-After` seconds.
  * - internal: retry with backoff; the server logged it.
  */
 export const ErrorCode = z.enum([
   'bad_request',
   'invalid_json',
   'invalid_field',
+  'invalid_encoding',
   'payload_too_large',
   'unsupported_media_type',
   'unauthorized',
@@ -22,6 +26,8 @@ export const ErrorCode = z.enum([
   'not_found',
   'conflict',
   'protocol_mismatch',
+  'request_timeout',
+  'unavailable',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

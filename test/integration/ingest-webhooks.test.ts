@@ -245,7 +245,8 @@ describe('POST /v1/integrations/events-v2', () => {
       [{ ...base, routing_key: undefined }, 'routing_key'],
       [{ ...base, event_action: 'explode' }, 'event_action'],
       [{ ...base, payload: { ...payload, severity: 'fatal' } }, 'payload.severity'],
-      [{ ...base, payload: { ...payload, summary: 'x'.repeat(1025) } }, 'payload.summary'],
+      // Identity fields over their bound are rejected; a long summary is cut instead (see door-bounds.test.ts).
+      [{ ...base, payload: { ...payload, source: 'x'.repeat(1025) } }, 'payload.source'],
       [{ ...base, payload: { ...payload, source: undefined } }, 'payload.source'],
       [{ ...base, payload: { ...payload, timestamp: 'last tuesday' } }, 'payload.timestamp'],
       [{ ...base, payload: undefined }, 'payload'],

@@ -12,8 +12,8 @@ const PINNED: Record<number, string> = {
   1: '86f68e1bd19a45cc',
   2: 'b39d33ea1bf35238',
   3: '6d2c51c5a6871f32',
-  // 4: sane bounds on event and eval numbers and timestamps (issue 11).
-  4: '31b42ad049195d26',
+  // 4: issue 11 hardening: bounded event/eval numbers and times, webhook field bounds, new error codes, paged snapshots, Stats.lastEventTs, bounded series answers.
+  4: 'RECOMPUTE',
 };
 
 function schemaFingerprint(): string {

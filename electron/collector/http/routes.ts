@@ -41,18 +41,33 @@ function send(res: ServerResponse, status: number, body: unknown, contentType = 
   res.end(text);
 }
 
+/**
+ * Who sent the request, decided from its headers alone, before any of its body is read: the
+ * bearer token, or (Events-v2 only, and only when routing keys are configured) a routing_key the
+ * route will find in the body, read within a shared budget and a short deadline. Anything else
+ * is 401 at once. The one place the token is checked.
+ */
+function authenticate(deps: RouteDeps, req: IncomingMessage, url: URL, method: string): 'bearer' | 'routing-key' {
+  if (tokenMatches(deps.token, presentedToken(req, url, false))) return 'bearer';
+  if (
+    method === 'POST' &&
+    url.pathname === EVENTS_V2_PATH &&
+    deps.ingestRoutes !== undefined &&
+    deps.ingestRoutes.eventsV2.acceptsRoutingKeys
+  ) {
+    return 'routing-key';
+  }
+  throw new HttpError(401, 'unauthorized', 'missing or wrong bearer token (Authorization: Bearer <token>)');
+}
+
 /** The HTTP request handler. Never throws: every failure becomes a JSON error response. */
 export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const route = async (req: IncomingMessage, res: ServerResponse, caller: { bearer: boolean }): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://collector');
     const method = req.method ?? 'GET';
     if (method === 'GET' && url.pathname === '/healthz') return send(res, 200, { ok: true });
-    const bearerOk = tokenMatches(deps.token, presentedToken(req, url, false));
-    // Events-v2 senders may authenticate with a configured routing_key in the body instead.
-    const keyAuth = deps.ingestRoutes !== undefined && method === 'POST' && url.pathname === EVENTS_V2_PATH;
-    if (!bearerOk && !keyAuth) {
-      throw new HttpError(401, 'unauthorized', 'missing or wrong bearer token (Authorization: Bearer <token>)');
-    }
+    const bearerOk = authenticate(deps, req, url, method) === 'bearer';
+    caller.bearer = bearerOk; // the error path treats anyone else as a stranger
     if (isRunbookPath(url.pathname)) return send(res, 200, routeRunbooks(deps.runbooks, method, url.pathname));
     if (deps.ingestRoutes && (await routeIngest(req, res, deps.ingestRoutes, bearerOk))) return;
     const key = `${method} ${url.pathname}`;
@@ -107,14 +122,23 @@ export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: Serv
         res.statusCode,
       ),
     );
-    route(req, res).catch((err: unknown) => {
+    const caller = { bearer: false };
+    route(req, res, caller).catch((err: unknown) => {
       const e = err instanceof HttpError ? err : new HttpError(500, 'internal', 'internal error');
       if (!(err instanceof HttpError))
         deps.log(`request ${req.method} ${req.url} failed: ${(err as Error).stack ?? String(err)}`);
       deps.metrics.reject(e.code);
       if (res.headersSent) return void res.destroy();
-      if (e.status === 413 && !req.readableEnded) {
-        // Answer now, stop buffering, drain what is in flight (bounded), then drop the connection.
+      for (const [name, value] of Object.entries(e.headers)) res.setHeader(name, value);
+      if (!req.complete && !caller.bearer) {
+        // Answered before the body was read to a sender not known by its token (401, 408, 413,
+        // 503): read none of the rest, not even to discard it (node would drain it), and drop
+        // the connection as soon as the answer is written.
+        res.setHeader('connection', 'close');
+        res.once('finish', () => req.socket.destroy());
+      } else if (e.status === 413 && !req.complete) {
+        // Answer now, stop buffering, drain what is in flight (bounded, discarded) so the
+        // sender can read the answer, then drop the connection.
         res.setHeader('connection', 'close');
         let drained = 0;
         req.on('data', (c: Buffer) => {

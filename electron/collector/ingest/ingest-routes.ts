@@ -3,8 +3,9 @@ import type { AlertmanagerIntake } from '../integrations/alertmanager.js';
 import type { EventsV2Intake } from '../integrations/events-v2.js';
 import { acceptEvals } from '../evals/eval-intake.js';
 import type { EvalRecorder } from '../evals/eval-recorder.js';
+import type { BodyBudget } from '../http/body-budget.js';
 import { HttpError } from '../http/http-error.js';
-import { readBody } from '../http/read-body.js';
+import { collectBody, decodeUtf8, readBody } from '../http/read-body.js';
 import type { Metrics } from '../metrics.js';
 import type { IngestPipeline } from './ingest-pipeline.js';
 import { encodeRpcStatus, encodeTraceResponse, RPC_INVALID_ARGUMENT } from './otlp/trace-proto.js';
@@ -16,6 +17,14 @@ export const EVENTS_V2_PATH = '/v1/integrations/events-v2';
 /** PagerDuty caps an event at 512 KB; the route may be reached without a token, so it reads no more. */
 const EVENTS_V2_MAX_BYTES = 512 * 1024;
 
+/** Bodies read before the sender is known (Events-v2 by routing_key): config `server.unauthenticatedBody*`. */
+export interface UnauthenticatedBodies {
+  /** Shared by all such requests at once; over it the answer is 503. */
+  budget: BodyBudget;
+  /** Each such body must arrive within this long, or 408. */
+  timeoutMs: number;
+}
+
 export interface IngestRoutes {
   ingest: IngestPipeline;
   metrics: Metrics;
@@ -24,6 +33,7 @@ export interface IngestRoutes {
   eventsV2: EventsV2Intake;
   maxBodyBytes: number;
   maxBatchEvents: number;
+  unauthenticated: UnauthenticatedBodies;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -71,7 +81,9 @@ export async function routeIngest(
       return true;
     }
     case EVENTS_V2_PATH: {
-      const text = await readBody(req, Math.min(d.maxBodyBytes, EVENTS_V2_MAX_BYTES));
+      const text = bearerOk
+        ? await readBody(req, Math.min(d.maxBodyBytes, EVENTS_V2_MAX_BYTES))
+        : await readUnauthenticated(req, Math.min(d.maxBodyBytes, EVENTS_V2_MAX_BYTES), d);
       const answer = d.eventsV2.handle(text, bearerOk);
       if (answer.status === 400) d.metrics.reject('invalid_field');
       sendJson(res, answer.status, answer.body);
@@ -83,13 +95,47 @@ export async function routeIngest(
 }
 
 /**
+ * An Events-v2 body whose sender is known only once its routing_key is read: it must fit the
+ * shared budget (reserved by declared length, or the route's maximum when chunked) and arrive
+ * within the short deadline. What it says is only revealed to a sender with a valid key, so a
+ * body that is not UTF-8 is 401 here.
+ */
+async function readUnauthenticated(req: IncomingMessage, maxBytes: number, d: IngestRoutes): Promise<string> {
+  const { budget, timeoutMs } = d.unauthenticated;
+  const declared = Number(req.headers['content-length']);
+  const want = Number.isFinite(declared) && declared >= 0 ? declared : maxBytes;
+  if (want > maxBytes) return readBody(req, maxBytes); // 413 before anything is read
+  const release = budget.reserve(want);
+  if (!release) {
+    throw new HttpError(
+      503,
+      'unavailable',
+      'too many requests without a bearer token in flight; retry shortly',
+      undefined,
+      { 'retry-after': String(Math.max(1, Math.ceil(timeoutMs / 1000))) },
+    );
+  }
+  let body: Buffer;
+  try {
+    body = await collectBody(req, maxBytes, { deadlineMs: timeoutMs });
+  } finally {
+    release();
+  }
+  try {
+    return decodeUtf8(body);
+  } catch {
+    throw d.eventsV2.unauthorized();
+  }
+}
+
+/**
  * OTLP/HTTP: JSON answers errors as `{error:{code,message,field}}` like every Vigil route;
  * protobuf requests get a protobuf google.rpc.Status on 400 (what OTLP exporters decode).
  * 401/413/415 stay JSON for both (the exporter only needs the status code to decide on retry).
  */
 async function traces(req: IncomingMessage, res: ServerResponse, d: IngestRoutes): Promise<void> {
   const encoding = otlpEncoding(req.headers['content-type']);
-  const body = await readBytes(req, d.maxBodyBytes);
+  const body = await readBytes(req, d.maxBodyBytes, { utf8: encoding === 'json' });
   let mapped;
   try {
     mapped = mapTraceRequest(parseTraceRequest(body, encoding), d.maxBatchEvents, d.ingest.eventTime);

@@ -1,6 +1,8 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { HttpError } from '../http/http-error.js';
+import { collectBody, invalidEncoding } from '../http/read-body.js';
 
 function tooLarge(maxBytes: number): HttpError {
   return new HttpError(413, 'payload_too_large', `request body exceeds ${maxBytes} bytes: split the batch`);
@@ -9,38 +11,20 @@ function tooLarge(maxBytes: number): HttpError {
 /**
  * Reads a binary body up to `maxBytes` (protobuf must not go through a UTF-8 decode) and undoes
  * `Content-Encoding: gzip`, which OTLP exporters may use; the inflated size has the same limit.
+ * `utf8`: the body is JSON, so invalid UTF-8 (checked after inflating, without decoding) is a
+ * 400 `invalid_encoding` rather than U+FFFD replacements further on.
  */
-export async function readBytes(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
-  const raw = await new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    const onData = (chunk: Buffer): void => {
-      if (done) return;
-      size += chunk.length;
-      if (size > maxBytes) {
-        done = true;
-        chunks.length = 0;
-        req.off('data', onData);
-        reject(tooLarge(maxBytes));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => {
-      if (done) return;
-      done = true;
-      resolve(Buffer.concat(chunks));
-    });
-    req.once('error', (err) => {
-      if (done) return;
-      done = true;
-      reject(new HttpError(400, 'bad_request', `could not read body: ${err.message}`));
-    });
-  });
+export async function readBytes(
+  req: IncomingMessage,
+  maxBytes: number,
+  opts: { utf8?: boolean } = {},
+): Promise<Buffer> {
+  const body = inflate(req, await collectBody(req, maxBytes), maxBytes);
+  if (opts.utf8 === true && !isUtf8(body)) throw invalidEncoding();
+  return body;
+}
+
+function inflate(req: IncomingMessage, raw: Buffer, maxBytes: number): Buffer {
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
   if (encoding === 'identity' || encoding === '') return raw;
   if (encoding !== 'gzip') {

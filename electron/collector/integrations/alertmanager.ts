@@ -1,6 +1,8 @@
 import type { Clock } from '../../../shared/clock.js';
 import type { AlertLabels, Tier } from '../../../shared/protocol/alert.js';
+import { truncateText } from '../../../shared/protocol/bounded-text.js';
 import {
+  AM_MAX_URL,
   AlertmanagerWebhook,
   type AlertmanagerAccepted,
   type AlertmanagerAlert,
@@ -23,7 +25,10 @@ const SEVERITY_TIERS: Record<string, Tier> = {
   none: 'review',
 };
 
+/** The alert's summary (from `summary`, else `description`): free text, cut with a marker beyond this. */
 const MAX_SUMMARY = 1024;
+/** A 400 names the failing field; a path through a huge label name must not make a huge answer. */
+const MAX_ERROR_TEXT = 300;
 
 export interface AlertmanagerDeps {
   store: CollectorStore;
@@ -54,7 +59,8 @@ export class AlertmanagerIntake {
     const r = AlertmanagerWebhook.safeParse(raw);
     if (!r.success) {
       const d = describeZodError(r.error);
-      throw new HttpError(400, 'invalid_field', `${d.field}: ${d.message}`, d.field);
+      const field = truncateText(d.field, MAX_ERROR_TEXT);
+      throw new HttpError(400, 'invalid_field', truncateText(`${field}: ${d.message}`, MAX_ERROR_TEXT * 2), field);
     }
     const { store, alerts, clock, metrics } = this.deps;
     const out: AlertmanagerAccepted = { fired: 0, resolved: 0, unchanged: 0 };
@@ -94,13 +100,13 @@ export class AlertmanagerIntake {
     const alertname = a.labels.alertname ?? 'alert';
     const severity = a.labels.severity?.toLowerCase();
     const tier = (severity !== undefined ? SEVERITY_TIERS[severity] : undefined) ?? this.deps.defaultTier;
-    const summary = (a.annotations.summary ?? a.annotations.description ?? alertname).slice(0, MAX_SUMMARY);
+    const summary = truncateText(a.annotations.summary ?? a.annotations.description ?? alertname, MAX_SUMMARY);
     const labels: AlertLabels = { ...a.labels, fingerprint: a.fingerprint };
     if (a.generatorURL) labels.generator_url = a.generatorURL;
     const runbookUrl = a.annotations.runbook_url;
     let runbookId: string | undefined;
     if (runbookUrl) {
-      labels.runbook_url = runbookUrl;
+      labels.runbook_url = truncateText(runbookUrl, AM_MAX_URL);
       runbookId = runbookIdFromUrl(runbookUrl, this.deps.isRunbook);
     }
     return {

@@ -1,7 +1,9 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../../shared/clock.js';
 import type { AlertLabels, Tier } from '../../../shared/protocol/alert.js';
+import { TRUNCATION_MARKER, truncateText } from '../../../shared/protocol/bounded-text.js';
 import {
+  EV2_MAX_CUSTOM_DETAILS,
   EventsV2Event,
   type EventsV2Accepted,
   type EventsV2Invalid,
@@ -22,7 +24,20 @@ const SEVERITY_TIERS: Record<EventsV2Severity, Tier> = {
 /** The actor recorded when a sender acknowledges through the API. */
 export const EVENTS_V2_ACTOR = 'events-v2';
 
-const MAX_DETAILS = 2000;
+/**
+ * `custom_details` as JSON text, cut to its bound with the marker. Any JSON value may arrive, so
+ * nesting too deep for JSON.stringify (a 512 KB body can nest 250,000 levels) is cut too rather
+ * than failing the request and losing the page.
+ */
+function detailsText(details: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(details) ?? '';
+  } catch {
+    return `${TRUNCATION_MARKER} (custom_details nested too deeply)`;
+  }
+  return truncateText(text, EV2_MAX_CUSTOM_DETAILS);
+}
 
 export interface EventsV2Deps {
   store: CollectorStore;
@@ -127,11 +142,17 @@ export class EventsV2Intake {
     if (e.client_url) labels.client_url = e.client_url;
     const link = e.links?.[0]?.href;
     if (link) labels.link = link;
-    if (p.custom_details !== undefined) labels.custom_details = JSON.stringify(p.custom_details).slice(0, MAX_DETAILS);
+    if (p.custom_details !== undefined) labels.custom_details = detailsText(p.custom_details);
     return labels;
   }
 
-  private unauthorized(): HttpError {
+  /** Whether any routing key is configured: without one, every request needs the bearer token. */
+  get acceptsRoutingKeys(): boolean {
+    return this.deps.routingKeys.length > 0;
+  }
+
+  /** The answer to a request without the token whose routing_key is not a configured one. */
+  unauthorized(): HttpError {
     return new HttpError(
       401,
       'unauthorized',

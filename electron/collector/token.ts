@@ -21,7 +21,9 @@ export function loadOrCreateToken(dataDir: string): string {
     chmodSync(file, PRIVATE_FILE_MODE);
     const token = readFileSync(file, 'utf8').trim();
     if (token.length >= MIN_TOKEN_LENGTH) return token;
-    throw new Error(`${file} holds no usable token (need at least ${MIN_TOKEN_LENGTH} characters); delete it to get a new one`);
+    throw new Error(
+      `${file} holds no usable token (need at least ${MIN_TOKEN_LENGTH} characters); delete it to get a new one`,
+    );
   }
   const token = randomBytes(24).toString('base64url');
   writeFileSync(file, token + '\n', { mode: PRIVATE_FILE_MODE, flag: 'wx' });

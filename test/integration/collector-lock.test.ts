@@ -109,7 +109,9 @@ async function contend(dir: string, n: number): Promise<{ pid: number; out: stri
     let out = '';
     p.stdout.on('data', (c: Buffer) => (out += c.toString()));
     p.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    return new Promise<{ pid: number; out: string }>((done) => p.once('exit', () => done({ pid: p.pid as number, out })));
+    return new Promise<{ pid: number; out: string }>((done) =>
+      p.once('exit', () => done({ pid: p.pid as number, out })),
+    );
   });
   return Promise.all(runs);
 }

@@ -53,10 +53,14 @@ describe('the demo host and its children', () => {
   it('starts the collector and the simulator without a token on any command line', async () => {
     first = await startDemoHost({ xdgDataHome: xdg, backfill: BACKFILL, umask0: true });
     const host = first;
-    const c = await until('the collector and simulator processes', () => {
-      const k = demoChildren(host.pid);
-      return k.collector && k.simulator ? { collector: k.collector, simulator: k.simulator } : undefined;
-    }, 20_000);
+    const c = await until(
+      'the collector and simulator processes',
+      () => {
+        const k = demoChildren(host.pid);
+        return k.collector && k.simulator ? { collector: k.collector, simulator: k.simulator } : undefined;
+      },
+      20_000,
+    );
     children = c;
     const secrets = [token(), host.bridgeToken];
     for (const pid of [host.pid, c.collector, c.simulator]) {
@@ -91,7 +95,11 @@ describe('the demo host and its children', () => {
     const c = children as { collector: number; simulator: number };
     const t0 = performance.now();
     await host.stop('SIGKILL');
-    await until('the collector and the simulator to exit', () => !isRunning(c.collector) && !isRunning(c.simulator), 15_000);
+    await until(
+      'the collector and the simulator to exit',
+      () => !isRunning(c.collector) && !isRunning(c.simulator),
+      15_000,
+    );
     const ms = performance.now() - t0;
     console.log(`children gone ${ms.toFixed(0)} ms after kill -9 of the host`);
     expect(ms).toBeLessThan(15_000);
@@ -112,7 +120,11 @@ describe('the demo host and its children', () => {
     expect(grew).toBeLessThan(afterFirst / 4);
     const c = demoChildren(host.pid);
     await host.stop('SIGTERM');
-    await until('children to exit', () => !(c.collector && isRunning(c.collector)) && !(c.simulator && isRunning(c.simulator)), 15_000);
+    await until(
+      'children to exit',
+      () => !(c.collector && isRunning(c.collector)) && !(c.simulator && isRunning(c.simulator)),
+      15_000,
+    );
   });
 });
 

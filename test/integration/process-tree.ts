@@ -77,7 +77,11 @@ const START_TIMEOUT_MS = 45_000;
  * `npm run web`'s host (headless-cli in its default demo mode) with its app data under
  * `xdgDataHome`; `umask0` runs it with umask 000, so only explicit modes keep files private.
  */
-export async function startDemoHost(opts: { xdgDataHome: string; backfill: string; umask0?: boolean }): Promise<DemoHost> {
+export async function startDemoHost(opts: {
+  xdgDataHome: string;
+  backfill: string;
+  umask0?: boolean;
+}): Promise<DemoHost> {
   const node = [process.execPath, '--import', 'tsx', join(ROOT, 'electron/main/headless-cli.ts')];
   node.push('--port', '0', '--demo-backfill', opts.backfill);
   const [cmd, ...args] = opts.umask0 ? ['/bin/sh', '-c', 'umask 000 && exec "$@"', 'sh', ...node] : node;

@@ -42,7 +42,9 @@ describe('data-dir lock', () => {
     const table = { 10: 'a', 11: 'b' };
     acquireDataDirLock(dir, deps(10, table));
     expect(() => acquireDataDirLock(dir, deps(11, table))).toThrow(DataDirBusyError);
-    expect(() => acquireDataDirLock(dir, deps(11, table))).toThrow(`data dir ${dir} is in use by another collector (pid 10`);
+    expect(() => acquireDataDirLock(dir, deps(11, table))).toThrow(
+      `data dir ${dir} is in use by another collector (pid 10`,
+    );
   });
 
   it('takes over a lock whose pid is gone, or reused by a process that started at another time', () => {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { escapeMarkup, platformOptions, type DesktopNotification } from '../../electron/main/services/notifier/index.js';
+import {
+  escapeMarkup,
+  platformOptions,
+  type DesktopNotification,
+} from '../../electron/main/services/notifier/index.js';
 
 const n: DesktopNotification = {
   alertId: 'a1',

@@ -67,7 +67,9 @@ describe('backfill resume', () => {
     );
     expect(end).toEqual({ kind: 'known', lastEventTs: 1_234 });
     expect(seen).toEqual({ url: 'http://c:1/v1/stats', auth: 'Bearer tok' });
-    expect(await fetchDataEnd('http://c:1', 't', answering(200, { events: 0, alerts: 0, lastSeq: 0, lastEventTs: null }))).toEqual({
+    expect(
+      await fetchDataEnd('http://c:1', 't', answering(200, { events: 0, alerts: 0, lastSeq: 0, lastEventTs: null })),
+    ).toEqual({
       kind: 'known',
       lastEventTs: undefined,
     });
@@ -84,6 +86,9 @@ describe('backfill resume', () => {
     expect((await fetchDataEnd(URL_, 't', answering(200, 'not json'))).kind).toBe('unknown');
     expect((await fetchDataEnd(URL_, 't', answering(200, { events: -1 }))).kind).toBe('unknown');
     const down: GetFn = () => Promise.reject(new Error('ECONNREFUSED'));
-    expect(await fetchDataEnd(URL_, 't', down)).toMatchObject({ kind: 'unknown', message: expect.stringContaining('ECONNREFUSED') });
+    expect(await fetchDataEnd(URL_, 't', down)).toMatchObject({
+      kind: 'unknown',
+      message: expect.stringContaining('ECONNREFUSED'),
+    });
   });
 });

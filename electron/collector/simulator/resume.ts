@@ -47,7 +47,8 @@ export async function fetchDataEnd(baseUrl: string, token: string, get: GetFn = 
     return { kind: 'unknown', message: 'GET /v1/stats answered something that is not JSON' };
   }
   const stats = Stats.safeParse(json);
-  if (!stats.success) return { kind: 'unknown', message: `GET /v1/stats: ${stats.error.issues[0]?.message ?? 'bad body'}` };
+  if (!stats.success)
+    return { kind: 'unknown', message: `GET /v1/stats: ${stats.error.issues[0]?.message ?? 'bad body'}` };
   if (stats.data.lastEventTs === undefined) {
     return stats.data.events > 0
       ? { kind: 'unknown', message: 'this collector does not report where its data ends (lastEventTs)' }

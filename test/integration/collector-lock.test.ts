@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { COLLECTOR_NODE_FLAGS } from '../../shared/collector-node-flags.js';
 import { startCollector, type CollectorHandle } from '../fixtures/collector.js';
 import { stopChild } from '../fixtures/child-process.js';
 import { isRunning, ROOT, until } from './process-tree.js';
+import { killAllCli, spawnCli, type CliRun as Run } from './collector-cli-run.js';
 
 /**
  * One collector per data dir (issue 11): a second one refuses with exit 2, naming the dir and the
@@ -24,35 +24,10 @@ const tempDir = (): string => {
 };
 afterAll(async () => {
   for (const p of procs) await stopChild(p, 'SIGKILL', 5_000);
+  await killAllCli();
   await held?.stop();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-interface Run {
-  proc: ChildProcess;
-  output(): string;
-  /** Resolves with the exit code, or 'listening'. */
-  outcome: Promise<number | 'listening'>;
-}
-
-function launch(dataDir: string, extra: string[] = [], stdin: 'ignore' | 'pipe' = 'ignore'): Run {
-  const args = [...COLLECTOR_NODE_FLAGS, '--import', 'tsx', 'electron/collector/cli.ts'];
-  const proc = spawn(process.execPath, [...args, '--port', '0', '--data-dir', dataDir, ...extra], {
-    cwd: ROOT,
-    stdio: [stdin, 'pipe', 'pipe'],
-  });
-  procs.push(proc);
-  let out = '';
-  const outcome = new Promise<number | 'listening'>((done) => {
-    proc.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (/listening on http/.test(out)) done('listening');
-    });
-    proc.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-    proc.once('exit', (code) => done(code ?? -1));
-  });
-  return { proc, output: () => out, outcome };
-}
 
 /** A pid no process has right now. */
 function deadPid(): number {
@@ -63,7 +38,7 @@ function deadPid(): number {
 describe('the data-dir lock', () => {
   it('a second collector on the same data dir exits 2, naming the dir and the pid holding it', async () => {
     held = await startCollector();
-    const second = launch(held.dataDir);
+    const second = spawnCli(['--port', '0', '--data-dir', held.dataDir]);
     expect(await second.outcome).toBe(2);
     expect(second.output()).toContain(`data dir ${held.dataDir} is in use by another collector (pid ${held.pid}`);
     // The first one is untouched.
@@ -86,7 +61,11 @@ describe('the data-dir lock', () => {
   it('of collectors started at once over a stale lock, exactly one runs', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'collector.lock'), `${JSON.stringify({ pid: deadPid() })}\n`);
-    const runs = [launch(dir), launch(dir), launch(dir)];
+    const runs = [
+      spawnCli(['--port', '0', '--data-dir', dir]),
+      spawnCli(['--port', '0', '--data-dir', dir]),
+      spawnCli(['--port', '0', '--data-dir', dir]),
+    ];
     const outcomes = await Promise.all(runs.map((r) => r.outcome));
     expect(outcomes.filter((o) => o === 'listening')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 2)).toHaveLength(2);
@@ -99,43 +78,72 @@ describe('the data-dir lock', () => {
   });
 });
 
-/** Runs `n` lock-contender processes that all try at the same instant; their outputs. */
-async function contend(dir: string, n: number): Promise<{ pid: number; out: string }[]> {
-  const goAt = Date.now() + 3_000;
+const CONTENDERS = 6;
+const ROUNDS = 25;
+const ROUND_SPACING_MS = 100;
+
+/**
+ * Runs CONTENDERS lock-contender processes over ROUNDS dirs under `base`; each round, all try
+ * the same dir in the same instant. Returns, per round, every contender's outcome.
+ */
+async function contend(base: string): Promise<{ pid: number; outcome: string }[][]> {
+  const goAt = Date.now() + 5_000;
   const script = join(ROOT, 'test/integration/lock-contender.ts');
-  const runs = Array.from({ length: n }, () => {
-    const p = spawn(process.execPath, ['--import', 'tsx', script, dir, String(goAt)], { cwd: ROOT });
+  const args = [script, base, String(goAt), String(ROUNDS), String(ROUND_SPACING_MS)];
+  const runs = Array.from({ length: CONTENDERS }, () => {
+    const p = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT });
     procs.push(p);
     let out = '';
     p.stdout.on('data', (c: Buffer) => (out += c.toString()));
     p.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    return new Promise<{ pid: number; out: string }>((done) =>
-      p.once('exit', () => done({ pid: p.pid as number, out })),
-    );
+    return { p, out: () => out };
   });
-  return Promise.all(runs);
+  await until('every contender to finish its rounds', () => runs.every((r) => r.out().includes('done\n')), 45_000);
+  const perRound = Array.from({ length: ROUNDS }, (_, round) =>
+    runs.map((r) => {
+      const line =
+        r
+          .out()
+          .split('\n')
+          .find((l) => l.startsWith(`${round} `)) ?? `${round} missing`;
+      return { pid: r.p.pid as number, outcome: line.slice(String(round).length + 1) };
+    }),
+  );
+  // Let the holders go: each releases its locks and exits.
+  await Promise.all(
+    runs.map(async (r) => {
+      if (r.p.exitCode !== null) return;
+      const exited = new Promise((done) => r.p.once('exit', done));
+      r.p.stdin.end();
+      await Promise.race([exited, new Promise((done) => setTimeout(done, 5_000))]);
+    }),
+  );
+  return perRound;
 }
 
 describe('the data-dir lock under contention', () => {
-  it('6 processes trying at the same instant over a stale lock, 4 rounds: exactly one holds it each time', async () => {
-    for (let round = 0; round < 4; round++) {
-      const dir = tempDir();
-      writeFileSync(join(dir, 'collector.lock'), `${JSON.stringify({ pid: deadPid() })}\n`);
-      const results = await contend(dir, 6);
-      const holders = results.filter((r) => r.out.trim() === 'held');
-      expect(holders, JSON.stringify(results)).toHaveLength(1);
-      const holder = holders[0] as { pid: number };
-      for (const r of results.filter((x) => x !== holder)) expect(r.out.trim()).toBe(`busy ${holder.pid}`);
-      expect(existsSync(join(dir, 'collector.lock'))).toBe(false);
-      expect(existsSync(join(dir, 'collector.lock.break'))).toBe(false);
+  it(`${CONTENDERS} processes trying at the same instant over a stale lock, ${ROUNDS} rounds: exactly one holds it each time`, async () => {
+    const base = tempDir();
+    for (let r = 0; r < ROUNDS; r++) {
+      mkdirSync(join(base, String(r)));
+      writeFileSync(join(base, String(r), 'collector.lock'), `${JSON.stringify({ pid: deadPid() })}\n`);
     }
+    const rounds = await contend(base);
+    rounds.forEach((outcomes, r) => {
+      const holders = outcomes.filter((o) => o.outcome === 'held');
+      expect(holders, `round ${r}: ${JSON.stringify(outcomes)}`).toHaveLength(1);
+      const holder = holders[0] as { pid: number };
+      for (const o of outcomes.filter((x) => x !== holder)) expect(o.outcome, `round ${r}`).toBe(`busy ${holder.pid}`);
+      expect(existsSync(join(base, String(r), 'collector.lock')), `round ${r}`).toBe(false);
+      expect(existsSync(join(base, String(r), 'collector.lock.break')), `round ${r}`).toBe(false);
+    });
   }, 90_000);
 });
 
 describe('--exit-with-parent', () => {
   it('shuts down cleanly when stdin closes; without the flag a closed stdin changes nothing', async () => {
-    const follower = launch(tempDir(), ['--exit-with-parent'], 'pipe');
-    const plain = launch(tempDir(), [], 'pipe');
+    const follower = spawnCli(['--port', '0', '--data-dir', tempDir(), '--exit-with-parent'], 'pipe');
+    const plain = spawnCli(['--port', '0', '--data-dir', tempDir()], 'pipe');
     expect(await follower.outcome).toBe('listening');
     expect(await plain.outcome).toBe('listening');
     follower.proc.stdin?.end();

@@ -1,25 +1,38 @@
 /**
- * One contender in the lock race of collector-lock.test.ts: spins until the agreed instant (so
- * all start together), tries the data-dir lock, prints `held` or `busy PID`, holds it a while.
+ * One contender in the lock race of collector-lock.test.ts. For each round r it waits until
+ * `goAt + r * spacing` (all contenders are started and warm by then, so they try within the same
+ * millisecond or so), tries the lock of `<base>/<r>`, and prints `r held` or `r busy PID`. It
+ * keeps every lock it took until its stdin closes, so a late contender cannot mistake an orderly
+ * hand-over for a race.
  */
-import { acquireDataDirLock, DataDirBusyError } from '../../electron/collector/data-dir-lock.js';
+import { join } from 'node:path';
+import { acquireDataDirLock, DataDirBusyError, type DataDirLock } from '../../electron/collector/data-dir-lock.js';
 
-const [dir = '', goAt = '0', holdMs = '1500'] = process.argv.slice(2);
-while (Date.now() < Number(goAt)) {
-  // busy-wait: a timer would add its own jitter
-}
-try {
-  const lock = acquireDataDirLock(dir);
-  process.stdout.write('held\n');
-  setTimeout(() => {
-    lock.release();
-    process.exit(0);
-  }, Number(holdMs));
-} catch (err) {
-  if (err instanceof DataDirBusyError) {
-    process.stdout.write(`busy ${err.holder.pid}\n`);
-    process.exit(2);
+const [base = '', goAt = '0', rounds = '1', spacing = '100'] = process.argv.slice(2);
+const held: DataDirLock[] = [];
+const nap = new Int32Array(new SharedArrayBuffer(4));
+
+function waitUntil(t: number): void {
+  const ahead = t - Date.now() - 2;
+  if (ahead > 0) Atomics.wait(nap, 0, 0, ahead);
+  while (Date.now() < t) {
+    // the last couple of ms: spin, a sleep would add its own jitter
   }
-  process.stdout.write(`error ${(err as Error).message}\n`);
-  process.exit(1);
 }
+
+for (let r = 0; r < Number(rounds); r++) {
+  waitUntil(Number(goAt) + r * Number(spacing));
+  try {
+    held.push(acquireDataDirLock(join(base, String(r))));
+    process.stdout.write(`${r} held\n`);
+  } catch (err) {
+    const what = err instanceof DataDirBusyError ? `busy ${err.holder.pid}` : `error ${(err as Error).message}`;
+    process.stdout.write(`${r} ${what}\n`);
+  }
+}
+process.stdout.write('done\n');
+process.stdin.on('end', () => {
+  for (const l of held) l.release();
+  process.exit(0);
+});
+process.stdin.resume();

@@ -127,7 +127,7 @@ async function main(): Promise<void> {
   }
 }
 
-/** The team collector's token: --collector-token-file, else VIGIL_COLLECTOR_TOKEN, else the deprecated flag. */
+/** The team collector's token: --collector-token-file, else the deprecated flag, else VIGIL_COLLECTOR_TOKEN. */
 function collectorToken(flag: string | undefined, file: string | undefined, env: string | undefined): string {
   if (flag !== undefined && file !== undefined) fail('pass --collector-token-file or --collector-token, not both');
   if (file !== undefined) {
@@ -152,10 +152,21 @@ function collectorToken(flag: string | undefined, file: string | undefined, env:
   return fail(`--collector needs its token: ${TOKEN_ENV} in the environment, or --collector-token-file FILE`);
 }
 
+/** Minutes per unit of --demo-backfill. */
+const BACKFILL_UNIT_MINUTES: Record<string, number> = { m: 1, h: 60, d: 24 * 60 };
+/** The demo's outage starts 20 minutes into the past (`--scenario-since 20m`): the backfill must cover it. */
+const MIN_DEMO_BACKFILL_MINUTES = 20;
+/** The simulator's own bound on --backfill. */
+const MAX_DEMO_BACKFILL_MINUTES = 90 * 24 * 60;
+
 /** The demo's simulator arguments, with the backfill span replaced when --demo-backfill is given. */
 function demoSimulatorArgs(backfill: string | undefined): string[] {
   if (backfill === undefined) return DEFAULT_SIMULATOR_ARGS;
-  if (!/^\d+(\.\d+)?(m|h|d)$/.test(backfill)) fail(`--demo-backfill: '${backfill}' is not a duration like 30m, 6h, 1d`);
+  const m = /^(\d+(?:\.\d+)?)(m|h|d)$/.exec(backfill);
+  const minutes = m ? Number(m[1]) * (BACKFILL_UNIT_MINUTES[m[2] ?? ''] ?? Number.NaN) : Number.NaN;
+  if (!(minutes >= MIN_DEMO_BACKFILL_MINUTES && minutes <= MAX_DEMO_BACKFILL_MINUTES)) {
+    fail(`--demo-backfill: '${backfill}' must be a duration from 20m to 90d, like 30m, 6h, 1d`);
+  }
   const args = [...DEFAULT_SIMULATOR_ARGS];
   args[args.indexOf('--backfill') + 1] = backfill;
   return args;

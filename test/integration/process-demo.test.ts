@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { randomToken, startCollector, type CollectorHandle } from '../fixtures/collector.js';
 import { startHeadless, type HeadlessHandle } from '../fixtures/headless.js';
-import { cmdline, demoChildren, isRunning, startDemoHost, stats, until, type DemoHost } from './process-tree.js';
+import { cmdline, demoChildren, isRunning, ROOT, startDemoHost, stats, until, type DemoHost } from './process-tree.js';
 
 /**
  * Issue 11, processes and local secrets, against the real `npm run web` host in demo mode (it
@@ -140,5 +141,49 @@ describe('a headless host pointed at a team collector', () => {
       expect(cmdline(pid)).not.toContain(c.token);
     }
     // That the token works through the environment: headless-collector.test.ts acknowledges a page this way.
+  });
+});
+
+/** Runs headless-cli expecting it to exit by itself (bad arguments); exit code and output. */
+function runHostCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
+  return new Promise((done) => {
+    const e: NodeJS.ProcessEnv = { ...process.env, ...env };
+    if (!('VIGIL_COLLECTOR_TOKEN' in env)) delete e.VIGIL_COLLECTOR_TOKEN;
+    const p = spawn(process.execPath, ['--import', 'tsx', 'electron/main/headless-cli.ts', ...args], {
+      cwd: ROOT,
+      env: e,
+    });
+    let out = '';
+    p.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    p.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const timer = setTimeout(() => p.kill('SIGKILL'), 30_000);
+    p.on('exit', (code) => {
+      clearTimeout(timer);
+      done({ code, out });
+    });
+  });
+}
+
+describe('headless-cli token and demo arguments', () => {
+  it('asks for the team token by environment or file, and checks --demo-backfill', async () => {
+    const none = await runHostCli(['--collector', 'http://127.0.0.1:9']);
+    expect(none.code).toBe(2);
+    expect(none.out).toContain(
+      '--collector needs its token: VIGIL_COLLECTOR_TOKEN in the environment, or --collector-token-file FILE',
+    );
+    const missing = await runHostCli([
+      '--collector',
+      'http://127.0.0.1:9',
+      '--collector-token-file',
+      join(xdg, 'nope'),
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.out).toContain('--collector-token-file: cannot read');
+    const short = await runHostCli(['--demo-backfill', '10m']);
+    expect(short.code).toBe(2);
+    expect(short.out).toContain("--demo-backfill: '10m' must be a duration from 20m to 90d");
+    const both = await runHostCli(['--collector-token-file', 'x']);
+    expect(both.code).toBe(2);
+    expect(both.out).toContain('--collector-token-file goes with --collector URL');
   });
 });

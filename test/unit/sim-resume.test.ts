@@ -10,7 +10,7 @@ function tokenOf(argv: string[], sources: Parameters<typeof parseSimArgs>[1] = {
 }
 
 describe('simulator token sources (never argv from a parent process)', () => {
-  it('takes VIGIL_TOKEN from the environment, --token-file, or --token, in that order of preference by the caller', () => {
+  it('takes VIGIL_TOKEN from the environment, or --token-file; an explicit --token or file wins', () => {
     expect(tokenOf([], { env: { VIGIL_TOKEN: '-starts-with-dash' } })).toBe('-starts-with-dash');
     expect(tokenOf(['--token-file', '/x/token'], { readFile: () => 'from-file\nignored\n' })).toBe('from-file');
     // An explicit flag or file wins over the environment.

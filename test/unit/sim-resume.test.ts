@@ -82,12 +82,14 @@ describe('backfill resume', () => {
     });
     expect((await fetchDataEnd(URL_, 't', answering(200, { events: 9, alerts: 0, lastSeq: 0 }))).kind).toBe('unknown');
     expect((await fetchDataEnd(URL_, 't', answering(401, {}))).kind).toBe('unauthorized');
-    expect((await fetchDataEnd(URL_, 't', answering(503, {}))).kind).toBe('unknown');
+    expect(await fetchDataEnd(URL_, 't', answering(503, {}))).toMatchObject({ kind: 'unknown', retry: true });
+    expect(await fetchDataEnd(URL_, 't', answering(404, {}))).toMatchObject({ kind: 'unknown', retry: false });
     expect((await fetchDataEnd(URL_, 't', answering(200, 'not json'))).kind).toBe('unknown');
     expect((await fetchDataEnd(URL_, 't', answering(200, { events: -1 }))).kind).toBe('unknown');
     const down: GetFn = () => Promise.reject(new Error('ECONNREFUSED'));
     expect(await fetchDataEnd(URL_, 't', down)).toMatchObject({
       kind: 'unknown',
+      retry: true,
       message: expect.stringContaining('ECONNREFUSED'),
     });
   });

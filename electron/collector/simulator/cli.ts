@@ -167,8 +167,7 @@ async function resumePoint(o: SimOptions, from: number, to: number, stopped: () 
       return start;
     }
     last = end.message;
-    // Not an answer this collector can give: no point asking again.
-    if (!last.startsWith('GET /v1/stats failed') && !/HTTP 5\d\d/.test(last)) break;
+    if (!end.retry) break;
     await new Promise((r) => setTimeout(r, RESUME_RETRY_MS));
   }
   err(`cannot tell where the collector's data ends (${last}); backfilling the whole span`);

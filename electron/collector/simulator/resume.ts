@@ -25,7 +25,8 @@ export type DataEnd =
   /** `lastEventTs` undefined: the collector has no events (or is too old to say). */
   | { kind: 'known'; lastEventTs: number | undefined; note?: string }
   | { kind: 'unauthorized'; message: string }
-  | { kind: 'unknown'; message: string };
+  /** `retry`: the collector is down or starting (worth asking again), or it cannot say (not). */
+  | { kind: 'unknown'; message: string; retry: boolean };
 
 /** Asks the collector once. */
 export async function fetchDataEnd(baseUrl: string, token: string, get: GetFn = fetchGet): Promise<DataEnd> {
@@ -34,24 +35,28 @@ export async function fetchDataEnd(baseUrl: string, token: string, get: GetFn = 
   try {
     res = await get(url, { authorization: `Bearer ${token}` });
   } catch (err) {
-    return { kind: 'unknown', message: `GET /v1/stats failed: ${err instanceof Error ? err.message : String(err)}` };
+    const why = err instanceof Error ? err.message : String(err);
+    return { kind: 'unknown', message: `GET /v1/stats failed: ${why}`, retry: true };
   }
   if (res.status === 401 || res.status === 403) {
     return { kind: 'unauthorized', message: `collector rejected the token (HTTP ${res.status}); check the token` };
   }
-  if (res.status !== 200) return { kind: 'unknown', message: `GET /v1/stats answered HTTP ${res.status}` };
+  if (res.status !== 200) {
+    return { kind: 'unknown', message: `GET /v1/stats answered HTTP ${res.status}`, retry: res.status >= 500 };
+  }
   let json: unknown;
   try {
     json = JSON.parse(res.body);
   } catch {
-    return { kind: 'unknown', message: 'GET /v1/stats answered something that is not JSON' };
+    return { kind: 'unknown', message: 'GET /v1/stats answered something that is not JSON', retry: false };
   }
   const stats = Stats.safeParse(json);
-  if (!stats.success)
-    return { kind: 'unknown', message: `GET /v1/stats: ${stats.error.issues[0]?.message ?? 'bad body'}` };
+  if (!stats.success) {
+    return { kind: 'unknown', message: `GET /v1/stats: ${stats.error.issues[0]?.message ?? 'bad body'}`, retry: false };
+  }
   if (stats.data.lastEventTs === undefined) {
     return stats.data.events > 0
-      ? { kind: 'unknown', message: 'this collector does not report where its data ends (lastEventTs)' }
+      ? { kind: 'unknown', message: 'this collector does not report where its data ends (lastEventTs)', retry: false }
       : { kind: 'known', lastEventTs: undefined };
   }
   return { kind: 'known', lastEventTs: stats.data.lastEventTs ?? undefined };

@@ -170,6 +170,7 @@ async function resumePoint(o: SimOptions, from: number, to: number, stopped: () 
     if (!end.retry) break;
     await new Promise((r) => setTimeout(r, RESUME_RETRY_MS));
   }
+  if (stopped()) return from;
   err(`cannot tell where the collector's data ends (${last}); backfilling the whole span`);
   return from;
 }

@@ -2,12 +2,14 @@ import { systemClock } from '../../shared/clock.js';
 import { parseCliArgs } from './args.js';
 import { Collector } from './collector.js';
 import { loadConfigFile } from './config-file.js';
-import { acquireDataDirLock, DataDirBusyError, type DataDirLock } from './data-dir-lock.js';
+import { acquireDataDirLock, DataDirBusyError, LOCK_FILE, type DataDirLock } from './data-dir-lock.js';
 import { ensurePrivateDir } from './private-files.js';
 import { loadOrCreateToken, readTokenFile, takeEnvToken, TOKEN_ENV } from './token.js';
 import { PRINT_CONFIG_FLAG, printConfig } from './print-config.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+/** Files only a collector writes in its data dir: a dir holding one of them is ours to chmod. */
+const DATA_DIR_MARKERS = ['token', 'collector.db', LOCK_FILE];
 
 function log(msg: string): void {
   process.stderr.write(`[collector] ${msg}\n`);
@@ -49,7 +51,8 @@ function main(): void {
   let lock: DataDirLock;
   try {
     try {
-      ensurePrivateDir(args.dataDir);
+      const warning = ensurePrivateDir(args.dataDir, DATA_DIR_MARKERS);
+      if (warning) log(`warning: ${warning}`);
     } catch (err) {
       // A dir we may write to but not chmod (owned by another user): say so, keep going.
       const e = err as NodeJS.ErrnoException;

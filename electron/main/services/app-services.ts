@@ -63,7 +63,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? stderrLogger;
   // 0700: the cache holds every alert and its timeline (see cache/private-files.ts).
-  ensurePrivateDir(opts.dataDir);
+  const widerDir = ensurePrivateDir(opts.dataDir, [CACHE_FILE]);
+  if (widerDir) log.warn(`cache: ${widerDir}`);
   const cache = openCache(join(opts.dataDir, CACHE_FILE), { now: toIso(clock.now()), log: (m) => log.warn(m) });
   if (cache.bindCollector(opts.collectorUrl)) {
     log.info(`cache: collector changed to ${opts.collectorUrl}; replica reset`);

@@ -29,7 +29,6 @@ async function simulateDay(c: CollectorHandle): Promise<void> {
     SIM,
     '--url',
     c.url,
-    `--token=${c.token}`,
     '--backfill',
     '1d',
     '--once',
@@ -38,7 +37,11 @@ async function simulateDay(c: CollectorHandle): Promise<void> {
     '--scenario-since',
     '20m',
   ];
-  const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const proc = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, VIGIL_TOKEN: c.token },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const code = await new Promise<number | null>((r) => proc.on('exit', r));
   if (code !== 0) throw new Error(`simulator exited with ${code}`);
 }

@@ -3,13 +3,20 @@ import { parseArgs } from 'node:util';
 export interface CliArgs {
   port: number;
   dataDir: string;
+  /** `--token T`: for a person at a terminal; anything that spawns the collector uses VIGIL_TOKEN or --token-file. */
   token?: string;
+  /** `--token-file PATH`: the token is the file's first line. */
+  tokenFile?: string;
   config?: string;
   host?: string;
+  /** Shut down when stdin ends: the spawning process died (see cli.ts). */
+  exitWithParent: boolean;
 }
 
 export const USAGE =
-  'usage: collector --port N --data-dir DIR [--token T] [--config FILE] [--host 127.0.0.1]\n       collector --print-config [--config FILE]';
+  'usage: collector --port N --data-dir DIR [--token-file FILE | --token T] [--config FILE] [--host 127.0.0.1] [--exit-with-parent]\n' +
+  '       (or the token in the VIGIL_TOKEN environment variable: a command line is visible to every local user)\n' +
+  '       collector --print-config [--config FILE]';
 
 /** Throws an Error with a message fit for the terminal. */
 export function parseCliArgs(argv: string[]): CliArgs {
@@ -23,8 +30,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
         port: { type: 'string' },
         'data-dir': { type: 'string' },
         token: { type: 'string' },
+        'token-file': { type: 'string' },
         config: { type: 'string' },
         host: { type: 'string' },
+        'exit-with-parent': { type: 'boolean', default: false },
       },
     }));
   } catch (err) {
@@ -36,11 +45,17 @@ export function parseCliArgs(argv: string[]): CliArgs {
     throw new Error(`--port must be 0..65535, got "${values.port}"`);
   if (!values['data-dir']) throw new Error(`--data-dir is required\n${USAGE}`);
   if (values.token !== undefined && values.token.length < 16) throw new Error('--token must be at least 16 characters');
+  if (values.token !== undefined && values['token-file'] !== undefined) {
+    throw new Error('pass either --token or --token-file, not both');
+  }
+  if (values['token-file'] === '') throw new Error('--token-file must name a file');
   return {
     port,
     dataDir: values['data-dir'],
     ...(values.token !== undefined ? { token: values.token } : {}),
+    ...(values['token-file'] !== undefined ? { tokenFile: values['token-file'] } : {}),
     ...(values.config !== undefined ? { config: values.config } : {}),
     ...(values.host !== undefined ? { host: values.host } : {}),
+    exitWithParent: values['exit-with-parent'],
   };
 }

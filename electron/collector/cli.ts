@@ -1,12 +1,15 @@
-import { mkdirSync } from 'node:fs';
 import { systemClock } from '../../shared/clock.js';
 import { parseCliArgs } from './args.js';
 import { Collector } from './collector.js';
 import { loadConfigFile } from './config-file.js';
-import { loadOrCreateToken } from './token.js';
+import { acquireDataDirLock, DataDirBusyError, LOCK_FILE, type DataDirLock } from './data-dir-lock.js';
+import { ensurePrivateDir } from './private-files.js';
+import { loadOrCreateToken, readTokenFile, takeEnvToken, TOKEN_ENV } from './token.js';
 import { PRINT_CONFIG_FLAG, printConfig } from './print-config.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+/** Files only a collector writes in its data dir: a dir holding one of them is ours to chmod. */
+const DATA_DIR_MARKERS = ['token', 'collector.db', LOCK_FILE];
 
 function log(msg: string): void {
   process.stderr.write(`[collector] ${msg}\n`);
@@ -28,24 +31,40 @@ function main(): void {
   }
   let args;
   let config;
+  let explicitToken: string | undefined;
   try {
+    // Always taken out of the environment, so no eval job or action this collector runs inherits it.
+    const envToken = takeEnvToken(process.env);
     args = parseCliArgs(process.argv.slice(2));
     config = loadConfigFile(args.config);
+    explicitToken = args.token ?? (args.tokenFile !== undefined ? readTokenFile(args.tokenFile) : envToken);
   } catch (err) {
     fail((err as Error).message);
   }
   const host = args.host ?? config.host ?? '127.0.0.1';
-  const explicitToken = args.token ?? config.token;
+  explicitToken ??= config.token;
   // Off loopback anyone on the network can reach us: insist the operator chose the token.
   if (!LOOPBACK.has(host) && explicitToken === undefined) {
-    fail(`binding ${host} requires an explicit token (--token or "token:" in the config)`);
+    fail(`binding ${host} requires an explicit token (--token-file, ${TOKEN_ENV}, --token or "token:" in the config)`);
   }
   let token: string;
+  let lock: DataDirLock;
   try {
-    mkdirSync(args.dataDir, { recursive: true });
+    try {
+      const warning = ensurePrivateDir(args.dataDir, DATA_DIR_MARKERS);
+      if (warning) log(`warning: ${warning}`);
+    } catch (err) {
+      // A dir we may write to but not chmod (owned by another user): say so, keep going.
+      const e = err as NodeJS.ErrnoException;
+      if (e.code !== 'EPERM') throw err;
+      log(`warning: cannot make ${args.dataDir} private (0700): ${e.message}`);
+    }
+    lock = acquireDataDirLock(args.dataDir);
+    // process.exit() (fail, stop) runs 'exit' listeners; SIGKILL leaves a stale lock the next start clears.
+    process.on('exit', () => lock.release());
     token = explicitToken ?? loadOrCreateToken(args.dataDir);
   } catch (err) {
-    fail((err as Error).message);
+    fail(err instanceof DataDirBusyError ? err.message : (err as Error).message);
   }
 
   const collector = new Collector({
@@ -57,29 +76,49 @@ function main(): void {
     clock: systemClock,
     log,
   });
+  const started = collector.start();
   let stopping = false;
-  const stop = (signal: string): void => {
+  const stop = (reason: string): void => {
     if (stopping) return;
     stopping = true;
-    log(`${signal}: shutting down`);
-    collector.dispose().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log(`shutdown failed: ${String(err)}`);
-        process.exit(1);
-      },
-    );
+    log(`${reason}: shutting down`);
+    // A stop during start-up waits for it, so dispose never races a half-built collector.
+    started
+      .catch(() => undefined)
+      .then(() => collector.dispose())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log(`shutdown failed: ${String(err)}`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  if (args.exitWithParent) watchParent(() => stop('stdin closed (the process that started us is gone)'));
 
-  collector.start().then(
+  started.then(
     ({ port }) => {
       const shown = host.includes(':') ? `[${host}]` : host;
       process.stdout.write(`vigil collector listening on http://${shown}:${port}\n`);
     },
     (err: unknown) => fail(`could not start: ${(err as Error).message}`),
   );
+}
+
+/**
+ * `--exit-with-parent`: the parent (the desktop app, the headless host) spawns us with a stdin
+ * pipe it never writes to and never closes. When it dies, even by SIGKILL, the kernel closes its
+ * end and our stdin ends: we shut down cleanly instead of living on as an orphan that keeps the
+ * data dir and pages alone. Opt-in, because stdin of a collector run by hand or by a supervisor
+ * is a terminal or /dev/null, which may end for reasons that have nothing to do with a parent.
+ */
+function watchParent(onGone: () => void): void {
+  process.stdin.on('end', onGone);
+  process.stdin.on('close', onGone);
+  process.stdin.on('error', onGone);
+  process.stdin.resume(); // read (and drop) anything written, so 'end' is seen
 }
 
 main();

@@ -85,11 +85,26 @@ export function locateDemoCommands(opts: {
 /** Simulated traffic with a provider outage already 20 minutes in, so a page fires within seconds. */
 export const DEFAULT_SIMULATOR_ARGS = ['--backfill', '1d', '--scenario', 'provider-outage', '--scenario-since', '20m'];
 
+/**
+ * The environment variable the collector and the simulator read their token from. Tokens never
+ * go on a child's command line: every local user can read argv (`ps`, /proc/PID/cmdline), while
+ * /proc/PID/environ is readable by the owner only.
+ */
+export const CHILD_TOKEN_ENV = 'VIGIL_TOKEN';
+/** What the headless host and the Electron app read a team collector's token from: not for children. */
+const PARENT_TOKEN_ENV = 'VIGIL_COLLECTOR_TOKEN';
+/**
+ * Both children follow this process: spawned with a stdin pipe we never close, they shut down
+ * when it ends, which the kernel does when we die, even by SIGKILL (no orphans on the data dir).
+ */
+const COLLECTOR_EXIT_WITH_PARENT = '--exit-with-parent';
+const SIMULATOR_EXIT_WITH_PARENT = '--exit-on-eof';
+
 export interface DemoOptions {
   commands: { collector: ChildCommand; simulator?: ChildCommand | null };
   /** The collector's data dir; default `<appDataDir>/collector`. */
   dataDir?: string;
-  /** Passed as --token; otherwise read from `<dataDir>/token` which the collector creates. */
+  /** Handed over in VIGIL_TOKEN; otherwise read from `<dataDir>/token` which the collector creates. */
   token?: string;
   /** 0 = a free port. */
   port?: number;
@@ -115,10 +130,8 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   const log = opts.log ?? silentLogger;
   const dataDir = opts.dataDir ?? join(appDataDir(), 'collector');
   const c = opts.commands.collector;
-  const args = [...c.args, '--port', String(opts.port ?? 0), '--data-dir', dataDir];
-  // `--opt=value`: a token may start with '-', which parseArgs would read as an option.
-  if (opts.token) args.push(`--token=${opts.token}`);
-  const collector = spawnChild('collector', { ...c, args }, log, 'ignore');
+  const args = [...c.args, '--port', String(opts.port ?? 0), '--data-dir', dataDir, COLLECTOR_EXIT_WITH_PARENT];
+  const collector = spawnChild('collector', { ...c, args, env: childEnv(c.env, opts.token) }, log);
   let simulator: ChildProcess | null = null;
   const stop = async (): Promise<void> => {
     await Promise.all([stopChild(simulator), stopChild(collector)]);
@@ -128,8 +141,14 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     const token = opts.token ?? readFileSync(join(dataDir, 'token'), 'utf8').trim();
     const s = opts.commands.simulator;
     if (s) {
-      const simArgs = [...s.args, '--url', url, `--token=${token}`, ...(opts.simulatorArgs ?? DEFAULT_SIMULATOR_ARGS)];
-      simulator = spawnChild('simulator', { ...s, args: simArgs }, log, 'pipe');
+      const simArgs = [
+        ...s.args,
+        '--url',
+        url,
+        SIMULATOR_EXIT_WITH_PARENT,
+        ...(opts.simulatorArgs ?? DEFAULT_SIMULATOR_ARGS),
+      ];
+      simulator = spawnChild('simulator', { ...s, args: simArgs, env: childEnv(s.env, token) }, log);
     }
     return {
       url,
@@ -146,11 +165,25 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   }
 }
 
-function spawnChild(name: string, cmd: ChildCommand, log: Logger, stdin: 'ignore' | 'pipe'): ChildProcess {
+/**
+ * A child's environment: the token in VIGIL_TOKEN when there is one, otherwise none (a VIGIL_TOKEN
+ * we inherited must not override the one the collector keeps in its data dir), and never the team
+ * collector's token this process was given.
+ */
+export function childEnv(base: NodeJS.ProcessEnv | undefined, token: string | undefined): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...(base ?? process.env) };
+  delete env[PARENT_TOKEN_ENV];
+  delete env[CHILD_TOKEN_ENV];
+  if (token) env[CHILD_TOKEN_ENV] = token;
+  return env;
+}
+
+function spawnChild(name: string, cmd: ChildCommand, log: Logger): ChildProcess {
   const child = spawn(cmd.command, cmd.args, {
     cwd: cmd.cwd,
     env: cmd.env ?? process.env,
-    stdio: [stdin, 'pipe', 'pipe'],
+    // stdin: the pipe the child watches to follow us (and the simulator's scenario commands).
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   // Children's output goes to our log (stderr), never to our stdout, which callers parse.
   const forward = (chunk: Buffer): void => {
@@ -158,7 +191,7 @@ function spawnChild(name: string, cmd: ChildCommand, log: Logger, stdin: 'ignore
   };
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
-  child.stdin?.on('error', () => {}); // writing to an exited simulator is not worth a crash
+  child.stdin?.on('error', () => {}); // writing to an exited child is not worth a crash
   child.on('error', (err) => log.error(`${name}: ${err.message}`));
   child.on('exit', (code, signal) => log.info(`${name} exited (${code ?? signal})`));
   return child;

@@ -1,18 +1,25 @@
+import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { appDataDir, locateDemoCommands, startDemo, type Demo } from './demo.js';
+import { appDataDir, DEFAULT_SIMULATOR_ARGS, locateDemoCommands, startDemo, type Demo } from './demo.js';
 import { startHeadlessHost, type HeadlessHost } from './headless.js';
 import { createAppServices, stderrLogger, type AppServices } from './services/index.js';
 
 /**
- * `node --import tsx electron/main/headless-cli.ts [--collector URL --collector-token T | --demo]
- *   [--user NAME] [--port N] [--data-dir DIR] [--renderer-dir DIR]`
+ * `node --import tsx electron/main/headless-cli.ts [--collector URL (--collector-token-file FILE |
+ *   VIGIL_COLLECTOR_TOKEN in the environment) | --demo [--demo-backfill D]] [--user NAME] [--port N]
+ *   [--data-dir DIR] [--renderer-dir DIR]`
  * Prints exactly one line on stdout: `Vigil is running at http://127.0.0.1:N/#token=…`.
- * Everything else goes to stderr.
+ * Everything else goes to stderr. The team collector's token never goes on the command line
+ * (visible to every local user); `--collector-token T` still works but warns.
  */
+/** Where a team collector's token may come from besides --collector-token-file. */
+const TOKEN_ENV = 'VIGIL_COLLECTOR_TOKEN';
 const USAGE =
-  'usage: headless-cli [--collector URL --collector-token T | --demo (the default)] [--user NAME] [--port N] [--data-dir DIR] [--renderer-dir DIR]';
+  'usage: headless-cli [--collector URL [--collector-token-file FILE] | --demo (the default) [--demo-backfill 1d]]\n' +
+  '                    [--user NAME] [--port N] [--data-dir DIR] [--renderer-dir DIR]\n' +
+  `       the team collector's token: ${TOKEN_ENV} in the environment, or the first line of --collector-token-file`;
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const log = stderrLogger;
@@ -37,6 +44,8 @@ async function main(): Promise<void> {
       options: {
         collector: { type: 'string' },
         'collector-token': { type: 'string' },
+        'collector-token-file': { type: 'string' },
+        'demo-backfill': { type: 'string' },
         demo: { type: 'boolean', default: false },
         user: { type: 'string' },
         port: { type: 'string', default: '0' },
@@ -58,7 +67,17 @@ async function main(): Promise<void> {
   // Without a team collector the host runs the embedded default (bundled collector + simulator).
   if (values.demo && values.collector !== undefined) fail('pass either --collector URL or --demo, not both');
   const useDemo = values.collector === undefined;
-  if (values.collector !== undefined && !values['collector-token']) fail('--collector needs --collector-token');
+  // Taken out of the environment either way: nothing this process starts needs it.
+  const envToken = process.env[TOKEN_ENV]?.trim() || undefined;
+  delete process.env[TOKEN_ENV];
+  let teamToken: string | undefined;
+  if (values.collector !== undefined) {
+    teamToken = collectorToken(values['collector-token'], values['collector-token-file'], envToken);
+  } else if (values['collector-token'] !== undefined || values['collector-token-file'] !== undefined) {
+    fail('--collector-token-file goes with --collector URL');
+  }
+  if (values['demo-backfill'] !== undefined && !useDemo) fail('--demo-backfill goes with --demo');
+  const simulatorArgs = demoSimulatorArgs(values['demo-backfill']);
 
   let demo: Demo | null = null;
   let services: AppServices | null = null;
@@ -77,10 +96,11 @@ async function main(): Promise<void> {
 
   try {
     let collectorUrl = values.collector ?? '';
-    let collectorToken = values['collector-token'] ?? '';
+    let collectorToken = teamToken ?? '';
     if (useDemo) {
       demo = await startDemo({
         commands: locateDemoCommands({ repoRoot: ROOT, mainDir: join(ROOT, 'out/main') }),
+        simulatorArgs,
         log,
       });
       collectorUrl = demo.url;
@@ -105,6 +125,51 @@ async function main(): Promise<void> {
     log.error(err instanceof Error ? err.message : String(err));
     await shutdown(1);
   }
+}
+
+/** The team collector's token: --collector-token-file, else the deprecated flag, else VIGIL_COLLECTOR_TOKEN. */
+function collectorToken(flag: string | undefined, file: string | undefined, env: string | undefined): string {
+  if (flag !== undefined && file !== undefined) fail('pass --collector-token-file or --collector-token, not both');
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      fail(`--collector-token-file: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    const token = (text.split('\n')[0] ?? '').trim();
+    if (!token) fail(`--collector-token-file: ${file} is empty`);
+    return token;
+  }
+  if (flag !== undefined) {
+    log.warn(
+      `--collector-token puts the token where every local user can read it (ps); use ${TOKEN_ENV} or --collector-token-file`,
+    );
+    if (!flag) fail('--collector-token is empty');
+    return flag;
+  }
+  if (env) return env;
+  return fail(`--collector needs its token: ${TOKEN_ENV} in the environment, or --collector-token-file FILE`);
+}
+
+/** Minutes per unit of --demo-backfill. */
+const BACKFILL_UNIT_MINUTES: Record<string, number> = { m: 1, h: 60, d: 24 * 60 };
+/** The demo's outage starts 20 minutes into the past (`--scenario-since 20m`): the backfill must cover it. */
+const MIN_DEMO_BACKFILL_MINUTES = 20;
+/** The simulator's own bound on --backfill. */
+const MAX_DEMO_BACKFILL_MINUTES = 90 * 24 * 60;
+
+/** The demo's simulator arguments, with the backfill span replaced when --demo-backfill is given. */
+function demoSimulatorArgs(backfill: string | undefined): string[] {
+  if (backfill === undefined) return DEFAULT_SIMULATOR_ARGS;
+  const m = /^(\d+(?:\.\d+)?)(m|h|d)$/.exec(backfill);
+  const minutes = m ? Number(m[1]) * (BACKFILL_UNIT_MINUTES[m[2] ?? ''] ?? Number.NaN) : Number.NaN;
+  if (!(minutes >= MIN_DEMO_BACKFILL_MINUTES && minutes <= MAX_DEMO_BACKFILL_MINUTES)) {
+    fail(`--demo-backfill: '${backfill}' must be a duration from 20m to 90d, like 30m, 6h, 1d`);
+  }
+  const args = [...DEFAULT_SIMULATOR_ARGS];
+  args[args.indexOf('--backfill') + 1] = backfill;
+  return args;
 }
 
 void main();

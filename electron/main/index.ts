@@ -26,6 +26,8 @@ async function connect(): Promise<AppServices> {
   const dataDir = app.getPath('userData');
   let collectorUrl = process.env.VIGIL_COLLECTOR_URL;
   let collectorToken = process.env.VIGIL_COLLECTOR_TOKEN ?? '';
+  // Read once: nothing this process starts (the demo's children, notify-send) should inherit it.
+  delete process.env.VIGIL_COLLECTOR_TOKEN;
   if (!collectorUrl) {
     // Demo mode: the bundled collector with simulated traffic, as separate Node processes.
     demo = await startDemo({

@@ -83,5 +83,7 @@ export const Stats = z.object({
   events: z.number().int().nonnegative(),
   alerts: z.number().int().nonnegative(),
   lastSeq: z.number().int().nonnegative(),
+  /** Newest stored event time (epoch ms), null when none; a resuming sender backfills after it. Absent before protocol 4. */
+  lastEventTs: z.number().int().nullable().optional(),
 });
 export type Stats = z.infer<typeof Stats>;

@@ -219,7 +219,7 @@ describe('restart', () => {
         ).json()) as Record<string, number>;
       const before = await stats();
       // fired + notified (the escalation policy pages the primary at once).
-      expect(before).toEqual({ events: 900, alerts: 1, lastSeq: 2 });
+      expect(before).toEqual({ events: 900, alerts: 1, lastSeq: 2, lastEventTs: START + 15 * 60_000 - 1_000 });
       await c.restart();
       expect(await stats()).toEqual(before);
       await c.kill('SIGKILL');

@@ -286,4 +286,44 @@ describe('paging: a real critical notification under Xvfb + D-Bus + dunst', () =
       await run('dunstctl', ['close-all'], e);
     }
   });
+
+  it('a body with markup in it reaches dunst escaped, so the person sees it as written', async () => {
+    const e = { env: { ...process.env, ...env } };
+    const warnings: string[] = [];
+    const log = { info: () => {}, warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m) };
+    const notifier = new LinuxNotifier(log);
+    // What a sender controls: an Alertmanager annotation, an Events-v2 summary.
+    const body = 'Escalates to <b>bob</b> & <a href="https://evil.example">dana</a>';
+    const title = 'Error rate 31% on <checkout> & co';
+    try {
+      expect(
+        await notifier.notify({ alertId: 'markup-1', title, body, loud: false, acknowledgeAction: false }),
+      ).toEqual({
+        ok: true,
+      });
+      await until('the notification in dunst', async () => {
+        const { stdout } = await run('dunstctl', ['count', 'displayed'], e);
+        return Number(stdout.trim()) > 0;
+      });
+      await run('dunstctl', ['close-all'], e);
+      await sleep(200);
+      const { stdout } = await run('dunstctl', ['history'], e);
+      type Field = { data: string } | undefined;
+      const history = JSON.parse(stdout) as { data: { summary: Field; body: Field; message: Field }[][] };
+      const shown = (history.data[0] ?? []).find((n) => n.summary?.data === title);
+      expect(shown?.body?.data).toBe(
+        'Escalates to &lt;b&gt;bob&lt;/b&gt; &amp; &lt;a href=&quot;https://evil.example&quot;&gt;dana&lt;/a&gt;',
+      );
+      // dunst's formatted text (Pango markup): the tags are text, no bold, no link; the title it quoted itself.
+      const message = shown?.message?.data ?? '';
+      expect(message).toContain('&lt;b&gt;bob&lt;/b&gt;');
+      expect(message).not.toContain('<b>bob</b>');
+      expect(message).not.toContain('<a href');
+      expect(message).toContain('&lt;checkout&gt; &amp; co');
+      expect(warnings).toEqual([]);
+    } finally {
+      notifier.dispose();
+      await run('dunstctl', ['close-all'], e);
+    }
+  });
 });

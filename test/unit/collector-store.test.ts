@@ -103,7 +103,7 @@ describe('collector store', () => {
     expect(back?.latency.getValueAtQuantile(0.95)).toBeLessThan(960 * 1.01);
     expect(r.minuteCounts(key, 0, 600_000)).toEqual([{ minute: 120_000, count: 100, errors: 100 }]);
     expect(r.maxEventTs()).toBe(125_000);
-    expect(r.stats()).toEqual({ events: 1, alerts: 1, lastSeq: 2 });
+    expect(r.stats()).toEqual({ events: 1, alerts: 1, lastSeq: 2, lastEventTs: 125_000 });
     expect(r.logAfter(1, 10).map((e) => [e.seq, e.kind, e.actor])).toEqual([[2, 'acknowledged', 'alice']]);
     expect(r.commandResult('c1')).toEqual({ ok: true });
     expect(r.listAlerts('firing')).toHaveLength(1);
@@ -119,7 +119,7 @@ describe('collector store', () => {
         throw new Error('boom');
       }),
     ).toThrow('boom');
-    expect(s.stats()).toEqual({ events: 0, alerts: 0, lastSeq: 0 });
+    expect(s.stats()).toEqual({ events: 0, alerts: 0, lastSeq: 0, lastEventTs: null });
     s.close();
   });
 });

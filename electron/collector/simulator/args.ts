@@ -2,6 +2,7 @@
  * Command-line flags of the traffic simulator, validated with zod so a typo fails fast with a
  * message naming the flag (exit code 2), before anything is posted.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_BASE_RATE_PER_SEC, DEFAULT_SEED } from '../../../shared/sim/index.js';
@@ -15,6 +16,8 @@ export interface SimOptions {
   rate: number;
   seed: number;
   backfillMs: number;
+  /** Backfill the whole span even where the collector already has data (default: resume after it). */
+  fullBackfill: boolean;
   scenarios: ScenarioSpecArg[];
   scenarioSinceMs: number;
   speed: number;
@@ -28,12 +31,16 @@ export interface SimOptions {
   tzOffsetMinutes: number | undefined;
 }
 
-export const USAGE = `usage: npm run simulate -- --url URL --token TOKEN [options]
+export const USAGE = `usage: VIGIL_TOKEN=TOKEN npm run simulate -- --url URL [options]
   --url URL              collector base URL, e.g. http://127.0.0.1:4318
-  --token TOKEN          bearer token of the collector
+  --token-file FILE      read the collector's bearer token from FILE (e.g. its data dir's token)
+  --token TOKEN          the token on the command line (visible to every local user: prefer
+                         VIGIL_TOKEN or --token-file)
   --rate R               requests/s across all services at a weekday peak (default ${DEFAULT_BASE_RATE_PER_SEC})
   --seed N               random seed; same seed, same traffic (default ${DEFAULT_SEED})
-  --backfill D           post D of history first, e.g. 7d, 36h, 90m (default none)
+  --backfill D           post D of history first, e.g. 7d, 36h, 90m (default none); where the
+                         collector already has events, only the span after its newest one
+  --full-backfill        post the whole --backfill span even where the collector has data
   --scenario NAME[:k=v]  turn a scenario on at start; repeatable; k is service|provider|model|suite
   --scenario-since D     scenarios from --scenario are also active in the last D of the backfill
   --speed X              simulated time runs X times faster than the wall clock (default 1)
@@ -45,6 +52,9 @@ export const USAGE = `usage: npm run simulate -- --url URL --token TOKEN [option
   --summary-every D      status line interval (default 10s)
   --tz-offset MIN        minutes east of UTC for the daily rhythm (default: this machine's zone)
 stdin commands: on NAME [k=v ...] | off NAME | list | status | help`;
+
+/** The environment variable a parent process hands the token in (never argv: `ps` shows argv to all). */
+export const SIM_TOKEN_ENV = 'VIGIL_TOKEN';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -87,10 +97,13 @@ const Raw = z.object({
     .refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), {
       message: '--url must be an http:// or https:// URL',
     }),
-  token: z.string({ error: '--token is required' }).min(1, { message: '--token must not be empty' }),
+  token: z
+    .string({ error: `--token is required (or --token-file FILE, or ${SIM_TOKEN_ENV} in the environment)` })
+    .min(1, { message: '--token must not be empty' }),
   rate: number('--rate', { min: 0.001, max: 10_000 }).default(DEFAULT_BASE_RATE_PER_SEC),
   seed: number('--seed', { min: 0, max: 4_294_967_295, int: true }).default(DEFAULT_SEED),
   backfill: duration('--backfill', 1000, 90 * 86_400_000).optional(),
+  'full-backfill': z.boolean().default(false),
   scenario: z.array(z.string()).default([]),
   'scenario-since': duration('--scenario-since', 1000, 90 * 86_400_000).optional(),
   speed: number('--speed', { min: 0.01, max: 10_000 }).default(1),
@@ -105,7 +118,13 @@ const Raw = z.object({
 
 export type ParsedArgs = { kind: 'run'; options: SimOptions } | { kind: 'help' } | { kind: 'error'; message: string };
 
-export function parseSimArgs(argv: readonly string[]): ParsedArgs {
+/** Where a token comes from besides --token: the environment and --token-file (injected in tests). */
+export interface TokenSources {
+  env?: Readonly<Record<string, string | undefined>>;
+  readFile?: (path: string) => string;
+}
+
+export function parseSimArgs(argv: readonly string[], sources: TokenSources = {}): ParsedArgs {
   let values: Record<string, unknown>;
   try {
     const parsed = parseArgs({
@@ -115,6 +134,8 @@ export function parseSimArgs(argv: readonly string[]): ParsedArgs {
       options: {
         url: { type: 'string' },
         token: { type: 'string' },
+        'token-file': { type: 'string' },
+        'full-backfill': { type: 'boolean' },
         rate: { type: 'string' },
         seed: { type: 'string' },
         backfill: { type: 'string' },
@@ -136,6 +157,10 @@ export function parseSimArgs(argv: readonly string[]): ParsedArgs {
     return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
   }
   if (values.help === true) return { kind: 'help' };
+  const token = resolveToken(values, sources);
+  if (typeof token === 'object') return token;
+  values = { ...values, token };
+  delete values['token-file'];
 
   const r = Raw.safeParse(values);
   if (!r.success) {
@@ -169,6 +194,7 @@ export function parseSimArgs(argv: readonly string[]): ParsedArgs {
       rate: v.rate,
       seed: v.seed,
       backfillMs: v.backfill ?? 0,
+      fullBackfill: v['full-backfill'],
       scenarios,
       scenarioSinceMs: since ?? 0,
       speed: v.speed,
@@ -181,4 +207,28 @@ export function parseSimArgs(argv: readonly string[]): ParsedArgs {
       tzOffsetMinutes: v['tz-offset'],
     },
   };
+}
+
+/** --token, else --token-file, else the environment; undefined leaves "required" to the schema. */
+function resolveToken(
+  values: Record<string, unknown>,
+  sources: TokenSources,
+): string | undefined | { kind: 'error'; message: string } {
+  const file = values['token-file'];
+  if (typeof values.token === 'string') {
+    if (file !== undefined) return { kind: 'error', message: 'pass either --token or --token-file, not both' };
+    return values.token;
+  }
+  if (typeof file === 'string') {
+    let text: string;
+    try {
+      text = (sources.readFile ?? ((p: string) => readFileSync(p, 'utf8')))(file);
+    } catch (err) {
+      return { kind: 'error', message: `--token-file: cannot read ${file}: ${(err as Error).message}` };
+    }
+    const token = (text.split('\n')[0] ?? '').trim();
+    return token === '' ? { kind: 'error', message: `--token-file: ${file} is empty` } : token;
+  }
+  const env = sources.env?.[SIM_TOKEN_ENV]?.trim();
+  return env === '' ? undefined : env;
 }

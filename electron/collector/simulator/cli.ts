@@ -6,9 +6,10 @@
 import { createInterface } from 'node:readline';
 import { systemClock } from '../../../shared/clock.js';
 import { createTraffic, formatTarget } from '../../../shared/sim/index.js';
-import { USAGE, parseSimArgs } from './args.js';
+import { SIM_TOKEN_ENV, USAGE, parseSimArgs } from './args.js';
 import type { SimOptions } from './args.js';
 import { handleCommand } from './commands.js';
+import { fetchDataEnd, resumeFrom } from './resume.js';
 import { Sender } from './sender.js';
 import { Simulation } from './runner.js';
 
@@ -17,6 +18,9 @@ const PREFIX = 'vigil-sim:';
 const ONCE_WINDOW_MS = 60_000;
 /** --once gives up when the collector stays unreachable this long. */
 const ONCE_GIVE_UP_MS = 60_000;
+/** Asking where the collector's data ends: attempts, and the pause between them (it may be starting). */
+const RESUME_ATTEMPTS = 30;
+const RESUME_RETRY_MS = 1_000;
 
 // A parent that closes our pipes must not turn a status line into a crash.
 process.stdout.on('error', () => undefined);
@@ -56,7 +60,7 @@ async function run(o: SimOptions): Promise<number> {
     backfillHighWater: Math.floor(o.maxBuffer / 2),
     log: out,
   });
-  const backfillFrom = sim.startSim - o.backfillMs;
+  let backfillFrom = sim.startSim - o.backfillMs;
   for (const s of o.scenarios) {
     const since = o.scenarioSinceMs > 0 ? sim.startSim - o.scenarioSinceMs : sim.startSim;
     traffic.setScenario(s.name, true, { ...(s.target ? { target: s.target } : {}), since });
@@ -105,7 +109,16 @@ async function run(o: SimOptions): Promise<number> {
       `; scenarios: ${active.length ? active.join(' ') : 'none'}`,
   );
   sender.start();
-  if (o.once) {
+  if (o.backfillMs > 0 && !o.fullBackfill) {
+    const from = await resumePoint(o, backfillFrom, sim.startSim, () => shuttingDown !== undefined);
+    if (from === 'fatal') {
+      exitCode = 1;
+      void shutdown();
+    } else backfillFrom = from;
+  }
+  // Stopped (or the token was refused) while asking: nothing to post.
+  if (shuttingDown) await finished;
+  else if (o.once) {
     const from = o.backfillMs > 0 ? backfillFrom : sim.startSim - ONCE_WINDOW_MS;
     await sim.backfill(from, sim.startSim);
     while (!shuttingDown && sender.buffered > 0) {
@@ -131,8 +144,41 @@ async function run(o: SimOptions): Promise<number> {
   return exitCode;
 }
 
+/**
+ * Where the backfill starts: just after the collector's newest event when it has some inside the
+ * span (see resume.ts), else the span's start. 'fatal' when the collector refuses the token.
+ */
+async function resumePoint(o: SimOptions, from: number, to: number, stopped: () => boolean): Promise<number | 'fatal'> {
+  let last = '';
+  for (let attempt = 1; attempt <= RESUME_ATTEMPTS && !stopped(); attempt++) {
+    const end = await fetchDataEnd(o.url, o.token);
+    if (end.kind === 'unauthorized') {
+      err(end.message);
+      return 'fatal';
+    }
+    if (end.kind === 'known') {
+      const start = resumeFrom(from, to, end.lastEventTs);
+      if (start > from) {
+        out(
+          `collector has data up to ${new Date(end.lastEventTs ?? from).toISOString()}: ` +
+            `backfilling only the ${Math.round((to - start) / 60_000)} min after it (--full-backfill posts the whole span)`,
+        );
+      }
+      return start;
+    }
+    last = end.message;
+    if (!end.retry) break;
+    await new Promise((r) => setTimeout(r, RESUME_RETRY_MS));
+  }
+  if (stopped()) return from;
+  err(`cannot tell where the collector's data ends (${last}); backfilling the whole span`);
+  return from;
+}
+
 function main(): void {
-  const parsed = parseSimArgs(process.argv.slice(2));
+  const parsed = parseSimArgs(process.argv.slice(2), { env: process.env });
+  // Read once; nothing we start should inherit it.
+  delete process.env[SIM_TOKEN_ENV];
   if (parsed.kind === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return;

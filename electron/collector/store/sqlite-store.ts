@@ -9,6 +9,7 @@ import { createEvalsStore, createIntegrationKeyStore } from './evals-store.js';
 import { migrate } from './migrate.js';
 import { createRollupHistoryStore, rollupFromRow, type RollupColumns } from './rollup-history-store.js';
 import type { CollectorStore, CommandResult, LogEntry, NewLogEntry, PricedEvent } from './store.js';
+import { preparePrivateDatabase, restrictDatabaseFiles } from '../private-files.js';
 
 interface RollupRow extends RollupColumns {
   minute: number;
@@ -99,8 +100,11 @@ const DERIVED_META = new Set(['rules_cursor', 'eval_rules_cursor']);
 const DURABLE_SYNC_META = 'durable_sync';
 
 export function openStore(file: string, now = 0, opts: OpenStoreOptions = {}): CollectorStore {
+  // 0600 before SQLite creates anything: the -wal and -shm files inherit the main file's mode.
+  preparePrivateDatabase(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
+  restrictDatabaseFiles(file);
   if (opts.autoCheckpoint === false) db.pragma('wal_autocheckpoint = 0');
   db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
   db.pragma('synchronous = NORMAL');
@@ -343,6 +347,8 @@ export function openStore(file: string, now = 0, opts: OpenStoreOptions = {}): C
       events: (s.countEvents.get() as { v: number }).v,
       alerts: (s.countAlerts.get() as { v: number }).v,
       lastSeq: store.lastSeq(),
+      // Where the stored data ends (the ingest high-water mark), for a sender resuming a backfill.
+      lastEventTs: store.maxEventTs() ?? null,
     }),
     checkpointWal: () => void s.checkpoint.get(),
     close: () => db.close(),

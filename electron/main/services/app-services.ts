@@ -1,10 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock, toIso, type Clock } from '../../../shared/clock.js';
 import type { SeriesQueryParams } from '../../../shared/protocol/series.js';
 import { AlarmService } from './alarm/index.js';
 import { ApiService } from './api.js';
-import { CacheCheckpointer, openCache, type Cache } from './cache/index.js';
+import { CacheCheckpointer, ensurePrivateDir, openCache, type Cache } from './cache/index.js';
 import { CacheRetention, DEFAULT_CACHE_RETENTION, type CacheRetentionOptions } from './cache-retention.js';
 import { createNotifier, type Notifier } from './notifier/index.js';
 import { Outbox } from './outbox.js';
@@ -63,7 +62,9 @@ export const ALERT_CHART_PULL_MS = 15_000;
 export function createAppServices(opts: AppServicesOptions): AppServices {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? stderrLogger;
-  mkdirSync(opts.dataDir, { recursive: true });
+  // 0700: the cache holds every alert and its timeline (see cache/private-files.ts).
+  const widerDir = ensurePrivateDir(opts.dataDir, [CACHE_FILE]);
+  if (widerDir) log.warn(`cache: ${widerDir}`);
   const cache = openCache(join(opts.dataDir, CACHE_FILE), { now: toIso(clock.now()), log: (m) => log.warn(m) });
   if (cache.bindCollector(opts.collectorUrl)) {
     log.info(`cache: collector changed to ${opts.collectorUrl}; replica reset`);

@@ -6,6 +6,7 @@ import type { CommandKind, EventFrame, SnapshotFrame } from '../../../../shared/
 import { configureCacheConnection } from './cache-connection.js';
 import { migrate } from './migrate.js';
 import { migrations } from './migrations/index.js';
+import { preparePrivateDatabase, restrictDatabaseFiles } from './private-files.js';
 
 /** Where the replica stands relative to the collector's event log. */
 export interface SyncState {
@@ -118,11 +119,14 @@ interface SyncRow {
 }
 
 export function openCache(path: string, opts: OpenCacheOptions): Cache {
+  // 0600 before SQLite creates anything: the -wal and -shm files inherit the main file's mode.
+  preparePrivateDatabase(path);
   const db = new Database(path);
   try {
     // WAL + NORMAL: commits are atomic and survive a killed process; only an OS crash can lose
     // the last commits, which the collector replays anyway (the stream resumes from lastSeq).
     configureCacheConnection(db, 2000);
+    restrictDatabaseFiles(path);
     db.pragma('foreign_keys = ON');
     migrate(db, migrations, opts.now);
   } catch (err) {

@@ -6,6 +6,7 @@ import type { Notifier } from './notifier.js';
 export * from './notifier.js';
 export * from './node-notifier.js';
 export * from './linux-notifier.js';
+export * from './markup.js';
 
 /**
  * The desktop's notifier: on Linux, notify-send itself when it can offer an "Acknowledge" button

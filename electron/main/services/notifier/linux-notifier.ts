@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { Listeners, silentLogger, type Logger } from '../runtime.js';
+import { escapeMarkup } from './markup.js';
 import { ACK_ACTION, type DesktopNotification, type Notifier, type NotifyResult } from './notifier.js';
 
 /** The action key notify-send prints on stdout when "Acknowledge" is pressed. */
@@ -77,7 +78,7 @@ export class LinuxNotifier implements Notifier {
       ...(n.acknowledgeAction ? [`--action=${ACK_KEY}=${ACK_ACTION}`] : []),
       '--',
       n.title,
-      n.body,
+      escapeMarkup(n.body),
     ];
     return new Promise((resolve) => {
       let settled = false;
@@ -136,7 +137,7 @@ export class LinuxNotifier implements Notifier {
       `--replace-id=${entry.id}`,
       '--',
       text.title,
-      text.body,
+      escapeMarkup(text.body),
     ];
     const child = spawn(this.command, args, { stdio: 'ignore' });
     child.once('error', (err) => this.log.warn(`notifier: withdrawing ${alertId}: ${err.message}`));

@@ -1,5 +1,6 @@
 import notifier from 'node-notifier';
 import { Listeners, silentLogger, type Logger } from '../runtime.js';
+import { escapeMarkup } from './markup.js';
 import { ACK_ACTION, type DesktopNotification, type Notifier, type NotifyResult } from './notifier.js';
 
 export type Platform = 'linux' | 'darwin' | 'win32' | 'other';
@@ -15,6 +16,8 @@ export function platformOptions(platform: Platform, n: DesktopNotification): Rec
       // offers "Acknowledge" otherwise), where a page is acknowledged in the app.
       return {
         ...base,
+        // notify-send underneath: the body is markup to the daemon (see markup.ts).
+        message: escapeMarkup(n.body),
         urgency: n.loud ? 'critical' : 'normal',
         timeout: n.loud ? 0 : 10,
         'app-name': 'Vigil',

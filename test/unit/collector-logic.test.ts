@@ -130,7 +130,11 @@ describe('collector config', () => {
       for: 900_000,
       keepFiringFor: 300_000,
     });
-    expect(r.ok && r.config.ingest).toEqual({ maxBatchEvents: 10_000, maxBodyBytes: 10 * 1024 * 1024 });
+    expect(r.ok && r.config.ingest).toMatchObject({
+      maxBatchEvents: 10_000,
+      maxBodyBytes: 10 * 1024 * 1024,
+      maxLabelValues: 500,
+    });
     expect(r.ok && r.config.rules.allowedLateness).toBe(60_000);
   });
   it('names the bad path', () => {

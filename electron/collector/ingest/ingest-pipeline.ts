@@ -5,6 +5,14 @@ import type { Metrics } from '../metrics.js';
 import type { RollupCache } from '../rollup/rollup-cache.js';
 import type { RuleRuntime } from '../rules/rule-runtime.js';
 import type { CollectorStore, PricedEvent } from '../store/store.js';
+import type { LabelCardinalityAlerts } from './label-alerts.js';
+import type { LabelCap } from './label-cap.js';
+
+/** Label cardinality cap (issue 11): folding on ingest, and the ticket when a label overflows. */
+export interface IngestLabels {
+  cap: LabelCap;
+  alerts: LabelCardinalityAlerts;
+}
 
 /**
  * ingest → price → rollup → commit → evaluate. Returns once the batch is in SQLite; rule
@@ -18,6 +26,7 @@ export class IngestPipeline {
     private readonly metrics: Metrics,
     private readonly clock: Clock,
     private readonly log: (msg: string) => void,
+    private readonly labels?: IngestLabels,
   ) {}
 
   ingest(events: readonly LlmEvent[]): number {
@@ -32,7 +41,10 @@ export class IngestPipeline {
       if (event.ts > maxTs) maxTs = event.ts;
       return { event, costUsd };
     });
-    const { buckets, touched } = this.rollups.apply(priced);
+    // Label cap: priced with the sender's own model above; from here on (rollups, rules,
+    // novel errors) over-cap values are `other`. The raw event log keeps the original values.
+    const capped = this.labels ? this.labels.cap.fold(priced) : priced;
+    const { buckets, touched } = this.rollups.apply(capped);
     try {
       this.store.ingestBatch(priced, buckets, this.clock.now(), maxTs);
     } catch (err) {
@@ -42,13 +54,25 @@ export class IngestPipeline {
     this.metrics.eventsIngested += events.length;
     this.metrics.batchesIngested += 1;
     this.metrics.unpricedEvents += unpriced;
+    if (this.labels) this.raiseLabelAlerts(this.labels);
     try {
-      this.rules.run(touched, { buckets, events });
+      this.rules.run(touched, { buckets, events: capped === priced ? events : capped.map((p) => p.event) });
     } catch (err) {
       // The batch is committed (the 2xx stays true); rule state did not advance, so the next
       // batch or restart re-evaluates these minutes.
       this.log(`rule evaluation failed: ${(err as Error).stack ?? String(err)}`);
     }
     return events.length;
+  }
+
+  private raiseLabelAlerts(labels: IngestLabels): void {
+    const fresh = labels.cap.takeFresh();
+    if (fresh.length === 0) return;
+    try {
+      labels.alerts.raise(fresh);
+    } catch (err) {
+      // The batch is committed; the next overflowing batch tries again.
+      this.log(`label-cardinality alert failed: ${(err as Error).stack ?? String(err)}`);
+    }
   }
 }

@@ -5,7 +5,11 @@ import type { CollectorStore } from '../store/store.js';
 import type { CappedLabel, LabelOverflow } from './label-cap.js';
 
 /** The ticket a label over its cap raises (runbooks/label-cardinality.md). */
-export const LABEL_CARDINALITY = { ruleId: 'label-cardinality', runbookId: 'label-cardinality', tier: 'ticket' } as const;
+export const LABEL_CARDINALITY = {
+  ruleId: 'label-cardinality',
+  runbookId: 'label-cardinality',
+  tier: 'ticket',
+} as const;
 
 /** After a label's ticket, at most one more for that label within this time (a resolved one included). */
 export const LABEL_ALERT_REARM_MS = DAY_MS;

@@ -79,5 +79,11 @@ function foldTail(rows: RollupRow[], res: number): RollupRow[] {
   const ranked = rows.filter((r) => !isOther(r)).sort((a, b) => b.count - a.count);
   const keep = ranked.slice(0, MAX_ROLLUP_BUCKET_ROWS - 1);
   const rest = [...ranked.slice(MAX_ROLLUP_BUCKET_ROWS - 1), ...rows.filter(isOther)];
-  return [...keep, ...downsampleRows(rest.map((r) => ({ ...r, ...OTHER_KEY })), res)];
+  return [
+    ...keep,
+    ...downsampleRows(
+      rest.map((r) => ({ ...r, ...OTHER_KEY })),
+      res,
+    ),
+  ];
 }

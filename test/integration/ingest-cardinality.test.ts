@@ -178,3 +178,66 @@ describe('label cardinality cap (10,000 distinct service names)', () => {
     expect(await cardinalityAlerts(c)).toHaveLength(1);
   });
 });
+
+describe('series answers stay bounded even when the cap allows many series', () => {
+  let c: CollectorHandle;
+  const SERIES = 6_000;
+  const LABELS = 150;
+
+  beforeAll(async () => {
+    c = await startCollector({ configYaml: 'ingest:\n  maxLabelValues: 100000\n' });
+    for (let b = 0; b < SERIES / BATCH; b++) {
+      const batch = Array.from({ length: BATCH }, (_, i) => ({
+        ...event(`svc-${b * BATCH + i}`, i),
+        output_label: `label-${(b * BATCH + i) % LABELS}`,
+      }));
+      expect((await postEvents(c.url, c.token, batch)).status).toBe(200);
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await c?.stop();
+  });
+
+  it.each(['1m', '1h'])(
+    'GET /v1/rollups at %s: a bucket of 6,000 series keeps 4,999 and merges the rest into other',
+    async (resolution) => {
+      const from = resolution === '1h' ? Math.floor(BASE / 3_600_000) * 3_600_000 : BASE;
+      const r = await getText(c, `/v1/rollups?resolution=${resolution}&from=${from}`);
+      expect(r.status).toBe(200);
+      const page = RollupsPage.parse(JSON.parse(r.text));
+      console.log(
+        `[cardinality] GET /v1/rollups ${resolution}: ${Buffer.byteLength(r.text)} bytes, ${page.rows.length} rows`,
+      );
+      expect(page.truncated).toBe(true);
+      expect(page.rows).toHaveLength(5_000);
+      expect(page.rows.reduce((n, row) => n + row.count, 0)).toBe(SERIES); // totals unchanged
+      const other = page.rows.filter((row) => row.service === 'other' && row.model === 'other');
+      expect(other).toHaveLength(1);
+      expect(other[0]?.count).toBe(SERIES - 4_999);
+    },
+  );
+
+  it('GET /v1/series output_label_share: the busiest labels, with shares of all labelled responses', async () => {
+    const s = await series(c, { metric: 'output_label_share' });
+    expect(s).toMatchObject({ truncated: true, totalSeries: LABELS });
+    expect(s.series).toHaveLength(100);
+    const at = s.series[0]?.points.find(([t]) => t === BASE)?.[1];
+    expect(at).toBeCloseTo(SERIES / LABELS / SERIES, 6);
+  });
+
+  it('an answer that fits is unchanged (no truncated field)', async () => {
+    const s = await series(c, { by: 'model' });
+    expect(s.truncated).toBeUndefined();
+    expect(s.totalSeries).toBeUndefined();
+    expect(total(s, { model: 'gpt-4o' })).toBe(SERIES);
+  });
+
+  it('limit is validated: 0 or above the maximum is a 400 naming it', async () => {
+    for (const limit of ['0', '1001', 'ten']) {
+      const r = await getText(c, `/v1/series?metric=requests&from=${FROM}&to=${TO}&limit=${limit}`);
+      expect(r.status).toBe(400);
+      expect(JSON.parse(r.text)).toMatchObject({ error: { field: 'limit' } });
+    }
+  });
+});

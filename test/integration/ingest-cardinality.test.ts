@@ -35,6 +35,7 @@ function event(service: string, i: number, minute = 0): LlmEventInput {
     latency_ms: 300 + (i % 700),
     input_tokens: 100,
     output_tokens: 40,
+    output_label: 'answer',
     status: i % 20 === 0 ? 'error' : 'ok',
     ...(i % 20 === 0 ? { error_type: 'timeout', error_message: `upstream timed out for ${service}` } : {}),
   };
@@ -88,7 +89,10 @@ describe('label cardinality cap (10,000 distinct service names)', () => {
     // Every name sends in FLOOD_MINUTES minutes, 1,000 names per request, minute after minute.
     for (let m = 0; m < FLOOD_MINUTES; m++) {
       for (let b = 0; b < NAMES / BATCH; b++) {
-        const batch = Array.from({ length: BATCH }, (_, i) => event(`tenant-${b * BATCH + i}`, i, m));
+        const batch = Array.from({ length: BATCH }, (_, i) => ({
+          ...event(`tenant-${b * BATCH + i}`, i, m),
+          output_label: `label-${b * BATCH + i}`,
+        }));
         const t = performance.now();
         const r = await postEvents(c.url, c.token, batch);
         latencies.push(Math.round(performance.now() - t));
@@ -120,6 +124,8 @@ describe('label cardinality cap (10,000 distinct service names)', () => {
   it('counts the overflow per label on /metrics and nothing is dropped from the totals', async () => {
     const metrics = (await getText(c, '/metrics')).text;
     expect(overflowCounter(metrics, 'service')).toBe(OVERFLOW);
+    // Likewise for output labels ("answer" took one slot).
+    expect(overflowCounter(metrics, 'output_label')).toBe(OVERFLOW);
     expect(overflowCounter(metrics, 'model')).toBe(0);
     expect(metrics).toMatch(/^vigil_label_values\{label="service"\} 500$/m);
     const fleet = await series(c, {});
@@ -128,10 +134,10 @@ describe('label cardinality cap (10,000 distinct service names)', () => {
     expect(total(other)).toBe(OVERFLOW);
   });
 
-  it('raises one ticket naming the label, the cap and example values', async () => {
+  it('raises one ticket per overflowed label, naming the label, the cap and example values', async () => {
     const alerts = await cardinalityAlerts(c);
-    expect(alerts).toHaveLength(1);
-    const [a] = alerts;
+    expect(alerts.map((a) => a.labels['label']).sort()).toEqual(['output_label', 'service']);
+    const a = alerts.find((x) => x.labels['label'] === 'service');
     expect(a).toMatchObject({ tier: 'ticket', labels: { label: 'service' }, runbookId: 'label-cardinality' });
     expect(a?.summary).toContain('"service"');
     expect(a?.summary).toContain(String(CAP));
@@ -166,16 +172,21 @@ describe('label cardinality cap (10,000 distinct service names)', () => {
     expect(total(await series(c, { service: 'tenant-1' }))).toBe(FLOOD_MINUTES); // admitted before the cap
   });
 
-  it('a restart keeps the cap: a new name after it still folds into other, no second ticket', async () => {
+  it('a restart keeps the cap: a new name or label after it still folds into other, no new ticket', async () => {
     const before = total(await series(c, { service: 'other' }));
     await c.restart();
-    const r = await postEvents(c.url, c.token, [event('brand-new-after-restart', 1), event('checkout', 2)]);
+    const r = await postEvents(c.url, c.token, [
+      { ...event('brand-new-after-restart', 1), output_label: 'brand-new-label' },
+      event('checkout', 2),
+    ]);
     expect(r.status).toBe(200);
     expect((await series(c, { service: 'brand-new-after-restart' })).series).toEqual([]);
     expect(total(await series(c, { service: 'other' }))).toBe(before + 1);
     expect(total(await series(c, { service: 'checkout' }))).toBe(normal.length + 32);
-    expect(overflowCounter((await getText(c, '/metrics')).text, 'service')).toBe(1);
-    expect(await cardinalityAlerts(c)).toHaveLength(1);
+    const metrics = (await getText(c, '/metrics')).text;
+    expect(overflowCounter(metrics, 'service')).toBe(1);
+    expect(overflowCounter(metrics, 'output_label')).toBe(1);
+    expect(await cardinalityAlerts(c)).toHaveLength(2);
   });
 });
 

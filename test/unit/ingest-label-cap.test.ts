@@ -12,7 +12,7 @@ import {
   summaryOf,
 } from '../../electron/collector/ingest/label-alerts.js';
 import { LabelCap, MAX_OVERFLOW_EXAMPLES, OTHER_LABEL_VALUE } from '../../electron/collector/ingest/label-cap.js';
-import { loadLabelSeed } from '../../electron/collector/ingest/label-seed.js';
+import { loadLabelSeed, OUTPUT_LABELS_META } from '../../electron/collector/ingest/label-seed.js';
 import { seriesBudget, topKeys } from '../../electron/collector/series/series-limit.js';
 import { openStore } from '../../electron/collector/store/sqlite-store.js';
 import type { PricedEvent } from '../../electron/collector/store/store.js';
@@ -153,12 +153,32 @@ describe('label seed from stored rollups', () => {
       T0,
       T0,
     );
+    store.rollupHistory.setMeta(OUTPUT_LABELS_META, JSON.stringify(['answer', 'refusal', 'third']));
     store.close();
     const seed = loadLabelSeed(file, 2, T0 + HOUR_MS);
     expect([...(seed.service ?? [])]).toEqual(['busy', 'mid']);
     expect([...(seed.model ?? [])]).toEqual(['m1', 'm2']);
     expect([...(seed.provider ?? [])]).toEqual(['openai']);
     expect([...(seed.output_label ?? [])]).toEqual(['answer', 'refusal']);
+  });
+
+  it('a missing or corrupt saved output-label list starts empty instead of failing', () => {
+    const file = tmpDb();
+    const store = openStore(file, 0);
+    expect(loadLabelSeed(file, 5, T0).output_label).toEqual([]);
+    for (const bad of ['{not json', '{"a":1}', '[1,"ok",null]']) {
+      store.rollupHistory.setMeta(OUTPUT_LABELS_META, bad);
+      expect(loadLabelSeed(file, 5, T0).output_label).toEqual(bad.startsWith('[') ? ['ok'] : []);
+    }
+    store.close();
+  });
+
+  it('takeAdmitted hands out the full list once after a new value, for saving', () => {
+    const cap = new LabelCap(3, { output_label: ['a'] });
+    expect(cap.takeAdmitted('output_label')).toBeUndefined();
+    cap.fold([ev('s', { output_label: 'a' }), ev('s', { output_label: 'b' })]);
+    expect(cap.takeAdmitted('output_label')).toEqual(['a', 'b']);
+    expect(cap.takeAdmitted('output_label')).toBeUndefined();
   });
 });
 

@@ -7,6 +7,7 @@ import type { RuleRuntime } from '../rules/rule-runtime.js';
 import type { CollectorStore, PricedEvent } from '../store/store.js';
 import type { LabelCardinalityAlerts } from './label-alerts.js';
 import type { LabelCap } from './label-cap.js';
+import { OUTPUT_LABELS_META } from './label-seed.js';
 
 /** Label cardinality cap (issue 11): folding on ingest, and the ticket when a label overflows. */
 export interface IngestLabels {
@@ -54,7 +55,7 @@ export class IngestPipeline {
     this.metrics.eventsIngested += events.length;
     this.metrics.batchesIngested += 1;
     this.metrics.unpricedEvents += unpriced;
-    if (this.labels) this.raiseLabelAlerts(this.labels);
+    if (this.labels) this.afterLabelCap(this.labels);
     try {
       this.rules.run(touched, { buckets, events: capped === priced ? events : capped.map((p) => p.event) });
     } catch (err) {
@@ -65,14 +66,16 @@ export class IngestPipeline {
     return events.length;
   }
 
-  private raiseLabelAlerts(labels: IngestLabels): void {
-    const fresh = labels.cap.takeFresh();
-    if (fresh.length === 0) return;
+  /** After the commit: save newly tracked output labels (for the next start), ticket new overflows. */
+  private afterLabelCap(labels: IngestLabels): void {
     try {
-      labels.alerts.raise(fresh);
+      const outputLabels = labels.cap.takeAdmitted('output_label');
+      if (outputLabels) this.store.rollupHistory.setMeta(OUTPUT_LABELS_META, JSON.stringify(outputLabels));
+      const fresh = labels.cap.takeFresh();
+      if (fresh.length > 0) labels.alerts.raise(fresh);
     } catch (err) {
-      // The batch is committed; the next overflowing batch tries again.
-      this.log(`label-cardinality alert failed: ${(err as Error).stack ?? String(err)}`);
+      // The batch is committed; the next batch that admits or overflows tries again.
+      this.log(`label cap bookkeeping failed: ${(err as Error).stack ?? String(err)}`);
     }
   }
 }

@@ -45,6 +45,8 @@ export class LabelCap {
   private readonly state: Record<CappedLabel, LabelState>;
   /** Labels that overflowed since the last takeFresh(). */
   private readonly fresh = new Set<CappedLabel>();
+  /** Labels that admitted a value since the last takeAdmitted(). */
+  private readonly admitted = new Set<CappedLabel>();
 
   constructor(
     readonly max: number,
@@ -103,6 +105,12 @@ export class LabelCap {
     return out;
   }
 
+  /** Every tracked value of `label` if it admitted one since the previous call (to save them), else undefined. */
+  takeAdmitted(label: CappedLabel): string[] | undefined {
+    if (!this.admitted.delete(label)) return undefined;
+    return [...this.state[label].known];
+  }
+
   /** Per label: distinct values tracked and events folded (for /metrics). */
   stats(): { label: CappedLabel; values: number; overflowEvents: number }[] {
     return CAPPED_LABELS.map((label) => ({
@@ -127,6 +135,7 @@ export class LabelCap {
     if (s.known.has(value) || value === OTHER_LABEL_VALUE) return true;
     if (s.known.size < this.max) {
       s.known.add(value);
+      this.admitted.add(label);
       return true;
     }
     s.events += 1;

@@ -75,13 +75,19 @@ export class LabelCap {
    */
   fold(events: readonly PricedEvent[]): readonly PricedEvent[] {
     let out: PricedEvent[] | undefined;
+    // Hot path: the known sets in locals, and admit() only for a value not seen yet.
+    const services = this.state.service.known;
+    const providers = this.state.provider.known;
+    const models = this.state.model.known;
+    const labels = this.state.output_label.known;
     for (let i = 0; i < events.length; i++) {
       const p = events[i] as PricedEvent;
       const e = p.event;
-      const service = this.admit('service', e.service);
-      const provider = this.admit('provider', e.provider);
-      const model = this.admit('model', e.model);
-      const label = e.output_label === undefined || this.admit('output_label', e.output_label);
+      const service = services.has(e.service) || this.admit('service', e.service);
+      const provider = providers.has(e.provider) || this.admit('provider', e.provider);
+      const model = models.has(e.model) || this.admit('model', e.model);
+      const ol = e.output_label;
+      const label = ol === undefined || labels.has(ol) || this.admit('output_label', ol);
       if (service && provider && model && label) {
         out?.push(p);
         continue;

@@ -8,6 +8,9 @@ import { BodyBudget } from './http/body-budget.js';
 import { createHandler } from './http/routes.js';
 import { createCollectorServer } from './http/server.js';
 import { IngestPipeline } from './ingest/ingest-pipeline.js';
+import { LabelCardinalityAlerts } from './ingest/label-alerts.js';
+import { LabelCap } from './ingest/label-cap.js';
+import { loadLabelSeed } from './ingest/label-seed.js';
 import { Metrics } from './metrics.js';
 import { RollupCache } from './rollup/rollup-cache.js';
 import { RuleRuntime } from './rules/rule-runtime.js';
@@ -125,7 +128,25 @@ export class Collector {
       if (r.action) remediation.run(alert, r.action);
     });
     const rollupCache = new RollupCache(store);
-    const ingest = new IngestPipeline(store, rollupCache, rules, this.metrics, opts.clock, opts.log, maxFutureSkewMs);
+    // The label values the previous run tracked come back from its rollups, so the cap holds across restarts.
+    const maxLabelValues = opts.config.ingest.maxLabelValues;
+    const now = opts.clock.now();
+    const labelCap = new LabelCap(
+      maxLabelValues,
+      loadLabelSeed(dbFile, maxLabelValues, Math.min(now, store.maxEventTs() ?? now)),
+    );
+    this.metrics.labels = () => labelCap.stats();
+    const labels = { cap: labelCap, alerts: new LabelCardinalityAlerts(alerts, store, opts.clock, maxLabelValues) };
+    const ingest = new IngestPipeline(
+      store,
+      rollupCache,
+      rules,
+      this.metrics,
+      opts.clock,
+      opts.log,
+      maxFutureSkewMs,
+      labels,
+    );
     this.maintenance = new RollupMaintenance(store, rollupCache, rules, opts.config.rollups, opts.clock, opts.log);
     const hub = new StreamHub(
       {

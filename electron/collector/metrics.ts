@@ -18,6 +18,8 @@ export class Metrics {
   readonly ingest = new IngestMetrics();
   /** Read at render time so the gauge is never stale. */
   wsClients: () => number = () => 0;
+  /** Per capped label: distinct values tracked and events folded into `other` (read at render time). */
+  labels: () => readonly { label: string; values: number; overflowEvents: number }[] = () => [];
   /** The WAL checkpointer's latest figures; undefined when it does not run (read at render time). */
   wal: () => (CheckpointStats & { pageSize: number }) | undefined = () => undefined;
 
@@ -62,6 +64,18 @@ export class Metrics {
     for (const [code, n] of [...this.rejectedRequests].sort())
       lines.push(`vigil_requests_rejected_total{code="${code}"} ${n}`);
     gauge('vigil_ws_clients', 'Connected stream clients.', this.wsClients());
+    const labels = this.labels();
+    if (labels.length > 0) {
+      // Label names are a fixed list (label-cap.ts), never sender text: no escaping needed.
+      lines.push(
+        '# HELP vigil_label_overflow_total Events whose label value was beyond ingest.maxLabelValues and counted as "other".',
+        '# TYPE vigil_label_overflow_total counter',
+        ...labels.map((l) => `vigil_label_overflow_total{label="${l.label}"} ${l.overflowEvents}`),
+        '# HELP vigil_label_values Distinct values tracked per label (at most ingest.maxLabelValues).',
+        '# TYPE vigil_label_values gauge',
+        ...labels.map((l) => `vigil_label_values{label="${l.label}"} ${l.values}`),
+      );
+    }
     const wal = this.wal();
     // A backlog that keeps growing means checkpoints cannot keep up (a reader pins the WAL).
     const walMetrics: [type: 'counter' | 'gauge', name: string, help: string, value: number][] = wal

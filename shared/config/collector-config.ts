@@ -38,6 +38,8 @@ export const RulesConfig = z.strictObject({
 
 /** Default of `ingest.maxFutureSkew` (issue 11). */
 export const DEFAULT_MAX_FUTURE_SKEW_MS = 5 * 60_000;
+/** Distinct values kept per label before new ones fold into `other` (see electron/collector/ingest/label-cap.ts). */
+export const DEFAULT_MAX_LABEL_VALUES = 500;
 
 export const IngestConfig = z.strictObject({
   /**
@@ -46,6 +48,12 @@ export const IngestConfig = z.strictObject({
    */
   maxFutureSkew: Duration.default(DEFAULT_MAX_FUTURE_SKEW_MS),
   maxBatchEvents: z.number().int().positive().default(10_000),
+  /**
+   * Distinct values per label (service, provider, model, output_label) the rollups and rules
+   * track; values beyond it are counted under `other` and raise one `label-cardinality` ticket
+   * per label. Bounds memory and series counts against senders that put ids in labels.
+   */
+  maxLabelValues: z.number().int().positive().max(100_000).default(DEFAULT_MAX_LABEL_VALUES),
   maxBodyBytes: z
     .number()
     .int()

@@ -33,6 +33,23 @@ export type SeriesGroupBy = z.infer<typeof SeriesGroupBy>;
 /** A chart never needs more points than a wide screen has pixels; more is a mistake or an attack. */
 export const MAX_SERIES_POINTS = 5_000;
 
+/**
+ * Series per `GET /v1/series` answer (`limit`): the busiest by request volume are kept and the
+ * answer says `truncated`. A label with thousands of values must not make a 10 MB answer.
+ */
+export const DEFAULT_SERIES_LIMIT = 100;
+export const MAX_SERIES_LIMIT = 1_000;
+/** Points (series × buckets) per answer, whatever `limit` says: about 3 MB of JSON. */
+export const MAX_RESPONSE_POINTS = 100_000;
+
+/** A positive integer query parameter (all strings on the wire). */
+const QueryCount = (max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,6}$/, 'expected a positive integer')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(max));
+
 /** Epoch ms, given in a query string as digits or as an ISO 8601 time. */
 const QueryTime = z.union([
   z
@@ -55,6 +72,8 @@ export const SeriesQuery = z
     to: QueryTime,
     step: SeriesStep.default('1m'),
     by: SeriesGroupBy.optional(),
+    /** Most series in the answer (default DEFAULT_SERIES_LIMIT); fewer when MAX_RESPONSE_POINTS needs it. */
+    limit: QueryCount(MAX_SERIES_LIMIT).optional(),
   })
   .strict()
   .superRefine((q, ctx) => {
@@ -85,6 +104,10 @@ export const SeriesResponse = z.object({
   metric: SeriesMetric,
   step: SeriesStep,
   series: z.array(Series),
+  /** Present when series were left out (the busiest are kept); absent when the answer is whole. */
+  truncated: z.literal(true).optional(),
+  /** With `truncated`: how many series there were before the cut. */
+  totalSeries: z.number().int().nonnegative().optional(),
 });
 export type SeriesResponse = z.infer<typeof SeriesResponse>;
 
@@ -94,6 +117,12 @@ export const RollupResolution = z.enum(['1m', '1h']);
 export type RollupResolution = z.infer<typeof RollupResolution>;
 
 export const MAX_ROLLUP_PAGE_ROWS = 20_000;
+/**
+ * Series per bucket in a `GET /v1/rollups` page: a bucket with more keeps its busiest
+ * MAX_ROLLUP_BUCKET_ROWS - 1 series and merges the rest into one other/other/other row (totals
+ * stay right), and the page says `truncated`.
+ */
+export const MAX_ROLLUP_BUCKET_ROWS = 5_000;
 
 export const RollupsQuery = z
   .object({
@@ -102,12 +131,7 @@ export const RollupsQuery = z
     /** Exclusive; open-ended when absent. */
     to: QueryTime.optional(),
     /** Rows per page (whole buckets are never split, so a page may exceed it by one bucket). */
-    limit: z
-      .string()
-      .regex(/^\d{1,6}$/, 'expected a positive integer')
-      .transform(Number)
-      .pipe(z.number().int().min(1).max(MAX_ROLLUP_PAGE_ROWS))
-      .optional(),
+    limit: QueryCount(MAX_ROLLUP_PAGE_ROWS).optional(),
   })
   .strict()
   .superRefine((q, ctx) => {
@@ -156,6 +180,8 @@ export const RollupsPage = z.object({
   evals: z.array(EvalRun),
   /** Where the next page starts (pass as `from`); absent on the last page. */
   next: z.number().int().nonnegative().optional(),
+  /** Present when a bucket had more than MAX_ROLLUP_BUCKET_ROWS series (the rest merged into other/other/other). */
+  truncated: z.literal(true).optional(),
 });
 export type RollupsPage = z.infer<typeof RollupsPage>;
 

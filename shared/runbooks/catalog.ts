@@ -21,5 +21,7 @@ export const CATALOG_RULE_IDS = [
   'eval-coverage',
   // eval jobs themselves
   'eval-job-failed',
+  // the collector's own health: a label over ingest.maxLabelValues (issue 11)
+  'label-cardinality',
 ] as const;
 export type CatalogRuleId = (typeof CATALOG_RULE_IDS)[number];

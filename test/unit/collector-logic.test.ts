@@ -134,6 +134,7 @@ describe('collector config', () => {
       maxBatchEvents: 10_000,
       maxBodyBytes: 10 * 1024 * 1024,
       maxFutureSkew: 300_000,
+      maxLabelValues: 500,
     });
     expect(r.ok && r.config.escalation.maxSnooze).toBe(7 * 24 * 3_600_000);
     expect(r.ok && r.config.rules.allowedLateness).toBe(60_000);

@@ -7,6 +7,15 @@ import type { RuleRuntime } from '../rules/rule-runtime.js';
 import type { CollectorStore, PricedEvent } from '../store/store.js';
 import { EventTimeGuard } from './event-time.js';
 import { eventField } from './parse-events.js';
+import type { LabelCardinalityAlerts } from './label-alerts.js';
+import type { LabelCap } from './label-cap.js';
+import { OUTPUT_LABELS_META } from './label-seed.js';
+
+/** Label cardinality cap (issue 11): folding on ingest, and the ticket when a label overflows. */
+export interface IngestLabels {
+  cap: LabelCap;
+  alerts: LabelCardinalityAlerts;
+}
 
 /**
  * ingest → price → rollup → commit → evaluate. Returns once the batch is in SQLite; rule
@@ -24,6 +33,7 @@ export class IngestPipeline {
     private readonly clock: Clock,
     private readonly log: (msg: string) => void,
     maxFutureSkewMs?: number,
+    private readonly labels?: IngestLabels,
   ) {
     this.eventTime = new EventTimeGuard(clock, maxFutureSkewMs, (n) => (metrics.eventsFutureRefused += n));
   }
@@ -42,7 +52,10 @@ export class IngestPipeline {
       if (event.ts > maxTs) maxTs = event.ts;
       return { event, costUsd };
     });
-    const { buckets, touched } = this.rollups.apply(priced);
+    // Label cap: priced with the sender's own model above; from here on (rollups, rules,
+    // novel errors) over-cap values are `other`. The raw event log keeps the original values.
+    const capped = this.labels ? this.labels.cap.fold(priced) : priced;
+    const { buckets, touched } = this.rollups.apply(capped);
     try {
       this.store.ingestBatch(priced, buckets, this.clock.now(), maxTs);
     } catch (err) {
@@ -52,13 +65,27 @@ export class IngestPipeline {
     this.metrics.eventsIngested += events.length;
     this.metrics.batchesIngested += 1;
     this.metrics.unpricedEvents += unpriced;
+    if (this.labels) this.afterLabelCap(this.labels);
     try {
-      this.rules.run(touched, { buckets, events });
+      this.rules.run(touched, { buckets, events: capped === priced ? events : capped.map((p) => p.event) });
     } catch (err) {
       // The batch is committed (the 2xx stays true); rule state did not advance, so the next
       // batch or restart re-evaluates these minutes.
       this.log(`rule evaluation failed: ${(err as Error).stack ?? String(err)}`);
     }
     return events.length;
+  }
+
+  /** After the commit: save newly tracked output labels (for the next start), ticket new overflows. */
+  private afterLabelCap(labels: IngestLabels): void {
+    try {
+      const outputLabels = labels.cap.takeAdmitted('output_label');
+      if (outputLabels) this.store.rollupHistory.setMeta(OUTPUT_LABELS_META, JSON.stringify(outputLabels));
+      const fresh = labels.cap.takeFresh();
+      if (fresh.length > 0) labels.alerts.raise(fresh);
+    } catch (err) {
+      // The batch is committed; the next batch that admits or overflows tries again.
+      this.log(`label cap bookkeeping failed: ${(err as Error).stack ?? String(err)}`);
+    }
   }
 }

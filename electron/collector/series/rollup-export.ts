@@ -1,5 +1,11 @@
 import { downsampleRows } from '../../../shared/series/aggregate.js';
-import type { RollupRow, RollupsPage, RollupsQuery } from '../../../shared/protocol/series.js';
+import {
+  MAX_ROLLUP_BUCKET_ROWS,
+  type RollupRow,
+  type RollupsPage,
+  type RollupsQuery,
+} from '../../../shared/protocol/series.js';
+import { OTHER_LABEL_VALUE } from '../ingest/label-cap.js';
 import type { SeriesStore } from '../store/series-store.js';
 
 export const DEFAULT_ROLLUP_PAGE_ROWS = 2_000;
@@ -19,9 +25,17 @@ export function exportRollups(store: SeriesStore, q: RollupsQuery): RollupsPage 
   let bucket: RollupRow[] = [];
   let bucketStart = -1;
   let next: number | undefined;
+  let truncated = false;
+  /** The bucket's rows, one per series, at most MAX_ROLLUP_BUCKET_ROWS of them. */
+  const merged = (): RollupRow[] => {
+    const out = q.resolution === '1m' ? bucket : downsampleRows(bucket, res);
+    if (out.length <= MAX_ROLLUP_BUCKET_ROWS) return out;
+    truncated = true;
+    return foldTail(out, res);
+  };
   const flush = (): void => {
     if (bucket.length === 0) return;
-    rows.push(...(q.resolution === '1m' ? bucket : downsampleRows(bucket, res)));
+    rows.push(...merged());
     bucket = [];
   };
   // Minute pages carry minute rows only; hour pages also read the downsampled history.
@@ -37,6 +51,8 @@ export function exportRollups(store: SeriesStore, q: RollupsQuery): RollupsPage 
       bucketStart = start;
     }
     bucket.push(r);
+    // A bucket with very many series (an hour: series × 60 minutes) is merged while it is read.
+    if (bucket.length >= 2 * MAX_ROLLUP_BUCKET_ROWS) bucket = merged();
   }
   flush();
   const spanEnd = next ?? to;
@@ -45,5 +61,29 @@ export function exportRollups(store: SeriesStore, q: RollupsQuery): RollupsPage 
     rows,
     evals: store.evalRuns(from, spanEnd),
     ...(next !== undefined ? { next } : {}),
+    ...(truncated ? { truncated: true as const } : {}),
   };
+}
+
+const OTHER_KEY = { service: OTHER_LABEL_VALUE, provider: OTHER_LABEL_VALUE, model: OTHER_LABEL_VALUE };
+
+function isOther(r: RollupRow): boolean {
+  return r.service === OTHER_LABEL_VALUE && r.provider === OTHER_LABEL_VALUE && r.model === OTHER_LABEL_VALUE;
+}
+
+/**
+ * One bucket's rows (one per series) cut to MAX_ROLLUP_BUCKET_ROWS: the busiest series stay,
+ * the rest are merged into a single other/other/other row, so the bucket's totals are unchanged.
+ */
+function foldTail(rows: RollupRow[], res: number): RollupRow[] {
+  const ranked = rows.filter((r) => !isOther(r)).sort((a, b) => b.count - a.count);
+  const keep = ranked.slice(0, MAX_ROLLUP_BUCKET_ROWS - 1);
+  const rest = [...ranked.slice(MAX_ROLLUP_BUCKET_ROWS - 1), ...rows.filter(isOther)];
+  return [
+    ...keep,
+    ...downsampleRows(
+      rest.map((r) => ({ ...r, ...OTHER_KEY })),
+      res,
+    ),
+  ];
 }

@@ -85,6 +85,8 @@ export class SeriesSync extends CollectorPull<string> {
       if (this.disposed) return high;
       const body = await this.fetchPage(resolution, cursor, to);
       this.opts.cache.putPage(res, body.rows, body.evals);
+      if (body.truncated)
+        this.log.warn(`series sync: a ${resolution} bucket had too many series; the quietest are charted as other`);
       for (const r of body.rows) if (high === null || r.t > high) high = r.t;
       if (body.next === undefined) return high;
       if (body.next <= cursor) throw new Error(`collector returned a page cursor that does not advance (${body.next})`);

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Clock } from '../../shared/clock.js';
 import type { CollectorConfig } from '../../shared/config/collector-config.js';
 import { AlertService } from './alerts/alert-service.js';
+import { Authenticator } from './http/auth.js';
 import { createHandler } from './http/routes.js';
 import { IngestPipeline } from './ingest/ingest-pipeline.js';
 import { Metrics } from './metrics.js';
@@ -117,9 +118,11 @@ export class Collector {
     const rollupCache = new RollupCache(store);
     const ingest = new IngestPipeline(store, rollupCache, rules, this.metrics, opts.clock, opts.log);
     this.maintenance = new RollupMaintenance(store, rollupCache, rules, opts.config.rollups, opts.clock, opts.log);
+    // The shared token, and each person's own when the config lists users.
+    const auth = new Authenticator(opts.token, opts.config.users);
     const hub = new StreamHub(
       {
-        token: opts.token,
+        auth,
         heartbeatMs: opts.config.stream.heartbeat,
         deadAfterMs: opts.config.stream.deadAfter,
         log: opts.log,
@@ -171,7 +174,7 @@ export class Collector {
     };
     const handler = createHandler({
       ingestRoutes,
-      token: opts.token,
+      auth,
       store,
       ingest,
       metrics: this.metrics,

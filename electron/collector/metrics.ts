@@ -9,6 +9,12 @@ export class Metrics {
   alertsFired = 0;
   commandsApplied = 0;
   wsFramesRejected = 0;
+  /** Stream connections closed for sending frames faster than their bucket allows. */
+  wsRateLimited = 0;
+  /** Stream hellos refused: a user token naming someone else, or the shared token where users exist. */
+  wsHelloForbidden = 0;
+  /** Snapshot pages sent on /v1/stream. */
+  wsSnapshotPages = 0;
   readonly rejectedRequests = new Map<string, number>();
   /** Requests per route/code, events by source, spans, eval runs, alerts by source/tier (issue 4). */
   readonly ingest = new IngestMetrics();
@@ -38,6 +44,17 @@ export class Metrics {
     counter('vigil_alerts_fired_total', 'Alerts fired by rules.', this.alertsFired);
     counter('vigil_commands_applied_total', 'Stream commands applied (first time per id).', this.commandsApplied);
     counter('vigil_ws_frames_rejected_total', 'Invalid frames received on /v1/stream.', this.wsFramesRejected);
+    counter(
+      'vigil_ws_rate_limited_total',
+      'Stream connections closed for sending frames too fast.',
+      this.wsRateLimited,
+    );
+    counter(
+      'vigil_ws_hello_forbidden_total',
+      "Stream hellos refused: the token is not that user's.",
+      this.wsHelloForbidden,
+    );
+    counter('vigil_ws_snapshot_pages_total', 'Snapshot pages sent on /v1/stream.', this.wsSnapshotPages);
     lines.push('# HELP vigil_requests_rejected_total HTTP requests answered with an error, by code.');
     lines.push('# TYPE vigil_requests_rejected_total counter');
     for (const [code, n] of [...this.rejectedRequests].sort())

@@ -12,6 +12,7 @@ const PINNED: Record<number, string> = {
   1: '86f68e1bd19a45cc',
   2: 'b39d33ea1bf35238',
   3: '6d2c51c5a6871f32',
+  4: '9361b180efb78a54',
 };
 
 function schemaFingerprint(): string {

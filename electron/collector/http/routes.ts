@@ -7,7 +7,7 @@ import type { Metrics } from '../metrics.js';
 import { handleRollups, handleSeries } from '../series/series-routes.js';
 import type { SeriesStore } from '../store/series-store.js';
 import type { CollectorStore } from '../store/store.js';
-import { presentedToken, tokenMatches } from './auth.js';
+import { presentedToken, type Authenticator } from './auth.js';
 import { HttpError } from './http-error.js';
 import { readBody } from './read-body.js';
 import type { RunbookLibrary } from '../runbooks/runbook-library.js';
@@ -17,7 +17,8 @@ import { handleRotation, type RotationService } from '../rotation/index.js';
 export interface RouteDeps {
   /** Team runbooks (issue 7); without it /v1/runbooks answers 404. */
   runbooks?: RunbookLibrary;
-  token: string;
+  /** The shared token and per-person tokens (config `users`). */
+  auth: Authenticator;
   store: CollectorStore;
   ingest: IngestPipeline;
   metrics: Metrics;
@@ -47,7 +48,8 @@ export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: Serv
     const url = new URL(req.url ?? '/', 'http://collector');
     const method = req.method ?? 'GET';
     if (method === 'GET' && url.pathname === '/healthz') return send(res, 200, { ok: true });
-    const bearerOk = tokenMatches(deps.token, presentedToken(req, url, false));
+    // The shared token does everything; a person's own token reads what a desktop reads (GET).
+    const bearerOk = deps.auth.mayRequest(deps.auth.identify(presentedToken(req, url, false)), method);
     // Events-v2 senders may authenticate with a configured routing_key in the body instead.
     const keyAuth = deps.ingestRoutes !== undefined && method === 'POST' && url.pathname === EVENTS_V2_PATH;
     if (!bearerOk && !keyAuth) {

@@ -52,6 +52,12 @@ const MAX_REJECT_LOGS = 3;
 const SNAPSHOT_MAX_UNSENT_BYTES = 8 * 1024 * 1024;
 /** A peer closed for flooding is cut off this long after its close frame, whether it answers or not. */
 const CLOSE_GRACE_MS = 1_000;
+/**
+ * Frames of one peer handled per event-loop turn. A command commits with fsync, and ws hands
+ * over a whole socket read at once: handled in one go, a burst held the loop (and /healthz) for
+ * as long as its fsyncs took. In slices, other requests and peers get turns in between.
+ */
+const FRAMES_PER_TURN = 5;
 
 interface Peer {
   id: number;
@@ -69,6 +75,10 @@ interface Peer {
   bucket: TokenBucket;
   /** Being closed by us: its further frames are not read. */
   closing: boolean;
+  /** Admitted frames not yet handled (at most the bucket's burst and what refills meanwhile). */
+  inbox: { data: RawData; isBinary: boolean }[];
+  /** A turn to handle the inbox is scheduled. */
+  draining: boolean;
 }
 
 /** A peer as log lines name it; the user name came from the client and is escaped. */
@@ -161,6 +171,8 @@ export class StreamHub {
       live: false,
       bucket: new TokenBucket(CLIENT_FRAMES_PER_SECOND, CLIENT_FRAME_BURST, now),
       closing: false,
+      inbox: [],
+      draining: false,
     };
     this.peers.add(peer);
     /** Every inbound frame is a sign of life, and is paid for from the peer's bucket first. */
@@ -172,7 +184,9 @@ export class StreamHub {
       return false;
     };
     ws.on('message', (data, isBinary) => {
-      if (admit()) this.onMessage(peer, data, isBinary);
+      if (!admit()) return;
+      peer.inbox.push({ data, isBinary });
+      this.scheduleDrain(peer);
     });
     // Transport-level heartbeats (the desktop's SyncClient pings) count as signs of life too.
     // ws answers each ping with a pong, so a ping flood is work too: they spend tokens like frames.
@@ -182,6 +196,21 @@ export class StreamHub {
     ws.on('error', (err) => {
       this.log(`stream: ${who(peer)}: ${logSafe(err.message)}`);
       this.peers.delete(peer);
+    });
+  }
+
+  private scheduleDrain(peer: Peer): void {
+    if (peer.draining) return;
+    peer.draining = true;
+    setImmediate(() => {
+      peer.draining = false;
+      for (let n = 0; n < FRAMES_PER_TURN; n++) {
+        const next = peer.inbox.shift();
+        if (next === undefined || peer.closing || !this.peers.has(peer)) break;
+        this.onMessage(peer, next.data, next.isBinary);
+      }
+      if (peer.closing || !this.peers.has(peer)) peer.inbox = [];
+      if (peer.inbox.length > 0) this.scheduleDrain(peer);
     });
   }
 
@@ -207,6 +236,7 @@ export class StreamHub {
     if (peer.closing) return;
     peer.closing = true;
     peer.live = false;
+    peer.inbox = [];
     peer.ws.close(1008, reason);
     peer.ws.pause();
     setTimeout(() => this.drop(peer), CLOSE_GRACE_MS).unref();

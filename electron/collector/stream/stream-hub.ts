@@ -169,7 +169,8 @@ export class StreamHub {
       lastSeen: now,
       badFrames: 0,
       live: false,
-      bucket: new TokenBucket(CLIENT_FRAMES_PER_SECOND, CLIENT_FRAME_BURST, now),
+      // Rates are measured on the monotonic clock: a wall clock stepping must not open or shut the bucket.
+      bucket: new TokenBucket(CLIENT_FRAMES_PER_SECOND, CLIENT_FRAME_BURST, performance.now()),
       closing: false,
       inbox: [],
       draining: false,
@@ -179,7 +180,7 @@ export class StreamHub {
     const admit = (): boolean => {
       if (peer.closing) return false;
       peer.lastSeen = this.clock.now();
-      if (peer.bucket.take(peer.lastSeen)) return true;
+      if (peer.bucket.take(performance.now())) return true;
       this.rateLimited(peer);
       return false;
     };
@@ -225,20 +226,21 @@ export class StreamHub {
       code: 'rate_limited',
       message: `more than ${CLIENT_FRAMES_PER_SECOND} frames/s (burst ${CLIENT_FRAME_BURST}); reconnect and send slower`,
     });
-    this.closePeer(peer, 'rate limited');
+    this.closePeer(peer, 'rate limited', true);
   }
 
   /**
-   * Closes with 1008 and stops reading the peer's socket at once (a flood still in flight costs
-   * nothing more); cut off after CLOSE_GRACE_MS if its close frame never comes.
+   * Closes with 1008; frames still arriving are ignored, and the peer is cut off after
+   * CLOSE_GRACE_MS if its close frame never comes. `stopReading` (a flood) also stops reading its
+   * socket at once, so what is still in flight costs nothing more.
    */
-  private closePeer(peer: Peer, reason: string): void {
+  private closePeer(peer: Peer, reason: string, stopReading = false): void {
     if (peer.closing) return;
     peer.closing = true;
     peer.live = false;
     peer.inbox = [];
     peer.ws.close(1008, reason);
-    peer.ws.pause();
+    if (stopReading) peer.ws.pause();
     setTimeout(() => this.drop(peer), CLOSE_GRACE_MS).unref();
   }
 

@@ -169,7 +169,8 @@ export class SyncClient {
     if (!ws || !bucket || ws.readyState !== WebSocket.OPEN) return;
     let text: string | undefined;
     while ((text = this.outgoing[0]) !== undefined) {
-      const now = this.clock.now();
+      // Monotonic, like the collector's bucket: pacing is about real elapsed time, not the (injectable) wall clock.
+      const now = performance.now();
       if (!bucket.take(now)) {
         this.sendTimer = this.timers.setTimeout(
           () => {
@@ -188,7 +189,7 @@ export class SyncClient {
   private resetOutgoing(): void {
     this.clearTimer('sendTimer');
     this.outgoing = [];
-    this.sendBucket = new TokenBucket(SEND_PER_SECOND, SEND_BURST, this.clock.now());
+    this.sendBucket = new TokenBucket(SEND_PER_SECOND, SEND_BURST, performance.now());
   }
 
   status(): SyncStatus {

@@ -120,6 +120,11 @@ export class Collector {
     this.maintenance = new RollupMaintenance(store, rollupCache, rules, opts.config.rollups, opts.clock, opts.log);
     // The shared token, and each person's own when the config lists users.
     const auth = new Authenticator(opts.token, opts.config.users);
+    if (auth.hasUsers()) {
+      opts.log(
+        `auth: ${opts.config.users.length} per-user tokens; a stream's hello must name the token's user; the shared token opens no stream`,
+      );
+    }
     const hub = new StreamHub(
       {
         auth,

@@ -82,6 +82,7 @@ describe('per-user tokens', () => {
     expect(alice.token).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{42}$/);
     expect(alice.users).toEqual([{ name: 'alice', tokenSha256: expect.stringMatching(/^[0-9a-f]{64}$/) as string }]);
     expect(alice.token).not.toBe(bob.token);
+    expect(collector.output()).toMatch(/auth: 2 per-user tokens/);
     // The collector started with them: alice's token is known to it.
     return expect(get(collector, '/v1/alerts', alice.token).then((r) => r.status)).resolves.toBe(200);
   });

@@ -5,6 +5,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { CollectorConfig } from '../../shared/config/collector-config.js';
 import { AlertService } from './alerts/alert-service.js';
 import { BodyBudget } from './http/body-budget.js';
+import { Authenticator } from './http/auth.js';
 import { createHandler } from './http/routes.js';
 import { createCollectorServer } from './http/server.js';
 import { IngestPipeline } from './ingest/ingest-pipeline.js';
@@ -148,9 +149,16 @@ export class Collector {
       labels,
     );
     this.maintenance = new RollupMaintenance(store, rollupCache, rules, opts.config.rollups, opts.clock, opts.log);
+    // The shared token, and each person's own when the config lists users.
+    const auth = new Authenticator(opts.token, opts.config.users);
+    if (auth.hasUsers()) {
+      opts.log(
+        `auth: ${opts.config.users.length} per-user tokens; a stream's hello must name the token's user; the shared token opens no stream`,
+      );
+    }
     const hub = new StreamHub(
       {
-        token: opts.token,
+        auth,
         heartbeatMs: opts.config.stream.heartbeat,
         deadAfterMs: opts.config.stream.deadAfter,
         log: opts.log,
@@ -206,7 +214,7 @@ export class Collector {
     };
     const handler = createHandler({
       ingestRoutes,
-      token: opts.token,
+      auth,
       store,
       ingest,
       metrics: this.metrics,

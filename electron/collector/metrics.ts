@@ -13,6 +13,12 @@ export class Metrics {
   eventsFutureRefused = 0;
   eventsFutureSkipped = 0;
   eventsLate = 0;
+  /** Stream connections closed for sending frames faster than their bucket allows. */
+  wsRateLimited = 0;
+  /** Stream hellos refused: a user token naming someone else, or the shared token where users exist. */
+  wsHelloForbidden = 0;
+  /** Snapshot pages sent on /v1/stream. */
+  wsSnapshotPages = 0;
   readonly rejectedRequests = new Map<string, number>();
   /** Requests per route/code, events by source, spans, eval runs, alerts by source/tier (issue 4). */
   readonly ingest = new IngestMetrics();
@@ -59,6 +65,17 @@ export class Metrics {
       'Events accepted into rollups for minutes the rules had already evaluated: in charts, not in alerts.',
       this.eventsLate,
     );
+    counter(
+      'vigil_ws_rate_limited_total',
+      'Stream connections closed for sending frames too fast.',
+      this.wsRateLimited,
+    );
+    counter(
+      'vigil_ws_hello_forbidden_total',
+      "Stream hellos refused: the token is not that user's.",
+      this.wsHelloForbidden,
+    );
+    counter('vigil_ws_snapshot_pages_total', 'Snapshot pages sent on /v1/stream.', this.wsSnapshotPages);
     lines.push('# HELP vigil_requests_rejected_total HTTP requests answered with an error, by code.');
     lines.push('# TYPE vigil_requests_rejected_total counter');
     for (const [code, n] of [...this.rejectedRequests].sort())

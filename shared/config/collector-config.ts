@@ -5,6 +5,7 @@ import { ERROR_RATE_DEFAULTS } from '../rules/error-rate.js';
 import { Duration } from './duration.js';
 import { EscalationConfig } from '../escalation/schema.js';
 import { RotationConfig } from '../rotation/schema.js';
+import { UserName } from '../protocol/stream.js';
 
 /**
  * The collector's YAML config (`--config FILE`). Every section is optional and strict, so a
@@ -191,9 +192,41 @@ export const RunbooksConfig = z.strictObject({
   rescanAfter: Duration.default(2_000),
 });
 
+/** One person with their own token; the config holds its SHA-256 only (mint one: `npm run token:mint -- --user NAME`). */
+export const UserTokenConfig = z.strictObject({
+  name: UserName,
+  tokenSha256: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be the hex SHA-256 of the token (64 hex characters)')
+    .transform((h) => h.toLowerCase()),
+});
+
+/**
+ * Per-person tokens. With any listed, a stream `hello` must name the token's own user (nobody
+ * acknowledges as someone else) and the shared token no longer opens streams; it keeps working
+ * for senders (ingest). Empty (the default, the bundled single-user case): the shared token does
+ * everything, as before.
+ */
+export const UsersConfig = z
+  .array(UserTokenConfig)
+  .default([])
+  .superRefine((users, ctx) => {
+    const names = new Set<string>();
+    const digests = new Set<string>();
+    users.forEach((u, i) => {
+      if (names.has(u.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate user "${u.name}"` });
+      if (digests.has(u.tokenSha256))
+        ctx.addIssue({ code: 'custom', path: [i, 'tokenSha256'], message: 'two users share one token' });
+      names.add(u.name);
+      digests.add(u.tokenSha256);
+    });
+  });
+
 export const CollectorConfig = z.strictObject({
   token: z.string().min(16, 'token must be at least 16 characters').optional(),
   host: z.string().min(1).optional(),
+  /** Per-person tokens (see UsersConfig). */
+  users: UsersConfig,
   ingest: IngestConfig.prefault({}),
   rules: RulesConfig.prefault({}),
   /** Rollup downsampling and raw-event retention (issue 4 rules half): shared/rules/config.ts. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Alert, AlertEventKind } from './alert.js';
 import { RotationOverride } from './rotation.js';
+import { NO_UNSAFE_CHARS } from '../text/log-safe.js';
 
 /** `override` is a rotation override: its alertId is ROTATION_TARGET and it carries `override`. */
 export const CommandKind = z.enum(['ack', 'unack', 'mitigate', 'resolve', 'snooze', 'escalate', 'comment', 'override']);
@@ -8,10 +9,35 @@ export type CommandKind = z.infer<typeof CommandKind>;
 
 const IsoTime = z.iso.datetime({ offset: true });
 
+/**
+ * Largest server → client frame a client accepts (its WebSocket maxPayload). The collector pages
+ * snapshots so that no frame comes near it.
+ */
+export const MAX_SERVER_FRAME_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Frames (commands, pongs, transport pings, …) one connection may send: a token bucket refilled
+ * at CLIENT_FRAMES_PER_SECOND and holding at most CLIENT_FRAME_BURST. Past it the collector
+ * answers `error {code: "rate_limited"}` and closes the connection; clients pace themselves below it.
+ */
+export const CLIENT_FRAMES_PER_SECOND = 50;
+export const CLIENT_FRAME_BURST = 200;
+
+/**
+ * Who a person is on the stream (the actor of their commands) and in the collector's config.
+ * Control characters, line separators and bidi overrides are never part of a name and would
+ * forge or garble log lines.
+ */
+export const UserName = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(NO_UNSAFE_CHARS, 'must not contain control characters, line separators or bidi overrides');
+
 // ---- client → server ----
 export const HelloFrame = z.object({
   type: z.literal('hello'),
-  user: z.string().min(1).max(200),
+  user: UserName,
   lastSeq: z.number().int().nonnegative(),
   protocol: z.number().int().positive(),
 });
@@ -39,9 +65,17 @@ export const WelcomeFrame = z.object({
   serverTime: z.number(),
   lastSeq: z.number().int().nonnegative(),
 });
+/**
+ * The whole alert set at `lastSeq`, in pages numbered from 0 (bounded by count and bytes, so no
+ * frame nears MAX_SERVER_FRAME_BYTES). A client applies it only once the page with `last: true`
+ * arrived; a connection lost before that leaves its replica as it was. Log events after
+ * `lastSeq` follow the last page.
+ */
 export const SnapshotFrame = z.object({
   type: z.literal('snapshot'),
   lastSeq: z.number().int().nonnegative(),
+  page: z.number().int().nonnegative(),
+  last: z.boolean(),
   alerts: z.array(Alert),
 });
 export const EventFrame = z.object({

@@ -64,6 +64,8 @@ describe('headless host killed mid-sync', () => {
         writer.send({ type: 'command', id: `live-${n}`, kind: 'comment', alertId, note: `live ${n}` });
         const id = `live-${n++}`;
         await writer.waitFor((f) => f.type === 'result' && f.id === id, 5000);
+        // Under the collector's per-connection frame rate (50/s): a faster writer is cut off as a flood.
+        await new Promise((r) => setTimeout(r, 25));
       }
     })();
 

@@ -13,7 +13,7 @@ const PINNED: Record<number, string> = {
   2: 'b39d33ea1bf35238',
   3: '6d2c51c5a6871f32',
   // 4: issue 11 hardening: bounded event/eval numbers and times, webhook field bounds, new error codes, paged snapshots, Stats.lastEventTs, bounded series answers.
-  4: 'RECOMPUTE',
+  4: '21520fedc84a44d0',
 };
 
 function schemaFingerprint(): string {

@@ -118,10 +118,7 @@ describe('cache', () => {
 
   it('replaces the alert set with a snapshot', () => {
     cache.applyEvents([event(1, alert('gone')), event(2, alert('kept'))], NOW);
-    const changed = cache.applySnapshot(
-      { type: 'snapshot', lastSeq: 40, alerts: [alert('kept'), alert('fresh')] },
-      NOW,
-    );
+    const changed = cache.applySnapshot({ lastSeq: 40, alerts: [alert('kept'), alert('fresh')] }, NOW);
     expect(new Set(changed)).toEqual(new Set(['gone', 'kept', 'fresh']));
     expect(
       cache

@@ -7,7 +7,7 @@ import type { Metrics } from '../metrics.js';
 import { handleRollups, handleSeries } from '../series/series-routes.js';
 import type { SeriesStore } from '../store/series-store.js';
 import type { CollectorStore } from '../store/store.js';
-import { presentedToken, tokenMatches } from './auth.js';
+import { presentedToken, type Authenticator } from './auth.js';
 import { HttpError } from './http-error.js';
 import { readBody } from './read-body.js';
 import type { RunbookLibrary } from '../runbooks/runbook-library.js';
@@ -17,7 +17,8 @@ import { handleRotation, type RotationService } from '../rotation/index.js';
 export interface RouteDeps {
   /** Team runbooks (issue 7); without it /v1/runbooks answers 404. */
   runbooks?: RunbookLibrary;
-  token: string;
+  /** The shared token and per-person tokens (config `users`). */
+  auth: Authenticator;
   store: CollectorStore;
   ingest: IngestPipeline;
   metrics: Metrics;
@@ -48,7 +49,8 @@ function send(res: ServerResponse, status: number, body: unknown, contentType = 
  * is 401 at once. The one place the token is checked.
  */
 function authenticate(deps: RouteDeps, req: IncomingMessage, url: URL, method: string): 'bearer' | 'routing-key' {
-  if (tokenMatches(deps.token, presentedToken(req, url, false))) return 'bearer';
+  // The shared token does everything; a person's own token reads what a desktop reads (GET).
+  if (deps.auth.mayRequest(deps.auth.identify(presentedToken(req, url, false)), method)) return 'bearer';
   if (
     method === 'POST' &&
     url.pathname === EVENTS_V2_PATH &&

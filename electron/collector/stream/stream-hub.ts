@@ -2,17 +2,27 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { toIso, type Clock } from '../../../shared/clock.js';
-import { ClientFrame, type CommandFrame, type ServerFrame } from '../../../shared/protocol/stream.js';
+import {
+  CLIENT_FRAME_BURST,
+  CLIENT_FRAMES_PER_SECOND,
+  ClientFrame,
+  type CommandFrame,
+  type ServerFrame,
+} from '../../../shared/protocol/stream.js';
 import { describeZodError } from '../../../shared/protocol/errors.js';
 import { PROTOCOL_VERSION } from '../../../shared/protocol/version.js';
+import { TokenBucket } from '../../../shared/rate/token-bucket.js';
+import { logSafe } from '../../../shared/text/log-safe.js';
 import type { AlertService } from '../alerts/alert-service.js';
-import { presentedToken, tokenMatches } from '../http/auth.js';
+import { presentedToken, type Authenticator, type Principal } from '../http/auth.js';
 import type { Metrics } from '../metrics.js';
 import type { CollectorStore, CommandResult, LogEntry } from '../store/store.js';
 import { eventFrameText, rawEventFrameText } from './event-frame.js';
+import { SNAPSHOT_PAGE_BOUNDS, snapshotPages, type SnapshotPageBounds } from './snapshot-pages.js';
 
 export interface StreamHubOptions {
-  token: string;
+  /** Who a token is (the shared token or a person's own) and what they may do. */
+  auth: Authenticator;
   /** How often each peer gets a `ping` frame (its proof that we are alive). */
   heartbeatMs: number;
   /** A peer silent for this long (no frame, no transport ping/pong) is terminated, at the latest by then. */
@@ -20,6 +30,8 @@ export interface StreamHubOptions {
   log?: (msg: string) => void;
   /** Applies `override` commands (the rotation); absent = they fail with an error result. */
   rotation?: { apply(cmd: CommandFrame, actor: string): CommandResult };
+  /** Snapshot paging; the default suits the desktop's 64 MiB frame limit. */
+  snapshotPages?: SnapshotPageBounds;
 }
 
 /** Garbage frames tolerated per connection before it is closed with 1008. */
@@ -32,17 +44,46 @@ const MAX_FRAME_BYTES = 256 * 1024;
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 /** Rejected frames logged per peer; the metric counts all of them. */
 const MAX_REJECT_LOGS = 3;
+/**
+ * While a snapshot is being sent, the next page waits until the peer has read the previous ones
+ * down to this many unsent bytes: a large snapshot never sits in memory twice, nor trips
+ * MAX_BUFFERED_BYTES.
+ */
+const SNAPSHOT_MAX_UNSENT_BYTES = 8 * 1024 * 1024;
+/** A peer closed for flooding is cut off this long after its close frame, whether it answers or not. */
+const CLOSE_GRACE_MS = 1_000;
+/**
+ * Frames of one peer handled per event-loop turn. A command commits with fsync, and ws hands
+ * over a whole socket read at once: handled in one go, a burst held the loop (and /healthz) for
+ * as long as its fsyncs took. In slices, other requests and peers get turns in between.
+ */
+const FRAMES_PER_TURN = 5;
 
 interface Peer {
   id: number;
   ws: WebSocket;
   /** The TCP socket under `ws`: corked around a replay page so a page leaves in a few writes, not one per frame. */
   socket: Duplex;
+  /** Whose token opened the connection. */
+  principal: Principal;
   user?: string;
   lastSeen: number;
   badFrames: number;
-  /** False while a replay is still reading the log: live fan-out skips it (the log has those events). */
+  /** False while a replay or snapshot is still being sent: live fan-out skips it (the log has those events). */
   live: boolean;
+  /** Every inbound frame (text, ping, pong) spends a token; see CLIENT_FRAMES_PER_SECOND. */
+  bucket: TokenBucket;
+  /** Being closed by us: its further frames are not read. */
+  closing: boolean;
+  /** Admitted frames not yet handled (at most the bucket's burst and what refills meanwhile). */
+  inbox: { data: RawData; isBinary: boolean }[];
+  /** A turn to handle the inbox is scheduled. */
+  draining: boolean;
+}
+
+/** A peer as log lines name it; the user name came from the client and is escaped. */
+function who(peer: Peer): string {
+  return `peer ${peer.id} (${peer.user !== undefined ? logSafe(peer.user) : 'before hello'})`;
 }
 
 /**
@@ -87,7 +128,7 @@ export class StreamHub {
     return this.peers.size;
   }
 
-  /** Wire to `server.on('upgrade')`. Rejects other paths with 404 and bad tokens with 401. */
+  /** Wire to `server.on('upgrade')`. Rejects other paths with 404 and unknown tokens with 401. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://collector');
     const refuse = (status: number, code: string, message: string): void => {
@@ -98,11 +139,12 @@ export class StreamHub {
       );
     };
     if (url.pathname !== '/v1/stream') return refuse(404, 'not_found', `no stream at ${url.pathname}`);
-    if (!tokenMatches(this.opts.token, presentedToken(req, url, true))) {
+    const principal = this.opts.auth.identify(presentedToken(req, url, true));
+    if (principal === undefined) {
       this.metrics.reject('unauthorized');
       return refuse(401, 'unauthorized', 'missing or wrong token');
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket, principal));
   }
 
   async dispose(): Promise<void> {
@@ -117,30 +159,95 @@ export class StreamHub {
     await new Promise<void>((r) => this.wss.close(() => r()));
   }
 
-  private accept(ws: WebSocket, socket: Duplex): void {
-    const peer: Peer = { id: this.nextPeerId++, ws, socket, lastSeen: this.clock.now(), badFrames: 0, live: false };
+  private accept(ws: WebSocket, socket: Duplex, principal: Principal): void {
+    const now = this.clock.now();
+    const peer: Peer = {
+      id: this.nextPeerId++,
+      ws,
+      socket,
+      principal,
+      lastSeen: now,
+      badFrames: 0,
+      live: false,
+      // Rates are measured on the monotonic clock: a wall clock stepping must not open or shut the bucket.
+      bucket: new TokenBucket(CLIENT_FRAMES_PER_SECOND, CLIENT_FRAME_BURST, performance.now()),
+      closing: false,
+      inbox: [],
+      draining: false,
+    };
     this.peers.add(peer);
-    const seen = (): void => {
+    /** Every inbound frame is a sign of life, and is paid for from the peer's bucket first. */
+    const admit = (): boolean => {
+      if (peer.closing) return false;
       peer.lastSeen = this.clock.now();
+      if (peer.bucket.take(performance.now())) return true;
+      this.rateLimited(peer);
+      return false;
     };
     ws.on('message', (data, isBinary) => {
-      seen();
-      this.onMessage(peer, data, isBinary);
+      if (!admit()) return;
+      peer.inbox.push({ data, isBinary });
+      this.scheduleDrain(peer);
     });
     // Transport-level heartbeats (the desktop's SyncClient pings) count as signs of life too.
-    ws.on('ping', seen);
-    ws.on('pong', seen);
+    // ws answers each ping with a pong, so a ping flood is work too: they spend tokens like frames.
+    ws.on('ping', admit);
+    ws.on('pong', admit);
     ws.on('close', () => this.peers.delete(peer));
     ws.on('error', (err) => {
-      this.log(`stream: peer ${peer.id}: ${err.message}`);
+      this.log(`stream: ${who(peer)}: ${logSafe(err.message)}`);
       this.peers.delete(peer);
     });
+  }
+
+  private scheduleDrain(peer: Peer): void {
+    if (peer.draining) return;
+    peer.draining = true;
+    setImmediate(() => {
+      peer.draining = false;
+      for (let n = 0; n < FRAMES_PER_TURN; n++) {
+        const next = peer.inbox.shift();
+        if (next === undefined || peer.closing || !this.peers.has(peer)) break;
+        this.onMessage(peer, next.data, next.isBinary);
+      }
+      if (peer.closing || !this.peers.has(peer)) peer.inbox = [];
+      if (peer.inbox.length > 0) this.scheduleDrain(peer);
+    });
+  }
+
+  /** Over its frame rate: told why, closed with 1008, and its socket no longer read. */
+  private rateLimited(peer: Peer): void {
+    this.metrics.wsRateLimited += 1;
+    this.log(
+      `stream: ${who(peer)} sent frames faster than ${CLIENT_FRAMES_PER_SECOND}/s (burst ${CLIENT_FRAME_BURST}); closing`,
+    );
+    this.send(peer, {
+      type: 'error',
+      code: 'rate_limited',
+      message: `more than ${CLIENT_FRAMES_PER_SECOND} frames/s (burst ${CLIENT_FRAME_BURST}); reconnect and send slower`,
+    });
+    this.closePeer(peer, 'rate limited', true);
+  }
+
+  /**
+   * Closes with 1008; frames still arriving are ignored, and the peer is cut off after
+   * CLOSE_GRACE_MS if its close frame never comes. `stopReading` (a flood) also stops reading its
+   * socket at once, so what is still in flight costs nothing more.
+   */
+  private closePeer(peer: Peer, reason: string, stopReading = false): void {
+    if (peer.closing) return;
+    peer.closing = true;
+    peer.live = false;
+    peer.inbox = [];
+    peer.ws.close(1008, reason);
+    if (stopReading) peer.ws.pause();
+    setTimeout(() => this.drop(peer), CLOSE_GRACE_MS).unref();
   }
 
   private sendText(peer: Peer, text: string): void {
     if (peer.ws.readyState !== peer.ws.OPEN) return;
     if (peer.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.log(`stream: peer ${peer.id} (${peer.user ?? '?'}) is not reading; dropping it`);
+      this.log(`stream: ${who(peer)} is not reading; dropping it`);
       this.drop(peer);
       return;
     }
@@ -160,14 +267,14 @@ export class StreamHub {
     this.metrics.wsFramesRejected += 1;
     peer.badFrames += 1;
     if (peer.badFrames <= MAX_REJECT_LOGS) {
-      this.log(`stream: rejected a frame from peer ${peer.id} (${peer.user ?? 'before hello'}): ${code}: ${message}`);
+      this.log(`stream: rejected a frame from ${who(peer)}: ${code}: ${logSafe(message)}`);
     }
     this.send(peer, { type: 'error', code, message });
     if (peer.user === undefined) {
-      peer.ws.close(1008, 'send hello first');
+      this.closePeer(peer, 'send hello first');
     } else if (peer.badFrames > MAX_BAD_FRAMES) {
-      this.log(`stream: closing peer ${peer.id} (${peer.user}): too many invalid frames`);
-      peer.ws.close(1008, 'too many invalid frames');
+      this.log(`stream: closing ${who(peer)}: too many invalid frames`);
+      this.closePeer(peer, 'too many invalid frames');
     }
   }
 
@@ -195,7 +302,15 @@ export class StreamHub {
           code: 'protocol_mismatch',
           message: `collector speaks protocol ${PROTOCOL_VERSION}, client ${frame.protocol}`,
         });
-        return void peer.ws.close(1008, 'protocol mismatch');
+        return this.closePeer(peer, 'protocol mismatch');
+      }
+      const denied = this.opts.auth.helloDenied(peer.principal, frame.user);
+      if (denied !== undefined) {
+        this.metrics.wsHelloForbidden += 1;
+        const token = peer.principal.kind === 'user' ? `${logSafe(peer.principal.name)}'s token` : 'the shared token';
+        this.log(`stream: peer ${peer.id} said hello as ${logSafe(frame.user)} with ${token}: forbidden; closing`);
+        this.send(peer, { type: 'error', code: 'forbidden', message: denied });
+        return this.closePeer(peer, 'forbidden');
       }
       peer.user = frame.user;
       return this.welcome(peer, frame.lastSeq);
@@ -211,19 +326,49 @@ export class StreamHub {
     // replayed event by event: send the whole current state, then the tail from there.
     if (lastSeq + 1 < this.store.firstRetainedSeq() || lastSeq > head) {
       this.log(
-        `stream: ${peer.user ?? '?'} (peer ${peer.id}) at seq ${lastSeq}: outside the retained log, sending a snapshot at ${head}`,
+        `stream: ${logSafe(peer.user ?? '?')} (peer ${peer.id}) at seq ${lastSeq}: outside the retained log, sending a snapshot at ${head}`,
       );
       return this.snapshot(peer);
     }
     this.log(
-      `stream: ${peer.user ?? '?'} (peer ${peer.id}) resumes after seq ${lastSeq}; replaying ${head - lastSeq} events`,
+      `stream: ${logSafe(peer.user ?? '?')} (peer ${peer.id}) resumes after seq ${lastSeq}; replaying ${head - lastSeq} events`,
     );
     this.replay(peer, lastSeq);
   }
 
+  /**
+   * The alert set and its seq are read together (one synchronous turn, so they agree); the pages
+   * then go out as the peer reads them, and the log after that seq follows as a replay. Entries
+   * committed meanwhile are in the log, so nothing is missed while the pages are on their way.
+   */
   private snapshot(peer: Peer): void {
-    this.send(peer, { type: 'snapshot', lastSeq: this.store.lastSeq(), alerts: this.store.listAlerts() });
-    peer.live = true;
+    const lastSeq = this.store.lastSeq();
+    const alerts = this.store.listAlerts();
+    const pages = snapshotPages(lastSeq, alerts, this.opts.snapshotPages ?? SNAPSHOT_PAGE_BOUNDS, (id, bytes) =>
+      this.log(`stream: alert ${id} (${bytes} bytes) is too large for any frame; left out of the snapshot`),
+    );
+    let sent = 0;
+    let bytes = 0;
+    const next = (): void => {
+      if (!this.peers.has(peer) || peer.closing) return;
+      const r = pages.next();
+      if (r.done) return;
+      const page = r.value;
+      this.sendText(peer, page.text);
+      this.metrics.wsSnapshotPages += 1;
+      sent += 1;
+      bytes += page.bytes;
+      if (page.last) {
+        this.log(
+          `stream: snapshot to ${who(peer)}: ${alerts.length} alerts at seq ${lastSeq} in ${sent} pages (${bytes} bytes)`,
+        );
+        return this.replay(peer, lastSeq);
+      }
+      // Wait for the peer to read (socket drained) before building the next page.
+      if (peer.ws.bufferedAmount > SNAPSHOT_MAX_UNSENT_BYTES) peer.socket.once('drain', next);
+      else setImmediate(next);
+    };
+    next();
   }
 
   /** Sends the log after `after` a few pages per turn; the peer goes live once it reaches the head. */
@@ -294,9 +439,7 @@ export class StreamHub {
     const limit = this.opts.deadAfterMs - this.sweepMs;
     for (const peer of this.peers) {
       if (now - peer.lastSeen > limit) {
-        this.log(
-          `stream: peer ${peer.id} (${peer.user ?? 'before hello'}) silent for ${now - peer.lastSeen} ms; terminating`,
-        );
+        this.log(`stream: ${who(peer)} silent for ${now - peer.lastSeen} ms; terminating`);
         this.drop(peer);
       }
     }

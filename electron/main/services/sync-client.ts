@@ -1,7 +1,11 @@
 import WebSocket from 'ws';
 import { systemClock, toIso, type Clock } from '../../../shared/clock.js';
 import type { SyncStatus, ConnectionState } from '../../../shared/protocol/api.js';
+import type { Alert } from '../../../shared/protocol/alert.js';
 import {
+  CLIENT_FRAME_BURST,
+  CLIENT_FRAMES_PER_SECOND,
+  MAX_SERVER_FRAME_BYTES,
   ServerFrame,
   type ClientFrame,
   type EventFrame,
@@ -10,6 +14,7 @@ import {
   type WelcomeFrame,
 } from '../../../shared/protocol/stream.js';
 import { PROTOCOL_VERSION } from '../../../shared/protocol/version.js';
+import { TokenBucket } from '../../../shared/rate/token-bucket.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import type { Cache } from './cache/index.js';
 import { Listeners, silentLogger, systemTimers, type Logger, type Timers } from './runtime.js';
@@ -34,8 +39,15 @@ export interface SyncClientOptions {
 
 export const HEARTBEAT_TIMEOUT_MS = 30_000;
 const HANDSHAKE_TIMEOUT_MS = 10_000;
-/** Replays of a long outage can be large; one frame is one event or a snapshot. */
-const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+/** One frame is one event or one snapshot page; the collector keeps both far below this. */
+const MAX_FRAME_BYTES = MAX_SERVER_FRAME_BYTES;
+/**
+ * Commands leave at half the collector's per-connection frame rate (an outbox of hundreds
+ * re-sent after a reconnect must not get the connection closed as a flood); the other half is
+ * headroom for pongs and pings.
+ */
+const SEND_PER_SECOND = CLIENT_FRAMES_PER_SECOND / 2;
+const SEND_BURST = CLIENT_FRAME_BURST / 2;
 /** Bounds on gathering a replay's events into one cache transaction (see scheduleFlush). */
 const FLUSH_MAX_EVENTS = 2000;
 const FLUSH_MAX_DELAY_MS = 25;
@@ -88,6 +100,12 @@ export class SyncClient {
   private batchStartedAt = 0;
   private invalidLogged = 0;
   private helloSentAt = 0;
+  /** Snapshot pages received so far on this connection; applied together once the last one arrives. */
+  private snapshot: { lastSeq: number; nextPage: number; alerts: Alert[] } | null = null;
+  /** Frames accepted by send() and not yet written, paced by `sendBucket`; per connection. */
+  private outgoing: string[] = [];
+  private sendBucket: TokenBucket | null = null;
+  private sendTimer: unknown = null;
 
   constructor(private readonly opts: SyncClientOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -109,6 +127,7 @@ export class SyncClient {
     if (this.disposed) return;
     this.disposed = true;
     this.clearTimer('retryTimer');
+    this.clearTimer('sendTimer');
     this.stopHeartbeat();
     const ws = this.ws;
     this.ws = null;
@@ -131,11 +150,46 @@ export class SyncClient {
     return this.ready;
   }
 
-  /** Sends one frame if the stream is up; false means "keep it queued". */
+  /**
+   * Takes one frame for sending if the stream is up; false means "keep it queued". Frames leave
+   * in order at SEND_PER_SECOND; ones still waiting when the connection drops are discarded,
+   * so the caller re-sends what went unanswered after the next welcome (the outbox does).
+   */
   send(frame: ClientFrame): boolean {
     if (!this.ready || !this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
-    this.ws.send(JSON.stringify(frame));
+    this.outgoing.push(JSON.stringify(frame));
+    this.pumpOutgoing();
     return true;
+  }
+
+  private pumpOutgoing(): void {
+    if (this.sendTimer !== null) return; // a wait is already scheduled
+    const ws = this.ws;
+    const bucket = this.sendBucket;
+    if (!ws || !bucket || ws.readyState !== WebSocket.OPEN) return;
+    let text: string | undefined;
+    while ((text = this.outgoing[0]) !== undefined) {
+      // Monotonic, like the collector's bucket: pacing is about real elapsed time, not the (injectable) wall clock.
+      const now = performance.now();
+      if (!bucket.take(now)) {
+        this.sendTimer = this.timers.setTimeout(
+          () => {
+            this.sendTimer = null;
+            this.pumpOutgoing();
+          },
+          Math.max(1, bucket.waitMs(now)),
+        );
+        return;
+      }
+      this.outgoing.shift();
+      ws.send(text);
+    }
+  }
+
+  private resetOutgoing(): void {
+    this.clearTimer('sendTimer');
+    this.outgoing = [];
+    this.sendBucket = new TokenBucket(SEND_PER_SECOND, SEND_BURST, performance.now());
   }
 
   status(): SyncStatus {
@@ -184,6 +238,8 @@ export class SyncClient {
     this.retryTimer = null;
     this.nextRetryAt = undefined;
     this.setState('connecting');
+    this.resetOutgoing();
+    this.snapshot = null;
     const ws = new WebSocket(streamUrl(this.opts.collectorUrl), {
       headers: { Authorization: `Bearer ${this.opts.token}` },
       handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
@@ -220,6 +276,10 @@ export class SyncClient {
 
   private onDisconnected(): void {
     this.flushEvents();
+    // Pages of an unfinished snapshot are dropped: the replica keeps its state until a whole one arrives.
+    if (this.snapshot !== null) this.log.warn(`sync: connection lost during a snapshot; the replica keeps its state`);
+    this.snapshot = null;
+    this.resetOutgoing();
     const wasReady = this.ready;
     this.ready = false;
     this.stopHeartbeat();
@@ -265,7 +325,7 @@ export class SyncClient {
     this.clearTimer('pinger');
   }
 
-  private clearTimer(name: 'retryTimer' | 'watchdog' | 'pinger'): void {
+  private clearTimer(name: 'retryTimer' | 'watchdog' | 'pinger' | 'sendTimer'): void {
     const t = this[name];
     if (t !== null) this.timers.clearTimeout(t);
     this[name] = null;
@@ -300,6 +360,11 @@ export class SyncClient {
       return;
     }
     const frame = parsed.data;
+    if (frame.type === 'event' && this.snapshot !== null) {
+      // The collector sends the log after a snapshot's last page, never between its pages.
+      this.dropConnection(`event ${frame.seq} inside snapshot ${this.snapshot.lastSeq}`);
+      return;
+    }
     if (frame.type === 'event') {
       // Events arriving together (a replay) are applied in one transaction.
       this.pendingEvents.push(frame);
@@ -354,8 +419,32 @@ export class SyncClient {
     this.readyListeners.emit(undefined, this.log);
   }
 
+  /**
+   * Gathers a snapshot's pages (in memory: the replica must not hold half of one) and applies
+   * them in one cache transaction when the last arrives.
+   */
   private onSnapshot(frame: SnapshotFrame): void {
-    const changed = this.opts.cache.applySnapshot(frame, toIso(this.clock.now()));
+    const pending = this.snapshot;
+    if (frame.page === 0) {
+      this.snapshot = { lastSeq: frame.lastSeq, nextPage: 0, alerts: [] };
+    } else if (pending === null || pending.lastSeq !== frame.lastSeq || pending.nextPage !== frame.page) {
+      this.snapshot = null;
+      this.dropConnection(
+        `snapshot page ${frame.page} at seq ${frame.lastSeq} out of order` +
+          (pending ? ` (expected page ${pending.nextPage} at seq ${pending.lastSeq})` : ''),
+      );
+      return;
+    }
+    const snap = this.snapshot;
+    if (snap === null) return;
+    for (const a of frame.alerts) snap.alerts.push(a);
+    snap.nextPage += 1;
+    if (!frame.last) return;
+    this.snapshot = null;
+    const changed = this.opts.cache.applySnapshot(snap, toIso(this.clock.now()));
+    this.log.info(
+      `sync: applied a snapshot of ${snap.alerts.length} alerts at seq ${snap.lastSeq} (${snap.nextPage} pages)`,
+    );
     this.alertListeners.emit(changed, this.log);
     this.refreshStatus();
   }

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { Alert, type AlertStatus } from '../../../../shared/protocol/alert.js';
 import type { AlertDetail, OutboxItem, OutboxState, TimelineEntry } from '../../../../shared/protocol/api.js';
 import { RotationOverride } from '../../../../shared/protocol/rotation.js';
-import type { CommandKind, EventFrame, SnapshotFrame } from '../../../../shared/protocol/stream.js';
+import type { CommandKind, EventFrame } from '../../../../shared/protocol/stream.js';
 import { configureCacheConnection } from './cache-connection.js';
 import { migrate } from './migrate.js';
 import { migrations } from './migrations/index.js';
@@ -14,6 +14,12 @@ export interface SyncState {
   lastSeq: number;
   serverOffsetMs: number;
   lastSyncAt: string | undefined;
+}
+
+/** The collector's whole alert set at `lastSeq`: every page of a stream snapshot, gathered. */
+export interface ReplicaSnapshot {
+  lastSeq: number;
+  alerts: readonly Alert[];
 }
 
 /** A command as stored in the outbox (what gets re-sent with the same id after reconnect). */
@@ -44,8 +50,11 @@ export interface Cache {
   bindCollector(url: string): boolean;
   /** Applies stream events in one transaction, skipping seq ≤ lastSeq. Returns the alert ids changed. */
   applyEvents(events: readonly EventFrame[], syncedAt: string): string[];
-  /** Replaces the alert set with a snapshot and moves lastSeq to it. Returns the alert ids changed. */
-  applySnapshot(snapshot: SnapshotFrame, syncedAt: string): string[];
+  /**
+   * Replaces the alert set with a complete snapshot (all its pages) and moves lastSeq to it, in
+   * one transaction: the replica is the old state or the new one, never a mix. Returns the alert ids changed.
+   */
+  applySnapshot(snapshot: ReplicaSnapshot, syncedAt: string): string[];
   setServerOffset(ms: number): void;
   touchSync(at: string): void;
   /** Forgets alerts, timeline and stream position (collector was reset or replaced). */
@@ -269,7 +278,7 @@ class SqliteCache implements Cache {
     });
   }
 
-  applySnapshot(snapshot: SnapshotFrame, syncedAt: string): string[] {
+  applySnapshot(snapshot: ReplicaSnapshot, syncedAt: string): string[] {
     this.forgetAll();
     try {
       return this.applySnapshotTx(snapshot, syncedAt);
@@ -279,7 +288,7 @@ class SqliteCache implements Cache {
     }
   }
 
-  private applySnapshotTx(snapshot: SnapshotFrame, syncedAt: string): string[] {
+  private applySnapshotTx(snapshot: ReplicaSnapshot, syncedAt: string): string[] {
     return this.timed('applySnapshot', () =>
       this.db.transaction(() => {
         const before = this.syncState().lastSeq;

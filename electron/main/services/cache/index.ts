@@ -4,6 +4,7 @@ export {
   type OpenCacheOptions,
   type OutboxCommand,
   type PruneResult,
+  type ReplicaSnapshot,
   type NewOutboxCommand,
   type SyncState,
 } from './cache.js';

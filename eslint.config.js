@@ -6,9 +6,12 @@ import reactHooks from 'eslint-plugin-react-hooks';
 /**
  * The layer table from ARCHITECTURE.md, enforced: each folder lists what it must not import.
  * shared → nothing of ours (and no Node built-ins); collector, main/services → shared only;
- * main → services + shared; preload → shared; renderer → shared only.
+ * main → services + shared; preload → shared; renderer → shared only. electron/node holds Node
+ * helpers (files, modes) that both processes use: it imports shared only, and collector, services
+ * and main may import it.
  */
 const ours = {
+  node: ['**/electron/node/**', '../node/**', '../../node/**', '../../../node/**'],
   collector: ['**/electron/collector/**', '../collector/**', '../../collector/**'],
   services: ['**/electron/main/services/**', '**/main/services/**', '**/services/**'],
   main: ['**/electron/main/**', '../main/**', '../../main/**'],
@@ -73,6 +76,13 @@ export default tseslint.config(
     ),
   },
   {
+    files: ['electron/node/**/*.ts'],
+    rules: forbid(
+      [...ours.collector, ...ours.services, ...ours.main, ...ours.preload, ...ours.renderer, 'electron'],
+      'electron/node holds Node helpers both processes share: it may import shared/ only.',
+    ),
+  },
+  {
     files: ['electron/collector/**/*.ts'],
     rules: forbid(
       [...ours.services, ...ours.main, ...ours.preload, ...ours.renderer, 'electron'],
@@ -105,7 +115,7 @@ export default tseslint.config(
   {
     files: ['electron/preload/**/*.ts'],
     rules: forbid(
-      [...ours.collector, ...ours.services, ...ours.main, ...ours.renderer],
+      [...ours.node, ...ours.collector, ...ours.services, ...ours.main, ...ours.renderer],
       'The preload exposes the typed Api and imports shared/ types only.',
     ),
   },

@@ -3,7 +3,7 @@ import { parseCliArgs } from './args.js';
 import { Collector } from './collector.js';
 import { loadConfigFile } from './config-file.js';
 import { acquireDataDirLock, DataDirBusyError, LOCK_FILE, type DataDirLock } from './data-dir-lock.js';
-import { ensurePrivateDir } from './private-files.js';
+import { ensurePrivateDir } from '../node/private-files.js';
 import { loadOrCreateToken, readTokenFile, takeEnvToken, TOKEN_ENV } from './token.js';
 import { PRINT_CONFIG_FLAG, printConfig } from './print-config.js';
 

@@ -1,6 +1,6 @@
 import { closeSync, linkSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { PRIVATE_FILE_MODE } from './private-files.js';
+import { PRIVATE_FILE_MODE } from '../node/private-files.js';
 
 /**
  * One collector per data dir. Two on one dir would both evaluate rules, escalate and page (every

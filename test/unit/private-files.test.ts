@@ -2,8 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import * as collectorSide from '../../electron/collector/private-files.js';
-import * as cacheSide from '../../electron/main/services/cache/private-files.js';
+import * as m from '../../electron/node/private-files.js';
 
 const dirs: string[] = [];
 const tmp = (): string => {
@@ -16,11 +15,8 @@ afterAll(() => {
 });
 const mode = (p: string): number => statSync(p).mode & 0o7777;
 
-// The collector and the desktop cache each keep a copy (the layers may not import each other).
-describe.each([
-  ['collector', collectorSide],
-  ['cache', cacheSide],
-])('private files (%s side)', (_name, m) => {
+// The collector's data dir and the desktop cache dir both use these (electron/node/).
+describe('private files', () => {
   it('creates a missing dir, and its parents, 0700', () => {
     const dir = join(tmp(), 'a', 'b');
     expect(m.ensurePrivateDir(dir, ['token'])).toBeUndefined();

@@ -9,7 +9,7 @@ import { createEvalsStore, createIntegrationKeyStore } from './evals-store.js';
 import { migrate } from './migrate.js';
 import { createRollupHistoryStore, rollupFromRow, type RollupColumns } from './rollup-history-store.js';
 import type { CollectorStore, CommandResult, LogEntry, NewLogEntry, PricedEvent } from './store.js';
-import { preparePrivateDatabase, restrictDatabaseFiles } from '../private-files.js';
+import { preparePrivateDatabase, restrictDatabaseFiles } from '../../node/private-files.js';
 
 interface RollupRow extends RollupColumns {
   minute: number;

@@ -62,7 +62,7 @@ export const ALERT_CHART_PULL_MS = 15_000;
 export function createAppServices(opts: AppServicesOptions): AppServices {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? stderrLogger;
-  // 0700: the cache holds every alert and its timeline (see cache/private-files.ts).
+  // 0700: the cache holds every alert and its timeline (see electron/node/private-files.ts).
   const widerDir = ensurePrivateDir(opts.dataDir, [CACHE_FILE]);
   if (widerDir) log.warn(`cache: ${widerDir}`);
   const cache = openCache(join(opts.dataDir, CACHE_FILE), { now: toIso(clock.now()), log: (m) => log.warn(m) });

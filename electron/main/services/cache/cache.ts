@@ -6,7 +6,7 @@ import type { CommandKind, EventFrame } from '../../../../shared/protocol/stream
 import { configureCacheConnection } from './cache-connection.js';
 import { migrate } from './migrate.js';
 import { migrations } from './migrations/index.js';
-import { preparePrivateDatabase, restrictDatabaseFiles } from './private-files.js';
+import { preparePrivateDatabase, restrictDatabaseFiles } from '../../../node/private-files.js';
 
 /** Where the replica stands relative to the collector's event log. */
 export interface SyncState {

@@ -16,4 +16,4 @@ export {
   CACHE_MAX_WAL_BYTES,
   type CacheCheckpointStats,
 } from './cache-checkpointer.js';
-export { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files.js';
+export { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../../node/private-files.js';

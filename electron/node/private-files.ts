@@ -1,7 +1,8 @@
 import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
 
 /**
- * The collector's data dir holds its bearer token and every alert: only its owner may read it,
+ * The collector's data dir holds its bearer token and every alert, the desktop cache every alert,
+ * timeline and runbook: only their owner may read them,
  * whatever the umask. Modes are set explicitly (mkdir/open modes are masked by the umask, and an
  * existing dir or file keeps the mode an older version gave it).
  */

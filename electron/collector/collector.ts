@@ -138,16 +138,10 @@ export class Collector {
     );
     this.metrics.labels = () => labelCap.stats();
     const labels = { cap: labelCap, alerts: new LabelCardinalityAlerts(alerts, store, opts.clock, maxLabelValues) };
-    const ingest = new IngestPipeline(
-      store,
-      rollupCache,
-      rules,
-      this.metrics,
-      opts.clock,
-      opts.log,
+    const ingest = new IngestPipeline(store, rollupCache, rules, this.metrics, opts.clock, opts.log, {
       maxFutureSkewMs,
       labels,
-    );
+    });
     this.maintenance = new RollupMaintenance(store, rollupCache, rules, opts.config.rollups, opts.clock, opts.log);
     // The shared token, and each person's own when the config lists users.
     const auth = new Authenticator(opts.token, opts.config.users);

@@ -54,7 +54,7 @@ function rig(dir: string, start: number): Rig {
   const rules = new RuleRuntime(store, alerts, metrics, defaultCollectorConfig().rules, { clock: c });
   const cache = new RollupCache(store);
   const pipeline = new IngestPipeline(store, cache, rules, metrics, c, () => undefined);
-  const unchecked = new IngestPipeline(store, cache, rules, metrics, c, () => undefined, Infinity);
+  const unchecked = new IngestPipeline(store, cache, rules, metrics, c, () => undefined, { maxFutureSkewMs: Infinity });
   let closed = false;
   const r: Rig = {
     store,

@@ -47,7 +47,9 @@ function open(dir: string, clock: Clock) {
     clock,
   });
   const cache = new RollupCache(store);
-  const unchecked = new IngestPipeline(store, cache, rules, metrics, clock, () => undefined, Infinity);
+  const unchecked = new IngestPipeline(store, cache, rules, metrics, clock, () => undefined, {
+    maxFutureSkewMs: Infinity,
+  });
   return { store, rules, metrics, unchecked };
 }
 

@@ -17,6 +17,13 @@ export interface IngestLabels {
   alerts: LabelCardinalityAlerts;
 }
 
+export interface IngestPipelineOptions {
+  /** `ingest.maxFutureSkew`; Infinity lets tests store rows dated ahead, as older versions did. */
+  maxFutureSkewMs?: number;
+  /** The label cardinality cap; absent = no cap. */
+  labels?: IngestLabels;
+}
+
 /**
  * ingest → price → rollup → commit → evaluate. Returns once the batch is in SQLite; rule
  * evaluation runs after the commit in its own durable transaction (see RuleRuntime).
@@ -32,11 +39,13 @@ export class IngestPipeline {
     private readonly metrics: Metrics,
     private readonly clock: Clock,
     private readonly log: (msg: string) => void,
-    maxFutureSkewMs?: number,
-    private readonly labels?: IngestLabels,
+    opts: IngestPipelineOptions = {},
   ) {
-    this.eventTime = new EventTimeGuard(clock, maxFutureSkewMs, (n) => (metrics.eventsFutureRefused += n));
+    this.eventTime = new EventTimeGuard(clock, opts.maxFutureSkewMs, (n) => (metrics.eventsFutureRefused += n));
+    this.labels = opts.labels;
   }
+
+  private readonly labels: IngestLabels | undefined;
 
   /** Throws a 400 naming the event's `ts` (as parseEvents names fields) if it is dated too far ahead; nothing is stored then. */
   ingest(events: readonly LlmEvent[]): number {

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../shared/protocol/alert.js';
 import { AlarmState } from '../../shared/protocol/alarm.js';
-import { AlarmService, alarmAction, type AlarmSource } from '../../electron/main/services/alarm/index.js';
+import {
+  AlarmService,
+  alarmAction,
+  MORE_PAGES_ID,
+  MORE_TICKETS_ID,
+  type AlarmSource,
+} from '../../electron/main/services/alarm/index.js';
 import {
   platformOptions,
   type DesktopNotification,
@@ -102,7 +108,12 @@ function harness(user: string, initial: Alert[]) {
     alerts.set(a.id, a);
     for (const l of listeners) l([a.id]);
   };
-  return { alarm, notifier, time, acks, change };
+  /** Many alerts in one cache change (a snapshot, a webhook with many alerts). */
+  const changeMany = (list: Alert[]) => {
+    for (const a of list) alerts.set(a.id, a);
+    for (const l of listeners) l(list.map((a) => a.id));
+  };
+  return { alarm, notifier, time, acks, change, changeMany };
 }
 
 describe('alarm policy', () => {
@@ -183,6 +194,41 @@ describe('alarm service', () => {
     h.change(alert({ id: 't2', tier: 'ticket', escalation: undefined }));
     h.change(alert({ id: 't2', tier: 'ticket', escalation: undefined, summary: 'again' }));
     expect(h.notifier.sent.filter((n) => n.alertId === 't2')).toEqual([expect.objectContaining({ loud: false })]);
+    h.alarm.dispose();
+  });
+
+  it('bounds a storm: 5 pages ring one by one, the rest share one summary; a ticket burst is one note', async () => {
+    const pages = Array.from({ length: 2_000 }, (_, i) => alert({ id: `p${i}`, summary: `page ${i}` }));
+    const h = harness('alice', []);
+    h.alarm.start();
+    h.changeMany(pages);
+    expect(h.notifier.sent.map((n) => n.alertId)).toEqual(['p0', 'p1', 'p2', 'p3', 'p4', MORE_PAGES_ID]);
+    expect(h.notifier.sent[5]).toMatchObject({ title: '1995 more pages for you', loud: true });
+    expect(h.alarm.state().ringing).toHaveLength(2_000);
+    // Each ring round repeats the same bounded set.
+    await h.time.advance(30_000);
+    expect(h.notifier.sent).toHaveLength(12);
+    // Once few enough remain, the summary is taken down and the rest ring on their own.
+    h.changeMany(
+      pages.slice(0, 1_996).map((p) => ({ ...p, status: 'acknowledged' as const, acknowledgedBy: 'alice' })),
+    );
+    expect(h.notifier.withdrawn.filter((w) => w.alertId === MORE_PAGES_ID)).toHaveLength(1);
+    const before = h.notifier.sent.length;
+    await h.time.advance(30_000);
+    expect(h.notifier.sent.slice(before).map((n) => n.alertId)).toEqual(['p1996', 'p1997', 'p1998', 'p1999']);
+
+    const tickets = Array.from({ length: 2_000 }, (_, i) =>
+      alert({ id: `t${i}`, tier: 'ticket', escalation: undefined, summary: `ticket ${i}` }),
+    );
+    const sent = h.notifier.sent.length;
+    h.changeMany(tickets);
+    expect(h.notifier.sent.slice(sent)).toEqual([
+      expect.objectContaining({ alertId: MORE_TICKETS_ID, title: '2000 new tickets', loud: false }),
+    ]);
+    // A small burst still names each ticket.
+    const few = h.notifier.sent.length;
+    h.changeMany([0, 1].map((i) => alert({ id: `u${i}`, tier: 'ticket', escalation: undefined })));
+    expect(h.notifier.sent.slice(few).map((n) => n.alertId)).toEqual(['u0', 'u1']);
     h.alarm.dispose();
   });
 

@@ -1,7 +1,7 @@
 import { systemClock, toIso, type Clock } from '../../../../shared/clock.js';
 import type { Alert } from '../../../../shared/protocol/alert.js';
 import type { AlarmState } from '../../../../shared/protocol/alarm.js';
-import type { Notifier } from '../notifier/notifier.js';
+import type { DesktopNotification, Notifier } from '../notifier/notifier.js';
 import { Listeners, silentLogger, systemTimers, type Logger, type Timers } from '../runtime.js';
 import { alarmAction, alarmPage, ringText } from './alarm-policy.js';
 
@@ -29,6 +29,16 @@ export interface AlarmOptions {
 }
 
 export const DEFAULT_REPEAT_MS = 30_000;
+/**
+ * Notifications are bounded whatever arrives: an Alertmanager webhook may carry 10,000 alerts, a
+ * snapshot thousands. Past these counts the rest are summed up in one notification, so a storm
+ * spawns a handful of notify-send processes, not thousands, and the screen stays readable.
+ */
+export const MAX_LOUD_PAGES = 5;
+export const MAX_TICKET_NOTES = 3;
+/** Stable ids of the summary notifications (replaced on each ring, like a page's). */
+export const MORE_PAGES_ID = 'vigil:more-pages';
+export const MORE_TICKETS_ID = 'vigil:more-tickets';
 /** First retry after a retryable notifier failure; doubles up to the repeat interval. */
 const RETRY_BASE_MS = 1_000;
 
@@ -51,6 +61,11 @@ export class AlarmService {
   private readonly ringing = new Map<string, Ringing>();
   private readonly watching = new Map<string, Alert>();
   private readonly notifiedTickets = new Set<string>();
+  /** New tickets seen in this change, announced together in afterChange(). */
+  private freshTickets: Alert[] = [];
+  /** A ringing page past MAX_LOUD_PAGES came due: one summary rings for all of them. */
+  private morePagesDue = false;
+  private morePagesShown = false;
   private readonly changed = new Listeners<AlarmState>();
   private readonly unsubscribe: Array<() => void> = [];
   private timer: unknown = null;
@@ -133,13 +148,18 @@ export class AlarmService {
     else this.watching.delete(id);
     if (action === 'notify-once' && alert && !this.notifiedTickets.has(id)) {
       this.notifiedTickets.add(id);
-      if (!priming) this.send(alert, false);
+      if (!priming) this.freshTickets.push(alert);
     }
   }
 
   private ring(r: Ringing): void {
     this.ringing.set(r.alert.id, r);
     r.nextAt = this.clock.now() + this.repeatMs;
+    // The oldest pages ring one by one (Map order is arrival order); the rest share a summary.
+    if (!this.isLoudSlot(r.alert.id)) {
+      this.morePagesDue = true;
+      return;
+    }
     void this.send(r.alert, true).then((ok) => {
       if (ok === 'retry' && this.ringing.get(r.alert.id) === r) {
         r.failures += 1;
@@ -151,14 +171,64 @@ export class AlarmService {
     });
   }
 
+  private isLoudSlot(id: string): boolean {
+    let i = 0;
+    for (const key of this.ringing.keys()) {
+      if (key === id) return true;
+      if (++i >= MAX_LOUD_PAGES) return false;
+    }
+    return false;
+  }
+
+  /** Sends what a change left to announce: the pages-summary and the new tickets, bounded. */
+  private announce(): void {
+    const extra = this.ringing.size - MAX_LOUD_PAGES;
+    if (this.morePagesDue && extra > 0) {
+      void this.notify({
+        alertId: MORE_PAGES_ID,
+        title: `${extra} more page${extra === 1 ? '' : 's'} for you`,
+        body: 'Open Vigil to see and acknowledge them',
+        loud: true,
+        acknowledgeAction: false,
+      });
+      this.morePagesShown = true;
+    } else if (extra <= 0 && this.morePagesShown) {
+      this.morePagesShown = false;
+      this.opts.notifier.withdraw?.(MORE_PAGES_ID, { title: 'No more pages waiting', body: '' });
+    }
+    this.morePagesDue = false;
+    const tickets = this.freshTickets;
+    this.freshTickets = [];
+    if (tickets.length <= MAX_TICKET_NOTES) {
+      for (const t of tickets) void this.send(t, false);
+    } else {
+      void this.notify({
+        alertId: MORE_TICKETS_ID,
+        title: `${tickets.length} new tickets`,
+        body: tickets
+          .slice(0, MAX_TICKET_NOTES)
+          .map((t) => t.summary)
+          .join('\n'),
+        loud: false,
+        acknowledgeAction: false,
+      });
+    }
+  }
+
   private async send(alert: Alert, loud: boolean): Promise<'sent' | 'retry' | 'failed'> {
     const text = loud
       ? ringText(alert, this.clock.now() + (this.opts.serverOffsetMs?.() ?? 0))
       : { title: alert.summary, body: 'New ticket: investigate within 24 h' };
+    return this.notify({ alertId: alert.id, ...text, loud, acknowledgeAction: loud });
+  }
+
+  private async notify(n: DesktopNotification): Promise<'sent' | 'retry' | 'failed'> {
     try {
-      const r = await this.opts.notifier.notify({ alertId: alert.id, ...text, loud, acknowledgeAction: loud });
+      const r = await this.opts.notifier.notify(n);
       if (r.ok) return 'sent';
-      this.log.warn(`alarm: notification for ${alert.id} failed (${r.retry ? 'will retry' : 'giving up'}): ${r.error}`);
+      this.log.warn(
+        `alarm: notification for ${n.alertId} failed (${r.retry ? 'will retry' : 'giving up'}): ${r.error}`,
+      );
       return r.retry ? 'retry' : 'failed';
     } catch (err) {
       this.log.error(`alarm: notifier threw: ${String(err)}`);
@@ -167,6 +237,7 @@ export class AlarmService {
   }
 
   private afterChange(): void {
+    this.announce();
     this.arm();
     const state = this.state();
     const json = JSON.stringify(state);
@@ -188,6 +259,7 @@ export class AlarmService {
     this.timer = null;
     const now = this.clock.now();
     for (const r of [...this.ringing.values()]) if (r.nextAt <= now) this.ring(r);
+    this.announce();
     this.arm();
   }
 }

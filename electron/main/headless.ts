@@ -5,11 +5,13 @@ import type { Duplex } from 'node:stream';
 import { extname, join, relative, resolve, isAbsolute } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { describeZodError } from '../../shared/protocol/errors.js';
-import { BridgeRequest, type ApiPush, type ApiReply, type BridgeMessage } from '../../shared/protocol/api.js';
+import type { ApiPush, ApiReply, BridgeMessage } from '../../shared/protocol/api.js';
+import { BridgeCallFrame } from '../../shared/api/bridge-frame.js';
 import { silentLogger, type Logger } from './services/index.js';
 
 /** What the host needs from the Api: the same two methods Electron's IPC relays. */
 export interface BridgedApi {
+  /** Validates the call against the method table and answers; never rejects. */
   handle(call: unknown): Promise<ApiReply>;
   onPush(listener: (push: ApiPush) => void): () => void;
 }
@@ -160,7 +162,8 @@ function serveBridge(ws: WebSocket, api: BridgedApi, log: Logger): void {
     } catch {
       raw = undefined;
     }
-    const parsed = BridgeRequest.safeParse(raw);
+    // The frame envelope is checked here; the call inside by `api.handle`, as for an IPC call.
+    const parsed = BridgeCallFrame.safeParse(raw);
     if (!parsed.success) {
       const { field, message } = describeZodError(parsed.error);
       // Echo the id when there is a usable one, so the caller can match the error to its call.
@@ -170,15 +173,14 @@ function serveBridge(ws: WebSocket, api: BridgedApi, log: Logger): void {
       return;
     }
     const { id, call } = parsed.data;
-    void api
-      .handle(call)
-      .then((reply) =>
-        send(
-          reply.ok
-            ? { type: 'reply', id, ok: true, result: reply.result }
-            : { type: 'reply', id, ok: false, error: reply.error },
-        ),
-      );
+    void api.handle(call).then((reply) =>
+      send(
+        reply.ok
+          ? { type: 'reply', id, ok: true, result: reply.result }
+          : // The failure travels as it is: code and message, never flattened into text.
+            { type: 'reply', id, ok: false, error: reply.error },
+      ),
+    );
   });
 }
 

@@ -4,13 +4,14 @@ import { Alert, AlertEventKind, AlertStatus } from './alert.js';
 import { CachedSeries, SeriesCatalog, SeriesQueryParams } from './series.js';
 import { CachedRotation, RotationOverride } from './rotation.js';
 import { CommandKind } from './stream.js';
-import { RunbookId } from '../runbooks/schema.js';
-import type { RunbookDoc, RunbookHit, RunbookSummary } from '../runbooks/schema.js';
+import { asErrorCode } from './errors.js';
+import { RunbookDoc, RunbookHit, RunbookId, RunbookSummary } from '../runbooks/schema.js';
 
 /**
  * The Api the renderer may call. In Electron it crosses IPC through the preload; in the
  * headless host it crosses a local WebSocket. Both carry the same `ApiCall` / `ApiReply` /
- * `ApiPush` messages, validated on the main side.
+ * `ApiPush` messages: calls are validated on the main side, replies and pushes on the page side,
+ * all from the one method table below (`API_METHODS`).
  */
 
 const IsoTime = z.iso.datetime({ offset: true });
@@ -82,52 +83,81 @@ export const RecordStepRequest = z.object({
 });
 export type RecordStepRequest = z.infer<typeof RecordStepRequest>;
 
-export const ApiCall = z.discriminatedUnion('method', [
-  z.object({ method: z.literal('alerts.list'), params: z.object({ status: AlertStatus.optional() }).strict() }),
-  z.object({ method: z.literal('alerts.get'), params: z.object({ id: z.string().min(1).max(200) }).strict() }),
-  z.object({ method: z.literal('alerts.command'), params: CommandRequest.strict() }),
-  z.object({ method: z.literal('outbox.list'), params: z.object({}).strict() }),
-  z.object({ method: z.literal('status.get'), params: z.object({}).strict() }),
-  z.object({ method: z.literal('alarm.get'), params: z.object({}).strict() }),
-  z.object({ method: z.literal('series.query'), params: SeriesQueryParams }),
-  z.object({ method: z.literal('series.catalog'), params: z.object({}).strict() }),
-  z.object({ method: z.literal('runbooks.list'), params: z.object({}).strict() }),
-  z.object({ method: z.literal('runbooks.get'), params: z.object({ id: RunbookId }).strict() }),
-  z.object({
-    method: z.literal('runbooks.search'),
-    params: z.object({ query: z.string().max(500), limit: z.number().int().min(1).max(100).optional() }).strict(),
-  }),
-  z.object({
-    method: z.literal('runbooks.forAlert'),
-    params: z.object({ alertId: z.string().min(1).max(200) }).strict(),
-  }),
-  z.object({ method: z.literal('runbooks.recordStep'), params: RecordStepRequest.strict() }),
-  /** The rotation as last fetched from the collector (null before the first fetch); works offline. */
-  z.object({ method: z.literal('rotation.get'), params: z.object({}).strict() }),
-  /** Queues a rotation override in the outbox; the collector applies it once, on (re)connect. */
-  z.object({ method: z.literal('rotation.override'), params: RotationOverride }),
-]);
-export type ApiCall = z.infer<typeof ApiCall>;
-export type ApiMethod = ApiCall['method'];
-export type ApiParams<M extends ApiMethod> = Extract<ApiCall, { method: M }>['params'];
-
-export interface ApiResults {
-  'alerts.list': Alert[];
-  'alerts.get': AlertDetail | null;
-  'alerts.command': { commandId: string };
-  'outbox.list': OutboxItem[];
-  'status.get': SyncStatus;
-  'alarm.get': AlarmState;
-  'series.query': CachedSeries;
-  'series.catalog': SeriesCatalog;
-  'runbooks.list': RunbookSummary[];
-  'runbooks.get': RunbookDoc | null;
-  'runbooks.search': RunbookHit[];
-  'runbooks.forAlert': RunbookDoc | null;
-  'runbooks.recordStep': { commandId: string; note: string };
-  'rotation.get': CachedRotation | null;
-  'rotation.override': { commandId: string };
+/** One Api method: the params the renderer sends and the result main answers. */
+export interface ApiMethodSpec<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
+  params: P;
+  result: R;
 }
+
+const NoParams = z.object({}).strict();
+const CommandAccepted = z.object({ commandId: z.string() });
+
+/**
+ * THE Api method table: every method the renderer may call, declared once with its params and
+ * its result. Everything else derives from it: the `ApiCall` union main validates, the
+ * `VigilApi.call` signature the renderer uses, the result check the renderer applies to each
+ * reply, and the `ApiHandlers` map main must implement (shared/api/handlers.ts). Adding a
+ * method here without a handler in electron/main/services/api.ts is a compile error.
+ */
+export const API_METHODS = {
+  'alerts.list': { params: z.object({ status: AlertStatus.optional() }).strict(), result: z.array(Alert) },
+  'alerts.get': { params: z.object({ id: z.string().min(1).max(200) }).strict(), result: AlertDetail.nullable() },
+  'alerts.command': { params: CommandRequest.strict(), result: CommandAccepted },
+  'outbox.list': { params: NoParams, result: z.array(OutboxItem) },
+  'status.get': { params: NoParams, result: SyncStatus },
+  'alarm.get': { params: NoParams, result: AlarmState },
+  'series.query': { params: SeriesQueryParams, result: CachedSeries },
+  'series.catalog': { params: NoParams, result: SeriesCatalog },
+  'runbooks.list': { params: NoParams, result: z.array(RunbookSummary) },
+  'runbooks.get': { params: z.object({ id: RunbookId }).strict(), result: RunbookDoc.nullable() },
+  'runbooks.search': {
+    params: z.object({ query: z.string().max(500), limit: z.number().int().min(1).max(100).optional() }).strict(),
+    result: z.array(RunbookHit),
+  },
+  'runbooks.forAlert': {
+    params: z.object({ alertId: z.string().min(1).max(200) }).strict(),
+    result: RunbookDoc.nullable(),
+  },
+  'runbooks.recordStep': {
+    params: RecordStepRequest.strict(),
+    result: z.object({ commandId: z.string(), note: z.string() }),
+  },
+  /** The rotation as last fetched from the collector (null before the first fetch); works offline. */
+  'rotation.get': { params: NoParams, result: CachedRotation.nullable() },
+  /** Queues a rotation override in the outbox; the collector applies it once, on (re)connect. */
+  'rotation.override': { params: RotationOverride, result: CommandAccepted },
+} satisfies Record<string, ApiMethodSpec>;
+
+export type ApiMethods = typeof API_METHODS;
+export type ApiMethod = keyof ApiMethods;
+/** What a caller passes (the schema's input). */
+export type ApiParams<M extends ApiMethod> = z.input<ApiMethods[M]['params']>;
+/** What a handler receives once main has validated the params (the schema's output). */
+export type ApiHandlerParams<M extends ApiMethod> = z.output<ApiMethods[M]['params']>;
+/** What a caller gets back, validated. */
+export type ApiResult<M extends ApiMethod> = z.output<ApiMethods[M]['result']>;
+/** What a handler returns (the result schema's input, i.e. what goes on the wire). */
+export type ApiHandlerResult<M extends ApiMethod> = z.input<ApiMethods[M]['result']>;
+export type ApiResults = { [M in ApiMethod]: ApiResult<M> };
+
+export const API_METHOD_NAMES = Object.keys(API_METHODS) as ApiMethod[];
+
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && Object.hasOwn(API_METHODS, name);
+}
+
+function callSchema<M extends ApiMethod>(method: M) {
+  return z.object({ method: z.literal(method), params: API_METHODS[method].params as ApiMethods[M]['params'] });
+}
+type CallSchema = { [M in ApiMethod]: ReturnType<typeof callSchema<M>> }[ApiMethod];
+
+/** One call as it crosses IPC or the bridge: derived from the table, one option per method. */
+export const ApiCall = z.discriminatedUnion(
+  'method',
+  // Object.keys loses the per-key pairing; CallSchema restores it (one option per method).
+  API_METHOD_NAMES.map((m) => callSchema(m)) as unknown as [CallSchema, ...CallSchema[]],
+);
+export type ApiCall = z.infer<typeof ApiCall>;
 
 export const ApiPush = z.discriminatedUnion('type', [
   z.object({ type: z.literal('alerts-changed'), alertIds: z.array(z.string()) }),
@@ -144,14 +174,31 @@ export const ApiPush = z.discriminatedUnion('type', [
 ]);
 export type ApiPush = z.infer<typeof ApiPush>;
 
-export const ApiFailure = z.object({ code: z.string(), message: z.string() });
-export type ApiFailure = z.infer<typeof ApiFailure>;
+/**
+ * A failed call: a stable `ErrorCode` and a sentence for people. The code is read as any string
+ * (the page and the host may be different builds) and narrowed to `ErrorCode` on receipt: a
+ * code this build does not know becomes `protocol_mismatch`, so every switch over codes is total.
+ */
+export const ApiFailure = z.object({ code: z.string().transform(asErrorCode), message: z.string() });
+export type ApiFailure = z.output<typeof ApiFailure>;
 
 /** What the renderer sees: one typed object, whatever the transport. */
 export interface VigilApi {
-  call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResults[M]>;
+  call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>>;
   /** Returns an unsubscribe function. */
   onPush(listener: (push: ApiPush) => void): () => void;
+}
+
+/**
+ * What the Electron preload exposes as `window.vigil`. It hands back the reply envelope instead
+ * of throwing, because an Error crossing contextBridge keeps only its message (the code would be
+ * lost); the renderer's IPC client turns the envelope into a result or a coded `ApiCallError`.
+ */
+export interface VigilPreload {
+  /** Resolves with the reply envelope; never rejects. */
+  invoke<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiReply>;
+  /** Raw pushes from main; the renderer validates them. Returns an unsubscribe function. */
+  onPush(listener: (push: unknown) => void): () => void;
 }
 
 // ---- headless host bridge: the same calls over a local WebSocket ----
@@ -165,9 +212,8 @@ export const BridgeMessage = z.union([
 ]);
 export type BridgeMessage = z.infer<typeof BridgeMessage>;
 
-/** IPC channel names used by the preload and main. */
-export const IPC_CALL = 'vigil:call';
-export const IPC_PUSH = 'vigil:push';
+/** IPC channel names used by the preload and main (in a module the preload can bundle alone). */
+export { IPC_CALL, IPC_PUSH } from '../api/channels.js';
 
 /** Envelope for one Api call's answer over IPC (Electron would mangle thrown errors). */
 export type ApiReply<T = unknown> = { ok: true; result: T } | { ok: false; error: ApiFailure };

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { BridgeMessage, SyncStatus } from '../../shared/protocol/api.js';
 import { startHeadless, type HeadlessHandle } from '../fixtures/headless.js';
+import { BridgeClient } from '../../renderer/src/api/bridge.js';
+import { ApiCallError } from '../../renderer/src/api/results.js';
 
 /**
  * The real headless CLI, pointed at a collector that is not there (port 9 refuses): the host
@@ -149,5 +151,36 @@ describe('headless host', () => {
     ws.send(JSON.stringify({ type: 'call', id: 9, call: { method: 'alerts.list', params: {} } }));
     expect(await ok).toEqual({ type: 'reply', id: 9, ok: true, result: [] });
     ws.close();
+  });
+
+  it('carries error codes intact to the renderer-side client, and validates results from the table', async () => {
+    // The page's own client, on a ws socket that sends the page's Origin (a browser would).
+    const client = new BridgeClient({
+      url: host.bridgeUrl,
+      createSocket: (url) => new WebSocket(url, { origin: host.origin }) as unknown as globalThis.WebSocket,
+    });
+    client.start();
+    try {
+      const s = await client.call('status.get', {});
+      expect(s).toMatchObject({ user: 'ana', collectorUrl: 'http://127.0.0.1:9' });
+
+      const missing = client.call('alerts.command', { kind: 'ack', alertId: 'nope' });
+      await expect(missing).rejects.toBeInstanceOf(ApiCallError);
+      await expect(missing).rejects.toMatchObject({ code: 'not_found', message: 'no alert nope in the cache' });
+
+      await expect(client.call('alerts.get', { id: '' })).rejects.toMatchObject({
+        code: 'invalid_field',
+        message: expect.stringMatching(/^params\.id: /),
+      });
+      await expect(client.call('alerts.command', { kind: 'snooze', alertId: 'nope' })).rejects.toMatchObject({
+        code: 'not_found',
+      });
+      await expect(client.call('alerts.drop' as never, {} as never)).rejects.toMatchObject({
+        code: 'invalid_field',
+        message: 'method: no such method',
+      });
+    } finally {
+      client.dispose();
+    }
   });
 });

@@ -92,7 +92,20 @@ describe('BridgeClient', () => {
     const p = client.call('alerts.list', {});
     const req = JSON.parse(sockets[0]!.sent[0]!);
     sockets[0]!.reply({ type: 'reply', id: req.id, ok: true, result: [{ id: 1 }] });
-    await expect(p).rejects.toMatchObject({ code: 'bad_reply' });
+    await expect(p).rejects.toMatchObject({ code: 'protocol_mismatch' });
+  });
+
+  it('keeps the message but reads a code this build does not know as protocol_mismatch', async () => {
+    const { client, sockets } = setup();
+    sockets[0]!.open();
+    const p = client.call('status.get', {});
+    const req = JSON.parse(sockets[0]!.sent[0]!);
+    sockets[0]!.reply({ type: 'reply', id: req.id, ok: false, error: { code: 'teapot', message: 'short and stout' } });
+    await expect(p).rejects.toMatchObject({
+      name: 'ApiCallError',
+      code: 'protocol_mismatch',
+      message: 'short and stout',
+    });
   });
 
   it('delivers valid pushes and ignores invalid frames', () => {
@@ -111,9 +124,9 @@ describe('BridgeClient', () => {
     sockets[0]!.open();
     const pending = client.call('outbox.list', {});
     sockets[0]!.drop();
-    await expect(pending).rejects.toMatchObject({ code: 'disconnected' });
+    await expect(pending).rejects.toMatchObject({ code: 'unavailable' });
     expect(states.at(-1)).toEqual({ kind: 'down', since: 1_000_000, nextRetryAt: 1_000_500 });
-    await expect(client.call('status.get', {})).rejects.toMatchObject({ code: 'disconnected' });
+    await expect(client.call('status.get', {})).rejects.toMatchObject({ code: 'unavailable' });
 
     // The retry fails too: the delay doubles and "down since" keeps the first failure's time.
     advance(500);

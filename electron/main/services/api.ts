@@ -1,15 +1,15 @@
-import { describeZodError } from '../../../shared/protocol/errors.js';
-import {
-  ApiCall,
-  type ApiFailure,
-  type ApiMethod,
-  type ApiParams,
-  type ApiPush,
-  type ApiReply,
-  type ApiResults,
-  type SyncStatus,
-  type VigilApi,
+import type {
+  ApiHandlerParams,
+  ApiMethod,
+  ApiParams,
+  ApiPush,
+  ApiReply,
+  ApiResult,
+  SyncStatus,
+  VigilApi,
 } from '../../../shared/protocol/api.js';
+import { ApiRefusal, dispatchApiCall, type ApiHandlers } from '../../../shared/api/handlers.js';
+import { settleReply } from '../../../shared/api/client.js';
 import type { AlarmState } from '../../../shared/protocol/alarm.js';
 import type { CachedRotation } from '../../../shared/protocol/rotation.js';
 import type { Cache } from './cache/index.js';
@@ -51,13 +51,6 @@ export interface AlarmSource {
 export interface RotationSource {
   get(): CachedRotation | null;
   onChanged(listener: (syncedAt: string) => void): () => void;
-}
-
-/** Thrown inside handlers to answer with a specific code; never escapes `handle`. */
-class ApiRefusal extends Error {
-  constructor(readonly failure: ApiFailure) {
-    super(failure.message);
-  }
 }
 
 /**
@@ -124,85 +117,65 @@ export class ApiService implements VigilApi {
     return this.pushes.on(listener);
   }
 
-  /** Validates and runs one call; never throws, never rejects. */
-  async handle(call: unknown): Promise<ApiReply> {
-    const parsed = ApiCall.safeParse(call);
-    if (!parsed.success) {
-      const { field, message } = describeZodError(parsed.error);
-      return { ok: false, error: { code: 'invalid_field', message: `${field}: ${message}` } };
-    }
-    try {
-      return { ok: true, result: this.run(parsed.data) };
-    } catch (err) {
-      if (err instanceof ApiRefusal) return { ok: false, error: err.failure };
-      this.log.error(`api: ${parsed.data.method} failed: ${String(err)}`);
-      return { ok: false, error: { code: 'internal', message: 'internal error; see the app log' } };
-    }
+  /**
+   * One handler per method of the table (shared/protocol/api.ts); `satisfies` makes a missing
+   * or misshapen handler a compile error. Handlers get params already validated from the table.
+   */
+  private readonly handlers = {
+    'alerts.list': (p) => this.opts.cache.listAlerts(p.status),
+    'alerts.get': (p) => this.opts.cache.getAlert(p.id),
+    'alerts.command': (p) => this.command(p),
+    'outbox.list': () => this.opts.cache.outbox(),
+    'status.get': () => this.opts.sync.status(),
+    'alarm.get': () => this.alarmSource().state(),
+    'series.query': (p) => this.chartSource().query(p),
+    'series.catalog': () => this.chartSource().catalog(),
+    'runbooks.list': () => this.runbookSource().list(),
+    'runbooks.get': (p) => this.runbookSource().get(p.id),
+    'runbooks.search': (p) => this.runbookSource().search(p.query, p.limit),
+    'runbooks.forAlert': (p) => this.runbookSource().forAlert(p.alertId),
+    'runbooks.recordStep': (p) => {
+      const r = this.runbookSource().recordStep(p);
+      if (!r.ok) throw new ApiRefusal(r.error);
+      return r.result;
+    },
+    'rotation.get': () => this.rotationSource().get(),
+    'rotation.override': (p) => {
+      // Checked against the roster by the collector, which owns the rotation.
+      this.rotationSource();
+      return { commandId: this.opts.outbox.enqueueOverride(p).id };
+    },
+  } satisfies ApiHandlers;
+
+  /** Validates and runs one call (IPC or the headless bridge); never throws, never rejects. */
+  handle(call: unknown): Promise<ApiReply> {
+    return dispatchApiCall(this.handlers, call, (method, err) =>
+      this.log.error(`api: ${method} failed: ${String(err)}`),
+    );
   }
 
-  /** The same calls as a typed in-process VigilApi (throws the failure on error). */
-  async call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResults[M]> {
-    const reply = await this.handle({ method, params });
-    if (!reply.ok) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
-    return reply.result as ApiResults[M];
+  /** The same calls as a typed in-process VigilApi (rejects with a coded `ApiCallError`). */
+  async call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
+    return settleReply(method, await this.handle({ method, params }));
   }
 
-  private run(call: ApiCall): ApiResults[ApiMethod] {
-    const { cache, outbox, sync } = this.opts;
-    switch (call.method) {
-      case 'alerts.list':
-        return cache.listAlerts(call.params.status);
-      case 'alerts.get':
-        return cache.getAlert(call.params.id);
-      case 'outbox.list':
-        return cache.outbox();
-      case 'status.get':
-        return sync.status();
-      case 'alarm.get':
-        if (!this.opts.alarm)
-          throw new ApiRefusal({ code: 'unavailable', message: 'the alarm is not available in this build' });
-        return this.opts.alarm.state();
-      case 'series.query':
-        return this.chartSource().query(call.params);
-      case 'series.catalog':
-        return this.chartSource().catalog();
-      case 'runbooks.list':
-        return this.runbookSource().list();
-      case 'runbooks.get':
-        return this.runbookSource().get(call.params.id);
-      case 'runbooks.search':
-        return this.runbookSource().search(call.params.query, call.params.limit);
-      case 'runbooks.forAlert':
-        return this.runbookSource().forAlert(call.params.alertId);
-      case 'runbooks.recordStep': {
-        const r = this.runbookSource().recordStep(call.params);
-        if (!r.ok) throw new ApiRefusal(r.error);
-        return r.result;
-      }
-      case 'rotation.get':
-        return this.rotationSource().get();
-      case 'rotation.override':
-        // Checked against the roster by the collector, which owns the rotation.
-        this.rotationSource();
-        return { commandId: outbox.enqueueOverride(call.params).id };
-      case 'alerts.command': {
-        const p = call.params;
-        if (!cache.hasAlert(p.alertId)) {
-          throw new ApiRefusal({ code: 'not_found', message: `no alert ${p.alertId} in the cache` });
-        }
-        if (p.kind === 'override') {
-          throw new ApiRefusal({
-            code: 'invalid_field',
-            message: 'kind: rotation overrides go through rotation.override',
-          });
-        }
-        if (p.kind === 'snooze' && p.until === undefined) {
-          throw new ApiRefusal({ code: 'invalid_field', message: 'until: snooze needs an end time' });
-        }
-        const item = outbox.enqueue(p);
-        return { commandId: item.id };
-      }
+  private command(p: ApiHandlerParams<'alerts.command'>): { commandId: string } {
+    if (!this.opts.cache.hasAlert(p.alertId)) {
+      throw new ApiRefusal({ code: 'not_found', message: `no alert ${p.alertId} in the cache` });
     }
+    if (p.kind === 'override') {
+      throw new ApiRefusal({ code: 'invalid_field', message: 'kind: rotation overrides go through rotation.override' });
+    }
+    if (p.kind === 'snooze' && p.until === undefined) {
+      throw new ApiRefusal({ code: 'invalid_field', message: 'until: snooze needs an end time' });
+    }
+    return { commandId: this.opts.outbox.enqueue(p).id };
+  }
+
+  private alarmSource(): AlarmSource {
+    if (!this.opts.alarm)
+      throw new ApiRefusal({ code: 'unavailable', message: 'the alarm is not available in this build' });
+    return this.opts.alarm;
   }
 
   private rotationSource(): RotationSource {

@@ -3,15 +3,16 @@ import {
   type ApiMethod,
   type ApiParams,
   type ApiPush,
-  type ApiResults,
+  type ApiResult,
   type BridgeRequest,
   type VigilApi,
 } from '../../../shared/protocol';
+import type { ErrorCode } from '../../../shared/protocol/errors';
+import { ApiCallError, settleReply } from '../../../shared/api/client';
 import { systemClock, type Clock } from '../../../shared/clock';
 import { backoffDelay } from '../lib/bridge-url';
 import { browserTimers, type Timers } from '../lib/coalesce';
 import type { TransportState } from '../lib/connection';
-import { ApiCallError, RESULT_SCHEMAS } from './results';
 
 export interface BridgeOptions {
   url: string;
@@ -79,15 +80,15 @@ export class BridgeClient implements VigilApi {
     return () => this.pushListeners.delete(listener);
   }
 
-  call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResults[M]> {
+  call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
     if (this.disposed || this.current.kind === 'down') {
-      return Promise.reject(new ApiCallError('disconnected', 'Not connected to the Vigil host'));
+      return Promise.reject(new ApiCallError('unavailable', 'Not connected to the Vigil host'));
     }
     const id = this.nextId++;
     // The cast is the one place the method/params pairing is widened; ApiParams<M> keeps callers honest.
     const request = { type: 'call', id, call: { method, params } } as BridgeRequest;
     const data = JSON.stringify(request);
-    return new Promise<ApiResults[M]>((resolve, reject) => {
+    return new Promise<ApiResult<M>>((resolve, reject) => {
       this.pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject });
       if (this.socket?.readyState === SOCKET_OPEN) this.socket.send(data);
       else this.held.push(data);
@@ -101,7 +102,7 @@ export class BridgeClient implements VigilApi {
     const socket = this.socket;
     this.socket = null;
     socket?.close();
-    this.failPending('disconnected', 'The page is closing');
+    this.failPending('unavailable', 'The page is closing');
     this.pushListeners.clear();
     this.stateListeners.clear();
   }
@@ -132,7 +133,7 @@ export class BridgeClient implements VigilApi {
     socket.onclose = () => {
       if (this.socket !== socket) return;
       this.socket = null;
-      this.failPending('disconnected', 'Lost connection to the Vigil host');
+      this.failPending('unavailable', 'Lost connection to the Vigil host');
       this.scheduleReconnect();
     };
   }
@@ -160,7 +161,7 @@ export class BridgeClient implements VigilApi {
     const parsed = BridgeMessage.safeParse(raw);
     if (!parsed.success) {
       console.warn('[vigil] bridge: ignoring an invalid frame', parsed.error.issues[0]);
-      this.rejectById(raw, 'bad_reply', 'The Vigil host sent a reply this page does not understand');
+      this.rejectById(raw, 'protocol_mismatch', 'The Vigil host sent a reply this page does not understand');
       return;
     }
     const msg = parsed.data;
@@ -171,17 +172,16 @@ export class BridgeClient implements VigilApi {
     const call = this.pending.get(msg.id);
     if (!call) return;
     this.pending.delete(msg.id);
-    if (!msg.ok) {
-      call.reject(new ApiCallError(msg.error.code, msg.error.message));
-      return;
+    try {
+      // The failure's code arrives as the host sent it; results are checked against the table.
+      call.resolve(settleReply(call.method, msg));
+    } catch (err) {
+      call.reject(err instanceof ApiCallError ? err : new ApiCallError('internal', String(err)));
     }
-    const result = RESULT_SCHEMAS[call.method].safeParse(msg.result);
-    if (result.success) call.resolve(result.data);
-    else call.reject(new ApiCallError('bad_reply', `Unexpected answer to ${call.method}`));
   }
 
   /** An invalid reply still names the call it answers; fail that call instead of leaving it hanging. */
-  private rejectById(raw: unknown, code: string, message: string): void {
+  private rejectById(raw: unknown, code: ErrorCode, message: string): void {
     if (typeof raw !== 'object' || raw === null || !('id' in raw) || typeof raw.id !== 'number') return;
     const call = this.pending.get(raw.id);
     if (!call) return;
@@ -189,7 +189,7 @@ export class BridgeClient implements VigilApi {
     call.reject(new ApiCallError(code, message));
   }
 
-  private failPending(code: string, message: string): void {
+  private failPending(code: ErrorCode, message: string): void {
     const calls = [...this.pending.values()];
     this.pending.clear();
     this.held = [];

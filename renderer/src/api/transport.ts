@@ -2,6 +2,7 @@ import type { VigilApi } from '../../../shared/protocol';
 import { bridgeUrl, tokenFromHash } from '../lib/bridge-url';
 import type { TransportState } from '../lib/connection';
 import { BridgeClient } from './bridge';
+import { IpcClient } from './ipc';
 import { ApiCallError } from './results';
 
 /** The Api plus the state of the link that carries it; the UI never cares which link it is. */
@@ -17,7 +18,7 @@ export interface Transport {
  * drop), otherwise the headless host's WebSocket bridge, authorised by the `#token=…` fragment.
  */
 export function createTransport(win: Window): Transport {
-  if (win.vigil) return preloadTransport(win.vigil);
+  if (win.vigil) return preloadTransport(new IpcClient(win.vigil));
   const token = tokenFromHash(win.location.hash);
   if (!token) return noTokenTransport();
   const bridge = new BridgeClient({ url: bridgeUrl(win.location, token) });

@@ -18,6 +18,7 @@ import { RuleRuntime } from './rules/rule-runtime.js';
 import { RollupMaintenance } from './maintenance/rollup-maintenance.js';
 import { RemediationRunner } from './remediation/remediation-runner.js';
 import { openStore } from './store/sqlite-store.js';
+import { EventTimeGuard } from './ingest/event-time.js';
 import type { CollectorStore } from './store/store.js';
 import { openSeriesStore, type SeriesStore } from './store/series-store.js';
 import { WalCheckpointer } from './store/wal-checkpointer.js';
@@ -76,7 +77,7 @@ export class Collector {
     const { opts } = this;
     const dbFile = join(opts.dataDir, 'collector.db');
     // The WAL is checkpointed on a worker thread, not inside whichever request crosses 1,000 pages.
-    const store = openStore(dbFile, opts.clock.now(), { autoCheckpoint: false });
+    const store = openStore(dbFile, opts.clock.now(), { autoCheckpoint: false, clock: opts.clock });
     this.store = store;
     const checkpointer = new WalCheckpointer({
       file: dbFile,
@@ -114,12 +115,17 @@ export class Collector {
     this.escalation = scheduler;
     // Every committed alert change may have moved a deadline.
     this.stopRearm = alerts.onCommitted(() => scheduler.rearm());
-    // Issue 11: the rules' watermark never passes the clock + ingest.maxFutureSkew.
-    const maxFutureSkewMs = opts.config.ingest.maxFutureSkew;
+    // Issue 11: one clock check for event time: the ingest doors refuse past it, the rules'
+    // watermark never passes it, the webhook doors keep a sender's time only within it.
+    const eventTime = new EventTimeGuard(
+      opts.clock,
+      opts.config.ingest.maxFutureSkew,
+      (n) => (this.metrics.eventsFutureRefused += n),
+    );
     const rules = new RuleRuntime(store, alerts, this.metrics, opts.config.rules, {
       clock: opts.clock,
       log: opts.log,
-      maxFutureSkewMs,
+      eventTime,
     });
     this.rules = rules;
     // Auto-remediation: a fired rule's action runs after the alert is committed.
@@ -139,7 +145,7 @@ export class Collector {
     this.metrics.labels = () => labelCap.stats();
     const labels = { cap: labelCap, alerts: new LabelCardinalityAlerts(alerts, store, opts.clock, maxLabelValues) };
     const ingest = new IngestPipeline(store, rollupCache, rules, this.metrics, opts.clock, opts.log, {
-      maxFutureSkewMs,
+      eventTime,
       labels,
     });
     this.maintenance = new RollupMaintenance(store, rollupCache, rules, opts.config.rollups, opts.clock, opts.log);
@@ -169,7 +175,7 @@ export class Collector {
     rules.run(new Map());
 
     this.stopAlertMetrics = alerts.onCommitted((entries) => this.metrics.ingest.alertEntries(entries));
-    const evals = new EvalRecorder(store, opts.clock, this.metrics.ingest, opts.log);
+    const evals = new EvalRecorder(store, opts.clock, this.metrics.ingest, opts.log, opts.config.evals.maxSuites);
     this.evals = evals;
     // eval-accuracy judges each run as it lands (runs do not wait for the traffic watermark).
     this.stopEvalRules = evals.onRecorded(() => rules.evaluateEvalsNow());
@@ -191,6 +197,7 @@ export class Collector {
         metrics: this.metrics.ingest,
         defaultTier: integrations.alertmanager.defaultTier,
         isRunbook: (id: string) => runbooks.get(id) !== null,
+        eventTime,
       }),
       eventsV2: new EventsV2Intake({
         store,
@@ -198,6 +205,7 @@ export class Collector {
         clock: opts.clock,
         metrics: this.metrics.ingest,
         routingKeys: integrations.eventsV2.routingKeys,
+        eventTime,
       }),
       maxBodyBytes: opts.config.ingest.maxBodyBytes,
       maxBatchEvents: opts.config.ingest.maxBatchEvents,

@@ -118,7 +118,16 @@ export const EvalJobConfig = z.strictObject({
 });
 export type EvalJobConfig = z.output<typeof EvalJobConfig>;
 
+/** Default of `evals.maxSuites`: distinct eval suites POST /v1/evals may create (issue 11 review). */
+export const DEFAULT_MAX_EVAL_SUITES = 500;
+
 export const EvalsConfig = z.strictObject({
+  /**
+   * Distinct suites POST /v1/evals may create; a run of a new suite beyond it is a 400 naming
+   * `suite`. The eval-accuracy rule queries every suite on each batch, so suites are a
+   * cardinality door like label values (ingest.maxLabelValues). Configured jobs always record.
+   */
+  maxSuites: z.number().int().positive().max(100_000).default(DEFAULT_MAX_EVAL_SUITES),
   jobs: z
     .array(EvalJobConfig)
     .default([])

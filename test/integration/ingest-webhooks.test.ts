@@ -415,6 +415,7 @@ describe('collector --print-config', () => {
     const cfg = parseYaml(r.stdout) as Record<string, Record<string, unknown>>;
     expect(cfg.token).toBe('<redacted>');
     expect(cfg.evals).toEqual({
+      maxSuites: 500,
       jobs: [{ suite: 'qa', command: ['node', 'qa.js'], schedule: 'daily@02:30', timeout: 600_000 }],
     });
     expect(cfg.ingest).toMatchObject({ maxBatchEvents: 10_000 });

@@ -37,7 +37,10 @@ export function parseEvalBatch(text: string, maxItems: number): EvalResult[] {
   return out;
 }
 
-/** `time`: the ingest clock check; a run dated too far ahead is a 400 naming its `ts` (nothing is stored). */
+/**
+ * `time`: the ingest clock check; a run dated too far ahead is a 400 naming its `ts`. A run of a
+ * new suite past `evals.maxSuites` is a 400 naming its `suite`. Either way nothing is stored.
+ */
 export function acceptEvals(
   text: string,
   maxItems: number,
@@ -47,6 +50,7 @@ export function acceptEvals(
   const runs = parseEvalBatch(text, maxItems);
   const single = !text.trimStart().startsWith('[');
   time?.check(runs, (i) => (single ? 'ts' : `[${i}].ts`));
+  recorder.checkSuites(runs, (i) => (single ? 'suite' : `[${i}].suite`));
   recorder.record(runs, 'http');
   return { accepted: runs.length };
 }

@@ -4,6 +4,15 @@ import { MICROS_LIKE_ABOVE } from '../../../shared/protocol/events.js';
 import { HttpError } from '../http/http-error.js';
 
 /**
+ * The event-time high-water mark as reported and used (rules' watermark, `/v1/stats`
+ * lastEventTs): never past the collector's clock, even though rows up to the allowed skew ahead
+ * may be stored. Pure, so the store can use it without the guard.
+ */
+export function watermarkAt(maxEventTs: number | undefined, now: number): number | undefined {
+  return maxEventTs === undefined ? undefined : Math.min(maxEventTs, now);
+}
+
+/**
  * The one clock check on event time (issue 11): every door that carries a timestamp into the
  * rollups and rules (POST /v1/events, OTLP spans, POST /v1/evals) refuses a time more than
  * `ingest.maxFutureSkew` ahead of the collector's clock. The zod schemas only know what is sane
@@ -17,9 +26,27 @@ export class EventTimeGuard {
     private readonly onRefused: (n: number) => void = () => undefined,
   ) {}
 
-  /** The newest event time accepted right now. */
+  /** The newest event time accepted right now (ingest doors and the rules share this one ceiling). */
   ceiling(): number {
     return this.clock.now() + this.maxFutureSkewMs;
+  }
+
+  /** The stored high-water mark as the rules and `/v1/stats` see it: never past the clock. */
+  watermark(maxEventTs: number | undefined): number | undefined {
+    return watermarkAt(maxEventTs, this.clock.now());
+  }
+
+  /**
+   * A sender's own time for an alert (Events-v2 `timestamp`, Alertmanager `startsAt`/`endsAt`):
+   * kept when sane, i.e. after 1970 and within the allowed skew ahead (then at most now, so an
+   * alert never "fires in the future"); anything else is the collector's clock. A page must
+   * never be refused for its sender's clock, and a far-future time stored on an alert (or its
+   * log entry) breaks the desktop's schema and pins log pruning.
+   */
+  senderTime(ts: number | undefined): number {
+    const now = this.clock.now();
+    if (ts === undefined || !Number.isFinite(ts) || ts <= 0 || ts > now + this.maxFutureSkewMs) return now;
+    return Math.min(ts, now);
   }
 
   /** Why `ts` is refused (a sentence without the field name), or undefined when it is acceptable. */

@@ -18,6 +18,8 @@ export interface IngestLabels {
 }
 
 export interface IngestPipelineOptions {
+  /** The collector's one clock check (shared with the rules and the webhook doors); else one made from `maxFutureSkewMs`. */
+  eventTime?: EventTimeGuard;
   /** `ingest.maxFutureSkew`; Infinity lets tests store rows dated ahead, as older versions did. */
   maxFutureSkewMs?: number;
   /** The label cardinality cap; absent = no cap. */
@@ -41,7 +43,8 @@ export class IngestPipeline {
     private readonly log: (msg: string) => void,
     opts: IngestPipelineOptions = {},
   ) {
-    this.eventTime = new EventTimeGuard(clock, opts.maxFutureSkewMs, (n) => (metrics.eventsFutureRefused += n));
+    this.eventTime =
+      opts.eventTime ?? new EventTimeGuard(clock, opts.maxFutureSkewMs, (n) => (metrics.eventsFutureRefused += n));
     this.labels = opts.labels;
   }
 
@@ -69,8 +72,11 @@ export class IngestPipeline {
       this.store.ingestBatch(priced, buckets, this.clock.now(), maxTs);
     } catch (err) {
       this.rollups.invalidate(buckets);
+      // Nothing was stored: the label values this batch admitted must not keep cap slots.
+      this.labels?.cap.abort();
       throw err;
     }
+    this.labels?.cap.commit();
     this.metrics.eventsIngested += events.length;
     this.metrics.batchesIngested += 1;
     this.metrics.unpricedEvents += unpriced;

@@ -47,6 +47,11 @@ export class LabelCap {
   private readonly fresh = new Set<CappedLabel>();
   /** Labels that admitted a value since the last takeAdmitted(). */
   private readonly admitted = new Set<CappedLabel>();
+  /**
+   * What the batch being folded changed, until commit()/abort(): admitted values and the overflow
+   * counts before it. fold() runs before the store commits; a failed commit must not burn slots.
+   */
+  private pending: { admitted: [CappedLabel, string][]; events: Record<CappedLabel, number> } | undefined;
 
   constructor(
     readonly max: number,
@@ -74,6 +79,15 @@ export class LabelCap {
    * (the originals, kept for the raw event log, are not mutated).
    */
   fold(events: readonly PricedEvent[]): readonly PricedEvent[] {
+    this.pending = {
+      admitted: [],
+      events: {
+        service: this.state.service.events,
+        provider: this.state.provider.events,
+        model: this.state.model.events,
+        output_label: this.state.output_label.events,
+      },
+    };
     let out: PricedEvent[] | undefined;
     // Hot path: the known sets in locals, and admit() only for a value not seen yet.
     const services = this.state.service.known;
@@ -101,6 +115,23 @@ export class LabelCap {
       out.push({ event: folded, costUsd: p.costUsd });
     }
     return out ?? events;
+  }
+
+  /** The folded batch is stored: its admissions stand. */
+  commit(): void {
+    this.pending = undefined;
+  }
+
+  /**
+   * The folded batch was not stored: its admitted values leave the known sets (their slots are
+   * free again) and its overflow counts are undone. A no-op after commit().
+   */
+  abort(): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = undefined;
+    for (const [label, value] of p.admitted) this.state[label].known.delete(value);
+    for (const label of CAPPED_LABELS) this.state[label].events = p.events[label];
   }
 
   /** Labels that overflowed since the previous call, with their totals so far. */
@@ -141,6 +172,7 @@ export class LabelCap {
     if (s.known.has(value) || value === OTHER_LABEL_VALUE) return true;
     if (s.known.size < this.max) {
       s.known.add(value);
+      this.pending?.admitted.push([label, value]);
       this.admitted.add(label);
       return true;
     }

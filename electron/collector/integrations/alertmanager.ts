@@ -10,6 +10,7 @@ import {
 import { describeZodError } from '../../../shared/protocol/errors.js';
 import type { AlertService } from '../alerts/alert-service.js';
 import { HttpError } from '../http/http-error.js';
+import { EventTimeGuard } from '../ingest/event-time.js';
 import type { IngestMetrics } from '../ingest/ingest-metrics.js';
 import type { CollectorStore } from '../store/store.js';
 import { runbookIdFromUrl } from './runbook-link.js';
@@ -38,13 +39,13 @@ export interface AlertmanagerDeps {
   defaultTier: Tier;
   /** Whether a runbook id is bundled / in the team library. */
   isRunbook: (id: string) => boolean;
+  /** The collector's clock check: `startsAt`/`endsAt` are kept only when sane. */
+  eventTime?: EventTimeGuard;
 }
 
-/** Parses a webhook time; Alertmanager writes "0001-01-01T00:00:00Z" for "not set". */
+/** Parses a webhook time; "0001-01-01T00:00:00Z" ("not set") and far-future times become the clock in senderTime. */
 function time(s: string | undefined): number | undefined {
-  if (s === undefined) return undefined;
-  const ms = Date.parse(s);
-  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+  return s === undefined ? undefined : Date.parse(s);
 }
 
 /**
@@ -53,7 +54,11 @@ function time(s: string | undefined): number | undefined {
  * resolves it. The whole body is one durable transaction.
  */
 export class AlertmanagerIntake {
-  constructor(private readonly deps: AlertmanagerDeps) {}
+  private readonly eventTime: EventTimeGuard;
+
+  constructor(private readonly deps: AlertmanagerDeps) {
+    this.eventTime = deps.eventTime ?? new EventTimeGuard(deps.clock);
+  }
 
   handle(raw: unknown): AlertmanagerAccepted {
     const r = AlertmanagerWebhook.safeParse(raw);
@@ -75,11 +80,11 @@ export class AlertmanagerIntake {
             out.unchanged += 1;
             continue;
           }
-          const alert = alerts.fire({ ...this.toAlert(a), firedAt: time(a.startsAt) ?? now });
+          const alert = alerts.fire({ ...this.toAlert(a), firedAt: this.eventTime.senderTime(time(a.startsAt)) });
           store.integrationKeys.putIntegrationKey('alertmanager', a.fingerprint, alert.id, now);
           out.fired += 1;
         } else if (open) {
-          alerts.resolveByRule(open, time(a.endsAt) ?? now, 'resolved in Alertmanager');
+          alerts.resolveByRule(open, this.eventTime.senderTime(time(a.endsAt)), 'resolved in Alertmanager');
           out.resolved += 1;
         } else {
           out.unchanged += 1;

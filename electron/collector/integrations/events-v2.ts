@@ -1,4 +1,4 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../../shared/clock.js';
 import type { AlertLabels, Tier } from '../../../shared/protocol/alert.js';
 import { TRUNCATION_MARKER, truncateText } from '../../../shared/protocol/bounded-text.js';
@@ -9,8 +9,10 @@ import {
   type EventsV2Invalid,
   type EventsV2Severity,
 } from '../../../shared/protocol/events-v2.js';
+import type { Alert } from '../../../shared/protocol/alert.js';
 import type { AlertService } from '../alerts/alert-service.js';
 import { HttpError } from '../http/http-error.js';
+import { EventTimeGuard } from '../ingest/event-time.js';
 import type { IngestMetrics } from '../ingest/ingest-metrics.js';
 import type { CollectorStore } from '../store/store.js';
 
@@ -23,6 +25,28 @@ const SEVERITY_TIERS: Record<EventsV2Severity, Tier> = {
 
 /** The actor recorded when a sender acknowledges through the API. */
 export const EVENTS_V2_ACTOR = 'events-v2';
+
+/**
+ * Label naming who triggered an alert: `token` (the bearer token) or `routing_key:<hash>`.
+ * Alerts without it were triggered before routing keys were scoped (see `find`).
+ */
+export const EV2_SENDER_LABEL = 'events_v2_sender';
+/** Hex digits of sha256(routing_key) that scope a keyed sender's dedup keys (64 bits: no practical collision among configured keys). */
+const ROUTING_KEY_HASH_HEX = 16;
+
+/** Who sent an event: its dedup keys live in their own namespace unless it is the token holder. */
+interface Sender {
+  /** Prefix of the stored integration key; '' for the bearer token (stable since before scoping). */
+  scope: string;
+  label: string;
+}
+
+const TOKEN_SENDER: Sender = { scope: '', label: 'token' };
+
+function keyedSender(routingKey: string): Sender {
+  const hash = createHash('sha256').update(routingKey).digest('hex').slice(0, ROUTING_KEY_HASH_HEX);
+  return { scope: `rk:${hash}:`, label: `routing_key:${hash}` };
+}
 
 /**
  * `custom_details` as JSON text, cut to its bound with the marker. Any JSON value may arrive, so
@@ -46,6 +70,8 @@ export interface EventsV2Deps {
   metrics: IngestMetrics;
   /** `integrations.eventsV2.routingKeys`: a body carrying one of these needs no bearer token. */
   routingKeys: readonly string[];
+  /** The collector's clock check: a sender's `timestamp` is kept only when sane. */
+  eventTime?: EventTimeGuard;
 }
 
 export type EventsV2Answer = { status: 202; body: EventsV2Accepted } | { status: 400; body: EventsV2Invalid };
@@ -67,7 +93,11 @@ function sameKey(a: string, b: string): boolean {
  * nothing, as PagerDuty does.
  */
 export class EventsV2Intake {
-  constructor(private readonly deps: EventsV2Deps) {}
+  private readonly eventTime: EventTimeGuard;
+
+  constructor(private readonly deps: EventsV2Deps) {
+    this.eventTime = deps.eventTime ?? new EventTimeGuard(deps.clock);
+  }
 
   /** `bearerOk`: the request carried the collector token; otherwise the routing_key must be a configured one. */
   handle(text: string, bearerOk: boolean): EventsV2Answer {
@@ -94,24 +124,25 @@ export class EventsV2Intake {
     const { store, alerts, clock, metrics } = this.deps;
     metrics.integrationEvents.inc({ integration: 'events-v2', action: e.event_action });
     const dedupKey = e.dedup_key ?? randomUUID().replace(/-/g, '');
+    // Keyed by who sent it: routing key A must not ack/resolve (or swallow a trigger of) B's alert.
+    const sender = bearerOk ? TOKEN_SENDER : keyedSender(e.routing_key);
     alerts.transact(() => {
       const now = clock.now();
-      const id = store.integrationKeys.integrationAlertId('events-v2', dedupKey);
-      const alert = id !== undefined ? store.getAlert(id) : undefined;
+      const alert = this.find(sender, dedupKey);
       const open = alert && alert.status !== 'resolved' ? alert : undefined;
       if (e.event_action === 'trigger') {
         if (open || !e.payload) return;
         const p = e.payload;
-        const ts = p.timestamp !== undefined ? Date.parse(p.timestamp) : NaN;
         const fired = alerts.fire({
           ruleId: `ev2:${p.class ?? p.component ?? p.source}`,
           tier: SEVERITY_TIERS[p.severity],
           source: 'events-v2',
           summary: p.summary,
-          labels: this.labels(e, dedupKey),
-          firedAt: Number.isFinite(ts) && ts > 0 ? ts : now,
+          labels: { ...this.labels(e, dedupKey), [EV2_SENDER_LABEL]: sender.label },
+          // The sender's clock only when sane: "+275760-…" would break every desktop's snapshot.
+          firedAt: this.eventTime.senderTime(p.timestamp !== undefined ? Date.parse(p.timestamp) : undefined),
         });
-        store.integrationKeys.putIntegrationKey('events-v2', dedupKey, fired.id, now);
+        store.integrationKeys.putIntegrationKey('events-v2', sender.scope + dedupKey, fired.id, now);
       } else if (e.event_action === 'acknowledge') {
         if (!open || open.status === 'acknowledged') return;
         alerts.command(
@@ -127,6 +158,21 @@ export class EventsV2Intake {
       }
     });
     return { status: 202, body: { status: 'success', message: 'Event processed', dedup_key: dedupKey } };
+  }
+
+  /**
+   * The alert this sender's dedup_key names. A keyed sender also finds an alert stored under the
+   * bare dedup_key if it carries no sender label: triggered before keys were scoped (by some
+   * sender we can no longer tell), so it still resolves by the same dedup_key after an upgrade.
+   * Alerts the token holder triggers since carry `token` and stay out of keyed senders' reach.
+   */
+  private find(sender: Sender, dedupKey: string): Alert | undefined {
+    const { store } = this.deps;
+    const id = store.integrationKeys.integrationAlertId('events-v2', sender.scope + dedupKey);
+    if (id !== undefined || sender.scope === '') return id !== undefined ? store.getAlert(id) : undefined;
+    const legacyId = store.integrationKeys.integrationAlertId('events-v2', dedupKey);
+    const legacy = legacyId !== undefined ? store.getAlert(legacyId) : undefined;
+    return legacy && legacy.labels[EV2_SENDER_LABEL] === undefined ? legacy : undefined;
   }
 
   private labels(e: EventsV2Event, dedupKey: string): AlertLabels {

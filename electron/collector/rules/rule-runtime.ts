@@ -1,5 +1,5 @@
 import { DAY_MS, HOUR_MS, MINUTE_MS, minuteFloor, type Clock } from '../../../shared/clock.js';
-import { DEFAULT_MAX_FUTURE_SKEW_MS, type CollectorConfig } from '../../../shared/config/collector-config.js';
+import type { CollectorConfig } from '../../../shared/config/collector-config.js';
 import type { LlmEvent } from '../../../shared/protocol/events.js';
 import type { MinuteBucket } from '../../../shared/rollup/bucket.js';
 import { seriesKeyString } from '../../../shared/rollup/window.js';
@@ -9,6 +9,7 @@ import type { Scope } from '../../../shared/rules/scope.js';
 import { INACTIVE, step, type RuleState, type Timing } from '../../../shared/rules/state-machine.js';
 import type { WindowRule } from '../../../shared/rules/window-rule.js';
 import type { AlertService } from '../alerts/alert-service.js';
+import { EventTimeGuard } from '../ingest/event-time.js';
 import type { Metrics } from '../metrics.js';
 import type { CollectorStore } from '../store/store.js';
 import { RULE_IDS, remediationOf, windowRules, type RuleId } from './catalog.js';
@@ -33,7 +34,12 @@ const EVAL_CURSOR_META = 'eval_rules_cursor';
 export interface RuleRuntimeOptions {
   clock: Clock;
   log?: (msg: string) => void;
-  /** `ingest.maxFutureSkew`: events beyond the clock plus this are never held or evaluated (the watermark itself never passes the clock). */
+  /**
+   * The ingest doors' clock check (one ceiling for the whole collector): events beyond it are
+   * never held or evaluated, and the watermark itself never passes the clock.
+   */
+  eventTime?: EventTimeGuard;
+  /** `ingest.maxFutureSkew`, when no `eventTime` is given (tests). */
   maxFutureSkewMs?: number;
 }
 
@@ -70,7 +76,7 @@ export class RuleRuntime {
   private initialised = false;
   private readonly clock: Clock;
   private readonly log: (msg: string) => void;
-  private readonly maxFutureSkewMs: number;
+  private readonly eventTime: EventTimeGuard;
   /** Minutes the latest evaluation walked (tests: the walk is bounded). */
   private walked = 0;
 
@@ -83,7 +89,7 @@ export class RuleRuntime {
   ) {
     this.clock = opts.clock;
     this.log = opts.log ?? (() => undefined);
-    this.maxFutureSkewMs = opts.maxFutureSkewMs ?? DEFAULT_MAX_FUTURE_SKEW_MS;
+    this.eventTime = opts.eventTime ?? new EventTimeGuard(opts.clock, opts.maxFutureSkewMs);
     this.rules = windowRules(config);
     const ne = config.novelError;
     this.novel = new NovelErrorTracker(store.rollupHistory, {
@@ -101,7 +107,7 @@ export class RuleRuntime {
 
   /** The newest event time the engine accepts at all: the collector's clock plus the allowed skew. */
   private ceiling(): number {
-    return this.clock.now() + this.maxFutureSkewMs;
+    return this.eventTime.ceiling();
   }
 
   /**
@@ -111,8 +117,7 @@ export class RuleRuntime {
    * until the clock reaches them.
    */
   private maxEventTs(): number | undefined {
-    const v = this.store.maxEventTs();
-    return v === undefined ? undefined : Math.min(v, this.clock.now());
+    return this.eventTime.watermark(this.store.maxEventTs());
   }
 
   /** Last event-time minute that may be evaluated, or undefined before any event. */
@@ -450,6 +455,7 @@ export class RuleRuntime {
     const latest = this.store.evals.latestEvalRunId();
     if (latest === this.evalsJudgedThrough) return;
     this.evalsJudgedThrough = latest;
+    let judged = false;
     for (const suite of this.store.evals.evalSuites()) {
       const scope: Scope = { kind: 'series', key: `suite:${suite}`, labels: { suite }, name: suite };
       const key = stateKey(EVAL_ACCURACY_RULE_ID, scope.key);
@@ -481,8 +487,10 @@ export class RuleRuntime {
         prev = this.states.get(key) ?? INACTIVE;
         this.evalCursor.set(suite, run.ts);
       }
-      this.store.rollupHistory.setMeta(EVAL_CURSOR_META, JSON.stringify(Object.fromEntries(this.evalCursor)));
+      judged = true;
     }
+    // Once per evaluation, not per suite: the cursor holds every suite (n suites × n-sized writes was O(n²)).
+    if (judged) this.store.rollupHistory.setMeta(EVAL_CURSOR_META, JSON.stringify(Object.fromEntries(this.evalCursor)));
   }
 
   private readonly evalCursor = new Map<string, number>();

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import type { Clock } from '../../../shared/clock.js';
 import { Alert, type AlertStatus } from '../../../shared/protocol/alert.js';
 import type { MinuteBucket } from '../../../shared/rollup/bucket.js';
 import { encodeSketch } from '../../../shared/rollup/sketch-codec.js';
@@ -7,6 +8,7 @@ import type { RuleState } from '../../../shared/rules/state-machine.js';
 import { createEscalationStore } from './escalation-store.js';
 import { createEvalsStore, createIntegrationKeyStore } from './evals-store.js';
 import { migrate } from './migrate.js';
+import { watermarkAt } from '../ingest/event-time.js';
 import { createRollupHistoryStore, rollupFromRow, type RollupColumns } from './rollup-history-store.js';
 import type { CollectorStore, CommandResult, LogEntry, NewLogEntry, PricedEvent } from './store.js';
 import { preparePrivateDatabase, restrictDatabaseFiles } from '../../node/private-files.js';
@@ -90,6 +92,12 @@ export interface OpenStoreOptions {
    * file inside a request); the caller runs a WalCheckpointer instead. Default true.
    */
   autoCheckpoint?: boolean;
+  /**
+   * The collector's clock: `stats().lastEventTs` never reports past it (rows up to
+   * ingest.maxFutureSkew ahead may be stored; the rules' watermark stops at the clock too).
+   * Absent (tools, tests): the raw stored mark.
+   */
+  clock?: Clock;
 }
 
 /** A rewound WAL file is trimmed back to this size (it otherwise keeps its high-water mark). */
@@ -348,7 +356,8 @@ export function openStore(file: string, now = 0, opts: OpenStoreOptions = {}): C
       alerts: (s.countAlerts.get() as { v: number }).v,
       lastSeq: store.lastSeq(),
       // Where the stored data ends (the ingest high-water mark), for a sender resuming a backfill.
-      lastEventTs: store.maxEventTs() ?? null,
+      // Clamped like the rules' watermark: a sender resuming from here must not start in the future.
+      lastEventTs: (opts.clock ? watermarkAt(store.maxEventTs(), opts.clock.now()) : store.maxEventTs()) ?? null,
     }),
     checkpointWal: () => void s.checkpoint.get(),
     close: () => db.close(),

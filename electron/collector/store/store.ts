@@ -93,7 +93,7 @@ export interface CollectorStore {
    * at most `limit` rows per call. Returns the number deleted.
    */
   pruneLog(beforeAt: number, maxRows: number, limit: number): number;
-  /** `lastEventTs`: the newest stored event time (epoch ms), null when there is none. */
+  /** `lastEventTs`: the newest stored event time (epoch ms, never past the clock when the store has one), null when there is none. */
   stats(): { events: number; alerts: number; lastSeq: number; lastEventTs: number | null };
   /** PRAGMA wal_checkpoint(PASSIVE) on the writer connection (see WalCheckpointer's `finish`). */
   checkpointWal(): void;

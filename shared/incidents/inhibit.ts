@@ -1,0 +1,133 @@
+import type { AlertInput, AlertRecord, IncidentCoreState, IncidentRecord, InhibitRule } from './schema.js';
+import { labelOf, matchLabels, matchesAll, type LabelSet } from './matchers.js';
+import { getOwn, withEntry, withoutEntry } from './records.js';
+
+/**
+ * Inhibition, with Alertmanager's semantics: while a source alert fires (not pending, not
+ * resolved), an open alert matching a rule's `target` whose `equal` labels carry the same
+ * values (a missing label reads as "") is inhibited. An alert matching both sides is never
+ * inhibited by a source that also matches both (so a source never inhibits itself, nor its
+ * twin). Rules are tried in order; among several sources the earliest fired wins.
+ */
+
+type Inhibitable = Pick<AlertInput, 'id' | 'status' | 'labels' | 'ruleId' | 'tier' | 'firedAt'>;
+
+function isSource(a: Inhibitable): boolean {
+  return a.status !== 'resolved' && a.status !== 'pending';
+}
+
+function equalKey(labels: LabelSet, equal: readonly string[]): string {
+  return JSON.stringify(equal.map((n) => labelOf(labels, n)));
+}
+
+const earliest = (a: Inhibitable, b: Inhibitable): number => a.firedAt - b.firedAt || (a.id < b.id ? -1 : 1);
+
+/** Target alert id → id of the source alert inhibiting it. */
+export function inhibitions(alerts: readonly Inhibitable[], rules: readonly InhibitRule[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const labelled = alerts.map((a) => ({ a, labels: matchLabels(a) }));
+  for (const rule of rules) {
+    const byEqual = new Map<string, { a: Inhibitable; labels: LabelSet }[]>();
+    for (const s of labelled) {
+      if (!isSource(s.a) || !matchesAll(rule.source, s.labels)) continue;
+      const k = equalKey(s.labels, rule.equal);
+      byEqual.set(k, [...(byEqual.get(k) ?? []), s]);
+    }
+    if (byEqual.size === 0) continue;
+    for (const t of labelled) {
+      if (out.has(t.a.id) || t.a.status === 'resolved' || !matchesAll(rule.target, t.labels)) continue;
+      const twoSided = matchesAll(rule.source, t.labels);
+      const source = (byEqual.get(equalKey(t.labels, rule.equal)) ?? [])
+        .filter((s) => s.a.id !== t.a.id && !(twoSided && matchesAll(rule.target, s.labels)))
+        .map((s) => s.a)
+        .sort(earliest)[0];
+      if (source !== undefined) out.set(t.a.id, source.id);
+    }
+  }
+  return out;
+}
+
+/**
+ * The alert whose incident an inhibited alert joins: follow target → source to an alert that is
+ * not itself inhibited; in a cycle (two rules inhibiting each other's sources) the smallest id
+ * of the cycle, so every member of it lands in one incident, deterministically.
+ */
+export function inhibitionRoot(id: string, by: ReadonlyMap<string, string>): string {
+  const path: string[] = [];
+  const seen = new Set<string>();
+  let at: string | undefined = id;
+  while (at !== undefined && !seen.has(at)) {
+    seen.add(at);
+    path.push(at);
+    at = by.get(at);
+  }
+  if (at === undefined) return path[path.length - 1] ?? id;
+  const cycle = path.slice(path.indexOf(at));
+  return cycle.reduce((m, x) => (x < m ? x : m));
+}
+
+/**
+ * The inhibit stage: records `inhibitedBy` on every open alert, and moves each inhibited alert
+ * into the incident of the alert at the root of its inhibition (issue 12: an inhibited alert is a
+ * member of the inhibiting alert's incident). Dispatch runs first and groups by key; inhibition
+ * then pulls symptoms into their cause's incident. Membership is sticky: when the source
+ * resolves the alert stops being inhibited but stays. An incident emptied by moves closes as
+ * merged into the one that took its members.
+ */
+export function applyInhibitions(
+  state: IncidentCoreState,
+  rules: readonly InhibitRule[],
+  now: number,
+): IncidentCoreState {
+  const all = Object.values(state.alerts);
+  const by = inhibitions(all, rules);
+  let next = state;
+  for (const a of all) {
+    const source = by.get(a.id);
+    if (a.inhibitedBy !== source) next = setAlert(next, withInhibitor(a, source));
+    if (source === undefined) continue;
+    const root = getOwn(next.alerts, inhibitionRoot(a.id, by));
+    const current = getOwn(next.alerts, a.id);
+    if (root === undefined || current === undefined || root.incidentId === current.incidentId) continue;
+    next = move(next, current, root.incidentId, now);
+  }
+  return next;
+}
+
+function withInhibitor(a: AlertRecord, source: string | undefined): AlertRecord {
+  const { inhibitedBy: _drop, ...rest } = a;
+  return source === undefined ? rest : { ...rest, inhibitedBy: source };
+}
+
+function setAlert(state: IncidentCoreState, a: AlertRecord): IncidentCoreState {
+  return { ...state, alerts: withEntry(state.alerts, a.id, a) };
+}
+
+function move(state: IncidentCoreState, a: AlertRecord, toId: string, now: number): IncidentCoreState {
+  const from = getOwn(state.incidents, a.incidentId);
+  const to = getOwn(state.incidents, toId);
+  // A cause whose incident was closed by hand does not swallow new alerts.
+  if (from === undefined || to === undefined || to.status === 'resolved') return state;
+  const left: IncidentRecord = { ...from, alertIds: from.alertIds.filter((x) => x !== a.id) };
+  const closed: IncidentRecord =
+    left.alertIds.length > 0 ? { ...left, textDirty: left.textDirty || left.rings > 0 } : closeMerged(left, to.id, now);
+  const joined: IncidentRecord = {
+    ...to,
+    alertIds: [...to.alertIds, a.id],
+    textDirty: to.textDirty || to.rings > 0,
+  };
+  let openByKey = state.openByKey;
+  if (closed.status === 'resolved' && getOwn(openByKey, closed.key) === closed.id)
+    openByKey = withoutEntry(openByKey, closed.key);
+  return {
+    ...state,
+    openByKey,
+    incidents: withEntry(withEntry(state.incidents, closed.id, closed), joined.id, joined),
+    alerts: withEntry(state.alerts, a.id, { ...a, incidentId: to.id }),
+  };
+}
+
+function closeMerged(i: IncidentRecord, into: string, now: number): IncidentRecord {
+  const { pendingRing: _p, ...rest } = i;
+  return { ...rest, status: 'resolved', resolvedAt: rest.resolvedAt ?? now, mergedInto: into, textDirty: false };
+}

@@ -1,0 +1,20 @@
+/**
+ * The state keeps maps as plain records (so it is JSON as is). Ids come from senders, so reads
+ * check own properties (an alert id "constructor" or "__proto__" is just an id) and writes go
+ * through object spread, which defines own properties.
+ */
+export function getOwn<T>(rec: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(rec, key) ? rec[key] : undefined;
+}
+
+export function withEntry<T>(rec: Record<string, T>, key: string, value: T): Record<string, T> {
+  return { ...rec, [key]: value };
+}
+
+export function withoutEntry<T>(rec: Record<string, T>, key: string): Record<string, T> {
+  if (!Object.hasOwn(rec, key)) return rec;
+  const out: Record<string, T> = {};
+  for (const [k, v] of Object.entries(rec))
+    if (k !== key) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  return out;
+}

@@ -71,8 +71,8 @@ export function inhibitionRoot(id: string, by: ReadonlyMap<string, string>): str
  * into the incident of the alert at the root of its inhibition (issue 12: an inhibited alert is a
  * member of the inhibiting alert's incident). Dispatch runs first and groups by key; inhibition
  * then pulls symptoms into their cause's incident. Membership is sticky: when the source
- * resolves the alert stops being inhibited but stays. An incident emptied by moves closes as
- * merged into the one that took its members.
+ * resolves the alert stops being inhibited but stays. An incident emptied by moves is dropped
+ * if it never rang, else closed as merged into the one that took its members.
  */
 export function applyInhibitions(
   state: IncidentCoreState,
@@ -109,20 +109,27 @@ function move(state: IncidentCoreState, a: AlertRecord, toId: string, now: numbe
   // A cause whose incident was closed by hand does not swallow new alerts.
   if (from === undefined || to === undefined || to.status === 'resolved') return state;
   const left: IncidentRecord = { ...from, alertIds: from.alertIds.filter((x) => x !== a.id) };
-  const closed: IncidentRecord =
-    left.alertIds.length > 0 ? { ...left, textDirty: left.textDirty || left.rings > 0 } : closeMerged(left, to.id, now);
+  const emptied = left.alertIds.length === 0;
+  const closed: IncidentRecord = emptied
+    ? closeMerged(left, to.id, now)
+    : { ...left, textDirty: left.textDirty || left.rings > 0 };
   const joined: IncidentRecord = {
     ...to,
     alertIds: [...to.alertIds, a.id],
     textDirty: to.textDirty || to.rings > 0,
   };
   let openByKey = state.openByKey;
-  if (closed.status === 'resolved' && getOwn(openByKey, closed.key) === closed.id)
-    openByKey = withoutEntry(openByKey, closed.key);
+  if (emptied && getOwn(openByKey, closed.key) === closed.id) openByKey = withoutEntry(openByKey, closed.key);
+  // An incident emptied before it ever rang was only a waiting group: it leaves no trace.
+  // One that rang stays, closed as merged, so the page a person saw still resolves to something.
+  const incidents =
+    emptied && closed.rings === 0
+      ? withoutEntry(state.incidents, closed.id)
+      : withEntry(state.incidents, closed.id, closed);
   return {
     ...state,
     openByKey,
-    incidents: withEntry(withEntry(state.incidents, closed.id, closed), joined.id, joined),
+    incidents: withEntry(incidents, joined.id, joined),
     alerts: withEntry(state.alerts, a.id, { ...a, incidentId: to.id }),
   };
 }

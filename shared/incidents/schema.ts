@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Duration } from '../config/duration.js';
 import { AlertSource, AlertStatus, Tier } from '../protocol/alert.js';
 import { IncidentStatus, LabelName, Matchers, Silence } from '../protocol/incident.js';
+import { ownRecord } from './records.js';
 
 export {
   Incident,
@@ -104,7 +105,7 @@ export const AlertInput = z.object({
   status: AlertStatus,
   source: AlertSource,
   summary: z.string(),
-  labels: z.record(z.string(), z.string()),
+  labels: ownRecord(z.string()),
   /** Alertmanager webhooks: the group the alert came in, kept as the incident key. */
   groupKey: z.string().optional(),
   firedAt: Ms,
@@ -156,10 +157,10 @@ export type IncidentRecord = z.infer<typeof IncidentRecord>;
 export const IncidentCoreState = z.object({
   /** Next incident number (ids are `inc-<n>`, deterministic so the core stays pure). */
   seq: z.number().int().nonnegative(),
-  incidents: z.record(z.string(), IncidentRecord),
-  alerts: z.record(z.string(), AlertRecord),
+  incidents: ownRecord(IncidentRecord),
+  alerts: ownRecord(AlertRecord),
   /** Group key → the newest open incident with it. */
-  openByKey: z.record(z.string(), z.string()),
+  openByKey: ownRecord(z.string()),
   silences: z.array(Silence),
 });
 export type IncidentCoreState = z.infer<typeof IncidentCoreState>;

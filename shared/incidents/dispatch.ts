@@ -1,5 +1,5 @@
 import type { AlertInput, AlertRecord, GroupingConfig, IncidentCoreState, IncidentRecord } from './schema.js';
-import { getOwn, withEntry } from './records.js';
+import { Draft } from './records.js';
 
 /**
  * Dispatch (Alertmanager's dispatcher + aggregation groups): which incident an alert belongs to.
@@ -35,40 +35,60 @@ export interface DispatchResult {
   opened: boolean;
 }
 
+export type GroupingOptions = Pick<GroupingConfig, 'by' | 'window' | 'wait'>;
+
 export function dispatch(
   state: IncidentCoreState,
   alert: AlertInput,
   now: number,
-  config: Pick<GroupingConfig, 'by' | 'window' | 'wait'>,
+  config: GroupingOptions,
 ): DispatchResult {
-  const known = getOwn(state.alerts, alert.id);
-  if (known !== undefined)
-    return { state: refresh(state, known, alert, now, config.wait), incidentId: known.incidentId, opened: false };
+  const d = new Draft(state);
+  const r = dispatchInto(d, alert, now, config);
+  return { state: d.done(), ...r };
+}
+
+/** A batch in order (a webhook, a rule evaluation), each alert seeing the ones before it. */
+export function dispatchAll(
+  state: IncidentCoreState,
+  alerts: readonly AlertInput[],
+  now: number,
+  config: GroupingOptions,
+): IncidentCoreState {
+  const d = new Draft(state);
+  for (const a of alerts) dispatchInto(d, a, now, config);
+  return d.done();
+}
+
+function dispatchInto(
+  d: Draft,
+  alert: AlertInput,
+  now: number,
+  config: GroupingOptions,
+): { incidentId: string; opened: boolean } {
+  const known = d.alert(alert.id);
+  if (known !== undefined) {
+    refresh(d, known, alert, now, config.wait);
+    return { incidentId: known.incidentId, opened: false };
+  }
 
   const key = groupKey(alert, config.by);
-  const openId = getOwn(state.openByKey, key);
-  const open = openId === undefined ? undefined : getOwn(state.incidents, openId);
+  const openId = d.keyHolder(key);
+  const open = openId === undefined ? undefined : d.incident(openId);
   if (open !== undefined && open.status !== 'resolved' && joinable(open, key, now, config.window)) {
-    const joined: IncidentRecord = {
+    d.putIncident({
       ...open,
       alertIds: [...open.alertIds, alert.id],
       lastJoinAt: Math.max(open.lastJoinAt, now),
       // Already rung: the text changes, the ring does not repeat.
       textDirty: open.textDirty || open.rings > 0,
-    };
-    return {
-      state: {
-        ...state,
-        incidents: withEntry(state.incidents, open.id, joined),
-        alerts: withEntry(state.alerts, alert.id, { ...alert, incidentId: open.id }),
-      },
-      incidentId: open.id,
-      opened: false,
-    };
+    });
+    d.putAlert({ ...alert, incidentId: open.id });
+    return { incidentId: open.id, opened: false };
   }
 
-  const id = `inc-${state.seq}`;
-  const incident: IncidentRecord = {
+  const id = d.nextIncidentId();
+  d.putIncident({
     id,
     key,
     openedAt: now,
@@ -80,18 +100,10 @@ export function dispatch(
     rings: 0,
     pendingRing: { reason: 'opened', dueAt: now + config.wait },
     textDirty: false,
-  };
-  return {
-    state: {
-      ...state,
-      seq: state.seq + 1,
-      incidents: withEntry(state.incidents, id, incident),
-      alerts: withEntry(state.alerts, alert.id, { ...alert, incidentId: id }),
-      openByKey: withEntry(state.openByKey, key, id),
-    },
-    incidentId: id,
-    opened: true,
-  };
+  });
+  d.putAlert({ ...alert, incidentId: id });
+  d.putKey(key, id);
+  return { incidentId: id, opened: true };
 }
 
 /** One Alertmanager group is one incident for as long as it is open; other keys join within the window. */
@@ -104,36 +116,24 @@ function joinable(open: IncidentRecord, key: string, now: number, windowMs: numb
  * the incident reopens (it rings again after the group wait) rather than the alert moving:
  * membership never changes by re-firing.
  */
-function refresh(
-  state: IncidentCoreState,
-  known: AlertRecord,
-  alert: AlertInput,
-  now: number,
-  waitMs: number,
-): IncidentCoreState {
-  const record: AlertRecord = {
+function refresh(d: Draft, known: AlertRecord, alert: AlertInput, now: number, waitMs: number): void {
+  d.putAlert({
     ...alert,
     incidentId: known.incidentId,
     ...(known.inhibitedBy !== undefined ? { inhibitedBy: known.inhibitedBy } : {}),
     ...(known.silencedBy !== undefined ? { silencedBy: known.silencedBy } : {}),
-  };
-  const next = { ...state, alerts: withEntry(state.alerts, alert.id, record) };
-  const incident = getOwn(state.incidents, known.incidentId);
+  });
+  const incident = d.incident(known.incidentId);
   // Only a resolved member firing again reopens; a refresh of a still-firing one does not.
   const refires = known.status === 'resolved' && alert.status !== 'resolved';
-  if (incident === undefined || incident.status !== 'resolved' || !refires) return next;
-  const reopened: IncidentRecord = {
+  if (incident === undefined || incident.status !== 'resolved' || !refires) return;
+  d.putIncident({
     ...withoutClosure(incident),
     status: 'firing',
     pendingRing: { reason: 'reopened', dueAt: now + waitMs },
-  };
-  const keyHolder = getOwn(next.openByKey, incident.key);
-  const holderOpen = keyHolder !== undefined && getOwn(next.incidents, keyHolder)?.status !== 'resolved';
-  return {
-    ...next,
-    incidents: withEntry(next.incidents, incident.id, reopened),
-    openByKey: holderOpen ? next.openByKey : withEntry(next.openByKey, incident.key, incident.id),
-  };
+  });
+  const holder = d.keyHolder(incident.key);
+  if (holder === undefined || d.incident(holder)?.status === 'resolved') d.putKey(incident.key, incident.id);
 }
 
 /** The incident without its ack / snooze / resolution fields. */

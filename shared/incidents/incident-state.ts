@@ -1,7 +1,7 @@
 import type { Tier } from '../protocol/alert.js';
 import { withoutClosure } from './dispatch.js';
 import type { AlertRecord, IncidentCoreState, IncidentRecord } from './schema.js';
-import { getOwn, withEntry, withoutEntry } from './records.js';
+import { Draft, getOwn } from './records.js';
 
 /**
  * The incident lifecycle, pure: tier, title and resolution derived from the members, commands
@@ -50,7 +50,9 @@ export function settleIncident(state: IncidentCoreState, i: IncidentRecord, now:
   const pool = loud.length > 0 ? loud : ms.filter(isOpen);
   const derived = pool.map((a) => a.tier).reduce(higherTier, pool[0]?.tier ?? i.tier);
   const tier = i.rungTier === undefined ? derived : higherTier(derived, i.rungTier);
-  let next: IncidentRecord = { ...i, tier, title: leader(ms)?.summary ?? i.title };
+  const title = leader(ms)?.summary ?? i.title;
+  // Unchanged stays the same object, so the stage writes (and copies) only what changed.
+  let next: IncidentRecord = tier === i.tier && title === i.title ? i : { ...i, tier, title };
   if (i.rungTier !== undefined && TIER_RANK[tier] > TIER_RANK[i.rungTier] && next.pendingRing === undefined) {
     next = { ...withoutClosure(next), status: 'firing', pendingRing: { reason: 'promoted', dueAt: now } };
   }
@@ -66,18 +68,35 @@ function resolveRecord(i: IncidentRecord, now: number): IncidentRecord {
   return { ...rest, status: 'resolved', resolvedAt: now, textDirty: false };
 }
 
-/** The lifecycle stage: settles every open incident; a resolved one frees its group key. */
+/**
+ * Resolved incidents (and their alerts) leave the core this long after resolving: the core holds
+ * what can still ring, the alert store keeps history. A member firing again within it reopens
+ * its incident; after it, it opens a new one. Bounds the state (and the per-input work) to
+ * recent incidents.
+ */
+export const RESOLVED_KEEP_MS = 60 * 60_000;
+
+/**
+ * The lifecycle stage: settles every open incident (a resolved one frees its group key) and
+ * drops incidents resolved more than RESOLVED_KEEP_MS ago with their alerts. The maps are
+ * copied once per run, not once per incident.
+ */
 export function settleAll(state: IncidentCoreState, now: number): IncidentCoreState {
-  let next = state;
+  const d = new Draft(state);
   for (const i of Object.values(state.incidents)) {
-    if (i.status === 'resolved') continue;
-    const settled = settleIncident(next, i, now);
-    next = { ...next, incidents: withEntry(next.incidents, i.id, settled) };
-    if (settled.status === 'resolved' && getOwn(next.openByKey, i.key) === i.id) {
-      next = { ...next, openByKey: withoutEntry(next.openByKey, i.key) };
+    if (i.status === 'resolved') {
+      if (i.resolvedAt !== undefined && now - i.resolvedAt > RESOLVED_KEEP_MS) {
+        for (const id of i.alertIds) d.dropAlert(id);
+        d.dropIncident(i.id);
+        d.freeKey(i.key, i.id);
+      }
+      continue;
     }
+    const settled = settleIncident(state, i, now);
+    if (settled !== i) d.putIncident(settled);
+    if (settled.status === 'resolved') d.freeKey(i.key, i.id);
   }
-  return next;
+  return d.done();
 }
 
 /* ---------- commands on an incident ---------- */
@@ -139,16 +158,11 @@ export function applyAction(
       memberStatus = 'resolved';
       break;
   }
-  let alerts = state.alerts;
-  if (memberStatus !== undefined) {
-    for (const a of open) alerts = withEntry(alerts, a.id, { ...a, status: memberStatus });
-  }
-  let openByKey = state.openByKey;
-  if (incident.status === 'resolved' && getOwn(openByKey, i.key) === i.id) openByKey = withoutEntry(openByKey, i.key);
-  return {
-    state: { ...state, alerts, openByKey, incidents: withEntry(state.incidents, i.id, incident) },
-    alertIds: open.map((a) => a.id),
-  };
+  const d = new Draft(state);
+  if (memberStatus !== undefined) for (const a of open) d.putAlert({ ...a, status: memberStatus });
+  d.putIncident(incident);
+  if (incident.status === 'resolved') d.freeKey(i.key, i.id);
+  return { state: d.done(), alertIds: open.map((a) => a.id) };
 }
 
 /** Set by the escalate stage (the collector's escalation policy): who holds the page, when it moves on. */
@@ -159,5 +173,7 @@ export function setEscalation(
 ): IncidentCoreState {
   const i = getOwn(state.incidents, incidentId);
   if (i === undefined) return state;
-  return { ...state, incidents: withEntry(state.incidents, i.id, { ...i, escalation }) };
+  const d = new Draft(state);
+  d.putIncident({ ...i, escalation });
+  return d.done();
 }

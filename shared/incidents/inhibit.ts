@@ -1,6 +1,6 @@
 import type { AlertInput, AlertRecord, IncidentCoreState, IncidentRecord, InhibitRule } from './schema.js';
 import { labelOf, matchLabels, matchesAll, type LabelSet } from './matchers.js';
-import { getOwn, withEntry, withoutEntry } from './records.js';
+import { Draft } from './records.js';
 
 /**
  * Inhibition, with Alertmanager's semantics: while a source alert fires (not pending, not
@@ -31,17 +31,20 @@ export function inhibitions(alerts: readonly Inhibitable[], rules: readonly Inhi
     for (const s of labelled) {
       if (!isSource(s.a) || !matchesAll(rule.source, s.labels)) continue;
       const k = equalKey(s.labels, rule.equal);
-      byEqual.set(k, [...(byEqual.get(k) ?? []), s]);
+      const bucket = byEqual.get(k);
+      if (bucket === undefined) byEqual.set(k, [s]);
+      else bucket.push(s);
     }
     if (byEqual.size === 0) continue;
+    // Earliest first, once per rule: the first eligible source of a bucket is the one that wins.
+    for (const bucket of byEqual.values()) bucket.sort((x, y) => earliest(x.a, y.a));
     for (const t of labelled) {
       if (out.has(t.a.id) || t.a.status === 'resolved' || !matchesAll(rule.target, t.labels)) continue;
       const twoSided = matchesAll(rule.source, t.labels);
-      const source = (byEqual.get(equalKey(t.labels, rule.equal)) ?? [])
-        .filter((s) => s.a.id !== t.a.id && !(twoSided && matchesAll(rule.target, s.labels)))
-        .map((s) => s.a)
-        .sort(earliest)[0];
-      if (source !== undefined) out.set(t.a.id, source.id);
+      const source = byEqual
+        .get(equalKey(t.labels, rule.equal))
+        ?.find((s) => s.a.id !== t.a.id && !(twoSided && matchesAll(rule.target, s.labels)));
+      if (source !== undefined) out.set(t.a.id, source.a.id);
     }
   }
   return out;
@@ -81,17 +84,17 @@ export function applyInhibitions(
 ): IncidentCoreState {
   const all = Object.values(state.alerts);
   const by = inhibitions(all, rules);
-  let next = state;
+  const d = new Draft(state);
   for (const a of all) {
     const source = by.get(a.id);
-    if (a.inhibitedBy !== source) next = setAlert(next, withInhibitor(a, source));
+    if (a.inhibitedBy !== source) d.putAlert(withInhibitor(a, source));
     if (source === undefined) continue;
-    const root = getOwn(next.alerts, inhibitionRoot(a.id, by));
-    const current = getOwn(next.alerts, a.id);
+    const root = d.alert(inhibitionRoot(a.id, by));
+    const current = d.alert(a.id);
     if (root === undefined || current === undefined || root.incidentId === current.incidentId) continue;
-    next = move(next, current, root.incidentId, now);
+    move(d, current, root.incidentId, now);
   }
-  return next;
+  return d.done();
 }
 
 function withInhibitor(a: AlertRecord, source: string | undefined): AlertRecord {
@@ -99,39 +102,23 @@ function withInhibitor(a: AlertRecord, source: string | undefined): AlertRecord 
   return source === undefined ? rest : { ...rest, inhibitedBy: source };
 }
 
-function setAlert(state: IncidentCoreState, a: AlertRecord): IncidentCoreState {
-  return { ...state, alerts: withEntry(state.alerts, a.id, a) };
-}
-
-function move(state: IncidentCoreState, a: AlertRecord, toId: string, now: number): IncidentCoreState {
-  const from = getOwn(state.incidents, a.incidentId);
-  const to = getOwn(state.incidents, toId);
+function move(d: Draft, a: AlertRecord, toId: string, now: number): void {
+  const from = d.incident(a.incidentId);
+  const to = d.incident(toId);
   // A cause whose incident was closed by hand does not swallow new alerts.
-  if (from === undefined || to === undefined || to.status === 'resolved') return state;
+  if (from === undefined || to === undefined || to.status === 'resolved') return;
   const left: IncidentRecord = { ...from, alertIds: from.alertIds.filter((x) => x !== a.id) };
-  const emptied = left.alertIds.length === 0;
-  const closed: IncidentRecord = emptied
-    ? closeMerged(left, to.id, now)
-    : { ...left, textDirty: left.textDirty || left.rings > 0 };
-  const joined: IncidentRecord = {
-    ...to,
-    alertIds: [...to.alertIds, a.id],
-    textDirty: to.textDirty || to.rings > 0,
-  };
-  let openByKey = state.openByKey;
-  if (emptied && getOwn(openByKey, closed.key) === closed.id) openByKey = withoutEntry(openByKey, closed.key);
-  // An incident emptied before it ever rang was only a waiting group: it leaves no trace.
-  // One that rang stays, closed as merged, so the page a person saw still resolves to something.
-  const incidents =
-    emptied && closed.rings === 0
-      ? withoutEntry(state.incidents, closed.id)
-      : withEntry(state.incidents, closed.id, closed);
-  return {
-    ...state,
-    openByKey,
-    incidents: withEntry(incidents, joined.id, joined),
-    alerts: withEntry(state.alerts, a.id, { ...a, incidentId: to.id }),
-  };
+  if (left.alertIds.length > 0) {
+    d.putIncident({ ...left, textDirty: left.textDirty || left.rings > 0 });
+  } else {
+    d.freeKey(left.key, left.id);
+    // An incident emptied before it ever rang was only a waiting group: it leaves no trace.
+    // One that rang stays, closed as merged, so the page a person saw still resolves to something.
+    if (left.rings === 0) d.dropIncident(left.id);
+    else d.putIncident(closeMerged(left, to.id, now));
+  }
+  d.putIncident({ ...to, alertIds: [...to.alertIds, a.id], textDirty: to.textDirty || to.rings > 0 });
+  d.putAlert({ ...a, incidentId: to.id });
 }
 
 function closeMerged(i: IncidentRecord, into: string, now: number): IncidentRecord {

@@ -1,7 +1,7 @@
 import type { Tier } from '../protocol/alert.js';
 import { isLoud, isOpen, members } from './incident-state.js';
 import type { IncidentCoreState, IncidentRecord, RingReason } from './schema.js';
-import { getOwn, withEntry } from './records.js';
+import { Draft } from './records.js';
 
 /**
  * The notify output. A `ring` is a loud notification (sound, escalation clock); each incident
@@ -52,16 +52,16 @@ export function notifications(state: IncidentCoreState, now: number): IncidentNo
 
 /** Records notifications as sent: a ring is consumed (it never repeats), a text update clears. */
 export function markSent(state: IncidentCoreState, sent: readonly IncidentNotification[]): IncidentCoreState {
-  let incidents = state.incidents;
+  const d = new Draft(state);
   for (const n of sent) {
-    const i = getOwn(incidents, n.incidentId);
+    const i = d.incident(n.incidentId);
     if (i === undefined) continue;
     if (n.kind === 'ring' && n.ring === i.rings + 1) {
       const { pendingRing: _p, ...rest } = i;
-      incidents = withEntry(incidents, i.id, { ...rest, rings: n.ring, rungTier: i.tier, textDirty: false });
+      d.putIncident({ ...rest, rings: n.ring, rungTier: i.tier, textDirty: false });
     } else if (n.kind === 'update') {
-      incidents = withEntry(incidents, i.id, { ...i, textDirty: false });
+      d.putIncident({ ...i, textDirty: false });
     }
   }
-  return { ...state, incidents };
+  return d.done();
 }

@@ -1,5 +1,5 @@
 import type { Silence } from '../protocol/incident.js';
-import { dispatch } from './dispatch.js';
+import { dispatch, dispatchAll } from './dispatch.js';
 import { applyInhibitions } from './inhibit.js';
 import { applyAction, settleAll, type IncidentAction } from './incident-state.js';
 import { markSent, notifications, type IncidentNotification } from './notify.js';
@@ -21,6 +21,8 @@ export { notifications, markSent, type IncidentNotification } from './notify.js'
  */
 export type PipelineInput =
   | { kind: 'alert'; alert: AlertInput }
+  /** A batch (one webhook, one rule evaluation): dispatched in order, the later stages run once. */
+  | { kind: 'alerts'; alerts: readonly AlertInput[] }
   | { kind: 'action'; incidentId: string; action: IncidentAction }
   | { kind: 'silence'; silence: Silence }
   | { kind: 'expire-silence'; silenceId: string }
@@ -30,8 +32,11 @@ export type PipelineInput =
 export type Stage = (state: IncidentCoreState, input: PipelineInput, now: number) => IncidentCoreState;
 
 export function dispatchStage(config: IncidentsConfig): Stage {
-  return (state, input, now) =>
-    input.kind === 'alert' ? dispatch(state, input.alert, now, config.grouping).state : state;
+  return (state, input, now) => {
+    if (input.kind === 'alert') return dispatch(state, input.alert, now, config.grouping).state;
+    if (input.kind === 'alerts') return dispatchAll(state, input.alerts, now, config.grouping);
+    return state;
+  };
 }
 
 /**

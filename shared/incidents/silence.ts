@@ -1,7 +1,7 @@
 import { matcherText, type Silence } from '../protocol/incident.js';
 import { matchLabels, matchesAll, matchesEmpty } from './matchers.js';
 import type { AlertRecord, IncidentCoreState } from './schema.js';
-import { withEntry } from './records.js';
+import { Draft } from './records.js';
 
 /**
  * Silences (Alertmanager semantics): a silence is active while `startsAt ≤ now < endsAt`; an
@@ -89,12 +89,13 @@ export function pruneSilences(silences: readonly Silence[], now: number): Silenc
 /** The silence stage: records `silencedBy` on every alert at `now` (a silence ending unmutes). */
 export function applySilences(state: IncidentCoreState, now: number): IncidentCoreState {
   const silences = pruneSilences(state.silences, now);
-  let alerts = state.alerts;
+  const d = new Draft(state);
+  d.setSilences(silences);
   for (const a of Object.values(state.alerts)) {
     const by = a.status === 'resolved' ? undefined : silencedBy(a, silences, now);
     if (by === a.silencedBy) continue;
     const { silencedBy: _drop, ...rest } = a;
-    alerts = withEntry(alerts, a.id, by === undefined ? rest : { ...rest, silencedBy: by });
+    d.putAlert(by === undefined ? rest : { ...rest, silencedBy: by });
   }
-  return { ...state, silences, alerts };
+  return d.done();
 }

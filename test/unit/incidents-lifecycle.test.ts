@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Incident, IncidentList } from '../../shared/protocol/incident.js';
-import { notifications, restoreIncidentState, toWireIncident, wireIncidents } from '../../shared/incidents/index.js';
+import {
+  RESOLVED_KEEP_MS,
+  notifications,
+  restoreIncidentState,
+  toWireIncident,
+  wireIncidents,
+} from '../../shared/incidents/index.js';
 import { alert, Driver, SEC, T0 } from '../fixtures/incidents.js';
 
 const chat = (id: string, over = {}) => alert(id, { labels: { service: 'chat', provider: 'openai' }, ...over });
@@ -189,5 +195,50 @@ describe('wire', () => {
         JSON.stringify({ seq: 1, incidents: { x: { id: 1 } }, alerts: {}, openByKey: {}, silences: [] }),
       ),
     ).toThrow(/incidents/);
+  });
+});
+
+describe('bounds and batches', () => {
+  it('drops resolved incidents and their alerts RESOLVED_KEEP_MS after resolving; a re-fire within it reopens', () => {
+    const d = new Driver();
+    d.alert(chat('a'), T0);
+    const id = d.incidentOf('a')!;
+    d.alert(chat('a', { status: 'resolved' }), T0 + 60 * SEC);
+    d.alert(chat('a'), T0 + 60 * SEC + RESOLVED_KEEP_MS);
+    expect(d.incidentOf('a')).toBe(id);
+    expect(d.state.incidents[id]?.status).toBe('firing');
+    d.alert(chat('a', { status: 'resolved' }), T0 + 2 * RESOLVED_KEEP_MS);
+    d.tick(T0 + 3 * RESOLVED_KEEP_MS + 1);
+    expect(d.state.incidents[id]).toBeUndefined();
+    expect(d.state.alerts.a).toBeUndefined();
+    d.alert(chat('a'), T0 + 3 * RESOLVED_KEEP_MS + 2);
+    expect(d.incidentOf('a')).not.toBe(id);
+  });
+
+  it('a batch is dispatched in order and groups as feeding the alerts one by one at the same time does', () => {
+    const batch = [
+      chat('a'),
+      alert('d', { ruleId: 'provider-down', labels: { provider: 'openai' } }),
+      chat('b'),
+      alert('x', { labels: { service: 'search', provider: 'anthropic' } }),
+    ];
+    const one = new Driver();
+    for (const a of batch) one.alert(a, T0);
+    const all = new Driver();
+    all.run({ kind: 'alerts', alerts: batch }, T0);
+    // Ids may differ (a batch opens fewer transient groups); the grouping is the same.
+    const groups = (d: Driver) =>
+      Object.values(d.state.incidents)
+        .map((i) => [...i.alertIds].sort().join(','))
+        .sort();
+    expect(groups(all)).toEqual(groups(one));
+    expect(groups(all)).toEqual(['a,b,d', 'x']);
+    all.tick(T0 + 30 * SEC);
+    expect(
+      all
+        .rings()
+        .map((r) => r.alertIds.length)
+        .sort(),
+    ).toEqual([1, 3]);
   });
 });

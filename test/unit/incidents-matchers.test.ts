@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { printConfig } from '../../electron/collector/print-config.js';
 import { parseCollectorConfig } from '../../shared/config/collector-config.js';
 import {
   GroupingConfig,
@@ -112,5 +114,25 @@ describe('config sections grouping / inhibit / silences', () => {
     b.rules[0]?.equal.push('mutated');
     expect(InhibitConfig.parse({}).rules[0]?.equal).toEqual(['provider']);
     expect(SilencesConfig.parse({ maxDuration: '1h' }).maxDuration).toBe(3_600_000);
+  });
+
+  it('show in --print-config, and the printed config parses back to the same sections', () => {
+    let out = '';
+    expect(
+      printConfig(
+        ['--print-config'],
+        (t) => (out += t),
+        () => undefined,
+      ),
+    ).toBe(0);
+    const printed = parseYaml(out) as Record<string, unknown>;
+    expect(printed.grouping).toEqual({ by: [['service'], ['provider']], window: 3_600_000, wait: 30_000 });
+    expect(printed.silences).toEqual({ maxDuration: 7 * 24 * 3_600_000 });
+    const again = parseCollectorConfig({
+      grouping: printed.grouping,
+      inhibit: printed.inhibit,
+      silences: printed.silences,
+    });
+    expect(again.ok && again.config.inhibit).toEqual(InhibitConfig.parse({}));
   });
 });

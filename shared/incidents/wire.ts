@@ -15,7 +15,8 @@ export function toWireIncident(state: IncidentCoreState, i: IncidentRecord): Inc
     status: i.status,
     title: i.title,
     alertIds: [...i.alertIds],
-    firedAt: toIso(i.openedAt),
+    // When the trouble started: the earliest member, not when the incident was opened.
+    firedAt: toIso(ms.reduce((t, a) => Math.min(t, a.firedAt), i.openedAt)),
     ...(i.acknowledgedBy !== undefined ? { acknowledgedBy: i.acknowledgedBy } : {}),
     ...(i.acknowledgedAt !== undefined ? { acknowledgedAt: toIso(i.acknowledgedAt) } : {}),
     ...(i.mitigatedAt !== undefined ? { mitigatedAt: toIso(i.mitigatedAt) } : {}),

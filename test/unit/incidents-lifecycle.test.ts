@@ -187,6 +187,15 @@ describe('wire', () => {
       tier: 'page',
       firedAt: new Date(T0).toISOString(),
     });
+    // firedAt is the earliest member's, even when the incident opened later.
+    d.alert(chat('early', { firedAt: T0 - 60 * SEC }), T0 + 2 * SEC);
+    const later = toWireIncident(d.state, d.state.incidents[d.incidentOf('a')!]!);
+    expect(later.firedAt).toBe(new Date(T0 - 60 * SEC).toISOString());
+    // Inhibited members are listed; an incident whose open members are all silenced says so.
+    d.alert(alert('down', { ruleId: 'provider-down', tier: 'review', labels: { provider: 'openai' } }), T0 + 3 * SEC);
+    const outage = toWireIncident(d.state, d.state.incidents[d.incidentOf('down')!]!);
+    expect(outage.inhibitedAlertIds?.sort()).toEqual(['a', 'early']);
+    expect(outage.silenced).toBeUndefined();
   });
 
   it('a malformed persisted state is refused with a path', () => {

@@ -8,6 +8,7 @@ import {
   isActive,
   pruneSilences,
   silencedBy,
+  toWireIncident,
   validateSilence,
 } from '../../shared/incidents/index.js';
 import { alert, Driver, SEC, T0 } from '../fixtures/incidents.js';
@@ -108,6 +109,7 @@ describe('silence stage', () => {
     d.alert(alert('a', { labels: { service: 'chat' } }), T0);
     expect(d.state.alerts.a?.silencedBy).toBe('s1');
     expect(d.incidentOf('a')).toBeDefined();
+    expect(toWireIncident(d.state, d.state.incidents[d.incidentOf('a')!]!).silenced).toBe(true);
     expect(d.tick(T0 + 60 * SEC)).toEqual([]);
     d.run({ kind: 'expire-silence', silenceId: 's1' }, T0 + 120 * SEC);
     expect(d.state.alerts.a?.silencedBy).toBeUndefined();

@@ -22,28 +22,60 @@ function equalKey(labels: LabelSet, equal: readonly string[]): string {
 
 const earliest = (a: Inhibitable, b: Inhibitable): number => a.firedAt - b.firedAt || (a.id < b.id ? -1 : 1);
 
+/** How an alert stands against one rule: computed once per (immutable) alert object and rule. */
+interface Sides {
+  source: boolean;
+  target: boolean;
+  equal: string;
+}
+
+/**
+ * The stage's alerts are immutable records: a record's sides per rule never change, so they are
+ * remembered per record object (and forgotten with it). Callers passing their own objects to
+ * `inhibitions` get no memo, since they might change them.
+ */
+const memo = new WeakMap<object, Map<InhibitRule, Sides>>();
+
+function sidesOf(a: Inhibitable, rule: InhibitRule, remember: boolean): Sides {
+  const known = remember ? memo.get(a)?.get(rule) : undefined;
+  if (known !== undefined) return known;
+  const labels = matchLabels(a);
+  const sides: Sides = {
+    source: matchesAll(rule.source, labels),
+    target: matchesAll(rule.target, labels),
+    equal: equalKey(labels, rule.equal),
+  };
+  if (remember) {
+    let perRule = memo.get(a);
+    if (perRule === undefined) memo.set(a, (perRule = new Map()));
+    perRule.set(rule, sides);
+  }
+  return sides;
+}
+
 /** Target alert id → id of the source alert inhibiting it. */
-export function inhibitions(alerts: readonly Inhibitable[], rules: readonly InhibitRule[]): Map<string, string> {
+export function inhibitions(
+  alerts: readonly Inhibitable[],
+  rules: readonly InhibitRule[],
+  remember = false,
+): Map<string, string> {
   const out = new Map<string, string>();
-  const labelled = alerts.map((a) => ({ a, labels: matchLabels(a) }));
   for (const rule of rules) {
-    const byEqual = new Map<string, { a: Inhibitable; labels: LabelSet }[]>();
-    for (const s of labelled) {
-      if (!isSource(s.a) || !matchesAll(rule.source, s.labels)) continue;
-      const k = equalKey(s.labels, rule.equal);
-      const bucket = byEqual.get(k);
-      if (bucket === undefined) byEqual.set(k, [s]);
-      else bucket.push(s);
+    const sided = alerts.map((a) => ({ a, s: sidesOf(a, rule, remember) }));
+    const byEqual = new Map<string, { a: Inhibitable; s: Sides }[]>();
+    for (const x of sided) {
+      if (!isSource(x.a) || !x.s.source) continue;
+      const bucket = byEqual.get(x.s.equal);
+      if (bucket === undefined) byEqual.set(x.s.equal, [x]);
+      else bucket.push(x);
     }
     if (byEqual.size === 0) continue;
     // Earliest first, once per rule: the first eligible source of a bucket is the one that wins.
     for (const bucket of byEqual.values()) bucket.sort((x, y) => earliest(x.a, y.a));
-    for (const t of labelled) {
-      if (out.has(t.a.id) || t.a.status === 'resolved' || !matchesAll(rule.target, t.labels)) continue;
-      const twoSided = matchesAll(rule.source, t.labels);
-      const source = byEqual
-        .get(equalKey(t.labels, rule.equal))
-        ?.find((s) => s.a.id !== t.a.id && !(twoSided && matchesAll(rule.target, s.labels)));
+    for (const t of sided) {
+      if (out.has(t.a.id) || t.a.status === 'resolved' || !t.s.target) continue;
+      const twoSided = t.s.source;
+      const source = byEqual.get(t.s.equal)?.find((x) => x.a.id !== t.a.id && !(twoSided && x.s.target));
       if (source !== undefined) out.set(t.a.id, source.a.id);
     }
   }
@@ -83,7 +115,7 @@ export function applyInhibitions(
   now: number,
 ): IncidentCoreState {
   const all = Object.values(state.alerts);
-  const by = inhibitions(all, rules);
+  const by = inhibitions(all, rules, true);
   const d = new Draft(state);
   for (const a of all) {
     const source = by.get(a.id);

@@ -89,10 +89,11 @@ export function pruneSilences(silences: readonly Silence[], now: number): Silenc
 /** The silence stage: records `silencedBy` on every alert at `now` (a silence ending unmutes). */
 export function applySilences(state: IncidentCoreState, now: number): IncidentCoreState {
   const silences = pruneSilences(state.silences, now);
+  const active = activeSilences(silences, now);
   const d = new Draft(state);
   d.setSilences(silences);
   for (const a of Object.values(state.alerts)) {
-    const by = a.status === 'resolved' ? undefined : silencedBy(a, silences, now);
+    const by = a.status === 'resolved' || active.length === 0 ? undefined : silencedBy(a, active, now);
     if (by === a.silencedBy) continue;
     const { silencedBy: _drop, ...rest } = a;
     d.putAlert(by === undefined ? rest : { ...rest, silencedBy: by });

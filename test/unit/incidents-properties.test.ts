@@ -83,7 +83,14 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.constant<Op>({ t: 'tick' }) },
 );
 
-const stepArb = fc.record({ op: opArb, dt: fc.integer({ min: 0, max: 90 * SEC }) });
+// Mostly seconds apart (group waits), sometimes a long gap (snoozes run out, resolved incidents are pruned).
+const stepArb = fc.record({
+  op: opArb,
+  dt: fc.oneof(
+    { weight: 9, arbitrary: fc.integer({ min: 0, max: 90 * SEC }) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 2 * 3_600_000 }) },
+  ),
+});
 
 function toInput(op: Op, state: IncidentCoreState, now: number): PipelineInput {
   switch (op.t) {
@@ -123,6 +130,9 @@ interface Trace {
   sent: IncidentNotification[];
 }
 
+/** What the random runs exercised, so a property that holds vacuously is caught. */
+const coverage = { rings: 0, updates: 0, inhibited: 0, silenced: 0, promoted: 0, resolved: 0, pruned: 0 };
+
 /** Runs the steps, checking the invariants after each; optionally restores from JSON before step `restoreAt`. */
 function runSteps(steps: { op: Op; dt: number }[], restoreAt = -1): Trace {
   let d = new Driver();
@@ -136,11 +146,20 @@ function runSteps(steps: { op: Op; dt: number }[], restoreAt = -1): Trace {
     }
     now += dt;
     const before = d.sent.length;
+    const prior = d.state;
     d.apply(toInput(op, d.state, now), now);
     const pre = d.state;
     const out = d.flush(now);
     expect(d.sent.length).toBe(before + out.length);
     checkInvariants(pre, d.state, out, ringsSeen);
+    const held = Object.values(d.state.alerts);
+    coverage.rings += out.filter((n) => n.kind === 'ring').length;
+    coverage.updates += out.filter((n) => n.kind === 'update').length;
+    coverage.promoted += out.filter((n) => n.reason === 'promoted').length;
+    coverage.inhibited += held.filter((a) => a.inhibitedBy !== undefined).length;
+    coverage.silenced += held.filter((a) => a.silencedBy !== undefined).length;
+    coverage.resolved += Object.values(d.state.incidents).filter((i) => i.status === 'resolved').length;
+    coverage.pruned += Object.keys(prior.incidents).filter((id) => !Object.hasOwn(d.state.incidents, id)).length;
   });
   return { sent: d.sent };
 }
@@ -191,6 +210,7 @@ describe('incident pipeline properties', () => {
       }),
       { numRuns: 300 },
     );
+    for (const [what, n] of Object.entries(coverage)) expect(n, `no run exercised ${what}`).toBeGreaterThan(0);
   });
 
   it('a JSON round trip at any point changes nothing: pending group waits ring exactly once after a restart', () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Duration } from '../config/duration.js';
 import { AlertSource, AlertStatus, Tier } from '../protocol/alert.js';
-import { IncidentStatus, LabelName, Matchers, Silence } from '../protocol/incident.js';
+import { IncidentStatus, LabelName, Matchers, SILENCE_HARD_MAX_MS, Silence } from '../protocol/incident.js';
 import { ownRecord } from './records.js';
 
 export {
@@ -78,7 +78,10 @@ export type InhibitConfig = z.output<typeof InhibitConfig>;
 export const DEFAULT_SILENCE_MAX_DURATION_MS = 7 * 24 * 3_600_000;
 
 export const SilencesConfig = z.strictObject({
-  maxDuration: Duration.refine((ms) => ms > 0, 'maxDuration must be positive').default(DEFAULT_SILENCE_MAX_DURATION_MS),
+  maxDuration: Duration.refine(
+    (ms) => ms > 0 && ms <= SILENCE_HARD_MAX_MS,
+    `maxDuration must be positive and at most ${SILENCE_HARD_MAX_MS} ms (366d)`,
+  ).default(DEFAULT_SILENCE_MAX_DURATION_MS),
 });
 export type SilencesConfig = z.output<typeof SilencesConfig>;
 

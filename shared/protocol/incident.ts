@@ -33,12 +33,18 @@ export function isRegexOp(op: MatcherOp): boolean {
   return op === '=~' || op === '!~';
 }
 
+/** RE2's leading case-insensitive flag, common in Prometheus matchers; JavaScript spells it as a flag. */
+const CASE_INSENSITIVE = '(?i)';
+
 /**
  * A regex matcher is fully anchored, as in Alertmanager: `=~"open.*"` matches "openai", never
- * "reopenai". The `u` flag makes JavaScript parse strictly (no silent Annex B leniency).
+ * "reopenai". The `u` flag makes JavaScript parse strictly (no silent Annex B leniency). A leading
+ * `(?i)` becomes the `i` flag; other RE2-only syntax is refused by the schema.
  */
 export function anchoredRegex(pattern: string): RegExp {
-  return new RegExp(`^(?:${pattern})$`, 'u');
+  const fold = pattern.startsWith(CASE_INSENSITIVE);
+  const body = fold ? pattern.slice(CASE_INSENSITIVE.length) : pattern;
+  return new RegExp(`^(?:${body})$`, fold ? 'iu' : 'u');
 }
 
 /** `name op "value"`, for error messages and the UI. */
@@ -87,14 +93,28 @@ export const SILENCE_MAX_ID = 200;
  * expiry. The duration bound (`silences.maxDuration`) is checked by shared/incidents/silence.ts,
  * since it is configuration, not shape.
  */
-export const Silence = z.strictObject({
-  id: z.string().min(1).max(SILENCE_MAX_ID),
-  matchers: Matchers.min(1),
-  startsAt: IsoTime,
-  endsAt: IsoTime,
-  createdBy: UserName,
-  comment: z.string().max(SILENCE_MAX_COMMENT),
-});
+/**
+ * The longest any silence can be, whatever `silences.maxDuration` says: the wire shape itself is
+ * bounded, so no stored or replayed silence can hide pages for good.
+ */
+export const SILENCE_HARD_MAX_MS = 366 * 24 * 3_600_000;
+
+export const Silence = z
+  .strictObject({
+    id: z.string().min(1).max(SILENCE_MAX_ID),
+    matchers: Matchers.min(1),
+    startsAt: IsoTime,
+    endsAt: IsoTime,
+    createdBy: UserName,
+    comment: z.string().max(SILENCE_MAX_COMMENT),
+  })
+  .superRefine((s, ctx) => {
+    const length = Date.parse(s.endsAt) - Date.parse(s.startsAt);
+    if (length < 0) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'endsAt must not be before startsAt' });
+    if (length > SILENCE_HARD_MAX_MS) {
+      ctx.addIssue({ code: 'custom', path: ['endsAt'], message: `a silence lasts at most ${SILENCE_HARD_MAX_MS} ms` });
+    }
+  });
 export type Silence = z.infer<typeof Silence>;
 
 export const SilenceList = z.object({ silences: z.array(Silence) });

@@ -34,6 +34,14 @@ describe('Matcher (Alertmanager semantics)', () => {
     expect(matches(m('tier', '!~', 'page|ticket'), { tier: 'review' })).toBe(true);
   });
 
+  it('a leading (?i) folds case, as in Prometheus', () => {
+    const re = m('provider', '=~', '(?i)openai|anthropic');
+    expect(matches(re, { provider: 'OpenAI' })).toBe(true);
+    expect(matches(re, { provider: 'ANTHROPIC' })).toBe(true);
+    expect(matches(re, { provider: 'xOpenAI' })).toBe(false);
+    expect(matches(m('provider', '=~', 'openai'), { provider: 'OpenAI' })).toBe(false);
+  });
+
   it('an invalid regex is rejected at the schema with a message naming the matcher', () => {
     const r = Matcher.safeParse({ name: 'service', op: '=~', value: 'chat(' });
     expect(r.success).toBe(false);

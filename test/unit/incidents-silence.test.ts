@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   EXPIRED_SILENCE_KEEP_MS,
   Silence,
+  SilencesConfig,
   activeSilences,
   addSilence,
   expireSilence,
@@ -11,6 +12,7 @@ import {
   toWireIncident,
   validateSilence,
 } from '../../shared/incidents/index.js';
+import { SILENCE_HARD_MAX_MS } from '../../shared/protocol/incident.js';
 import { alert, Driver, SEC, T0 } from '../fixtures/incidents.js';
 
 const HOUR = 3_600_000;
@@ -84,6 +86,16 @@ describe('silences: validation', () => {
       }).success,
     ).toBe(false);
   });
+  it('the wire shape itself is bounded: ends before it starts, or longer than a year, is refused', () => {
+    const base = { id: 's', matchers: [{ name: 'service', op: '=', value: 'chat' }], createdBy: 'ana', comment: '' };
+    expect(Silence.safeParse({ ...base, startsAt: iso(T0), endsAt: iso(T0 - 1) }).success).toBe(false);
+    expect(Silence.safeParse({ ...base, startsAt: iso(T0), endsAt: iso(T0 + SILENCE_HARD_MAX_MS + 1) }).success).toBe(
+      false,
+    );
+    expect(Silence.safeParse({ ...base, startsAt: iso(T0), endsAt: iso(T0 + SILENCE_HARD_MAX_MS) }).success).toBe(true);
+    expect(SilencesConfig.safeParse({ maxDuration: '400d' }).success).toBe(false);
+  });
+
   it('addSilence refuses duplicate ids and invalid ones', () => {
     const s = silence('s', T0, T0 + HOUR);
     const r = addSilence([], s, T0, MAX);

@@ -6,6 +6,7 @@ import { Duration } from './duration.js';
 import { EscalationConfig } from '../escalation/schema.js';
 import { RotationConfig } from '../rotation/schema.js';
 import { UserName } from '../protocol/stream.js';
+import { GroupingConfig, InhibitConfig, SilencesConfig } from '../incidents/schema.js';
 
 /**
  * The collector's YAML config (`--config FILE`). Every section is optional and strict, so a
@@ -258,6 +259,13 @@ export const CollectorConfig = z.strictObject({
     message: 'headersTimeout must not exceed requestTimeout',
     path: ['headersTimeout'],
   }),
+  /**
+   * Incidents (issue 12): how alerts group into incidents, which alerts inhibit which, how long a
+   * silence may last. Read by the pure core in shared/incidents/; the collector adopts it next.
+   */
+  grouping: GroupingConfig.prefault({}),
+  inhibit: InhibitConfig.prefault({}),
+  silences: SilencesConfig.prefault({}),
 });
 export type CollectorConfig = z.output<typeof CollectorConfig>;
 export type CollectorConfigInput = z.input<typeof CollectorConfig>;

@@ -1,0 +1,102 @@
+import { matcherText, type Silence } from '../protocol/incident.js';
+import { matchLabels, matchesAll, matchesEmpty } from './matchers.js';
+import type { AlertRecord, IncidentCoreState } from './schema.js';
+import { Draft } from './records.js';
+
+/**
+ * Silences (Alertmanager semantics): a silence is active while `startsAt ≤ now < endsAt`; an
+ * alert matching all its matchers is silenced: recorded and shown, never notifying. Expiring a
+ * silence early sets `endsAt` to the moment of expiry (one not yet started ends when it starts).
+ */
+
+/** Silences kept at once; one more is refused (a bound on memory and on per-alert matching work). */
+export const MAX_SILENCES = 1_000;
+/** Ended silences stay listed this long (so "expired by X" stays visible), then are dropped. */
+export const EXPIRED_SILENCE_KEEP_MS = 24 * 3_600_000;
+
+function window(s: Silence): { start: number; end: number } {
+  return { start: Date.parse(s.startsAt), end: Date.parse(s.endsAt) };
+}
+
+export function isActive(s: Silence, now: number): boolean {
+  const { start, end } = window(s);
+  return start <= now && now < end;
+}
+
+export function activeSilences(silences: readonly Silence[], now: number): Silence[] {
+  return silences.filter((s) => isActive(s, now));
+}
+
+/** Id of the first active silence matching the alert (silences in creation order). */
+export function silencedBy(
+  alert: Pick<AlertRecord, 'labels' | 'ruleId' | 'tier'>,
+  silences: readonly Silence[],
+  now: number,
+): string | undefined {
+  const labels = matchLabels(alert);
+  return silences.find((s) => isActive(s, now) && matchesAll(s.matchers, labels))?.id;
+}
+
+/**
+ * Problems with a new silence, as messages naming the field; empty when it may be added. The
+ * schema has checked shape and regexes; this checks what needs config and the clock.
+ */
+export function validateSilence(s: Silence, now: number, maxDurationMs: number): string[] {
+  const errors: string[] = [];
+  const { start, end } = window(s);
+  if (!(end > start)) errors.push('endsAt: must be after startsAt');
+  else if (end - start > maxDurationMs)
+    errors.push(`endsAt: a silence lasts at most ${maxDurationMs} ms (silences.maxDuration)`);
+  if (end <= now) errors.push('endsAt: must be in the future');
+  if (s.matchers.every(matchesEmpty)) {
+    errors.push(
+      `matchers: at least one matcher must not match an empty label (${s.matchers.map(matcherText).join(', ')} would silence almost everything)`,
+    );
+  }
+  return errors;
+}
+
+export type SilenceChange = { ok: true; silences: Silence[] } | { ok: false; errors: string[] };
+
+export function addSilence(
+  silences: readonly Silence[],
+  s: Silence,
+  now: number,
+  maxDurationMs: number,
+): SilenceChange {
+  const errors = validateSilence(s, now, maxDurationMs);
+  if (silences.some((x) => x.id === s.id)) errors.push(`id: a silence "${s.id}" exists`);
+  const kept = pruneSilences(silences, now);
+  if (kept.length >= MAX_SILENCES) errors.push(`silences: at most ${MAX_SILENCES} at once`);
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, silences: [...kept, s] };
+}
+
+export function expireSilence(silences: readonly Silence[], id: string, now: number): SilenceChange {
+  const s = silences.find((x) => x.id === id);
+  if (s === undefined) return { ok: false, errors: [`id: no silence "${id}"`] };
+  const { start, end } = window(s);
+  if (end <= now) return { ok: false, errors: [`id: silence "${id}" has already ended`] };
+  const at = new Date(Math.max(start, now)).toISOString();
+  const expired: Silence = { ...s, endsAt: at, ...(start > now ? { startsAt: at } : {}) };
+  return { ok: true, silences: silences.map((x) => (x.id === id ? expired : x)) };
+}
+
+/** Drops silences that ended more than EXPIRED_SILENCE_KEEP_MS ago. */
+export function pruneSilences(silences: readonly Silence[], now: number): Silence[] {
+  return silences.filter((s) => window(s).end > now - EXPIRED_SILENCE_KEEP_MS);
+}
+
+/** The silence stage: records `silencedBy` on every alert at `now` (a silence ending unmutes). */
+export function applySilences(state: IncidentCoreState, now: number): IncidentCoreState {
+  const silences = pruneSilences(state.silences, now);
+  const active = activeSilences(silences, now);
+  const d = new Draft(state);
+  d.setSilences(silences);
+  for (const a of Object.values(state.alerts)) {
+    const by = a.status === 'resolved' || active.length === 0 ? undefined : silencedBy(a, active, now);
+    if (by === a.silencedBy) continue;
+    const { silencedBy: _drop, ...rest } = a;
+    d.putAlert(by === undefined ? rest : { ...rest, silencedBy: by });
+  }
+  return d.done();
+}

@@ -49,16 +49,17 @@ function sendProto(res: ServerResponse, status: number, bytes: Uint8Array): void
 
 /**
  * The issue-4 ingest routes: OTLP traces, evals, Alertmanager and Events-v2 webhooks. Returns
- * false for any other route. `bearerOk` is false only for Events-v2 requests without the token,
- * which then authenticate by routing_key (see IntegrationsConfig).
+ * false for any other route. `path` is the request's path as `routes.ts` parsed it (once,
+ * guarded). `bearerOk` is false only for Events-v2 requests without the token, which then
+ * authenticate by routing_key (see IntegrationsConfig).
  */
 export async function routeIngest(
   req: IncomingMessage,
   res: ServerResponse,
+  path: string,
   d: IngestRoutes,
   bearerOk: boolean,
 ): Promise<boolean> {
-  const path = new URL(req.url ?? '/', 'http://collector').pathname;
   if (req.method !== 'POST') return false;
   switch (path) {
     case '/v1/traces':

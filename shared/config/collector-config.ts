@@ -170,7 +170,10 @@ export const ServerConfig = z.strictObject({
   maxHeadersCount: z.number().int().positive().default(100),
   /**
    * Bodies read before the sender is authenticated (Events-v2 with a routing_key and no bearer
-   * token) share this many bytes, reserved by their declared length; over it the answer is 503.
+   * token) share this many bytes, counted as they arrive (not as announced, so slow clients hold
+   * next to nothing); the requests of one remote host (IPv4 address, IPv6 /64) hold at most a
+   * quarter of it. A body that does not fit is answered 503 (at once when its declared length
+   * does not fit).
    */
   unauthenticatedBodyBytes: z
     .number()

@@ -156,8 +156,13 @@ export const IntegrationsConfig = z.strictObject({
  * the number of connections is capped, so slow or idle clients cannot pile up.
  */
 export const ServerConfig = z.strictObject({
-  /** A request (headers and body) must arrive within this long, or it is answered 408 and closed. */
-  requestTimeout: Duration.refine((ms) => ms > 0, 'requestTimeout must be positive').default(30_000),
+  /**
+   * A request (headers and body) must arrive within this long, or it is answered 408 and closed.
+   * A backstop for senders known by their token: a large batch on a slow link may take minutes
+   * (bodies read before the sender is known have `unauthenticatedBodyTimeout`, headers
+   * `headersTimeout`, and a stranger's body is never read past the answer).
+   */
+  requestTimeout: Duration.refine((ms) => ms > 0, 'requestTimeout must be positive').default(5 * 60_000),
   /** The request headers must arrive within this long (slowloris); must not exceed requestTimeout. */
   headersTimeout: Duration.refine((ms) => ms > 0, 'headersTimeout must be positive').default(10_000),
   /** An idle keep-alive connection is closed after this long. */

@@ -148,7 +148,7 @@ describe('server config', () => {
   it('has defaults, is strict, and keeps headersTimeout within requestTimeout', () => {
     const d = parseCollectorConfig({});
     expect(d.ok && d.config.server).toEqual({
-      requestTimeout: 30_000,
+      requestTimeout: 300_000,
       headersTimeout: 10_000,
       keepAliveTimeout: 5_000,
       maxConnections: 1024,

@@ -41,7 +41,15 @@ const MAX_BAD_FRAMES = 5;
 const REPLAY_PAGE = 500;
 /** Pages replayed per event-loop turn: a long replay must not stall ingest or other peers. */
 const REPLAY_PAGES_PER_TURN = 20;
-const MAX_FRAME_BYTES = 256 * 1024;
+/**
+ * Largest frame a client may send (ws `maxPayload`; larger ones close the connection with 1009).
+ * The largest legitimate one is a command with every field at its schema maximum: a 5000-char
+ * note in which every char is JSON-escaped (6 bytes) plus id, alertId and an override, about
+ * 34 KB. Admitted frames wait in the peer's inbox (at most CLIENT_FRAME_BURST of them, plus
+ * what refills meanwhile), so this bounds that inbox to 200 × 64 KiB = 12.5 MiB per connection
+ * (256 KiB made it 50 MiB).
+ */
+export const MAX_FRAME_BYTES = 64 * 1024;
 /** A peer this far behind on reading (unsent bytes) is dropped; it resumes from its lastSeq. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 /** Rejected frames logged per peer; the metric counts all of them. */

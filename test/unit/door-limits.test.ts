@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { addressKey, BodyBudget } from '../../electron/collector/http/body-budget.js';
 import { HttpError } from '../../electron/collector/http/http-error.js';
 import { decodeUtf8 } from '../../electron/collector/http/read-body.js';
+import { parseTarget } from '../../electron/collector/http/request-target.js';
 import { parseCollectorConfig } from '../../shared/config/collector-config.js';
 import { AlertmanagerWebhook, AM_MAX_LABEL_VALUE } from '../../shared/protocol/alertmanager.js';
 import { TRUNCATION_MARKER, truncateText } from '../../shared/protocol/bounded-text.js';
@@ -123,6 +124,38 @@ describe('addressKey', () => {
     expect(addressKey('::1')).toBe('0:0:0:0::/64');
     expect(addressKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
     expect(addressKey(undefined)).toBe('unknown');
+  });
+});
+
+describe('parseTarget', () => {
+  it('parses paths and absolute-form targets, and refuses what is not a path', () => {
+    expect(parseTarget('/v1/alerts?status=firing')?.pathname).toBe('/v1/alerts');
+    expect(parseTarget('/v1/alerts?status=firing')?.searchParams.get('status')).toBe('firing');
+    expect(parseTarget(undefined)?.pathname).toBe('/');
+    expect(parseTarget('/')?.pathname).toBe('/');
+    expect(parseTarget('http://127.0.0.1:4000/v1/stats')?.pathname).toBe('/v1/stats');
+    // Unparseable (new URL throws), or a network-path reference naming another host.
+    for (const bad of ['//', '/\\', '//x/v1/alerts', '/\\x/v1/alerts', 'http://[', '*', '', 'v1/alerts', 'ftp://x/']) {
+      expect(parseTarget(bad), JSON.stringify(bad)).toBeUndefined();
+    }
+  });
+
+  it('never throws, and never resolves a target to another host', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string().map((s) => `/${s}`),
+          fc.string().map((s) => `//${s}`),
+          fc.webUrl(),
+        ),
+        (t) => {
+          const url = parseTarget(t);
+          if (url !== undefined && t.startsWith('/')) expect(url.host).toBe('collector');
+        },
+      ),
+      { numRuns: 2_000 },
+    );
   });
 });
 

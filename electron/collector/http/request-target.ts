@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { HttpError } from './http-error.js';
 
 /** Relative targets resolve against this; only the path and query of the result are used. */
@@ -9,7 +8,8 @@ const ORIGIN_FORM = /^\/(?![/\\])/;
 const ABSOLUTE_FORM = /^https?:\/\//i;
 
 /**
- * The request target as a URL: the one place the collector parses `req.url`. node's parser
+ * The request target as a URL: the one place the collector parses `req.url`
+ * (routes.ts, once per request, and the stream upgrade). node's parser
  * accepts targets that `new URL(target, base)` throws on (`//`, `/\`, `http://[`) or reads as
  * another host (`//x/v1/alerts` is the path `/v1/alerts` of host `x`); those would crash an
  * unguarded listener or reach a route by a path the client did not send. Only a path (origin
@@ -29,11 +29,4 @@ export function parseTarget(target: string | undefined): URL | undefined {
 /** The answer to a target `parseTarget` refused. */
 export function badTarget(): HttpError {
   return new HttpError(400, 'bad_request', 'the request target must be a path such as /v1/events');
-}
-
-/** `parseTarget(req.url)`, or throws `badTarget()`. */
-export function requestUrl(req: IncomingMessage): URL {
-  const url = parseTarget(req.url);
-  if (url === undefined) throw badTarget();
-  return url;
 }

@@ -144,6 +144,8 @@ export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: Serv
     });
     route(req, res, target, caller).catch((err: unknown) => {
       const e = err instanceof HttpError ? err : new HttpError(500, 'internal', 'internal error');
+      if (!(err instanceof HttpError))
+        deps.log(`request ${logSafe(method)} ${logSafe(req.url ?? '')} failed: ${(err as Error).stack ?? String(err)}`);
       if (req.socket.destroyed) {
         // The connection is gone: nobody to answer, and no request to count as the route's error.
         // When node's request timer cut it off, node already answered 408 (see server.ts).
@@ -153,8 +155,6 @@ export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: Serv
         }
         return;
       }
-      if (!(err instanceof HttpError))
-        deps.log(`request ${logSafe(method)} ${logSafe(req.url ?? '')} failed: ${(err as Error).stack ?? String(err)}`);
       deps.metrics.reject(e.code);
       if (res.headersSent) return void res.destroy();
       for (const [name, value] of Object.entries(e.headers)) res.setHeader(name, value);

@@ -166,8 +166,13 @@ export const IntegrationsConfig = z.strictObject({
  * the number of connections is capped, so slow or idle clients cannot pile up.
  */
 export const ServerConfig = z.strictObject({
-  /** A request (headers and body) must arrive within this long, or it is answered 408 and closed. */
-  requestTimeout: Duration.refine((ms) => ms > 0, 'requestTimeout must be positive').default(30_000),
+  /**
+   * A request (headers and body) must arrive within this long, or it is answered 408 and closed.
+   * A backstop for senders known by their token: a large batch on a slow link may take minutes
+   * (bodies read before the sender is known have `unauthenticatedBodyTimeout`, headers
+   * `headersTimeout`, and a stranger's body is never read past the answer).
+   */
+  requestTimeout: Duration.refine((ms) => ms > 0, 'requestTimeout must be positive').default(5 * 60_000),
   /** The request headers must arrive within this long (slowloris); must not exceed requestTimeout. */
   headersTimeout: Duration.refine((ms) => ms > 0, 'headersTimeout must be positive').default(10_000),
   /** An idle keep-alive connection is closed after this long. */
@@ -180,7 +185,10 @@ export const ServerConfig = z.strictObject({
   maxHeadersCount: z.number().int().positive().default(100),
   /**
    * Bodies read before the sender is authenticated (Events-v2 with a routing_key and no bearer
-   * token) share this many bytes, reserved by their declared length; over it the answer is 503.
+   * token) share this many bytes, counted as they arrive (not as announced, so slow clients hold
+   * next to nothing); the requests of one remote host (IPv4 address, IPv6 /64) hold at most a
+   * quarter of it. A body that does not fit is answered 503 (at once when its declared length
+   * does not fit).
    */
   unauthenticatedBodyBytes: z
     .number()

@@ -47,6 +47,24 @@ async function healthy(): Promise<void> {
   }
 }
 
+/** `vigil_requests_rejected_total` by code, read on a connection of its own (closed after). */
+async function rejected(): Promise<Record<string, number>> {
+  const conn = await rawConnect(c.port);
+  try {
+    await conn.write(
+      `GET /metrics HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${c.token}\r\nconnection: close\r\n\r\n`,
+    );
+    await conn.closed;
+    const counts: Record<string, number> = {};
+    for (const m of conn.received().matchAll(/^vigil_requests_rejected_total\{code="([a-z_]+)"\} (\d+)$/gm)) {
+      counts[m[1] as string] = Number(m[2]);
+    }
+    return counts;
+  } finally {
+    conn.destroy();
+  }
+}
+
 describe('server limits', () => {
   it('cuts off a client that never finishes its headers (slowloris) after the headers timeout', async () => {
     const conn = await rawConnect(c.port);
@@ -84,6 +102,23 @@ describe('server limits', () => {
     expect(closedAt - t0).toBeLessThan(REQUEST_TIMEOUT_MS + SLACK_MS);
     expect(conn.received()).toMatch(/^HTTP\/1\.1 408/);
     await healthy();
+  }, 20_000);
+
+  it('a 408 from the request timer is answered and counted once, as request_timeout, not also as bad_request', async () => {
+    const before = await rejected();
+    const conn = await rawConnect(c.port);
+    await conn.write(
+      `POST /v1/events HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${c.token}\r\n` +
+        'content-type: application/json\r\ncontent-length: 1000\r\n\r\n[',
+    );
+    await conn.waitFor(/^HTTP\/1\.1 408/, REQUEST_TIMEOUT_MS + SLACK_MS);
+    await conn.closed;
+    // The route's read fails when the connection closes; give it the time to (wrongly) count that.
+    await sleep(500);
+    const after = await rejected();
+    expect(conn.received().match(/HTTP\/1\.1 /g)).toHaveLength(1);
+    expect(after.bad_request ?? 0).toBe(before.bad_request ?? 0);
+    expect(after.request_timeout ?? 0).toBe((before.request_timeout ?? 0) + 1);
   }, 20_000);
 
   it('closes an idle keep-alive connection after the keep-alive timeout', async () => {

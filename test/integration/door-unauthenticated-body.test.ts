@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postEvents, randomToken, startCollector, type CollectorHandle } from '../fixtures/collector.js';
 import { rawConnect, rssBytes, sleep, type RawConnection } from '../fixtures/raw-http.js';
@@ -11,8 +12,11 @@ const EV2 = '/v1/integrations/events-v2';
 const FLOOD = 200;
 const DECLARED = 512 * 1024;
 const PARTIAL = 420 * 1024;
-const BODY_TIMEOUT_MS = 4_000;
-/** Before the fix these 200 requests held +84 MB (measured); now about +16..20 MB (connections, first reads, 8 × 420 KB held). */
+const BODY_TIMEOUT_MS = 6_000;
+/**
+ * Before issue 11 these 200 requests held +84 MB (measured); now about +16 MB (connections, first
+ * reads, and the 2 × 420 KB one host's share of the budget admits).
+ */
 const MAX_RSS_GROWTH = 40 * 1024 * 1024;
 
 const MB = (b: number): string => (b / 1024 / 1024).toFixed(1);
@@ -30,6 +34,30 @@ async function postEv2(url: string, body: unknown, token?: string): Promise<numb
   const res = await fetch(`${url}${EV2}`, { method: 'POST', headers, body: JSON.stringify(body) });
   await res.arrayBuffer();
   return res.status;
+}
+
+/** A keyed Events-v2 POST from `localAddress` (another 127.x address looks like another host). */
+function postEv2From(port: number, localAddress: string, body: unknown): Promise<number> {
+  const text = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        localAddress,
+        agent: false,
+        method: 'POST',
+        path: EV2,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
+      },
+      (res) => {
+        res.resume();
+        res.once('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.once('error', reject);
+    req.end(text);
+  });
 }
 
 const trigger = (summary: string): Record<string, unknown> => ({
@@ -123,24 +151,85 @@ describe('events-v2 with routing keys configured: unauthenticated bodies are bou
     expect(await postEv2(c.url, trigger('after the flood'))).toBe(202);
   }, 60_000);
 
-  it('over the budget the answer is 503 at once, without reading the body', async () => {
-    // 8 × 512 KB fills the default budget (4 MiB); the 9th is refused before sending any body.
-    const holders: RawConnection[] = [];
-    for (let i = 0; i < 8; i++) {
-      const h = await rawConnect(c.port);
-      await h.write(head(EV2));
-      holders.push(h);
+  it('slow clients trickling bodies (chunked or announced) cannot keep keyed senders on 503', async () => {
+    // Review of issue 11, finding 4: each reserved its announced length (chunked: 512 KB) up
+    // front, so 8 slow clients held the whole 4 MiB budget and keyed senders got 503.
+    const TRICKLERS = 12; // of each kind
+    const chunked: RawConnection[] = [];
+    const announced: RawConnection[] = [];
+    for (let i = 0; i < TRICKLERS; i++) {
+      const a = await rawConnect(c.port);
+      await a.write(
+        `POST ${EV2} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n` +
+          'transfer-encoding: chunked\r\n\r\n1\r\n{\r\n',
+      );
+      chunked.push(a);
+      const b = await rawConnect(c.port);
+      await b.write(`${head(EV2)}{`);
+      announced.push(b);
     }
-    await sleep(300);
-    const extra = await rawConnect(c.port);
-    await extra.write(head(EV2));
-    await extra.waitFor(/^HTTP\/1\.1 503/, 3_000);
-    expect(extra.received()).toMatch(/retry-after: \d+/i);
-    expect(extra.received()).toContain('"code":"unavailable"');
-    await extra.closed;
-    // A bearer-token sender is not subject to the budget.
-    expect(await postEv2(c.url, { ...trigger('with the token'), routing_key: 'x' }, c.token)).toBe(202);
-    for (const h of holders) h.destroy();
+    let trickling = true;
+    const trickle = (async () => {
+      while (trickling) {
+        for (const a of chunked) void a.write('1\r\n \r\n');
+        for (const b of announced) void b.write(' ');
+        await sleep(250);
+      }
+    })();
+    try {
+      await sleep(500);
+      const statuses: number[] = [];
+      for (let k = 0; k < 10; k++) {
+        statuses.push(await postEv2(c.url, trigger(`keyed while others trickle ${k}`)));
+        await sleep(100);
+      }
+      expect(statuses).toEqual(Array<number>(10).fill(202));
+      // The tricklers were not refused (they hold next to nothing): only their deadline ends them.
+      for (const x of [...chunked, ...announced]) expect(x.received()).toBe('');
+    } finally {
+      trickling = false;
+      await trickle;
+      for (const x of [...chunked, ...announced]) x.destroy();
+    }
+  }, 30_000);
+
+  it('bodies in flight from one host hold at most its share: its next is 503 at once, other hosts are served', async () => {
+    const SENT = 500 * 1024; // of the 512 KB announced, so the bodies stay in flight
+    const filler = `{"routing_key":"${ROUTING_KEY}","x":"`.padEnd(SENT, 'a');
+    const hold = async (localAddress: string): Promise<RawConnection> => {
+      const h = await rawConnect(c.port, { localAddress });
+      await h.write(head(EV2) + filler);
+      return h;
+    };
+    const holders: RawConnection[] = [];
+    try {
+      // Two such bodies hold 127.0.0.1's share (a quarter of the 4 MiB budget).
+      for (let i = 0; i < 2; i++) holders.push(await hold('127.0.0.1'));
+      await sleep(1_000);
+      const extra = await rawConnect(c.port);
+      await extra.write(head(EV2));
+      await extra.waitFor(/^HTTP\/1\.1 503/, 3_000);
+      expect(extra.received()).toMatch(/retry-after: \d+/i);
+      expect(extra.received()).toContain('"code":"unavailable"');
+      await extra.closed;
+      // Another host's keyed sender is served; a bearer-token sender is not subject to the budget.
+      expect(await postEv2From(c.port, '127.0.0.2', trigger('from another host'))).toBe(202);
+      expect(await postEv2(c.url, { ...trigger('with the token'), routing_key: 'x' }, c.token)).toBe(202);
+      // Three more hosts holding their shares fill the budget: a fifth host's large body is then
+      // 503 at once, while a small one still fits in what is left.
+      for (const host of ['127.0.0.2', '127.0.0.3', '127.0.0.4']) {
+        for (let i = 0; i < 2; i++) holders.push(await hold(host));
+      }
+      await sleep(1_000);
+      const fifth = await rawConnect(c.port, { localAddress: '127.0.0.5' });
+      await fifth.write(head(EV2));
+      await fifth.waitFor(/^HTTP\/1\.1 503/, 3_000);
+      await fifth.closed;
+      expect(await postEv2From(c.port, '127.0.0.5', trigger('small, fits'))).toBe(202);
+      expect(holders.every((h) => h.received() === '')).toBe(true);
+    } finally {
+      for (const h of holders) h.destroy();
+    }
     await sleep(300);
     expect(await postEv2(c.url, trigger('budget back'))).toBe(202);
   }, 30_000);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BodyBudget } from '../../electron/collector/http/body-budget.js';
+import { addressKey, BodyBudget } from '../../electron/collector/http/body-budget.js';
 import { HttpError } from '../../electron/collector/http/http-error.js';
 import { decodeUtf8 } from '../../electron/collector/http/read-body.js';
+import { parseTarget } from '../../electron/collector/http/request-target.js';
 import { parseCollectorConfig } from '../../shared/config/collector-config.js';
 import { AlertmanagerWebhook, AM_MAX_LABEL_VALUE } from '../../shared/protocol/alertmanager.js';
 import { TRUNCATION_MARKER, truncateText } from '../../shared/protocol/bounded-text.js';
@@ -31,19 +32,130 @@ describe('truncateText', () => {
 });
 
 describe('BodyBudget', () => {
-  it('admits reservations up to its capacity and takes releases back once', () => {
-    const b = new BodyBudget(1000);
-    const r1 = b.reserve(600);
-    expect(r1).toBeDefined();
-    expect(b.reserve(500)).toBeUndefined();
-    const r2 = b.reserve(400);
+  it('holds what arrives, up to its capacity, and takes a release back once', () => {
+    const b = new BodyBudget(1000, 1000);
+    const a1 = b.open('h1');
+    const a2 = b.open('h2');
+    expect(a1?.take(600)).toBe(true);
+    expect(a2?.take(500)).toBe(false);
+    expect(a2?.take(400)).toBe(true);
     expect(b.reserved).toBe(1000);
-    r1?.();
-    r1?.();
+    a1?.release();
+    a1?.release();
     expect(b.reserved).toBe(400);
-    r2?.();
+    expect(a1?.take(1)).toBe(false); // released: holds nothing more
+    a2?.release();
     expect(b.reserved).toBe(0);
-    expect(b.reserve(1001)).toBeUndefined();
+  });
+
+  it('admits by declared length against what is held now, holding nothing until bytes arrive', () => {
+    const b = new BodyBudget(1000, 1000);
+    // Announcing is free: many large announcements hold nothing (a trickle cannot fill the budget).
+    const announced = Array.from({ length: 10 }, () => b.open('h', 900));
+    expect(announced.every((a) => a !== undefined)).toBe(true);
+    expect(b.reserved).toBe(0);
+    expect(announced[0]?.take(900)).toBe(true);
+    // Now a body that cannot fit is refused before any of it is read...
+    expect(b.open('h', 200)).toBeUndefined();
+    // ...and one that fits is admitted.
+    expect(b.open('h', 100)).toBeDefined();
+    expect(b.open('h', 1001)).toBeUndefined();
+  });
+
+  it('lets one remote host hold at most its share (a quarter by default)', () => {
+    const b = new BodyBudget(4000);
+    expect(b.perAddress).toBe(1000);
+    const h1 = b.open('10.0.0.1');
+    expect(h1?.take(1000)).toBe(true);
+    expect(h1?.take(1)).toBe(false);
+    expect(b.open('10.0.0.1', 1)).toBeUndefined();
+    // Other hosts keep their shares.
+    for (const host of ['10.0.0.2', '10.0.0.3', '10.0.0.4']) expect(b.open(host)?.take(1000)).toBe(true);
+    expect(b.reserved).toBe(4000);
+    expect(b.open('10.0.0.5', 1)).toBeUndefined();
+    h1?.release();
+    expect(b.heldBy('10.0.0.1')).toBe(0);
+    expect(b.open('10.0.0.5')?.take(1000)).toBe(true);
+  });
+
+  it('never holds more than its capacity or a host more than its share, whatever the order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            host: fc.integer({ min: 0, max: 5 }),
+            bytes: fc.integer({ min: 0, max: 700 }),
+            op: fc.constantFrom('open', 'take', 'release'),
+          }),
+          { maxLength: 200 },
+        ),
+        (ops) => {
+          const b = new BodyBudget(2000, 900);
+          const accounts: { host: string; take(n: number): boolean; release(): void }[] = [];
+          for (const o of ops) {
+            const host = `h${o.host}`;
+            if (o.op === 'open') {
+              const a = b.open(host, o.bytes);
+              if (a) accounts.push({ host, take: a.take, release: a.release });
+            } else {
+              const a = accounts[o.bytes % Math.max(1, accounts.length)];
+              if (a && o.op === 'take') a.take(o.bytes);
+              if (a && o.op === 'release') a.release();
+            }
+            expect(b.reserved).toBeLessThanOrEqual(2000);
+            for (let h = 0; h <= 5; h++) expect(b.heldBy(`h${h}`)).toBeLessThanOrEqual(900);
+          }
+          for (const a of accounts) a.release();
+          expect(b.reserved).toBe(0);
+        },
+      ),
+    );
+  });
+});
+
+describe('addressKey', () => {
+  it('is the IPv4 address, IPv4-mapped or not, and the /64 of an IPv6 address', () => {
+    expect(addressKey('127.0.0.1')).toBe('127.0.0.1');
+    expect(addressKey('::ffff:192.168.1.20')).toBe('192.168.1.20');
+    expect(addressKey('2001:db8:1:2:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('2001:db8:1:2::7')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('2001:DB8:1:2:0:0:0:9')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(addressKey('::1')).toBe('0:0:0:0::/64');
+    expect(addressKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(addressKey(undefined)).toBe('unknown');
+  });
+});
+
+describe('parseTarget', () => {
+  it('parses paths and absolute-form targets, and refuses what is not a path', () => {
+    expect(parseTarget('/v1/alerts?status=firing')?.pathname).toBe('/v1/alerts');
+    expect(parseTarget('/v1/alerts?status=firing')?.searchParams.get('status')).toBe('firing');
+    expect(parseTarget(undefined)?.pathname).toBe('/');
+    expect(parseTarget('/')?.pathname).toBe('/');
+    expect(parseTarget('http://127.0.0.1:4000/v1/stats')?.pathname).toBe('/v1/stats');
+    // Unparseable (new URL throws), or a network-path reference naming another host.
+    for (const bad of ['//', '/\\', '//x/v1/alerts', '/\\x/v1/alerts', 'http://[', '*', '', 'v1/alerts', 'ftp://x/']) {
+      expect(parseTarget(bad), JSON.stringify(bad)).toBeUndefined();
+    }
+  });
+
+  it('never throws, and never resolves a target to another host', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string().map((s) => `/${s}`),
+          fc.string().map((s) => `//${s}`),
+          fc.webUrl(),
+        ),
+        (t) => {
+          const url = parseTarget(t);
+          if (url !== undefined && t.startsWith('/')) expect(url.host).toBe('collector');
+        },
+      ),
+      { numRuns: 2_000 },
+    );
   });
 });
 
@@ -69,7 +181,7 @@ describe('server config', () => {
   it('has defaults, is strict, and keeps headersTimeout within requestTimeout', () => {
     const d = parseCollectorConfig({});
     expect(d.ok && d.config.server).toEqual({
-      requestTimeout: 30_000,
+      requestTimeout: 300_000,
       headersTimeout: 10_000,
       keepAliveTimeout: 5_000,
       maxConnections: 1024,

@@ -1,9 +1,15 @@
 import type { IncomingMessage } from 'node:http';
+import type { BodyAccount } from './body-budget.js';
 import { HttpError } from './http-error.js';
 
 export interface ReadOptions {
   /** The whole body must have arrived this many ms after reading starts, or the read fails with 408. */
   deadlineMs?: number;
+  /**
+   * Each chunk is accounted for here before it is kept; a chunk the account refuses ends the
+   * read with `overBudget()` (see BodyBudget).
+   */
+  budget?: { account: BodyAccount; overBudget: () => HttpError };
 }
 
 function tooLarge(maxBytes: number): HttpError {
@@ -12,8 +18,9 @@ function tooLarge(maxBytes: number): HttpError {
 
 /**
  * Collects the raw body up to `maxBytes`. Over the limit (declared or actual) it stops buffering
- * at once and rejects with 413; past `deadlineMs` it stops and rejects with 408. The caller
- * answers and closes the connection (see `routes.ts`).
+ * at once and rejects with 413; past `deadlineMs` it stops and rejects with 408; over its budget
+ * it stops and rejects as the budget says. The caller answers and closes the connection (see
+ * `routes.ts`).
  */
 export function collectBody(req: IncomingMessage, maxBytes: number, opts: ReadOptions = {}): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
@@ -34,6 +41,11 @@ export function collectBody(req: IncomingMessage, maxBytes: number, opts: ReadOp
       if (size > maxBytes) {
         finish();
         reject(tooLarge(maxBytes));
+        return;
+      }
+      if (opts.budget && !opts.budget.account.take(chunk.length)) {
+        finish();
+        reject(opts.budget.overBudget());
         return;
       }
       chunks.push(chunk);

@@ -10,6 +10,9 @@ import type { CollectorStore } from '../store/store.js';
 import { presentedToken, type Authenticator } from './auth.js';
 import { HttpError } from './http-error.js';
 import { readBody } from './read-body.js';
+import { badTarget, parseTarget } from './request-target.js';
+import { answeredByServer } from './server.js';
+import { logSafe } from '../../../shared/text/log-safe.js';
 import type { RunbookLibrary } from '../runbooks/runbook-library.js';
 import { isRunbookPath, routeRunbooks } from '../runbooks/runbook-routes.js';
 import { handleRotation, type RotationService } from '../rotation/index.js';
@@ -62,16 +65,28 @@ function authenticate(deps: RouteDeps, req: IncomingMessage, url: URL, method: s
   throw new HttpError(401, 'unauthorized', 'missing or wrong bearer token (Authorization: Bearer <token>)');
 }
 
+/** What the error path needs to know about the request being answered. */
+interface Caller {
+  /** Known by its bearer token; anyone else is a stranger whose unread body is never read. */
+  bearer: boolean;
+}
+
 /** The HTTP request handler. Never throws: every failure becomes a JSON error response. */
 export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const route = async (req: IncomingMessage, res: ServerResponse, caller: { bearer: boolean }): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://collector');
+  const route = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    target: URL | undefined,
+    caller: Caller,
+  ): Promise<void> => {
+    if (target === undefined) throw badTarget();
+    const url = target;
     const method = req.method ?? 'GET';
     if (method === 'GET' && url.pathname === '/healthz') return send(res, 200, { ok: true });
     const bearerOk = authenticate(deps, req, url, method) === 'bearer';
     caller.bearer = bearerOk; // the error path treats anyone else as a stranger
     if (isRunbookPath(url.pathname)) return send(res, 200, routeRunbooks(deps.runbooks, method, url.pathname));
-    if (deps.ingestRoutes && (await routeIngest(req, res, deps.ingestRoutes, bearerOk))) return;
+    if (deps.ingestRoutes && (await routeIngest(req, res, url.pathname, deps.ingestRoutes, bearerOk))) return;
     const key = `${method} ${url.pathname}`;
     switch (key) {
       case 'POST /v1/events': {
@@ -117,27 +132,37 @@ export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: Serv
   };
 
   return (req, res) => {
-    res.once('finish', () =>
-      deps.metrics.ingest.request(
-        req.method ?? 'GET',
-        new URL(req.url ?? '/', 'http://collector').pathname,
-        res.statusCode,
-      ),
-    );
-    const caller = { bearer: false };
-    route(req, res, caller).catch((err: unknown) => {
+    // Parsed once, guarded: node accepts targets (`GET //`) that `new URL` throws on.
+    const target = parseTarget(req.url);
+    const method = req.method ?? 'GET';
+    const caller: Caller = { bearer: false };
+    res.once('finish', () => {
+      deps.metrics.ingest.request(method, target?.pathname ?? '', res.statusCode);
+      // A stranger's body still arriving after the answer (e.g. GET /healthz with a slow body)
+      // would otherwise be drained for as long as server.requestTimeout allows.
+      if (!req.complete && !caller.bearer) req.socket.destroy();
+    });
+    route(req, res, target, caller).catch((err: unknown) => {
       const e = err instanceof HttpError ? err : new HttpError(500, 'internal', 'internal error');
       if (!(err instanceof HttpError))
-        deps.log(`request ${req.method} ${req.url} failed: ${(err as Error).stack ?? String(err)}`);
+        deps.log(`request ${logSafe(method)} ${logSafe(req.url ?? '')} failed: ${(err as Error).stack ?? String(err)}`);
+      if (req.socket.destroyed) {
+        // The connection is gone: nobody to answer, and no request to count as the route's error.
+        // When node's request timer cut it off, node already answered 408 (see server.ts).
+        if (answeredByServer(req.socket)) {
+          deps.metrics.reject('request_timeout');
+          deps.metrics.ingest.request(method, target?.pathname ?? '', 408);
+        }
+        return;
+      }
       deps.metrics.reject(e.code);
       if (res.headersSent) return void res.destroy();
       for (const [name, value] of Object.entries(e.headers)) res.setHeader(name, value);
       if (!req.complete && !caller.bearer) {
         // Answered before the body was read to a sender not known by its token (401, 408, 413,
         // 503): read none of the rest, not even to discard it (node would drain it), and drop
-        // the connection as soon as the answer is written.
+        // the connection as soon as the answer is written (the 'finish' listener above).
         res.setHeader('connection', 'close');
-        res.once('finish', () => req.socket.destroy());
       } else if (e.status === 413 && !req.complete) {
         // Answer now, stop buffering, drain what is in flight (bounded, discarded) so the
         // sender can read the answer, then drop the connection.

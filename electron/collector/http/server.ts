@@ -1,6 +1,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ServerConfig } from '../../../shared/config/collector-config.js';
+import { answerAndClose } from './answer-and-close.js';
 
 /**
  * Node checks request/header deadlines on a timer (default every 30 s, so a 10 s headers timeout
@@ -44,6 +45,18 @@ const CLIENT_ERROR_STATUS: Readonly<Record<string, string>> = {
   HPE_CHUNK_EXTENSIONS_OVERFLOW: '413 Payload Too Large',
 };
 
+/** Connections node's parser or deadline checks cut off (answered here, not by a route). */
+const cutOff = new WeakSet<Duplex>();
+
+/**
+ * Whether the server itself ended this connection (e.g. the 408 of `requestTimeout`): a route
+ * still reading its body then sees the connection close and must neither answer nor count the
+ * request as its own error.
+ */
+export function answeredByServer(socket: Duplex): boolean {
+  return cutOff.has(socket);
+}
+
 /**
  * A malformed request, or one past its headers/request deadline, is answered and the connection
  * closed. When the handler already started its answer there is nothing valid left to send.
@@ -55,8 +68,7 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
     socket.destroy();
     return;
   }
+  cutOff.add(socket);
   const status = CLIENT_ERROR_STATUS[err.code ?? ''] ?? '400 Bad Request';
-  socket.end(`HTTP/1.1 ${status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
-  // end() waits for the peer's FIN; a client that keeps the connection open loses it anyway.
-  socket.once('finish', () => socket.destroy());
+  answerAndClose(socket, `HTTP/1.1 ${status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
 }

@@ -3,7 +3,7 @@ import type { AlertmanagerIntake } from '../integrations/alertmanager.js';
 import type { EventsV2Intake } from '../integrations/events-v2.js';
 import { acceptEvals } from '../evals/eval-intake.js';
 import type { EvalRecorder } from '../evals/eval-recorder.js';
-import type { BodyBudget } from '../http/body-budget.js';
+import { addressKey, type BodyBudget } from '../http/body-budget.js';
 import { HttpError } from '../http/http-error.js';
 import { collectBody, decodeUtf8, readBody } from '../http/read-body.js';
 import type { Metrics } from '../metrics.js';
@@ -49,16 +49,17 @@ function sendProto(res: ServerResponse, status: number, bytes: Uint8Array): void
 
 /**
  * The issue-4 ingest routes: OTLP traces, evals, Alertmanager and Events-v2 webhooks. Returns
- * false for any other route. `bearerOk` is false only for Events-v2 requests without the token,
- * which then authenticate by routing_key (see IntegrationsConfig).
+ * false for any other route. `path` is the request's path as `routes.ts` parsed it (once,
+ * guarded). `bearerOk` is false only for Events-v2 requests without the token, which then
+ * authenticate by routing_key (see IntegrationsConfig).
  */
 export async function routeIngest(
   req: IncomingMessage,
   res: ServerResponse,
+  path: string,
   d: IngestRoutes,
   bearerOk: boolean,
 ): Promise<boolean> {
-  const path = new URL(req.url ?? '/', 'http://collector').pathname;
   if (req.method !== 'POST') return false;
   switch (path) {
     case '/v1/traces':
@@ -95,31 +96,32 @@ export async function routeIngest(
 }
 
 /**
- * An Events-v2 body whose sender is known only once its routing_key is read: it must fit the
- * shared budget (reserved by declared length, or the route's maximum when chunked) and arrive
- * within the short deadline. What it says is only revealed to a sender with a valid key, so a
- * body that is not UTF-8 is 401 here.
+ * An Events-v2 body whose sender is known only once its routing_key is read: it is held against
+ * the shared budget as it arrives (by what was received, not what was announced, and at most a
+ * share of it per remote host) and must arrive within the short deadline. A declared length
+ * that does not fit now is refused at once, before anything is read. What the body says is only
+ * revealed to a sender with a valid key, so a body that is not UTF-8 is 401 here.
  */
 async function readUnauthenticated(req: IncomingMessage, maxBytes: number, d: IngestRoutes): Promise<string> {
   const { budget, timeoutMs } = d.unauthenticated;
   const declared = Number(req.headers['content-length']);
-  const want = Number.isFinite(declared) && declared >= 0 ? declared : maxBytes;
-  if (want > maxBytes) return readBody(req, maxBytes); // 413 before anything is read
-  const release = budget.reserve(want);
-  if (!release) {
-    throw new HttpError(
+  const expected = Number.isFinite(declared) && declared >= 0 ? declared : 0;
+  if (expected > maxBytes) return readBody(req, maxBytes); // 413 before anything is read
+  const overBudget = (): HttpError =>
+    new HttpError(
       503,
       'unavailable',
-      'too many requests without a bearer token in flight; retry shortly',
+      'too many request bodies without a bearer token in flight; retry shortly',
       undefined,
       { 'retry-after': String(Math.max(1, Math.ceil(timeoutMs / 1000))) },
     );
-  }
+  const account = budget.open(addressKey(req.socket.remoteAddress), expected);
+  if (!account) throw overBudget();
   let body: Buffer;
   try {
-    body = await collectBody(req, maxBytes, { deadlineMs: timeoutMs });
+    body = await collectBody(req, maxBytes, { deadlineMs: timeoutMs, budget: { account, overBudget } });
   } finally {
-    release();
+    account.release();
   }
   try {
     return decodeUtf8(body);

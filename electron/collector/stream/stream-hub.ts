@@ -14,7 +14,9 @@ import { PROTOCOL_VERSION } from '../../../shared/protocol/version.js';
 import { TokenBucket } from '../../../shared/rate/token-bucket.js';
 import { logSafe } from '../../../shared/text/log-safe.js';
 import type { AlertService } from '../alerts/alert-service.js';
+import { answerAndClose } from '../http/answer-and-close.js';
 import { presentedToken, type Authenticator, type Principal } from '../http/auth.js';
+import { badTarget, parseTarget } from '../http/request-target.js';
 import type { Metrics } from '../metrics.js';
 import type { CollectorStore, CommandResult, LogEntry } from '../store/store.js';
 import { eventFrameText, rawEventFrameText } from './event-frame.js';
@@ -39,7 +41,15 @@ const MAX_BAD_FRAMES = 5;
 const REPLAY_PAGE = 500;
 /** Pages replayed per event-loop turn: a long replay must not stall ingest or other peers. */
 const REPLAY_PAGES_PER_TURN = 20;
-const MAX_FRAME_BYTES = 256 * 1024;
+/**
+ * Largest frame a client may send (ws `maxPayload`; larger ones close the connection with 1009).
+ * The largest legitimate one is a command with every field at its schema maximum: a 5000-char
+ * note in which every char is JSON-escaped (6 bytes) plus id, alertId and an override, about
+ * 34 KB. Admitted frames wait in the peer's inbox (at most CLIENT_FRAME_BURST of them, plus
+ * what refills meanwhile), so this bounds that inbox to 200 × 64 KiB = 12.5 MiB per connection
+ * (256 KiB made it 50 MiB).
+ */
+export const MAX_FRAME_BYTES = 64 * 1024;
 /** A peer this far behind on reading (unsent bytes) is dropped; it resumes from its lastSeq. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 /** Rejected frames logged per peer; the metric counts all of them. */
@@ -79,6 +89,22 @@ interface Peer {
   inbox: { data: RawData; isBinary: boolean }[];
   /** A turn to handle the inbox is scheduled. */
   draining: boolean;
+}
+
+const REFUSAL_REASON: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+};
+
+/** Answers an upgrade request that is not accepted, then closes its connection (see answerAndClose). */
+function refuseUpgrade(socket: Duplex, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ error: { code, message } });
+  answerAndClose(
+    socket,
+    `HTTP/1.1 ${status} ${REFUSAL_REASON[status] ?? 'Error'}\r\ncontent-type: application/json\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** A peer as log lines name it; the user name came from the client and is escaped. */
@@ -128,23 +154,27 @@ export class StreamHub {
     return this.peers.size;
   }
 
-  /** Wire to `server.on('upgrade')`. Rejects other paths with 404 and unknown tokens with 401. */
+  /**
+   * Wire to `server.on('upgrade')`. Rejects targets that are not paths with 400, other paths with
+   * 404 and unknown tokens with 401, then closes the connection: an upgraded socket has no request
+   * timeout left, so a refused client that never closes must not keep it (connections are capped).
+   * Never throws: an exception here would be thrown from node's 'upgrade' event, uncaught.
+   */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(req.url ?? '/', 'http://collector');
-    const refuse = (status: number, code: string, message: string): void => {
-      const body = JSON.stringify({ error: { code, message } });
-      socket.end(
-        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Not Found'}\r\ncontent-type: application/json\r\n` +
-          `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-      );
-    };
-    if (url.pathname !== '/v1/stream') return refuse(404, 'not_found', `no stream at ${url.pathname}`);
-    const principal = this.opts.auth.identify(presentedToken(req, url, true));
-    if (principal === undefined) {
-      this.metrics.reject('unauthorized');
-      return refuse(401, 'unauthorized', 'missing or wrong token');
+    try {
+      const url = parseTarget(req.url);
+      if (url === undefined) return refuseUpgrade(socket, 400, 'bad_request', badTarget().message);
+      if (url.pathname !== '/v1/stream') return refuseUpgrade(socket, 404, 'not_found', `no stream at ${url.pathname}`);
+      const principal = this.opts.auth.identify(presentedToken(req, url, true));
+      if (principal === undefined) {
+        this.metrics.reject('unauthorized');
+        return refuseUpgrade(socket, 401, 'unauthorized', 'missing or wrong token');
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket, principal));
+    } catch (err) {
+      this.log(`stream: upgrade failed: ${logSafe((err as Error).stack ?? String(err))}`);
+      socket.destroy();
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket, principal));
   }
 
   async dispose(): Promise<void> {

@@ -8,6 +8,7 @@ import { describeZodError } from '../../shared/protocol/errors.js';
 import type { ApiPush, ApiReply, BridgeMessage } from '../../shared/protocol/api.js';
 import { BridgeCallFrame } from '../../shared/api/bridge-frame.js';
 import { silentLogger, type Logger } from './services/index.js';
+import { parseTarget } from '../node/request-target.js';
 
 /** What the host needs from the Api: the same two methods Electron's IPC relays. */
 export interface BridgedApi {
@@ -106,7 +107,9 @@ export async function startHeadlessHost(opts: HeadlessHostOptions): Promise<Head
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', origin());
+    // A target node accepts but URL cannot parse (`//`) must not throw inside this listener.
+    const url = parseTarget(req.url);
+    if (url === undefined) return refuse(socket, 400, 'Bad Request');
     if (url.pathname !== '/bridge') return refuse(socket, 404, 'Not Found');
     if (!hostAllowed(req) || req.headers.origin !== origin()) {
       log.warn(`bridge: refused origin ${req.headers.origin ?? '(none)'}`);
@@ -200,7 +203,9 @@ function serveStatic(req: IncomingMessage, res: ServerResponse, root: string, po
   }
   let pathname: string;
   try {
-    pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const url = parseTarget(req.url);
+    if (url === undefined) return plain(res, 400, 'bad path');
+    pathname = decodeURIComponent(url.pathname);
   } catch {
     return plain(res, 400, 'bad path');
   }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { BridgeMessage, SyncStatus } from '../../shared/protocol/api.js';
 import { startHeadless, type HeadlessHandle } from '../fixtures/headless.js';
+import { processAlive, rawConnect, upgradeRequest } from '../fixtures/raw-http.js';
 import { BridgeClient } from '../../renderer/src/api/bridge.js';
 import { ApiCallError } from '../../renderer/src/api/results.js';
 
@@ -89,6 +90,25 @@ describe('headless host', () => {
     const escape = await fetch(`${host.origin}/..%2f..%2fvigil-secret.txt`);
     expect([403, 404]).toContain(escape.status);
     expect(await escape.text()).not.toContain('secret');
+  });
+
+  it('answers targets URL cannot parse with 400 and stays up (page and bridge upgrade)', async () => {
+    // node accepts `//`; an unguarded `new URL` in the upgrade listener took the host down.
+    for (const request of [
+      `GET // HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n\r\n`,
+      upgradeRequest('//'),
+      upgradeRequest('/\\'),
+    ]) {
+      const conn = await rawConnect(host.port);
+      try {
+        await conn.write(request);
+        await conn.waitFor(/^HTTP\/1\.1 400/, 5_000);
+      } finally {
+        conn.destroy();
+      }
+    }
+    expect(host.pid !== undefined && processAlive(host.pid)).toBe(true);
+    expect((await fetch(`${host.origin}/`)).status).toBe(200);
   });
 
   it('refuses a bridge connection without a token', async () => {

@@ -5,6 +5,7 @@ import { ERROR_RATE_DEFAULTS } from '../rules/error-rate.js';
 import { Duration } from './duration.js';
 import { EscalationConfig } from '../escalation/schema.js';
 import { RotationConfig } from '../rotation/schema.js';
+import { RotationOverridesConfig } from '../rotation/overrides-config.js';
 import { UserName } from '../protocol/stream.js';
 
 /**
@@ -242,6 +243,8 @@ export const CollectorConfig = z.strictObject({
   escalation: EscalationConfig.prefault({}),
   /** The on-call rotation; without it levels page the role names ("primary", "secondary"). */
   rotation: RotationConfig.optional(),
+  /** Bounds on the overrides desktops make (count, span, lead time): shared/rotation/overrides-config.ts. */
+  rotationOverrides: RotationOverridesConfig.prefault({}),
   /** Team runbooks served at /v1/runbooks (issue 7). */
   runbooks: RunbooksConfig.prefault({}),
   /** HTTP server timeouts and connection caps (issue 11). */

@@ -46,7 +46,7 @@ describe('simulator arguments', () => {
       '--scenario-since',
       '20m',
       '--speed',
-      '2',
+      '0.5',
     ]);
     expect(r.kind).toBe('run');
     if (r.kind !== 'run') return;
@@ -55,7 +55,7 @@ describe('simulator arguments', () => {
       seed: 3,
       backfillMs: 36 * 3_600_000,
       scenarioSinceMs: 20 * 60_000,
-      speed: 2,
+      speed: 0.5,
       once: false,
       batchSize: 1000,
     });
@@ -89,6 +89,9 @@ describe('simulator arguments', () => {
       /must not be longer than --backfill/,
     );
     expect(errorOf([...ok, '--frobnicate'])).toMatch(/frobnicate/);
+    // Review of issue 11, finding 10: live traffic faster than the wall clock is refused by the collector.
+    expect(errorOf([...ok, '--speed', '10'])).toMatch(/--speed: 10 would date live events ahead of the wall clock/);
+    expect(parseSimArgs([...ok, '--speed', '1']).kind).toBe('run');
   });
 });
 

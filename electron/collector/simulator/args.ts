@@ -43,7 +43,8 @@ export const USAGE = `usage: VIGIL_TOKEN=TOKEN npm run simulate -- --url URL [op
   --full-backfill        post the whole --backfill span even where the collector has data
   --scenario NAME[:k=v]  turn a scenario on at start; repeatable; k is service|provider|model|suite
   --scenario-since D     scenarios from --scenario are also active in the last D of the backfill
-  --speed X              simulated time runs X times faster than the wall clock (default 1)
+  --speed X              simulated time runs X times as fast as the wall clock, at most 1 for live
+                         traffic (the collector refuses events dated ahead of its clock) (default 1)
   --once                 post the backfill (or the last minute when there is none), then exit
   --exit-on-eof          exit when stdin closes (for a parent process that wants the child to follow it)
   --batch-size N         events per POST (default 1000)
@@ -55,6 +56,9 @@ stdin commands: on NAME [k=v ...] | off NAME | list | status | help`;
 
 /** The environment variable a parent process hands the token in (never argv: `ps` shows argv to all). */
 export const SIM_TOKEN_ENV = 'VIGIL_TOKEN';
+
+/** Live simulated time may not run faster than the wall clock (see Simulation.simNow). */
+export const MAX_LIVE_SPEED = 1;
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -175,6 +179,16 @@ export function parseSimArgs(argv: readonly string[], sources: TokenSources = {}
     const s = parseScenarioSpec(text);
     if (!s.ok) return { kind: 'error', message: `--scenario: ${s.message}` };
     scenarios.push(s.spec);
+  }
+  // Live traffic faster than the wall clock would be dated ahead of it, and the collector refuses
+  // whole batches past its clock + ingest.maxFutureSkew (5 min at 10x after ~33 s).
+  if (v.speed > MAX_LIVE_SPEED && !v.once) {
+    return {
+      kind: 'error',
+      message:
+        `--speed: ${v.speed} would date live events ahead of the wall clock, which the collector refuses; ` +
+        `use at most ${MAX_LIVE_SPEED} (or --backfill D to post history at full speed)`,
+    };
   }
   const since = v['scenario-since'];
   if (since !== undefined) {

@@ -4,7 +4,8 @@ import { Collector } from './collector.js';
 import { loadConfigFile } from './config-file.js';
 import { acquireDataDirLock, DataDirBusyError, LOCK_DB_FILE, LOCK_FILE, type DataDirLock } from './data-dir-lock.js';
 import { ensurePrivateDir } from '../node/private-files.js';
-import { loadOrCreateToken, readTokenFile, takeEnvToken, TOKEN_ENV } from './token.js';
+import { readTokenFile, takeEnvToken, TOKEN_ENV } from '../node/tokens.js';
+import { loadOrCreateToken } from './token.js';
 import { PRINT_CONFIG_FLAG, printConfig } from './print-config.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);

@@ -7,6 +7,7 @@ import { EscalationConfig } from '../escalation/schema.js';
 import { RotationConfig } from '../rotation/schema.js';
 import { RotationOverridesConfig } from '../rotation/overrides-config.js';
 import { UserName } from '../protocol/stream.js';
+import { MIN_TOKEN_LENGTH } from './token.js';
 
 /**
  * The collector's YAML config (`--config FILE`). Every section is optional and strict, so a
@@ -224,7 +225,7 @@ export const UsersConfig = z
   });
 
 export const CollectorConfig = z.strictObject({
-  token: z.string().min(16, 'token must be at least 16 characters').optional(),
+  token: z.string().min(MIN_TOKEN_LENGTH, `token must be at least ${MIN_TOKEN_LENGTH} characters`).optional(),
   host: z.string().min(1).optional(),
   /** Per-person tokens (see UsersConfig). */
   users: UsersConfig,

@@ -2,8 +2,8 @@
  * Command-line flags of the traffic simulator, validated with zod so a typo fails fast with a
  * message naming the flag (exit code 2), before anything is posted.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { checkToken, envToken, readTokenFile, TOKEN_ENV } from '../../node/tokens.js';
 import { z } from 'zod';
 import { DEFAULT_BASE_RATE_PER_SEC, DEFAULT_SEED } from '../../../shared/sim/index.js';
 import { parseScenarioSpec } from './scenario-spec.js';
@@ -31,11 +31,11 @@ export interface SimOptions {
   tzOffsetMinutes: number | undefined;
 }
 
-export const USAGE = `usage: VIGIL_TOKEN=TOKEN npm run simulate -- --url URL [options]
+export const USAGE = `usage: ${TOKEN_ENV}=TOKEN npm run simulate -- --url URL [options]
   --url URL              collector base URL, e.g. http://127.0.0.1:4318
   --token-file FILE      read the collector's bearer token from FILE (e.g. its data dir's token)
   --token TOKEN          the token on the command line (visible to every local user: prefer
-                         VIGIL_TOKEN or --token-file)
+                         ${TOKEN_ENV} or --token-file)
   --rate R               requests/s across all services at a weekday peak (default ${DEFAULT_BASE_RATE_PER_SEC})
   --seed N               random seed; same seed, same traffic (default ${DEFAULT_SEED})
   --backfill D           post D of history first, e.g. 7d, 36h, 90m (default none); where the
@@ -53,9 +53,6 @@ export const USAGE = `usage: VIGIL_TOKEN=TOKEN npm run simulate -- --url URL [op
   --summary-every D      status line interval (default 10s)
   --tz-offset MIN        minutes east of UTC for the daily rhythm (default: this machine's zone)
 stdin commands: on NAME [k=v ...] | off NAME | list | status | help`;
-
-/** The environment variable a parent process hands the token in (never argv: `ps` shows argv to all). */
-export const SIM_TOKEN_ENV = 'VIGIL_TOKEN';
 
 /** Live simulated time may not run faster than the wall clock (see Simulation.simNow). */
 export const MAX_LIVE_SPEED = 1;
@@ -102,7 +99,7 @@ const Raw = z.object({
       message: '--url must be an http:// or https:// URL',
     }),
   token: z
-    .string({ error: `--token is required (or --token-file FILE, or ${SIM_TOKEN_ENV} in the environment)` })
+    .string({ error: `--token is required (or --token-file FILE, or ${TOKEN_ENV} in the environment)` })
     .min(1, { message: '--token must not be empty' }),
   rate: number('--rate', { min: 0.001, max: 10_000 }).default(DEFAULT_BASE_RATE_PER_SEC),
   seed: number('--seed', { min: 0, max: 4_294_967_295, int: true }).default(DEFAULT_SEED),
@@ -223,26 +220,24 @@ export function parseSimArgs(argv: readonly string[], sources: TokenSources = {}
   };
 }
 
-/** --token, else --token-file, else the environment; undefined leaves "required" to the schema. */
+/**
+ * --token, else --token-file, else the environment; undefined leaves "required" to the schema.
+ * Every source gets the one minimum length (electron/node/tokens.ts).
+ */
 function resolveToken(
   values: Record<string, unknown>,
   sources: TokenSources,
 ): string | undefined | { kind: 'error'; message: string } {
   const file = values['token-file'];
-  if (typeof values.token === 'string') {
-    if (file !== undefined) return { kind: 'error', message: 'pass either --token or --token-file, not both' };
-    return values.token;
-  }
-  if (typeof file === 'string') {
-    let text: string;
-    try {
-      text = (sources.readFile ?? ((p: string) => readFileSync(p, 'utf8')))(file);
-    } catch (err) {
-      return { kind: 'error', message: `--token-file: cannot read ${file}: ${(err as Error).message}` };
+  try {
+    if (typeof values.token === 'string') {
+      if (file !== undefined) return { kind: 'error', message: 'pass either --token or --token-file, not both' };
+      checkToken(values.token, '--token');
+      return values.token;
     }
-    const token = (text.split('\n')[0] ?? '').trim();
-    return token === '' ? { kind: 'error', message: `--token-file: ${file} is empty` } : token;
+    if (typeof file === 'string') return readTokenFile(file, '--token-file', sources.readFile);
+    return envToken(sources.env ?? {}, TOKEN_ENV);
+  } catch (err) {
+    return { kind: 'error', message: (err as Error).message };
   }
-  const env = sources.env?.[SIM_TOKEN_ENV]?.trim();
-  return env === '' ? undefined : env;
 }

@@ -111,7 +111,8 @@ export function acquireDataDirLock(dataDir: string, deps: LockDeps = systemLockD
     const seen = readText(file);
     const holder = seen === undefined ? undefined : parseHolder(seen);
     if (holder && isRunning(holder, deps)) throw new DataDirBusyError(dataDir, file, holder);
-    if (performance.now() > deadline) throw new DataDirBusyError(dataDir, file, holder ?? { pid: 0 });
+    // Still no live pid in the file: refuse without naming one rather than name a dead process.
+    if (performance.now() > deadline) throw new DataDirBusyError(dataDir, file, { pid: 0 });
     sleepSync(RETRY_MS);
   }
 }

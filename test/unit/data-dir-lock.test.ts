@@ -117,6 +117,9 @@ describe('data-dir lock', () => {
     expect(() => acquireDataDirLock(dir, deps(11, { 10: 'a', 11: 'b' }))).toThrow(
       `data dir ${dir} is in use by another collector (pid unknown`,
     );
+    // A holder file naming a dead process is never named as the holder.
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 12 }));
+    expect(() => acquireDataDirLock(dir, deps(11, { 10: 'a', 11: 'b' }))).toThrow('(pid unknown');
     held.release();
     // Released: the next start takes it, and the lock database stays (deleting it would let two lock two files).
     acquireDataDirLock(dir, deps(11, { 11: 'b' })).release();

@@ -15,6 +15,7 @@ import {
 } from '../../../shared/protocol/stream.js';
 import { PROTOCOL_VERSION } from '../../../shared/protocol/version.js';
 import { TokenBucket } from '../../../shared/rate/token-bucket.js';
+import { logSafe } from '../../../shared/text/log-safe.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import type { Cache } from './cache/index.js';
 import { Listeners, silentLogger, systemTimers, type Logger, type Timers } from './runtime.js';
@@ -347,17 +348,18 @@ export class SyncClient {
   /** An error frame: remembered when it explains a close we pace by; a refusal is logged once, clearly. */
   private onErrorFrame(code: string, message: string): void {
     if (code === 'rate_limited') this.closeCode = code;
+    // The collector's text, like any peer's, is escaped before it reaches our log.
+    const what = `${logSafe(code)}: ${logSafe(message)}`;
     if (!REFUSED_CODES.has(code)) {
-      this.log.warn(`sync: collector error ${code}: ${message}`);
+      this.log.warn(`sync: collector error ${what}`);
       return;
     }
     this.closeCode = code;
-    const what = `${code}: ${message}`;
     if (this.refusalLogged === what) return;
     this.refusalLogged = what;
     const fix =
       code === 'forbidden'
-        ? `the token belongs to another user than "${this.opts.user}": use that user's name or their own token`
+        ? `this token may not say hello as "${logSafe(this.opts.user)}": use your own token, or the user name it was minted for`
         : 'this desktop and the collector speak different protocol versions: upgrade the older one';
     const every = Math.round((this.opts.refusedRetryMs ?? REFUSED_RETRY_MS) / 1000);
     this.log.error(

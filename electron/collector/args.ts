@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { checkToken, TOKEN_ENV } from '../node/tokens.js';
 
 export interface CliArgs {
   port: number;
@@ -15,7 +16,7 @@ export interface CliArgs {
 
 export const USAGE =
   'usage: collector --port N --data-dir DIR [--token-file FILE | --token T] [--config FILE] [--host 127.0.0.1] [--exit-with-parent]\n' +
-  '       (or the token in the VIGIL_TOKEN environment variable: a command line is visible to every local user)\n' +
+  `       (or the token in the ${TOKEN_ENV} environment variable: a command line is visible to every local user)\n` +
   '       collector --print-config [--config FILE]';
 
 /** Throws an Error with a message fit for the terminal. */
@@ -44,7 +45,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be 0..65535, got "${values.port}"`);
   if (!values['data-dir']) throw new Error(`--data-dir is required\n${USAGE}`);
-  if (values.token !== undefined && values.token.length < 16) throw new Error('--token must be at least 16 characters');
+  if (values.token !== undefined) checkToken(values.token, '--token');
   if (values.token !== undefined && values['token-file'] !== undefined) {
     throw new Error('pass either --token or --token-file, not both');
   }

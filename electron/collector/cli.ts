@@ -2,14 +2,15 @@ import { systemClock } from '../../shared/clock.js';
 import { parseCliArgs } from './args.js';
 import { Collector } from './collector.js';
 import { loadConfigFile } from './config-file.js';
-import { acquireDataDirLock, DataDirBusyError, LOCK_FILE, type DataDirLock } from './data-dir-lock.js';
+import { acquireDataDirLock, DataDirBusyError, LOCK_DB_FILE, LOCK_FILE, type DataDirLock } from './data-dir-lock.js';
 import { ensurePrivateDir } from '../node/private-files.js';
-import { loadOrCreateToken, readTokenFile, takeEnvToken, TOKEN_ENV } from './token.js';
+import { readTokenFile, takeEnvToken, TOKEN_ENV } from '../node/tokens.js';
+import { loadOrCreateToken } from './token.js';
 import { PRINT_CONFIG_FLAG, printConfig } from './print-config.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 /** Files only a collector writes in its data dir: a dir holding one of them is ours to chmod. */
-const DATA_DIR_MARKERS = ['token', 'collector.db', LOCK_FILE];
+const DATA_DIR_MARKERS = ['token', 'collector.db', LOCK_FILE, LOCK_DB_FILE];
 
 function log(msg: string): void {
   process.stderr.write(`[collector] ${msg}\n`);
@@ -60,7 +61,7 @@ function main(): void {
       log(`warning: cannot make ${args.dataDir} private (0700): ${e.message}`);
     }
     lock = acquireDataDirLock(args.dataDir);
-    // process.exit() (fail, stop) runs 'exit' listeners; SIGKILL leaves a stale lock the next start clears.
+    // process.exit() (fail, stop) runs 'exit' listeners; on SIGKILL the OS drops the lock (see data-dir-lock.ts).
     process.on('exit', () => lock.release());
     token = explicitToken ?? loadOrCreateToken(args.dataDir);
   } catch (err) {

@@ -100,6 +100,7 @@ export class Collector {
       opts.clock,
       // Ended overrides are kept as long as the alert log: "who covered" stays answerable.
       opts.config.retention.eventLog,
+      opts.config.rotationOverrides,
     );
     this.rotation = rotation;
     // Escalation asks the rotation with the overrides made from desktops included.

@@ -1,26 +1,36 @@
-import { closeSync, linkSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PRIVATE_FILE_MODE } from '../node/private-files.js';
+import { PRIVATE_FILE_MODE, restrictDatabaseFiles } from '../node/private-files.js';
 
 /**
  * One collector per data dir. Two on one dir would both evaluate rules, escalate and page (every
- * page twice) and race on the WAL checkpoints. `<dataDir>/collector.lock` holds the owner's pid
- * (and, on Linux, the process start time, so a pid the OS has since handed to another program is
- * not mistaken for the owner). A collector killed with SIGKILL leaves the file behind: the next
- * start finds its pid gone and takes over, so a crash never blocks the data dir for good.
+ * page twice) and race on the WAL checkpoints.
  *
- * Taking the lock is atomic: the content is written to a private temp file which is then
- * hard-linked to the lock name; link(2), like open(O_CREAT|O_EXCL), fails with EEXIST when the
- * name exists, and unlike it never shows a reader an empty file. (Where hard links are not
- * supported it falls back to O_EXCL.) Removing a stale lock happens under a second O_EXCL file,
- * `collector.lock.break`, and only if the lock still holds the stale content: two collectors that
- * start at once over a stale lock cannot both remove it and then both take it.
+ * The lock itself is one the operating system holds for us and drops when we exit, however we
+ * exit (kill -9 included): `<dataDir>/collector.lock.db`, a tiny SQLite database opened with
+ * `PRAGMA locking_mode = EXCLUSIVE` and written once, which makes SQLite take and keep the
+ * file's exclusive lock (a POSIX advisory lock on Unix, LockFileEx on Windows) for as long as
+ * the connection is open. So there is no stale lock to judge, no pid to trust and no guard file
+ * to break: a second starter's write fails with SQLITE_BUSY while the holder lives, and succeeds
+ * the moment it is gone. That file is never deleted (deleting a lock file lets two processes
+ * lock two different files of one name).
+ *
+ * `<dataDir>/collector.lock` only says who holds it: the holder's pid (and, on Linux, its start
+ * time), written after the lock is taken and removed on release, so a refused starter can name
+ * the pid. It never decides anything.
  */
 export const LOCK_FILE = 'collector.lock';
-/** Each attempt takes the lock, refuses, or clears one stale lock; more means a start-up storm. */
-const MAX_ATTEMPTS = 50;
-/** How long to wait while another starter is clearing a stale lock. */
-const BREAK_WAIT_MS = 20;
+/** The database whose OS lock is the real lock (see above). */
+export const LOCK_DB_FILE = 'collector.lock.db';
+/** How long SQLite retries a busy lock per attempt (two starters in the same instant step on each other's shared lock). */
+const BUSY_TIMEOUT_MS = 100;
+/**
+ * A busy lock whose holder has not written its pid yet (it took the lock a moment ago) is asked
+ * again after RETRY_MS, for up to HOLDER_WAIT_MS; past that we refuse naming what the file says.
+ */
+const RETRY_MS = 10;
+const HOLDER_WAIT_MS = 3_000;
 
 export interface LockHolder {
   pid: number;
@@ -43,7 +53,7 @@ export class DataDirBusyError extends Error {
     readonly holder: LockHolder,
   ) {
     super(
-      `data dir ${dataDir} is in use by another collector (pid ${holder.pid}, lock file ${lockFile}); ` +
+      `data dir ${dataDir} is in use by another collector (pid ${holder.pid > 0 ? holder.pid : 'unknown'}, lock file ${lockFile}); ` +
         'stop that collector, or pass another --data-dir',
     );
   }
@@ -51,7 +61,7 @@ export class DataDirBusyError extends Error {
 
 export interface DataDirLock {
   readonly file: string;
-  /** Removes the lock file if it is still ours. Safe to call twice. */
+  /** Removes the holder file if it is still ours and lets the OS lock go. Safe to call twice. */
   release(): void;
 }
 
@@ -88,97 +98,81 @@ export function acquireDataDirLock(dataDir: string, deps: LockDeps = systemLockD
   const started = deps.startIdentity(deps.pid);
   if (started !== undefined) me.started = started;
   const content = `${JSON.stringify(me)}\n`;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (tryCreate(file, content, deps.pid)) return heldLock(file, content);
+  const deadline = performance.now() + HOLDER_WAIT_MS;
+  for (;;) {
+    const db = tryLock(join(dataDir, LOCK_DB_FILE), deps.pid);
+    if (db) {
+      writeHolder(file, content, deps.pid);
+      // A guard file left by older versions' stale-lock breaking means nothing now.
+      unlinkQuiet(`${file}.break`);
+      return heldLock(file, content, db);
+    }
+    // Busy: someone alive holds it. Name them once their pid is in the holder file.
     const seen = readText(file);
-    if (seen === undefined) continue; // released meanwhile: try again
-    const holder = parseHolder(seen);
+    const holder = seen === undefined ? undefined : parseHolder(seen);
     if (holder && isRunning(holder, deps)) throw new DataDirBusyError(dataDir, file, holder);
-    clearStale(file, seen, deps);
+    // Still no live pid in the file: refuse without naming one rather than name a dead process.
+    if (performance.now() > deadline) throw new DataDirBusyError(dataDir, file, { pid: 0 });
+    sleepSync(RETRY_MS);
   }
-  throw new Error(`could not take ${file}: other collectors keep starting on ${dataDir}`);
 }
 
-function heldLock(file: string, content: string): DataDirLock {
+/**
+ * Opens the lock database and writes to it in EXCLUSIVE locking mode: the connection, returned,
+ * now holds the file's exclusive lock until closed (or the process dies). Undefined when busy.
+ */
+function tryLock(dbFile: string, pid: number): Database.Database | undefined {
+  // Never open the file any other way (no fs.open, no preparePrivateDatabase): closing any other
+  // descriptor of it in this process would drop the POSIX lock SQLite holds. SQLite creates it;
+  // it holds only a pid, and is made 0600 right after.
+  const db = new Database(dbFile, { timeout: BUSY_TIMEOUT_MS });
+  try {
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.exec('CREATE TABLE IF NOT EXISTS holder (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL)');
+    db.prepare('INSERT OR REPLACE INTO holder (id, pid) VALUES (1, ?)').run(pid);
+    restrictDatabaseFiles(dbFile);
+    return db;
+  } catch (err) {
+    db.close();
+    const code = (err as { code?: unknown }).code;
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return undefined;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      throw new Error(
+        `${dbFile} is not a lock database (damaged or replaced); with no collector running on this data dir, delete it and start again`,
+      );
+    }
+    throw err;
+  }
+}
+
+function heldLock(file: string, content: string, db: Database.Database): DataDirLock {
   let held = true;
   return {
     file,
     release() {
       if (!held) return;
       held = false;
-      // Never remove a lock another collector took over (after judging ours stale).
+      // The holder file goes first, while we still hold the lock: nobody can have replaced it.
       if (readText(file) === content) unlinkQuiet(file);
+      db.close();
     },
   };
 }
 
-function tryCreate(file: string, content: string, pid: number): boolean {
+/** Written whole under a temp name and renamed, so a reader never sees half of it. */
+function writeHolder(file: string, content: string, pid: number): void {
   const temp = `${file}.${pid}.tmp`;
   writeFileSync(temp, content, { mode: PRIVATE_FILE_MODE });
-  try {
-    linkSync(temp, file);
-    return true;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return false;
-    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') {
-      return createExclusive(file, content);
-    }
-    throw err;
-  } finally {
-    unlinkQuiet(temp);
-  }
+  renameSync(temp, file);
 }
 
-/** open(O_CREAT|O_EXCL) then write: for file systems without hard links. */
-function createExclusive(file: string, content: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(file, 'wx', PRIVATE_FILE_MODE);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
-  }
-  try {
-    writeSync(fd, content);
-  } finally {
-    closeSync(fd);
-  }
-  return true;
-}
-
+/** Only used to name the holder: a file left by a dead collector must not be named as the one holding it. */
 function isRunning(holder: LockHolder, deps: LockDeps): boolean {
   if (!deps.pidExists(holder.pid)) return false;
   const now = deps.startIdentity(holder.pid);
   // The pid exists but started at another time: the OS reused it for another program.
   if (holder.started !== undefined && now !== undefined) return now === holder.started;
-  // Without start times, our own pid in the file can only be a dead predecessor's.
-  return holder.pid !== deps.pid;
-}
-
-/** Removes `file` if it still reads `stale`, serialised with other starters by an O_EXCL guard. */
-function clearStale(file: string, stale: string, deps: LockDeps): void {
-  const guard = `${file}.break`;
-  let fd: number;
-  try {
-    fd = openSync(guard, 'wx', PRIVATE_FILE_MODE);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    const text = readText(guard);
-    const breaker = text === undefined ? undefined : parseHolder(text);
-    // Another starter is clearing it now: let it finish. A guard left by one that died is removed.
-    if (breaker && isRunning(breaker, deps)) sleepSync(BREAK_WAIT_MS);
-    else if (text !== undefined && text !== '') unlinkQuiet(guard);
-    else sleepSync(BREAK_WAIT_MS); // just created, its pid not written yet
-    return;
-  }
-  try {
-    writeSync(fd, `${JSON.stringify({ pid: deps.pid })}\n`);
-    if (readText(file) === stale) unlinkQuiet(file);
-  } finally {
-    closeSync(fd);
-    unlinkQuiet(guard);
-  }
+  return true;
 }
 
 function parseHolder(text: string): LockHolder | undefined {

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { COLLECTOR_NODE_FLAGS } from '../../shared/collector-node-flags.js';
+import { readTokenFile, TOKEN_ENV, TOKEN_ENV_NAMES } from '../node/tokens.js';
 import { silentLogger, type Logger } from './services/index.js';
 
 /** How to start one entry script; the caller decides (tsx from source, or a bundle under Electron). */
@@ -90,9 +91,7 @@ export const DEFAULT_SIMULATOR_ARGS = ['--backfill', '1d', '--scenario', 'provid
  * go on a child's command line: every local user can read argv (`ps`, /proc/PID/cmdline), while
  * /proc/PID/environ is readable by the owner only.
  */
-export const CHILD_TOKEN_ENV = 'VIGIL_TOKEN';
-/** What the headless host and the Electron app read a team collector's token from: not for children. */
-const PARENT_TOKEN_ENV = 'VIGIL_COLLECTOR_TOKEN';
+export const CHILD_TOKEN_ENV = TOKEN_ENV;
 /**
  * Both children follow this process: spawned with a stdin pipe we never close, they shut down
  * when it ends, which the kernel does when we die, even by SIGKILL (no orphans on the data dir).
@@ -138,7 +137,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   };
   try {
     const url = await waitForListening(collector, opts.startTimeoutMs ?? 30_000);
-    const token = opts.token ?? readFileSync(join(dataDir, 'token'), 'utf8').trim();
+    const token = opts.token ?? readTokenFile(join(dataDir, 'token'), "the collector's token");
     const s = opts.commands.simulator;
     if (s) {
       const simArgs = [
@@ -172,8 +171,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
  */
 export function childEnv(base: NodeJS.ProcessEnv | undefined, token: string | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...(base ?? process.env) };
-  delete env[PARENT_TOKEN_ENV];
-  delete env[CHILD_TOKEN_ENV];
+  for (const name of TOKEN_ENV_NAMES) delete env[name];
   if (token) env[CHILD_TOKEN_ENV] = token;
   return env;
 }

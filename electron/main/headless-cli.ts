@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { appDataDir, DEFAULT_SIMULATOR_ARGS, locateDemoCommands, startDemo, type Demo } from './demo.js';
 import { startHeadlessHost, type HeadlessHost } from './headless.js';
 import { createAppServices, stderrLogger, type AppServices } from './services/index.js';
+import { checkToken, COLLECTOR_TOKEN_ENV, readTokenFile, takeEnvToken } from '../node/tokens.js';
 
 /**
  * `node --import tsx electron/main/headless-cli.ts [--collector URL (--collector-token-file FILE |
@@ -15,7 +15,7 @@ import { createAppServices, stderrLogger, type AppServices } from './services/in
  * (visible to every local user); `--collector-token T` still works but warns.
  */
 /** Where a team collector's token may come from besides --collector-token-file. */
-const TOKEN_ENV = 'VIGIL_COLLECTOR_TOKEN';
+const TOKEN_ENV = COLLECTOR_TOKEN_ENV;
 const USAGE =
   'usage: headless-cli [--collector URL [--collector-token-file FILE] | --demo (the default) [--demo-backfill 1d]]\n' +
   '                    [--user NAME] [--port N] [--data-dir DIR] [--renderer-dir DIR]\n' +
@@ -68,10 +68,22 @@ async function main(): Promise<void> {
   if (values.demo && values.collector !== undefined) fail('pass either --collector URL or --demo, not both');
   const useDemo = values.collector === undefined;
   // Taken out of the environment either way: nothing this process starts needs it.
-  const envToken = process.env[TOKEN_ENV]?.trim() || undefined;
-  delete process.env[TOKEN_ENV];
+  let envToken: string | undefined;
+  let envProblem: string | undefined;
+  try {
+    envToken = takeEnvToken(process.env, TOKEN_ENV);
+  } catch (err) {
+    envProblem = (err as Error).message;
+  }
   let teamToken: string | undefined;
   if (values.collector !== undefined) {
+    if (
+      envProblem !== undefined &&
+      values['collector-token-file'] === undefined &&
+      values['collector-token'] === undefined
+    ) {
+      fail(envProblem);
+    }
     teamToken = collectorToken(values['collector-token'], values['collector-token-file'], envToken);
   } else if (values['collector-token'] !== undefined || values['collector-token-file'] !== undefined) {
     fail('--collector-token-file goes with --collector URL');
@@ -131,22 +143,21 @@ async function main(): Promise<void> {
 function collectorToken(flag: string | undefined, file: string | undefined, env: string | undefined): string {
   if (flag !== undefined && file !== undefined) fail('pass --collector-token-file or --collector-token, not both');
   if (file !== undefined) {
-    let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      return readTokenFile(file, '--collector-token-file');
     } catch (err) {
-      fail(`--collector-token-file: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      fail((err as Error).message);
     }
-    const token = (text.split('\n')[0] ?? '').trim();
-    if (!token) fail(`--collector-token-file: ${file} is empty`);
-    return token;
   }
   if (flag !== undefined) {
     log.warn(
       `--collector-token puts the token where every local user can read it (ps); use ${TOKEN_ENV} or --collector-token-file`,
     );
-    if (!flag) fail('--collector-token is empty');
-    return flag;
+    try {
+      return checkToken(flag, '--collector-token');
+    } catch (err) {
+      fail((err as Error).message);
+    }
   }
   if (env) return env;
   return fail(`--collector needs its token: ${TOKEN_ENV} in the environment, or --collector-token-file FILE`);

@@ -8,6 +8,7 @@ import type { AlarmState } from '../../shared/protocol/alarm.js';
 import { systemClock } from '../../shared/clock.js';
 import { bundledDemoCommands, startDemo, type Demo } from './demo.js';
 import { hardenSession, hardenWindow, isTrustedSender } from './security.js';
+import { COLLECTOR_TOKEN_ENV, takeEnvToken } from '../node/tokens.js';
 
 /**
  * Electron glue only: a window, a tray, IPC registration and the bundled collector.
@@ -25,9 +26,12 @@ async function connect(): Promise<AppServices> {
   const user = process.env.VIGIL_USER || userInfo().username;
   const dataDir = app.getPath('userData');
   let collectorUrl = process.env.VIGIL_COLLECTOR_URL;
-  let collectorToken = process.env.VIGIL_COLLECTOR_TOKEN ?? '';
-  // Read once: nothing this process starts (the demo's children, notify-send) should inherit it.
-  delete process.env.VIGIL_COLLECTOR_TOKEN;
+  // Read once and removed: nothing this process starts (the demo's children, notify-send) should inherit it.
+  // Too short is an error (electron/node/tokens.ts), as is a team collector without one.
+  let collectorToken = takeEnvToken(process.env, COLLECTOR_TOKEN_ENV) ?? '';
+  if (collectorUrl && !collectorToken) {
+    throw new Error(`VIGIL_COLLECTOR_URL is set: the team collector's token goes in ${COLLECTOR_TOKEN_ENV}`);
+  }
   if (!collectorUrl) {
     // Demo mode: the bundled collector with simulated traffic, as separate Node processes.
     demo = await startDemo({
@@ -119,7 +123,14 @@ app.whenReady().then(async () => {
   Menu.setApplicationMenu(null);
   const { session } = await import('electron');
   hardenSession(session.defaultSession);
-  services = await connect();
+  try {
+    services = await connect();
+  } catch (err) {
+    // A missing or too-short team token (or a demo that would not start): say why, do not run half-connected.
+    stderrLogger.error(`vigil: cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    app.exit(2);
+    return;
+  }
   const win = createWindow();
   registerIpc(services, win);
   tray = new Tray(nativeImage.createEmpty());

@@ -5,8 +5,10 @@ import { ERROR_RATE_DEFAULTS } from '../rules/error-rate.js';
 import { Duration } from './duration.js';
 import { EscalationConfig } from '../escalation/schema.js';
 import { RotationConfig } from '../rotation/schema.js';
+import { RotationOverridesConfig } from '../rotation/overrides-config.js';
 import { UserName } from '../protocol/stream.js';
 import { GroupingConfig, InhibitConfig, SilencesConfig } from '../incidents/schema.js';
+import { MIN_TOKEN_LENGTH } from './token.js';
 
 /**
  * The collector's YAML config (`--config FILE`). Every section is optional and strict, so a
@@ -241,7 +243,7 @@ export const UsersConfig = z
   });
 
 export const CollectorConfig = z.strictObject({
-  token: z.string().min(16, 'token must be at least 16 characters').optional(),
+  token: z.string().min(MIN_TOKEN_LENGTH, `token must be at least ${MIN_TOKEN_LENGTH} characters`).optional(),
   host: z.string().min(1).optional(),
   /** Per-person tokens (see UsersConfig). */
   users: UsersConfig,
@@ -260,6 +262,8 @@ export const CollectorConfig = z.strictObject({
   escalation: EscalationConfig.prefault({}),
   /** The on-call rotation; without it levels page the role names ("primary", "secondary"). */
   rotation: RotationConfig.optional(),
+  /** Bounds on the overrides desktops make (count, span, lead time): shared/rotation/overrides-config.ts. */
+  rotationOverrides: RotationOverridesConfig.prefault({}),
   /** Team runbooks served at /v1/runbooks (issue 7). */
   runbooks: RunbooksConfig.prefault({}),
   /** HTTP server timeouts and connection caps (issue 11). */

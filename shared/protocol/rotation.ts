@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RotationConfig, ShiftRole } from '../rotation/schema.js';
+import { UserName } from './user.js';
 
 /**
  * The on-call rotation as the collector serves it (`GET /v1/rotation`) and the desktop caches it:
@@ -21,7 +22,8 @@ export const MAX_ROTATION_WEEKS = 52;
 export const RotationOverride = z
   .strictObject({
     role: ShiftRole,
-    user: z.string().min(1).max(200),
+    /** Who covers: a name like any user's (no control, line-separator or bidi characters). */
+    user: UserName,
     from: IsoTime,
     to: IsoTime,
   })

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { Alert, AlertEventKind } from './alert.js';
 import { RotationOverride } from './rotation.js';
-import { NO_UNSAFE_CHARS } from '../text/log-safe.js';
+import { UserName } from './user.js';
+
+/** Moved to ./user.ts (rotation overrides use it too); re-exported for existing imports. */
+export { UserName } from './user.js';
 
 /** `override` is a rotation override: its alertId is ROTATION_TARGET and it carries `override`. */
 export const CommandKind = z.enum(['ack', 'unack', 'mitigate', 'resolve', 'snooze', 'escalate', 'comment', 'override']);
@@ -22,17 +25,6 @@ export const MAX_SERVER_FRAME_BYTES = 64 * 1024 * 1024;
  */
 export const CLIENT_FRAMES_PER_SECOND = 50;
 export const CLIENT_FRAME_BURST = 200;
-
-/**
- * Who a person is on the stream (the actor of their commands) and in the collector's config.
- * Control characters, line separators and bidi overrides are never part of a name and would
- * forge or garble log lines.
- */
-export const UserName = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(NO_UNSAFE_CHARS, 'must not contain control characters, line separators or bidi overrides');
 
 // ---- client → server ----
 export const HelloFrame = z.object({

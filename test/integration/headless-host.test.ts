@@ -27,7 +27,7 @@ beforeAll(async () => {
   writeFileSync(join(tmpdir(), 'vigil-secret.txt'), 'secret');
   host = await startHeadless({
     collectorUrl: 'http://127.0.0.1:9',
-    collectorToken: 'unused',
+    collectorToken: 'unused-0123456789abcdef', // at least MIN_TOKEN_LENGTH, like every token
     user: 'ana',
     rendererDir,
   });

@@ -179,6 +179,10 @@ describe('headless-cli token and demo arguments', () => {
     ]);
     expect(missing.code).toBe(2);
     expect(missing.out).toContain('--collector-token-file: cannot read');
+    // One minimum token length everywhere (review of issue 11, finding 19): a short team token is refused.
+    const weak = await runHostCli(['--collector', 'http://127.0.0.1:9'], { VIGIL_COLLECTOR_TOKEN: 'short' });
+    expect(weak.code).toBe(2);
+    expect(weak.out).toContain('VIGIL_COLLECTOR_TOKEN must be at least 16 characters');
     const short = await runHostCli(['--demo-backfill', '10m']);
     expect(short.code).toBe(2);
     expect(short.out).toContain("--demo-backfill: '10m' must be a duration from 20m to 90d");

@@ -222,3 +222,105 @@ describe('SyncClient against a scripted server', () => {
     ]);
   });
 });
+
+/**
+ * Review of issue 11, findings 15 and 14: how the real SyncClient paces reconnects after the
+ * collector closed it with a reason. A `rate_limited` close must not be followed by a reconnect
+ * at the minimum delay (the welcome used to reset the backoff); a refusal (`forbidden`,
+ * `protocol_mismatch`) waits a long delay and is logged once, clearly, not on every retry.
+ */
+describe('SyncClient reconnect pacing after the collector closed it with a reason', () => {
+  let fake: FakeCollector;
+  let dir: string;
+  let app: AppServices | undefined;
+  const connectedAt: number[] = [];
+  const errors: string[] = [];
+
+  const startPaced = async (sync: Parameters<typeof createAppServices>[0]['sync']): Promise<AppServices> => {
+    const url = await fake.ready();
+    app = createAppServices({
+      collectorUrl: url,
+      collectorToken: 'tok-123',
+      user: 'ana',
+      dataDir: dir,
+      log: { ...silentLogger, error: (m) => errors.push(m) },
+      sync: { backoff: { baseMs: 50, capMs: 200 }, ...sync },
+    });
+    app.start();
+    return app;
+  };
+  const gaps = (): number[] => connectedAt.slice(1).map((t, i) => t - (connectedAt[i] as number));
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'vigil-sync-pace-'));
+    fake = new FakeCollector();
+    connectedAt.length = 0;
+    errors.length = 0;
+    fake.wss.on('connection', () => connectedAt.push(performance.now()));
+  });
+  afterEach(async () => {
+    app?.dispose();
+    app = undefined;
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('after a rate_limited close it waits at least rateLimitedRetryMs, though the welcome came first', async () => {
+    fake.onFrame = (ws, frame) => {
+      if (frame.type !== 'hello') return;
+      send(ws, welcome(0));
+      // As the collector's frame bucket does: tell why, then close with 1008.
+      send(ws, { type: 'error', code: 'rate_limited', message: 'more than 50 frames/s (burst 200)' });
+      ws.close(1008, 'rate limited');
+    };
+    await startPaced({ rateLimitedRetryMs: 800 });
+    await until(() => fake.connections >= 3, 10_000);
+    // Before the fix: the welcome reset the backoff, so each reconnect came after 25-50 ms.
+    for (const g of gaps()) expect(g).toBeGreaterThanOrEqual(700);
+  });
+
+  it('a connection that stays up long enough after a rate limit starts the backoff over', async () => {
+    let n = 0;
+    fake.onFrame = (ws, frame) => {
+      if (frame.type !== 'hello') return;
+      n += 1;
+      send(ws, welcome(0));
+      if (n === 1) {
+        send(ws, { type: 'error', code: 'rate_limited', message: 'slow down' });
+        ws.close(1008, 'rate limited');
+      } else if (n === 2) {
+        // Connected, and stays up past stableAfterMs; then the collector goes away (a restart).
+        setTimeout(() => ws.terminate(), 600);
+      }
+    };
+    await startPaced({ rateLimitedRetryMs: 800, stableAfterMs: 300 });
+    await until(() => fake.connections >= 3, 10_000);
+    const [afterRateLimit, afterRestart] = gaps();
+    expect(afterRateLimit).toBeGreaterThanOrEqual(700);
+    // 600 ms connected, then the minimum backoff again (25-50 ms), not the grown one.
+    expect((afterRestart ?? 0) - 600).toBeLessThan(500);
+  });
+
+  it('a refusal (forbidden, protocol_mismatch) waits refusedRetryMs and is logged once per reason', async () => {
+    fake.onFrame = (ws, frame, n) => {
+      if (frame.type !== 'hello') return;
+      if (n <= 2) send(ws, { type: 'error', code: 'forbidden', message: 'this token belongs to "bob"' });
+      else send(ws, { type: 'error', code: 'protocol_mismatch', message: 'collector speaks protocol 99, client 4' });
+      ws.close(1008, 'refused');
+    };
+    const a = await startPaced({ refusedRetryMs: 700 });
+    await until(() => fake.connections >= 2, 10_000);
+    await until(() => a.sync.status().state === 'offline' && a.sync.status().nextRetryAt !== undefined, 5000);
+    const s = a.sync.status();
+    expect(Date.parse(s.nextRetryAt ?? '') - Date.now()).toBeGreaterThan(300);
+    await until(() => fake.connections >= 4, 10_000);
+    for (const g of gaps()) expect(g).toBeGreaterThanOrEqual(600);
+    await until(() => errors.length >= 2, 5000);
+    const refusals = errors.filter((e) => e.includes('refused this desktop'));
+    // Two forbidden, then protocol_mismatch: one line per reason, naming the user and the fix.
+    expect(refusals).toHaveLength(2);
+    expect(refusals[0]).toContain('forbidden: this token belongs to "bob"');
+    expect(refusals[0]).toContain('"ana"');
+    expect(refusals[1]).toContain('protocol_mismatch');
+  });
+});

@@ -13,7 +13,8 @@ const PINNED: Record<number, string> = {
   2: 'b39d33ea1bf35238',
   3: '6d2c51c5a6871f32',
   // 4: issue 11 hardening: bounded event/eval numbers and times, webhook field bounds, new error codes, paged snapshots, Stats.lastEventTs, bounded series answers.
-  4: '21520fedc84a44d0',
+  // Re-pinned within issue 11 (review finding 7): RotationOverride.user is a UserName.
+  4: '1fbf1dba370eeaa5',
 };
 
 function schemaFingerprint(): string {

@@ -13,7 +13,9 @@ import { Sender } from '../../electron/collector/simulator/sender.js';
 import type { HttpResponse, PostFn } from '../../electron/collector/simulator/sender.js';
 
 const CLI = resolve(import.meta.dirname, '../../electron/collector/simulator/cli.ts');
-const ok = ['--url', 'http://127.0.0.1:1', '--token', 't'];
+/** Tokens are at least MIN_TOKEN_LENGTH (16) characters everywhere (electron/node/tokens.ts). */
+const TOKEN = 't-0123456789abcdef';
+const ok = ['--url', 'http://127.0.0.1:1', '--token', TOKEN];
 
 function errorOf(argv: string[]): string {
   const r = parseSimArgs(argv);
@@ -46,7 +48,7 @@ describe('simulator arguments', () => {
       '--scenario-since',
       '20m',
       '--speed',
-      '2',
+      '0.5',
     ]);
     expect(r.kind).toBe('run');
     if (r.kind !== 'run') return;
@@ -55,7 +57,7 @@ describe('simulator arguments', () => {
       seed: 3,
       backfillMs: 36 * 3_600_000,
       scenarioSinceMs: 20 * 60_000,
-      speed: 2,
+      speed: 0.5,
       once: false,
       batchSize: 1000,
     });
@@ -66,15 +68,15 @@ describe('simulator arguments', () => {
   });
 
   it('takes a token that starts with a dash, as base64url tokens may, in the --token=value form', () => {
-    const r = parseSimArgs(['--url', 'http://127.0.0.1:1', '--token=-Xy_token']);
+    const r = parseSimArgs(['--url', 'http://127.0.0.1:1', '--token=-Xy_token_0123456789']);
     expect(r.kind).toBe('run');
-    if (r.kind === 'run') expect(r.options.token).toBe('-Xy_token');
+    if (r.kind === 'run') expect(r.options.token).toBe('-Xy_token_0123456789');
   });
 
   it('rejects bad input with messages that name the flag', () => {
     expect(errorOf([])).toMatch(/--url is required/);
     expect(errorOf(['--url', 'http://x'])).toMatch(/--token is required/);
-    expect(errorOf(['--url', 'ftp://x', '--token', 't'])).toMatch(/--url must be an http/);
+    expect(errorOf(['--url', 'ftp://x', '--token', TOKEN])).toMatch(/--url must be an http/);
     expect(errorOf([...ok, '--rate', 'fast'])).toMatch(/--rate: 'fast' must be a number/);
     expect(errorOf([...ok, '--rate', '-1'])).toMatch(/--rate/);
     expect(errorOf([...ok, '--seed', '1.5'])).toMatch(/--seed: '1.5' must be an integer/);
@@ -89,6 +91,11 @@ describe('simulator arguments', () => {
       /must not be longer than --backfill/,
     );
     expect(errorOf([...ok, '--frobnicate'])).toMatch(/frobnicate/);
+    // Review of issue 11, finding 10: live traffic faster than the wall clock is refused by the collector.
+    expect(errorOf([...ok, '--speed', '10'])).toMatch(/--speed: 10 would date live events ahead of the wall clock/);
+    expect(parseSimArgs([...ok, '--speed', '1']).kind).toBe('run');
+    // Review finding 19: one minimum token length for every process (electron/node/tokens.ts).
+    expect(errorOf(['--url', 'http://x', '--token', 'short'])).toMatch(/--token must be at least 16 characters/);
   });
 });
 
@@ -253,10 +260,21 @@ describe('simulator CLI against a local collector stand-in', () => {
   it('posts valid NDJSON with the bearer token, and stdin toggles a scenario', async () => {
     const received: Received[] = [];
     const url = await startServer(received);
-    const sim = run(['--url', url, '--token', 'sekrit', '--rate', '200', '--tick', '200ms', '--summary-every', '1s']);
+    const sim = run([
+      '--url',
+      url,
+      '--token',
+      'sekrit-0123456789abc',
+      '--rate',
+      '200',
+      '--tick',
+      '200ms',
+      '--summary-every',
+      '1s',
+    ]);
     await until(() => eventsIn(received).length > 50, 'first events');
     const first = received.find((r) => r.url === '/v1/events');
-    expect(first?.headers.authorization).toBe('Bearer sekrit');
+    expect(first?.headers.authorization).toBe('Bearer sekrit-0123456789abc');
     expect(first?.headers['content-type']).toBe('application/x-ndjson');
     for (const e of eventsIn(received)) expect(LlmEvent.safeParse(e).success).toBe(true);
 
@@ -284,7 +302,7 @@ describe('simulator CLI against a local collector stand-in', () => {
       '--url',
       url,
       '--token',
-      't',
+      TOKEN,
       '--backfill',
       '3h',
       '--once',
@@ -307,7 +325,7 @@ describe('simulator CLI against a local collector stand-in', () => {
   }, 40_000);
 
   it('exits 2 with a clear message on bad arguments', async () => {
-    const sim = run(['--url', 'http://127.0.0.1:9', '--token', 't', '--rate', 'lots']);
+    const sim = run(['--url', 'http://127.0.0.1:9', '--token', TOKEN, '--rate', 'lots']);
     expect(await sim.exited).toBe(2);
     expect(sim.output()).toMatch(/--rate: 'lots' must be a number/);
   }, 20_000);

@@ -11,18 +11,29 @@ function tokenOf(argv: string[], sources: Parameters<typeof parseSimArgs>[1] = {
 
 describe('simulator token sources (never argv from a parent process)', () => {
   it('takes VIGIL_TOKEN from the environment, or --token-file; an explicit --token or file wins', () => {
-    expect(tokenOf([], { env: { VIGIL_TOKEN: '-starts-with-dash' } })).toBe('-starts-with-dash');
-    expect(tokenOf(['--token-file', '/x/token'], { readFile: () => 'from-file\nignored\n' })).toBe('from-file');
+    expect(tokenOf([], { env: { VIGIL_TOKEN: '-starts-with-dash-0123' } })).toBe('-starts-with-dash-0123');
+    expect(tokenOf(['--token-file', '/x/token'], { readFile: () => 'from-file-0123456789\nignored\n' })).toBe(
+      'from-file-0123456789',
+    );
     // An explicit flag or file wins over the environment.
-    expect(tokenOf(['--token', 'flag'], { env: { VIGIL_TOKEN: 'env' } })).toBe('flag');
-    expect(tokenOf(['--token-file', 'f'], { env: { VIGIL_TOKEN: 'env' }, readFile: () => 'file' })).toBe('file');
+    expect(tokenOf(['--token', 'flag-0123456789abc'], { env: { VIGIL_TOKEN: 'env-0123456789abcd' } })).toBe(
+      'flag-0123456789abc',
+    );
+    expect(
+      tokenOf(['--token-file', 'f'], {
+        env: { VIGIL_TOKEN: 'env-0123456789abcd' },
+        readFile: () => 'file-0123456789abcd',
+      }),
+    ).toBe('file-0123456789abcd');
   });
 
   it('names the problem when there is none, or a bad one', () => {
     expect(tokenOf([])).toMatch(/--token is required \(or --token-file FILE, or VIGIL_TOKEN/);
     expect(tokenOf([], { env: { VIGIL_TOKEN: '  ' } })).toMatch(/--token is required/);
     expect(tokenOf(['--token', 'a', '--token-file', 'f'])).toMatch(/either --token or --token-file/);
-    expect(tokenOf(['--token-file', 'f'], { readFile: () => '\n' })).toMatch(/--token-file: f is empty/);
+    expect(tokenOf(['--token-file', 'f'], { readFile: () => '\n' })).toMatch(
+      /--token-file: f holds no usable token \(need at least 16 characters\)/,
+    );
     expect(
       tokenOf(['--token-file', '/nope'], {
         readFile: () => {
@@ -30,12 +41,16 @@ describe('simulator token sources (never argv from a parent process)', () => {
         },
       }),
     ).toMatch(/--token-file: cannot read \/nope: ENOENT/);
+    // One minimum length for every source (review finding 19; electron/node/tokens.ts).
+    expect(tokenOf([], { env: { VIGIL_TOKEN: 'short' } })).toMatch(/VIGIL_TOKEN must be at least 16 characters/);
+    expect(tokenOf(['--token-file', 'f'], { readFile: () => 'short\n' })).toMatch(/holds no usable token/);
+    expect(tokenOf(['--token', 'short'])).toMatch(/--token must be at least 16 characters/);
   });
 
   it('--full-backfill is off unless asked for', () => {
-    const r = parseSimArgs(['--url', URL_, '--token', 't', '--backfill', '1d']);
+    const r = parseSimArgs(['--url', URL_, '--token', 't-0123456789abcdef', '--backfill', '1d']);
     expect(r.kind === 'run' && r.options.fullBackfill).toBe(false);
-    const f = parseSimArgs(['--url', URL_, '--token', 't', '--backfill', '1d', '--full-backfill']);
+    const f = parseSimArgs(['--url', URL_, '--token', 't-0123456789abcdef', '--backfill', '1d', '--full-backfill']);
     expect(f.kind === 'run' && f.options.fullBackfill).toBe(true);
   });
 });

@@ -9,6 +9,8 @@ export interface OverrideStore {
   list(): StoredOverride[];
   /** Deletes those that ended before `iso`; returns how many. */
   pruneEndedBefore(iso: string): number;
+  /** Of those ended by `iso`, keeps the `keep` that ended last and deletes the rest; returns how many went. */
+  pruneEndedBeyond(iso: string, keep: number): number;
   close(): void;
 }
 
@@ -39,9 +41,12 @@ export function openOverrideStore(file: string): OverrideStore {
   );
   // ISO times from toIso() (UTC, milliseconds) order as strings.
   const prune = db.prepare('DELETE FROM rotation_overrides WHERE to_at < ?');
+  const pruneBeyond = db.prepare(`DELETE FROM rotation_overrides WHERE rowid IN (
+    SELECT rowid FROM rotation_overrides WHERE to_at <= ? ORDER BY to_at DESC, rowid DESC LIMIT -1 OFFSET ?)`);
   return {
     add: (o) => insert.run(o).changes === 1,
     pruneEndedBefore: (iso) => prune.run(iso).changes,
+    pruneEndedBeyond: (iso, keep) => pruneBeyond.run(iso, keep).changes,
     list: () =>
       (list.all() as Row[]).map((r) => ({
         commandId: r.command_id,

@@ -1,18 +1,31 @@
 import { toIso, type Clock } from '../../../shared/clock.js';
 import { ROTATION_TARGET, type RotationView, type StoredOverride } from '../../../shared/protocol/rotation.js';
 import type { CommandFrame } from '../../../shared/protocol/stream.js';
+import type { RotationOverridesConfig } from '../../../shared/rotation/overrides-config.js';
 import { handoffAt, shifts, weekIndex } from '../../../shared/rotation/rotation.js';
 import type { RotationConfig } from '../../../shared/rotation/schema.js';
 import type { CommandResult } from '../store/store.js';
 import type { OverrideStore } from './override-store.js';
 
+const DAY_MS = 86_400_000;
+
+/** "90 days" for a bound in ms (config durations are whole days in practice; else hours). */
+function span(ms: number): string {
+  return ms % DAY_MS === 0 ? `${ms / DAY_MS} days` : `${Math.round(ms / 3_600_000)} hours`;
+}
+
 /**
  * The team's rotation as the collector applies it: the configured one plus the overrides made
  * from desktops. `effective()` is what escalation asks whoIsOnCall about, so an override made on
  * a laptop pages the person covering.
+ *
+ * Overrides are bounded (config `rotationOverrides`): each one's span and lead time, how many
+ * may be active at once and how many ended ones are kept. They live in memory (the list is
+ * small by those bounds); an added one is appended, never the whole table re-read.
  */
 export class RotationService {
   private stored: StoredOverride[] = [];
+  private readonly ids = new Set<string>();
   private merged: RotationConfig | undefined;
   private readonly listeners = new Set<(changedAt: number) => void>();
 
@@ -25,8 +38,12 @@ export class RotationService {
     private readonly store: OverrideStore,
     private readonly clock: Clock,
     private readonly keepEndedMs: number,
+    private readonly limits: RotationOverridesConfig,
   ) {
-    this.reload();
+    this.prune();
+    this.stored = this.store.list();
+    for (const s of this.stored) this.ids.add(s.commandId);
+    this.merged = this.merge();
   }
 
   /** Called after an override changed the rotation (desktops then fetch it at once). */
@@ -45,22 +62,47 @@ export class RotationService {
       return { ok: false, error: `alertId: an override targets "${ROTATION_TARGET}"` };
     if (!cmd.override) return { ok: false, error: 'override: an override command needs `override`' };
     if (!this.configured) return { ok: false, error: 'the collector has no rotation configured' };
+    // A re-sent command (its result was lost) is answered as the first time, whatever the bounds say now.
+    if (this.ids.has(cmd.id)) return { ok: true };
     const o = cmd.override;
+    const now = this.clock.now();
+    const from = Date.parse(o.from);
+    const to = Date.parse(o.to);
+    const refused = this.refusal(from, to, now);
+    if (refused !== undefined) return { ok: false, error: refused };
     const stored: StoredOverride = {
       commandId: cmd.id,
       role: o.role,
       user: o.user,
-      from: toIso(Date.parse(o.from)),
-      to: toIso(Date.parse(o.to)),
+      from: toIso(from),
+      to: toIso(to),
       by: actor,
-      at: toIso(this.clock.now()),
+      at: toIso(now),
     };
     if (this.store.add(stored)) {
-      this.reload();
-      const now = this.clock.now();
+      this.stored.push(stored);
+      this.ids.add(stored.commandId);
+      if (this.prune() > 0) this.dropPruned();
+      this.merged = this.merge();
       for (const l of this.listeners) l(now);
     }
     return { ok: true };
+  }
+
+  /** Why an override from `from` to `to` is refused now, or undefined when it is within the bounds. */
+  private refusal(from: number, to: number, now: number): string | undefined {
+    const { maxDuration, maxLead, maxActive } = this.limits;
+    if (to - from > maxDuration) {
+      return `override.to: an override lasts at most ${span(maxDuration)} (rotationOverrides.maxDuration); for longer, change the roster`;
+    }
+    if (from - now > maxLead) {
+      return `override.from: an override starts at most ${span(maxLead)} ahead (rotationOverrides.maxLead)`;
+    }
+    const nowIso = toIso(now);
+    if (activeCount(this.stored, nowIso) >= maxActive && toIso(to) > nowIso) {
+      return `override: ${maxActive} overrides are active or upcoming already (rotationOverrides.maxActive); wait for some to end`;
+    }
+    return undefined;
   }
 
   /** The effective rotation and its shifts from the start of the current one for `weeks` weeks. */
@@ -87,10 +129,20 @@ export class RotationService {
     this.store.close();
   }
 
-  private reload(): void {
-    this.store.pruneEndedBefore(toIso(this.clock.now() - this.keepEndedMs));
+  /** Deletes ended overrides past retention or past `maxEnded`; returns how many went. */
+  private prune(): number {
+    const now = this.clock.now();
+    return (
+      this.store.pruneEndedBefore(toIso(now - this.keepEndedMs)) +
+      this.store.pruneEndedBeyond(toIso(now), this.limits.maxEnded)
+    );
+  }
+
+  /** Something was pruned: the store's list is the truth (bounded by the limits, so re-reading is cheap). */
+  private dropPruned(): void {
     this.stored = this.store.list();
-    this.merged = this.merge();
+    this.ids.clear();
+    for (const s of this.stored) this.ids.add(s.commandId);
   }
 
   private merge(): RotationConfig | undefined {
@@ -99,4 +151,11 @@ export class RotationService {
     // Later entries win: desktop overrides come after the config file's, in the order they were made.
     return { ...this.configured, overrides: [...this.configured.overrides, ...fromDesktops] };
   }
+}
+
+/** Overrides that have not ended at `nowIso` (ISO times from toIso() order as strings). */
+function activeCount(stored: readonly StoredOverride[], nowIso: string): number {
+  let n = 0;
+  for (const s of stored) if (s.to > nowIso) n++;
+  return n;
 }

@@ -2,8 +2,8 @@
  * Command-line flags of the traffic simulator, validated with zod so a typo fails fast with a
  * message naming the flag (exit code 2), before anything is posted.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { checkToken, envToken, readTokenFile, TOKEN_ENV } from '../../node/tokens.js';
 import { z } from 'zod';
 import { DEFAULT_BASE_RATE_PER_SEC, DEFAULT_SEED } from '../../../shared/sim/index.js';
 import { parseScenarioSpec } from './scenario-spec.js';
@@ -31,11 +31,11 @@ export interface SimOptions {
   tzOffsetMinutes: number | undefined;
 }
 
-export const USAGE = `usage: VIGIL_TOKEN=TOKEN npm run simulate -- --url URL [options]
+export const USAGE = `usage: ${TOKEN_ENV}=TOKEN npm run simulate -- --url URL [options]
   --url URL              collector base URL, e.g. http://127.0.0.1:4318
   --token-file FILE      read the collector's bearer token from FILE (e.g. its data dir's token)
   --token TOKEN          the token on the command line (visible to every local user: prefer
-                         VIGIL_TOKEN or --token-file)
+                         ${TOKEN_ENV} or --token-file)
   --rate R               requests/s across all services at a weekday peak (default ${DEFAULT_BASE_RATE_PER_SEC})
   --seed N               random seed; same seed, same traffic (default ${DEFAULT_SEED})
   --backfill D           post D of history first, e.g. 7d, 36h, 90m (default none); where the
@@ -43,7 +43,8 @@ export const USAGE = `usage: VIGIL_TOKEN=TOKEN npm run simulate -- --url URL [op
   --full-backfill        post the whole --backfill span even where the collector has data
   --scenario NAME[:k=v]  turn a scenario on at start; repeatable; k is service|provider|model|suite
   --scenario-since D     scenarios from --scenario are also active in the last D of the backfill
-  --speed X              simulated time runs X times faster than the wall clock (default 1)
+  --speed X              simulated time runs X times as fast as the wall clock, at most 1 for live
+                         traffic (the collector refuses events dated ahead of its clock) (default 1)
   --once                 post the backfill (or the last minute when there is none), then exit
   --exit-on-eof          exit when stdin closes (for a parent process that wants the child to follow it)
   --batch-size N         events per POST (default 1000)
@@ -53,8 +54,8 @@ export const USAGE = `usage: VIGIL_TOKEN=TOKEN npm run simulate -- --url URL [op
   --tz-offset MIN        minutes east of UTC for the daily rhythm (default: this machine's zone)
 stdin commands: on NAME [k=v ...] | off NAME | list | status | help`;
 
-/** The environment variable a parent process hands the token in (never argv: `ps` shows argv to all). */
-export const SIM_TOKEN_ENV = 'VIGIL_TOKEN';
+/** Live simulated time may not run faster than the wall clock (see Simulation.simNow). */
+export const MAX_LIVE_SPEED = 1;
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -98,7 +99,7 @@ const Raw = z.object({
       message: '--url must be an http:// or https:// URL',
     }),
   token: z
-    .string({ error: `--token is required (or --token-file FILE, or ${SIM_TOKEN_ENV} in the environment)` })
+    .string({ error: `--token is required (or --token-file FILE, or ${TOKEN_ENV} in the environment)` })
     .min(1, { message: '--token must not be empty' }),
   rate: number('--rate', { min: 0.001, max: 10_000 }).default(DEFAULT_BASE_RATE_PER_SEC),
   seed: number('--seed', { min: 0, max: 4_294_967_295, int: true }).default(DEFAULT_SEED),
@@ -176,6 +177,16 @@ export function parseSimArgs(argv: readonly string[], sources: TokenSources = {}
     if (!s.ok) return { kind: 'error', message: `--scenario: ${s.message}` };
     scenarios.push(s.spec);
   }
+  // Live traffic faster than the wall clock would be dated ahead of it, and the collector refuses
+  // whole batches past its clock + ingest.maxFutureSkew (5 min at 10x after ~33 s).
+  if (v.speed > MAX_LIVE_SPEED && !v.once) {
+    return {
+      kind: 'error',
+      message:
+        `--speed: ${v.speed} would date live events ahead of the wall clock, which the collector refuses; ` +
+        `use at most ${MAX_LIVE_SPEED} (or --backfill D to post history at full speed)`,
+    };
+  }
   const since = v['scenario-since'];
   if (since !== undefined) {
     if (scenarios.length === 0) return { kind: 'error', message: '--scenario-since needs at least one --scenario' };
@@ -209,26 +220,24 @@ export function parseSimArgs(argv: readonly string[], sources: TokenSources = {}
   };
 }
 
-/** --token, else --token-file, else the environment; undefined leaves "required" to the schema. */
+/**
+ * --token, else --token-file, else the environment; undefined leaves "required" to the schema.
+ * Every source gets the one minimum length (electron/node/tokens.ts).
+ */
 function resolveToken(
   values: Record<string, unknown>,
   sources: TokenSources,
 ): string | undefined | { kind: 'error'; message: string } {
   const file = values['token-file'];
-  if (typeof values.token === 'string') {
-    if (file !== undefined) return { kind: 'error', message: 'pass either --token or --token-file, not both' };
-    return values.token;
-  }
-  if (typeof file === 'string') {
-    let text: string;
-    try {
-      text = (sources.readFile ?? ((p: string) => readFileSync(p, 'utf8')))(file);
-    } catch (err) {
-      return { kind: 'error', message: `--token-file: cannot read ${file}: ${(err as Error).message}` };
+  try {
+    if (typeof values.token === 'string') {
+      if (file !== undefined) return { kind: 'error', message: 'pass either --token or --token-file, not both' };
+      checkToken(values.token, '--token');
+      return values.token;
     }
-    const token = (text.split('\n')[0] ?? '').trim();
-    return token === '' ? { kind: 'error', message: `--token-file: ${file} is empty` } : token;
+    if (typeof file === 'string') return readTokenFile(file, '--token-file', sources.readFile);
+    return envToken(sources.env ?? {}, TOKEN_ENV);
+  } catch (err) {
+    return { kind: 'error', message: (err as Error).message };
   }
-  const env = sources.env?.[SIM_TOKEN_ENV]?.trim();
-  return env === '' ? undefined : env;
 }

@@ -6,7 +6,8 @@
 import { createInterface } from 'node:readline';
 import { systemClock } from '../../../shared/clock.js';
 import { createTraffic, formatTarget } from '../../../shared/sim/index.js';
-import { SIM_TOKEN_ENV, USAGE, parseSimArgs } from './args.js';
+import { TOKEN_ENV } from '../../node/tokens.js';
+import { USAGE, parseSimArgs } from './args.js';
 import type { SimOptions } from './args.js';
 import { handleCommand } from './commands.js';
 import { fetchDataEnd, resumeFrom } from './resume.js';
@@ -178,7 +179,7 @@ async function resumePoint(o: SimOptions, from: number, to: number, stopped: () 
 function main(): void {
   const parsed = parseSimArgs(process.argv.slice(2), { env: process.env });
   // Read once; nothing we start should inherit it.
-  delete process.env[SIM_TOKEN_ENV];
+  delete process.env[TOKEN_ENV];
   if (parsed.kind === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return;

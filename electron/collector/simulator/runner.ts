@@ -15,7 +15,7 @@ export interface SimulationOptions {
   traffic: Traffic;
   sender: Sender;
   clock: Clock;
-  /** Simulated ms per wall ms. */
+  /** Simulated ms per wall ms; live time is capped at the wall clock whatever the speed (see simNow). */
   speed: number;
   tickMs: number;
   /** Backfill waits while more than this many events are buffered (backpressure, no drops). */
@@ -39,8 +39,14 @@ export class Simulation {
     this.nextSim = this.startSim;
   }
 
+  /**
+   * Simulated now: `speed` times the elapsed wall time, but never past the wall clock. The
+   * collector refuses events dated more than ingest.maxFutureSkew ahead of its clock (a whole
+   * batch at once), so live traffic from the future would be lost, not early.
+   */
   simNow(): number {
-    return this.startSim + (this.o.clock.now() - this.startWall) * this.o.speed;
+    const wall = this.o.clock.now();
+    return Math.min(wall, this.startSim + (wall - this.startWall) * this.o.speed);
   }
 
   /** Posts [fromMs, toMs) of history; resolves when it is all queued (not yet all delivered). */

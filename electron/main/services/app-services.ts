@@ -23,7 +23,10 @@ export interface AppServicesOptions {
   clock?: Clock;
   log?: Logger;
   /** Test and tuning knobs for the stream (backoff, heartbeat, timers). */
-  sync?: Pick<SyncClientOptions, 'backoff' | 'heartbeatTimeoutMs' | 'timers' | 'random'>;
+  sync?: Pick<
+    SyncClientOptions,
+    'backoff' | 'heartbeatTimeoutMs' | 'timers' | 'random' | 'refusedRetryMs' | 'rateLimitedRetryMs' | 'stableAfterMs'
+  >;
   /** Cache retention (resolved alerts older than N days); defaults to 30 days, hourly. */
   retention?: Partial<CacheRetentionOptions>;
   /** Paging on this desktop: the notifier (default: node-notifier) and how often a page rings again. */

@@ -15,6 +15,7 @@ import {
 } from '../../../shared/protocol/stream.js';
 import { PROTOCOL_VERSION } from '../../../shared/protocol/version.js';
 import { TokenBucket } from '../../../shared/rate/token-bucket.js';
+import { logSafe } from '../../../shared/text/log-safe.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import type { Cache } from './cache/index.js';
 import { Listeners, silentLogger, systemTimers, type Logger, type Timers } from './runtime.js';
@@ -35,6 +36,12 @@ export interface SyncClientOptions {
   /** How many pending commands there are; reported in the status. */
   pendingCommands?: () => number;
   log?: Logger;
+  /** Reconnect delay after the collector refused us for good (`forbidden`, `protocol_mismatch`). */
+  refusedRetryMs?: number;
+  /** Least reconnect delay after a `rate_limited` close. */
+  rateLimitedRetryMs?: number;
+  /** After a `rate_limited` close, the backoff starts over only once a connection stayed up this long. */
+  stableAfterMs?: number;
 }
 
 export const HEARTBEAT_TIMEOUT_MS = 30_000;
@@ -53,6 +60,18 @@ const FLUSH_MAX_EVENTS = 2000;
 const FLUSH_MAX_DELAY_MS = 25;
 /** Invalid frames are logged, but a flood of them must not flood the log. */
 const MAX_INVALID_LOGS = 20;
+/**
+ * Error codes after which reconnecting at once cannot help: the token's user is not the one we
+ * say hello as, or we speak another protocol version. Someone must change the setup; until
+ * then we knock again only every REFUSED_RETRY_MS (the collector may be upgraded or
+ * reconfigured meanwhile), not every few seconds.
+ */
+const REFUSED_CODES: ReadonlySet<string> = new Set(['forbidden', 'protocol_mismatch']);
+export const REFUSED_RETRY_MS = 5 * 60_000;
+/** The time the collector's per-connection frame bucket needs to refill after a flood. */
+export const RATE_LIMITED_RETRY_MS = Math.ceil((CLIENT_FRAME_BURST / CLIENT_FRAMES_PER_SECOND) * 1000);
+/** A connection that stays up this long after a rate-limited close has proven it is paced. */
+export const STABLE_CONNECTION_MS = 60_000;
 
 /** `/v1/stream` on the collector, with the scheme swapped to ws(s). */
 export function streamUrl(collectorUrl: string): string {
@@ -106,6 +125,13 @@ export class SyncClient {
   private outgoing: string[] = [];
   private sendBucket: TokenBucket | null = null;
   private sendTimer: unknown = null;
+  /** The reason the collector gave (error frame) on this connection for closing it, if it is one we pace by. */
+  private closeCode: string | undefined;
+  /** Closed for `rate_limited` and not yet connected long enough since: the backoff keeps growing. */
+  private throttled = false;
+  private connectedAt = 0;
+  /** The refusal last logged (logged once, not on every retry). */
+  private refusalLogged: string | undefined;
 
   constructor(private readonly opts: SyncClientOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -240,6 +266,7 @@ export class SyncClient {
     this.setState('connecting');
     this.resetOutgoing();
     this.snapshot = null;
+    this.closeCode = undefined;
     const ws = new WebSocket(streamUrl(this.opts.collectorUrl), {
       headers: { Authorization: `Bearer ${this.opts.token}` },
       handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
@@ -285,11 +312,59 @@ export class SyncClient {
     this.stopHeartbeat();
     if (this.disposed) return;
     if (wasReady || this.state === 'connected') this.offlineSince = this.clock.now();
-    const delay = backoffDelay(this.attempt, this.backoff, this.opts.random);
-    this.attempt += 1;
+    const delay = this.reconnectDelay(wasReady);
     this.nextRetryAt = this.clock.now() + delay;
     this.retryTimer = this.timers.setTimeout(() => this.connect(), delay);
     this.setState('offline');
+  }
+
+  /**
+   * The wait before the next attempt: exponential backoff, which a welcome resets, except that
+   * a collector that closed us for a flood (`rate_limited`) is not hammered at the minimum delay:
+   * the backoff keeps growing (at least RATE_LIMITED_RETRY_MS) until a connection stays up
+   * STABLE_CONNECTION_MS. A refusal (`forbidden`, `protocol_mismatch`) waits REFUSED_RETRY_MS.
+   */
+  private reconnectDelay(wasReady: boolean): number {
+    const code = this.closeCode;
+    this.closeCode = undefined;
+    const now = this.clock.now();
+    if (code === 'rate_limited') {
+      this.throttled = true;
+    } else if (
+      this.throttled &&
+      wasReady &&
+      now - this.connectedAt >= (this.opts.stableAfterMs ?? STABLE_CONNECTION_MS)
+    ) {
+      this.throttled = false;
+      this.attempt = 0;
+    }
+    let delay = backoffDelay(this.attempt, this.backoff, this.opts.random);
+    this.attempt += 1;
+    if (code === 'rate_limited') delay = Math.max(delay, this.opts.rateLimitedRetryMs ?? RATE_LIMITED_RETRY_MS);
+    if (code !== undefined && REFUSED_CODES.has(code)) delay = this.opts.refusedRetryMs ?? REFUSED_RETRY_MS;
+    return delay;
+  }
+
+  /** An error frame: remembered when it explains a close we pace by; a refusal is logged once, clearly. */
+  private onErrorFrame(code: string, message: string): void {
+    if (code === 'rate_limited') this.closeCode = code;
+    // The collector's text, like any peer's, is escaped before it reaches our log.
+    const what = `${logSafe(code)}: ${logSafe(message)}`;
+    if (!REFUSED_CODES.has(code)) {
+      this.log.warn(`sync: collector error ${what}`);
+      return;
+    }
+    this.closeCode = code;
+    if (this.refusalLogged === what) return;
+    this.refusalLogged = what;
+    const fix =
+      code === 'forbidden'
+        ? `this token may not say hello as "${logSafe(this.opts.user)}": use your own token, or the user name it was minted for`
+        : 'this desktop and the collector speak different protocol versions: upgrade the older one';
+    const every = Math.round((this.opts.refusedRetryMs ?? REFUSED_RETRY_MS) / 1000);
+    this.log.error(
+      `sync: the collector at ${this.opts.collectorUrl} refused this desktop (${what}); ${fix}. Retrying every ${every} s`,
+    );
   }
 
   /** Drops the socket; the close handler schedules the reconnect. */
@@ -387,8 +462,7 @@ export class SyncClient {
         case 'rotation':
           return this.rotationListeners.emit(frame.changedAt, this.log);
         case 'error':
-          this.log.warn(`sync: collector error ${frame.code}: ${frame.message}`);
-          return;
+          return this.onErrorFrame(frame.code, frame.message);
       }
     } catch (err) {
       // A failing cache write must not kill the process; reconnecting replays from lastSeq.
@@ -413,7 +487,10 @@ export class SyncClient {
       return;
     }
     cache.touchSync(toIso(this.clock.now()));
-    this.attempt = 0;
+    // After a rate-limited close the backoff starts over only once this connection proves stable.
+    if (this.throttled) this.connectedAt = this.clock.now();
+    else this.attempt = 0;
+    this.refusalLogged = undefined;
     this.ready = true;
     this.setState('connected');
     this.readyListeners.emit(undefined, this.log);

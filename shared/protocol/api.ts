@@ -58,6 +58,11 @@ export const SyncStatus = z.object({
   /** Last time the cache received anything from the collector. */
   lastSyncAt: IsoTime.optional(),
   pendingCommands: z.number().int().nonnegative(),
+  /**
+   * The collector refused this desktop (`forbidden`: the token is not this user's;
+   * `protocol_mismatch`): shown until a connection is welcomed, so "offline" has its reason.
+   */
+  refusal: z.object({ code: z.string().max(100), message: z.string().max(300) }).optional(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 

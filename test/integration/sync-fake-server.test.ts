@@ -313,6 +313,8 @@ describe('SyncClient reconnect pacing after the collector closed it with a reaso
     await until(() => a.sync.status().state === 'offline' && a.sync.status().nextRetryAt !== undefined, 5000);
     const s = a.sync.status();
     expect(Date.parse(s.nextRetryAt ?? '') - Date.now()).toBeGreaterThan(300);
+    // The status says why it is offline, for the status bar.
+    expect(s.refusal).toEqual({ code: 'forbidden', message: 'this token belongs to "bob"' });
     await until(() => fake.connections >= 4, 10_000);
     for (const g of gaps()) expect(g).toBeGreaterThanOrEqual(600);
     await until(() => errors.length >= 2, 5000);

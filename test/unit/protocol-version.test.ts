@@ -14,7 +14,7 @@ const PINNED: Record<number, string> = {
   3: '6d2c51c5a6871f32',
   // 4: issue 11 hardening: bounded event/eval numbers and times, webhook field bounds, new error codes, paged snapshots, Stats.lastEventTs, bounded series answers.
   // Re-pinned within issue 11 (review finding 7): RotationOverride.user is a UserName.
-  4: '1fbf1dba370eeaa5',
+  4: '51863b57206577b9',
 };
 
 function schemaFingerprint(): string {

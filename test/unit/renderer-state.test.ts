@@ -152,6 +152,25 @@ describe('describeConnection', () => {
     });
   });
 
+  it('a refusal says so, instead of a bare offline', () => {
+    const v = describeConnection(
+      { kind: 'ready' },
+      status({
+        state: 'offline',
+        nextRetryAt: '2025-03-04T03:25:00Z',
+        refusal: { code: 'forbidden', message: 'this token belongs to "bob"' },
+      }),
+      now,
+      'UTC',
+    );
+    expect(v).toMatchObject({ state: 'offline', parts: ['Refused: this token is not yours', 'retrying in 300 s'] });
+    expect(v.title).toContain('this token belongs to "bob"');
+    // Once welcomed, the old refusal no longer colours the bar.
+    expect(
+      describeConnection({ kind: 'ready' }, status({ refusal: { code: 'forbidden', message: 'x' } }), now).parts,
+    ).toEqual(['Connected']);
+  });
+
   it('reconnecting in N s, with the data age', () => {
     const v = describeConnection(
       { kind: 'ready' },

@@ -68,6 +68,8 @@ const MAX_INVALID_LOGS = 20;
  */
 const REFUSED_CODES: ReadonlySet<string> = new Set(['forbidden', 'protocol_mismatch']);
 export const REFUSED_RETRY_MS = 5 * 60_000;
+/** A refusal's text as the status bar shows it (the collector's message, cut). */
+const MAX_REFUSAL_CHARS = 300;
 /** The time the collector's per-connection frame bucket needs to refill after a flood. */
 export const RATE_LIMITED_RETRY_MS = Math.ceil((CLIENT_FRAME_BURST / CLIENT_FRAMES_PER_SECOND) * 1000);
 /** A connection that stays up this long after a rate-limited close has proven it is paced. */
@@ -130,6 +132,8 @@ export class SyncClient {
   /** Closed for `rate_limited` and not yet connected long enough since: the backoff keeps growing. */
   private throttled = false;
   private connectedAt = 0;
+  /** Why the collector refuses this desktop, shown in the status until a welcome. */
+  private refusal: { code: string; message: string } | undefined;
   /** The refusal last logged (logged once, not on every retry). */
   private refusalLogged: string | undefined;
 
@@ -231,6 +235,7 @@ export class SyncClient {
       serverOffsetMs: s.serverOffsetMs,
       ...(s.lastSyncAt ? { lastSyncAt: s.lastSyncAt } : {}),
       pendingCommands: this.opts.pendingCommands?.() ?? 0,
+      ...(this.refusal ? { refusal: this.refusal } : {}),
     };
   }
 
@@ -355,6 +360,7 @@ export class SyncClient {
       return;
     }
     this.closeCode = code;
+    this.refusal = { code, message: message.slice(0, MAX_REFUSAL_CHARS) };
     if (this.refusalLogged === what) return;
     this.refusalLogged = what;
     const fix =
@@ -473,6 +479,7 @@ export class SyncClient {
 
   private onWelcome(frame: WelcomeFrame): void {
     const { cache } = this.opts;
+    this.refusal = undefined;
     if (frame.protocol !== PROTOCOL_VERSION) {
       this.log.warn(`sync: collector speaks protocol ${frame.protocol}, we speak ${PROTOCOL_VERSION}`);
     }

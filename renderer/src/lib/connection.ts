@@ -46,6 +46,18 @@ export function describeConnection(
   }
 
   const title = `Collector ${status.collectorUrl}`;
+  if (status.refusal && status.state !== 'connected') {
+    const parts = [
+      status.refusal.code === 'forbidden' ? 'Refused: this token is not yours' : 'Refused: protocol mismatch',
+    ];
+    if (status.nextRetryAt) parts.push(`retrying in ${secondsUntil(Date.parse(status.nextRetryAt), nowMs)} s`);
+    return {
+      state: 'offline',
+      source: 'collector',
+      parts,
+      title: `${title} refused this desktop: ${status.refusal.message}`,
+    };
+  }
   switch (status.state) {
     case 'connected':
       return { state: 'connected', source: 'collector', parts: ['Connected'], title };

@@ -12,8 +12,8 @@ const PINNED: Record<number, string> = {
   1: '86f68e1bd19a45cc',
   2: 'b39d33ea1bf35238',
   3: '6d2c51c5a6871f32',
-  // 4: issue 11 hardening: bounded event/eval numbers and times, webhook field bounds, new error codes, paged snapshots, Stats.lastEventTs, bounded series answers.
-  // Re-pinned within issue 11 (review finding 7): RotationOverride.user is a UserName.
+  // 4 (issue 11): bounded event/eval numbers and times, webhook field bounds, new error codes, paged
+  // snapshots, Stats.lastEventTs, bounded series answers, UserName on overrides, SyncStatus.refusal.
   4: '51863b57206577b9',
 };
 

@@ -7,7 +7,6 @@ import { EscalationConfig } from '../escalation/schema.js';
 import { RotationConfig } from '../rotation/schema.js';
 import { RotationOverridesConfig } from '../rotation/overrides-config.js';
 import { UserName } from '../protocol/stream.js';
-import { GroupingConfig, InhibitConfig, SilencesConfig } from '../incidents/schema.js';
 import { MIN_TOKEN_LENGTH } from './token.js';
 
 /**
@@ -271,13 +270,6 @@ export const CollectorConfig = z.strictObject({
     message: 'headersTimeout must not exceed requestTimeout',
     path: ['headersTimeout'],
   }),
-  /**
-   * Incidents (issue 12): how alerts group into incidents, which alerts inhibit which, how long a
-   * silence may last. Read by the pure core in shared/incidents/; the collector adopts it next.
-   */
-  grouping: GroupingConfig.prefault({}),
-  inhibit: InhibitConfig.prefault({}),
-  silences: SilencesConfig.prefault({}),
 });
 export type CollectorConfig = z.output<typeof CollectorConfig>;
 export type CollectorConfigInput = z.input<typeof CollectorConfig>;

@@ -92,6 +92,17 @@ export interface IncidentsConfig {
   silences: SilencesConfig;
 }
 
+/**
+ * The three sections together, as the collector config will hold them once the collector runs
+ * the pipeline (they join CollectorConfig then: a key the collector would silently ignore is
+ * worse than an unknown-key error).
+ */
+export const IncidentsConfigSchema = z.strictObject({
+  grouping: GroupingConfig.prefault({}),
+  inhibit: InhibitConfig.prefault({}),
+  silences: SilencesConfig.prefault({}),
+});
+
 export function defaultIncidentsConfig(): IncidentsConfig {
   return { grouping: GroupingConfig.parse({}), inhibit: InhibitConfig.parse({}), silences: SilencesConfig.parse({}) };
 }

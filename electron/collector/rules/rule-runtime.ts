@@ -347,11 +347,15 @@ export class RuleRuntime {
       // An inactive rule is not asked about a scope with no data where it looks (see windowRules).
       const quietBefore =
         rule.windowMs === undefined ? idleBefore : Math.max(idleBefore, m - rule.windowMs + MINUTE_MS);
+      // Scopes with data where the rule looks: the number of tests this minute (Bonferroni).
+      let scopesTested = 0;
+      for (const { history } of this.histories.entries(rule.scope)) if (!history.idleSince(quietBefore)) scopesTested++;
+      const ctx = { scopesTested };
       for (const { scope, history } of this.histories.entries(rule.scope)) {
         const key = stateKey(rule.id, scope.key);
         const prev = this.states.get(key) ?? INACTIVE;
         if (prev.phase === 'inactive' && history.idleSince(quietBefore)) continue;
-        const summary = rule.check(history, m, scope);
+        const summary = rule.check(history, m, scope, ctx);
         this.transition(rule.id as RuleId, rule.tier, rule, scope, key, prev, summary, m, at);
       }
     }

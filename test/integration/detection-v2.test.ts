@@ -59,19 +59,22 @@ describe('provider-down at 2, 20 and 200 req/min (issue 13, item 1)', () => {
     expect(gapMs(new Date(S).toISOString(), alert?.firedAt)).toBeLessThanOrEqual(2 * MINUTE_MS);
   });
 
-  it.each([2, 20, 200])('partial outage (85 percent 5xx/timeouts) at %i req/min pages within 5 minutes', async (rate) => {
-    const bad = share(0.85);
-    const { alert, all } = await detect(
-      stream(rate, S, (j) =>
-        bad(j) ? { status: 'error', error_type: j % 2 ? 'server_error' : 'timeout' } : undefined,
-      ),
-      'provider-down',
-      5 * MINUTE_MS,
-    );
-    expect(alert, describeAlerts(all)).toBeDefined();
-    expect(alert?.tier).toBe('page');
-    expect(gapMs(new Date(S).toISOString(), alert?.firedAt)).toBeLessThanOrEqual(5 * MINUTE_MS);
-  });
+  it.each([2, 20, 200])(
+    'partial outage (85 percent 5xx/timeouts) at %i req/min pages within 5 minutes',
+    async (rate) => {
+      const bad = share(0.85);
+      const { alert, all } = await detect(
+        stream(rate, S, (j) =>
+          bad(j) ? { status: 'error', error_type: j % 2 ? 'server_error' : 'timeout' } : undefined,
+        ),
+        'provider-down',
+        5 * MINUTE_MS,
+      );
+      expect(alert, describeAlerts(all)).toBeDefined();
+      expect(alert?.tier).toBe('page');
+      expect(gapMs(new Date(S).toISOString(), alert?.firedAt)).toBeLessThanOrEqual(5 * MINUTE_MS);
+    },
+  );
 });
 
 describe('error-rate without minimum counts (issue 13, item 2)', () => {

@@ -80,7 +80,7 @@ describe('significantlyAbove: the decision at its edges (threshold 5%, alpha 2.5
   it('1 failure never: even 1 of 1 is what a 5% service does one time in 20', () => {
     for (const n of [1, 2, 3, 10, 1_000_000]) expect(above(1, n)).toBe(false);
   });
-  it('2 failures: only among 2 to 5 requests (the rules also want minErrors = 3)', () => {
+  it('2 failures: only among 2 to 5 requests (the error-rate rule also wants minErrors = 5)', () => {
     expect(above(2, 2)).toBe(true);
     expect(above(2, 5)).toBe(true);
     expect(above(2, 6)).toBe(false);

@@ -212,7 +212,7 @@ describe('provider-down (page)', () => {
     expect(a?.summary).toBe(
       'provider openai: 90.0% of 20 requests failed with connection/5xx/timeout errors over 2 min (connection_error 8, server_error 10); 2 succeeded',
     );
-    // Minutes 30..31 prove "more than half" (18 of 20 at 95%): fires at the end of minute 31.
+    // Minutes 30..31 prove "more than half" (18 of 20 at 90%): fires at the end of minute 31.
     expect(a?.firedAt).toBe(toIso(S + 32 * M));
     // Last true at minute 44 (the newest 2 minutes still dominated); 5 min keep_firing_for.
     expect(a?.resolvedAt).toBe(toIso(S + 50 * M));

@@ -125,7 +125,7 @@ describe('provider-down', () => {
       errors: 8,
       errorTypes: { connection_error: 5, server_error: 3 },
     }));
-    // 16 of 20 over the fast 2-minute span already prove "more than half" at 95%.
+    // 16 of 20 over the fast 2-minute span already prove "more than half" at 90%.
     expect(providerDownCheck(rule, h, T0 + 9 * MINUTE_MS, scope)).toBe(
       'provider openai: 80.0% of 20 requests failed with connection/5xx/timeout errors over 2 min (connection_error 10, server_error 6); 4 succeeded',
     );
@@ -143,7 +143,7 @@ describe('provider-down', () => {
     expect(providerDownCheck(rule, one, T0 + 4 * MINUTE_MS, scope)).toBeUndefined();
     const limited = history(T0, T0 + 10 * MINUTE_MS, () => ({ count: 10, errors: 6, errorTypes: { rate_limit: 6 } }));
     expect(providerDownCheck(rule, limited, T0 + 9 * MINUTE_MS, scope)).toBeUndefined();
-    // Two attempts in 15 minutes, both failed: below `minAttempts`, and 2/2 proves nothing at 95%.
+    // Two attempts in 15 minutes, both failed: below `minAttempts`, and 2/2 proves nothing at 90%.
     const few = history(T0, T0 + 15 * MINUTE_MS, (m) =>
       m === T0 + 3 * MINUTE_MS || m === T0 + 14 * MINUTE_MS
         ? { count: 1, errors: 1, errorTypes: { connection_error: 1 } }

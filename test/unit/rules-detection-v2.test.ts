@@ -4,6 +4,8 @@ import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../shared/clock.js';
 import { emptyAgg, type Agg } from '../../shared/rollup/agg.js';
 import { ScopeHistory } from '../../shared/rollup/history.js';
 import { newSketch } from '../../shared/rollup/sketch-codec.js';
+import { calendarSlot } from '../../shared/rules/calendar.js';
+import { COST_ANOMALY_DEFAULTS, costAnomalyCheck } from '../../shared/rules/cost-anomaly.js';
 import { ERROR_RATE_DEFAULTS, errorRateCheck } from '../../shared/rules/error-rate.js';
 import { PROVIDER_DOWN_DEFAULTS, providerDownCheck } from '../../shared/rules/provider-down.js';
 import { NEGATIVE_FEEDBACK_DEFAULTS, negativeFeedbackCheck } from '../../shared/rules/rate-shift.js';
@@ -211,5 +213,51 @@ describe('negative-feedback across many services (issue 13, item 3)', () => {
     );
     const one = fb(1, 1);
     expect(negativeFeedbackCheck(rule, one.h, one.m, svc, { scopesTested: 1 })).toBeUndefined();
+  });
+});
+
+describe('cost-anomaly baselines know the calendar (issue 13)', () => {
+  const rule = { ...COST_ANOMALY_DEFAULTS, timeZone: 'Europe/Berlin' };
+  const svc = serviceScope('shop');
+  const SAT = Date.UTC(2026, 10, 6, 23); // Saturday 00:00 in Berlin
+  /** Daily rhythm (4:1 peak to night); a B2B service: weekends at a tenth of a weekday. */
+  const perMinute = (m: number): number =>
+    (0.25 + 0.75 * (0.5 + 0.5 * Math.cos((2 * Math.PI * ((m % DAY_MS) / HOUR_MS - 14)) / 24))) *
+    (calendarSlot(m, rule.timeZone).weekend ? 0.1 : 1);
+  function shop(from: number, to: number, factor: (m: number) => number = () => 1): ScopeHistory {
+    const h = new ScopeHistory();
+    for (let m = from; m < to; m += MINUTE_MS) {
+      const count = Math.max(1, Math.round(40 * perMinute(m)));
+      h.addMinute({ ...emptyAgg(), count, costUsd: 0.01 * count * factor(m), minute: m, latency: newSketch() });
+    }
+    return h;
+  }
+  const pages = (h: ScopeHistory, from: number, to: number): string[] => {
+    const out: string[] = [];
+    let s: RuleState = INACTIVE;
+    for (let m = from; m < to; m += MINUTE_MS) {
+      const summary = costAnomalyCheck(rule, h, m, svc);
+      const tr = step(s, summary !== undefined, m, rule);
+      s = tr.state;
+      if (tr.kind === 'fired' && summary) out.push(summary);
+    }
+    return out;
+  };
+  it('a service that started on Saturday is not paged on Monday for being a weekday', () => {
+    const end = SAT + 3 * DAY_MS; // through Monday
+    const h = shop(SAT, end);
+    expect(pages(h, SAT, end)).toEqual([]);
+  });
+  it('a real cost bug on that Monday still pages', () => {
+    const bug = SAT + 2 * DAY_MS + 13 * HOUR_MS;
+    const h = shop(SAT, bug + 2 * HOUR_MS, (m) => (m >= bug ? 10 : 1));
+    const fired = pages(h, bug - HOUR_MS, bug + 2 * HOUR_MS);
+    expect(fired[0]).toMatch(/^cost rate \$[\d.]+\/h vs normal \$[\d.]+\/h \(\d+\.\dx\) over 15 min on shop$/);
+  });
+  it('a new service behaving normally is never paged in its first week', () => {
+    const start = SAT + 2 * DAY_MS + 9 * HOUR_MS; // Monday morning
+    const end = start + 7 * DAY_MS;
+    const h = shop(start, end);
+    expect(pages(h, start, end)).toEqual([]);
   });
 });

@@ -73,7 +73,7 @@ export function remediationOf(rules: Rules, id: RuleId): Remediation {
 }
 
 /** The minute-cadence rules over scope histories, built from config (disabled ones left out). */
-export function windowRules(rules: Rules): WindowRule[] {
+export function windowRules(rules: Rules, opts: { timeZone?: string } = {}): WindowRule[] {
   const out: WindowRule[] = [];
   const timing = (c: { tier: WindowRule['tier']; for: number; keepFiringFor: number }) => ({
     tier: c.tier,
@@ -116,7 +116,7 @@ export function windowRules(rules: Rules): WindowRule[] {
   }
   const ca = rules.costAnomaly;
   if (ca.enabled) {
-    const r = { ...ca, shortWindowMs: ca.shortWindow };
+    const r = { ...ca, shortWindowMs: ca.shortWindow, ...(opts.timeZone ? { timeZone: opts.timeZone } : {}) };
     out.push({
       id: COST_ANOMALY_RULE_ID,
       scope: 'service',

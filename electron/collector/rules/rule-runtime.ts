@@ -35,6 +35,8 @@ export interface RuleRuntimeOptions {
   log?: (msg: string) => void;
   /** `ingest.maxFutureSkew`: events beyond the clock plus this are never held or evaluated (the watermark itself never passes the clock). */
   maxFutureSkewMs?: number;
+  /** `defaults.timeZone`: the calendar of the baselines (same hour, same kind of day). */
+  timeZone?: string;
 }
 
 /** A batch that just committed: the buckets it touched and its events (for error signatures). */
@@ -84,7 +86,7 @@ export class RuleRuntime {
     this.clock = opts.clock;
     this.log = opts.log ?? (() => undefined);
     this.maxFutureSkewMs = opts.maxFutureSkewMs ?? DEFAULT_MAX_FUTURE_SKEW_MS;
-    this.rules = windowRules(config);
+    this.rules = windowRules(config, opts.timeZone ? { timeZone: opts.timeZone } : {});
     const ne = config.novelError;
     this.novel = new NovelErrorTracker(store.rollupHistory, {
       lookbackMs: ne.lookback,

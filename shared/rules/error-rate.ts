@@ -99,7 +99,7 @@ export function evaluate(
   return { ...step(prev, conditionTrue, now, rule), totals, conditionTrue };
 }
 
-/** e.g. "error rate 31.2% (156/500) over 5 min for 10 min on checkout · openai/gpt-4o" */
+/** Detection v1's summary, e.g. "error rate 31.2% (156/500) over 5 min for 10 min on checkout · openai/gpt-4o" */
 export function errorRateSummary(rule: ErrorRateRule, key: SeriesKey, totals: WindowTotals): string {
   const pct = totals.samples === 0 ? 0 : (100 * totals.errors) / totals.samples;
   return (
@@ -132,7 +132,11 @@ export function errorRateDecision(
   // Still going on: the newest window is above the threshold.
   if (!above(between(sums, 0, w, 0), between(sums, 0, w, 1))) return undefined;
   const alpha = 1 - rule.confidence;
-  for (let span = minSpan; span <= maxSpan; span++) {
+  // A span cannot claim time before the series existed: a new series is "above 5% for 10 min"
+  // only after 10 minutes.
+  const first = h.firstSeen ?? minute;
+  const longest = Math.min(maxSpan, Math.floor((minute - first) / MINUTE_MS) + 1);
+  for (let span = minSpan; span <= longest; span++) {
     const n = sums[span]?.[0] ?? 0;
     const e = sums[span]?.[1] ?? 0;
     if (e < rule.minErrors) continue;

@@ -56,11 +56,11 @@ describe('error-rate (page)', () => {
     const low = all.find((x) => x.labels.service === 'search');
     expect(low).toMatchObject({ ruleId: 'error-rate', tier: 'page', status: 'resolved' });
     expect(low?.summary).toBe(
-      'error rate 33.3% (8/24) over 10 min, above 5% at 97.5% confidence, on search · anthropic/claude-sonnet-4',
+      'error rate 33.3% (10/30) over 10 min, above 5% at 97.5% confidence, on search · anthropic/claude-sonnet-4',
     );
-    // The series failed from its first request: the 10-minute span -2..7 (nothing before 0) proves
-    // it at the end of minute 7.
-    expect(low?.firedAt).toBe(toIso(S + 8 * M));
+    // The series failed from its first request: its first 10 minutes prove it (a span never
+    // reaches before the series existed), at the end of minute 9.
+    expect(low?.firedAt).toBe(toIso(S + 10 * M));
     const a = all.find((x) => x.labels.service === 'checkout');
     expect(a).toMatchObject({
       ruleId: 'error-rate',

@@ -1,5 +1,6 @@
 import { benchCharts } from './charts.js';
 import { benchDetection } from './detection.js';
+import { benchDetectionLevels, benchQuietMonth } from './detection-fleet.js';
 import { benchIngest } from './ingest.js';
 import { benchRss } from './rss.js';
 import { benchSketch } from './sketch.js';
@@ -16,5 +17,7 @@ await benchRunbooks({ runbooks: 2_000, queries: quick ? 300 : 2_000 });
 await benchPaging({ pages: quick ? 200 : 1_000, spawns: quick ? 5 : 20 });
 benchSketch({ samples: quick ? 200_000 : 1_000_000 });
 benchDetection();
+benchDetectionLevels();
+benchQuietMonth(quick ? 7 : 30);
 await benchCharts({ rounds: quick ? 10 : 40 });
 await benchRss({ events: quick ? 500_000 : 5_000_000, maxSeconds: quick ? 60 : 400 });

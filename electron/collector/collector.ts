@@ -127,6 +127,7 @@ export class Collector {
       clock: opts.clock,
       log: opts.log,
       eventTime,
+      timeZone: opts.config.defaults.timeZone,
     });
     this.rules = rules;
     // Auto-remediation: a fired rule's action runs after the alert is committed.

@@ -19,9 +19,18 @@ export const ErrorRateRuleConfig = z.strictObject({
   enabled: z.boolean().default(true),
   /** Fraction of requests, 0..1 (0.05 = 5%). */
   threshold: z.number().gt(0).lt(1).default(ERROR_RATE_DEFAULTS.threshold),
+  /** Both ends of the proving span must run above the threshold over this long. */
   window: Duration.default(ERROR_RATE_DEFAULTS.windowMs),
+  /** Superseded by the statistical decision (issue 13): accepted, ignored. */
   minSamples: z.number().int().positive().default(ERROR_RATE_DEFAULTS.minSamples),
+  /** The shortest span the rate must be (provably) above the threshold over. */
   for: Duration.default(ERROR_RATE_DEFAULTS.forMs),
+  /** How far the span may widen at low traffic (at most 2 h: the minute ring). */
+  maxWindow: Duration.default(ERROR_RATE_DEFAULTS.maxWindowMs),
+  /** One-sided confidence of the exact binomial test against `threshold`. */
+  confidence: z.number().gt(0.5).lt(1).default(ERROR_RATE_DEFAULTS.confidence),
+  /** "never page on single request failures": fewer failures in the span never page. */
+  minErrors: z.number().int().min(2).default(ERROR_RATE_DEFAULTS.minErrors),
   keepFiringFor: Duration.default(ERROR_RATE_DEFAULTS.keepFiringForMs),
   tier: Tier.default('page'),
   action: RemediationAction.optional(),

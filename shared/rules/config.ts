@@ -89,11 +89,19 @@ export const CostAnomalyRuleConfig = z.strictObject({
   minDayFraction: Fraction.default(COST_ANOMALY_DEFAULTS.minDayFraction),
 });
 
+/** One-sided confidence of a statistical decision (issue 13): 0.5 < c < 1. */
+const Confidence = z.number().gt(0.5).lt(1);
+
 export const ProviderDownRuleConfig = z.strictObject({
   ...base(PROVIDER_DOWN_DEFAULTS, 'page'),
+  /** The longest span the evidence may widen to at low traffic (at most 2 h: the minute ring). */
   window: Duration.default(PROVIDER_DOWN_DEFAULTS.windowMs),
+  fastWindow: Duration.default(PROVIDER_DOWN_DEFAULTS.fastWindowMs),
+  /** Superseded by `minAttempts` and `confidence` (issue 13): accepted, ignored. */
   minSamples: Count.default(PROVIDER_DOWN_DEFAULTS.minSamples),
+  minAttempts: Count.default(PROVIDER_DOWN_DEFAULTS.minAttempts),
   dominantShare: Fraction.default(PROVIDER_DOWN_DEFAULTS.dominantShare),
+  confidence: Confidence.default(PROVIDER_DOWN_DEFAULTS.confidence),
   errorTypes: z
     .array(z.string().min(1))
     .min(1)
@@ -135,8 +143,11 @@ function rateShift(d: typeof RETRIEVAL_DROP_DEFAULTS | typeof NEGATIVE_FEEDBACK_
     margin: Fraction.default(d.margin),
     window: Duration.default(d.windowMs),
     baseline: Duration.default(d.baselineMs),
+    /** Superseded by `confidence` (issue 13): accepted, ignored. */
     minSamples: Count.default(d.minSamples),
     minBaselineSamples: Count.default(d.minBaselineSamples),
+    /** Before the Bonferroni correction for the number of services tested. */
+    confidence: Confidence.default(d.confidence),
   });
 }
 export const RetrievalDropRuleConfig = rateShift(RETRIEVAL_DROP_DEFAULTS);

@@ -1,6 +1,7 @@
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../clock.js';
 import type { ScopeHistory } from '../rollup/history.js';
 import { fmtUsd } from './format.js';
+import { calendarSlot } from './calendar.js';
 import type { Scope } from './scope.js';
 
 export const COST_ANOMALY_RULE_ID = 'cost-anomaly';
@@ -9,10 +10,15 @@ export const COST_ANOMALY_RULE_ID = 'cost-anomaly';
  * Field note: "Tier 1 — page: daily cost above 2x trailing 7-day average (cost rate above 5x
  * normal)" and "never page on cost within forecast". Per service. Two conditions, either pages:
  *  - rate: cost over the last 15 min above 5x the normal rate, where normal is the mean cost
- *    per minute in the same hour of day over the trailing 7 days (so the daily rhythm is the
- *    forecast, not an anomaly); falls back to the trailing 24 h mean while that hour has no history;
+ *    per minute in the same local hour on the same kind of day (weekday/weekend in the team's
+ *    `defaults.timeZone`) over the trailing 7 days, so the daily and weekly rhythm is the
+ *    forecast, not an anomaly (issue 13). While that slot has no history yet: the busiest hour
+ *    of the same kind of day (a normal day never runs 5x its own peak), and no verdict under
+ *    6 hours of that kind;
  *  - projected day: today's cost so far divided by the share of a day's cost that is usually
- *    spent by this time of day (from the trailing complete days), above 2x the trailing daily mean.
+ *    spent by this time of day, above 2x the trailing daily mean of the same kind of day; with
+ *    fewer than `minHistoryDays` of that kind, the larger of their mean and all days' mean, and no
+ *    verdict at all before one day of the same kind (a Monday is never judged by a weekend).
  */
 export const COST_ANOMALY_DEFAULTS = {
   rateFactor: 5,
@@ -40,30 +46,41 @@ export interface CostAnomalyRule {
   trailingDays: number;
   minHistoryDays: number;
   minDayFraction: number;
+  /** The team's time zone (`defaults.timeZone`): what "same hour, same kind of day" means. */
+  timeZone?: string;
 }
 
-/** Normal cost per minute at `minute`: same hour of day over the trailing days, else trailing 24 h. */
+/**
+ * Normal cost per minute at `windowStart`: the mean of the same local hour on the same kind of day;
+ * while that slot has no history, the busiest hour seen on the same kind of day (a day's rhythm
+ * never runs 5x its own peak); with under `MIN_FALLBACK_HOURS` of that kind, no verdict: a
+ * weekday cannot be judged by weekend hours (a B2B service's Monday is 10x its Sunday).
+ */
 export function normalCostPerMinute(rule: CostAnomalyRule, h: ScopeHistory, windowStart: number): number | undefined {
-  const hourOfDay = Math.floor((windowStart % DAY_MS) / HOUR_MS);
+  const tz = rule.timeZone ?? 'UTC';
+  const at = calendarSlot(windowStart, tz);
   const from = windowStart - rule.trailingDays * DAY_MS;
   let same = 0;
   let sameHours = 0;
-  let recent = 0;
-  let recentHours = 0;
+  let peak = 0;
+  let kindHours = 0;
   for (const hp of h.hoursBetween(from, windowStart)) {
-    if (Math.floor((hp.hour % DAY_MS) / HOUR_MS) === hourOfDay) {
+    const slot = calendarSlot(hp.hour, tz);
+    if (slot.weekend !== at.weekend) continue;
+    if (slot.hour === at.hour) {
       same += hp.costUsd;
       sameHours += 1;
     }
-    if (hp.hour >= windowStart - DAY_MS) {
-      recent += hp.costUsd;
-      recentHours += 1;
-    }
+    if (hp.costUsd > peak) peak = hp.costUsd;
+    kindHours += 1;
   }
   if (sameHours > 0) return same / sameHours / 60;
-  if (recentHours >= 6) return recent / recentHours / 60;
+  if (kindHours >= MIN_FALLBACK_HOURS) return peak / 60;
   return undefined;
 }
+
+/** Hours of the same kind of day before the fallback baseline (their busiest hour) is trusted. */
+const MIN_FALLBACK_HOURS = 6;
 
 /** Projected cost of the UTC day holding `minute` vs the trailing daily mean, when both are known. */
 export function projectedDay(
@@ -91,16 +108,20 @@ export function projectedDay(
     days.set(d, e);
   }
   // A "complete" day has most of its hours (a series may be quiet for an hour at night).
-  const complete = [...days.values()].filter((d) => d.hours >= 20 && d.total > 0);
+  const complete = [...days].filter(([, d]) => d.hours >= 20 && d.total > 0);
   if (complete.length < rule.minHistoryDays) return undefined;
-  let total = 0;
+  // The same kind of day (weekday/weekend, in the team's zone; judged at the UTC day's noon).
+  const tz = rule.timeZone ?? 'UTC';
+  const kind = (d: number): boolean => calendarSlot(d + DAY_MS / 2, tz).weekend;
+  const sameKind = complete.filter(([d]) => kind(d) === kind(dayStart)).map(([, e]) => e);
+  if (sameKind.length === 0) return undefined;
+  const mean = (list: readonly { total: number }[]): number => list.reduce((a, d) => a + d.total, 0) / list.length;
+  const all = complete.map(([, e]) => e);
+  const basis = sameKind.length >= rule.minHistoryDays ? sameKind : all;
   let fraction = 0;
-  for (const d of complete) {
-    total += d.total;
-    fraction += d.byNow / d.total;
-  }
-  const average = total / complete.length;
-  const share = fraction / complete.length;
+  for (const d of basis) fraction += d.byNow / d.total;
+  const average = sameKind.length >= rule.minHistoryDays ? mean(sameKind) : Math.max(mean(sameKind), mean(all));
+  const share = fraction / basis.length;
   if (share < rule.minDayFraction || average <= 0) return undefined;
   return { projected: today / share, average };
 }

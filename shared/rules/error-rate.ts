@@ -1,25 +1,49 @@
 import { MINUTE_MS } from '../clock.js';
 import { sumWindow, type MinuteCounts, type SeriesKey, type WindowTotals } from '../rollup/window.js';
-import type { ScopeHistory } from '../rollup/history.js';
+import { HISTORY_LIMITS, type ScopeHistory } from '../rollup/history.js';
+import { fmtPct } from './format.js';
 import type { Scope } from './scope.js';
+import { between, minutesOf, trailingSums } from './spans.js';
 import { step, type RuleState, type Transition } from './state-machine.js';
+import { significantlyAbove } from './stats.js';
 
 export const ERROR_RATE_RULE_ID = 'error-rate';
 
 /**
  * Defaults from the field note "Tier 1 — page: error rate above 5% for 10 min", plus
- * "never page on single request failures": a 5-minute window needs enough samples before it
- * can be true at all, and a short keep_firing_for stops a flapping series from re-paging.
+ * "never page on single request failures". Detection v2 (issue 13): instead of a fixed minimum
+ * count (50 requests per 5 min left services under 10 req/min blind), the evidence decides: the
+ * rule pages when an exact binomial test says the error rate over the last `for` minutes (or a
+ * longer span, up to `maxWindow`, when traffic is low) is above the threshold at `confidence`,
+ * the rate is above it at both ends of that span (it started `for` ago and is still going on),
+ * and at least `minErrors` requests failed.
  */
 export const ERROR_RATE_DEFAULTS = {
   /** "error rate above 5%" */
   threshold: 0.05,
-  /** Rate measured over a sliding 5-minute window of event-time minutes. */
+  /** The newest 5 minutes of the span (and its oldest 3) must run above the threshold. */
   windowMs: 5 * MINUTE_MS,
-  /** "never page on single request failures": below 50 requests in the window, no verdict. */
+  /** Superseded by the statistical decision (issue 13); still accepted, used only by `evaluate`. */
   minSamples: 50,
-  /** "for 10 min" */
+  /** "for 10 min": the shortest span the rate must be above the threshold over. */
   forMs: 10 * MINUTE_MS,
+  /**
+   * How far back the span may widen when traffic is low. 30 minutes: a 5 req/min service with
+   * 12% errors is proven above 5% after ~14 minutes (70 requests); longer spans only add stale data.
+   */
+  maxWindowMs: 30 * MINUTE_MS,
+  /**
+   * One-sided: the chance that a service truly at 5% looks this bad is under 2.5%. Together with
+   * the two-ends condition and `minErrors`, a healthy service (0.5% errors) never gets near it.
+   */
+  confidence: 0.975,
+  /**
+   * "never page on single request failures": fewer failures in the span never page. Five, not
+   * two or three: at 0.5% background errors, three failures among a dozen requests at night
+   * happen a few times a month across 30 small services (a simulated quiet month paged for it);
+   * five do not (about 1e-8 per span).
+   */
+  minErrors: 5,
   /** Prometheus keep_firing_for: one flap under the threshold does not resolve and re-page. */
   keepFiringForMs: 5 * MINUTE_MS,
 } as const;
@@ -32,6 +56,23 @@ export interface ErrorRateRule {
   keepFiringForMs: number;
 }
 
+/** The statistical rule over a scope history (the runtime's path). */
+export interface ErrorRateDecisionRule {
+  threshold: number;
+  windowMs: number;
+  forMs: number;
+  maxWindowMs: number;
+  confidence: number;
+  minErrors: number;
+}
+
+/** What proved the rule true: the span and its counts. */
+export interface ErrorRateEvidence {
+  spanMs: number;
+  samples: number;
+  errors: number;
+}
+
 export interface ErrorRateEvaluation extends Transition {
   totals: WindowTotals;
   conditionTrue: boolean;
@@ -42,7 +83,9 @@ export function errorRateCondition(rule: ErrorRateRule, totals: WindowTotals): b
 }
 
 /**
- * Evaluates the rule for the event-time minute starting at `now`, given that series' minute
+ * Detection v1's fixed-count condition (`minSamples` per window, held for `for` by the state
+ * machine), kept as the pure reference of the lifecycle tests; the runtime uses
+ * `errorRateDecision`. Evaluates the rule for the event-time minute starting at `now`, given that series' minute
  * counts (at least the window ending at `now`) and the rule instance's previous state.
  */
 export function evaluate(
@@ -56,7 +99,7 @@ export function evaluate(
   return { ...step(prev, conditionTrue, now, rule), totals, conditionTrue };
 }
 
-/** e.g. "error rate 31.2% (156/500) over 5 min for 10 min on checkout · openai/gpt-4o" */
+/** Detection v1's summary, e.g. "error rate 31.2% (156/500) over 5 min for 10 min on checkout · openai/gpt-4o" */
 export function errorRateSummary(rule: ErrorRateRule, key: SeriesKey, totals: WindowTotals): string {
   const pct = totals.samples === 0 ? 0 : (100 * totals.errors) / totals.samples;
   return (
@@ -65,14 +108,59 @@ export function errorRateSummary(rule: ErrorRateRule, key: SeriesKey, totals: Wi
   );
 }
 
-/** The rule over a scope history (the runtime's path); same condition and summary as `evaluate`. */
-export function errorRateCheck(rule: ErrorRateRule, h: ScopeHistory, minute: number, scope: Scope): string | undefined {
-  const w = h.window(minute, rule.windowMs);
-  const totals = { samples: w.count, errors: w.errors };
-  if (!errorRateCondition(rule, totals)) return undefined;
-  const pct = (100 * totals.errors) / totals.samples;
+/**
+ * The decision over a scope history: the shortest span L (from max(`for`, `window`) up to
+ * `maxWindow`) whose error count is significantly above `threshold` (exact binomial, one-sided,
+ * at `confidence`), with at least `minErrors` failures, whose newest `window` and oldest half
+ * `window` each run above the threshold (so a burst that is over, or one that began a minute ago, is not
+ * "above 5% for 10 min" however many requests it failed).
+ */
+export function errorRateDecision(
+  rule: ErrorRateDecisionRule,
+  h: ScopeHistory,
+  minute: number,
+): ErrorRateEvidence | undefined {
+  const w = minutesOf(rule.windowMs);
+  const edge = Math.ceil(w / 2);
+  const minSpan = Math.max(minutesOf(rule.forMs), w);
+  const maxSpan = Math.min(Math.max(minutesOf(rule.maxWindowMs), minSpan), HISTORY_LIMITS.minutes);
+  const sums = trailingSums(h, minute, maxSpan, 2, (p, into) => {
+    into[0] = (into[0] ?? 0) + p.count;
+    into[1] = (into[1] ?? 0) + p.errors;
+  });
+  const above = (n: number, e: number): boolean => n > 0 && e / n > rule.threshold;
+  // Still going on: the newest window is above the threshold.
+  if (!above(between(sums, 0, w, 0), between(sums, 0, w, 1))) return undefined;
+  const alpha = 1 - rule.confidence;
+  // A span cannot claim time before the series existed: a new series is "above 5% for 10 min"
+  // only after 10 minutes.
+  const first = h.firstSeen ?? minute;
+  const longest = Math.min(maxSpan, Math.floor((minute - first) / MINUTE_MS) + 1);
+  for (let span = minSpan; span <= longest; span++) {
+    const n = sums[span]?.[0] ?? 0;
+    const e = sums[span]?.[1] ?? 0;
+    if (e < rule.minErrors) continue;
+    // It started at least `span` ago: the oldest half-window of the span runs above the threshold
+    // and at no less than half the span's rate (else the span reaches back before the onset).
+    const en = between(sums, span - edge, span, 0);
+    const ee = between(sums, span - edge, span, 1);
+    if (!above(en, ee) || ee / en < e / n / 2) continue;
+    if (significantlyAbove(e, n, rule.threshold, alpha)) return { spanMs: span * MINUTE_MS, samples: n, errors: e };
+  }
+  return undefined;
+}
+
+/** e.g. "error rate 31.2% (156/500) over 10 min, above 5% at 97.5% confidence, on checkout · openai/gpt-4o" */
+export function errorRateCheck(
+  rule: ErrorRateDecisionRule,
+  h: ScopeHistory,
+  minute: number,
+  scope: Scope,
+): string | undefined {
+  const ev = errorRateDecision(rule, h, minute);
+  if (!ev) return undefined;
   return (
-    `error rate ${pct.toFixed(1)}% (${totals.errors}/${totals.samples}) over ${rule.windowMs / MINUTE_MS} min ` +
-    `for ${rule.forMs / MINUTE_MS} min on ${scope.name}`
+    `error rate ${fmtPct(ev.errors / ev.samples)} (${ev.errors}/${ev.samples}) over ${ev.spanMs / MINUTE_MS} min, ` +
+    `above ${fmtPct(rule.threshold).replace(/\.0%$/, '%')} at ${fmtPct(rule.confidence).replace(/\.0%$/, '%')} confidence, on ${scope.name}`
   );
 }

@@ -1,33 +1,64 @@
 import { MINUTE_MS } from '../clock.js';
-import type { ScopeHistory } from '../rollup/history.js';
+import { HISTORY_LIMITS, type ScopeHistory } from '../rollup/history.js';
 import { fmtPct } from './format.js';
 import type { Scope } from './scope.js';
+import { minutesOf, trailingSums } from './spans.js';
+import { significantlyAbove } from './stats.js';
 
 export const PROVIDER_DOWN_RULE_ID = 'provider-down';
 
 /**
- * Field note: "Tier 1 — page: provider API down". Down means connection/5xx/timeout errors
- * dominate a provider's traffic (all services and models together), or nothing succeeds while
- * requests are attempted, over a short window with a minimum of requests.
+ * Field note: "Tier 1 — page: provider API down … page immediately". Per provider (all services
+ * and models together), two ways to be down (issue 13):
+ * - total: no request succeeded among at least `minAttempts` attempts over the last `fastWindow`
+ *   (widened up to `window` while fewer were attempted): pages within 2 minutes of the start;
+ * - partial: connection/5xx/timeout errors dominate — an exact binomial test says their share is
+ *   above `dominantShare` at `confidence` over the shortest span from `fastWindow` up to `window`
+ *   that proves it, and they still dominate the newest `fastWindow`: within 5 minutes at a few
+ *   requests a minute, within 2 at high traffic.
+ * The span already carries the persistence, so the alert fires the first minute it holds
+ * (`for` 1 min). No fixed minimum count besides `minAttempts`: the evidence decides.
  */
 export const PROVIDER_DOWN_DEFAULTS = {
-  windowMs: 5 * MINUTE_MS,
-  /** "never page on single request failures" */
+  /** The longest span the evidence may widen to when traffic is low. */
+  windowMs: 15 * MINUTE_MS,
+  /** The shortest span: one bad minute alone is a blip, two are an outage. */
+  fastWindowMs: 2 * MINUTE_MS,
+  /** Superseded by `minAttempts` and the statistical decision (issue 13); still accepted, ignored. */
   minSamples: 20,
-  /** "dominate": at least half the requests fail with an availability error. */
+  /**
+   * "never page on single request failures": a total outage needs this many attempts, all
+   * failed (at 0.5% background errors, three in a row is a one-in-ten-million event).
+   */
+  minAttempts: 3,
+  /** "dominate": the share of availability errors is above one half... */
   dominantShare: 0.5,
+  /**
+   * ...with this confidence (one-sided exact binomial test). 90%: the null is already a broken
+   * provider (half its requests failing with availability errors), so a false call means paging
+   * for a provider at, say, 40% 5xx, which error-rate pages anyway; in exchange an 85% outage at
+   * 2 req/min (7 of 9 failed) is called within 5 minutes instead of about 8.
+   */
+  confidence: 0.9,
   /** error_type values that mean the provider was unreachable or broken (not our bad request). */
   errorTypes: ['connection_error', 'server_error', 'timeout', 'unavailable', 'overloaded'] as readonly string[],
-  forMs: 3 * MINUTE_MS,
+  /** "page immediately": the span is the persistence. */
+  forMs: 1 * MINUTE_MS,
   keepFiringForMs: 5 * MINUTE_MS,
 } as const;
 
 export interface ProviderDownRule {
   windowMs: number;
-  minSamples: number;
+  fastWindowMs: number;
+  minAttempts: number;
   dominantShare: number;
+  confidence: number;
   errorTypes: readonly string[];
 }
+
+const COUNT = 0;
+const ERRORS = 1;
+const DOWN = 2;
 
 export function providerDownCheck(
   rule: ProviderDownRule,
@@ -35,18 +66,56 @@ export function providerDownCheck(
   minute: number,
   scope: Scope,
 ): string | undefined {
-  const w = h.window(minute, rule.windowMs);
-  if (w.count < rule.minSamples) return undefined;
+  const fast = minutesOf(rule.fastWindowMs);
+  const max = Math.min(Math.max(minutesOf(rule.windowMs), fast), HISTORY_LIMITS.minutes);
+  const sums = trailingSums(h, minute, max, 3, (p, into) => {
+    into[COUNT] = (into[COUNT] ?? 0) + p.count;
+    into[ERRORS] = (into[ERRORS] ?? 0) + p.errors;
+    let down = 0;
+    for (const t of rule.errorTypes) down += p.errorTypes[t] ?? 0;
+    into[DOWN] = (into[DOWN] ?? 0) + down;
+  });
+  const at = (span: number, j: number): number => sums[span]?.[j] ?? 0;
+  // Still happening: something was attempted in the newest span.
+  if (at(fast, COUNT) === 0) return undefined;
+
+  // Total: the shortest span (from fastWindow) with enough attempts; none succeeded.
+  for (let span = fast; span <= max; span++) {
+    const n = at(span, COUNT);
+    if (n < rule.minAttempts) continue;
+    if (at(span, ERRORS) === n)
+      return `${scope.name}: no successful request in ${span} min (${n} attempted, ${n} failed)`;
+    break;
+  }
+
+  // Partial: availability errors still dominate the newest span, and provably over some span.
+  if (at(fast, DOWN) / at(fast, COUNT) <= rule.dominantShare) return undefined;
+  const alpha = 1 - rule.confidence;
+  for (let span = fast; span <= max; span++) {
+    const n = at(span, COUNT);
+    const down = at(span, DOWN);
+    if (!significantlyAbove(down, n, rule.dominantShare, alpha)) continue;
+    return partialSummary(rule, h, minute, span, scope, n, n - at(span, ERRORS));
+  }
+  return undefined;
+}
+
+function partialSummary(
+  rule: ProviderDownRule,
+  h: ScopeHistory,
+  minute: number,
+  span: number,
+  scope: Scope,
+  n: number,
+  ok: number,
+): string {
+  const w = h.window(minute, span * MINUTE_MS);
   let down = 0;
   const parts: string[] = [];
   for (const t of rule.errorTypes) {
-    const n = w.errorTypes[t] ?? 0;
-    if (n > 0) parts.push(`${t} ${n}`);
-    down += n;
+    const k = w.errorTypes[t] ?? 0;
+    if (k > 0) parts.push(`${t} ${k}`);
+    down += k;
   }
-  const ok = w.count - w.errors;
-  const span = `${rule.windowMs / MINUTE_MS} min`;
-  if (ok === 0) return `${scope.name}: no successful request in ${span} (${w.count} attempted, ${w.errors} failed)`;
-  if (down / w.count < rule.dominantShare) return undefined;
-  return `${scope.name}: ${fmtPct(down / w.count)} of ${w.count} requests failed with connection/5xx/timeout errors over ${span} (${parts.join(', ')}); ${ok} succeeded`;
+  return `${scope.name}: ${fmtPct(down / n)} of ${n} requests failed with connection/5xx/timeout errors over ${span} min (${parts.join(', ')}); ${ok} succeeded`;
 }

@@ -69,3 +69,142 @@ export function sumValues(r: Readonly<Record<string, number>>): number {
   for (const k in r) n += r[k] ?? 0;
   return n;
 }
+
+/** ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9: ~15 significant digits). */
+function logGamma(x: number): number {
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
+  const z = x - 1;
+  let a = c[0] ?? 1;
+  const t = z + 7.5;
+  for (let i = 1; i < 9; i++) a += (c[i] ?? 0) / (z + i);
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** Continued fraction of the incomplete beta function (Numerical Recipes `betacf`, modified Lentz). */
+function betaContinuedFraction(a: number, b: number, x: number): number {
+  const TINY = 1e-300;
+  const EPS = 1e-14;
+  const MAX_ITER = 10_000;
+  const qab = a + b;
+  const qap = a + 1;
+  const qam = a - 1;
+  let c = 1;
+  let d = 1 - (qab * x) / qap;
+  if (Math.abs(d) < TINY) d = TINY;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= MAX_ITER; m++) {
+    const m2 = 2 * m;
+    let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < TINY) d = TINY;
+    c = 1 + aa / c;
+    if (Math.abs(c) < TINY) c = TINY;
+    d = 1 / d;
+    h *= d * c;
+    aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < TINY) d = TINY;
+    c = 1 + aa / c;
+    if (Math.abs(c) < TINY) c = TINY;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < EPS) break;
+  }
+  return h;
+}
+
+/** The regularised incomplete beta function I_x(a, b), a, b > 0, 0 ≤ x ≤ 1. */
+export function regularizedBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const lnFront = logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x);
+  const front = Math.exp(lnFront);
+  // The continued fraction converges fast for x < (a + 1) / (a + b + 2); use the symmetry otherwise.
+  if (x < (a + 1) / (a + b + 2)) return (front * betaContinuedFraction(a, b, x)) / a;
+  return 1 - (front * betaContinuedFraction(b, a, 1 - x)) / b;
+}
+
+/**
+ * Exact upper tail of the binomial distribution, P(X ≥ k) for X ~ Binomial(n, p): the p-value of
+ * observing k or more "hits" in n trials if the true rate were p. Exact at any n (through the
+ * incomplete beta function, no normal approximation), so it is right for 3 requests and for 3
+ * million alike.
+ */
+export function binomialUpperTail(k: number, n: number, p: number): number {
+  if (k <= 0) return 1;
+  if (k > n) return 0;
+  if (p <= 0) return 0;
+  if (p >= 1) return 1;
+  return regularizedBeta(p, k, n - k + 1);
+}
+
+/** P(X ≤ k) for X ~ Binomial(n, p). */
+export function binomialLowerTail(k: number, n: number, p: number): number {
+  if (k < 0) return 0;
+  if (k >= n) return 1;
+  return 1 - binomialUpperTail(k + 1, n, p);
+}
+
+/** The standard normal quantile (Acklam's rational approximation, |error| < 1.2e-9). */
+export function normalQuantile(q: number): number {
+  if (!(q > 0 && q < 1)) throw new RangeError('quantile must be in (0, 1)');
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239,
+  ];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const [a0, a1, a2, a3, a4, a5] = a as [number, number, number, number, number, number];
+  const [b0, b1, b2, b3, b4] = b as [number, number, number, number, number];
+  const [c0, c1, c2, c3, c4, c5] = c as [number, number, number, number, number, number];
+  const [d0, d1, d2, d3] = d as [number, number, number, number];
+  const lo = 0.02425;
+  if (q < lo) {
+    const t = Math.sqrt(-2 * Math.log(q));
+    return (((((c0 * t + c1) * t + c2) * t + c3) * t + c4) * t + c5) / ((((d0 * t + d1) * t + d2) * t + d3) * t + 1);
+  }
+  if (q > 1 - lo) return -normalQuantile(1 - q);
+  const t = q - 0.5;
+  const r = t * t;
+  return (
+    ((((((a0 * r + a1) * r + a2) * r + a3) * r + a4) * r + a5) * t) /
+    (((((b0 * r + b1) * r + b2) * r + b3) * r + b4) * r + 1)
+  );
+}
+
+/** Wilson score interval bounds of k hits in n trials at two-sided z (one-sided confidence Φ(z)). */
+export function wilsonInterval(k: number, n: number, z: number): { lower: number; upper: number } {
+  if (n <= 0) return { lower: 0, upper: 1 };
+  const p = k / n;
+  const z2 = z * z;
+  const denom = 1 + z2 / n;
+  const centre = (p + z2 / (2 * n)) / denom;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
+  return { lower: Math.max(0, centre - half), upper: Math.min(1, centre + half) };
+}
+
+/**
+ * The statistical decision the rate rules share: is the true rate above `p0`, given k hits in n
+ * trials? True when the exact one-sided binomial test rejects "rate ≤ p0" at level `alpha`
+ * (P(X ≥ k | n, p0) < alpha). Few samples can only pass with an overwhelming share of hits; huge
+ * counts pass on a small excess: the evidence decides, not a fixed minimum count.
+ */
+export function significantlyAbove(k: number, n: number, p0: number, alpha: number): boolean {
+  if (n <= 0 || k <= 0 || k / n <= p0) return false;
+  return binomialUpperTail(k, n, p0) < alpha;
+}
+
+/** The mirror test: is the true rate below `p0`? P(X ≤ k | n, p0) < alpha. */
+export function significantlyBelow(k: number, n: number, p0: number, alpha: number): boolean {
+  if (n <= 0 || k / n >= p0) return false;
+  return binomialLowerTail(k, n, p0) < alpha;
+}

@@ -21,7 +21,17 @@ export interface WindowRule extends Timing {
    * older data (the projected daily cost).
    */
   windowMs?: number;
-  check(h: ScopeHistory, minute: number, scope: Scope): string | undefined;
+  check(h: ScopeHistory, minute: number, scope: Scope, ctx: RuleContext): string | undefined;
+}
+
+/** What one minute's evaluation knows beyond the scope itself. */
+export interface RuleContext {
+  /**
+   * How many scopes of the rule's kind are tested this minute (those with data in its window).
+   * Ticket rules divide their significance level by it (Bonferroni), so a dozen small services
+   * do not turn one in a dozen chance deviations into a ticket (issue 13).
+   */
+  scopesTested: number;
 }
 
 /** Config fields every rule shares (see shared/config/collector-config.ts). */

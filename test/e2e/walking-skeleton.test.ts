@@ -28,7 +28,7 @@ describe('walking skeleton: telemetry to an acknowledged alert', () => {
   it('shows a firing page in the inbox within 2 s and acknowledges it as the user', async () => {
     await page.getByTestId('inbox-empty').waitFor({ state: 'visible' });
 
-    // 15 minutes of event time at 30% errors: the error-rate rule (>5% over 5 min, for 10 min) fires on ingest.
+    // 15 minutes of event time at 30% errors: the error-rate rule (provably >5% for 10 min) fires on ingest.
     const posted = await tripErrorRate(collector);
     expect(posted.status).toBe(200);
 

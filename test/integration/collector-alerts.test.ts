@@ -59,7 +59,9 @@ describe('error-rate burst → alert → stream commands', () => {
       runbookId: 'error-rate',
       labels: key,
     });
-    expect(a.summary).toBe('error rate 30.0% (150/500) over 5 min for 10 min on checkout · openai/gpt-4o');
+    expect(a.summary).toBe(
+      'error rate 30.0% (300/1000) over 10 min, above 5% at 97.5% confidence, on checkout · openai/gpt-4o',
+    );
     // Fired in event time: the end of the 10th consecutive bad minute.
     expect(a.firedAt).toBe(new Date(START + 10 * 60_000).toISOString());
 

@@ -16,7 +16,7 @@ const checkout = { service: 'checkout', provider: 'openai', model: 'gpt-4o' };
 const rig = rigsPerTest(S);
 
 describe('error-rate (page)', () => {
-  it('fires after 10 min above 5%, not on a single failure, few samples or a new service; resolves after keep_firing_for', async () => {
+  it('fires after 10 min above 5%, at 3 req/min too; not on a single failure or a new service; resolves after keep_firing_for', async () => {
     const r = await rig();
     const badFrom = S + 30 * M;
     const badTo = S + 50 * M;
@@ -32,10 +32,17 @@ describe('error-rate (page)', () => {
               }
             : {},
         ),
-      // Too few samples: 3 req/min with one failing each minute (33%, but 15 < 50 in the window).
+      // Low traffic: 3 req/min with one failing each minute for 20 minutes (33%). Fixed minimum
+      // counts (50 per 5 min) left this blind; the binomial decision pages it (issue 13).
       during(S, S + 20 * M, (m) =>
         requests(m, 3, { service: 'search', provider: 'anthropic', model: 'claude-sonnet-4' }, (i) =>
           i === 0 ? { status: 'error', error_type: 'timeout' } : {},
+        ),
+      ),
+      // One failed request at 3 req/min: never a page.
+      during(S + 30 * M, S + 60 * M, (m) =>
+        requests(m, 3, { service: 'search', provider: 'anthropic', model: 'claude-haiku' }, (i) =>
+          m === S + 40 * M && i === 0 ? { status: 'error', error_type: 'timeout' } : {},
         ),
       ),
       // A new service appearing with normal behaviour.
@@ -45,8 +52,16 @@ describe('error-rate (page)', () => {
     );
     await r.feed(traffic, S, S + 90 * M);
     const all = await r.alerts();
-    expect(all, describeAlerts(all)).toHaveLength(1);
-    const [a] = all;
+    expect(all, describeAlerts(all)).toHaveLength(2);
+    const low = all.find((x) => x.labels.service === 'search');
+    expect(low).toMatchObject({ ruleId: 'error-rate', tier: 'page', status: 'resolved' });
+    expect(low?.summary).toBe(
+      'error rate 33.3% (10/30) over 10 min, above 5% at 97.5% confidence, on search · anthropic/claude-sonnet-4',
+    );
+    // The series failed from its first request: its first 10 minutes prove it (a span never
+    // reaches before the series existed), at the end of minute 9.
+    expect(low?.firedAt).toBe(toIso(S + 10 * M));
+    const a = all.find((x) => x.labels.service === 'checkout');
     expect(a).toMatchObject({
       ruleId: 'error-rate',
       tier: 'page',
@@ -54,10 +69,11 @@ describe('error-rate (page)', () => {
       source: 'rules',
       labels: checkout,
       status: 'resolved',
-      summary: 'error rate 30.0% (30/100) over 5 min for 10 min on checkout · openai/gpt-4o',
+      summary: 'error rate 27.0% (54/200) over 10 min, above 5% at 97.5% confidence, on checkout · openai/gpt-4o',
     });
-    // True from minute 30 (6/100 > 5%); held 10 minutes → fires at the end of minute 39.
-    expect(a?.firedAt).toBe(toIso(badFrom + 10 * M));
+    // The span 29..38 (its oldest 3 minutes at 20%, at least half its 27%) proves "above 5% for
+    // 10 min": fires at the end of minute 38.
+    expect(a?.firedAt).toBe(toIso(badFrom + 9 * M));
     // Last true at minute 53 (window 49..53 still has one bad minute); false for 5 min → resolves.
     expect(a?.resolvedAt).toBe(toIso(S + 59 * M));
   });
@@ -146,7 +162,7 @@ describe('latency-p95 (page)', () => {
 });
 
 describe('provider-down (page)', () => {
-  it('fires when connection/5xx errors dominate one provider, with the numbers; quiet on a single failure, a minority of errors or few samples; resolves', async () => {
+  it('fires within 2 minutes when connection/5xx errors dominate one provider, with the numbers, and at 3 req/min too; quiet on a single failure or a minority of errors; resolves', async () => {
     const r = await rig();
     const outFrom = S + 30 * M;
     const outTo = S + 45 * M;
@@ -166,7 +182,8 @@ describe('provider-down (page)', () => {
             ? { status: 'error', error_type: i ? 'timeout' : 'connection_error' }
             : {},
         ),
-      // cohere: every request fails for 5 minutes, but 15 requests < 20 minimum.
+      // cohere: every request fails for 5 minutes at 3 req/min: a total outage (issue 13: no
+      // 20-request minimum), paged 2 minutes after it starts.
       during(S + 60 * M, S + 65 * M, (m) =>
         requests(m, 3, { service: 'search', provider: 'cohere', model: 'command-r' }, () => ({
           status: 'error',
@@ -175,9 +192,15 @@ describe('provider-down (page)', () => {
       ),
     );
     await r.feed(traffic, S, S + 90 * M);
-    const all = await r.alerts();
-    expect(all, describeAlerts(all)).toHaveLength(1);
-    const [a] = all;
+    // The low-traffic series now page error-rate as well (issue 13); this test is about providers.
+    const all = await r.alerts('provider-down');
+    expect(all, describeAlerts(await r.alerts())).toHaveLength(2);
+    const cohere = all.find((x) => x.labels.provider === 'cohere');
+    expect(cohere).toMatchObject({ ruleId: 'provider-down', tier: 'page', status: 'resolved' });
+    // Its first minute: 3 attempts (`minAttempts`), none succeeded.
+    expect(cohere?.summary).toBe('provider cohere: no successful request in 2 min (3 attempted, 3 failed)');
+    expect(cohere?.firedAt).toBe(toIso(S + 61 * M));
+    const a = all.find((x) => x.labels.provider === 'openai');
     expect(a).toMatchObject({
       ruleId: 'provider-down',
       tier: 'page',
@@ -187,12 +210,12 @@ describe('provider-down (page)', () => {
     });
     // Per minute: 9 of 10 openai requests fail (4 connection, 5 server errors), 1 succeeds.
     expect(a?.summary).toBe(
-      'provider openai: 90.0% of 50 requests failed with connection/5xx/timeout errors over 5 min (connection_error 20, server_error 25); 5 succeeded',
+      'provider openai: 90.0% of 20 requests failed with connection/5xx/timeout errors over 2 min (connection_error 8, server_error 10); 2 succeeded',
     );
-    // True from minute 32 (3 bad minutes: 27/50); held 3 minutes.
-    expect(a?.firedAt).toBe(toIso(S + 35 * M));
-    // Last true at minute 46 (3 bad minutes in 42..46); 5 min keep_firing_for.
-    expect(a?.resolvedAt).toBe(toIso(S + 52 * M));
+    // Minutes 30..31 prove "more than half" (18 of 20 at 90%): fires at the end of minute 31.
+    expect(a?.firedAt).toBe(toIso(S + 32 * M));
+    // Last true at minute 44 (the newest 2 minutes still dominated); 5 min keep_firing_for.
+    expect(a?.resolvedAt).toBe(toIso(S + 50 * M));
   });
 
   it('fires when nothing succeeds while requests are attempted', async () => {
@@ -213,7 +236,9 @@ describe('provider-down (page)', () => {
       labels: { provider: 'mistral' },
       status: 'firing',
     });
-    expect(a?.summary).toBe('provider mistral: no successful request in 5 min (25 attempted, 25 failed)');
+    // The first minute's 5 attempts all failed: paged at the end of it.
+    expect(a?.summary).toBe('provider mistral: no successful request in 2 min (5 attempted, 5 failed)');
+    expect(a?.firedAt).toBe(toIso(S + M));
   });
 });
 

@@ -184,13 +184,18 @@ describe('retrieval-drop (ticket)', () => {
         S + 9 * H,
         slotted(4, svc('new-rag'), 10, (k) => ({ retrieval_hit: k < 4 })),
       ),
-      // 2 req/min with no hit during the drop: 60 < 100 samples in the window.
+      // 2 req/min with no hit during the drop: few samples, but 0 hits against an 80% baseline is
+      // evidence (issue 13: the test decides, not a minimum count of 100).
       slotted(2, svc('tiny-rag'), 10, (k, m) => ({ retrieval_hit: !dropped(m) && k < 8 })),
     );
     await r.feed(traffic, S, S + 9 * H);
     const all = await r.alerts();
-    expect(all, describeAlerts(all)).toHaveLength(1);
-    const [a] = all;
+    expect(all, describeAlerts(all)).toHaveLength(2);
+    const tiny = all.find((x) => x.labels.service === 'tiny-rag');
+    expect(tiny?.summary).toMatch(
+      /^retrieval hit rate \d+\.\d% \(\d+\/\d+\) vs baseline 80\.0% over 30 min on tiny-rag$/,
+    );
+    const a = all.find((x) => x.labels.service === 'search-rag');
     expect(a).toMatchObject({
       ruleId: 'retrieval-drop',
       tier: 'ticket',
@@ -204,10 +209,12 @@ describe('retrieval-drop (ticket)', () => {
     expect(nums, a?.summary).not.toBeNull();
     expect(Number(nums?.[1])).toBeLessThan(65); // baseline - margin
     expect(Number(nums?.[1])).toBeCloseTo((100 * Number(nums?.[2])) / 120, 1);
-    // True once about 16 of the 30 window minutes are dropped (minute ~15); held 15 minutes.
-    expect(Math.abs(gapMs(toIso(from), a?.firedAt) - 30 * M)).toBeLessThanOrEqual(M);
-    // Last true at about +73 min (16 dropped minutes left in the window); 30 min keep_firing_for.
-    expect(Math.abs(gapMs(toIso(from), a?.resolvedAt) - 104 * M)).toBeLessThanOrEqual(M);
+    // True once the window's hit rate is provably under 65% (baseline - margin) at 99% / 5
+    // services tested (issue 13): about 28 of the 30 window minutes dropped; held 15 minutes.
+    expect(gapMs(toIso(from), a?.firedAt)).toBeGreaterThanOrEqual(40 * M);
+    expect(gapMs(toIso(from), a?.firedAt)).toBeLessThanOrEqual(46 * M);
+    // Last true at about +62 min (~28 dropped minutes left in the window); 30 min keep_firing_for.
+    expect(Math.abs(gapMs(toIso(from), a?.resolvedAt) - 92 * M)).toBeLessThanOrEqual(M);
   });
 });
 
@@ -257,9 +264,10 @@ describe('negative-feedback (ticket)', () => {
     expect(nums, a?.summary).not.toBeNull();
     expect(Number(nums?.[1])).toBeGreaterThan(25); // baseline + margin
     expect(Number(nums?.[1])).toBeCloseTo((100 * Number(nums?.[2])) / 240, 1);
-    // True once 23 of the 60 window minutes are in the rise; held 15 minutes.
-    expect(gapMs(toIso(from), a?.firedAt)).toBeGreaterThanOrEqual(36 * M);
-    expect(gapMs(toIso(from), a?.firedAt)).toBeLessThanOrEqual(38 * M);
+    // True once the window's thumbs-down share is provably over 25% (baseline + margin) at 99% /
+    // 4 services tested (issue 13): about 35 of the 60 window minutes in the rise; held 15 minutes.
+    expect(gapMs(toIso(from), a?.firedAt)).toBeGreaterThanOrEqual(47 * M);
+    expect(gapMs(toIso(from), a?.firedAt)).toBeLessThanOrEqual(53 * M);
     expect(gapMs(toIso(to), a?.resolvedAt)).toBeGreaterThanOrEqual(30 * M);
     expect(gapMs(toIso(to), a?.resolvedAt)).toBeLessThanOrEqual(92 * M);
   });

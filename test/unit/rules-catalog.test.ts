@@ -111,7 +111,7 @@ describe('error-rate over a history', () => {
     const bad = history(T0, T0 + 30 * MINUTE_MS, () => ({ count: 20, errors: 4 }));
     const evs = drive(bad, T0, T0 + 30 * MINUTE_MS, (m) => errorRateCheck(rule, bad, m, series), rule);
     expect(evs.find((e) => e.kind === 'fired')?.summary).toBe(
-      'error rate 20.0% (20/100) over 5 min for 10 min on checkout · openai/gpt-4o',
+      'error rate 20.0% (40/200) over 10 min, above 5% at 97.5% confidence, on checkout · openai/gpt-4o',
     );
   });
 });
@@ -125,15 +125,16 @@ describe('provider-down', () => {
       errors: 8,
       errorTypes: { connection_error: 5, server_error: 3 },
     }));
+    // 16 of 20 over the fast 2-minute span already prove "more than half" at 90%.
     expect(providerDownCheck(rule, h, T0 + 9 * MINUTE_MS, scope)).toBe(
-      'provider openai: 80.0% of 50 requests failed with connection/5xx/timeout errors over 5 min (connection_error 25, server_error 15); 10 succeeded',
+      'provider openai: 80.0% of 20 requests failed with connection/5xx/timeout errors over 2 min (connection_error 10, server_error 6); 4 succeeded',
     );
     const none = history(T0, T0 + 10 * MINUTE_MS, () => ({ count: 10, errors: 10, errorTypes: { auth_error: 10 } }));
     expect(providerDownCheck(rule, none, T0 + 9 * MINUTE_MS, scope)).toMatch(
-      /no successful request in 5 min \(50 attempted/,
+      /no successful request in 2 min \(20 attempted/,
     );
   });
-  it('does not fire on a single failed request, on rate limits, or below the minimum samples', () => {
+  it('does not fire on a single failed request, on rate limits, or on too few attempts', () => {
     const one = history(T0, T0 + 10 * MINUTE_MS, (m) => ({
       count: 10,
       errors: m === T0 ? 1 : 0,
@@ -142,8 +143,13 @@ describe('provider-down', () => {
     expect(providerDownCheck(rule, one, T0 + 4 * MINUTE_MS, scope)).toBeUndefined();
     const limited = history(T0, T0 + 10 * MINUTE_MS, () => ({ count: 10, errors: 6, errorTypes: { rate_limit: 6 } }));
     expect(providerDownCheck(rule, limited, T0 + 9 * MINUTE_MS, scope)).toBeUndefined();
-    const few = history(T0, T0 + 10 * MINUTE_MS, () => ({ count: 3, errors: 3, errorTypes: { connection_error: 3 } }));
-    expect(providerDownCheck(rule, few, T0 + 9 * MINUTE_MS, scope)).toBeUndefined();
+    // Two attempts in 15 minutes, both failed: below `minAttempts`, and 2/2 proves nothing at 90%.
+    const few = history(T0, T0 + 15 * MINUTE_MS, (m) =>
+      m === T0 + 3 * MINUTE_MS || m === T0 + 14 * MINUTE_MS
+        ? { count: 1, errors: 1, errorTypes: { connection_error: 1 } }
+        : {},
+    );
+    expect(providerDownCheck(rule, few, T0 + 14 * MINUTE_MS, scope)).toBeUndefined();
   });
 });
 

@@ -1,3 +1,4 @@
+import { MINUTE_MS } from '../../../shared/clock.js';
 import type { CollectorConfig } from '../../../shared/config/collector-config.js';
 import type { RemediationAction } from '../../../shared/rules/config.js';
 import { COST_ANOMALY_RULE_ID, costAnomalyCheck } from '../../../shared/rules/cost-anomaly.js';
@@ -72,7 +73,7 @@ export function remediationOf(rules: Rules, id: RuleId): Remediation {
 }
 
 /** The minute-cadence rules over scope histories, built from config (disabled ones left out). */
-export function windowRules(rules: Rules): WindowRule[] {
+export function windowRules(rules: Rules, opts: { timeZone?: string } = {}): WindowRule[] {
   const out: WindowRule[] = [];
   const timing = (c: { tier: WindowRule['tier']; for: number; keepFiringFor: number }) => ({
     tier: c.tier,
@@ -85,9 +86,10 @@ export function windowRules(rules: Rules): WindowRule[] {
     const r = {
       threshold: er.threshold,
       windowMs: er.window,
-      minSamples: er.minSamples,
       forMs: er.for,
-      keepFiringForMs: er.keepFiringFor,
+      maxWindowMs: er.maxWindow,
+      confidence: er.confidence,
+      minErrors: er.minErrors,
     };
     out.push({
       id: ERROR_RATE_RULE_ID,
@@ -95,6 +97,8 @@ export function windowRules(rules: Rules): WindowRule[] {
       scope: 'series',
       cadence: 'minute',
       ...timing(er),
+      // `for` is the span the decision proves the rate over (issue 13): fire the minute it holds.
+      forMs: MINUTE_MS,
       check: (h, m, s) => errorRateCheck(r, h, m, s),
     });
   }
@@ -112,7 +116,7 @@ export function windowRules(rules: Rules): WindowRule[] {
   }
   const ca = rules.costAnomaly;
   if (ca.enabled) {
-    const r = { ...ca, shortWindowMs: ca.shortWindow };
+    const r = { ...ca, shortWindowMs: ca.shortWindow, ...(opts.timeZone ? { timeZone: opts.timeZone } : {}) };
     out.push({
       id: COST_ANOMALY_RULE_ID,
       scope: 'service',
@@ -123,10 +127,11 @@ export function windowRules(rules: Rules): WindowRule[] {
   }
   const pd = rules.providerDown;
   if (pd.enabled) {
-    const r = { ...pd, windowMs: pd.window };
+    const r = { ...pd, windowMs: pd.window, fastWindowMs: pd.fastWindow };
     out.push({
       id: PROVIDER_DOWN_RULE_ID,
-      windowMs: pd.window,
+      // Never true without an attempt in the newest span.
+      windowMs: pd.fastWindow,
       scope: 'provider',
       cadence: 'minute',
       ...timing(pd),
@@ -154,7 +159,7 @@ export function windowRules(rules: Rules): WindowRule[] {
       scope: 'service',
       cadence: 'minute',
       ...timing(rd),
-      check: (h, m, s) => retrievalDropCheck(r, h, m, s),
+      check: (h, m, s, ctx) => retrievalDropCheck(r, h, m, s, ctx),
     });
   }
   const nf = rules.negativeFeedback;
@@ -166,7 +171,7 @@ export function windowRules(rules: Rules): WindowRule[] {
       scope: 'service',
       cadence: 'minute',
       ...timing(nf),
-      check: (h, m, s) => negativeFeedbackCheck(r, h, m, s),
+      check: (h, m, s, ctx) => negativeFeedbackCheck(r, h, m, s, ctx),
     });
   }
   return out;

@@ -41,6 +41,8 @@ export interface RuleRuntimeOptions {
   eventTime?: EventTimeGuard;
   /** `ingest.maxFutureSkew`, when no `eventTime` is given (tests). */
   maxFutureSkewMs?: number;
+  /** `defaults.timeZone`: the calendar of the baselines (same hour, same kind of day). */
+  timeZone?: string;
 }
 
 /** A batch that just committed: the buckets it touched and its events (for error signatures). */
@@ -90,7 +92,7 @@ export class RuleRuntime {
     this.clock = opts.clock;
     this.log = opts.log ?? (() => undefined);
     this.eventTime = opts.eventTime ?? new EventTimeGuard(opts.clock, opts.maxFutureSkewMs);
-    this.rules = windowRules(config);
+    this.rules = windowRules(config, opts.timeZone ? { timeZone: opts.timeZone } : {});
     const ne = config.novelError;
     this.novel = new NovelErrorTracker(store.rollupHistory, {
       lookbackMs: ne.lookback,
@@ -352,11 +354,15 @@ export class RuleRuntime {
       // An inactive rule is not asked about a scope with no data where it looks (see windowRules).
       const quietBefore =
         rule.windowMs === undefined ? idleBefore : Math.max(idleBefore, m - rule.windowMs + MINUTE_MS);
+      // Scopes with data where the rule looks: the number of tests this minute (Bonferroni).
+      let scopesTested = 0;
+      for (const { history } of this.histories.entries(rule.scope)) if (!history.idleSince(quietBefore)) scopesTested++;
+      const ctx = { scopesTested };
       for (const { scope, history } of this.histories.entries(rule.scope)) {
         const key = stateKey(rule.id, scope.key);
         const prev = this.states.get(key) ?? INACTIVE;
         if (prev.phase === 'inactive' && history.idleSince(quietBefore)) continue;
-        const summary = rule.check(history, m, scope);
+        const summary = rule.check(history, m, scope, ctx);
         this.transition(rule.id as RuleId, rule.tier, rule, scope, key, prev, summary, m, at);
       }
     }

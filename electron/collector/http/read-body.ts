@@ -12,7 +12,8 @@ export interface ReadOptions {
   budget?: { account: BodyAccount; overBudget: () => HttpError };
 }
 
-function tooLarge(maxBytes: number): HttpError {
+/** The 413 every body reader answers past its limit (raw or inflated). */
+export function tooLarge(maxBytes: number): HttpError {
   return new HttpError(413, 'payload_too_large', `request body exceeds ${maxBytes} bytes: split the batch`);
 }
 

@@ -2,11 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { HttpError } from '../http/http-error.js';
-import { collectBody, invalidEncoding } from '../http/read-body.js';
-
-function tooLarge(maxBytes: number): HttpError {
-  return new HttpError(413, 'payload_too_large', `request body exceeds ${maxBytes} bytes: split the batch`);
-}
+import { collectBody, invalidEncoding, tooLarge } from '../http/read-body.js';
 
 /**
  * Reads a binary body up to `maxBytes` (protobuf must not go through a UTF-8 decode) and undoes

@@ -7,6 +7,7 @@ import { EscalationConfig } from '../escalation/schema.js';
 import { RotationConfig } from '../rotation/schema.js';
 import { RotationOverridesConfig } from '../rotation/overrides-config.js';
 import { UserName } from '../protocol/stream.js';
+import { EVENTS_V2_MAX_BYTES } from '../protocol/events-v2.js';
 import { MIN_TOKEN_LENGTH } from './token.js';
 
 /**
@@ -204,7 +205,8 @@ export const ServerConfig = z.strictObject({
     .number()
     .int()
     .positive()
-    .default(8 * 512 * 1024),
+    // Eight Events-v2 bodies at PagerDuty's size limit.
+    .default(8 * EVENTS_V2_MAX_BYTES),
   /** Such a body must arrive in full within this long, or it is answered 408. */
   unauthenticatedBodyTimeout: Duration.refine((ms) => ms > 0, 'unauthenticatedBodyTimeout must be positive').default(
     5_000,

@@ -87,3 +87,6 @@ export const EventsV2Invalid = z.object({
   errors: z.array(z.string()),
 });
 export type EventsV2Invalid = z.infer<typeof EventsV2Invalid>;
+
+/** PagerDuty caps one Events API v2 event at 512 KB; Vigil reads no more of one either. */
+export const EVENTS_V2_MAX_BYTES = 512 * 1024;

@@ -10,12 +10,10 @@ import type { Metrics } from '../metrics.js';
 import type { IngestPipeline } from './ingest-pipeline.js';
 import { encodeRpcStatus, encodeTraceResponse, RPC_INVALID_ARGUMENT } from './otlp/trace-proto.js';
 import { mapTraceRequest, otlpEncoding, parseTraceRequest, traceResponse } from './otlp/traces.js';
+import { EVENTS_V2_MAX_BYTES } from '../../../shared/protocol/events-v2.js';
 import { readBytes } from './read-bytes.js';
 
 export const EVENTS_V2_PATH = '/v1/integrations/events-v2';
-
-/** PagerDuty caps an event at 512 KB; the route may be reached without a token, so it reads no more. */
-const EVENTS_V2_MAX_BYTES = 512 * 1024;
 
 /** Bodies read before the sender is known (Events-v2 by routing_key): config `server.unauthenticatedBody*`. */
 export interface UnauthenticatedBodies {

@@ -15,7 +15,7 @@ import {
  * keeps the tests quick; the rules run on backfilled event time.
  */
 const WAIT_MS = 1_500;
-const CONFIG = `grouping: { wait: ${WAIT_MS / 1000}s }\n`;
+const CONFIG = `grouping: { wait: ${WAIT_MS}ms }\n`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

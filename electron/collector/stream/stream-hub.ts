@@ -6,7 +6,6 @@ import {
   CLIENT_FRAME_BURST,
   CLIENT_FRAMES_PER_SECOND,
   ClientFrame,
-  CommandFrame as CommandFrameSchema,
   type CommandFrame,
   type ServerFrame,
 } from '../../../shared/protocol/stream.js';
@@ -114,14 +113,6 @@ function refuseUpgrade(socket: Duplex, status: number, code: string, message: st
     `HTTP/1.1 ${status} ${REFUSAL_REASON[status] ?? 'Error'}\r\ncontent-type: application/json\r\n` +
       `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
-}
-
-/** The id of something shaped like a command frame (a valid id, whatever else is wrong), else undefined. */
-function commandId(json: unknown): string | undefined {
-  if (typeof json !== 'object' || json === null) return undefined;
-  const f = json as { type?: unknown; id?: unknown };
-  if (f.type !== 'command' || typeof f.id !== 'string') return undefined;
-  return CommandFrameSchema.shape.id.safeParse(f.id).success ? f.id : undefined;
 }
 
 /** A peer as log lines name it; the user name came from the client and is escaped. */
@@ -339,13 +330,6 @@ export class StreamHub {
     const r = ClientFrame.safeParse(json);
     if (!r.success) {
       const d = describeZodError(r.error);
-      const id = commandId(json);
-      if (id !== undefined && peer.user !== undefined) {
-        // A command the desktop can name (its outbox id) is answered as one: it fails that item
-        // instead of retrying it on every reconnect, and the connection is not at fault.
-        this.metrics.wsFramesRejected += 1;
-        return this.send(peer, { type: 'result', id, ok: false, error: `${d.field}: ${d.message}` });
-      }
       return this.reject(peer, 'invalid_field', `${d.field}: ${d.message}`);
     }
     const frame = r.data;

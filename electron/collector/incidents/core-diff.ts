@@ -78,6 +78,12 @@ export function changedIncidentIds(before: IncidentCoreState, after: IncidentCor
   return out;
 }
 
+/** Ids the core dropped (emptied before ringing, or resolved long ago). */
+export function droppedIncidentIds(before: IncidentCoreState, after: IncidentCoreState): string[] {
+  if (before.incidents === after.incidents) return [];
+  return Object.keys(before.incidents).filter((id) => !Object.hasOwn(after.incidents, id));
+}
+
 export function sameSilences(a: readonly Silence[], b: readonly Silence[]): boolean {
   return a === b || (a.length === b.length && a.every((s, i) => s === b[i]));
 }

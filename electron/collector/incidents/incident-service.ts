@@ -1,4 +1,4 @@
-import type { Clock } from '../../../shared/clock.js';
+import { toIso, type Clock } from '../../../shared/clock.js';
 import { applyAction, type IncidentAction } from '../../../shared/incidents/incident-state.js';
 import { flush, notifyPipeline, runPipeline, type Stage } from '../../../shared/incidents/pipeline.js';
 import { getOwn } from '../../../shared/incidents/records.js';
@@ -13,7 +13,7 @@ import {
 import { addSilence, expireSilence } from '../../../shared/incidents/silence.js';
 import { toWireIncident } from '../../../shared/incidents/wire.js';
 import type { Alert, AlertEventKind } from '../../../shared/protocol/alert.js';
-import type { Silence } from '../../../shared/protocol/incident.js';
+import type { Incident, Silence } from '../../../shared/protocol/incident.js';
 import type { AlertChange, AlertPipeline, AlertService } from '../alerts/alert-service.js';
 import type { CollectorStore } from '../store/store.js';
 import {
@@ -22,6 +22,7 @@ import {
   changedAlertIds,
   changedIncidentIds,
   coreChanged,
+  droppedIncidentIds,
   coreNextDue,
   feedsCore,
   sameSilences,
@@ -275,6 +276,26 @@ export class IncidentService implements AlertPipeline {
     for (const e of this.queued) add(e);
     this.queued = [];
     for (const e of stage) add({ ...e, actor: alerts.actor });
+    for (const id of droppedIncidentIds(before, s)) {
+      // Emptied before it rang (inhibition moved its alerts): the core forgets it; the table
+      // closes it, so no desktop keeps an open incident nobody will ever resolve.
+      const stored = store.incidents.get(id);
+      if (stored === undefined || stored.status === 'resolved') continue;
+      const { escalation: _e, inhibitedAlertIds: _i, silenced: _s, ...rest } = stored;
+      const closed: Incident = { ...rest, status: 'resolved', alertIds: [], resolvedAt: toIso(now) };
+      const prev = getOwn(before.incidents, id);
+      store.incidents.put(closed, prev?.openedAt ?? now, JSON.stringify(closed));
+      alerts.publish(
+        store.appendIncidentLog({
+          at: now,
+          incidentId: id,
+          kind: 'resolved',
+          actor: alerts.actor,
+          note: 'its alerts moved to the incident of their cause',
+          incident: closed,
+        }),
+      );
+    }
     const ids = new Set([...changedIncidentIds(before, s), ...entries.keys()]);
     for (const id of ids) {
       const rec = getOwn(s.incidents, id);

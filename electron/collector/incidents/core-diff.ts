@@ -1,7 +1,8 @@
 import type { Alert } from '../../../shared/protocol/alert.js';
 import type { Silence } from '../../../shared/protocol/incident.js';
 import { isLoud, members, RESOLVED_KEEP_MS } from '../../../shared/incidents/incident-state.js';
-import type { AlertInput, AlertRecord, IncidentCoreState } from '../../../shared/incidents/schema.js';
+import { IncidentCoreState, type AlertInput, type AlertRecord } from '../../../shared/incidents/schema.js';
+import type { IncidentStore, StoredCore } from '../store/incident-store.js';
 import { getOwn } from '../../../shared/incidents/records.js';
 
 /**
@@ -128,4 +129,40 @@ export function coreNextDue(state: IncidentCoreState, now: number): number | und
     if (end > now) take(end);
   }
   return due === Infinity ? undefined : due;
+}
+
+function droppedIds(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  if (before === after) return [];
+  return Object.keys(before).filter((id) => !Object.hasOwn(after, id));
+}
+
+/**
+ * Writes what changed from `before` to `after`: each changed or dropped alert and incident
+ * record (the maps are copy-on-write, so unchanged records are the same objects) and the meta
+ * row when the id counter, group keys or silences moved. A transaction costs what it changed,
+ * not the size of the state.
+ */
+export function persistCore(store: IncidentStore, before: IncidentCoreState, after: IncidentCoreState): void {
+  for (const id of changedAlertIds(before, after)) store.putCoreAlert(id, JSON.stringify(after.alerts[id]));
+  for (const id of droppedIds(before.alerts, after.alerts)) store.deleteCoreAlert(id);
+  for (const id of changedIncidentIds(before, after)) store.putCoreIncident(id, JSON.stringify(after.incidents[id]));
+  for (const id of droppedIds(before.incidents, after.incidents)) store.deleteCoreIncident(id);
+  if (
+    before.seq !== after.seq ||
+    before.openByKey !== after.openByKey ||
+    !sameSilences(before.silences, after.silences)
+  ) {
+    store.putCoreMeta(JSON.stringify({ seq: after.seq, openByKey: after.openByKey, silences: after.silences }));
+  }
+}
+
+/** The stored rows back into a validated state (throws on anything invalid: the caller rebuilds). */
+export function restoreCore(stored: StoredCore): IncidentCoreState {
+  const meta = stored.meta;
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw new Error('core meta is not an object');
+  return IncidentCoreState.parse({
+    ...meta,
+    alerts: Object.fromEntries(stored.alerts),
+    incidents: Object.fromEntries(stored.incidents),
+  });
 }

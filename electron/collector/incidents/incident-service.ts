@@ -4,7 +4,6 @@ import { flush, notifyPipeline, runPipeline, type Stage } from '../../../shared/
 import { getOwn } from '../../../shared/incidents/records.js';
 import {
   emptyIncidentState,
-  restoreIncidentState,
   type AlertInput,
   type IncidentCoreState,
   type IncidentRecord,
@@ -23,6 +22,8 @@ import {
   changedIncidentIds,
   coreChanged,
   droppedIncidentIds,
+  persistCore,
+  restoreCore,
   coreNextDue,
   feedsCore,
   sameSilences,
@@ -75,17 +76,20 @@ export class IncidentService implements AlertPipeline {
   /** Restores the persisted core (or rebuilds it from the open alerts), before anything else runs. */
   start(): void {
     const { store, log } = this.deps;
-    const json = store.incidents.coreJson();
-    let rebuild = json === undefined;
-    if (json !== undefined) {
-      try {
-        this.core = restoreIncidentState(json);
-      } catch (err) {
-        log(`incidents: stored incident state is invalid (${String(err).slice(0, 300)}); starting empty and re-feeding open alerts`);
-        rebuild = true;
+    let rebuild = true;
+    try {
+      const stored = store.incidents.loadCore();
+      if (stored !== undefined) {
+        this.core = restoreCore(stored);
+        rebuild = false;
       }
+    } catch (err) {
+      log(
+        `incidents: stored incident state is invalid (${String(err).slice(0, 300)}); starting empty and re-feeding open alerts`,
+      );
     }
     if (!rebuild) return;
+    store.incidents.clearCore();
     // Incident ids continue after the stored ones: a rebuilt core must not reuse an id.
     this.core = { ...emptyIncidentState(), seq: store.incidents.maxNumber() + 1 };
     const open = store.listAlerts().filter((a) => feedsCore(this.core, a));
@@ -205,7 +209,7 @@ export class IncidentService implements AlertPipeline {
 
     this.writeAlerts(changes, before, s);
     this.writeIncidents(before, s, [...rung.entries, ...stepped.entries], now);
-    if (coreChanged(before, s)) store.incidents.putCoreJson(JSON.stringify(s));
+    if (coreChanged(before, s)) persistCore(store.incidents, before, s);
     if (!sameSilences(before.silences, s.silences)) this.silencesChanged = true;
     this.working = s;
   }

@@ -6,10 +6,24 @@ import { Incident, type IncidentStatus } from '../../../shared/protocol/incident
  * and every incident as the wire carries it (`GET /v1/incidents`, snapshots). The core drops an
  * incident an hour after it resolves; this table keeps it.
  */
+/** The core's state as stored, not yet validated (the caller does): undefined before the first save. */
+export interface StoredCore {
+  meta: unknown;
+  alerts: [string, unknown][];
+  incidents: [string, unknown][];
+}
+
 export interface IncidentStore {
-  /** The core's persisted state as stored (the caller validates it), or undefined before the first save. */
-  coreJson(): string | undefined;
-  putCoreJson(json: string): void;
+  /** The core's persisted state; throws on unparsable JSON (the caller starts empty then). */
+  loadCore(): StoredCore | undefined;
+  /** `{seq, openByKey, silences}` of the core. */
+  putCoreMeta(json: string): void;
+  putCoreAlert(id: string, json: string): void;
+  deleteCoreAlert(id: string): void;
+  putCoreIncident(id: string, json: string): void;
+  deleteCoreIncident(id: string): void;
+  /** Forgets the stored core (a rebuild from the open alerts follows). */
+  clearCore(): void;
   get(id: string): Incident | undefined;
   /** The stored JSON text (unchanged incidents are not written again). */
   getJson(id: string): string | undefined;
@@ -29,6 +43,12 @@ export function createIncidentStore(db: Database.Database): IncidentStore {
   const s = {
     getCore: db.prepare('SELECT state_json FROM incident_core WHERE id = 1').pluck(),
     putCore: db.prepare('INSERT OR REPLACE INTO incident_core (id, state_json) VALUES (1, ?)'),
+    coreAlerts: db.prepare('SELECT id, json FROM incident_core_alerts'),
+    putCoreAlert: db.prepare('INSERT OR REPLACE INTO incident_core_alerts (id, json) VALUES (?, ?)'),
+    deleteCoreAlert: db.prepare('DELETE FROM incident_core_alerts WHERE id = ?'),
+    coreIncidents: db.prepare('SELECT id, json FROM incident_core_incidents'),
+    putCoreIncident: db.prepare('INSERT OR REPLACE INTO incident_core_incidents (id, json) VALUES (?, ?)'),
+    deleteCoreIncident: db.prepare('DELETE FROM incident_core_incidents WHERE id = ?'),
     get: db.prepare('SELECT json FROM incidents WHERE id = ?').pluck(),
     put: db.prepare('INSERT OR REPLACE INTO incidents (id, opened_at, status, json) VALUES (?, ?, ?, ?)'),
     list: db.prepare('SELECT json FROM incidents ORDER BY opened_at DESC, rowid DESC LIMIT ?').pluck(),
@@ -45,8 +65,21 @@ export function createIncidentStore(db: Database.Database): IncidentStore {
   };
   const parse = (json: string): Incident => Incident.parse(JSON.parse(json));
   return {
-    coreJson: () => (s.getCore.get() as string | undefined) ?? undefined,
-    putCoreJson: (json) => void s.putCore.run(json),
+    loadCore() {
+      const meta = s.getCore.get() as string | undefined;
+      if (meta === undefined) return undefined;
+      const rows = (stmt: Database.Statement) =>
+        (stmt.all() as { id: string; json: string }[]).map((r): [string, unknown] => [r.id, JSON.parse(r.json)]);
+      return { meta: JSON.parse(meta), alerts: rows(s.coreAlerts), incidents: rows(s.coreIncidents) };
+    },
+    putCoreMeta: (json) => void s.putCore.run(json),
+    putCoreAlert: (id, json) => void s.putCoreAlert.run(id, json),
+    deleteCoreAlert: (id) => void s.deleteCoreAlert.run(id),
+    putCoreIncident: (id, json) => void s.putCoreIncident.run(id, json),
+    deleteCoreIncident: (id) => void s.deleteCoreIncident.run(id),
+    clearCore: () => {
+      db.exec('DELETE FROM incident_core; DELETE FROM incident_core_alerts; DELETE FROM incident_core_incidents;');
+    },
     get(id) {
       const j = s.get.get(id) as string | undefined;
       return j === undefined ? undefined : parse(j);

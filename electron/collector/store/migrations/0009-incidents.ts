@@ -1,8 +1,10 @@
 import type { Migration } from './migration.js';
 
 /**
- * Incidents (issue 12): the pure notify core's state as one JSON row (pending rings, group
- * waits, silences: a restart rings each pending group wait once), every incident as the wire
+ * Incidents (issue 12): the pure notify core's state (pending rings, group waits, silences: a
+ * restart rings each pending group wait once), stored per record so a transaction writes only
+ * the records it changed (one JSON row of 10,000 held alerts cost ~100 ms a transaction): a
+ * meta row (seq, open group keys, silences), one row per held alert and per held incident. Every incident as the wire
  * carries it (history outlives the core, which drops incidents an hour after they resolve), the
  * escalation state per incident (replaces the per-alert `escalations` rows), and incident
  * entries in the alert log: the same AUTOINCREMENT seq, so a replay after `lastSeq` brings
@@ -15,8 +17,10 @@ export const m0009Incidents: Migration = {
   up: `
     CREATE TABLE incident_core (
       id INTEGER PRIMARY KEY CHECK (id = 1),
-      state_json TEXT NOT NULL
+      state_json TEXT NOT NULL   -- {seq, openByKey, silences}
     );
+    CREATE TABLE incident_core_alerts (id TEXT PRIMARY KEY, json TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE incident_core_incidents (id TEXT PRIMARY KEY, json TEXT NOT NULL) WITHOUT ROWID;
 
     CREATE TABLE incidents (
       id TEXT PRIMARY KEY,

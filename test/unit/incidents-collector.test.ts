@@ -106,7 +106,11 @@ describe('core-diff (pure)', () => {
   });
 
   it('persists only changed records, and restores what it persisted', () => {
-    const rows = { meta: undefined as string | undefined, alerts: new Map<string, string>(), incidents: new Map<string, string>() };
+    const rows = {
+      meta: undefined as string | undefined,
+      alerts: new Map<string, string>(),
+      incidents: new Map<string, string>(),
+    };
     let writes = 0;
     const store: IncidentStore = {
       loadCore: (): StoredCore | undefined =>
@@ -178,7 +182,7 @@ describe('the pipeline on a real store', () => {
     expect(store.lastSeq()).toBe(before);
     // A damaged core row: start-up logs, starts empty and re-feeds; new ids continue after inc-2.
     const db = new Database(file);
-    db.prepare("UPDATE incident_core SET state_json = '{\"seq\": \"broken\"}'").run();
+    db.prepare('UPDATE incident_core SET state_json = \'{"seq": "broken"}\'').run();
     db.close();
     store.close();
     store = openStore(file, T0);

@@ -124,7 +124,8 @@ export class Collector {
       escalation: escalations,
       clock: opts.clock,
       log: opts.log,
-      autoResolve: (ruleId) => opts.config.escalation.autoResolve.rules[ruleId] ?? opts.config.escalation.autoResolve.default,
+      autoResolve: (ruleId) =>
+        opts.config.escalation.autoResolve.rules[ruleId] ?? opts.config.escalation.autoResolve.default,
     });
     alerts.setPipeline(incidents);
     incidents.start();

@@ -118,7 +118,7 @@ describe('one outage, one page', () => {
     expect(new Set(anthropic.map((a) => a.incidentId)).size).toBe(1);
     expect(anthropic[0]?.incidentId).not.toBe(down?.incidentId);
 
-    const firing = await incidents(c, "?status=firing");
+    const firing = await incidents(c, '?status=firing');
     expect(firing).toHaveLength(2);
     const outageIncident = firing.find((i) => i.id === down?.incidentId);
     expect(outageIncident).toMatchObject({ tier: 'page', status: 'firing' });
@@ -283,7 +283,9 @@ describe('silences', () => {
         comment: 'planned maintenance',
       },
     });
-    await s.waitFor((f) => f.type === 'result' && f.id === 'sil-1' && s.frames.filter((x) => x.id === 'sil-1').length === 2);
+    await s.waitFor(
+      (f) => f.type === 'result' && f.id === 'sil-1' && s.frames.filter((x) => x.id === 'sil-1').length === 2,
+    );
     expect(SilenceList.parse((await get(c, '/v1/silences')).body).silences).toHaveLength(1);
 
     await postAm(c, amGroup('{}:{cluster="eu-1"}', [{ fingerprint: 'f1', name: 'DiskFull' }]));
@@ -388,7 +390,8 @@ describe('bad input', () => {
     await expect(startCollector({ configYaml: 'grouping: { wait: soon }\n' })).rejects.toThrow(/grouping\.wait/);
     await expect(
       startCollector({
-        configYaml: 'inhibit:\n  rules:\n    - source: [{ name: alertname, op: "=~", value: "[" }]\n      target: [{ name: tier, op: "=", value: page }]\n',
+        configYaml:
+          'inhibit:\n  rules:\n    - source: [{ name: alertname, op: "=~", value: "[" }]\n      target: [{ name: tier, op: "=", value: page }]\n',
       }),
     ).rejects.toThrow(/inhibit\.rules\.0\.source\.0\.value/);
     await expect(startCollector({ configYaml: 'silences: { maxDuration: 0s }\n' })).rejects.toThrow(

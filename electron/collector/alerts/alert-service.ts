@@ -222,7 +222,11 @@ export class AlertService {
   }
 
   /** A command on one alert only (no incident). Must run inside `transact`. */
-  applyToAlert(cmd: Pick<CommandFrame, 'kind' | 'alertId' | 'note' | 'until'>, actor: string, now: number): CommandResult {
+  applyToAlert(
+    cmd: Pick<CommandFrame, 'kind' | 'alertId' | 'note' | 'until'>,
+    actor: string,
+    now: number,
+  ): CommandResult {
     const alert = cmd.alertId === undefined ? undefined : this.store.getAlert(cmd.alertId);
     if (!alert) return { ok: false, error: `alert ${cmd.alertId ?? '(none)'} not found` };
     const out = applyCommand(alert, cmd, actor, now, this.limits);

@@ -53,7 +53,9 @@ export function amendAlert(a: Alert, r: AlertRecord | undefined): Alert {
 export function amendNote(before: Alert, after: Alert): string {
   const parts: string[] = [];
   if (before.incidentId !== after.incidentId && after.incidentId !== undefined) {
-    parts.push(before.incidentId === undefined ? `in incident ${after.incidentId}` : `moved to incident ${after.incidentId}`);
+    parts.push(
+      before.incidentId === undefined ? `in incident ${after.incidentId}` : `moved to incident ${after.incidentId}`,
+    );
   }
   if (before.inhibitedBy !== after.inhibitedBy) {
     parts.push(after.inhibitedBy !== undefined ? `inhibited by alert ${after.inhibitedBy}` : 'no longer inhibited');

@@ -106,7 +106,12 @@ export class EscalateStage {
   }
 
   /** The incident's status moved (a command, the last member resolving): its page follows. */
-  followStatus(state: IncidentCoreState, before: IncidentRecord | undefined, after: IncidentRecord, now: number): IncidentCoreState {
+  followStatus(
+    state: IncidentCoreState,
+    before: IncidentRecord | undefined,
+    after: IncidentRecord,
+    now: number,
+  ): IncidentCoreState {
     if (before?.status === after.status) return state;
     const row = this.store.get(after.id);
     const ctx = this.context(row?.state.tier ?? after.tier);
@@ -169,7 +174,11 @@ export class EscalateStage {
       if (s.kind === 'retargeted' && JSON.stringify(escalationView(ctx, s.state)) === JSON.stringify(before)) continue;
       const late = now - s.dueAt >= LATE_NOTE_MS ? ` (due ${toIso(s.dueAt)})` : '';
       this.count(s.kind === 'notified' ? 'renotify' : s.kind);
-      entries.push({ incidentId: i.id, kind: s.kind === 'escalated' ? 'escalated' : 'notified', note: `${s.note}${late}` });
+      entries.push({
+        incidentId: i.id,
+        kind: s.kind === 'escalated' ? 'escalated' : 'notified',
+        note: `${s.note}${late}`,
+      });
     }
     return { state, entries };
   }

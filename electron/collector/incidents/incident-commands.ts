@@ -72,7 +72,8 @@ export class IncidentCommands {
     }
     const kind = cmd.kind;
     if (cmd.incidentId !== undefined) return this.onIncident(cmd.incidentId, kind, cmd, actor, now);
-    if (cmd.alertId === undefined) return { ok: false, error: `alertId: ${kind} needs exactly one of alertId or incidentId` };
+    if (cmd.alertId === undefined)
+      return { ok: false, error: `alertId: ${kind} needs exactly one of alertId or incidentId` };
     const alert = this.deps.alerts.getAlert(cmd.alertId);
     if (!alert) return { ok: false, error: `alert ${cmd.alertId} not found` };
     const incident = alert.incidentId !== undefined ? this.deps.incidents.incident(alert.incidentId) : undefined;
@@ -135,14 +136,21 @@ export class IncidentCommands {
   }
 
   /** Commands refused before anything changes (a conflict: no longer applies; an error: bad input). */
-  private refusal(i: IncidentRecord, kind: TargetedCommandKind, cmd: CommandFrame, now: number): CommandResult | undefined {
+  private refusal(
+    i: IncidentRecord,
+    kind: TargetedCommandKind,
+    cmd: CommandFrame,
+    now: number,
+  ): CommandResult | undefined {
     switch (kind) {
       case 'ack':
         return i.status === 'acknowledged'
           ? { ok: false, conflict: `incident is already acknowledged by ${i.acknowledgedBy ?? 'someone'}` }
           : undefined;
       case 'unack':
-        return i.status !== 'acknowledged' ? { ok: false, conflict: `incident is ${i.status}, not acknowledged` } : undefined;
+        return i.status !== 'acknowledged'
+          ? { ok: false, conflict: `incident is ${i.status}, not acknowledged` }
+          : undefined;
       case 'mitigate':
         return i.mitigatedAt !== undefined ? { ok: false, conflict: 'incident is already mitigated' } : undefined;
       case 'snooze': {

@@ -195,7 +195,12 @@ export class IncidentService implements AlertPipeline {
       return;
     }
     this.touched = false;
-    s = runPipeline(this.stages, s, feed.size > 0 ? { kind: 'alerts', alerts: [...feed.values()] } : { kind: 'tick' }, now);
+    s = runPipeline(
+      this.stages,
+      s,
+      feed.size > 0 ? { kind: 'alerts', alerts: [...feed.values()] } : { kind: 'tick' },
+      now,
+    );
     const f = flush(s, now);
     s = f.state;
     for (const id of changedIncidentIds(before, s)) {
@@ -319,7 +324,11 @@ export class IncidentService implements AlertPipeline {
               ? 'resolved'
               : 'updated';
         const note =
-          kind === 'resolved' ? 'every member resolved' : kind === 'updated' && prev?.status === 'resolved' ? 'reopened' : undefined;
+          kind === 'resolved'
+            ? 'every member resolved'
+            : kind === 'updated' && prev?.status === 'resolved'
+              ? 'reopened'
+              : undefined;
         list = [{ incidentId: id, kind, actor: alerts.actor, ...(note !== undefined ? { note } : {}) }];
       }
       for (const e of list ?? []) {

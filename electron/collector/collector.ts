@@ -131,6 +131,7 @@ export class Collector {
     incidents.start();
     this.metrics.incidentsOpen = () => store.incidents.countOpen();
     const commands = new IncidentCommands({ store, alerts, incidents, escalation: escalations, clock: opts.clock });
+    alerts.setCommandRouter((cmd, actor) => commands.apply(cmd, actor));
     // One timer for page deadlines and the core's due times (group waits, snooze and silence ends).
     const scheduler = new EscalationScheduler(incidents, opts.clock, opts.log);
     this.escalation = scheduler;
@@ -186,7 +187,6 @@ export class Collector {
         deadAfterMs: opts.config.stream.deadAfter,
         log: opts.log,
         rotation,
-        commands,
         incidents,
       },
       store,

@@ -137,6 +137,12 @@ describe('escalation deadlines survive a killed collector', () => {
       5_000,
     )) as Frame;
     expect(again.incident).toMatchObject({ status: 'firing', escalation: { level: 1 } });
+    // Its members snoozed with it are firing again.
+    const woke = await s.waitFor(
+      (f) => f.type === 'event' && f.kind === 'updated' && f.alertId === memberId && f.note === 'snooze ended',
+    );
+    expect(woke.alert).toMatchObject({ status: 'firing' });
+    expect((woke.alert as { snoozedUntil?: string }).snoozedUntil).toBeUndefined();
     await s.close();
   });
 

@@ -61,6 +61,7 @@ export class AlertService {
   private settling = false;
   private readonly listeners = new Set<(entries: readonly StreamEntry[]) => void>();
   private pipeline: AlertPipeline | undefined;
+  private router: ((cmd: CommandFrame, actor: string) => CommandResult) | undefined;
 
   constructor(
     private readonly store: CollectorStore,
@@ -80,6 +81,14 @@ export class AlertService {
 
   setPipeline(pipeline: AlertPipeline): void {
     this.pipeline = pipeline;
+  }
+
+  /**
+   * Where `command` sends commands (the collector: IncidentCommands, so a command on an alert
+   * acts on its incident wherever it comes from: the stream, an Events-v2 acknowledge).
+   */
+  setCommandRouter(router: (cmd: CommandFrame, actor: string) => CommandResult): void {
+    this.router = router;
   }
 
   getAlert(id: string): Alert | undefined {
@@ -207,10 +216,11 @@ export class AlertService {
   }
 
   /**
-   * Applies a client command on one alert, once per id; a repeated id answers the first result.
-   * Without a pipeline (tools, tests); the collector routes commands through IncidentCommands.
+   * Applies a client command once per id; a repeated id answers the first result. Through the
+   * router when one is set; without one (tools, tests) on the one alert only.
    */
   command(cmd: CommandFrame, actor: string): CommandResult {
+    if (this.router) return this.router(cmd, actor);
     return this.transact(() => {
       const seen = this.store.commandResult(cmd.id);
       if (seen) return seen;

@@ -212,6 +212,7 @@ export class IncidentService implements AlertPipeline {
     const stepped = escalation.runDue(s, now);
     s = stepped.state;
 
+    this.wakeMembers(before, s, now);
     this.writeAlerts(changes, before, s);
     this.writeIncidents(before, s, [...rung.entries, ...stepped.entries], now);
     if (coreChanged(before, s)) persistCore(store.incidents, before, s);
@@ -243,6 +244,32 @@ export class IncidentService implements AlertPipeline {
     const b = this.deps.escalation.nextDue();
     if (a === undefined) return b;
     return b === undefined ? a : Math.min(a, b);
+  }
+
+  /**
+   * An incident that rings again on its own (a snooze ran out, a higher tier joined an
+   * acknowledged one) is firing: its members acknowledged or snoozed with it are firing again too.
+   */
+  private wakeMembers(before: IncidentCoreState, s: IncidentCoreState, now: number): void {
+    const { alerts, store } = this.deps;
+    for (const id of changedIncidentIds(before, s)) {
+      const i = getOwn(s.incidents, id);
+      const prev = getOwn(before.incidents, id);
+      if (i?.status !== 'firing' || (prev?.status !== 'snoozed' && prev?.status !== 'acknowledged')) continue;
+      const why = prev.status === 'snoozed' ? 'snooze ended' : 'paging again: a higher tier joined its incident';
+      for (const alertId of i.alertIds) {
+        const a = store.getAlert(alertId);
+        if (a === undefined || (a.status !== 'snoozed' && a.status !== 'acknowledged')) continue;
+        const { snoozedUntil: _s, acknowledgedBy: _b, acknowledgedAt: _a, ...rest } = a;
+        alerts.write({
+          alert: { ...rest, status: 'firing' },
+          kind: 'updated',
+          at: now,
+          actor: alerts.actor,
+          note: why,
+        });
+      }
+    }
   }
 
   /** Each change logged with the alert as the core placed it; other alerts the core moved get `updated`. */

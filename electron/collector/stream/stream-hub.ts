@@ -33,8 +33,6 @@ export interface StreamHubOptions {
   log?: (msg: string) => void;
   /** Applies `override` commands (the rotation); absent = they fail with an error result. */
   rotation?: { apply(cmd: CommandFrame, actor: string): CommandResult };
-  /** Applies the other commands (incidents, alerts, silences); absent = AlertService.command (alerts only). */
-  commands?: { apply(cmd: CommandFrame, actor: string): CommandResult };
   /** The silences (`silences` frames after the snapshot / replay and on every change). */
   incidents?: {
     silences(): readonly Silence[];
@@ -451,7 +449,7 @@ export class StreamHub {
             ok: false,
             error: 'this collector does not take rotation overrides',
           })
-        : (this.opts.commands?.apply(frame, user) ?? this.alerts.command(frame, user));
+        : this.alerts.command(frame, user);
     if (result.ok) this.metrics.commandsApplied += 1;
     this.send(peer, {
       type: 'result',

@@ -244,6 +244,27 @@ describe('Alertmanager groups', () => {
     expect(ring.note).toMatch(/^paged: primary \(level 1\)/);
     await s.waitFor((f) => isIncident(f, 'notified') && f.incidentId === list[0]?.id, 10_000);
     expect(s.frames.filter((f) => isIncident(f, 'notified'))).toHaveLength(2);
+
+    // Resolving the incident resolves its members; a comment is still taken afterwards (the postmortem).
+    const us = list[0]?.id;
+    s.send({ type: 'command', id: 'res-us', kind: 'resolve', incidentId: us });
+    expect(await s.waitFor((f) => f.type === 'result' && f.id === 'res-us')).toMatchObject({ ok: true });
+    await s.waitFor((f) => isIncident(f, 'resolved') && f.incidentId === us);
+    const members = (await alerts(c)).filter((a) => a.incidentId === us);
+    expect(members.map((a) => a.status)).toEqual(['resolved', 'resolved']);
+    s.send({ type: 'command', id: 'ack-us', kind: 'ack', incidentId: us });
+    expect(await s.waitFor((f) => f.type === 'result' && f.id === 'ack-us')).toMatchObject({
+      ok: false,
+      conflict: 'incident is resolved',
+    });
+    s.send({ type: 'command', id: 'note-us', kind: 'comment', incidentId: us, note: 'disk cleanup job' });
+    expect(await s.waitFor((f) => f.type === 'result' && f.id === 'note-us')).toMatchObject({ ok: true });
+    expect(await s.waitFor((f) => isIncident(f, 'commented'))).toMatchObject({
+      incidentId: us,
+      actor: 'watcher',
+      note: 'disk cleanup job',
+      incident: { status: 'resolved' },
+    });
   });
 });
 

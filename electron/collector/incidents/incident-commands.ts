@@ -107,6 +107,7 @@ export class IncidentCommands {
   ): CommandResult {
     const { incidents, store } = this.deps;
     const i = incidents.incident(incidentId);
+    if (kind === 'comment') return this.comment(incidentId, i, cmd, actor, now);
     if (i === undefined) {
       // The core forgets incidents an hour after they resolve; the table remembers them.
       return store.incidents.get(incidentId) !== undefined
@@ -118,10 +119,6 @@ export class IncidentCommands {
     if (refused !== undefined) return refused;
     const note = cmd.note;
     const entry = { incidentId, kind: KIND_EVENT[kind], actor, ...(note !== undefined ? { note } : {}) };
-    if (kind === 'comment') {
-      incidents.queue(entry);
-      return { ok: true };
-    }
     if (kind === 'escalate' && i.status !== 'firing') {
       // Pulling in the next person makes the page ring for them, whoever held it before.
       this.members(incidents.act(incidentId, { kind: 'unack' }, now), 'unack', undefined, actor, now);
@@ -132,6 +129,31 @@ export class IncidentCommands {
     if (kind !== 'escalate') this.members(memberIds, kind, cmd, actor, now);
     // The ring an escalation causes writes the `escalated` entry (with the level reached).
     if (kind !== 'escalate') incidents.queue(entry);
+    return { ok: true };
+  }
+
+  /**
+   * A comment changes nothing, so it is taken on any incident, resolved ones included (the
+   * postmortem), also one the core has already forgotten (then straight from the table).
+   */
+  private comment(
+    incidentId: string,
+    i: IncidentRecord | undefined,
+    cmd: CommandFrame,
+    actor: string,
+    now: number,
+  ): CommandResult {
+    const note = cmd.note?.trim() ? cmd.note : undefined;
+    if (note === undefined) return { ok: false, error: 'comment needs a `note`' };
+    if (i !== undefined) {
+      this.deps.incidents.queue({ incidentId, kind: 'commented', actor, note });
+      return { ok: true };
+    }
+    const stored = this.deps.store.incidents.get(incidentId);
+    if (stored === undefined) return { ok: false, error: `incident ${incidentId} not found` };
+    this.deps.alerts.publish(
+      this.deps.store.appendIncidentLog({ at: now, incidentId, kind: 'commented', actor, note, incident: stored }),
+    );
     return { ok: true };
   }
 
@@ -162,7 +184,6 @@ export class IncidentCommands {
         return why !== undefined ? { ok: false, conflict: why } : undefined;
       }
       case 'comment':
-        return cmd.note?.trim() ? undefined : { ok: false, error: 'comment needs a `note`' };
       case 'resolve':
         return undefined;
     }

@@ -77,7 +77,8 @@ export class IncidentCommands {
     const alert = this.deps.alerts.getAlert(cmd.alertId);
     if (!alert) return { ok: false, error: `alert ${cmd.alertId} not found` };
     const incident = alert.incidentId !== undefined ? this.deps.incidents.incident(alert.incidentId) : undefined;
-    if (PAGING_KINDS.has(kind) && incident !== undefined && alert.status !== 'resolved') {
+    // Even through a member that has resolved: the page is its open incident's.
+    if (PAGING_KINDS.has(kind) && incident !== undefined && incident.status !== 'resolved') {
       return this.onIncident(incident.id, kind, cmd, actor, now);
     }
     return this.deps.alerts.applyToAlert(cmd, actor, now);

@@ -286,7 +286,8 @@ class SqliteCache implements Cache {
       deleteIncidentTimeline: db.prepare('DELETE FROM incident_timeline WHERE incident_id = ?'),
       clearSilences: db.prepare('DELETE FROM silences'),
       insertSilence: db.prepare('INSERT OR REPLACE INTO silences (id, ends_at, json) VALUES (?, ?, ?)'),
-      listSilences: db.prepare('SELECT json FROM silences ORDER BY ends_at DESC, id'),
+      // In the collector's order (rows are replaced together, so rowid is the frame's order).
+      listSilences: db.prepare('SELECT json FROM silences ORDER BY rowid'),
       // A silences frame reflects every silence command the collector had answered by then.
       reflectSilenceCommands: db.prepare(
         "UPDATE outbox SET reflected = 1 WHERE kind IN ('silence', 'expire-silence') AND state = 'applied'",

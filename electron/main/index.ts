@@ -66,9 +66,7 @@ async function updateTray(s: AppServices): Promise<void> {
   const reply = await s.api.handle({ method: 'incidents.list', params: { status: 'firing' } });
   if (!reply.ok || !Array.isArray(reply.result)) return;
   const open = (reply.result as { tier: string }[]).filter((i) => i.tier === 'page').length;
-  tray.setToolTip(
-    open > 0 ? `Vigil: ${open} unacknowledged incident${open === 1 ? '' : 's'}` : 'Vigil: all quiet',
-  );
+  tray.setToolTip(open > 0 ? `Vigil: ${open} unacknowledged incident${open === 1 ? '' : 's'}` : 'Vigil: all quiet');
   app.setBadgeCount(open);
 }
 

@@ -300,9 +300,7 @@ describe('paging: a real critical notification under Xvfb + D-Bus + dunst', () =
     const body = 'Escalates to <b>bob</b> & <a href="https://evil.example">dana</a>';
     const title = 'Error rate 31% on <checkout> & co';
     try {
-      expect(
-        await notifier.notify({ id: 'markup-1', title, body, loud: false, acknowledgeAction: false }),
-      ).toEqual({
+      expect(await notifier.notify({ id: 'markup-1', title, body, loud: false, acknowledgeAction: false })).toEqual({
         ok: true,
       });
       await until('the notification in dunst', async () => {

@@ -89,7 +89,10 @@ export class Outbox {
   }
 
   private store(
-    cmd: Pick<OutboxCommand, 'kind' | 'alertId' | 'incidentId' | 'note' | 'until' | 'override' | 'silence' | 'silenceId'>,
+    cmd: Pick<
+      OutboxCommand,
+      'kind' | 'alertId' | 'incidentId' | 'note' | 'until' | 'override' | 'silence' | 'silenceId'
+    >,
   ): OutboxItem {
     const item = this.opts.cache.enqueue({ ...cmd, id: this.newId(), createdAt: toIso(this.clock.now()) });
     this.changed.emit(item, this.log);

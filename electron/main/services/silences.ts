@@ -8,7 +8,11 @@ import type { SilenceCommand } from './cache/index.js';
  * command id, `createdBy` this user, `startsAt` the request's or the moment it was made. A
  * pending expiry ends its silence at the moment it was asked for. Pure; newest pending first.
  */
-export function listedSilences(synced: readonly Silence[], pending: readonly SilenceCommand[], user: string): Silence[] {
+export function listedSilences(
+  synced: readonly Silence[],
+  pending: readonly SilenceCommand[],
+  user: string,
+): Silence[] {
   const byId = new Map(synced.map((s) => [s.id, s]));
   const made: Silence[] = [];
   for (const cmd of pending) {

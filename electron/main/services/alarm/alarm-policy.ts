@@ -52,11 +52,7 @@ export function formatRemaining(ms: number): string {
 }
 
 /** The notification text for a ringing incident. */
-export function ringText(
-  incident: Incident,
-  openAlerts: number,
-  nowServerMs: number,
-): { title: string; body: string } {
+export function ringText(incident: Incident, openAlerts: number, nowServerMs: number): { title: string; body: string } {
   const e = incident.escalation;
   const next =
     e?.nextTarget !== undefined

@@ -251,9 +251,7 @@ export class AlarmService {
     try {
       const r = await this.opts.notifier.notify(n);
       if (r.ok) return 'sent';
-      this.log.warn(
-        `alarm: notification for ${n.id} failed (${r.retry ? 'will retry' : 'giving up'}): ${r.error}`,
-      );
+      this.log.warn(`alarm: notification for ${n.id} failed (${r.retry ? 'will retry' : 'giving up'}): ${r.error}`);
       return r.retry ? 'retry' : 'failed';
     } catch (err) {
       this.log.error(`alarm: notifier threw: ${String(err)}`);

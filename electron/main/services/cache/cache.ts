@@ -281,7 +281,9 @@ class SqliteCache implements Cache {
             WHERE alert_id IN (SELECT value FROM json_each(@members))
           ORDER BY seq DESC LIMIT @limit
         ) ORDER BY seq`),
-      oldResolvedIncidents: db.prepare('SELECT id FROM incidents WHERE resolved_at IS NOT NULL AND resolved_at < ? LIMIT ?'),
+      oldResolvedIncidents: db.prepare(
+        'SELECT id FROM incidents WHERE resolved_at IS NOT NULL AND resolved_at < ? LIMIT ?',
+      ),
       deleteIncident: db.prepare('DELETE FROM incidents WHERE id = ?'),
       deleteIncidentTimeline: db.prepare('DELETE FROM incident_timeline WHERE incident_id = ?'),
       clearSilences: db.prepare('DELETE FROM silences'),
@@ -309,7 +311,8 @@ class SqliteCache implements Cache {
       listByStatus: db.prepare('SELECT json FROM alerts WHERE status = ? ORDER BY fired_at DESC, id LIMIT ?'),
       getAlert: db.prepare('SELECT json FROM alerts WHERE id = ?'),
       timeline: db.prepare('SELECT seq, at, kind, actor, note FROM timeline WHERE alert_id = ? ORDER BY seq'),
-      insertOutbox: db.prepare(`INSERT INTO outbox (id, kind, alert_id, incident_id, note, until, created_at, state, payload)
+      insertOutbox:
+        db.prepare(`INSERT INTO outbox (id, kind, alert_id, incident_id, note, until, created_at, state, payload)
         VALUES (@id, @kind, @alertId, @incidentId, @note, @until, @createdAt, 'queued', @payload)`),
       outboxRecent: db.prepare('SELECT * FROM (SELECT * FROM outbox ORDER BY pos DESC LIMIT ?) ORDER BY pos'),
       outboxUnanswered: db.prepare("SELECT * FROM outbox WHERE state IN ('queued', 'sent') ORDER BY pos"),
@@ -563,10 +566,15 @@ class SqliteCache implements Cache {
       if (!incident) return null;
       const members = JSON.stringify(incident.alertIds);
       const alerts = (this.stmt.members.all(members, MAX_MEMBERS_LISTED) as AlertRow[]).map((r) => parseAlert(r.json));
-      const rows = this.stmt.incidentTimeline.all({ id, members, limit: MAX_INCIDENT_TIMELINE }) as TimelineRowWithAlert[];
-      const timeline = rows.map(
-        (t): TimelineEntry => ({ ...toEntry(t), ...(t.alert_id !== null ? { alertId: t.alert_id } : {}) }),
-      );
+      const rows = this.stmt.incidentTimeline.all({
+        id,
+        members,
+        limit: MAX_INCIDENT_TIMELINE,
+      }) as TimelineRowWithAlert[];
+      const timeline = rows.map((t): TimelineEntry => ({
+        ...toEntry(t),
+        ...(t.alert_id !== null ? { alertId: t.alert_id } : {}),
+      }));
       return { incident, alerts, timeline };
     });
   }

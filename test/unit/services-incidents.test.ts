@@ -251,7 +251,7 @@ describe('cache: incidents and silences (migration 0007)', () => {
 });
 
 describe('migration 0007 on a cache with commands queued under protocol 4', () => {
-  it('keeps queued commands; an override loses the ROTATION_TARGET placeholder', () => {
+  it('keeps queued commands (an override loses the ROTATION_TARGET placeholder); the alert replica starts over', () => {
     const db = new Database(':memory:');
     migrate(
       db,
@@ -264,7 +264,19 @@ describe('migration 0007 on a cache with commands queued under protocol 4', () =
     db.prepare(
       "INSERT INTO outbox (id, kind, alert_id, created_at, state, payload) VALUES ('c2', 'override', 'rotation', ?, 'queued', '{}')",
     ).run(NOW);
+    db.prepare(
+      "INSERT INTO alerts (id, status, tier, fired_at, updated_seq, json) VALUES ('a1', 'firing', 'page', ?, 7, '{}')",
+    ).run(NOW);
+    db.prepare("INSERT INTO timeline (seq, at, alert_id, kind) VALUES (7, ?, 'a1', 'fired')").run(NOW);
+    db.prepare('UPDATE sync_state SET last_seq = 7, last_sync_at = ?').run(NOW);
     expect(migrate(db, migrations, NOW)).toEqual([7]);
+    // Protocol 4 alerts have no incident: the next hello asks from 0 and gets alerts and incidents whole.
+    expect(db.prepare('SELECT COUNT(*) AS n FROM alerts').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM timeline').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT last_seq, last_sync_at FROM sync_state').get()).toEqual({
+      last_seq: 0,
+      last_sync_at: null,
+    });
     expect(db.prepare('SELECT id, alert_id, incident_id FROM outbox ORDER BY pos').all()).toEqual([
       { id: 'c1', alert_id: 'a1', incident_id: null },
       { id: 'c2', alert_id: null, incident_id: null },

@@ -49,16 +49,19 @@ export const MORE_TICKETS_ID = 'vigil:more-tickets';
 /** First retry after a retryable notifier failure; doubles up to the repeat interval. */
 const RETRY_BASE_MS = 1_000;
 
-interface Ringing {
-  incident: Incident;
-  nextAt: number;
-  failures: number;
-}
-
-/** A ticket incident announced in this change, with its member count at the time. */
-interface FreshTicket {
+/**
+ * An incident the alarm shows, with its open member count as of its last change (members
+ * changing reach the alarm as a change of their incident, so the count is kept current here
+ * rather than counted again for every state and every ring).
+ */
+interface Shown {
   incident: Incident;
   openAlerts: number;
+}
+
+interface Ringing extends Shown {
+  nextAt: number;
+  failures: number;
 }
 
 /**
@@ -74,10 +77,10 @@ export class AlarmService {
   private readonly log: Logger;
   private readonly repeatMs: number;
   private readonly ringing = new Map<string, Ringing>();
-  private readonly watching = new Map<string, Incident>();
+  private readonly watching = new Map<string, Shown>();
   private readonly notifiedTickets = new Set<string>();
   /** New ticket incidents seen in this change, announced together in afterChange(). */
-  private freshTickets: FreshTicket[] = [];
+  private freshTickets: Shown[] = [];
   /** A ringing page past MAX_LOUD_PAGES came due: one summary rings for all of them. */
   private morePagesDue = false;
   private morePagesShown = false;
@@ -118,8 +121,8 @@ export class AlarmService {
   }
 
   state(): AlarmState {
-    const page = (i: Incident) => alarmPage(i, this.opts.source.openAlertCount(i));
-    const ringing = [...this.ringing.values()].map((r) => page(r.incident));
+    const page = (s: Shown) => alarmPage(s.incident, s.openAlerts);
+    const ringing = [...this.ringing.values()].map(page);
     const due = ringing
       .map((p) => (p.dueAt ? Date.parse(p.dueAt) : Infinity))
       .reduce((a, b) => Math.min(a, b), Infinity);
@@ -151,21 +154,22 @@ export class AlarmService {
 
   private classify(id: string, incident: Incident | undefined, priming: boolean): void {
     const action = incident ? alarmAction(incident, this.opts.user) : 'none';
+    const shown = (i: Incident): Shown => ({ incident: i, openAlerts: this.opts.source.openAlertCount(i) });
     if (action === 'ring' && incident) {
       this.watching.delete(id);
       const prev = this.ringing.get(id);
       // Newly ours (rang after its group wait, escalated to us, snooze ended, unacknowledged):
       // ring now. Already ringing (a member joined, the title changed): the next ring says so.
-      if (!prev) this.ring({ incident, nextAt: this.clock.now(), failures: 0 });
-      else prev.incident = incident;
+      if (!prev) this.ring({ ...shown(incident), nextAt: this.clock.now(), failures: 0 });
+      else Object.assign(prev, shown(incident));
       return;
     }
     if (this.ringing.delete(id)) this.opts.notifier.withdraw?.(id, withdrawnText(incident, this.opts.user));
-    if (action === 'watch' && incident) this.watching.set(id, incident);
+    if (action === 'watch' && incident) this.watching.set(id, shown(incident));
     else this.watching.delete(id);
     if (action === 'notify-once' && incident && !this.notifiedTickets.has(id)) {
       this.notifiedTickets.add(id);
-      if (!priming) this.freshTickets.push({ incident, openAlerts: this.opts.source.openAlertCount(incident) });
+      if (!priming) this.freshTickets.push(shown(incident));
     }
     // Gone or over: a ticket incident that reopens later is news again (and the set stays bounded).
     if (incident === undefined || incident.status === 'resolved') this.notifiedTickets.delete(id);
@@ -180,7 +184,7 @@ export class AlarmService {
       this.morePagesDue = true;
       return;
     }
-    void this.send(r.incident, true).then((ok) => {
+    void this.send(r, true).then((ok) => {
       if (ok === 'retry' && this.ringing.get(id) === r) {
         r.failures += 1;
         r.nextAt = this.clock.now() + Math.min(RETRY_BASE_MS * 2 ** (r.failures - 1), this.repeatMs);
@@ -220,7 +224,7 @@ export class AlarmService {
     const tickets = this.freshTickets;
     this.freshTickets = [];
     if (tickets.length <= MAX_TICKET_NOTES) {
-      for (const t of tickets) void this.send(t.incident, false, t.openAlerts);
+      for (const t of tickets) void this.send(t, false);
     } else {
       void this.notify({
         id: MORE_TICKETS_ID,
@@ -235,12 +239,8 @@ export class AlarmService {
     }
   }
 
-  /** Counts the open members now: a member that joined since the last ring shows in this one. */
-  private async send(
-    incident: Incident,
-    loud: boolean,
-    openAlerts = this.opts.source.openAlertCount(incident),
-  ): Promise<'sent' | 'retry' | 'failed'> {
+  /** The text is made at each ring: a member that joined since the last one shows in this one. */
+  private async send({ incident, openAlerts }: Shown, loud: boolean): Promise<'sent' | 'retry' | 'failed'> {
     const text = loud
       ? ringText(incident, openAlerts, this.clock.now() + (this.opts.serverOffsetMs?.() ?? 0))
       : { title: incidentSummary(incident, openAlerts), body: 'New ticket: investigate within 24 h' };

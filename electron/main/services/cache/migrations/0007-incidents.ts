@@ -11,6 +11,10 @@ import type Database from 'better-sqlite3';
  * `incident_id`, or neither for `override` / `silence` / `expire-silence`, whose payload is
  * JSON in `payload`), so `alert_id` becomes nullable. `reflected` marks a silence command the
  * collector's silences list has since reported (the pending copy is no longer shown).
+ *
+ * The alert replica starts over (alerts, timeline, stream position; the outbox stays): alerts
+ * copied under protocol 4 have no incident, and resuming from the old lastSeq would never bring
+ * the incidents the collector made for them. The next hello asks from 0 and gets them whole.
  */
 export const migration0007 = {
   version: 7,
@@ -69,6 +73,10 @@ export const migration0007 = {
       DROP TABLE outbox;
       ALTER TABLE outbox_v7 RENAME TO outbox;
       CREATE INDEX outbox_by_state ON outbox (state, pos);
+
+      DELETE FROM alerts;
+      DELETE FROM timeline;
+      UPDATE sync_state SET last_seq = 0, last_sync_at = NULL WHERE id = 1;
     `);
   },
 };

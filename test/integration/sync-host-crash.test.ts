@@ -36,8 +36,12 @@ function readCache(dataDir: string): CacheFacts {
   try {
     const integrity = String(db.pragma('integrity_check', { simple: true }));
     const { lastSeq } = db.prepare('SELECT last_seq AS lastSeq FROM sync_state').get() as { lastSeq: number };
+    // Alert and incident log entries share the collector's seqs (protocol 5): count both tables.
     const { count, max } = db
-      .prepare('SELECT COUNT(*) AS count, COALESCE(MAX(seq), 0) AS max FROM timeline')
+      .prepare(
+        `SELECT COUNT(*) AS count, COALESCE(MAX(seq), 0) AS max FROM
+           (SELECT seq FROM timeline UNION ALL SELECT seq FROM incident_timeline)`,
+      )
       .get() as CacheFacts;
     return { integrity, lastSeq, count, max };
   } finally {

@@ -209,13 +209,15 @@ describe('desktop sync, protocol 5: incidents and silences', () => {
     ]);
   });
 
-  it('rings once per incident, and Acknowledge on the notification sends incidents ack with incidentId', async () => {
+  it('rings once per incident (not in its group wait), counts members as they resolve, and Acknowledge sends an incident ack', async () => {
+    let socket: Parameters<typeof send>[0] | undefined;
     const paging = incident('inc-1', {
       alertIds: ['a1', 'a2', 'a3'],
       escalation: { level: 1, target: 'ana', dueAt: new Date(Date.now() + HOUR).toISOString(), nextTarget: 'bob' },
     });
     fake.onFrame = (ws, frame) => {
       if (frame.type === 'hello') {
+        socket = ws;
         send(ws, welcome(0));
         // Inside its group wait: no escalation yet, nothing rings.
         send(ws, incidentFrame(1, incident('inc-1', { alertIds: ['a1', 'a2', 'a3'] }), 'fired'));
@@ -224,7 +226,7 @@ describe('desktop sync, protocol 5: incidents and silences', () => {
       }
       if (frame.type === 'command') {
         send(ws, { type: 'result', id: frame.id, ok: true });
-        send(ws, incidentFrame(6, { ...paging, status: 'acknowledged', acknowledgedBy: 'ana' }, 'acknowledged'));
+        send(ws, incidentFrame(7, { ...paging, status: 'acknowledged', acknowledgedBy: 'ana' }, 'acknowledged'));
       }
     };
     const a = startApp();
@@ -235,6 +237,12 @@ describe('desktop sync, protocol 5: incidents and silences', () => {
     expect(notifier.sent).toEqual([
       expect.objectContaining({ id: 'inc-1', title: 'chat errors · 3 alerts', loud: true }),
     ]);
+    expect(a.alarm.state().ringing).toEqual([expect.objectContaining({ incidentId: 'inc-1', alertCount: 3 })]);
+    // A member resolves (an alert event, no incident event): the count follows, nothing rings.
+    if (socket)
+      send(socket, { ...event(6, alert('a3', { incidentId: 'inc-1', status: 'resolved' })), kind: 'resolved' });
+    await until(() => a.alarm.state().ringing[0]?.alertCount === 2, 8000, 'the member count');
+    expect(a.alarm.state().ringing[0]?.summary).toBe('chat errors · 2 alerts');
     notifier.press('inc-1');
     await until(() => a.alarm.state().ringing.length === 0, 8000, 'the ring to stop');
     const commands = fake.received.filter((f) => f.type === 'command');

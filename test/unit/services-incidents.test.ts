@@ -156,6 +156,9 @@ describe('cache: incidents and silences (migration 0007)', () => {
     const old = cache.incident('old');
     // a resolved; b open; c not (yet) in the cache counts as open.
     expect(old && cache.openMemberCount(old)).toBe(2);
+    // Which incidents a change of alerts touches (the alarm re-reads those).
+    expect(cache.incidentIdsOf(['a', 'b', 'unknown'])).toEqual(['old']);
+    expect(cache.incidentIdsOf([])).toEqual([]);
   });
 
   it('a snapshot replaces alerts and incidents together, reporting what left too', () => {

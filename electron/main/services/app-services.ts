@@ -236,12 +236,8 @@ function incidentsOrMembersChanged(
   const stopIncidents = sync.onIncidentsChanged(listener);
   const stopAlerts = sync.onAlertsChanged((alertIds) => {
     if (alertIds.length === 0) return listener([]);
-    const incidentIds = new Set<string>();
-    for (const id of alertIds) {
-      const incidentId = cache.alert(id)?.incidentId;
-      if (incidentId !== undefined) incidentIds.add(incidentId);
-    }
-    if (incidentIds.size > 0) listener([...incidentIds]);
+    const incidentIds = cache.incidentIdsOf(alertIds);
+    if (incidentIds.length > 0) listener(incidentIds);
   });
   return () => {
     stopIncidents();

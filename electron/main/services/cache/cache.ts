@@ -110,6 +110,8 @@ export interface Cache {
   incident(id: string): Incident | null;
   /** How many of the incident's members are open (not resolved); unknown members count as open. */
   openMemberCount(incident: Incident): number;
+  /** The incidents these alerts belong to (as the cached alerts say), each once. */
+  incidentIdsOf(alertIds: readonly string[]): string[];
   /** The silences as the collector last sent them. */
   silences(): Silence[];
   /**
@@ -268,6 +270,10 @@ class SqliteCache implements Cache {
       // Members by the incident's own list (a JSON array bound as one parameter).
       members: db.prepare(
         'SELECT json FROM alerts WHERE id IN (SELECT value FROM json_each(?)) ORDER BY fired_at, id LIMIT ?',
+      ),
+      incidentIdsOf: db.prepare(
+        `SELECT DISTINCT json_extract(json, '$.incidentId') AS id FROM alerts
+           WHERE id IN (SELECT value FROM json_each(?)) AND json_extract(json, '$.incidentId') IS NOT NULL`,
       ),
       resolvedMembers: db.prepare(
         "SELECT COUNT(*) AS n FROM alerts WHERE status = 'resolved' AND id IN (SELECT value FROM json_each(?))",
@@ -587,6 +593,11 @@ class SqliteCache implements Cache {
   openMemberCount(incident: Incident): number {
     const resolved = (this.stmt.resolvedMembers.get(JSON.stringify(incident.alertIds)) as { n: number }).n;
     return incident.alertIds.length - resolved;
+  }
+
+  incidentIdsOf(alertIds: readonly string[]): string[] {
+    if (alertIds.length === 0) return [];
+    return (this.stmt.incidentIdsOf.all(JSON.stringify(alertIds)) as { id: string }[]).map((r) => r.id);
   }
 
   silences(): Silence[] {

@@ -169,6 +169,8 @@ describe('one outage, one page', () => {
         3_000,
       );
     }
+    expect((await incidents(c, '?status=acknowledged')).map((i) => i.id)).toEqual([incidentId]);
+    expect((await incidents(c, '?status=firing')).map((i) => i.id)).not.toContain(incidentId);
     const stored = (await alerts(c)).filter((a) => members.includes(a.id));
     expect(stored.map((a) => a.status)).toEqual(members.map(() => 'acknowledged'));
     // Acknowledged: whether or not it had rung yet, it rings no more.

@@ -81,10 +81,14 @@ export function changedIncidentIds(before: IncidentCoreState, after: IncidentCor
   return out;
 }
 
+function droppedIds(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  if (before === after) return [];
+  return Object.keys(before).filter((id) => !Object.hasOwn(after, id));
+}
+
 /** Ids the core dropped (emptied before ringing, or resolved long ago). */
 export function droppedIncidentIds(before: IncidentCoreState, after: IncidentCoreState): string[] {
-  if (before.incidents === after.incidents) return [];
-  return Object.keys(before.incidents).filter((id) => !Object.hasOwn(after.incidents, id));
+  return droppedIds(before.incidents, after.incidents);
 }
 
 export function sameSilences(a: readonly Silence[], b: readonly Silence[]): boolean {
@@ -131,11 +135,6 @@ export function coreNextDue(state: IncidentCoreState, now: number): number | und
     if (end > now) take(end);
   }
   return due === Infinity ? undefined : due;
-}
-
-function droppedIds(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
-  if (before === after) return [];
-  return Object.keys(before).filter((id) => !Object.hasOwn(after, id));
 }
 
 /**

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Alert } from '../shared/protocol/alert.js';
-import type { EventFrame } from '../shared/protocol/stream.js';
+import type { Incident } from '../shared/protocol/incident.js';
+import type { EventFrame, IncidentFrame } from '../shared/protocol/stream.js';
 import { AlarmService } from '../electron/main/services/alarm/index.js';
 import { openCache } from '../electron/main/services/cache/index.js';
 import {
@@ -15,11 +16,12 @@ import {
 import { fmt, percentile, printTable } from './stats.js';
 
 /**
- * Paging latency on the desktop (target: a page's notification within 100 ms of its event
- * reaching the client). (a) From a stream event frame being applied to the real SQLite cache,
- * through the Alarm's classification, to the Notifier being called (a recording notifier), with
- * the sync client's setImmediate hop included. (b) Separately, the real node-notifier call:
- * spawning notify-send (or the platform's tool) until it returns.
+ * Paging latency on the desktop (target: a paging incident's notification within 100 ms of its
+ * ring reaching the client). (a) From the stream's frames (protocol 5: the member alert's event
+ * and the incident's `notified` frame, the one that gives it an escalation) being applied to the
+ * real SQLite cache, through the Alarm's per-incident classification, to the Notifier being
+ * called (a recording notifier), with the sync client's setImmediate hop included. (b)
+ * Separately, the real node-notifier call: spawning notify-send (or the platform's tool).
  */
 export async function benchPaging(o: { pages: number; spawns: number }): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-paging-'));
@@ -35,10 +37,12 @@ export async function benchPaging(o: { pages: number; spawns: number }): Promise
   };
   const alarm = new AlarmService({
     user: 'alice',
+    // As app-services wires it.
     source: {
-      listAlerts: () => cache.listAlerts(),
-      getAlert: (id) => cache.getAlert(id)?.alert,
-      onAlertsChanged: (l) => (listeners.add(l), () => listeners.delete(l)),
+      listIncidents: () => cache.listIncidents('firing'),
+      getIncident: (id) => cache.incident(id) ?? undefined,
+      openAlertCount: (i) => cache.openMemberCount(i),
+      onIncidentsChanged: (l) => (listeners.add(l), () => listeners.delete(l)),
     },
     notifier: recording,
     acknowledge: () => {},
@@ -48,6 +52,7 @@ export async function benchPaging(o: { pages: number; spawns: number }): Promise
   const latencies: number[] = [];
   const now = Date.now();
   for (let i = 1; i <= o.pages; i++) {
+    const firedAt = new Date(now).toISOString();
     const alert: Alert = {
       id: `page-${i}`,
       ruleId: 'error-rate',
@@ -56,17 +61,30 @@ export async function benchPaging(o: { pages: number; spawns: number }): Promise
       source: 'rules',
       summary: `error rate 30% on service-${i}`,
       labels: { service: `service-${i}` },
-      firedAt: new Date(now).toISOString(),
+      firedAt,
+      incidentId: `incident-${i}`,
+    };
+    const incident: Incident = {
+      id: `incident-${i}`,
+      key: `{service="service-${i}"}`,
+      tier: 'page',
+      status: 'firing',
+      title: `service-${i} errors`,
+      alertIds: [alert.id],
+      firedAt,
       escalation: { level: 1, target: 'alice', dueAt: new Date(now + 1_800_000).toISOString(), nextTarget: 'bob' },
     };
-    const frame: EventFrame = { type: 'event', seq: i, at: alert.firedAt, alertId: alert.id, kind: 'fired', alert };
+    const frames: [EventFrame, IncidentFrame] = [
+      { type: 'event', seq: 2 * i - 1, at: firedAt, alertId: alert.id, kind: 'fired', alert },
+      { type: 'incident', seq: 2 * i, at: firedAt, incidentId: incident.id, kind: 'notified', incident },
+    ];
     calledAt = 0;
     const t0 = performance.now();
-    // As SyncClient does: buffer the frame, flush on the next turn, apply in a transaction, tell listeners.
+    // As SyncClient does: buffer the frames, flush on the next turn, apply in a transaction, tell listeners.
     await new Promise((r) => setImmediate(r));
-    const changed = cache.applyEvents([frame], new Date().toISOString());
-    for (const l of listeners) l(changed);
-    if (calledAt === 0) throw new Error(`page ${i} did not reach the notifier`);
+    const changed = cache.applyEvents(frames, new Date().toISOString());
+    for (const l of listeners) l(changed.incidents);
+    if (calledAt === 0) throw new Error(`incident ${i} did not reach the notifier`);
     latencies.push(calledAt - t0);
   }
   alarm.dispose();
@@ -80,7 +98,7 @@ export async function benchPaging(o: { pages: number; spawns: number }): Promise
   for (let i = 0; i < o.spawns; i++) {
     const t0 = performance.now();
     const r = await real.notify({
-      alertId: `bench-${i}`,
+      id: `bench-${i}`,
       title: 'Vigil bench',
       body: 'notification spawn time',
       loud: false,
@@ -92,9 +110,9 @@ export async function benchPaging(o: { pages: number; spawns: number }): Promise
       lastError = r.error;
     }
   }
-  printTable('Paging: event applied → notifier called (target < 100 ms)', [
+  printTable('Paging: incident ring applied → notifier called (target < 100 ms)', [
     {
-      path: 'cache apply → Alarm → Notifier.notify',
+      path: 'cache apply → Alarm (per incident) → Notifier.notify',
       n: latencies.length,
       p50_ms: fmt(percentile(latencies, 50), 2),
       p99_ms: fmt(percentile(latencies, 99), 2),

@@ -66,7 +66,7 @@ function watch(round: number, service: string): void {
     cache.applyEvents = (events, syncedAt) => {
       const applyStart = wallNow();
       const changed = original(events, syncedAt);
-      if (events.some((e) => e.kind === 'fired' && e.alert.labels.service === service)) {
+      if (events.some((e) => e.type === 'event' && e.kind === 'fired' && e.alert.labels.service === service)) {
         arrivals.push({ client: user, applyStart, committed: wallNow() });
         cache.applyEvents = original;
         if (arrivals.length === apps.length) {

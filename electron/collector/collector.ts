@@ -26,8 +26,10 @@ import { LogRetention } from './retention/log-retention.js';
 import { StreamHub } from './stream/stream-hub.js';
 import { BUNDLED_RUNBOOKS_DIR } from './runbooks/paths.js';
 import { RunbookLibrary } from './runbooks/runbook-library.js';
-import { EscalationService } from './escalation/escalation-service.js';
 import { EscalationScheduler } from './escalation/scheduler.js';
+import { EscalateStage } from './incidents/escalate-stage.js';
+import { IncidentCommands } from './incidents/incident-commands.js';
+import { IncidentService } from './incidents/incident-service.js';
 import { EvalRecorder } from './evals/eval-recorder.js';
 import { EvalScheduler } from './evals/eval-scheduler.js';
 import { AlertmanagerIntake } from './integrations/alertmanager.js';
@@ -53,6 +55,7 @@ export class Collector {
   private hub: StreamHub | undefined;
   private escalation: EscalationScheduler | undefined;
   private stopRearm: (() => void) | undefined;
+  private stopSilenceRearm: (() => void) | undefined;
   private retention: LogRetention | undefined;
   private maintenance: RollupMaintenance | undefined;
   private stopEvalRules: (() => void) | undefined;
@@ -110,12 +113,31 @@ export class Collector {
         return rotation.effective();
       },
     };
-    const escalations = new EscalationService(store.escalations, alerts, escalationConfig, opts.clock);
-    alerts.setLifecycle(escalations);
-    const scheduler = new EscalationScheduler(escalations, opts.clock, opts.log);
+    const escalations = new EscalateStage(store.escalations, escalationConfig, (kind) =>
+      this.metrics.incidentNotifications.inc({ kind }),
+    );
+    // The notify pipeline (issue 12) rides along with every alert transaction.
+    const incidents = new IncidentService({
+      store,
+      alerts,
+      config: { grouping: opts.config.grouping, inhibit: opts.config.inhibit, silences: opts.config.silences },
+      escalation: escalations,
+      clock: opts.clock,
+      log: opts.log,
+      autoResolve: (ruleId) =>
+        opts.config.escalation.autoResolve.rules[ruleId] ?? opts.config.escalation.autoResolve.default,
+    });
+    alerts.setPipeline(incidents);
+    incidents.start();
+    this.metrics.incidentsOpen = () => store.incidents.countOpen();
+    const commands = new IncidentCommands({ store, alerts, incidents, escalation: escalations, clock: opts.clock });
+    alerts.setCommandRouter((cmd, actor) => commands.apply(cmd, actor));
+    // One timer for page deadlines and the core's due times (group waits, snooze and silence ends).
+    const scheduler = new EscalationScheduler(incidents, opts.clock, opts.log);
     this.escalation = scheduler;
     // Every committed alert change may have moved a deadline.
     this.stopRearm = alerts.onCommitted(() => scheduler.rearm());
+    this.stopSilenceRearm = incidents.onSilencesChanged(() => scheduler.rearm());
     // Issue 11: one clock check for event time: the ingest doors refuse past it, the rules'
     // watermark never passes it, the webhook doors keep a sender's time only within it.
     const eventTime = new EventTimeGuard(
@@ -165,6 +187,7 @@ export class Collector {
         deadAfterMs: opts.config.stream.deadAfter,
         log: opts.log,
         rotation,
+        incidents,
       },
       store,
       alerts,
@@ -228,6 +251,7 @@ export class Collector {
       series,
       runbooks,
       rotation,
+      incidents,
     });
     const server = createCollectorServer(opts.config.server, (req, res) => {
       this.requestsInFlight += 1;
@@ -279,6 +303,7 @@ export class Collector {
     this.evalScheduler = undefined;
     this.stopAlertMetrics?.();
     this.stopRearm?.();
+    this.stopSilenceRearm?.();
     this.escalation?.dispose();
     this.escalation = undefined;
     this.retention?.dispose();

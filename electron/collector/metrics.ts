@@ -1,4 +1,4 @@
-import { IngestMetrics } from './ingest/ingest-metrics.js';
+import { IngestMetrics, LabeledCounter } from './ingest/ingest-metrics.js';
 import type { CheckpointStats } from './store/wal-checkpointer.js';
 
 /** The collector's own counters, exposed as Prometheus text at GET /metrics. */
@@ -22,6 +22,13 @@ export class Metrics {
   readonly rejectedRequests = new Map<string, number>();
   /** Requests per route/code, events by source, spans, eval runs, alerts by source/tier (issue 4). */
   readonly ingest = new IngestMetrics();
+  /** Incidents not yet resolved (issue 12; read at render time). */
+  incidentsOpen: () => number = () => 0;
+  /** Incident notifications by kind: a ring's reason (opened, promoted, escalated, …), `renotify`, `update`. */
+  readonly incidentNotifications = new LabeledCounter(
+    'vigil_incident_notifications_total',
+    'Incident notifications: rings by reason, re-notifications and silent text updates.',
+  );
   /** Read at render time so the gauge is never stale. */
   wsClients: () => number = () => 0;
   /** Per capped label: distinct values tracked and events folded into `other` (read at render time). */
@@ -81,6 +88,8 @@ export class Metrics {
     for (const [code, n] of [...this.rejectedRequests].sort())
       lines.push(`vigil_requests_rejected_total{code="${code}"} ${n}`);
     gauge('vigil_ws_clients', 'Connected stream clients.', this.wsClients());
+    gauge('vigil_incidents_open', 'Incidents not yet resolved.', this.incidentsOpen());
+    lines.push(...this.incidentNotifications.render());
     const labels = this.labels();
     if (labels.length > 0) {
       // Label names are a fixed list (label-cap.ts), never sender text: no escaping needed.

@@ -56,18 +56,17 @@ function registerIpc(s: AppServices, win: BrowserWindow): void {
   });
   s.api.onPush((push) => {
     if (!win.isDestroyed()) win.webContents.send(IPC_PUSH, push);
-    if (push.type === 'alerts-changed' || push.type === 'status-changed') void updateTray(s);
+    if (push.type === 'incidents-changed' || push.type === 'status-changed') void updateTray(s);
   });
 }
 
+/** Counts paging incidents (one per outage, not one per alert), as the inbox shows them. */
 async function updateTray(s: AppServices): Promise<void> {
   if (!tray) return;
-  const reply = await s.api.handle({ method: 'alerts.list', params: {} });
+  const reply = await s.api.handle({ method: 'incidents.list', params: { status: 'firing' } });
   if (!reply.ok || !Array.isArray(reply.result)) return;
-  const open = (reply.result as { tier: string; status: string }[]).filter(
-    (a) => a.tier === 'page' && (a.status === 'firing' || a.status === 'pending'),
-  ).length;
-  tray.setToolTip(open > 0 ? `Vigil: ${open} unacknowledged page${open === 1 ? '' : 's'}` : 'Vigil: all quiet');
+  const open = (reply.result as { tier: string }[]).filter((i) => i.tier === 'page').length;
+  tray.setToolTip(open > 0 ? `Vigil: ${open} unacknowledged incident${open === 1 ? '' : 's'}` : 'Vigil: all quiet');
   app.setBadgeCount(open);
 }
 
@@ -93,8 +92,8 @@ function createWindow(): BrowserWindow {
 }
 
 /**
- * The Alarm's face in the OS: the window flashes while a page rings for this user, and the tray
- * shows the countdown to the next escalation, once a second. All decisions live in the Alarm.
+ * The Alarm's face in the OS: the window flashes while an incident rings for this user, and the
+ * tray shows the countdown to the next escalation among its incidents, once a second. All decisions live in the Alarm.
  */
 function wireAlarm(s: AppServices, win: BrowserWindow): void {
   let ticker: NodeJS.Timeout | null = null;
@@ -108,7 +107,8 @@ function wireAlarm(s: AppServices, win: BrowserWindow): void {
       const due = state.nextDueAt
         ? Date.parse(state.nextDueAt) - (systemClock.now() + s.cache.syncState().serverOffsetMs)
         : undefined;
-      const text = `${state.ringing.length} page${state.ringing.length === 1 ? '' : 's'} for you${due !== undefined ? ` · escalates in ${formatRemaining(due)}` : ''}`;
+      const n = state.ringing.length;
+      const text = `${n} incident${n === 1 ? '' : 's'} paging you${due !== undefined ? ` · escalates in ${formatRemaining(due)}` : ''}`;
       tray?.setToolTip(`Vigil: ${text}`);
       if (process.platform === 'darwin') tray?.setTitle(due !== undefined ? formatRemaining(due) : '!');
     };

@@ -6,6 +6,7 @@ import { Duration } from './duration.js';
 import { EscalationConfig } from '../escalation/schema.js';
 import { RotationConfig } from '../rotation/schema.js';
 import { RotationOverridesConfig } from '../rotation/overrides-config.js';
+import { GroupingConfig, InhibitConfig, SilencesConfig } from '../incidents/schema.js';
 import { UserName } from '../protocol/stream.js';
 import { EVENTS_V2_MAX_BYTES } from '../protocol/events-v2.js';
 import { MIN_TOKEN_LENGTH } from './token.js';
@@ -276,6 +277,12 @@ export const CollectorConfig = z.strictObject({
   rotationOverrides: RotationOverridesConfig.prefault({}),
   /** Team runbooks served at /v1/runbooks (issue 7). */
   runbooks: RunbooksConfig.prefault({}),
+  /** Incidents (issue 12): which alerts share an incident, and how long the first ring waits. */
+  grouping: GroupingConfig.prefault({}),
+  /** Alertmanager-style inhibit rules (default: provider-down inhibits its provider's pages and tickets). */
+  inhibit: InhibitConfig.prefault({}),
+  /** Bounds on silences made from desktops. */
+  silences: SilencesConfig.prefault({}),
   /** HTTP server timeouts and connection caps (issue 11). */
   server: ServerConfig.prefault({}).refine((s) => s.headersTimeout <= s.requestTimeout, {
     message: 'headersTimeout must not exceed requestTimeout',

@@ -56,7 +56,10 @@ export function dispatchAll(
   config: GroupingOptions,
 ): IncidentCoreState {
   const d = new Draft(state);
-  for (const a of alerts) dispatchInto(d, a, now, config);
+  // Incidents this batch built itself may grow in place: appending to a copied member list per
+  // alert made a 10,000-alert webhook quadratic (50M copied ids).
+  const built = new WeakSet<IncidentRecord>();
+  for (const a of alerts) dispatchInto(d, a, now, config, built);
   return d.done();
 }
 
@@ -65,6 +68,7 @@ function dispatchInto(
   alert: AlertInput,
   now: number,
   config: GroupingOptions,
+  built?: WeakSet<IncidentRecord>,
 ): { incidentId: string; opened: boolean } {
   const known = d.alert(alert.id);
   if (known !== undefined) {
@@ -76,19 +80,29 @@ function dispatchInto(
   const openId = d.keyHolder(key);
   const open = openId === undefined ? undefined : d.incident(openId);
   if (open !== undefined && open.status !== 'resolved' && joinable(open, key, now, config.window)) {
-    d.putIncident({
-      ...open,
-      alertIds: [...open.alertIds, alert.id],
-      lastJoinAt: Math.max(open.lastJoinAt, now),
-      // Already rung: the text changes, the ring does not repeat.
-      textDirty: open.textDirty || open.rings > 0,
-    });
+    // Already rung: the text changes, the ring does not repeat.
+    const textDirty = open.textDirty || open.rings > 0;
+    if (built?.has(open)) {
+      // Built by this batch (a fresh object and member list no other state holds).
+      open.alertIds.push(alert.id);
+      open.lastJoinAt = Math.max(open.lastJoinAt, now);
+      open.textDirty = textDirty;
+    } else {
+      const grown = {
+        ...open,
+        alertIds: [...open.alertIds, alert.id],
+        lastJoinAt: Math.max(open.lastJoinAt, now),
+        textDirty,
+      };
+      d.putIncident(grown);
+      built?.add(grown);
+    }
     d.putAlert({ ...alert, incidentId: open.id });
     return { incidentId: open.id, opened: false };
   }
 
   const id = d.nextIncidentId();
-  d.putIncident({
+  const opened: IncidentRecord = {
     id,
     key,
     openedAt: now,
@@ -100,7 +114,9 @@ function dispatchInto(
     rings: 0,
     pendingRing: { reason: 'opened', dueAt: now + config.wait },
     textDirty: false,
-  });
+  };
+  d.putIncident(opened);
+  built?.add(opened);
   d.putAlert({ ...alert, incidentId: id });
   d.putKey(key, id);
   return { incidentId: id, opened: true };

@@ -164,7 +164,9 @@ export const IncidentRecord = z.object({
   resolvedAt: Ms.optional(),
   /** Every member moved to this incident (inhibition); this one closed empty. */
   mergedInto: z.string().optional(),
-  escalation: z.object({ level: z.number().int().positive(), target: z.string(), dueAt: Ms }).optional(),
+  escalation: z
+    .object({ level: z.number().int().positive(), target: z.string(), dueAt: Ms, nextTarget: z.string().optional() })
+    .optional(),
 });
 export type IncidentRecord = z.infer<typeof IncidentRecord>;
 

@@ -23,7 +23,14 @@ export function toWireIncident(state: IncidentCoreState, i: IncidentRecord): Inc
     ...(i.snoozedUntil !== undefined ? { snoozedUntil: toIso(i.snoozedUntil) } : {}),
     ...(i.resolvedAt !== undefined ? { resolvedAt: toIso(i.resolvedAt) } : {}),
     ...(i.escalation !== undefined
-      ? { escalation: { level: i.escalation.level, target: i.escalation.target, dueAt: toIso(i.escalation.dueAt) } }
+      ? {
+          escalation: {
+            level: i.escalation.level,
+            target: i.escalation.target,
+            dueAt: toIso(i.escalation.dueAt),
+            ...(i.escalation.nextTarget !== undefined ? { nextTarget: i.escalation.nextTarget } : {}),
+          },
+        }
       : {}),
     ...(open.length > 0 && open.every((a) => a.silencedBy !== undefined) ? { silenced: true } : {}),
     ...(inhibited.length > 0 ? { inhibitedAlertIds: inhibited } : {}),

@@ -2,10 +2,13 @@ import { z } from 'zod';
 
 const IsoTime = z.iso.datetime({ offset: true });
 
-/** One page the desktop's Alarm knows about. */
+/** One paging incident the desktop's Alarm knows about (one alarm per incident, not per alert). */
 export const AlarmPage = z.object({
-  alertId: z.string(),
+  incidentId: z.string(),
+  /** "openai down · 4 alerts": the incident's title and how many open alerts it holds. */
   summary: z.string(),
+  /** Open member alerts. */
+  alertCount: z.number().int().nonnegative(),
   level: z.number().int().positive(),
   /** Who holds it now. */
   target: z.string(),

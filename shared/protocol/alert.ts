@@ -21,7 +21,7 @@ export const AlertLabels = z
 export type AlertLabels = z.infer<typeof AlertLabels>;
 
 /**
- * Who holds a page and what happens next. `target` holds it now (level `level`); while it rings
+ * Who holds a page (an incident, since protocol 5) and what happens next. `target` holds it now (level `level`); while it rings
  * unacknowledged and a further level exists, `nextTarget` is paged at `dueAt` (the countdown).
  * Without `nextTarget` nothing escalates on its own and `dueAt` is when the level was taken.
  */
@@ -49,7 +49,15 @@ export const Alert = z.object({
   mitigatedAt: IsoTime.optional(),
   resolvedAt: IsoTime.optional(),
   snoozedUntil: IsoTime.optional(),
-  escalation: Escalation.optional(),
+  /**
+   * The incident it belongs to (issue 12: the unit of paging; escalation lives there). Absent
+   * only on alerts stored before incidents existed.
+   */
+  incidentId: z.string().optional(),
+  /** Held quiet by an inhibition rule: the id of the alert inhibiting it. Never notifies on its own. */
+  inhibitedBy: z.string().optional(),
+  /** Held quiet by a silence: that silence's id. Never notifies. */
+  silencedBy: z.string().optional(),
 });
 export type Alert = z.infer<typeof Alert>;
 

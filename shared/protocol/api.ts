@@ -3,7 +3,8 @@ import { AlarmState } from './alarm.js';
 import { Alert, AlertEventKind, AlertStatus } from './alert.js';
 import { CachedSeries, SeriesCatalog, SeriesQueryParams } from './series.js';
 import { CachedRotation, RotationOverride } from './rotation.js';
-import { CommandKind } from './stream.js';
+import { CommandKind, TargetedCommandKind } from './stream.js';
+import { Incident, IncidentStatus, Silence, SilenceRequest } from './incident.js';
 import { asErrorCode } from './errors.js';
 import { RunbookDoc, RunbookHit, RunbookId, RunbookSummary } from '../runbooks/schema.js';
 
@@ -18,6 +19,8 @@ const IsoTime = z.iso.datetime({ offset: true });
 
 export const TimelineEntry = z.object({
   seq: z.number().int().positive(),
+  /** In an incident's merged timeline: the member alert the entry is about (absent: the incident itself). */
+  alertId: z.string().optional(),
   at: IsoTime,
   kind: AlertEventKind,
   actor: z.string().optional(),
@@ -28,13 +31,23 @@ export type TimelineEntry = z.infer<typeof TimelineEntry>;
 export const AlertDetail = z.object({ alert: Alert, timeline: z.array(TimelineEntry) });
 export type AlertDetail = z.infer<typeof AlertDetail>;
 
+/** An incident with its member alerts and one timeline merging the incident's and its members' events. */
+export const IncidentDetail = z.object({
+  incident: Incident,
+  alerts: z.array(Alert),
+  timeline: z.array(TimelineEntry),
+});
+export type IncidentDetail = z.infer<typeof IncidentDetail>;
+
 export const OutboxState = z.enum(['queued', 'sent', 'applied', 'conflict', 'failed']);
 export type OutboxState = z.infer<typeof OutboxState>;
 
 export const OutboxItem = z.object({
   id: z.string(),
   kind: CommandKind,
-  alertId: z.string(),
+  /** The command's target: at most one is set (none for overrides and silences). */
+  alertId: z.string().optional(),
+  incidentId: z.string().optional(),
   createdAt: IsoTime,
   state: OutboxState,
   detail: z.string().optional(),
@@ -66,13 +79,23 @@ export const SyncStatus = z.object({
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 
+/** A command on one alert (`alerts.command`) … */
 export const CommandRequest = z.object({
-  kind: CommandKind,
+  kind: TargetedCommandKind,
   alertId: z.string().min(1).max(200),
   note: z.string().max(5000).optional(),
   until: IsoTime.optional(),
 });
 export type CommandRequest = z.infer<typeof CommandRequest>;
+
+/** … or on one incident and so on all its members (`incidents.command`). */
+export const IncidentCommandRequest = z.object({
+  kind: TargetedCommandKind,
+  incidentId: z.string().min(1).max(200),
+  note: z.string().max(5000).optional(),
+  until: IsoTime.optional(),
+});
+export type IncidentCommandRequest = z.infer<typeof IncidentCommandRequest>;
 
 /** The path a person walked through a runbook, recorded on the alert's timeline as a comment. */
 export const RecordStepRequest = z.object({
@@ -108,6 +131,18 @@ export const API_METHODS = {
   'alerts.list': { params: z.object({ status: AlertStatus.optional() }).strict(), result: z.array(Alert) },
   'alerts.get': { params: z.object({ id: z.string().min(1).max(200) }).strict(), result: AlertDetail.nullable() },
   'alerts.command': { params: CommandRequest.strict(), result: CommandAccepted },
+  /** Incidents in the cache, newest first (the inbox). */
+  'incidents.list': {
+    params: z.object({ status: IncidentStatus.optional() }).strict(),
+    result: z.array(Incident),
+  },
+  'incidents.get': { params: z.object({ id: z.string().min(1).max(200) }).strict(), result: IncidentDetail.nullable() },
+  'incidents.command': { params: IncidentCommandRequest.strict(), result: CommandAccepted },
+  /** Silences as last synced, plus the ones still in the outbox (offline). */
+  'silences.list': { params: NoParams, result: z.array(Silence) },
+  /** Queues a new silence in the outbox; the collector applies it once, on (re)connect. */
+  'silences.create': { params: SilenceRequest, result: CommandAccepted },
+  'silences.expire': { params: z.object({ id: z.string().min(1).max(200) }).strict(), result: CommandAccepted },
   'outbox.list': { params: NoParams, result: z.array(OutboxItem) },
   'status.get': { params: NoParams, result: SyncStatus },
   'alarm.get': { params: NoParams, result: AlarmState },
@@ -166,6 +201,9 @@ export type ApiCall = z.infer<typeof ApiCall>;
 
 export const ApiPush = z.discriminatedUnion('type', [
   z.object({ type: z.literal('alerts-changed'), alertIds: z.array(z.string()) }),
+  /** Incidents in the cache changed; the inbox re-reads them. */
+  z.object({ type: z.literal('incidents-changed'), incidentIds: z.array(z.string()) }),
+  z.object({ type: z.literal('silences-changed'), count: z.number().int().nonnegative() }),
   z.object({ type: z.literal('status-changed'), status: SyncStatus }),
   z.object({ type: z.literal('outbox-changed'), item: OutboxItem }),
   /** Which pages ring for this user (and which are only watched) changed. */

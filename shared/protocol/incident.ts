@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { Tier } from './alert.js';
-import { UserName } from './stream.js';
+import { Escalation, Tier } from './alert.js';
+import { UserName } from './user.js';
 
 /**
- * Issue 12 wire shapes: incidents, label matchers and silences. Not yet part of ClientFrame /
- * ServerFrame / Alert and not behind a PROTOCOL_VERSION bump: the pure core in shared/incidents/
- * uses them first; the collector adopts them (and bumps the protocol) in a later step.
+ * Issue 12 wire shapes (protocol 5): incidents, label matchers and silences. The collector's
+ * notify core (shared/incidents/) keeps them; `GET /v1/incidents`, `GET /v1/silences`, the
+ * stream's `incident` and `silences` frames and `silence` / `expire-silence` commands carry them.
  */
 
 const IsoTime = z.iso.datetime({ offset: true });
@@ -125,12 +125,8 @@ export const IncidentStatus = z.enum(['firing', 'acknowledged', 'snoozed', 'reso
 export type IncidentStatus = z.infer<typeof IncidentStatus>;
 
 /** Who holds the incident's page and when it escalates next (per incident, not per alert). */
-export const IncidentEscalation = z.object({
-  level: z.number().int().positive(),
-  target: z.string(),
-  dueAt: IsoTime,
-});
-export type IncidentEscalation = z.infer<typeof IncidentEscalation>;
+export const IncidentEscalation = Escalation;
+export type IncidentEscalation = Escalation;
 
 /** The incident as `GET /v1/incidents` will carry it. Times are ISO 8601 UTC. */
 export const Incident = z.object({
@@ -157,3 +153,27 @@ export type Incident = z.infer<typeof Incident>;
 
 export const IncidentList = z.object({ incidents: z.array(Incident) });
 export type IncidentList = z.infer<typeof IncidentList>;
+
+/**
+ * A silence as a desktop asks for it (a `silence` command, through the outbox so it works
+ * offline). The collector fills in the rest: the id is the command's id (so a command replayed
+ * after a reconnect makes one silence), `createdBy` the authenticated user, `startsAt` defaults
+ * to when the collector applies it. `silences.maxDuration` bounds `endsAt - startsAt`.
+ */
+export const SilenceRequest = z
+  .strictObject({
+    matchers: Matchers.min(1),
+    startsAt: IsoTime.optional(),
+    endsAt: IsoTime,
+    comment: z.string().max(SILENCE_MAX_COMMENT),
+  })
+  .refine((s) => s.startsAt === undefined || Date.parse(s.endsAt) > Date.parse(s.startsAt), {
+    message: 'endsAt must be after startsAt',
+    path: ['endsAt'],
+  });
+export type SilenceRequest = z.infer<typeof SilenceRequest>;
+
+/** Whether a silence mutes alerts at `nowMs` (`startsAt ≤ now < endsAt`). */
+export function silenceActive(s: Pick<Silence, 'startsAt' | 'endsAt'>, nowMs: number): boolean {
+  return Date.parse(s.startsAt) <= nowMs && nowMs < Date.parse(s.endsAt);
+}

@@ -2,6 +2,7 @@ export * from './version.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './alert.js';
+export * from './incident.js';
 export * from './stream.js';
 export * from './rotation.js';
 export * from './api.js';

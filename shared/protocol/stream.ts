@@ -1,14 +1,29 @@
 import { z } from 'zod';
 import { Alert, AlertEventKind } from './alert.js';
+import { Incident, SILENCE_MAX_ID, Silence, SilenceRequest } from './incident.js';
 import { RotationOverride } from './rotation.js';
 import { UserName } from './user.js';
 
 /** Moved to ./user.ts (rotation overrides use it too); re-exported for existing imports. */
 export { UserName } from './user.js';
 
-/** `override` is a rotation override: its alertId is ROTATION_TARGET and it carries `override`. */
-export const CommandKind = z.enum(['ack', 'unack', 'mitigate', 'resolve', 'snooze', 'escalate', 'comment', 'override']);
+/**
+ * What a command does. The first seven act on one alert or one incident (exactly one of
+ * `alertId` / `incidentId`); the last three carry their own payload and no target: `override`
+ * (a rotation override), `silence` (a new silence) and `expire-silence` (ends one early).
+ */
+export const TargetedCommandKind = z.enum(['ack', 'unack', 'mitigate', 'resolve', 'snooze', 'escalate', 'comment']);
+export type TargetedCommandKind = z.infer<typeof TargetedCommandKind>;
+export const PayloadCommandKind = z.enum(['override', 'silence', 'expire-silence']);
+export type PayloadCommandKind = z.infer<typeof PayloadCommandKind>;
+export const CommandKind = z.enum([...TargetedCommandKind.options, ...PayloadCommandKind.options]);
 export type CommandKind = z.infer<typeof CommandKind>;
+
+export function isTargetedKind(kind: CommandKind): kind is TargetedCommandKind {
+  return (TargetedCommandKind.options as readonly string[]).includes(kind);
+}
+
+const TargetId = z.string().min(1).max(200);
 
 const IsoTime = z.iso.datetime({ offset: true });
 
@@ -33,17 +48,52 @@ export const HelloFrame = z.object({
   lastSeq: z.number().int().nonnegative(),
   protocol: z.number().int().positive(),
 });
-export const CommandFrame = z.object({
-  type: z.literal('command'),
-  /** Client-generated; the collector applies a given id once. */
-  id: z.string().min(1).max(100),
-  kind: CommandKind,
-  alertId: z.string().min(1).max(200),
-  note: z.string().max(5000).optional(),
-  until: IsoTime.optional(),
-  /** For kind `override` only. */
-  override: RotationOverride.optional(),
-});
+/**
+ * A command names its target explicitly: exactly one of `alertId` / `incidentId` for the
+ * targeted kinds; neither for `override` (carries `override`), `silence` (carries `silence`;
+ * its id becomes the silence's id) and `expire-silence` (carries `silenceId`).
+ */
+export const CommandFrame = z
+  .object({
+    type: z.literal('command'),
+    /** Client-generated; the collector applies a given id once. */
+    id: z.string().min(1).max(100),
+    kind: CommandKind,
+    alertId: TargetId.optional(),
+    incidentId: TargetId.optional(),
+    note: z.string().max(5000).optional(),
+    until: IsoTime.optional(),
+    /** For kind `override` only. */
+    override: RotationOverride.optional(),
+    /** For kind `silence` only. */
+    silence: SilenceRequest.optional(),
+    /** For kind `expire-silence` only. */
+    silenceId: z.string().min(1).max(SILENCE_MAX_ID).optional(),
+  })
+  .superRefine((c, ctx) => {
+    const targets = (c.alertId !== undefined ? 1 : 0) + (c.incidentId !== undefined ? 1 : 0);
+    if (isTargetedKind(c.kind)) {
+      if (targets !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['alertId'],
+          message: `${c.kind} needs exactly one of alertId or incidentId`,
+        });
+      }
+      return;
+    }
+    if (targets !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['alertId'], message: `${c.kind} takes no alertId or incidentId` });
+    }
+    const payload = { override: 'override', silence: 'silence', 'expire-silence': 'silenceId' } as const;
+    const field = payload[c.kind];
+    if (c[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `${c.kind} needs ${field}` });
+    for (const other of Object.values(payload)) {
+      if (other !== field && c[other] !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [other], message: `${c.kind} takes no ${other}` });
+      }
+    }
+  });
 export const PongFrame = z.object({ type: z.literal('pong'), t: z.number() });
 export const ClientFrame = z.discriminatedUnion('type', [HelloFrame, CommandFrame, PongFrame]);
 export type HelloFrame = z.infer<typeof HelloFrame>;
@@ -69,6 +119,8 @@ export const SnapshotFrame = z.object({
   page: z.number().int().nonnegative(),
   last: z.boolean(),
   alerts: z.array(Alert),
+  /** The incidents holding this page's alerts' (every incident arrives in some page). */
+  incidents: z.array(Incident),
 });
 export const EventFrame = z.object({
   type: z.literal('event'),
@@ -81,6 +133,26 @@ export const EventFrame = z.object({
   /** The alert's state after the event. */
   alert: Alert,
 });
+/**
+ * An incident changed (opened, a member joined, rang, escalated, acknowledged, resolved, …). It
+ * shares the log's seq with alert events, so replay after `lastSeq` brings incidents too.
+ */
+export const IncidentFrame = z.object({
+  type: z.literal('incident'),
+  seq: z.number().int().positive(),
+  at: IsoTime,
+  incidentId: z.string(),
+  kind: AlertEventKind,
+  actor: z.string().optional(),
+  note: z.string().optional(),
+  /** The incident's state after the event. */
+  incident: Incident,
+});
+/**
+ * Every silence the collector holds (active, pending and recently ended; bounded), sent after
+ * the snapshot and whenever one is added or expires: the desktop replaces its copy.
+ */
+export const SilencesFrame = z.object({ type: z.literal('silences'), silences: z.array(Silence) });
 export const ResultFrame = z.object({
   type: z.literal('result'),
   id: z.string(),
@@ -96,6 +168,8 @@ export const ServerFrame = z.discriminatedUnion('type', [
   WelcomeFrame,
   SnapshotFrame,
   EventFrame,
+  IncidentFrame,
+  SilencesFrame,
   ResultFrame,
   PingFrame,
   RotationFrame,
@@ -104,6 +178,8 @@ export const ServerFrame = z.discriminatedUnion('type', [
 export type WelcomeFrame = z.infer<typeof WelcomeFrame>;
 export type SnapshotFrame = z.infer<typeof SnapshotFrame>;
 export type EventFrame = z.infer<typeof EventFrame>;
+export type IncidentFrame = z.infer<typeof IncidentFrame>;
+export type SilencesFrame = z.infer<typeof SilencesFrame>;
 export type ResultFrame = z.infer<typeof ResultFrame>;
 export type RotationFrame = z.infer<typeof RotationFrame>;
 export type ServerFrame = z.infer<typeof ServerFrame>;

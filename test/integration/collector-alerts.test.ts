@@ -67,6 +67,13 @@ describe('error-rate burst → alert → stream commands', () => {
 
     const ev = await watcher.waitFor((f) => f.type === 'event' && f.kind === 'fired');
     expect(EventFrame.parse(ev).alert.id).toBe(a.id);
+    // Protocol 5: the alert arrives already placed in its incident, which opens with it.
+    expect(a.incidentId).toMatch(/^inc-/);
+    expect(EventFrame.parse(ev).alert.incidentId).toBe(a.incidentId);
+    expect(await watcher.waitFor((f) => f.type === 'incident' && f.kind === 'fired')).toMatchObject({
+      incidentId: a.incidentId,
+      incident: { alertIds: [a.id], tier: 'page', status: 'firing' },
+    });
     expect((await alerts('?status=firing')).map((x) => x.id)).toEqual([a.id]);
     expect(await alerts('?status=resolved')).toEqual([]);
   });
@@ -114,15 +121,18 @@ describe('error-rate burst → alert → stream commands', () => {
 
   it('resume with lastSeq replays only later events, in order', async () => {
     const all = await open('replayer', 0);
-    await all.waitFor((f) => f.type === 'event' && f.kind === 'resolved');
-    const seqs = all.frames.filter((f) => f.type === 'event').map((f) => f.seq as number);
+    await all.waitFor((f) => f.type === 'incident' && f.kind === 'resolved');
+    // Alert and incident entries share the log's seq (protocol 5): replay brings both, in order.
+    const logged = (f: Record<string, unknown>): boolean => f.type === 'event' || f.type === 'incident';
+    const seqs = all.frames.filter(logged).map((f) => f.seq as number);
+    expect(all.frames.some((f) => f.type === 'incident')).toBe(true);
     expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
     const welcome = all.frames.find((f) => f.type === 'welcome');
     expect(welcome?.lastSeq).toBe(seqs[seqs.length - 1]);
     const mid = seqs[1] as number;
     const later = await open('replayer', mid);
-    await later.waitFor((f) => f.type === 'event' && f.seq === seqs[seqs.length - 1]);
-    expect(later.frames.filter((f) => f.type === 'event').map((f) => f.seq)).toEqual(seqs.filter((s) => s > mid));
+    await later.waitFor((f) => logged(f) && f.seq === seqs[seqs.length - 1]);
+    expect(later.frames.filter(logged).map((f) => f.seq)).toEqual(seqs.filter((s) => s > mid));
     // A cursor from the future (another collector's data) gets a snapshot instead.
     const ahead = await open('replayer', 10_000);
     const snap = await ahead.waitFor((f) => f.type === 'snapshot');
@@ -195,10 +205,12 @@ describe('rule resolution', () => {
       await s.waitFor((f) => f.type === 'event' && f.kind === 'resolved');
       expect(s.frames.filter((f) => f.type === 'event').map((f) => [f.kind, f.actor])).toEqual([
         ['fired', 'collector'],
-        // The escalation policy pages the primary as soon as a page fires.
-        ['notified', 'collector'],
         ['resolved', 'collector'],
       ]);
+      // Protocol 5: paging is the incident's. It resolved with its last member before its group
+      // wait (30 s of wall time by default) ran out, so it never rang.
+      await s.waitFor((f) => f.type === 'incident' && f.kind === 'resolved');
+      expect(s.frames.filter((f) => f.type === 'incident').map((f) => f.kind)).toEqual(['fired', 'resolved']);
       await s.close();
     } finally {
       await c.stop();

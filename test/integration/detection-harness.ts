@@ -17,6 +17,29 @@ import { RollupCache } from '../../electron/collector/rollup/rollup-cache.js';
 import { RuleRuntime } from '../../electron/collector/rules/rule-runtime.js';
 import { openStore } from '../../electron/collector/store/sqlite-store.js';
 import type { CollectorStore } from '../../electron/collector/store/store.js';
+import { EscalateStage } from '../../electron/collector/incidents/escalate-stage.js';
+import { IncidentService } from '../../electron/collector/incidents/incident-service.js';
+
+/** The notify pipeline (issue 12) on an AlertService, as the collector wires it. */
+export function wireIncidents(
+  store: CollectorStore,
+  alerts: AlertService,
+  clock: Clock,
+  config: CollectorConfig = defaultCollectorConfig(),
+): IncidentService {
+  const incidents = new IncidentService({
+    store,
+    alerts,
+    config: { grouping: config.grouping, inhibit: config.inhibit, silences: config.silences },
+    escalation: new EscalateStage(store.escalations, { escalation: config.escalation, rotation: config.rotation }),
+    clock,
+    log: () => undefined,
+    autoResolve: (ruleId) => config.escalation.autoResolve.rules[ruleId] ?? config.escalation.autoResolve.default,
+  });
+  alerts.setPipeline(incidents);
+  incidents.start();
+  return incidents;
+}
 
 /**
  * The collector's real ingest → rollup → rules → alerts chain, in-process, on a real SQLite
@@ -36,6 +59,8 @@ export class Replay {
     readonly dir: string,
     start: number,
     config: CollectorConfig = defaultCollectorConfig(),
+    /** Run the notify pipeline too (alerts get incidents; bench: pages per incident). */
+    opts: { incidents?: boolean } = {},
   ) {
     this.now = start;
     this.nextMaintenance = start + HOUR_MS;
@@ -43,6 +68,7 @@ export class Replay {
     this.store = openStore(join(dir, 'collector.db'), start);
     const metrics = new Metrics();
     const alerts = new AlertService(this.store, clock, 'collector');
+    if (opts.incidents) wireIncidents(this.store, alerts, clock, config);
     this.rules = new RuleRuntime(this.store, alerts, metrics, config.rules, { clock });
     const cache = new RollupCache(this.store);
     this.pipeline = new IngestPipeline(this.store, cache, this.rules, metrics, clock, () => undefined);
@@ -110,6 +136,11 @@ export class Replay {
   idle(to: number): void {
     this.now = to;
     this.maintenance.tick();
+  }
+
+  /** The replay's clock (the end of the last chunk fed). */
+  get clockNow(): number {
+    return this.now;
   }
 
   alerts(): Alert[] {

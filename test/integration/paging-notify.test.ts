@@ -4,14 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alert } from '../../shared/protocol/alert.js';
+import type { Incident } from '../../shared/protocol/incident.js';
 import { AlarmService, type AlarmSource } from '../../electron/main/services/alarm/index.js';
 import { LinuxNotifier, NodeNotifier, notifySendHasActions } from '../../electron/main/services/notifier/index.js';
 
 /**
  * A REAL desktop notification: Xvfb + a session D-Bus + dunst, the Alarm service raising a page
  * through node-notifier (notify-send), observed on the bus with dbus-monitor and in dunst's
- * history. Missing tools fail the test with a message: CI installs them (xvfb, dbus-x11, dunst,
+ * history. One notification per incident (protocol 5): its id is the incident's, its title
+ * "<title> · N alerts". Missing tools fail the test with a message: CI installs them (xvfb, dbus-x11, dunst,
  * libnotify-bin).
  */
 const run = promisify(execFile);
@@ -134,15 +135,14 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function page(status: Alert['status']): Alert {
+function page(status: Incident['status']): Incident {
   return {
-    id: 'page-1',
-    ruleId: 'error-rate',
+    id: 'incident-1',
+    key: '{provider="openai"}',
     tier: 'page',
     status,
-    source: 'rules',
-    summary: 'Error rate 31% on checkout via openai/gpt-4o',
-    labels: { service: 'checkout', provider: 'openai', model: 'gpt-4o' },
+    title: 'openai down',
+    alertIds: ['provider-down', 'error-rate-checkout', 'error-rate-chat', 'latency-p95'],
     firedAt: new Date().toISOString(),
     escalation: {
       level: 1,
@@ -153,11 +153,14 @@ function page(status: Alert['status']): Alert {
   };
 }
 
-/** One page as the Alarm's source; `change` replaces it and tells the Alarm. */
+/** What the person sees: the incident's title and its open alerts (all four are). */
+const SHOWN = 'openai down · 4 alerts';
+
+/** One paging incident as the Alarm's source; `change` replaces it and tells the Alarm. */
 interface PageSource {
-  current: Alert;
+  current: Incident;
   source: AlarmSource;
-  change(next: Alert): void;
+  change(next: Incident): void;
 }
 
 function pageSource(): PageSource {
@@ -165,9 +168,10 @@ function pageSource(): PageSource {
   const pg: PageSource = {
     current: page('firing'),
     source: {
-      listAlerts: () => [pg.current],
-      getAlert: (id) => (id === pg.current.id ? pg.current : undefined),
-      onAlertsChanged: (l) => (listeners.add(l), () => listeners.delete(l)),
+      listIncidents: () => [pg.current],
+      getIncident: (id) => (id === pg.current.id ? pg.current : undefined),
+      openAlertCount: (i) => i.alertIds.length,
+      onIncidentsChanged: (l) => (listeners.add(l), () => listeners.delete(l)),
     },
     change(next) {
       pg.current = next;
@@ -195,7 +199,7 @@ describe('paging: a real critical notification under Xvfb + D-Bus + dunst', () =
       await until('the first notification on the bus', () => notifyCalls().length >= 1);
       const first = notifyCalls()[0] ?? '';
       expect(first).toContain('string "Vigil"');
-      expect(first).toContain(`string "${pg.current.summary}"`);
+      expect(first).toContain(`string "${SHOWN}"`);
       // The urgency hint is a byte: 2 = critical.
       expect(first).toMatch(/"urgency"\s*\n?\s*variant\s+byte 2/);
       await until('three notifications (repeats)', () => notifyCalls().length >= 3, 6_000);
@@ -216,7 +220,7 @@ describe('paging: a real critical notification under Xvfb + D-Bus + dunst', () =
       const history = JSON.parse(stdout) as {
         data: { summary: Field; urgency?: Field; appname: Field; category: Field }[][];
       };
-      const ours = (history.data[0] ?? []).filter((n) => n.summary?.data === pg.current.summary);
+      const ours = (history.data[0] ?? []).filter((n) => n.summary?.data === SHOWN);
       expect(ours.length).toBeGreaterThanOrEqual(3);
       for (const n of ours) {
         // dunst 1.9 has no urgency in its history JSON (later versions do); the bus showed byte 2 above.
@@ -296,9 +300,7 @@ describe('paging: a real critical notification under Xvfb + D-Bus + dunst', () =
     const body = 'Escalates to <b>bob</b> & <a href="https://evil.example">dana</a>';
     const title = 'Error rate 31% on <checkout> & co';
     try {
-      expect(
-        await notifier.notify({ alertId: 'markup-1', title, body, loud: false, acknowledgeAction: false }),
-      ).toEqual({
+      expect(await notifier.notify({ id: 'markup-1', title, body, loud: false, acknowledgeAction: false })).toEqual({
         ok: true,
       });
       await until('the notification in dunst', async () => {

@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toIso } from '../../shared/clock.js';
-import { ROTATION_TARGET, RotationView } from '../../shared/protocol/rotation.js';
+import { RotationView } from '../../shared/protocol/rotation.js';
 import { ServerFrame, type ResultFrame } from '../../shared/protocol/stream.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
 import { startCollector, type CollectorHandle } from '../fixtures/collector.js';
@@ -51,7 +51,6 @@ async function peer(c: CollectorHandle): Promise<Peer> {
           type: 'command',
           id,
           kind: 'override',
-          alertId: ROTATION_TARGET,
           override: { role: 'primary', user: o.user ?? 'bob', from: toIso(o.from), to: toIso(o.to) },
         }),
       );

@@ -5,7 +5,8 @@ import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppServices } from '../../electron/main/services/index.js';
 import { minuteFloor, toIso } from '../../shared/clock.js';
-import { ROTATION_TARGET, RotationView, type RotationOverride } from '../../shared/protocol/rotation.js';
+import { IncidentList } from '../../shared/protocol/incident.js';
+import { RotationView, type RotationOverride } from '../../shared/protocol/rotation.js';
 import { ServerFrame, type ResultFrame } from '../../shared/protocol/stream.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
 import { whoIsOnCall } from '../../shared/rotation/rotation.js';
@@ -20,6 +21,7 @@ import { authHeaders, collectorAlerts, Desktops, until, untilAsync } from './syn
 const ROSTER = ['alice', 'bob', 'carol'];
 // One small POST fires an error-rate page (as in bench/sync.ts).
 const CONFIG = `
+grouping: { wait: 0s }
 rotation:
   timeZone: Europe/Berlin
   handoff: { day: monday, time: "09:00" }
@@ -132,7 +134,6 @@ describe('rotation in the desktop cache', () => {
     expect(made.ok).toBe(true);
     expect(dana.cache.outbox().find((i) => i.id === made.commandId)).toMatchObject({
       kind: 'override',
-      alertId: ROTATION_TARGET,
       state: 'queued',
     });
 
@@ -174,7 +175,6 @@ describe('rotation in the desktop cache', () => {
         type: 'command',
         id: made.commandId,
         kind: 'override',
-        alertId: ROTATION_TARGET,
         override: cover,
       }),
     );
@@ -206,7 +206,17 @@ describe('rotation in the desktop cache', () => {
       5000,
       'the page',
     );
-    expect(page.escalation?.target).toBe(covering);
+    // Protocol 5: the page's incident holds the escalation.
+    const incident = await untilAsync(
+      async () => {
+        const res = await fetch(`${c.url}/v1/incidents`, { headers: authHeaders(c) });
+        const { incidents } = IncidentList.parse(await res.json());
+        return incidents.find((i) => i.id === page.incidentId && i.escalation !== undefined);
+      },
+      5000,
+      'the page incident',
+    );
+    expect(incident.escalation?.target).toBe(covering);
     peer.ws.terminate();
   });
 
@@ -237,15 +247,15 @@ describe('rotation in the desktop cache', () => {
     expect(await override(app, { role: 'primary', from, to })).toMatchObject({ ok: false, code: 'invalid_field' });
     const viaAlerts = await app.api.handle({
       method: 'alerts.command',
-      params: { kind: 'override', alertId: ROTATION_TARGET },
+      params: { kind: 'override' },
     });
     expect(viaAlerts.ok).toBe(false);
     expect(app.cache.outbox()).toEqual([]);
 
-    // Stream: an override without its body, or aimed at an alert, is an error result; a malformed
-    // one is an error frame; the connection survives all of them.
+    // Stream: an override without its body, aimed at an alert or malformed is an error frame
+    // naming the field; the connection survives all of them.
     const peer = await rawPeer(c, 'erin');
-    peer.ws.send(JSON.stringify({ type: 'command', id: 'o-1', kind: 'override', alertId: ROTATION_TARGET }));
+    peer.ws.send(JSON.stringify({ type: 'command', id: 'o-1', kind: 'override' }));
     peer.ws.send(
       JSON.stringify({
         type: 'command',
@@ -260,7 +270,6 @@ describe('rotation in the desktop cache', () => {
         type: 'command',
         id: 'o-3',
         kind: 'override',
-        alertId: ROTATION_TARGET,
         override: { role: 'primary', user: 'bob', from: to, to: from },
       }),
     );
@@ -269,17 +278,18 @@ describe('rotation in the desktop cache', () => {
         type: 'command',
         id: 'o-4',
         kind: 'override',
-        alertId: ROTATION_TARGET,
         override: { role: 'primary', user: 'bob', from, to },
       }),
     );
     await until(() => resultFor(peer.frames, 'o-4'), 5000, 'the valid override answered');
-    expect(resultFor(peer.frames, 'o-1')).toMatchObject({ ok: false, error: expect.stringContaining('override') });
-    expect(resultFor(peer.frames, 'o-2')).toMatchObject({ ok: false, error: expect.stringContaining('alertId') });
-    expect(peer.frames.find((f) => f.type === 'error')).toMatchObject({
-      code: 'invalid_field',
-      message: expect.stringContaining('override.to'),
-    });
+    // Protocol 5: the frame schema refuses an override without its body or aimed at an alert.
+    expect(resultFor(peer.frames, 'o-1')).toBeUndefined();
+    expect(resultFor(peer.frames, 'o-2')).toBeUndefined();
+    expect(peer.frames.filter((f) => f.type === 'error')).toEqual([
+      expect.objectContaining({ code: 'invalid_field', message: 'override: override needs override' }),
+      expect.objectContaining({ code: 'invalid_field', message: expect.stringContaining('takes no alertId') }),
+      expect.objectContaining({ code: 'invalid_field', message: expect.stringContaining('override.to') }),
+    ]);
     expect(resultFor(peer.frames, 'o-4')).toMatchObject({ ok: true });
     expect(RotationView.parse((await getRotation(c)).body).overrides.map((o) => o.commandId)).toEqual(['o-4']);
     peer.ws.terminate();
@@ -343,7 +353,6 @@ describe('rotation in the desktop cache', () => {
           type: 'command',
           id,
           kind: 'override',
-          alertId: ROTATION_TARGET,
           override: { role: 'primary', user: 'bob', from: toIso(from), to: toIso(to) },
         }),
       );

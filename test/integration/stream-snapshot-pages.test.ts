@@ -181,7 +181,7 @@ describe('snapshot pages', () => {
     expect(got).toEqual(ids);
     expect(events).toEqual([]);
     const done = new RegExp(
-      `snapshot to peer \\d+ \\(pager\\): ${ALERTS} alerts at seq ${head} in ${pages.length} pages`,
+      `snapshot to peer \\d+ \\(pager\\): ${ALERTS} alerts, \\d+ incidents at seq ${head} in ${pages.length} pages`,
     );
     await until(() => done.test(collector.output()), 5_000, 'the snapshot log line');
     expect(await metric(collector, 'vigil_ws_snapshot_pages_total')).toBeGreaterThanOrEqual(pages.length);

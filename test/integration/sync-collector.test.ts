@@ -6,6 +6,7 @@ import { createAppServices, type AppServices } from '../../electron/main/service
 import { silentLogger } from '../../electron/main/services/runtime.js';
 import { minuteFloor } from '../../shared/clock.js';
 import { AlertList, type Alert } from '../../shared/protocol/alert.js';
+import { SilenceList } from '../../shared/protocol/incident.js';
 import { errorBurst, postEvents, startCollector, type CollectorHandle } from '../fixtures/collector.js';
 
 /** Real collector process, real sockets, real SQLite files on both sides. */
@@ -149,5 +150,56 @@ describe('SyncClient with the real collector', () => {
     await until(
       () => pushes.includes('alerts-changed') && pushes.includes('outbox-changed') && pushes.includes('status-changed'),
     );
+  });
+  // Protocol 5 (issue 12): needs the collector that runs the incident pipeline.
+  it('an alert lands in its incident; acknowledging the incident acks every member on every desktop', async () => {
+    const ana = desktop('ana');
+    const bob = desktop('bob');
+    await tripErrorRate();
+    const alert = await until(() => firingPage(ana));
+    const incidentId = alert.incidentId;
+    expect(incidentId).toBeDefined();
+    if (incidentId === undefined) return;
+    await until(() => ana.cache.incident(incidentId) && bob.cache.incident(incidentId));
+    expect(ana.cache.incident(incidentId)?.alertIds).toContain(alert.id);
+
+    const { commandId } = await ana.api.call('incidents.command', { kind: 'ack', incidentId, note: 'mine' });
+    await until(() => ana.cache.outbox().find((i) => i.id === commandId && i.state === 'applied'));
+    await until(() => bob.cache.incident(incidentId)?.status === 'acknowledged');
+    const seen = await bob.api.call('incidents.get', { id: incidentId });
+    expect(seen?.incident.acknowledgedBy).toBe('ana');
+    for (const member of seen?.alerts ?? []) {
+      if (member.status !== 'resolved') expect(member.status).toBe('acknowledged');
+    }
+    // One timeline: the incident's own entries (no alertId) merged with its members' (with alertId).
+    const timeline = seen?.timeline ?? [];
+    expect(timeline.some((t) => t.alertId === undefined && t.kind === 'acknowledged' && t.actor === 'ana')).toBe(true);
+    expect(timeline.some((t) => t.alertId === alert.id && t.kind === 'fired')).toBe(true);
+    expect(timeline.map((t) => t.seq)).toEqual([...timeline.map((t) => t.seq)].sort((a, b) => a - b));
+  });
+
+  it('a silence made offline is applied once after reconnect, replaces the pending copy and mutes what it matches', async () => {
+    const ana = desktop('ana');
+    await until(() => ana.sync.status().state === 'connected');
+    await collector.kill('SIGKILL');
+    await until(() => ana.sync.status().state !== 'connected');
+    const matchers = [{ name: 'service', op: '=' as const, value: 'support-bot' }];
+    const endsAt = new Date(Date.now() + 3_600_000).toISOString();
+    const { commandId } = await ana.api.call('silences.create', { matchers, endsAt, comment: 'load test' });
+    expect((await ana.api.call('silences.list', {})).map((s) => [s.id, s.createdBy])).toEqual([[commandId, 'ana']]);
+
+    await collector.restart();
+    await until(() => ana.cache.outbox().find((i) => i.id === commandId && i.state === 'applied'));
+    await until(() => ana.cache.silences().some((s) => s.id === commandId));
+    expect(ana.cache.pendingSilenceCommands()).toEqual([]);
+    const res = await fetch(`${collector.url}/v1/silences`, {
+      headers: { authorization: `Bearer ${collector.token}` },
+    });
+    const onCollector = SilenceList.parse(await res.json()).silences.filter((s) => s.id === commandId);
+    expect(onCollector).toEqual([expect.objectContaining({ createdBy: 'ana', comment: 'load test', endsAt })]);
+
+    await tripErrorRate();
+    const alert = await until(() => ana.cache.listAlerts().find((a) => a.labels.service === 'support-bot'));
+    expect(await until(() => ana.cache.alert(alert.id)?.silencedBy)).toBe(commandId);
   });
 });

@@ -1,75 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WebSocketServer, type WebSocket } from 'ws';
 import { createAppServices, type AppServices } from '../../electron/main/services/index.js';
 import { silentLogger } from '../../electron/main/services/runtime.js';
-import type { Alert } from '../../shared/protocol/alert.js';
-import { ClientFrame, type ServerFrame } from '../../shared/protocol/stream.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
-
-/**
- * A scripted stand-in for the collector's /v1/stream, for what a real collector won't do on
- * demand: send garbage, go silent, forget a result, or lose its log.
- */
-class FakeCollector {
-  readonly wss: WebSocketServer;
-  readonly received: ClientFrame[] = [];
-  readonly auth: (string | undefined)[] = [];
-  connections = 0;
-  onFrame: (ws: WebSocket, frame: ClientFrame, connection: number) => void = () => {};
-
-  constructor(port = 0) {
-    this.wss = new WebSocketServer({ host: '127.0.0.1', port, autoPong: false });
-    this.wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
-      const n = ++this.connections;
-      this.auth.push(req.headers.authorization);
-      ws.on('message', (data) => {
-        const frame = ClientFrame.parse(JSON.parse(data.toString()));
-        this.received.push(frame);
-        this.onFrame(ws, frame, n);
-      });
-    });
-  }
-  async ready(): Promise<string> {
-    await new Promise<void>((r) => (this.wss.address() ? r() : this.wss.once('listening', () => r())));
-    const addr = this.wss.address();
-    return `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  }
-  close(): Promise<void> {
-    for (const c of this.wss.clients) c.terminate();
-    return new Promise((r) => this.wss.close(() => r()));
-  }
-}
-
-const send = (ws: WebSocket, frame: ServerFrame | unknown): void => ws.send(JSON.stringify(frame));
-const welcome = (lastSeq: number): ServerFrame => ({
-  type: 'welcome',
-  protocol: PROTOCOL_VERSION,
-  serverTime: 1_000_000,
-  lastSeq,
-});
-const alert = (id: string, patch: Partial<Alert> = {}): Alert => ({
-  id,
-  ruleId: 'error-rate',
-  tier: 'page',
-  status: 'firing',
-  source: 'rules',
-  summary: 'errors above 5%',
-  labels: { service: 'chat' },
-  firedAt: '2026-01-05T09:00:00.000Z',
-  ...patch,
-});
-const event = (seq: number, a: Alert): ServerFrame => ({
-  type: 'event',
-  seq,
-  at: '2026-01-05T09:00:00.000Z',
-  alertId: a.id,
-  kind: 'fired',
-  alert: a,
-});
+import { alert, event, FakeCollector, send, welcome } from './sync-fake-collector.js';
 
 async function until(cond: () => boolean, ms = 5000): Promise<void> {
   const deadline = performance.now() + ms;

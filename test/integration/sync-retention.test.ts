@@ -9,7 +9,8 @@ import { silentLogger, systemTimers } from '../../electron/main/services/runtime
 import { DAY_MS, HOUR_MS, toIso } from '../../shared/clock.js';
 import { parseCollectorConfig } from '../../shared/config/collector-config.js';
 import type { Alert } from '../../shared/protocol/alert.js';
-import type { EventFrame } from '../../shared/protocol/stream.js';
+import type { Incident } from '../../shared/protocol/incident.js';
+import type { EventFrame, IncidentFrame } from '../../shared/protocol/stream.js';
 import { connectStream, startCollector, type CollectorHandle } from '../fixtures/collector.js';
 import { ManualClock, collectorAlerts, collectorStats, Desktops, seedAlertLog, until } from './sync-helpers.js';
 
@@ -156,7 +157,23 @@ describe('app cache retention', () => {
       { type: 'event', seq: 2 * i + 1, at: a.firedAt, alertId: a.id, kind: 'fired', alert: { ...a, status: 'firing' } },
       { type: 'event', seq: 2 * i + 2, at: a.firedAt, alertId: a.id, kind: 'commented', note: 'x', alert: a },
     ]);
-    cache.applyEvents(events, toIso(now));
+    // Incidents go like alerts, each by its own resolvedAt, with their own timeline entries.
+    const incident = (id: string, patch: Partial<Incident>): Incident => ({
+      id,
+      key: `{service="${id}"}`,
+      tier: 'page',
+      status: 'firing',
+      title: id,
+      alertIds: [],
+      firedAt: toIso(now - 60 * DAY_MS),
+      ...patch,
+    });
+    const incidents: IncidentFrame[] = [
+      incident('inc-old-resolved', { status: 'resolved', resolvedAt: toIso(now - 40 * DAY_MS) }),
+      incident('inc-new-resolved', { status: 'resolved', resolvedAt: toIso(now - 2 * DAY_MS) }),
+      incident('inc-old-open', { alertIds: ['old-firing'] }),
+    ].map((i, n) => ({ type: 'incident', seq: 9 + n, at: i.firedAt, incidentId: i.id, kind: 'fired', incident: i }));
+    cache.applyEvents([...events, ...incidents], toIso(now));
     cache.enqueue({ id: 'c-old-applied', kind: 'ack', alertId: 'old-firing', createdAt: toIso(now - 45 * DAY_MS) });
     cache.markOutbox('c-old-applied', 'applied');
     cache.enqueue({ id: 'c-old-queued', kind: 'ack', alertId: 'old-firing', createdAt: toIso(now - 45 * DAY_MS) });
@@ -184,12 +201,24 @@ describe('app cache retention', () => {
     expect(cache.getAlert('old-resolved')).toBeNull();
     expect(cache.getAlert('new-resolved')?.timeline).toHaveLength(2);
     expect(cache.outbox().map((o) => o.id)).toEqual(['c-old-queued', 'c-new-conflict']);
+    expect(
+      cache
+        .listIncidents()
+        .map((i) => i.id)
+        .sort(),
+    ).toEqual(['inc-new-resolved', 'inc-old-open']);
+    expect(cache.getIncident('inc-old-open')?.timeline.map((t) => [t.seq, t.alertId])).toEqual([
+      [5, 'old-firing'],
+      [6, 'old-firing'],
+      [11, undefined],
+    ]);
     // The stream position is untouched: pruning is not a reason to replay.
-    expect(cache.syncState().lastSeq).toBe(8);
+    expect(cache.syncState().lastSeq).toBe(11);
 
     // 40 days later the other resolved alert goes too; open ones never do.
     clock.advance(40 * DAY_MS);
     expect(retention.runOnce()).toBe(1);
+    expect(cache.listIncidents().map((i) => i.id)).toEqual(['inc-old-open']);
     expect(
       cache
         .listAlerts()

@@ -48,12 +48,10 @@ describe('applyCommand', () => {
     expect(
       applyCommand(alert, { kind: 'snooze', until: new Date(NOW + 60_000).toISOString() }, 'a', NOW),
     ).toMatchObject({ ok: true, alert: { status: 'snoozed' } });
-    const e1 = applyCommand(alert, { kind: 'escalate' }, 'a', NOW);
-    expect(e1).toMatchObject({ ok: true, alert: { escalation: { level: 2, target: 'secondary' } } });
-    if (!e1.ok) throw new Error('unreachable');
-    expect(applyCommand(e1.alert, { kind: 'escalate' }, 'a', NOW)).toMatchObject({
-      ok: true,
-      alert: { escalation: { level: 3, target: 'model-owner' } },
+    // Protocol 5: escalation is the incident's (IncidentCommands); an alert alone cannot escalate.
+    expect(applyCommand(alert, { kind: 'escalate' }, 'a', NOW)).toMatchObject({
+      ok: false,
+      conflict: expect.stringMatching(/no incident/),
     });
     expect(
       applyCommand({ ...alert, status: 'resolved' }, { kind: 'comment', note: 'postmortem' }, 'a', NOW),

@@ -6,7 +6,7 @@ import {
 } from '../../electron/main/services/notifier/index.js';
 
 const n: DesktopNotification = {
-  alertId: 'a1',
+  id: 'a1',
   title: 'Error rate 31% on <checkout> & co',
   body: 'summary from a sender: <b>bold</b> <a href="https://evil.example">click</a> & it\'s "quoted"',
   loud: true,

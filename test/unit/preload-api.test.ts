@@ -29,7 +29,14 @@ function electronPath() {
   const noop = () => () => {};
   const api = new ApiService({
     cache: { hasAlert: () => false, listAlerts: () => [] } as never,
-    sync: { status: () => status, onStatus: noop, onAlertsChanged: noop, refreshStatus: () => {} },
+    sync: {
+      status: () => status,
+      onStatus: noop,
+      onAlertsChanged: noop,
+      onIncidentsChanged: noop,
+      onSilencesChanged: noop,
+      refreshStatus: () => {},
+    },
     outbox: { onChanged: noop } as never,
   });
   const pushListeners = new Set<(event: unknown, push: unknown) => void>();

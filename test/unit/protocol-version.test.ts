@@ -15,6 +15,9 @@ const PINNED: Record<number, string> = {
   // 4 (issue 11): bounded event/eval numbers and times, webhook field bounds, new error codes, paged
   // snapshots, Stats.lastEventTs, bounded series answers, UserName on overrides, SyncStatus.refusal.
   4: '51863b57206577b9',
+  // 5 (issue 12): incidents (frames, snapshot pages, Api methods), silences, Alert.incidentId /
+  // inhibitedBy / silencedBy, escalation per incident, commands naming their target, alarm per incident.
+  5: '34c1116ea9097fa0',
 };
 
 function schemaFingerprint(): string {

@@ -83,9 +83,15 @@ describe('cache', () => {
   it('applies events idempotently and advances lastSeq with them', () => {
     const a = alert('a1');
     const acked = alert('a1', { status: 'acknowledged', acknowledgedBy: 'ana', acknowledgedAt: NOW });
-    expect(cache.applyEvents([event(1, a), event(2, acked, 'acknowledged', 'ana')], NOW)).toEqual(['a1']);
+    expect(cache.applyEvents([event(1, a), event(2, acked, 'acknowledged', 'ana')], NOW)).toEqual({
+      alerts: ['a1'],
+      incidents: [],
+    });
     // Replayed after a reconnect: nothing changes, not even the order of the timeline.
-    expect(cache.applyEvents([event(1, a), event(2, acked, 'acknowledged', 'ana')], NOW)).toEqual([]);
+    expect(cache.applyEvents([event(1, a), event(2, acked, 'acknowledged', 'ana')], NOW)).toEqual({
+      alerts: [],
+      incidents: [],
+    });
     expect(cache.syncState().lastSeq).toBe(2);
     const detail = cache.getAlert('a1');
     expect(detail?.alert.status).toBe('acknowledged');
@@ -118,8 +124,8 @@ describe('cache', () => {
 
   it('replaces the alert set with a snapshot', () => {
     cache.applyEvents([event(1, alert('gone')), event(2, alert('kept'))], NOW);
-    const changed = cache.applySnapshot({ lastSeq: 40, alerts: [alert('kept'), alert('fresh')] }, NOW);
-    expect(new Set(changed)).toEqual(new Set(['gone', 'kept', 'fresh']));
+    const changed = cache.applySnapshot({ lastSeq: 40, alerts: [alert('kept'), alert('fresh')], incidents: [] }, NOW);
+    expect(new Set(changed.alerts)).toEqual(new Set(['gone', 'kept', 'fresh']));
     expect(
       cache
         .listAlerts()

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Authenticator, tokenSha256 } from '../../electron/collector/http/auth.js';
 import { mintUserToken, mintTokenCli } from '../../electron/collector/mint-token.js';
+import type { Incident } from '../../shared/protocol/incident.js';
 import { snapshotPages, type SnapshotPageBounds } from '../../electron/collector/stream/snapshot-pages.js';
 import { parseCollectorConfig } from '../../shared/config/collector-config.js';
 import type { Alert } from '../../shared/protocol/alert.js';
@@ -89,7 +90,33 @@ describe('snapshotPages', () => {
 
   it('an empty alert set is one empty last page', () => {
     const { frames } = pagesOf([]);
-    expect(frames).toEqual([{ type: 'snapshot', lastSeq: 42, page: 0, last: true, alerts: [] }]);
+    expect(frames).toEqual([{ type: 'snapshot', lastSeq: 42, page: 0, last: true, alerts: [], incidents: [] }]);
+  });
+
+  it('incidents follow the alerts, counted in the same page bounds; every one arrives once (protocol 5)', () => {
+    const alerts = Array.from({ length: 4 }, (_, i) => alert(`a${i}`));
+    const incident = (id: string): Incident => ({
+      id,
+      key: '{service="chat"}',
+      tier: 'page',
+      status: 'firing',
+      title: 'chat down',
+      alertIds: ['a0'],
+      firedAt: '2026-03-02T03:00:00.000Z',
+    });
+    const incidents = ['inc-1', 'inc-2', 'inc-3'].map((id) => ({ id, json: JSON.stringify(incident(id)) }));
+    const huge = { id: 'inc-huge', json: JSON.stringify({ ...incident('inc-huge'), title: 'x'.repeat(20_000) }) };
+    const skipped: string[] = [];
+    const pages = [...snapshotPages(42, alerts, bounds, (id) => skipped.push(id), [...incidents, huge])];
+    const frames = pages.map((p) => ServerFrame.parse(JSON.parse(p.text)));
+    const snaps = frames.filter((f) => f.type === 'snapshot');
+    expect(snaps.map((f) => [f.alerts.length, f.incidents.length, f.last])).toEqual([
+      [3, 0, false],
+      [1, 2, false],
+      [0, 1, true],
+    ]);
+    expect(snaps.flatMap((f) => f.incidents.map((i) => i.id))).toEqual(['inc-1', 'inc-2', 'inc-3']);
+    expect(skipped).toEqual(['inc-huge']);
   });
 
   it('pages by count: numbered from 0, only the final one last, nothing lost or repeated', () => {

@@ -3,9 +3,6 @@ import type { CommandKind } from '../../../shared/protocol/stream.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, toIso } from '../../../shared/clock.js';
 import { DEFAULT_MAX_SNOOZE_MS } from '../../../shared/escalation/schema.js';
 
-/** Escalation targets by level; the real policy (ack SLA, rotation) arrives with the escalation issue. */
-const ESCALATION_TARGETS = ['primary', 'secondary', 'model-owner'] as const;
-
 export interface CommandInput {
   kind: CommandKind;
   note?: string;
@@ -62,37 +59,38 @@ export function applyCommand(
       };
     case 'snooze': {
       if (resolved) return { ok: false, conflict: 'alert is resolved' };
-      if (!cmd.until) return { ok: false, error: 'snooze needs `until`' };
-      const until = Date.parse(cmd.until);
-      if (!Number.isFinite(until)) return { ok: false, error: '`until` is not a valid time' };
-      if (until <= now) return { ok: false, error: '`until` is in the past' };
-      if (until - now > limits.maxSnoozeMs) {
-        return {
-          ok: false,
-          error:
-            `\`until\` is more than ${formatDuration(limits.maxSnoozeMs)} ahead; ` +
-            `snoozes are limited to ${formatDuration(limits.maxSnoozeMs)} (escalation.maxSnooze)`,
-        };
-      }
-      return {
-        ok: true,
-        kind: 'snoozed',
-        alert: { ...alert, status: 'snoozed', snoozedUntil: toIso(Date.parse(cmd.until)) },
-      };
+      const until = snoozeUntil(cmd, now, limits);
+      if (typeof until === 'string') return { ok: false, error: until };
+      return { ok: true, kind: 'snoozed', alert: { ...alert, status: 'snoozed', snoozedUntil: toIso(until) } };
     }
-    case 'escalate': {
+    case 'escalate':
+      // Escalation is per incident (issue 12): IncidentCommands routes it there.
       if (resolved) return { ok: false, conflict: 'alert is resolved' };
-      const level = (alert.escalation?.level ?? 1) + 1;
-      const target = ESCALATION_TARGETS[Math.min(level, ESCALATION_TARGETS.length) - 1] ?? 'model-owner';
-      return { ok: true, kind: 'escalated', alert: { ...alert, escalation: { level, target, dueAt: at } } };
-    }
+      return { ok: false, conflict: 'this alert belongs to no incident, so it has no escalation' };
     case 'comment':
       if (!cmd.note?.trim()) return { ok: false, error: 'comment needs a `note`' };
       return { ok: true, kind: 'commented', alert };
     case 'override':
-      // Rotation overrides are routed to the rotation (electron/collector/rotation) before here.
-      return { ok: false, error: 'override is a rotation command, not an alert command' };
+    case 'silence':
+    case 'expire-silence':
+      // Routed before here: overrides to the rotation, silences to the incident core.
+      return { ok: false, error: `${cmd.kind} is not an alert command` };
   }
+}
+
+/** A snooze's `until` as epoch ms, or why it is refused (past, unparsable, beyond escalation.maxSnooze). */
+export function snoozeUntil(cmd: { until?: string }, now: number, limits: CommandLimits): number | string {
+  if (!cmd.until) return 'snooze needs `until`';
+  const until = Date.parse(cmd.until);
+  if (!Number.isFinite(until)) return '`until` is not a valid time';
+  if (until <= now) return '`until` is in the past';
+  if (until - now > limits.maxSnoozeMs) {
+    return (
+      `\`until\` is more than ${formatDuration(limits.maxSnoozeMs)} ahead; ` +
+      `snoozes are limited to ${formatDuration(limits.maxSnoozeMs)} (escalation.maxSnooze)`
+    );
+  }
+  return until;
 }
 
 /** "7d", "36h", "90m", "45s": the largest whole unit, as the config writes durations. */

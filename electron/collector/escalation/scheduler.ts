@@ -12,7 +12,8 @@ export interface DueSource {
 
 /**
  * One timer, armed for the earliest due time on the injected clock and re-armed after every
- * change. The deadlines themselves live in SQLite; this only decides when to look.
+ * change: page deadlines and the incident core's due times (group waits, snooze and silence
+ * ends; issue 12). The deadlines themselves live in SQLite; this only decides when to look.
  */
 export class EscalationScheduler {
   private timer: NodeJS.Timeout | undefined;

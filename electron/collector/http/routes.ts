@@ -16,6 +16,8 @@ import { logSafe } from '../../../shared/text/log-safe.js';
 import type { RunbookLibrary } from '../runbooks/runbook-library.js';
 import { isRunbookPath, routeRunbooks } from '../runbooks/runbook-routes.js';
 import { handleRotation, type RotationService } from '../rotation/index.js';
+import { handleIncidents, handleSilences } from '../incidents/incident-routes.js';
+import type { IncidentService } from '../incidents/incident-service.js';
 
 export interface RouteDeps {
   /** Team runbooks (issue 7); without it /v1/runbooks answers 404. */
@@ -34,6 +36,8 @@ export interface RouteDeps {
   series?: SeriesStore;
   /** The on-call rotation (`GET /v1/rotation`); absent = that route 404s. */
   rotation?: RotationService;
+  /** Incidents and silences (`GET /v1/incidents`, `GET /v1/silences`); absent = those routes 404. */
+  incidents?: Pick<IncidentService, 'silences'>;
 }
 
 /** After a 413 we keep discarding (not buffering) the upload so the client can read the answer, up to this much. */
@@ -122,6 +126,12 @@ export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: Serv
       case 'GET /v1/rotation':
         if (!deps.rotation) throw new HttpError(404, 'not_found', 'the rotation is not enabled');
         return send(res, 200, handleRotation(deps.rotation, url.searchParams));
+      case 'GET /v1/incidents':
+        if (!deps.incidents) throw new HttpError(404, 'not_found', 'incidents are not enabled');
+        return send(res, 200, handleIncidents(deps.store.incidents, url.searchParams));
+      case 'GET /v1/silences':
+        if (!deps.incidents) throw new HttpError(404, 'not_found', 'incidents are not enabled');
+        return send(res, 200, handleSilences(deps.incidents));
       case 'GET /v1/stats':
         return send(res, 200, deps.store.stats());
       case 'GET /metrics':

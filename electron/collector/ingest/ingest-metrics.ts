@@ -1,4 +1,4 @@
-import type { LogEntry } from '../store/store.js';
+import { isIncidentEntry, type StreamEntry } from '../store/store.js';
 
 /** Escapes a Prometheus label value (text exposition format 0.0.4). */
 export function escapeLabelValue(v: string): string {
@@ -6,7 +6,7 @@ export function escapeLabelValue(v: string): string {
 }
 
 /** A counter family with labels; keys are the label values joined in a stable order. */
-class LabeledCounter {
+export class LabeledCounter {
   private readonly values = new Map<string, { labels: Record<string, string>; n: number }>();
 
   constructor(
@@ -47,6 +47,8 @@ const KNOWN_ROUTES = new Set([
   'POST /v1/integrations/alertmanager',
   'POST /v1/integrations/events-v2',
   'GET /v1/alerts',
+  'GET /v1/incidents',
+  'GET /v1/silences',
   'GET /v1/series',
   'GET /v1/rollups',
   'GET /v1/runbooks',
@@ -88,8 +90,10 @@ export class IngestMetrics {
   }
 
   /** Fed from AlertService.onCommitted: counts `fired` entries whatever their origin. */
-  alertEntries(entries: readonly LogEntry[]): void {
-    for (const e of entries) if (e.kind === 'fired') this.alerts.inc({ source: e.alert.source, tier: e.alert.tier });
+  alertEntries(entries: readonly StreamEntry[]): void {
+    for (const e of entries) {
+      if (e.kind === 'fired' && !isIncidentEntry(e)) this.alerts.inc({ source: e.alert.source, tier: e.alert.tier });
+    }
   }
 
   render(): string[] {

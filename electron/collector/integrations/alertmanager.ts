@@ -80,7 +80,12 @@ export class AlertmanagerIntake {
             out.unchanged += 1;
             continue;
           }
-          const alert = alerts.fire({ ...this.toAlert(a), firedAt: this.eventTime.senderTime(time(a.startsAt)) });
+          // One Alertmanager group is one incident (issue 12): the core keys it by groupKey.
+          const alert = alerts.fire({
+            ...this.toAlert(a),
+            firedAt: this.eventTime.senderTime(time(a.startsAt)),
+            groupKey: r.data.groupKey,
+          });
           store.integrationKeys.putIntegrationKey('alertmanager', a.fingerprint, alert.id, now);
           out.fired += 1;
         } else if (open) {

@@ -1,5 +1,5 @@
 import { toIso, type Clock } from '../../../shared/clock.js';
-import { ROTATION_TARGET, type RotationView, type StoredOverride } from '../../../shared/protocol/rotation.js';
+import type { RotationView, StoredOverride } from '../../../shared/protocol/rotation.js';
 import type { CommandFrame } from '../../../shared/protocol/stream.js';
 import type { RotationOverridesConfig } from '../../../shared/rotation/overrides-config.js';
 import { handoffAt, shifts, weekIndex } from '../../../shared/rotation/rotation.js';
@@ -58,8 +58,7 @@ export class RotationService {
 
   /** Applies an `override` command once per id; a re-sent id answers ok without storing it again. */
   apply(cmd: CommandFrame, actor: string): CommandResult {
-    if (cmd.alertId !== ROTATION_TARGET)
-      return { ok: false, error: `alertId: an override targets "${ROTATION_TARGET}"` };
+    // Protocol 5: an override names no target (the frame schema refuses alertId / incidentId on it).
     if (!cmd.override) return { ok: false, error: 'override: an override command needs `override`' };
     if (!this.configured) return { ok: false, error: 'the collector has no rotation configured' };
     // A re-sent command (its result was lost) is answered as the first time, whatever the bounds say now.

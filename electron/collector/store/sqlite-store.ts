@@ -10,7 +10,17 @@ import { createEvalsStore, createIntegrationKeyStore } from './evals-store.js';
 import { migrate } from './migrate.js';
 import { watermarkAt } from '../ingest/event-time.js';
 import { createRollupHistoryStore, rollupFromRow, type RollupColumns } from './rollup-history-store.js';
-import type { CollectorStore, CommandResult, LogEntry, NewLogEntry, PricedEvent } from './store.js';
+import { createIncidentStore } from './incident-store.js';
+import { Incident } from '../../../shared/protocol/incident.js';
+import type {
+  CollectorStore,
+  CommandResult,
+  LogEntry,
+  NewLogEntry,
+  PricedEvent,
+  RawStreamEntry,
+  StreamEntry,
+} from './store.js';
 import { preparePrivateDatabase, restrictDatabaseFiles } from '../../node/private-files.js';
 
 interface RollupRow extends RollupColumns {
@@ -25,18 +35,31 @@ interface LogRow {
   actor: string | null;
   note: string | null;
   alert_json: string;
+  /** Set on incident entries (migration 0009); their alert_id / alert_json are empty. */
+  incident_id: string | null;
+  incident_json: string | null;
 }
 
-function rowToLog(r: LogRow): LogEntry {
-  return {
+function rowToRaw(r: LogRow): RawStreamEntry {
+  const base = {
     seq: r.seq,
     at: r.at,
-    alertId: r.alert_id,
     kind: r.kind,
     ...(r.actor !== null ? { actor: r.actor } : {}),
     ...(r.note !== null ? { note: r.note } : {}),
-    alert: Alert.parse(JSON.parse(r.alert_json)),
   };
+  if (r.incident_id !== null) return { ...base, incidentId: r.incident_id, incidentJson: r.incident_json ?? '' };
+  return { ...base, alertId: r.alert_id, alertJson: r.alert_json };
+}
+
+function rowToLog(r: LogRow): StreamEntry {
+  const raw = rowToRaw(r);
+  if ('incidentJson' in raw) {
+    const { incidentJson, ...rest } = raw;
+    return { ...rest, incident: Incident.parse(JSON.parse(incidentJson)) };
+  }
+  const { alertJson, ...rest } = raw;
+  return { ...rest, alert: Alert.parse(JSON.parse(alertJson)) };
 }
 
 /**
@@ -157,6 +180,9 @@ export function openStore(file: string, now = 0, opts: OpenStoreOptions = {}): C
     appendLog: db.prepare(
       'INSERT INTO alert_events (at, alert_id, kind, actor, note, alert_json) VALUES (?, ?, ?, ?, ?, ?)',
     ),
+    appendIncidentLog: db.prepare(
+      "INSERT INTO alert_events (at, alert_id, kind, actor, note, alert_json, incident_id, incident_json) VALUES (?, '', ?, ?, ?, '', ?, ?)",
+    ),
     logAfter: db.prepare('SELECT * FROM alert_events WHERE seq > ? ORDER BY seq LIMIT ?'),
     // sqlite_sequence, not MAX(seq): once retention has pruned the whole log, the position must
     // not fall back to 0 (clients would think the collector was reset).
@@ -234,6 +260,7 @@ export function openStore(file: string, now = 0, opts: OpenStoreOptions = {}): C
 
   const store: CollectorStore = {
     escalations: createEscalationStore(db),
+    incidents: createIncidentStore(db),
     evals: createEvalsStore(db),
     integrationKeys: createIntegrationKeyStore(db),
     rollupHistory,
@@ -316,6 +343,18 @@ export function openStore(file: string, now = 0, opts: OpenStoreOptions = {}): C
       return { ...entry, seq: Number(info.lastInsertRowid) };
     },
 
+    appendIncidentLog(entry) {
+      const info = s.appendIncidentLog.run(
+        entry.at,
+        entry.kind,
+        entry.actor ?? null,
+        entry.note ?? null,
+        entry.incidentId,
+        JSON.stringify(entry.incident),
+      );
+      return { ...entry, seq: Number(info.lastInsertRowid) };
+    },
+
     commandResult(id) {
       const r = s.getCommand.get(id) as { result_json: string } | undefined;
       return r ? (JSON.parse(r.result_json) as CommandResult) : undefined;
@@ -327,16 +366,7 @@ export function openStore(file: string, now = 0, opts: OpenStoreOptions = {}): C
       return rows.map((r) => Alert.parse(JSON.parse(r.json)));
     },
     logAfter: (seq, limit) => (s.logAfter.all(seq, limit) as LogRow[]).map(rowToLog),
-    logTextAfter: (seq, limit) =>
-      (s.logAfter.all(seq, limit) as LogRow[]).map((r) => ({
-        seq: r.seq,
-        at: r.at,
-        alertId: r.alert_id,
-        kind: r.kind,
-        ...(r.actor !== null ? { actor: r.actor } : {}),
-        ...(r.note !== null ? { note: r.note } : {}),
-        alertJson: r.alert_json,
-      })),
+    logTextAfter: (seq, limit) => (s.logAfter.all(seq, limit) as LogRow[]).map(rowToRaw),
     lastSeq: () => (s.lastSeq.get() as { v: number }).v,
     firstRetainedSeq() {
       const v = (s.firstSeq.get() as { v: number | null }).v;

@@ -1,10 +1,12 @@
 import type { Alert, AlertEventKind, AlertStatus } from '../../../shared/protocol/alert.js';
+import type { Incident } from '../../../shared/protocol/incident.js';
 import type { LlmEvent } from '../../../shared/protocol/events.js';
 import type { MinuteBucket } from '../../../shared/rollup/bucket.js';
 import type { MinuteCounts, SeriesKey } from '../../../shared/rollup/window.js';
 import type { RuleState } from '../../../shared/rules/state-machine.js';
 import type { EscalationStore } from './escalation-store.js';
 import type { EvalsStore, IntegrationKeyStore } from './evals-store.js';
+import type { IncidentStore } from './incident-store.js';
 import type { RollupHistoryStore } from './rollup-history-store.js';
 
 /** An accepted event with its resolved cost (null = model not in the price table). */
@@ -26,8 +28,31 @@ export interface LogEntry {
 
 export type NewLogEntry = Omit<LogEntry, 'seq'>;
 
+/** An incident's entry in the same log (issue 12): same seq space, so replay brings both in order. */
+export interface IncidentLogEntry {
+  seq: number;
+  at: number;
+  incidentId: string;
+  kind: AlertEventKind;
+  actor?: string;
+  note?: string;
+  incident: Incident;
+}
+
+export type NewIncidentLogEntry = Omit<IncidentLogEntry, 'seq'>;
+
+/** Any log entry: an alert's (`alert`) or an incident's (`incident`). */
+export type StreamEntry = LogEntry | IncidentLogEntry;
+
+export function isIncidentEntry(e: StreamEntry): e is IncidentLogEntry {
+  return 'incident' in e;
+}
+
 /** A log row whose alert is still the JSON text written by `appendLog` (validated then). */
 export type RawLogEntry = Omit<LogEntry, 'alert'> & { alertJson: string };
+/** The same for an incident entry. */
+export type RawIncidentLogEntry = Omit<IncidentLogEntry, 'incident'> & { incidentJson: string };
+export type RawStreamEntry = RawLogEntry | RawIncidentLogEntry;
 
 export interface CommandResult {
   ok: boolean;
@@ -41,8 +66,10 @@ export interface CommandResult {
  * state, log, rule state, command ids) commits with synchronous=FULL.
  */
 export interface CollectorStore {
-  /** Escalation deadlines (same connection, so they commit with the alert change). */
+  /** Escalation deadlines per incident (same connection, so they commit with the alert change). */
   readonly escalations: EscalationStore;
+  /** The notify core's state and the wire incidents (migration 0009). */
+  readonly incidents: IncidentStore;
   /** Eval runs and the eval scheduler's job state (`evals.recentEvalRuns`, `evals.evalSuites` feed the eval rules). */
   readonly evals: EvalsStore;
   /** Alertmanager fingerprints / Events-v2 dedup keys → the alert they opened. */
@@ -77,13 +104,14 @@ export interface CollectorStore {
   getAlert(id: string): Alert | undefined;
   putAlert(alert: Alert): void;
   appendLog(entry: NewLogEntry): LogEntry;
+  appendIncidentLog(entry: NewIncidentLogEntry): IncidentLogEntry;
   commandResult(id: string): CommandResult | undefined;
   recordCommand(id: string, at: number, result: CommandResult): void;
 
   listAlerts(status?: AlertStatus): Alert[];
-  logAfter(seq: number, limit: number): LogEntry[];
-  /** The same rows with the alert as its stored JSON text: replay forwards it without re-parsing. */
-  logTextAfter(seq: number, limit: number): RawLogEntry[];
+  logAfter(seq: number, limit: number): StreamEntry[];
+  /** The same rows with the alert / incident as its stored JSON text: replay forwards it without re-parsing. */
+  logTextAfter(seq: number, limit: number): RawStreamEntry[];
   lastSeq(): number;
   /** Oldest seq still in the log (log retention may prune), or lastSeq + 1 when empty. */
   firstRetainedSeq(): number;

@@ -2,15 +2,15 @@ import type { Alert } from '../../../shared/protocol/alert.js';
 import { MAX_SERVER_FRAME_BYTES, type SnapshotFrame } from '../../../shared/protocol/stream.js';
 
 export interface SnapshotPageBounds {
-  /** Alerts per page at most. */
+  /** Alerts and incidents per page at most (together). */
   maxAlerts: number;
-  /** A page stops growing once the next alert would take it past this many bytes. */
+  /** A page stops growing once the next item would take it past this many bytes. */
   maxBytes: number;
-  /** No frame may be larger (the client's maxPayload): an alert too big for it alone is skipped. */
+  /** No frame may be larger (the client's maxPayload): an item too big for it alone is skipped. */
   maxFrameBytes: number;
 }
 
-/** 500 alerts or 4 MiB a page: sixteen times under the desktop's 64 MiB frame limit. */
+/** 500 items or 4 MiB a page: sixteen times under the desktop's 64 MiB frame limit. */
 export const SNAPSHOT_PAGE_BOUNDS: SnapshotPageBounds = {
   maxAlerts: 500,
   maxBytes: 4 * 1024 * 1024,
@@ -20,21 +20,39 @@ export const SNAPSHOT_PAGE_BOUNDS: SnapshotPageBounds = {
 export interface SnapshotPage {
   text: string;
   alerts: number;
+  incidents: number;
   bytes: number;
   last: boolean;
 }
 
-/** The frame head without its alerts; `alerts` is last so the serialized alerts splice in. */
+/** An incident as its stored JSON text (spliced in, not re-serialised). */
+export interface IncidentText {
+  id: string;
+  json: string;
+}
+
+/** The frame head without its items; `alerts` then `incidents` close it so the serialized items splice in. */
 function head(lastSeq: number, page: number, last: boolean): string {
-  const h = JSON.stringify({ type: 'snapshot', lastSeq, page, last } satisfies Omit<SnapshotFrame, 'alerts'>);
+  const h = JSON.stringify({ type: 'snapshot', lastSeq, page, last } satisfies Omit<
+    SnapshotFrame,
+    'alerts' | 'incidents'
+  >);
   return `${h.slice(0, -1)},"alerts":[`;
 }
+const MIDDLE = '],"incidents":[';
 const TAIL = ']}';
 
+interface Item {
+  kind: 'alert' | 'incident';
+  json: string;
+  bytes: number;
+}
+
 /**
- * A snapshot's frames, bounded by count and bytes. Each alert is serialized once, with one
- * alert of lookahead so the final page can say `last: true`. At least one page is produced (an
- * empty alert set is one empty last page). An alert that could not fit a frame even alone is
+ * A snapshot's frames, bounded by count and bytes: the alerts, then the incidents (issue 12:
+ * every incident arrives in some page), counted together. Each item is serialized once, with
+ * one item of lookahead so the final page can say `last: true`. At least one page is produced
+ * (an empty set is one empty last page). An item that could not fit a frame even alone is
  * reported and left out rather than sent in a frame the client must refuse (that would stop the
  * client from ever syncing).
  */
@@ -42,11 +60,12 @@ export function* snapshotPages(
   lastSeq: number,
   alerts: Iterable<Alert>,
   bounds: SnapshotPageBounds,
-  onOversized: (alertId: string, bytes: number) => void,
+  onOversized: (id: string, bytes: number) => void,
+  incidents: Iterable<IncidentText> = [],
 ): Generator<SnapshotPage> {
   // Largest head we can produce; counted against the bounds so they hold for the whole frame.
-  const overhead = Buffer.byteLength(head(lastSeq, Number.MAX_SAFE_INTEGER, false)) + TAIL.length;
-  const items = (function* (): Generator<{ json: string; bytes: number }> {
+  const overhead = Buffer.byteLength(head(lastSeq, Number.MAX_SAFE_INTEGER, false)) + MIDDLE.length + TAIL.length;
+  const items = (function* (): Generator<Item> {
     for (const a of alerts) {
       const json = JSON.stringify(a);
       const bytes = Buffer.byteLength(json);
@@ -54,26 +73,42 @@ export function* snapshotPages(
         onOversized(a.id, bytes);
         continue;
       }
-      yield { json, bytes };
+      yield { kind: 'alert', json, bytes };
+    }
+    for (const i of incidents) {
+      const bytes = Buffer.byteLength(i.json);
+      if (overhead + bytes > bounds.maxFrameBytes) {
+        onOversized(i.id, bytes);
+        continue;
+      }
+      yield { kind: 'incident', json: i.json, bytes };
     }
   })();
   let page = 0;
   let next = items.next();
   for (;;) {
-    const parts: string[] = [];
+    const parts: { alert: string[]; incident: string[] } = { alert: [], incident: [] };
+    let count = 0;
     let bytes = overhead;
     while (!next.done) {
-      const { json, bytes: b } = next.value;
-      // +1 for the comma; the first alert of a page always goes in (it fits a frame alone).
-      const grown = bytes + b + (parts.length > 0 ? 1 : 0);
-      if (parts.length > 0 && (parts.length >= bounds.maxAlerts || grown > bounds.maxBytes)) break;
-      parts.push(json);
+      const { kind, json, bytes: b } = next.value;
+      // +1 for the comma; the first item of a page always goes in (it fits a frame alone).
+      const grown = bytes + b + (parts[kind].length > 0 ? 1 : 0);
+      if (count > 0 && (count >= bounds.maxAlerts || grown > bounds.maxBytes)) break;
+      parts[kind].push(json);
+      count += 1;
       bytes = grown;
       next = items.next();
     }
     const last = next.done === true;
-    const text = head(lastSeq, page, last) + parts.join(',') + TAIL;
-    yield { text, alerts: parts.length, bytes: Buffer.byteLength(text), last };
+    const text = head(lastSeq, page, last) + parts.alert.join(',') + MIDDLE + parts.incident.join(',') + TAIL;
+    yield {
+      text,
+      alerts: parts.alert.length,
+      incidents: parts.incident.length,
+      bytes: Buffer.byteLength(text),
+      last,
+    };
     if (last) return;
     page += 1;
   }

@@ -18,7 +18,8 @@ import { answerAndClose } from '../http/answer-and-close.js';
 import { presentedToken, type Authenticator, type Principal } from '../http/auth.js';
 import { badTarget, parseTarget } from '../http/request-target.js';
 import type { Metrics } from '../metrics.js';
-import type { CollectorStore, CommandResult, LogEntry } from '../store/store.js';
+import type { Silence } from '../../../shared/protocol/incident.js';
+import type { CollectorStore, CommandResult, StreamEntry } from '../store/store.js';
 import { eventFrameText, rawEventFrameText } from './event-frame.js';
 import { SNAPSHOT_PAGE_BOUNDS, snapshotPages, type SnapshotPageBounds } from './snapshot-pages.js';
 
@@ -32,6 +33,11 @@ export interface StreamHubOptions {
   log?: (msg: string) => void;
   /** Applies `override` commands (the rotation); absent = they fail with an error result. */
   rotation?: { apply(cmd: CommandFrame, actor: string): CommandResult };
+  /** The silences (`silences` frames after the snapshot / replay and on every change). */
+  incidents?: {
+    silences(): readonly Silence[];
+    onSilencesChanged(listener: (silences: readonly Silence[]) => void): () => void;
+  };
   /** Snapshot paging; the default suits the desktop's 64 MiB frame limit. */
   snapshotPages?: SnapshotPageBounds;
 }
@@ -126,6 +132,7 @@ export class StreamHub {
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweepMs: number;
   private unsubscribe: (() => void) | undefined;
+  private unsubscribeSilences: (() => void) | undefined;
   private nextPeerId = 1;
 
   constructor(
@@ -143,6 +150,7 @@ export class StreamHub {
 
   start(): void {
     this.unsubscribe = this.alerts.onCommitted((entries) => this.fanOut(entries));
+    this.unsubscribeSilences = this.opts.incidents?.onSilencesChanged((list) => this.silencesChanged(list));
     this.pingTimer = setInterval(() => this.ping(), this.opts.heartbeatMs);
     this.pingTimer.unref();
     this.sweepTimer = setInterval(() => this.sweep(), this.sweepMs);
@@ -181,6 +189,7 @@ export class StreamHub {
     if (this.pingTimer) clearInterval(this.pingTimer);
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.unsubscribe?.();
+    this.unsubscribeSilences?.();
     for (const p of this.peers) p.ws.close(1001, 'collector shutting down');
     // Give close frames a moment, then make sure nothing stays open.
     await new Promise((r) => setTimeout(r, 50));
@@ -374,8 +383,13 @@ export class StreamHub {
   private snapshot(peer: Peer): void {
     const lastSeq = this.store.lastSeq();
     const alerts = this.store.listAlerts();
-    const pages = snapshotPages(lastSeq, alerts, this.opts.snapshotPages ?? SNAPSHOT_PAGE_BOUNDS, (id, bytes) =>
-      this.log(`stream: alert ${id} (${bytes} bytes) is too large for any frame; left out of the snapshot`),
+    const incidents = this.store.incidents.allJson();
+    const pages = snapshotPages(
+      lastSeq,
+      alerts,
+      this.opts.snapshotPages ?? SNAPSHOT_PAGE_BOUNDS,
+      (id, bytes) => this.log(`stream: ${id} (${bytes} bytes) is too large for any frame; left out of the snapshot`),
+      incidents,
     );
     let sent = 0;
     let bytes = 0;
@@ -390,9 +404,10 @@ export class StreamHub {
       bytes += page.bytes;
       if (page.last) {
         this.log(
-          `stream: snapshot to ${who(peer)}: ${alerts.length} alerts at seq ${lastSeq} in ${sent} pages (${bytes} bytes)`,
+          `stream: snapshot to ${who(peer)}: ${alerts.length} alerts, ${incidents.length} incidents at seq ${lastSeq} in ${sent} pages (${bytes} bytes)`,
         );
-        return this.replay(peer, lastSeq);
+        this.sendSilences(peer);
+        return this.replay(peer, lastSeq, true);
       }
       // Wait for the peer to read (socket drained) before building the next page.
       if (peer.ws.bufferedAmount > SNAPSHOT_MAX_UNSENT_BYTES) peer.socket.once('drain', next);
@@ -402,7 +417,7 @@ export class StreamHub {
   }
 
   /** Sends the log after `after` a few pages per turn; the peer goes live once it reaches the head. */
-  private replay(peer: Peer, after: number): void {
+  private replay(peer: Peer, after: number, silencesSent = false): void {
     if (!this.peers.has(peer)) return;
     // Retention may have pruned past the cursor between turns.
     if (after + 1 < this.store.firstRetainedSeq()) return this.snapshot(peer);
@@ -418,11 +433,13 @@ export class StreamHub {
       const last = page[page.length - 1];
       if (page.length < REPLAY_PAGE || last === undefined) {
         peer.live = true;
+        // A resuming peer (no snapshot) gets the silences once it has caught up.
+        if (!silencesSent) this.sendSilences(peer);
         return;
       }
       after = last.seq;
     }
-    setImmediate(() => this.replay(peer, after));
+    setImmediate(() => this.replay(peer, after, silencesSent));
   }
 
   private command(peer: Peer, user: string, frame: CommandFrame): void {
@@ -449,7 +466,20 @@ export class StreamHub {
     for (const peer of this.peers) if (peer.user !== undefined) this.sendText(peer, text);
   }
 
-  private fanOut(entries: readonly LogEntry[]): void {
+  private sendSilences(peer: Peer): void {
+    const silences = this.opts.incidents?.silences();
+    if (silences === undefined) return;
+    this.send(peer, { type: 'silences', silences: [...silences] });
+  }
+
+  /** A silence was added, expired or dropped: every connected desktop replaces its copy. */
+  private silencesChanged(silences: readonly Silence[]): void {
+    const text = JSON.stringify({ type: 'silences', silences: [...silences] } satisfies ServerFrame);
+    // To every peer past hello, live or not: the frame is the whole list, so order does not matter.
+    for (const peer of this.peers) if (peer.user !== undefined) this.sendText(peer, text);
+  }
+
+  private fanOut(entries: readonly StreamEntry[]): void {
     // Serialised once, sent to every peer: fan-out cost does not grow with JSON work per client.
     let texts: string[] | undefined;
     for (const peer of this.peers) {

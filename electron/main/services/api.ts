@@ -11,9 +11,12 @@ import type {
 import { ApiRefusal, dispatchApiCall, type ApiHandlers } from '../../../shared/api/handlers.js';
 import { settleReply } from '../../../shared/api/client.js';
 import type { AlarmState } from '../../../shared/protocol/alarm.js';
+import { DAY_MS, systemClock, type Clock } from '../../../shared/clock.js';
+import { SILENCE_HARD_MAX_MS, type Silence, type SilenceRequest } from '../../../shared/protocol/incident.js';
 import type { CachedRotation } from '../../../shared/protocol/rotation.js';
 import type { Cache } from './cache/index.js';
 import type { Outbox } from './outbox.js';
+import { listedSilences } from './silences.js';
 import type { SeriesSource } from './series/series-source.js';
 import type { RunbookSource } from './runbooks/runbook-service.js';
 import { Listeners, silentLogger, type Logger } from './runtime.js';
@@ -23,6 +26,8 @@ export interface StatusSource {
   status(): SyncStatus;
   onStatus(listener: (status: SyncStatus) => void): () => void;
   onAlertsChanged(listener: (alertIds: string[]) => void): () => void;
+  onIncidentsChanged(listener: (incidentIds: string[]) => void): () => void;
+  onSilencesChanged(listener: (count: number) => void): () => void;
   refreshStatus(): void;
 }
 
@@ -38,6 +43,8 @@ export interface ApiServiceOptions {
   alarm?: AlarmSource;
   /** The cached rotation; absent = `rotation.*` calls fail with `unavailable`. */
   rotation?: RotationSource;
+  /** For checking a new silence's end against now. */
+  clock?: Clock;
   log?: Logger;
 }
 
@@ -60,20 +67,33 @@ export interface RotationSource {
  */
 export class ApiService implements VigilApi {
   private readonly log: Logger;
+  private readonly clock: Clock;
   private readonly pushes = new Listeners<ApiPush>();
   private readonly unsubscribe: Array<() => void> = [];
   /** Replays touch many alerts in a burst; the UI gets one push per tick, not one per event. */
   private changedIds = new Set<string>();
+  private changedIncidents = new Set<string>();
+  private silencesChanged = false;
   private latestStatus: SyncStatus | null = null;
   private flushScheduled = false;
 
   constructor(private readonly opts: ApiServiceOptions) {
     this.log = opts.log ?? silentLogger;
+    this.clock = opts.clock ?? systemClock;
     this.unsubscribe.push(
       opts.sync.onAlertsChanged((ids) => {
         for (const id of ids) this.changedIds.add(id);
         // An empty list means "everything may have changed" (the replica was reset).
         if (ids.length === 0) this.changedIds.add('*');
+        this.schedule();
+      }),
+      opts.sync.onIncidentsChanged((ids) => {
+        for (const id of ids) this.changedIncidents.add(id);
+        if (ids.length === 0) this.changedIncidents.add('*');
+        this.schedule();
+      }),
+      opts.sync.onSilencesChanged(() => {
+        this.silencesChanged = true;
         this.schedule();
       }),
       opts.sync.onStatus((status) => {
@@ -82,6 +102,11 @@ export class ApiService implements VigilApi {
       }),
       opts.outbox.onChanged((item) => {
         this.pushes.emit({ type: 'outbox-changed', item }, this.log);
+        // A silence made or expired here is listed (pending) before the collector confirms it.
+        if (item.kind === 'silence' || item.kind === 'expire-silence') {
+          this.silencesChanged = true;
+          this.schedule();
+        }
         // The pending count in the status moved with it.
         opts.sync.refreshStatus();
       }),
@@ -125,6 +150,12 @@ export class ApiService implements VigilApi {
     'alerts.list': (p) => this.opts.cache.listAlerts(p.status),
     'alerts.get': (p) => this.opts.cache.getAlert(p.id),
     'alerts.command': (p) => this.command(p),
+    'incidents.list': (p) => this.opts.cache.listIncidents(p.status),
+    'incidents.get': (p) => this.opts.cache.getIncident(p.id),
+    'incidents.command': (p) => this.incidentCommand(p),
+    'silences.list': () => this.silences(),
+    'silences.create': (p) => this.createSilence(p),
+    'silences.expire': (p) => this.expireSilence(p.id),
     'outbox.list': () => this.opts.cache.outbox(),
     'status.get': () => this.opts.sync.status(),
     'alarm.get': () => this.alarmSource().state(),
@@ -163,13 +194,47 @@ export class ApiService implements VigilApi {
     if (!this.opts.cache.hasAlert(p.alertId)) {
       throw new ApiRefusal({ code: 'not_found', message: `no alert ${p.alertId} in the cache` });
     }
-    if (p.kind === 'override') {
-      throw new ApiRefusal({ code: 'invalid_field', message: 'kind: rotation overrides go through rotation.override' });
-    }
-    if (p.kind === 'snooze' && p.until === undefined) {
-      throw new ApiRefusal({ code: 'invalid_field', message: 'until: snooze needs an end time' });
-    }
+    requireSnoozeEnd(p);
     return { commandId: this.opts.outbox.enqueue(p).id };
+  }
+
+  private incidentCommand(p: ApiHandlerParams<'incidents.command'>): { commandId: string } {
+    if (this.opts.cache.incident(p.incidentId) === null) {
+      throw new ApiRefusal({ code: 'not_found', message: `no incident ${p.incidentId} in the cache` });
+    }
+    requireSnoozeEnd(p);
+    return { commandId: this.opts.outbox.enqueueIncident(p).id };
+  }
+
+  private silences(): Silence[] {
+    const { cache } = this.opts;
+    return listedSilences(cache.silences(), cache.pendingSilenceCommands(), this.opts.sync.status().user);
+  }
+
+  /**
+   * Bounds the collector would refuse anyway are refused here, at once, with the field: a
+   * silence already over, or longer than any silence may be (the collector's own
+   * `silences.maxDuration` is configuration it checks when it applies the command).
+   */
+  private createSilence(p: SilenceRequest): { commandId: string } {
+    const now = this.clock.now();
+    const ends = Date.parse(p.endsAt);
+    if (ends <= now) throw new ApiRefusal({ code: 'invalid_field', message: 'endsAt: must be in the future' });
+    const starts = p.startsAt !== undefined ? Date.parse(p.startsAt) : now;
+    if (ends - Math.max(starts, now) > SILENCE_HARD_MAX_MS) {
+      throw new ApiRefusal({
+        code: 'invalid_field',
+        message: `endsAt: a silence lasts at most ${SILENCE_HARD_MAX_MS / DAY_MS} days`,
+      });
+    }
+    return { commandId: this.opts.outbox.enqueueSilence(p).id };
+  }
+
+  private expireSilence(id: string): { commandId: string } {
+    if (!this.silences().some((s) => s.id === id)) {
+      throw new ApiRefusal({ code: 'not_found', message: `no silence ${id}` });
+    }
+    return { commandId: this.opts.outbox.enqueueExpireSilence(id).id };
   }
 
   private alarmSource(): AlarmSource {
@@ -209,10 +274,29 @@ export class ApiService implements VigilApi {
       this.changedIds = new Set();
       this.pushes.emit({ type: 'alerts-changed', alertIds }, this.log);
     }
+    if (this.changedIncidents.size > 0) {
+      const incidentIds = [...this.changedIncidents];
+      this.changedIncidents = new Set();
+      this.pushes.emit({ type: 'incidents-changed', incidentIds }, this.log);
+    }
+    if (this.silencesChanged) {
+      this.silencesChanged = false;
+      try {
+        this.pushes.emit({ type: 'silences-changed', count: this.silences().length }, this.log);
+      } catch (err) {
+        this.log.error(`api: could not count silences: ${String(err)}`);
+      }
+    }
     if (this.latestStatus) {
       const status = this.latestStatus;
       this.latestStatus = null;
       this.pushes.emit({ type: 'status-changed', status }, this.log);
     }
+  }
+}
+
+function requireSnoozeEnd(p: { kind: string; until?: string | undefined }): void {
+  if (p.kind === 'snooze' && p.until === undefined) {
+    throw new ApiRefusal({ code: 'invalid_field', message: 'until: snooze needs an end time' });
   }
 }

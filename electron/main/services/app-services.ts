@@ -122,13 +122,14 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const alarm = new AlarmService({
     user: opts.user,
     source: {
-      listAlerts: () => cache.listAlerts(),
-      // The alarm only looks at the alert; loading its timeline per change made catch-up 2x slower.
-      getAlert: (id) => cache.alert(id) ?? undefined,
-      onAlertsChanged: (l) => sync.onAlertsChanged(l),
+      // Only firing incidents ring, are watched or get a ticket note.
+      listIncidents: () => cache.listIncidents('firing'),
+      getIncident: (id) => cache.incident(id) ?? undefined,
+      openAlertCount: (incident) => cache.openMemberCount(incident),
+      onIncidentsChanged: (l) => incidentsOrMembersChanged(cache, sync, l),
     },
     notifier,
-    acknowledge: (alertId) => void outbox.enqueue({ kind: 'ack', alertId }),
+    acknowledge: (incidentId) => void outbox.enqueueIncident({ kind: 'ack', incidentId }),
     serverOffsetMs: () => cache.syncState().serverOffsetMs,
     clock,
     log,
@@ -165,7 +166,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     get: () => rotationCache.get(),
     onChanged: (l: (syncedAt: string) => void) => rotationSync.onChanged(l),
   };
-  const api = new ApiService({ cache, sync, outbox, series, runbooks, alarm, rotation, log });
+  const api = new ApiService({ cache, sync, outbox, series, runbooks, alarm, rotation, clock, log });
   const retention = new CacheRetention(
     cache,
     { ...DEFAULT_CACHE_RETENTION, ...opts.retention },
@@ -220,5 +221,26 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       rotationCache.close();
       cache.close();
     },
+  };
+}
+
+/**
+ * The alarm hears about an incident when it changes and when one of its members does: a member
+ * resolving changes the "· N alerts" of the incident's next ring without an incident event.
+ */
+function incidentsOrMembersChanged(
+  cache: Cache,
+  sync: SyncClient,
+  listener: (incidentIds: string[]) => void,
+): () => void {
+  const stopIncidents = sync.onIncidentsChanged(listener);
+  const stopAlerts = sync.onAlertsChanged((alertIds) => {
+    if (alertIds.length === 0) return listener([]);
+    const incidentIds = cache.incidentIdsOf(alertIds);
+    if (incidentIds.length > 0) listener(incidentIds);
+  });
+  return () => {
+    stopIncidents();
+    stopAlerts();
   };
 }

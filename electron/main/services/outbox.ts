@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock, toIso, type Clock } from '../../../shared/clock.js';
-import type { CommandRequest, OutboxItem } from '../../../shared/protocol/api.js';
-import { ROTATION_TARGET, type RotationOverride } from '../../../shared/protocol/rotation.js';
-import type { CommandFrame, ResultFrame } from '../../../shared/protocol/stream.js';
+import type { CommandRequest, IncidentCommandRequest, OutboxItem } from '../../../shared/protocol/api.js';
+import type { SilenceRequest } from '../../../shared/protocol/incident.js';
+import type { RotationOverride } from '../../../shared/protocol/rotation.js';
+import { CommandFrame, isTargetedKind, type ResultFrame } from '../../../shared/protocol/stream.js';
 import type { Cache, OutboxCommand } from './cache/index.js';
 import { Listeners, silentLogger, type Logger } from './runtime.js';
 
@@ -59,17 +60,40 @@ export class Outbox {
     return this.changed.on(listener);
   }
 
-  /** Stores the command, then sends it right away when connected. */
+  /**
+   * A command on one alert: stored, then sent right away when connected. (Paging state, ack,
+   * snooze, …, belongs to the alert's incident: the collector applies those to the whole incident.)
+   */
   enqueue(req: CommandRequest): OutboxItem {
     return this.store({ kind: req.kind, alertId: req.alertId, note: req.note, until: req.until });
   }
 
-  /** A rotation override, queued like any command (made offline, applied once on reconnect). */
-  enqueueOverride(override: RotationOverride): OutboxItem {
-    return this.store({ kind: 'override', alertId: ROTATION_TARGET, override });
+  /** A command on one incident and so on all its open members. */
+  enqueueIncident(req: IncidentCommandRequest): OutboxItem {
+    return this.store({ kind: req.kind, incidentId: req.incidentId, note: req.note, until: req.until });
   }
 
-  private store(cmd: Pick<OutboxCommand, 'kind' | 'alertId' | 'note' | 'until' | 'override'>): OutboxItem {
+  /** A rotation override, queued like any command (made offline, applied once on reconnect). */
+  enqueueOverride(override: RotationOverride): OutboxItem {
+    return this.store({ kind: 'override', override });
+  }
+
+  /** A new silence; the command's id becomes the silence's id, so a re-send makes one silence. */
+  enqueueSilence(silence: SilenceRequest): OutboxItem {
+    return this.store({ kind: 'silence', silence });
+  }
+
+  /** Ends a silence now (the collector sets its endsAt to the moment it applies this). */
+  enqueueExpireSilence(silenceId: string): OutboxItem {
+    return this.store({ kind: 'expire-silence', silenceId });
+  }
+
+  private store(
+    cmd: Pick<
+      OutboxCommand,
+      'kind' | 'alertId' | 'incidentId' | 'note' | 'until' | 'override' | 'silence' | 'silenceId'
+    >,
+  ): OutboxItem {
     const item = this.opts.cache.enqueue({ ...cmd, id: this.newId(), createdAt: toIso(this.clock.now()) });
     this.changed.emit(item, this.log);
     this.flush(false);
@@ -88,7 +112,15 @@ export class Outbox {
     if (!this.opts.channel.isReady()) return;
     for (const cmd of this.opts.cache.unanswered()) {
       if (cmd.state === 'sent' && !resend) continue;
-      if (!this.opts.channel.send(toFrame(cmd))) return; // socket went away: the next welcome retries
+      // A row the file no longer holds whole (edited by hand, a payload that does not parse)
+      // would only be refused by the collector: fail it here, visibly.
+      const frame = CommandFrame.safeParse(toFrame(cmd));
+      if (!frame.success) {
+        const failed = this.opts.cache.markOutbox(cmd.id, 'failed', 'the stored command is unreadable');
+        if (failed) this.changed.emit(failed, this.log);
+        continue;
+      }
+      if (!this.opts.channel.send(frame.data)) return; // socket went away: the next welcome retries
       const item = this.opts.cache.markOutbox(cmd.id, 'sent');
       if (item) this.changed.emit(item, this.log);
     }
@@ -106,14 +138,30 @@ export class Outbox {
   }
 }
 
-function toFrame(cmd: OutboxCommand): CommandFrame {
-  return {
-    type: 'command',
+/**
+ * The frame for a stored command: a targeted kind names exactly its target, a payload kind
+ * carries only its own payload (the CommandFrame schema refuses anything else).
+ */
+export function toFrame(cmd: OutboxCommand): CommandFrame {
+  const base = {
+    type: 'command' as const,
     id: cmd.id,
     kind: cmd.kind,
-    alertId: cmd.alertId,
     ...(cmd.note !== undefined ? { note: cmd.note } : {}),
     ...(cmd.until !== undefined ? { until: cmd.until } : {}),
-    ...(cmd.override !== undefined ? { override: cmd.override } : {}),
   };
+  if (isTargetedKind(cmd.kind)) {
+    return {
+      ...base,
+      ...(cmd.alertId !== undefined ? { alertId: cmd.alertId } : { incidentId: cmd.incidentId }),
+    };
+  }
+  switch (cmd.kind) {
+    case 'override':
+      return { ...base, override: cmd.override };
+    case 'silence':
+      return { ...base, silence: cmd.silence };
+    case 'expire-silence':
+      return { ...base, silenceId: cmd.silenceId };
+  }
 }

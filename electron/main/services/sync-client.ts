@@ -2,14 +2,15 @@ import WebSocket from 'ws';
 import { systemClock, toIso, type Clock } from '../../../shared/clock.js';
 import type { SyncStatus, ConnectionState } from '../../../shared/protocol/api.js';
 import type { Alert } from '../../../shared/protocol/alert.js';
+import type { Incident } from '../../../shared/protocol/incident.js';
 import {
   CLIENT_FRAME_BURST,
   CLIENT_FRAMES_PER_SECOND,
   MAX_SERVER_FRAME_BYTES,
   ServerFrame,
   type ClientFrame,
-  type EventFrame,
   type ResultFrame,
+  type SilencesFrame,
   type SnapshotFrame,
   type WelcomeFrame,
 } from '../../../shared/protocol/stream.js';
@@ -17,7 +18,7 @@ import { PROTOCOL_VERSION } from '../../../shared/protocol/version.js';
 import { TokenBucket } from '../../../shared/rate/token-bucket.js';
 import { logSafe } from '../../../shared/text/log-safe.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
-import type { Cache } from './cache/index.js';
+import type { Cache, LogFrame, ReplicaChange } from './cache/index.js';
 import { Listeners, silentLogger, systemTimers, type Logger, type Timers } from './runtime.js';
 
 export interface SyncClientOptions {
@@ -98,6 +99,8 @@ export class SyncClient {
   private readonly heartbeatMs: number;
   private readonly statusListeners = new Listeners<SyncStatus>();
   private readonly alertListeners = new Listeners<string[]>();
+  private readonly incidentListeners = new Listeners<string[]>();
+  private readonly silencesListeners = new Listeners<number>();
   private readonly resultListeners = new Listeners<ResultFrame>();
   private readonly rotationListeners = new Listeners<string>();
   private readonly readyListeners = new Listeners<void>();
@@ -114,7 +117,8 @@ export class SyncClient {
   private retryTimer: unknown = null;
   private watchdog: unknown = null;
   private pinger: unknown = null;
-  private pendingEvents: EventFrame[] = [];
+  /** Log entries (alert and incident events, one seq space) waiting for the next flush. */
+  private pendingEvents: LogFrame[] = [];
   private flushScheduled = false;
   /** Events received in total, and when the pending batch began: see scheduleFlush. */
   private received = 0;
@@ -122,7 +126,7 @@ export class SyncClient {
   private invalidLogged = 0;
   private helloSentAt = 0;
   /** Snapshot pages received so far on this connection; applied together once the last one arrives. */
-  private snapshot: { lastSeq: number; nextPage: number; alerts: Alert[] } | null = null;
+  private snapshot: { lastSeq: number; nextPage: number; alerts: Alert[]; incidents: Incident[] } | null = null;
   /** Frames accepted by send() and not yet written, paced by `sendBucket`; per connection. */
   private outgoing: string[] = [];
   private sendBucket: TokenBucket | null = null;
@@ -170,6 +174,8 @@ export class SyncClient {
     this.setState('offline');
     this.statusListeners.clear();
     this.alertListeners.clear();
+    this.incidentListeners.clear();
+    this.silencesListeners.clear();
     this.resultListeners.clear();
     this.rotationListeners.clear();
     this.readyListeners.clear();
@@ -244,6 +250,14 @@ export class SyncClient {
   }
   onAlertsChanged(listener: (alertIds: string[]) => void): () => void {
     return this.alertListeners.on(listener);
+  }
+  /** Incidents changed in the cache; an empty list means "anything may have changed". */
+  onIncidentsChanged(listener: (incidentIds: string[]) => void): () => void {
+    return this.incidentListeners.on(listener);
+  }
+  /** The collector's silences list replaced the cached one (`count` silences). */
+  onSilencesChanged(listener: (count: number) => void): () => void {
+    return this.silencesListeners.on(listener);
   }
   onResult(listener: (frame: ResultFrame) => void): () => void {
     return this.resultListeners.on(listener);
@@ -441,13 +455,13 @@ export class SyncClient {
       return;
     }
     const frame = parsed.data;
-    if (frame.type === 'event' && this.snapshot !== null) {
+    if ((frame.type === 'event' || frame.type === 'incident') && this.snapshot !== null) {
       // The collector sends the log after a snapshot's last page, never between its pages.
-      this.dropConnection(`event ${frame.seq} inside snapshot ${this.snapshot.lastSeq}`);
+      this.dropConnection(`${frame.type} ${frame.seq} inside snapshot ${this.snapshot.lastSeq}`);
       return;
     }
-    if (frame.type === 'event') {
-      // Events arriving together (a replay) are applied in one transaction.
+    if (frame.type === 'event' || frame.type === 'incident') {
+      // Log entries arriving together (a replay) are applied in one transaction, in seq order.
       this.pendingEvents.push(frame);
       this.scheduleFlush();
       return;
@@ -460,6 +474,8 @@ export class SyncClient {
           return this.onWelcome(frame);
         case 'snapshot':
           return this.onSnapshot(frame);
+        case 'silences':
+          return this.onSilences(frame);
         case 'result':
           return this.resultListeners.emit(frame, this.log);
         case 'ping':
@@ -489,7 +505,8 @@ export class SyncClient {
       // The collector's log is behind our replica: it was reset. Start over from 0.
       this.log.warn(`sync: collector lastSeq ${frame.lastSeq} < ours ${cache.syncState().lastSeq}; resetting cache`);
       cache.resetReplica();
-      this.alertListeners.emit([], this.log);
+      this.emitChanged({ alerts: [], incidents: [] }, true);
+      this.silencesListeners.emit(0, this.log);
       this.dropConnection('collector log was reset', true);
       return;
     }
@@ -510,7 +527,7 @@ export class SyncClient {
   private onSnapshot(frame: SnapshotFrame): void {
     const pending = this.snapshot;
     if (frame.page === 0) {
-      this.snapshot = { lastSeq: frame.lastSeq, nextPage: 0, alerts: [] };
+      this.snapshot = { lastSeq: frame.lastSeq, nextPage: 0, alerts: [], incidents: [] };
     } else if (pending === null || pending.lastSeq !== frame.lastSeq || pending.nextPage !== frame.page) {
       this.snapshot = null;
       this.dropConnection(
@@ -522,15 +539,31 @@ export class SyncClient {
     const snap = this.snapshot;
     if (snap === null) return;
     for (const a of frame.alerts) snap.alerts.push(a);
+    for (const i of frame.incidents) snap.incidents.push(i);
     snap.nextPage += 1;
     if (!frame.last) return;
     this.snapshot = null;
     const changed = this.opts.cache.applySnapshot(snap, toIso(this.clock.now()));
     this.log.info(
-      `sync: applied a snapshot of ${snap.alerts.length} alerts at seq ${snap.lastSeq} (${snap.nextPage} pages)`,
+      `sync: applied a snapshot of ${snap.alerts.length} alerts and ${snap.incidents.length} incidents at seq ${snap.lastSeq} (${snap.nextPage} pages)`,
     );
-    this.alertListeners.emit(changed, this.log);
+    this.emitChanged(changed, true);
     this.refreshStatus();
+  }
+
+  /** The collector's whole silences list: the cached copy is replaced. */
+  private onSilences(frame: SilencesFrame): void {
+    this.opts.cache.replaceSilences(frame.silences);
+    this.silencesListeners.emit(frame.silences.length, this.log);
+  }
+
+  /**
+   * Tells listeners what a write changed. After a snapshot or a reset (`always`) alert listeners
+   * hear even an empty list: an empty list means "anything may have changed".
+   */
+  private emitChanged(changed: ReplicaChange, always: boolean): void {
+    if (always || changed.alerts.length > 0) this.alertListeners.emit(changed.alerts, this.log);
+    if (always || changed.incidents.length > 0) this.incidentListeners.emit(changed.incidents, this.log);
   }
 
   /**
@@ -571,7 +604,7 @@ export class SyncClient {
     this.pendingEvents = [];
     try {
       const changed = this.opts.cache.applyEvents(batch, toIso(this.clock.now()));
-      if (changed.length > 0) this.alertListeners.emit(changed, this.log);
+      this.emitChanged(changed, false);
       this.refreshStatus();
     } catch (err) {
       this.log.error(`sync: could not apply events: ${String(err)}`);

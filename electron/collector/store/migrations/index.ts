@@ -6,6 +6,7 @@ import { m0004Escalations } from './0004-escalations.js';
 import { m0006EventBatches } from './0006-event-batches.js';
 import { m0007RotationOverrides } from './0007-rotation-overrides.js';
 import { m0008EventsBatchMaxTs } from './0008-events-batch-max-ts.js';
+import { m0009Incidents } from './0009-incidents.js';
 
 /** In order; `migrate()` applies those not yet recorded. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0006EventBatches,
   m0007RotationOverrides,
   m0008EventsBatchMaxTs,
+  m0009Incidents,
 ];

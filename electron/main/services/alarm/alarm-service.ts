@@ -1,27 +1,33 @@
 import { systemClock, toIso, type Clock } from '../../../../shared/clock.js';
-import type { Alert } from '../../../../shared/protocol/alert.js';
 import type { AlarmState } from '../../../../shared/protocol/alarm.js';
+import type { Incident } from '../../../../shared/protocol/incident.js';
 import type { DesktopNotification, Notifier } from '../notifier/notifier.js';
 import { Listeners, silentLogger, systemTimers, type Logger, type Timers } from '../runtime.js';
-import { alarmAction, alarmPage, ringText } from './alarm-policy.js';
+import { alarmAction, alarmPage, incidentSummary, ringText } from './alarm-policy.js';
 
-/** Where the Alarm reads alerts: the local cache, kept current by the sync client. */
+/** Where the Alarm reads incidents: the local cache, kept current by the sync client. */
 export interface AlarmSource {
-  listAlerts(): Alert[];
-  getAlert(id: string): Alert | undefined;
-  /** Ids changed; an empty list means "anything may have changed". */
-  onAlertsChanged(listener: (alertIds: string[]) => void): () => void;
+  /** Open incidents (resolved ones never ring; the list may hold them too). */
+  listIncidents(): Incident[];
+  getIncident(id: string): Incident | undefined;
+  /** How many of its member alerts are open (the "· 4 alerts" of its notification). */
+  openAlertCount(incident: Incident): number;
+  /**
+   * Incidents changed (the incident itself, or one of its members); an empty list means
+   * "anything may have changed".
+   */
+  onIncidentsChanged(listener: (incidentIds: string[]) => void): () => void;
 }
 
 export interface AlarmOptions {
   user: string;
   source: AlarmSource;
   notifier: Notifier;
-  /** Sends an ack for the alert (through the outbox), e.g. from a notification's button. */
-  acknowledge(alertId: string): void;
+  /** Sends an ack for the incident (through the outbox), e.g. from a notification's button. */
+  acknowledge(incidentId: string): void;
   /** Collector clock minus local clock, for countdown text. */
   serverOffsetMs?: () => number;
-  /** How often a ringing page is notified again until acknowledged. */
+  /** How often a ringing incident is notified again until acknowledged. */
   repeatEveryMs?: number;
   clock?: Clock;
   timers?: Timers;
@@ -30,9 +36,10 @@ export interface AlarmOptions {
 
 export const DEFAULT_REPEAT_MS = 30_000;
 /**
- * Notifications are bounded whatever arrives: an Alertmanager webhook may carry 10,000 alerts, a
- * snapshot thousands. Past these counts the rest are summed up in one notification, so a storm
- * spawns a handful of notify-send processes, not thousands, and the screen stays readable.
+ * Notifications are bounded whatever arrives: grouping makes one incident of an outage, but a
+ * snapshot may still hold thousands of unrelated ones. Past these counts (of incidents) the rest
+ * are summed up in one notification, so a storm spawns a handful of notify-send processes, not
+ * thousands, and the screen stays readable.
  */
 export const MAX_LOUD_PAGES = 5;
 export const MAX_TICKET_NOTES = 3;
@@ -42,16 +49,27 @@ export const MORE_TICKETS_ID = 'vigil:more-tickets';
 /** First retry after a retryable notifier failure; doubles up to the repeat interval. */
 const RETRY_BASE_MS = 1_000;
 
-interface Ringing {
-  alert: Alert;
+/**
+ * An incident the alarm shows, with its open member count as of its last change (members
+ * changing reach the alarm as a change of their incident, so the count is kept current here
+ * rather than counted again for every state and every ring).
+ */
+interface Shown {
+  incident: Incident;
+  openAlerts: number;
+}
+
+interface Ringing extends Shown {
   nextAt: number;
   failures: number;
 }
 
 /**
- * Makes pages for this user loud: a native notification at once and again every `repeatEveryMs`
- * until the page is acknowledged, snoozed, resolved or handed to someone else. Pages for others
- * are only watched; tickets get one quiet notification. Holds one timer (the next ring).
+ * Makes paging incidents for this user loud: ONE native notification per incident (its id is the
+ * incident's, so each ring replaces the last) at once and again every `repeatEveryMs` until the
+ * incident is acknowledged, snoozed, resolved or handed to someone else. A member joining a
+ * ringing incident does not ring again: the next ring carries the new count. Incidents held by
+ * others are only watched; ticket incidents get one quiet notification. Holds one timer (the next ring).
  */
 export class AlarmService {
   private readonly clock: Clock;
@@ -59,10 +77,10 @@ export class AlarmService {
   private readonly log: Logger;
   private readonly repeatMs: number;
   private readonly ringing = new Map<string, Ringing>();
-  private readonly watching = new Map<string, Alert>();
+  private readonly watching = new Map<string, Shown>();
   private readonly notifiedTickets = new Set<string>();
-  /** New tickets seen in this change, announced together in afterChange(). */
-  private freshTickets: Alert[] = [];
+  /** New ticket incidents seen in this change, announced together in afterChange(). */
+  private freshTickets: Shown[] = [];
   /** A ringing page past MAX_LOUD_PAGES came due: one summary rings for all of them. */
   private morePagesDue = false;
   private morePagesShown = false;
@@ -83,7 +101,7 @@ export class AlarmService {
     if (this.started) return;
     this.started = true;
     this.unsubscribe.push(
-      this.opts.source.onAlertsChanged((ids) => (ids.length === 0 ? this.rescan(false) : this.update(ids))),
+      this.opts.source.onIncidentsChanged((ids) => (ids.length === 0 ? this.rescan(false) : this.update(ids))),
       this.opts.notifier.onAcknowledge((id) => {
         if (this.ringing.has(id)) this.opts.acknowledge(id);
       }),
@@ -103,14 +121,15 @@ export class AlarmService {
   }
 
   state(): AlarmState {
-    const ringing = [...this.ringing.values()].map((r) => alarmPage(r.alert));
+    const page = (s: Shown) => alarmPage(s.incident, s.openAlerts);
+    const ringing = [...this.ringing.values()].map(page);
     const due = ringing
       .map((p) => (p.dueAt ? Date.parse(p.dueAt) : Infinity))
       .reduce((a, b) => Math.min(a, b), Infinity);
     return {
       user: this.opts.user,
       ringing,
-      watching: [...this.watching.values()].map(alarmPage),
+      watching: [...this.watching.values()].map(page),
       ...(Number.isFinite(due) ? { nextDueAt: toIso(due) } : {}),
     };
   }
@@ -120,48 +139,53 @@ export class AlarmService {
   }
 
   private rescan(priming: boolean): void {
-    const alerts = this.opts.source.listAlerts();
-    const seen = new Set(alerts.map((a) => a.id));
-    for (const id of [...this.ringing.keys(), ...this.watching.keys()])
+    const incidents = this.opts.source.listIncidents();
+    const seen = new Set(incidents.map((i) => i.id));
+    for (const id of [...this.ringing.keys(), ...this.watching.keys(), ...this.notifiedTickets])
       if (!seen.has(id)) this.classify(id, undefined, false);
-    for (const a of alerts) this.classify(a.id, a, priming);
+    for (const i of incidents) this.classify(i.id, i, priming);
     this.afterChange();
   }
 
   private update(ids: readonly string[]): void {
-    for (const id of ids) this.classify(id, this.opts.source.getAlert(id), false);
+    for (const id of new Set(ids)) this.classify(id, this.opts.source.getIncident(id), false);
     this.afterChange();
   }
 
-  private classify(id: string, alert: Alert | undefined, priming: boolean): void {
-    const action = alert ? alarmAction(alert, this.opts.user) : 'none';
-    if (action === 'ring' && alert) {
+  private classify(id: string, incident: Incident | undefined, priming: boolean): void {
+    const action = incident ? alarmAction(incident, this.opts.user) : 'none';
+    const shown = (i: Incident): Shown => ({ incident: i, openAlerts: this.opts.source.openAlertCount(i) });
+    if (action === 'ring' && incident) {
       this.watching.delete(id);
       const prev = this.ringing.get(id);
-      // Newly ours (fired, escalated to us, snooze ended, unacknowledged): ring now.
-      if (!prev) this.ring({ alert, nextAt: this.clock.now(), failures: 0 });
-      else prev.alert = alert;
+      // Newly ours (rang after its group wait, escalated to us, snooze ended, unacknowledged):
+      // ring now. Already ringing (a member joined, the title changed): the next ring says so.
+      if (!prev) this.ring({ ...shown(incident), nextAt: this.clock.now(), failures: 0 });
+      else Object.assign(prev, shown(incident));
       return;
     }
-    if (this.ringing.delete(id)) this.opts.notifier.withdraw?.(id, withdrawnText(alert, this.opts.user));
-    if (action === 'watch' && alert) this.watching.set(id, alert);
+    if (this.ringing.delete(id)) this.opts.notifier.withdraw?.(id, withdrawnText(incident, this.opts.user));
+    if (action === 'watch' && incident) this.watching.set(id, shown(incident));
     else this.watching.delete(id);
-    if (action === 'notify-once' && alert && !this.notifiedTickets.has(id)) {
+    if (action === 'notify-once' && incident && !this.notifiedTickets.has(id)) {
       this.notifiedTickets.add(id);
-      if (!priming) this.freshTickets.push(alert);
+      if (!priming) this.freshTickets.push(shown(incident));
     }
+    // Gone or over: a ticket incident that reopens later is news again (and the set stays bounded).
+    if (incident === undefined || incident.status === 'resolved') this.notifiedTickets.delete(id);
   }
 
   private ring(r: Ringing): void {
-    this.ringing.set(r.alert.id, r);
+    const id = r.incident.id;
+    this.ringing.set(id, r);
     r.nextAt = this.clock.now() + this.repeatMs;
-    // The oldest pages ring one by one (Map order is arrival order); the rest share a summary.
-    if (!this.isLoudSlot(r.alert.id)) {
+    // The oldest incidents ring one by one (Map order is arrival order); the rest share a summary.
+    if (!this.isLoudSlot(id)) {
       this.morePagesDue = true;
       return;
     }
-    void this.send(r.alert, true).then((ok) => {
-      if (ok === 'retry' && this.ringing.get(r.alert.id) === r) {
+    void this.send(r, true).then((ok) => {
+      if (ok === 'retry' && this.ringing.get(id) === r) {
         r.failures += 1;
         r.nextAt = this.clock.now() + Math.min(RETRY_BASE_MS * 2 ** (r.failures - 1), this.repeatMs);
         this.arm();
@@ -185,8 +209,8 @@ export class AlarmService {
     const extra = this.ringing.size - MAX_LOUD_PAGES;
     if (this.morePagesDue && extra > 0) {
       void this.notify({
-        alertId: MORE_PAGES_ID,
-        title: `${extra} more page${extra === 1 ? '' : 's'} for you`,
+        id: MORE_PAGES_ID,
+        title: `${extra} more incident${extra === 1 ? '' : 's'} paging you`,
         body: 'Open Vigil to see and acknowledge them',
         loud: true,
         acknowledgeAction: false,
@@ -203,11 +227,11 @@ export class AlarmService {
       for (const t of tickets) void this.send(t, false);
     } else {
       void this.notify({
-        alertId: MORE_TICKETS_ID,
+        id: MORE_TICKETS_ID,
         title: `${tickets.length} new tickets`,
         body: tickets
           .slice(0, MAX_TICKET_NOTES)
-          .map((t) => t.summary)
+          .map((t) => incidentSummary(t.incident, t.openAlerts))
           .join('\n'),
         loud: false,
         acknowledgeAction: false,
@@ -215,20 +239,19 @@ export class AlarmService {
     }
   }
 
-  private async send(alert: Alert, loud: boolean): Promise<'sent' | 'retry' | 'failed'> {
+  /** The text is made at each ring: a member that joined since the last one shows in this one. */
+  private async send({ incident, openAlerts }: Shown, loud: boolean): Promise<'sent' | 'retry' | 'failed'> {
     const text = loud
-      ? ringText(alert, this.clock.now() + (this.opts.serverOffsetMs?.() ?? 0))
-      : { title: alert.summary, body: 'New ticket: investigate within 24 h' };
-    return this.notify({ alertId: alert.id, ...text, loud, acknowledgeAction: loud });
+      ? ringText(incident, openAlerts, this.clock.now() + (this.opts.serverOffsetMs?.() ?? 0))
+      : { title: incidentSummary(incident, openAlerts), body: 'New ticket: investigate within 24 h' };
+    return this.notify({ id: incident.id, ...text, loud, acknowledgeAction: loud });
   }
 
   private async notify(n: DesktopNotification): Promise<'sent' | 'retry' | 'failed'> {
     try {
       const r = await this.opts.notifier.notify(n);
       if (r.ok) return 'sent';
-      this.log.warn(
-        `alarm: notification for ${n.alertId} failed (${r.retry ? 'will retry' : 'giving up'}): ${r.error}`,
-      );
+      this.log.warn(`alarm: notification for ${n.id} failed (${r.retry ? 'will retry' : 'giving up'}): ${r.error}`);
       return r.retry ? 'retry' : 'failed';
     } catch (err) {
       this.log.error(`alarm: notifier threw: ${String(err)}`);
@@ -264,13 +287,13 @@ export class AlarmService {
   }
 }
 
-/** What a page's notification says as it is taken down: why it stopped ringing. */
-function withdrawnText(alert: Alert | undefined, user: string): { title: string; body: string } {
-  const body = alert?.summary ?? '';
-  switch (alert?.status) {
+/** What an incident's notification says as it is taken down: why it stopped ringing. */
+function withdrawnText(incident: Incident | undefined, user: string): { title: string; body: string } {
+  const body = incident?.title ?? '';
+  switch (incident?.status) {
     case 'acknowledged':
       return {
-        title: `Acknowledged by ${alert.acknowledgedBy === user ? 'you' : (alert.acknowledgedBy ?? 'someone')}`,
+        title: `Acknowledged by ${incident.acknowledgedBy === user ? 'you' : (incident.acknowledgedBy ?? 'someone')}`,
         body,
       };
     case 'resolved':
@@ -278,6 +301,7 @@ function withdrawnText(alert: Alert | undefined, user: string): { title: string;
     case 'snoozed':
       return { title: 'Snoozed', body };
     default:
-      return { title: alert ? 'No longer paging you' : 'Gone from the collector', body };
+      if (incident?.silenced === true) return { title: 'Silenced', body };
+      return { title: incident ? 'No longer paging you' : 'Gone from the collector', body };
   }
 }

@@ -1,8 +1,22 @@
 import Database from 'better-sqlite3';
 import { Alert, type AlertStatus } from '../../../../shared/protocol/alert.js';
-import type { AlertDetail, OutboxItem, OutboxState, TimelineEntry } from '../../../../shared/protocol/api.js';
+import type {
+  AlertDetail,
+  IncidentDetail,
+  OutboxItem,
+  OutboxState,
+  TimelineEntry,
+} from '../../../../shared/protocol/api.js';
+import {
+  Incident,
+  Silence,
+  SilenceRequest,
+  SILENCE_MAX_ID,
+  type IncidentStatus,
+} from '../../../../shared/protocol/incident.js';
 import { RotationOverride } from '../../../../shared/protocol/rotation.js';
-import type { CommandKind, EventFrame } from '../../../../shared/protocol/stream.js';
+import type { CommandKind, EventFrame, IncidentFrame } from '../../../../shared/protocol/stream.js';
+import { z } from 'zod';
 import { configureCacheConnection } from './cache-connection.js';
 import { migrate } from './migrate.js';
 import { migrations } from './migrations/index.js';
@@ -16,21 +30,37 @@ export interface SyncState {
   lastSyncAt: string | undefined;
 }
 
-/** The collector's whole alert set at `lastSeq`: every page of a stream snapshot, gathered. */
+/** The collector's whole alert and incident set at `lastSeq`: every page of a stream snapshot, gathered. */
 export interface ReplicaSnapshot {
   lastSeq: number;
   alerts: readonly Alert[];
+  incidents: readonly Incident[];
+}
+
+/** One entry of the collector's log: an alert event or an incident event (one seq space). */
+export type LogFrame = EventFrame | IncidentFrame;
+
+/** What a write changed, for the listeners (the UI, the alarm). */
+export interface ReplicaChange {
+  alerts: string[];
+  incidents: string[];
 }
 
 /** A command as stored in the outbox (what gets re-sent with the same id after reconnect). */
 export interface OutboxCommand {
   id: string;
   kind: CommandKind;
-  alertId: string;
+  /** The target of ack, resolve, …: at most one of the two (none for the payload kinds). */
+  alertId?: string;
+  incidentId?: string;
   note?: string;
   until?: string;
   /** Kind `override`: the rotation override to apply. */
   override?: RotationOverride;
+  /** Kind `silence`: the silence asked for (its id is the command's id). */
+  silence?: SilenceRequest;
+  /** Kind `expire-silence`: the silence to end now. */
+  silenceId?: string;
   createdAt: string;
   state: OutboxState;
   detail?: string;
@@ -39,8 +69,11 @@ export interface OutboxCommand {
 
 export type NewOutboxCommand = Pick<
   OutboxCommand,
-  'id' | 'kind' | 'alertId' | 'note' | 'until' | 'override' | 'createdAt'
+  'id' | 'kind' | 'alertId' | 'incidentId' | 'note' | 'until' | 'override' | 'silence' | 'silenceId' | 'createdAt'
 >;
+
+/** A silence command not yet reflected by the collector's silences list (see `pendingSilenceCommands`). */
+export type SilenceCommand = Pick<OutboxCommand, 'id' | 'kind' | 'createdAt' | 'state' | 'silence' | 'silenceId'>;
 
 /** The desktop's local replica: everything the UI reads comes from here, never the network. */
 export interface Cache {
@@ -48,13 +81,18 @@ export interface Cache {
   syncState(): SyncState;
   /** Ties the replica to one collector; a different URL wipes the replica (seqs are per collector). */
   bindCollector(url: string): boolean;
-  /** Applies stream events in one transaction, skipping seq ≤ lastSeq. Returns the alert ids changed. */
-  applyEvents(events: readonly EventFrame[], syncedAt: string): string[];
   /**
-   * Replaces the alert set with a complete snapshot (all its pages) and moves lastSeq to it, in
-   * one transaction: the replica is the old state or the new one, never a mix. Returns the alert ids changed.
+   * Applies log entries (alert and incident events, in seq order) in one transaction, skipping
+   * seq ≤ lastSeq. Returns the alert and incident ids changed.
    */
-  applySnapshot(snapshot: ReplicaSnapshot, syncedAt: string): string[];
+  applyEvents(events: readonly LogFrame[], syncedAt: string): ReplicaChange;
+  /**
+   * Replaces the alert and incident sets with a complete snapshot (all its pages) and moves
+   * lastSeq to it, in one transaction: the replica is the old state or the new one, never a mix.
+   */
+  applySnapshot(snapshot: ReplicaSnapshot, syncedAt: string): ReplicaChange;
+  /** Replaces the silences with the collector's list (a `silences` frame). */
+  replaceSilences(silences: readonly Silence[]): void;
   setServerOffset(ms: number): void;
   touchSync(at: string): void;
   /** Forgets alerts, timeline and stream position (collector was reset or replaced). */
@@ -64,6 +102,23 @@ export interface Cache {
   /** The alert alone, without its timeline: for hot paths (the alarm looks at every changed alert). */
   alert(id: string): Alert | null;
   hasAlert(id: string): boolean;
+  /** Incidents newest first (by firedAt), optionally of one status. */
+  listIncidents(status?: IncidentStatus): Incident[];
+  /** The incident, its member alerts and one timeline merging both, by seq. */
+  getIncident(id: string): IncidentDetail | null;
+  /** The incident alone (the alarm's hot path). */
+  incident(id: string): Incident | null;
+  /** How many of the incident's members are open (not resolved); unknown members count as open. */
+  openMemberCount(incident: Incident): number;
+  /** The incidents these alerts belong to (as the cached alerts say), each once. */
+  incidentIdsOf(alertIds: readonly string[]): string[];
+  /** The silences as the collector last sent them. */
+  silences(): Silence[];
+  /**
+   * Silence and expire-silence commands the collector's list does not reflect yet: unanswered,
+   * or applied after the last silences frame. Oldest first.
+   */
+  pendingSilenceCommands(): SilenceCommand[];
   enqueue(cmd: NewOutboxCommand): OutboxItem;
   /** The most recent outbox items, oldest first. */
   outbox(limit?: number): OutboxItem[];
@@ -73,8 +128,9 @@ export interface Cache {
   /** Updates one item's state; returns null when the id is unknown. */
   markOutbox(id: string, state: OutboxState, detail?: string): OutboxItem | null;
   /**
-   * Retention: forgets up to `limit` alerts resolved before `beforeIso` with their timelines,
-   * and answered outbox items made before it. Open alerts and unanswered commands are kept.
+   * Retention: forgets up to `limit` alerts and up to `limit` incidents resolved before
+   * `beforeIso` with their timelines, and answered outbox items made before it. Open alerts and
+   * incidents, and unanswered commands, are kept.
    */
   prune(beforeIso: string, limit: number): PruneResult;
   close(): void;
@@ -82,6 +138,7 @@ export interface Cache {
 
 export interface PruneResult {
   alerts: number;
+  incidents: number;
   timeline: number;
   outbox: number;
 }
@@ -95,6 +152,12 @@ export interface OpenCacheOptions {
 /** Queries slower than this are logged: on a desktop they mean a janky UI. */
 const SLOW_QUERY_MS = 40;
 const MAX_ALERTS_LISTED = 1000;
+/** The inbox lists incidents; same bound as alerts. */
+const MAX_INCIDENTS_LISTED = 1000;
+/** An incident's detail: member alerts shown (the incident's alertIds has them all) … */
+const MAX_MEMBERS_LISTED = 1000;
+/** … and the newest entries of its merged timeline. */
+const MAX_INCIDENT_TIMELINE = 5000;
 /** Bound on the alerts remembered as last written (see SqliteCache.written). */
 const MAX_WRITTEN_REMEMBERED = 1000;
 
@@ -108,10 +171,14 @@ interface TimelineRow {
   actor: string | null;
   note: string | null;
 }
+interface TimelineRowWithAlert extends TimelineRow {
+  alert_id: string | null;
+}
 interface OutboxRow {
   id: string;
   kind: CommandKind;
-  alert_id: string;
+  alert_id: string | null;
+  incident_id: string | null;
   note: string | null;
   until: string | null;
   created_at: string;
@@ -119,6 +186,7 @@ interface OutboxRow {
   detail: string | null;
   attempts: number;
   payload: string | null;
+  reflected: number;
 }
 interface SyncRow {
   collector_url: string | null;
@@ -182,6 +250,60 @@ class SqliteCache implements Cache {
       insertTimeline: db.prepare(
         'INSERT OR IGNORE INTO timeline (seq, at, alert_id, kind, actor, note) VALUES (?, ?, ?, ?, ?, ?)',
       ),
+      upsertIncident: db.prepare(`
+        INSERT INTO incidents (id, status, tier, fired_at, resolved_at, updated_seq, json)
+          VALUES (@id, @status, @tier, @firedAt, @resolvedAt, @seq, @json)
+        ON CONFLICT (id) DO UPDATE SET status = excluded.status, tier = excluded.tier, fired_at = excluded.fired_at,
+          resolved_at = excluded.resolved_at, updated_seq = excluded.updated_seq, json = excluded.json
+        WHERE excluded.updated_seq >= incidents.updated_seq`),
+      insertIncidentTimeline: db.prepare(
+        'INSERT OR IGNORE INTO incident_timeline (seq, at, incident_id, kind, actor, note) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      allIncidentIds: db.prepare('SELECT id FROM incidents'),
+      clearIncidents: db.prepare('DELETE FROM incidents'),
+      clearIncidentTimeline: db.prepare('DELETE FROM incident_timeline'),
+      listIncidents: db.prepare('SELECT json FROM incidents ORDER BY fired_at DESC, id LIMIT ?'),
+      listIncidentsByStatus: db.prepare(
+        'SELECT json FROM incidents WHERE status = ? ORDER BY fired_at DESC, id LIMIT ?',
+      ),
+      getIncident: db.prepare('SELECT json FROM incidents WHERE id = ?'),
+      // Members by the incident's own list (a JSON array bound as one parameter).
+      members: db.prepare(
+        'SELECT json FROM alerts WHERE id IN (SELECT value FROM json_each(?)) ORDER BY fired_at, id LIMIT ?',
+      ),
+      incidentIdsOf: db.prepare(
+        `SELECT DISTINCT json_extract(json, '$.incidentId') AS id FROM alerts
+           WHERE id IN (SELECT value FROM json_each(?)) AND json_extract(json, '$.incidentId') IS NOT NULL`,
+      ),
+      resolvedMembers: db.prepare(
+        "SELECT COUNT(*) AS n FROM alerts WHERE status = 'resolved' AND id IN (SELECT value FROM json_each(?))",
+      ),
+      // The newest entries of the incident's own log and its members' logs, merged by seq.
+      incidentTimeline: db.prepare(`
+        SELECT * FROM (
+          SELECT seq, at, NULL AS alert_id, kind, actor, note FROM incident_timeline WHERE incident_id = @id
+          UNION ALL
+          SELECT seq, at, alert_id, kind, actor, note FROM timeline
+            WHERE alert_id IN (SELECT value FROM json_each(@members))
+          ORDER BY seq DESC LIMIT @limit
+        ) ORDER BY seq`),
+      oldResolvedIncidents: db.prepare(
+        'SELECT id FROM incidents WHERE resolved_at IS NOT NULL AND resolved_at < ? LIMIT ?',
+      ),
+      deleteIncident: db.prepare('DELETE FROM incidents WHERE id = ?'),
+      deleteIncidentTimeline: db.prepare('DELETE FROM incident_timeline WHERE incident_id = ?'),
+      clearSilences: db.prepare('DELETE FROM silences'),
+      insertSilence: db.prepare('INSERT OR REPLACE INTO silences (id, ends_at, json) VALUES (?, ?, ?)'),
+      // In the collector's order (rows are replaced together, so rowid is the frame's order).
+      listSilences: db.prepare('SELECT json FROM silences ORDER BY rowid'),
+      // A silences frame reflects every silence command the collector had answered by then.
+      reflectSilenceCommands: db.prepare(
+        "UPDATE outbox SET reflected = 1 WHERE kind IN ('silence', 'expire-silence') AND state = 'applied'",
+      ),
+      pendingSilenceCommands: db.prepare(
+        `SELECT * FROM outbox WHERE kind IN ('silence', 'expire-silence') AND reflected = 0
+           AND state IN ('queued', 'sent', 'applied') ORDER BY pos`,
+      ),
       allAlertIds: db.prepare('SELECT id FROM alerts'),
       clearAlerts: db.prepare('DELETE FROM alerts'),
       clearTimeline: db.prepare('DELETE FROM timeline'),
@@ -195,8 +317,9 @@ class SqliteCache implements Cache {
       listByStatus: db.prepare('SELECT json FROM alerts WHERE status = ? ORDER BY fired_at DESC, id LIMIT ?'),
       getAlert: db.prepare('SELECT json FROM alerts WHERE id = ?'),
       timeline: db.prepare('SELECT seq, at, kind, actor, note FROM timeline WHERE alert_id = ? ORDER BY seq'),
-      insertOutbox: db.prepare(`INSERT INTO outbox (id, kind, alert_id, note, until, created_at, state, payload)
-        VALUES (@id, @kind, @alertId, @note, @until, @createdAt, 'queued', @payload)`),
+      insertOutbox:
+        db.prepare(`INSERT INTO outbox (id, kind, alert_id, incident_id, note, until, created_at, state, payload)
+        VALUES (@id, @kind, @alertId, @incidentId, @note, @until, @createdAt, 'queued', @payload)`),
       outboxRecent: db.prepare('SELECT * FROM (SELECT * FROM outbox ORDER BY pos DESC LIMIT ?) ORDER BY pos'),
       outboxUnanswered: db.prepare("SELECT * FROM outbox WHERE state IN ('queued', 'sent') ORDER BY pos"),
       outboxCount: db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE state IN ('queued', 'sent')"),
@@ -212,24 +335,35 @@ class SqliteCache implements Cache {
       ),
     };
     // Made once: db.transaction() per call showed in the per-event profile.
-    this.applyEventsTx = db.transaction((events: readonly EventFrame[], syncedAt: string) => {
+    this.applyEventsTx = db.transaction((events: readonly LogFrame[], syncedAt: string) => {
       const before = this.syncState();
       let lastSeq = before.lastSeq;
-      // Only an alert's newest state in the batch is stored: a replay touching one alert many
-      // times costs one upsert (and one JSON.stringify) for it, not one per event.
+      // Only an alert's (incident's) newest state in the batch is stored: a replay touching one
+      // many times costs one upsert (and one JSON.stringify) for it, not one per event.
       const latest = new Map<string, { alert: Alert; seq: number }>();
+      const latestIncidents = new Map<string, { incident: Incident; seq: number }>();
       for (const e of events) {
         if (e.seq <= lastSeq) continue; // replayed: already applied
-        this.stmt.insertTimeline.run(e.seq, e.at, e.alertId, e.kind, e.actor ?? null, e.note ?? null);
-        latest.set(e.alert.id, { alert: e.alert, seq: e.seq });
+        if (e.type === 'event') {
+          this.stmt.insertTimeline.run(e.seq, e.at, e.alertId, e.kind, e.actor ?? null, e.note ?? null);
+          latest.set(e.alert.id, { alert: e.alert, seq: e.seq });
+        } else {
+          this.stmt.insertIncidentTimeline.run(e.seq, e.at, e.incidentId, e.kind, e.actor ?? null, e.note ?? null);
+          latestIncidents.set(e.incident.id, { incident: e.incident, seq: e.seq });
+        }
         lastSeq = e.seq;
       }
       const stored: Alert[] = [];
       for (const { alert, seq } of latest.values()) if (this.upsertAlert(alert, seq)) stored.push(alert);
+      for (const { incident, seq } of latestIncidents.values()) this.upsertIncident(incident, seq);
       // Position and the events it covers commit together: a crash can't skip or repeat one.
       this.syncMemo = null;
       this.stmt.setSeq.run(lastSeq, syncedAt);
-      return { changed: [...latest.keys()], stored, state: { ...before, lastSeq, lastSyncAt: syncedAt } };
+      return {
+        changed: { alerts: [...latest.keys()], incidents: [...latestIncidents.keys()] },
+        stored,
+        state: { ...before, lastSeq, lastSyncAt: syncedAt },
+      };
     });
   }
 
@@ -268,7 +402,7 @@ class SqliteCache implements Cache {
     return current !== null;
   }
 
-  applyEvents(events: readonly EventFrame[], syncedAt: string): string[] {
+  applyEvents(events: readonly LogFrame[], syncedAt: string): ReplicaChange {
     return this.timed('applyEvents', () => {
       const { changed, stored, state } = this.applyEventsTx(events, syncedAt);
       // Committed: only now may memory say so.
@@ -278,7 +412,7 @@ class SqliteCache implements Cache {
     });
   }
 
-  applySnapshot(snapshot: ReplicaSnapshot, syncedAt: string): string[] {
+  applySnapshot(snapshot: ReplicaSnapshot, syncedAt: string): ReplicaChange {
     this.forgetAll();
     try {
       return this.applySnapshotTx(snapshot, syncedAt);
@@ -288,24 +422,48 @@ class SqliteCache implements Cache {
     }
   }
 
-  private applySnapshotTx(snapshot: ReplicaSnapshot, syncedAt: string): string[] {
+  private applySnapshotTx(snapshot: ReplicaSnapshot, syncedAt: string): ReplicaChange {
     return this.timed('applySnapshot', () =>
       this.db.transaction(() => {
         const before = this.syncState().lastSeq;
         // A snapshot behind us means the collector's log restarted: our timeline seqs would collide.
-        if (snapshot.lastSeq < before) this.stmt.clearTimeline.run();
-        const incoming = new Set(snapshot.alerts.map((a) => a.id));
-        const changed = new Set(incoming);
-        for (const row of this.stmt.allAlertIds.all() as { id: string }[]) {
-          // Alerts the snapshot no longer has are gone from the collector; they change too.
-          if (!incoming.has(row.id)) changed.add(row.id);
+        if (snapshot.lastSeq < before) {
+          this.stmt.clearTimeline.run();
+          this.stmt.clearIncidentTimeline.run();
         }
+        // Alerts and incidents the snapshot no longer has are gone from the collector; they change too.
+        const alerts = changedIds(snapshot.alerts, this.stmt.allAlertIds.all() as { id: string }[]);
+        const incidents = changedIds(snapshot.incidents, this.stmt.allIncidentIds.all() as { id: string }[]);
         this.stmt.clearAlerts.run();
+        this.stmt.clearIncidents.run();
         for (const a of snapshot.alerts) this.upsertAlert(a, snapshot.lastSeq);
+        for (const i of snapshot.incidents) this.upsertIncident(i, snapshot.lastSeq);
         this.stmt.setSeq.run(snapshot.lastSeq, syncedAt);
-        return [...changed];
+        return { alerts, incidents };
       })(),
     );
+  }
+
+  replaceSilences(silences: readonly Silence[]): void {
+    this.timed('replaceSilences', () =>
+      this.db.transaction(() => {
+        this.stmt.clearSilences.run();
+        for (const s of silences) this.stmt.insertSilence.run(s.id, s.endsAt, JSON.stringify(s));
+        this.stmt.reflectSilenceCommands.run();
+      })(),
+    );
+  }
+
+  private upsertIncident(incident: Incident, seq: number): void {
+    this.stmt.upsertIncident.run({
+      id: incident.id,
+      status: incident.status,
+      tier: incident.tier,
+      firedAt: incident.firedAt,
+      resolvedAt: incident.resolvedAt ?? null,
+      seq,
+      json: JSON.stringify(incident),
+    });
   }
 
   /** True when the row was written (not skipped as older than the stored one). */
@@ -350,7 +508,7 @@ class SqliteCache implements Cache {
   }
 
   /**
-   * Everything copied from a collector goes: alerts, timeline, stream position, chart rollups and
+   * Everything copied from a collector goes: alerts, incidents, silences, timelines, stream position, chart rollups and
    * their sync position, the rotation. Left behind, chart rows would be skipped by the next sync
    * (it resumes from its high-water mark) and the charts of a new collector would stay empty.
    * Runbooks stay: their sync replaces them by content version. The outbox stays: unanswered
@@ -359,6 +517,9 @@ class SqliteCache implements Cache {
   private resetReplicaInTx(): void {
     this.stmt.clearAlerts.run();
     this.stmt.clearTimeline.run();
+    this.stmt.clearIncidents.run();
+    this.stmt.clearIncidentTimeline.run();
+    this.stmt.clearSilences.run();
     this.stmt.resetSeq.run();
     this.stmt.clearChartBuckets.run();
     this.stmt.clearChartKeys.run();
@@ -379,13 +540,7 @@ class SqliteCache implements Cache {
   getAlert(id: string): AlertDetail | null {
     const row = this.stmt.getAlert.get(id) as AlertRow | undefined;
     if (!row) return null;
-    const timeline = (this.stmt.timeline.all(id) as TimelineRow[]).map((t): TimelineEntry => ({
-      seq: t.seq,
-      at: t.at,
-      kind: t.kind,
-      ...(t.actor !== null ? { actor: t.actor } : {}),
-      ...(t.note !== null ? { note: t.note } : {}),
-    }));
+    const timeline = (this.stmt.timeline.all(id) as TimelineRow[]).map(toEntry);
     return { alert: parseAlert(row.json), timeline };
   }
 
@@ -400,16 +555,87 @@ class SqliteCache implements Cache {
     return this.stmt.getAlert.get(id) !== undefined;
   }
 
+  listIncidents(status?: IncidentStatus): Incident[] {
+    return this.timed('listIncidents', () => {
+      const rows = (
+        status
+          ? this.stmt.listIncidentsByStatus.all(status, MAX_INCIDENTS_LISTED)
+          : this.stmt.listIncidents.all(MAX_INCIDENTS_LISTED)
+      ) as AlertRow[];
+      return rows.map((r) => parseIncident(r.json));
+    });
+  }
+
+  getIncident(id: string): IncidentDetail | null {
+    return this.timed('getIncident', () => {
+      const incident = this.incident(id);
+      if (!incident) return null;
+      const members = JSON.stringify(incident.alertIds);
+      const alerts = (this.stmt.members.all(members, MAX_MEMBERS_LISTED) as AlertRow[]).map((r) => parseAlert(r.json));
+      const rows = this.stmt.incidentTimeline.all({
+        id,
+        members,
+        limit: MAX_INCIDENT_TIMELINE,
+      }) as TimelineRowWithAlert[];
+      const timeline = rows.map((t): TimelineEntry => ({
+        ...toEntry(t),
+        ...(t.alert_id !== null ? { alertId: t.alert_id } : {}),
+      }));
+      return { incident, alerts, timeline };
+    });
+  }
+
+  incident(id: string): Incident | null {
+    const row = this.stmt.getIncident.get(id) as AlertRow | undefined;
+    return row ? parseIncident(row.json) : null;
+  }
+
+  openMemberCount(incident: Incident): number {
+    const resolved = (this.stmt.resolvedMembers.get(JSON.stringify(incident.alertIds)) as { n: number }).n;
+    return incident.alertIds.length - resolved;
+  }
+
+  incidentIdsOf(alertIds: readonly string[]): string[] {
+    if (alertIds.length === 0) return [];
+    return (this.stmt.incidentIdsOf.all(JSON.stringify(alertIds)) as { id: string }[]).map((r) => r.id);
+  }
+
+  silences(): Silence[] {
+    const out: Silence[] = [];
+    for (const r of this.stmt.listSilences.all() as AlertRow[]) {
+      const parsed = parseJson(Silence, r.json);
+      if (parsed) out.push(parsed);
+      else this.log('cache: skipping an unreadable silence row');
+    }
+    return out;
+  }
+
+  pendingSilenceCommands(): SilenceCommand[] {
+    return (this.stmt.pendingSilenceCommands.all() as OutboxRow[]).map((r) => {
+      const c = toCommand(r);
+      return {
+        id: c.id,
+        kind: c.kind,
+        createdAt: c.createdAt,
+        state: c.state,
+        ...(c.silence !== undefined ? { silence: c.silence } : {}),
+        ...(c.silenceId !== undefined ? { silenceId: c.silenceId } : {}),
+      };
+    });
+  }
+
   enqueue(cmd: NewOutboxCommand): OutboxItem {
     this.pendingMemo = null;
     this.stmt.insertOutbox.run({
       id: cmd.id,
       kind: cmd.kind,
-      alertId: cmd.alertId,
+      // Only the targeted kinds have a target; the payload kinds carry their own.
+      alertId: cmd.alertId ?? null,
+      incidentId: cmd.alertId === undefined ? (cmd.incidentId ?? null) : null,
       createdAt: cmd.createdAt,
       note: cmd.note ?? null,
       until: cmd.until ?? null,
-      payload: cmd.override !== undefined ? JSON.stringify(cmd.override) : null,
+      payload: encodePayload(cmd),
     });
     return toItem(this.stmt.outboxGet.get(cmd.id) as OutboxRow);
   }
@@ -438,10 +664,14 @@ class SqliteCache implements Cache {
     this.forgetAll();
     return this.timed('prune', () =>
       this.db.transaction(() => {
-        const out: PruneResult = { alerts: 0, timeline: 0, outbox: 0 };
+        const out: PruneResult = { alerts: 0, incidents: 0, timeline: 0, outbox: 0 };
         for (const { id } of this.stmt.oldResolved.all(beforeIso, limit) as { id: string }[]) {
           out.timeline += this.stmt.deleteTimeline.run(id).changes;
           out.alerts += this.stmt.deleteAlert.run(id).changes;
+        }
+        for (const { id } of this.stmt.oldResolvedIncidents.all(beforeIso, limit) as { id: string }[]) {
+          out.timeline += this.stmt.deleteIncidentTimeline.run(id).changes;
+          out.incidents += this.stmt.deleteIncident.run(id).changes;
         }
         out.outbox = this.stmt.pruneOutbox.run(beforeIso).changes;
         return out;
@@ -459,26 +689,84 @@ function parseAlert(json: string): Alert {
   return Alert.parse(JSON.parse(json));
 }
 
+function parseIncident(json: string): Incident {
+  return Incident.parse(JSON.parse(json));
+}
+
+/** Ids in `incoming` plus the stored ones it no longer has. */
+function changedIds(incoming: readonly { id: string }[], stored: readonly { id: string }[]): string[] {
+  const ids = new Set(incoming.map((x) => x.id));
+  const changed = new Set(ids);
+  for (const row of stored) if (!ids.has(row.id)) changed.add(row.id);
+  return [...changed];
+}
+
+function toEntry(t: TimelineRow): TimelineEntry {
+  return {
+    seq: t.seq,
+    at: t.at,
+    kind: t.kind,
+    ...(t.actor !== null ? { actor: t.actor } : {}),
+    ...(t.note !== null ? { note: t.note } : {}),
+  };
+}
+
 /** Validated on the way in; parsed again here because the file is outside our control. */
-function parsePayload(payload: string | null): RotationOverride | undefined {
-  if (payload === null) return undefined;
+function parseJson<T>(schema: z.ZodType<T>, text: string | null): T | undefined {
+  if (text === null) return undefined;
   try {
-    const r = RotationOverride.safeParse(JSON.parse(payload));
+    const r = schema.safeParse(JSON.parse(text));
     return r.success ? r.data : undefined;
   } catch {
     return undefined;
   }
 }
 
+const ExpirePayload = z.strictObject({ silenceId: z.string().min(1).max(SILENCE_MAX_ID) });
+
+/** The payload column holds what the kind carries: an override, a silence request, or the silence to expire. */
+function encodePayload(cmd: NewOutboxCommand): string | null {
+  if (cmd.kind === 'override' && cmd.override !== undefined) return JSON.stringify(cmd.override);
+  if (cmd.kind === 'silence' && cmd.silence !== undefined) return JSON.stringify(cmd.silence);
+  if (cmd.kind === 'expire-silence' && cmd.silenceId !== undefined) {
+    return JSON.stringify({ silenceId: cmd.silenceId });
+  }
+  return null;
+}
+
+function decodePayload(r: OutboxRow): Pick<OutboxCommand, 'override' | 'silence' | 'silenceId'> {
+  switch (r.kind) {
+    case 'override': {
+      const override = parseJson(RotationOverride, r.payload);
+      return override !== undefined ? { override } : {};
+    }
+    case 'silence': {
+      const silence = parseJson(SilenceRequest, r.payload);
+      return silence !== undefined ? { silence } : {};
+    }
+    case 'expire-silence': {
+      const p = parseJson(ExpirePayload, r.payload);
+      return p !== undefined ? { silenceId: p.silenceId } : {};
+    }
+    default:
+      return {};
+  }
+}
+
+function target(r: OutboxRow): Pick<OutboxCommand, 'alertId' | 'incidentId'> {
+  if (r.alert_id !== null) return { alertId: r.alert_id };
+  if (r.incident_id !== null) return { incidentId: r.incident_id };
+  return {};
+}
+
 function toCommand(r: OutboxRow): OutboxCommand {
-  const override = parsePayload(r.payload);
   return {
     id: r.id,
     kind: r.kind,
-    alertId: r.alert_id,
+    ...target(r),
     ...(r.note !== null ? { note: r.note } : {}),
     ...(r.until !== null ? { until: r.until } : {}),
-    ...(override !== undefined ? { override } : {}),
+    ...decodePayload(r),
     createdAt: r.created_at,
     state: r.state,
     ...(r.detail !== null ? { detail: r.detail } : {}),
@@ -490,7 +778,7 @@ function toItem(r: OutboxRow): OutboxItem {
   return {
     id: r.id,
     kind: r.kind,
-    alertId: r.alert_id,
+    ...target(r),
     createdAt: r.created_at,
     state: r.state,
     ...(r.detail !== null ? { detail: r.detail } : {}),

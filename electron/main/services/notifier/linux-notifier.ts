@@ -6,7 +6,7 @@ import { ACK_ACTION, type DesktopNotification, type Notifier, type NotifyResult 
 
 /** The action key notify-send prints on stdout when "Acknowledge" is pressed. */
 const ACK_KEY = 'ack';
-/** Alerts whose notification id is remembered (to replace it when the page rings again). */
+/** Incidents whose notification id is remembered (to replace it when the incident rings again). */
 const MAX_REMEMBERED = 500;
 /** How long the quiet "Acknowledged by …" that replaces a page stays up. */
 const WITHDRAWN_SHOWN_MS = 3_000;
@@ -33,13 +33,13 @@ export function notifySendHasActions(command = 'notify-send'): boolean {
 /**
  * Linux notifications straight through notify-send, with what node-notifier's wrapper leaves out:
  * an "Acknowledge" button on pages (the key comes back on notify-send's stdout; the page is
- * acknowledged like one from the app) and one notification per alert, replaced when the page
+ * acknowledged like one from the app) and one notification per incident, replaced when it
  * rings again (`-p` prints its id, `-r` replaces it) instead of a stack of identical ones.
  * Arguments go to the binary as an array: nothing passes through a shell.
  */
 export class LinuxNotifier implements Notifier {
   private readonly acks = new Listeners<string>();
-  /** Per alert: the daemon's notification id, and the notify-send still waiting for a button. */
+  /** Per incident: the daemon's notification id, and the notify-send still waiting for a button. */
   private readonly shown = new Map<string, { id?: number; waiting?: ChildProcess }>();
 
   constructor(
@@ -47,19 +47,19 @@ export class LinuxNotifier implements Notifier {
     private readonly command = 'notify-send',
   ) {}
 
-  onAcknowledge(listener: (alertId: string) => void): () => void {
+  onAcknowledge(listener: (id: string) => void): () => void {
     return this.acks.on(listener);
   }
 
   notify(n: DesktopNotification): Promise<NotifyResult> {
-    const entry = this.shown.get(n.alertId) ?? {};
+    const entry = this.shown.get(n.id) ?? {};
     // Most recently notified last; past the bound the oldest is forgotten (its notification stays,
     // its button no longer answers).
-    this.shown.delete(n.alertId);
-    this.shown.set(n.alertId, entry);
+    this.shown.delete(n.id);
+    this.shown.set(n.id, entry);
     if (this.shown.size > MAX_REMEMBERED) {
       const [oldest] = this.shown.keys();
-      if (oldest !== undefined && oldest !== n.alertId) {
+      if (oldest !== undefined && oldest !== n.id) {
         this.shown.get(oldest)?.waiting?.kill();
         this.shown.delete(oldest);
       }
@@ -102,7 +102,7 @@ export class LinuxNotifier implements Notifier {
       lines.on('line', (line) => {
         const text = line.trim();
         if (/^\d+$/.test(text)) entry.id = Number(text);
-        else if (text === ACK_KEY) this.acks.emit(n.alertId, this.log);
+        else if (text === ACK_KEY) this.acks.emit(n.id, this.log);
         // The id comes first: the notification is up.
         settle({ ok: true });
       });
@@ -123,9 +123,9 @@ export class LinuxNotifier implements Notifier {
   }
 
   /** Replaces the page's notification with a quiet one that expires (notify-send has no close). */
-  withdraw(alertId: string, text: { title: string; body: string }): void {
-    const entry = this.shown.get(alertId);
-    this.shown.delete(alertId);
+  withdraw(id: string, text: { title: string; body: string }): void {
+    const entry = this.shown.get(id);
+    this.shown.delete(id);
     if (!entry) return;
     entry.waiting?.kill();
     if (entry.id === undefined) return;
@@ -140,7 +140,7 @@ export class LinuxNotifier implements Notifier {
       escapeMarkup(text.body),
     ];
     const child = spawn(this.command, args, { stdio: 'ignore' });
-    child.once('error', (err) => this.log.warn(`notifier: withdrawing ${alertId}: ${err.message}`));
+    child.once('error', (err) => this.log.warn(`notifier: withdrawing ${id}: ${err.message}`));
   }
 
   /** Stops the notify-send processes still waiting for a button (the notifications stay up). */

@@ -71,7 +71,7 @@ export class NodeNotifier implements Notifier {
     return this.platform === 'darwin' || this.platform === 'win32';
   }
 
-  onAcknowledge(listener: (alertId: string) => void): () => void {
+  onAcknowledge(listener: (id: string) => void): () => void {
     return this.acks.on(listener);
   }
 
@@ -99,7 +99,7 @@ export class NodeNotifier implements Notifier {
             }
             const pressed =
               metadata?.activationValue ?? metadata?.button ?? (typeof response === 'string' ? response : '');
-            if (pressed.toLowerCase() === ACK_ACTION.toLowerCase()) this.acks.emit(n.alertId, this.log);
+            if (pressed.toLowerCase() === ACK_ACTION.toLowerCase()) this.acks.emit(n.id, this.log);
             settle({ ok: true });
           },
         );

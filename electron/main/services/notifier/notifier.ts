@@ -4,8 +4,11 @@
  * (no notifier on this system), so the caller backs off or gives up instead of guessing.
  */
 export interface DesktopNotification {
-  /** Stable per alert: platforms that support it replace rather than stack. */
-  alertId: string;
+  /**
+   * Stable per incident (one notification per incident, issue 12): platforms that support it
+   * replace rather than stack. The Acknowledge button reports this id back.
+   */
+  id: string;
   title: string;
   body: string;
   /** Loud: critical urgency / sound / alarm toast; quiet: a normal, silent notification. */
@@ -19,12 +22,12 @@ export type NotifyResult = { ok: true } | { ok: false; retry: boolean; error: st
 export interface Notifier {
   notify(n: DesktopNotification): Promise<NotifyResult>;
   /** The user pressed "Acknowledge" on a notification (platforms with actions only). */
-  onAcknowledge(listener: (alertId: string) => void): () => void;
+  onAcknowledge(listener: (id: string) => void): () => void;
   /**
-   * The page stopped ringing here (acknowledged, resolved, snoozed, now someone else's): take its
-   * notification down where the platform can, showing `text` briefly instead.
+   * The incident stopped ringing here (acknowledged, resolved, snoozed, now someone else's): take
+   * its notification down where the platform can, showing `text` briefly instead.
    */
-  withdraw?(alertId: string, text: { title: string; body: string }): void;
+  withdraw?(id: string, text: { title: string; body: string }): void;
   /** Releases what it holds (processes waiting for a button); notifications already shown stay. */
   dispose?(): void;
 }

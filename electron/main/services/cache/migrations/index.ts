@@ -4,6 +4,7 @@ import { migration0003 } from './0003-runbooks.js';
 import { migration0004 } from './0004-chart-rollups.js';
 import { migration0005 } from './0005-rotation.js';
 import { migration0006 } from './0006-chart-tiers.js';
+import { migration0007 } from './0007-incidents.js';
 
 export interface Migration {
   /** Strictly increasing; recorded in schema_migrations once applied. */
@@ -19,4 +20,5 @@ export const migrations: readonly Migration[] = [
   migration0004,
   migration0005,
   migration0006,
+  migration0007,
 ];

@@ -122,25 +122,28 @@ export function seedAlertLog(
     const nAlerts = Math.min(count, opts.alerts ?? 100);
     const at = opts.at ?? (() => opts.now);
     const ids: string[] = [];
+    // The service logs an alert's entries when its transaction settles (after the incident
+    // pipeline ran), so the fired entries are one transaction and the comments come after them.
     alerts.transact(() => {
-      for (let i = 0; i < count; i++) {
-        if (i < nAlerts) {
-          const a = alerts.fire({
-            ruleId: 'error-rate',
-            tier: 'page',
-            source: 'rules',
-            summary: `seeded alert ${i}`,
-            labels: { service: `svc-${i}`, provider: 'openai', model: 'gpt-4o' },
-            firedAt: at(i),
-          });
-          ids.push(a.id);
-        } else {
-          const id = ids[i % ids.length] ?? '';
-          const alert = store.getAlert(id);
-          if (!alert) throw new Error(`seeded alert ${id} missing`);
-          store.putAlert(alert);
-          store.appendLog({ at: at(i), alertId: id, kind: 'commented', actor: 'seed', note: `note ${i}`, alert });
-        }
+      for (let i = 0; i < nAlerts; i++) {
+        const a = alerts.fire({
+          ruleId: 'error-rate',
+          tier: 'page',
+          source: 'rules',
+          summary: `seeded alert ${i}`,
+          labels: { service: `svc-${i}`, provider: 'openai', model: 'gpt-4o' },
+          firedAt: at(i),
+        });
+        ids.push(a.id);
+      }
+    });
+    alerts.transact(() => {
+      for (let i = nAlerts; i < count; i++) {
+        const id = ids[i % ids.length] ?? '';
+        const alert = store.getAlert(id);
+        if (!alert) throw new Error(`seeded alert ${id} missing`);
+        store.putAlert(alert);
+        store.appendLog({ at: at(i), alertId: id, kind: 'commented', actor: 'seed', note: `note ${i}`, alert });
       }
     });
   } finally {

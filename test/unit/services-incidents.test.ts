@@ -181,7 +181,7 @@ describe('cache: incidents and silences (migration 0007)', () => {
   });
 
   it('silences: replace-all copy; silence commands stay pending until a silences frame follows their answer', () => {
-    cache.replaceSilences([silence('s1'), silence('s2')]);
+    cache.replaceSilences([silence('s1'), silence('s2')], Date.parse(NOW));
     expect(cache.silences().map((s) => s.id)).toEqual(['s1', 's2']);
     cache.enqueue({
       id: 'cmd-silence',
@@ -202,14 +202,34 @@ describe('cache: incidents and silences (migration 0007)', () => {
     cache.markOutbox('cmd-silence', 'applied');
     cache.markOutbox('cmd-expire', 'failed', 'no such silence');
     expect(cache.pendingSilenceCommands().map((c) => c.id)).toEqual(['cmd-silence']);
-    cache.replaceSilences([silence('s1'), silence('cmd-silence')]);
+    cache.replaceSilences([silence('s1'), silence('cmd-silence')], Date.parse(NOW));
     expect(cache.pendingSilenceCommands()).toEqual([]);
     expect(cache.silences().map((s) => s.id)).toEqual(['s1', 'cmd-silence']);
   });
 
+  it('a silences list that arrives before the command result still reflects the command', () => {
+    cache.enqueue({
+      id: 'cmd-early',
+      kind: 'silence',
+      silence: {
+        matchers: [{ name: 'service', op: '=', value: 'chat' }],
+        endsAt: '2026-01-05T12:00:00.000Z',
+        comment: '',
+      },
+      createdAt: NOW,
+    });
+    cache.enqueue({ id: 'cmd-exp', kind: 'expire-silence', silenceId: 's1', createdAt: NOW });
+    cache.markOutbox('cmd-early', 'sent');
+    cache.markOutbox('cmd-exp', 'sent');
+    // The collector broadcast the list (s1 ended just now) before it answered either command.
+    const ended = { ...silence('s1'), endsAt: NOW };
+    cache.replaceSilences([ended, silence('cmd-early')], Date.parse(NOW));
+    expect(cache.pendingSilenceCommands()).toEqual([]);
+  });
+
   it('the replica reset forgets incidents, their timeline and silences', () => {
     cache.applyEvents(outageLog(), NOW);
-    cache.replaceSilences([silence('s1')]);
+    cache.replaceSilences([silence('s1')], Date.parse(NOW));
     cache.resetReplica();
     expect(cache.listIncidents()).toEqual([]);
     expect(cache.silences()).toEqual([]);
@@ -217,7 +237,7 @@ describe('cache: incidents and silences (migration 0007)', () => {
   });
 
   it('an unreadable silence row is skipped, not a crash', () => {
-    cache.replaceSilences([silence('s1'), silence('s2')]);
+    cache.replaceSilences([silence('s1'), silence('s2')], Date.parse(NOW));
     const db = new Database(cache.path);
     db.prepare("UPDATE silences SET json = '{\"id\": 3}' WHERE id = 's2'").run();
     db.close();

@@ -553,7 +553,7 @@ export class SyncClient {
 
   /** The collector's whole silences list: the cached copy is replaced. */
   private onSilences(frame: SilencesFrame): void {
-    this.opts.cache.replaceSilences(frame.silences);
+    this.opts.cache.replaceSilences(frame.silences, this.clock.now());
     this.silencesListeners.emit(frame.silences.length, this.log);
   }
 

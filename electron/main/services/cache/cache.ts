@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { toIso } from '../../../../shared/clock.js';
 import { Alert, type AlertStatus } from '../../../../shared/protocol/alert.js';
 import type {
   AlertDetail,
@@ -92,7 +93,8 @@ export interface Cache {
    */
   applySnapshot(snapshot: ReplicaSnapshot, syncedAt: string): ReplicaChange;
   /** Replaces the silences with the collector's list (a `silences` frame). */
-  replaceSilences(silences: readonly Silence[]): void;
+  /** `nowMs`: when the list arrived (an expire command is reflected once its silence has ended by then). */
+  replaceSilences(silences: readonly Silence[], nowMs: number): void;
   setServerOffset(ms: number): void;
   touchSync(at: string): void;
   /** Forgets alerts, timeline and stream position (collector was reset or replaced). */
@@ -300,6 +302,14 @@ class SqliteCache implements Cache {
       reflectSilenceCommands: db.prepare(
         "UPDATE outbox SET reflected = 1 WHERE kind IN ('silence', 'expire-silence') AND state = 'applied'",
       ),
+      // The collector may broadcast the list before it answers the command: a listed silence (its
+      // id is the command's) or an expired one reflects its command whatever the answer's state.
+      reflectListedSilences: db.prepare(
+        `UPDATE outbox SET reflected = 1 WHERE reflected = 0 AND (
+           (kind = 'silence' AND id IN (SELECT id FROM silences))
+           OR (kind = 'expire-silence' AND state != 'queued' AND NOT EXISTS (
+                 SELECT 1 FROM silences s WHERE s.id = json_extract(outbox.payload, '$.silenceId') AND s.ends_at > ?)))`,
+      ),
       pendingSilenceCommands: db.prepare(
         `SELECT * FROM outbox WHERE kind IN ('silence', 'expire-silence') AND reflected = 0
            AND state IN ('queued', 'sent', 'applied') ORDER BY pos`,
@@ -444,12 +454,13 @@ class SqliteCache implements Cache {
     );
   }
 
-  replaceSilences(silences: readonly Silence[]): void {
+  replaceSilences(silences: readonly Silence[], nowMs: number): void {
     this.timed('replaceSilences', () =>
       this.db.transaction(() => {
         this.stmt.clearSilences.run();
-        for (const s of silences) this.stmt.insertSilence.run(s.id, s.endsAt, JSON.stringify(s));
+        for (const s of silences) this.stmt.insertSilence.run(s.id, toIso(Date.parse(s.endsAt)), JSON.stringify(s));
         this.stmt.reflectSilenceCommands.run();
+        this.stmt.reflectListedSilences.run(toIso(nowMs));
       })(),
     );
   }

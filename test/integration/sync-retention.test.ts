@@ -85,24 +85,35 @@ describe('collector event-log retention', () => {
       configYaml: 'retention:\n  eventLog: 1d\n  eventLogMaxRows: 150\n  interval: 200ms\n',
     });
     const c = collector;
-    // The maintenance tick at start pruned by age (200) and by the row cap (50 more).
-    await until(() => /retention: pruned 250 event log entries/.test(c.output()), 5000, 'the prune log line');
+    // Start-up placed the 30 seeded open alerts in incidents (an incident entry and an alert
+    // entry each, appended after the 400), then the maintenance tick pruned by age (the 200 old
+    // ones) and by the row cap: everything but the newest 150.
+    await until(() => /incidents: 30 open alerts placed in incidents/.test(c.output()), 5000, 'the placement');
+    const head = 400 + 2 * 30;
+    const firstKept = head - 150 + 1;
+    await until(
+      () => new RegExp(`retention: pruned ${head - 150} event log entries`).test(c.output()),
+      5000,
+      'the prune log line',
+    );
     const stats = await collectorStats(c);
-    expect(stats.lastSeq).toBe(400);
+    expect(stats.lastSeq).toBe(head);
 
-    // lastSeq 0 predates the retained log (oldest kept is 251): snapshot, then live.
+    // lastSeq 100 predates the retained log: snapshot, then live.
     const behind = await connectStream(c.url, c.token, { user: 'late', lastSeq: 100 });
-    const snap = await behind.waitFor((f) => f.type === 'snapshot');
-    expect(snap.lastSeq).toBe(400);
+    const snap = await behind.waitFor((f) => f.type === 'snapshot' && f.last === true);
+    expect(snap.lastSeq).toBe(head);
     const alerts = await collectorAlerts(c);
     expect((snap.alerts as Alert[]).map((a) => a.id).sort()).toEqual(alerts.map((a) => a.id).sort());
-    expect(behind.frames.filter((f) => f.type === 'event')).toHaveLength(0);
+    expect((snap.incidents as unknown[]).length).toBe(30);
+    const isLog = (f: { type: unknown }): boolean => f.type === 'event' || f.type === 'incident';
+    expect(behind.frames.filter(isLog)).toHaveLength(0);
 
-    // Exactly at the boundary (lastSeq 250, oldest kept 251): a replay of 150 events.
-    const edge = await connectStream(c.url, c.token, { user: 'edge', lastSeq: 250 });
-    await edge.waitFor((f) => f.type === 'event' && f.seq === 400);
-    const replayed = edge.frames.filter((f): f is EventFrame & Record<string, unknown> => f.type === 'event');
-    expect(replayed.map((f) => f.seq)).toEqual(Array.from({ length: 150 }, (_, i) => 251 + i));
+    // Exactly at the boundary: a replay of the 150 kept entries, alert and incident ones in seq order.
+    const edge = await connectStream(c.url, c.token, { user: 'edge', lastSeq: firstKept - 1 });
+    await edge.waitFor((f) => isLog(f) && f.seq === head);
+    const replayed = edge.frames.filter(isLog).map((f) => f.seq);
+    expect(replayed).toEqual(Array.from({ length: 150 }, (_, i) => firstKept + i));
     expect(edge.frames.some((f) => f.type === 'snapshot')).toBe(false);
 
     // The tail: a new log entry reaches the snapshot client and the replay client once each.
@@ -110,23 +121,26 @@ describe('collector event-log retention', () => {
     if (!target) throw new Error('no alerts seeded');
     edge.send({ type: 'command', id: 'tail-1', kind: 'comment', alertId: target.id, note: 'after the snapshot' });
     await edge.waitFor((f) => f.type === 'result' && f.id === 'tail-1');
-    const tail = await behind.waitFor((f) => f.type === 'event' && f.seq === 401);
+    const tail = await behind.waitFor((f) => f.type === 'event' && f.seq === head + 1);
     expect(tail.note).toBe('after the snapshot');
-    await edge.waitFor((f) => f.type === 'event' && f.seq === 401);
-    expect(edge.frames.filter((f) => f.type === 'event' && f.seq === 401)).toHaveLength(1);
+    await edge.waitFor((f) => f.type === 'event' && f.seq === head + 1);
+    expect(edge.frames.filter((f) => f.type === 'event' && f.seq === head + 1)).toHaveLength(1);
     await behind.close();
     await edge.close();
-    expect(c.output()).toMatch(/late \(peer \d+\) at seq 100: outside the retained log, sending a snapshot at 400/);
+    expect(c.output()).toMatch(
+      new RegExp(`late \\(peer \\d+\\) at seq 100: outside the retained log, sending a snapshot at ${head}`),
+    );
 
     // A desktop starting from nothing converges on the collector's state through the snapshot.
     const app = desktops.open(c, 'fresh');
-    await until(() => app.cache.syncState().lastSeq === 401, 10_000, 'the desktop to catch up');
+    await until(() => app.cache.syncState().lastSeq === head + 1, 10_000, 'the desktop to catch up');
     expect(
       app.cache
         .listAlerts()
         .map((a) => a.id)
         .sort(),
     ).toEqual((await collectorAlerts(c)).map((a) => a.id).sort());
+    expect(app.cache.listIncidents()).toHaveLength(30);
   });
 });
 

@@ -264,7 +264,7 @@ describe('snapshot pages', () => {
       const applied = logs.find((l) => /applied a snapshot/.test(l)) ?? '';
       const pages = Number(/\((\d+) pages\)/.exec(applied)?.[1]);
       console.log(`cut after ${cutBytes} bytes; reconnected and applied in ${syncMs.toFixed(0)} ms: ${applied}`);
-      expect(applied).toContain(`${ALERTS} alerts at seq ${head}`);
+      expect(applied).toContain(`${ALERTS} alerts and ${ALERTS} incidents at seq ${head}`);
       expect(pages).toBeGreaterThanOrEqual(4);
       expect(logs.filter((l) => /^error: /.test(l))).toEqual([]);
     } finally {

@@ -107,7 +107,11 @@ describe('incident inbox order', () => {
 });
 
 describe('members expand in place', () => {
-  const provider = alert('pd', { ruleId: 'provider-down', labels: { provider: 'openai' }, firedAt: '2025-03-04T02:59:00Z' });
+  const provider = alert('pd', {
+    ruleId: 'provider-down',
+    labels: { provider: 'openai' },
+    firedAt: '2025-03-04T02:59:00Z',
+  });
   const errors = alert('er', { ruleId: 'error-rate', labels: { service: 'chat' }, inhibitedBy: 'pd' });
   const quiet = alert('q', { ruleId: 'latency-p95', silencedBy: 's1' });
   const gone = alert('g', { status: 'resolved', inhibitedBy: 'pd', firedAt: '2025-03-04T02:00:00Z' });
@@ -186,10 +190,12 @@ describe('inbox store: cursor over incidents and expanded members', () => {
       alertDetail: null,
       alertState: 'idle',
     });
-    useInboxStore.getState().setIncidents([
-      incident('b', { firedAt: '2025-03-04T01:00:00Z' }),
-      incident('a', { firedAt: '2025-03-04T02:00:00Z' }),
-    ]);
+    useInboxStore
+      .getState()
+      .setIncidents([
+        incident('b', { firedAt: '2025-03-04T01:00:00Z' }),
+        incident('a', { firedAt: '2025-03-04T02:00:00Z' }),
+      ]);
   });
 
   it('j/k walk into an expanded incident’s members and out again', () => {

@@ -63,3 +63,24 @@ describe('windowing', () => {
     expect(scrollToReveal(l, 100, 123, 200)).toBe(123);
   });
 });
+
+describe('sortByUrgency', () => {
+  it('orders exactly as compareUrgency (its keys computed once)', async () => {
+    const { compareUrgency, sortByUrgency } = await import('../../renderer/src/lib/incidents');
+    const arb = fc.record({
+      id: fc.string({ minLength: 1, maxLength: 3 }),
+      key: fc.constant('k'),
+      tier: fc.constantFrom('page' as const, 'ticket' as const, 'review' as const),
+      status: fc.constantFrom('firing' as const, 'acknowledged' as const, 'snoozed' as const, 'resolved' as const),
+      title: fc.constant('t'),
+      alertIds: fc.constant([] as string[]),
+      firedAt: fc.integer({ min: 0, max: 5 }).map((m) => new Date(Date.UTC(2025, 2, 4, 3, m)).toISOString()),
+    });
+    fc.assert(
+      fc.property(fc.array(arb, { maxLength: 60 }), (list) => {
+        expect(sortByUrgency(list)).toEqual([...list].sort(compareUrgency));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

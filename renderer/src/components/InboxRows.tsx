@@ -39,7 +39,16 @@ interface IncidentRowProps {
   onToggle(id: string): void;
 }
 
-function IncidentRowImpl({ incident, expanded, isCursor, isOpen, posinset, setsize, onOpen, onToggle }: IncidentRowProps) {
+function IncidentRowImpl({
+  incident,
+  expanded,
+  isCursor,
+  isOpen,
+  posinset,
+  setsize,
+  onOpen,
+  onToggle,
+}: IncidentRowProps) {
   const ringing = useAlarmStore((s) => isIncidentRinging(s.alarm, incident.id));
   const inhibited = incident.inhibitedAlertIds?.length ?? 0;
   const count = incident.alertIds.length;

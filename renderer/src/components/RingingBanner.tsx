@@ -22,7 +22,12 @@ export function RingingBanner({ onShow }: { onShow(incidentId: string): void }) 
       {ringing.map((p) => {
         const acking = inFlightKinds(items, { incidentId: p.incidentId }).has('ack');
         return (
-          <div key={p.incidentId} className="ringing-item" data-testid="ringing-incident" data-incident-id={p.incidentId}>
+          <div
+            key={p.incidentId}
+            className="ringing-item"
+            data-testid="ringing-incident"
+            data-incident-id={p.incidentId}
+          >
             <span className="alarm-dot" aria-hidden="true" />
             <button
               type="button"

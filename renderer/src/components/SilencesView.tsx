@@ -27,7 +27,12 @@ function SilenceItem({ silence, state, now }: { silence: Silence; state: Silence
   const online = useSyncStore(isOnline);
   const sync = silenceSync(silence.id, items, expiring);
   return (
-    <li className={`silence silence-${state}`} data-testid="silence-item" data-silence-id={silence.id} data-state={state}>
+    <li
+      className={`silence silence-${state}`}
+      data-testid="silence-item"
+      data-silence-id={silence.id}
+      data-state={state}
+    >
       <div className="silence-matchers">
         {matchersText(silence).map((m) => (
           <code key={m} className="matcher-chip">
@@ -46,7 +51,10 @@ function SilenceItem({ silence, state, now }: { silence: Silence; state: Silence
           until <Stamp iso={silence.endsAt} />
         </span>
         {sync && (
-          <span className={`silence-sync notice-${sync === 'refused' ? 'failed' : 'pending'}`} data-testid="silence-sync">
+          <span
+            className={`silence-sync notice-${sync === 'refused' ? 'failed' : 'pending'}`}
+            data-testid="silence-sync"
+          >
             {SYNC_TEXT[sync](online)}
           </span>
         )}
@@ -78,8 +86,8 @@ export function SilencesView() {
   return (
     <section className="silences" aria-label="Silences" data-testid="silences-view">
       <p className="muted">
-        A silence keeps matching alerts quiet: recorded and shown as silenced, never notifying. Make one from an
-        alert (“Silence alerts like this…”).
+        A silence keeps matching alerts quiet: recorded and shown as silenced, never notifying. Make one from an alert
+        (“Silence alerts like this…”).
       </p>
       {error && <div className="banner banner-error">Could not load silences: {error}</div>}
       {sendError && (

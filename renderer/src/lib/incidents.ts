@@ -1,11 +1,4 @@
-import type {
-  Alert,
-  AlertDetail,
-  Incident,
-  IncidentStatus,
-  TargetedCommandKind,
-  Tier,
-} from '../../../shared/protocol';
+import type { Alert, AlertDetail, Incident, IncidentStatus, TargetedCommandKind, Tier } from '../../../shared/protocol';
 import type { InboxView } from './alerts';
 
 /**
@@ -46,8 +39,18 @@ export function compareUrgency(a: Incident, b: Incident): number {
   );
 }
 
+/**
+ * The same order as `compareUrgency`, with each incident's sort key computed once (parsing
+ * 10,000 timestamps once instead of at every comparison: the inbox's first render budget).
+ */
 export function sortByUrgency(incidents: readonly Incident[]): Incident[] {
-  return [...incidents].sort(compareUrgency);
+  const keyed = incidents.map((i) => ({
+    i,
+    rank: STATUS_RANK[i.status] * 3 + TIER_RANK[i.tier],
+    fired: firedMs(i),
+  }));
+  keyed.sort((a, b) => a.rank - b.rank || b.fired - a.fired || (a.i.id < b.i.id ? -1 : a.i.id > b.i.id ? 1 : 0));
+  return keyed.map((k) => k.i);
 }
 
 export function filterIncidents(incidents: readonly Incident[], view: InboxView): Incident[] {

@@ -84,7 +84,8 @@ export function buildSilenceRequest(draft: SilenceDraft, nowMs: number): Silence
   const ms = draft.amount * UNIT_MS[draft.unit];
   if (!Number.isFinite(ms) || ms <= 0) errors.push('The duration must be positive.');
   else if (ms > MAX_SILENCE_MS) errors.push(`A silence lasts at most ${formatDuration(MAX_SILENCE_MS)}.`);
-  if (draft.comment.length > SILENCE_MAX_COMMENT) errors.push(`The comment is at most ${SILENCE_MAX_COMMENT} characters.`);
+  if (draft.comment.length > SILENCE_MAX_COMMENT)
+    errors.push(`The comment is at most ${SILENCE_MAX_COMMENT} characters.`);
   if (errors.length > 0) return { ok: false, errors };
   const parsed = SilenceRequest.safeParse({ matchers, endsAt: toIso(nowMs + ms), comment: draft.comment.trim() });
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => i.message) };

@@ -181,7 +181,8 @@ export function startSession(transport: Transport): () => void {
     // Newly expanded or opened: load its detail (members, timeline) unless it is already there.
     if (s.expanded !== prev.expanded || s.open !== prev.open) {
       const before = wantedIncidents(prev);
-      for (const id of wantedIncidents(s)) if (!before.has(id) && s.details[id]?.state !== 'loading') void loadIncident(id);
+      for (const id of wantedIncidents(s))
+        if (!before.has(id) && s.details[id]?.state !== 'loading') void loadIncident(id);
     }
     if (s.open?.kind === 'alert' && (prev.open?.kind !== 'alert' || prev.open.id !== s.open.id)) void loadAlert();
   });

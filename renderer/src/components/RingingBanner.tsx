@@ -1,6 +1,5 @@
 import { useApi } from '../api/context';
 import { useAlarmStore } from '../lib/alarm';
-import { alertCountText } from '../lib/incidents';
 import { inFlightKinds } from '../lib/outbox';
 import { sendIncidentCommand } from '../store/commands';
 import { useInboxStore } from '../store/inbox';
@@ -40,7 +39,7 @@ export function RingingBanner({ onShow }: { onShow(incidentId: string): void }) 
               {p.summary}
             </button>
             <span className="ringing-meta">
-              {alertCountText(p.alertCount)} · level {p.level}
+              level {p.level} · held by <strong>{p.target}</strong>
               {p.dueAt && p.nextTarget && (
                 <>
                   {' '}

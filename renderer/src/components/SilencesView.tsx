@@ -47,9 +47,11 @@ function SilenceItem({ silence, state, now }: { silence: Silence; state: Silence
         <span data-testid="silence-when" title={`${silence.startsAt} → ${silence.endsAt}`}>
           {silenceWhen(silence, now)}
         </span>
-        <span className="muted">
-          until <Stamp iso={silence.endsAt} />
-        </span>
+        {state !== 'expired' && (
+          <span className="muted">
+            until <Stamp iso={silence.endsAt} />
+          </span>
+        )}
         {sync && (
           <span
             className={`silence-sync notice-${sync === 'refused' ? 'failed' : 'pending'}`}

@@ -60,7 +60,7 @@ function IncidentRowImpl({
       aria-expanded={expanded}
       aria-posinset={posinset}
       aria-setsize={setsize}
-      className={`row row-incident tier-edge-${incident.tier} status-row-${incident.status}${isCursor ? ' cursor' : ''}${isOpen ? ' open' : ''}${ringing ? ' ringing' : ''}`}
+      className={`row row-incident tier-edge-${incident.tier} status-row-${incident.status}${isCursor ? ' cursor' : ''}${isOpen ? ' open' : ''}${ringing ? ' is-ringing' : ''}`}
       data-testid="incident-row"
       data-incident-id={incident.id}
       data-status={incident.status}

@@ -8,7 +8,7 @@ import { artifactPath, launchChromium } from '../fixtures/browser.js';
 import { startCollector, type CollectorHandle } from '../fixtures/collector.js';
 import { collectorAlerts, openConnectedPage, waitFor } from '../fixtures/e2e.js';
 import { startHeadless, type HeadlessHandle } from '../fixtures/headless.js';
-import { collectorIncidents, expandIncident, incidentRow } from './inbox.js';
+import { collectorIncidents, expandIncident, incidentRow, openAlert } from './inbox.js';
 
 /**
  * Issue 12 in the browser: the demo's openai outage (the simulator's `provider-outage`, as
@@ -137,5 +137,58 @@ describe('the demo outage is one incident', () => {
     );
     for (const a of acked) expect(a.acknowledgedBy).toBe(onCall.primary);
     await page.screenshot({ path: artifactPath('incidents-outage-acknowledged.png') });
+  });
+
+  it('silences alerts like one of them from its detail, lists the silence, and expires it', async () => {
+    const symptom = (await collectorAlerts(collector)).find(
+      (a) => a.ruleId === 'error-rate' && a.status !== 'resolved' && a.labels.service !== undefined,
+    );
+    if (!symptom) throw new Error('no open error-rate alert');
+    const detail = await openAlert(page, symptom);
+    await detail.getByTestId('silence-like-this').click();
+    const dialog = page.getByTestId('silence-dialog');
+    await dialog.waitFor();
+    // Prefilled: alertname, provider, service; the duration defaults to 2 hours.
+    const values = await dialog
+      .locator('.matcher-value')
+      .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+    expect(values).toEqual(['error-rate', 'openai', symptom.labels.service]);
+    expect(await dialog.getByTestId('silence-amount').inputValue()).toBe('2');
+    await dialog.getByTestId('silence-comment').fill('e2e: fixing the retry storm');
+    await dialog.getByTestId('silence-submit').click();
+    await dialog.waitFor({ state: 'detached', timeout: 5_000 });
+
+    // The collector holds it (created by this user); the alert it matches is marked silenced.
+    const silence = await waitFor(
+      'the silence at the collector',
+      async () => {
+        const res = await fetch(`${collector.url}/v1/silences`, {
+          headers: { authorization: `Bearer ${collector.token}` },
+        });
+        const body = (await res.json()) as { silences: { id: string; createdBy: string; comment: string }[] };
+        return body.silences.find((s) => s.comment === 'e2e: fixing the retry storm');
+      },
+      10_000,
+    );
+    expect(silence.createdBy).toBe(onCall.primary);
+    await waitFor(
+      'the alert silenced',
+      async () => (await collectorAlerts(collector)).find((a) => a.id === symptom.id && a.silencedBy === silence.id),
+      10_000,
+    );
+
+    // The Silences view lists it as active, and "Expire now" ends it.
+    await page.getByTestId('nav-silences').click();
+    const item = page.locator(`[data-testid="silence-item"][data-silence-id="${silence.id}"]`);
+    await item.and(page.locator('[data-state="active"]')).waitFor({ timeout: 10_000 });
+    expect(await item.getByTestId('silence-when').textContent()).toMatch(/^ends in (1h 5\dm|2h)$/);
+    await page.screenshot({ path: artifactPath('incidents-silences.png') });
+    await item.getByTestId('expire-silence').click();
+    await item.and(page.locator('[data-state="expired"]')).waitFor({ timeout: 10_000 });
+    await waitFor(
+      'the alert no longer silenced',
+      async () => (await collectorAlerts(collector)).find((a) => a.id === symptom.id && a.silencedBy === undefined),
+      10_000,
+    );
   });
 });

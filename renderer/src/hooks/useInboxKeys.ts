@@ -84,6 +84,8 @@ export function useInboxKeys(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
+      // A modal (the silence dialog) owns the keyboard: "a" there must not ack the row behind it.
+      if (document.querySelector('[aria-modal="true"]')) return;
       const s = useInboxStore.getState();
       switch (e.key) {
         case 'j':

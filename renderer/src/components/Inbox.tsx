@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo } from 'react';
 import { countIncidents, filterIncidents, inboxItems, type InboxItem } from '../lib/incidents';
 import type { InboxView } from '../lib/alerts';
 import { markTiming } from '../lib/timing';
@@ -93,8 +93,11 @@ export function Inbox() {
   const onOpenIncident = useCallback((id: string) => openIncident(id), [openIncident]);
   const onToggle = useCallback((id: string) => setExpanded(id), [setExpanded]);
 
-  // The bench reads this mark: the first paint of a non-empty inbox after the list arrived.
+  // The bench reads these marks: the first non-empty inbox in the DOM, then its first frame.
   const hasRows = items.length > 0;
+  useLayoutEffect(() => {
+    if (hasRows) markTiming('vigil:inbox-committed');
+  }, [hasRows]);
   useEffect(() => {
     if (!hasRows) return;
     requestAnimationFrame(() => markTiming('vigil:inbox-painted'));

@@ -1,6 +1,7 @@
 import { benchCharts } from './charts.js';
 import { benchDetection } from './detection.js';
 import { benchDetectionLevels, benchQuietMonth } from './detection-fleet.js';
+import { benchInbox } from './inbox.js';
 import { benchIngest } from './ingest.js';
 import { benchRss } from './rss.js';
 import { benchSketch } from './sketch.js';
@@ -20,4 +21,5 @@ benchDetection();
 benchDetectionLevels();
 benchQuietMonth(quick ? 7 : 30);
 await benchCharts({ rounds: quick ? 10 : 40 });
+await benchInbox({ incidents: 10_000, members: 500, runs: quick ? 3 : 7 });
 await benchRss({ events: quick ? 500_000 : 5_000_000, maxSeconds: quick ? 60 : 400 });

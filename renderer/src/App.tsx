@@ -1,13 +1,16 @@
 import { useState } from 'react';
-import { AlertDetailPane } from './components/AlertDetail';
 import { AlarmSound } from './components/AlarmSound';
 import { ChartsView } from './components/charts/ChartsView';
+import { DetailPane } from './components/DetailPane';
 import { Escalations } from './components/Escalations';
+import { RingingBanner } from './components/RingingBanner';
 import { RunbooksView } from './components/runbooks/RunbooksView';
 import { Inbox } from './components/Inbox';
+import { SilenceDialogHost } from './components/SilenceDialog';
+import { SilencesView } from './components/SilencesView';
 import { TopBar } from './components/TopBar';
 import { useInboxKeys } from './hooks/useInboxKeys';
-import { useAlertsStore } from './store/alerts';
+import { useInboxStore } from './store/inbox';
 import { useSyncStore } from './store/sync';
 
 /** Shown instead of the workspace when the page was opened without its bridge token. */
@@ -28,15 +31,16 @@ function Workspace() {
   return (
     <main className="workspace">
       <Inbox />
-      <AlertDetailPane />
+      <DetailPane />
     </main>
   );
 }
 
-type View = 'inbox' | 'escalations' | 'charts' | 'runbooks';
+type View = 'inbox' | 'escalations' | 'silences' | 'charts' | 'runbooks';
 const VIEWS: { id: View; label: string }[] = [
   { id: 'inbox', label: 'Inbox' },
   { id: 'escalations', label: 'Escalations' },
+  { id: 'silences', label: 'Silences' },
   { id: 'charts', label: 'Charts' },
   { id: 'runbooks', label: 'Runbooks' },
 ];
@@ -63,15 +67,17 @@ function Views() {
           ))}
         </div>
       </nav>
+      <RingingBanner onShow={() => setView('inbox')} />
       {view === 'inbox' && <Workspace />}
       {view === 'escalations' && (
         <Escalations
           onOpen={(id) => {
-            useAlertsStore.getState().open(id);
+            useInboxStore.getState().openIncident(id);
             setView('inbox');
           }}
         />
       )}
+      {view === 'silences' && <SilencesView />}
       {view === 'charts' && <ChartsView />}
       {view === 'runbooks' && <RunbooksView />}
     </div>
@@ -85,6 +91,7 @@ export function App() {
       <TopBar />
       <AlarmSound />
       {noToken ? <NoToken /> : <Views />}
+      <SilenceDialogHost />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import type { Alert } from '../../shared/protocol/alert.js';
 import { artifactPath } from '../fixtures/browser.js';
 import { errorBurst, postEvents, type CollectorHandle } from '../fixtures/collector.js';
 import { CHECKOUT, collectorAlerts, errorRateBurst, openApp, type App } from '../fixtures/e2e.js';
+import { openAlert } from './inbox.js';
 
 /**
  * Charts end to end: events → collector rollups → the host's chart poller (`/v1/rollups`) → the
@@ -84,7 +85,7 @@ describe('charts', () => {
 
   it('shows the alert series around firedAt in the alert detail', async () => {
     await page.getByTestId('nav-inbox').click();
-    await page.locator(`[data-testid="alert-row"][data-alert-id="${alert.id}"]`).click();
+    await openAlert(page, alert);
     const chart = page.getByTestId('alert-detail').getByTestId('chart-alert');
     await chart.locator('canvas').first().waitFor({ timeout: 10_000 });
     const values = await chart.getByTestId('legend-value').allTextContents();

@@ -7,6 +7,7 @@ import { artifactPath } from '../fixtures/browser.js';
 import type { CollectorHandle } from '../fixtures/collector.js';
 import { collectorAlerts, openApp, waitFor, type App } from '../fixtures/e2e.js';
 import { seedAlertLog } from '../integration/sync-helpers.js';
+import { incidentRow, memberRow, openAlert } from './inbox.js';
 
 /**
  * Offline in Chromium, with real processes: the collector dies, the page says so and keeps the
@@ -46,8 +47,9 @@ describe('offline desktop', () => {
 
   it('shows offline with the cached inbox, queues an ack, and delivers it on reconnect', async () => {
     const [target] = await collectorAlerts(collector);
-    if (!target) throw new Error('no seeded alert');
-    const rows = page.getByTestId('alert-row');
+    if (!target?.incidentId) throw new Error('no seeded alert in an incident');
+    // Three alerts on three services: three incidents (grouped by service).
+    const rows = page.getByTestId('incident-row');
     await rows.first().waitFor({ timeout: 10_000 });
     expect(await rows.count()).toBe(3);
 
@@ -60,10 +62,7 @@ describe('offline desktop', () => {
 
     // The cached inbox is still there and an alert opens, timeline and all.
     expect(await rows.count()).toBe(3);
-    const row = page.locator(`[data-testid="alert-row"][data-alert-id="${target.id}"]`);
-    await row.click();
-    const detail = page.getByTestId('alert-detail');
-    await detail.waitFor();
+    const detail = await openAlert(page, target);
     await textMatches(detail, target.summary);
     await textMatches(detail.getByTestId('timeline'), /fired/i);
 
@@ -82,8 +81,9 @@ describe('offline desktop', () => {
     );
     expect(acked.acknowledgedBy).toBe(USER);
     await status.and(page.locator('[data-state="connected"]')).waitFor({ timeout: 10_000 });
-    await page
-      .locator(`[data-testid="alert-row"][data-alert-id="${target.id}"][data-status="acknowledged"]`)
+    await memberRow(page, target.id).and(page.locator('[data-status="acknowledged"]')).waitFor({ timeout: 10_000 });
+    await incidentRow(page, target.incidentId)
+      .and(page.locator('[data-status="acknowledged"]'))
       .waitFor({ timeout: 10_000 });
     await page.getByTestId('pending-commands').waitFor({ state: 'detached', timeout: 10_000 });
     await page.screenshot({ path: artifactPath('offline-ack-delivered.png') });

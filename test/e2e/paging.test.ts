@@ -8,12 +8,17 @@ import { startHeadless, type HeadlessHandle } from '../fixtures/headless.js';
 
 /**
  * Paging end to end: a real collector with a 20 s ack SLA and a two-person rotation, two headless
- * hosts (the primary and the secondary) and Chromium. The page fires, the countdown shows and
- * ticks on both, and after the deadline the secondary's client shows it escalated to them.
+ * hosts (the primary and the secondary) and Chromium. The page fires (its incident rings after a
+ * short group wait), the incident's countdown shows and ticks on both, and after the deadline the
+ * secondary's client shows it escalated to them.
  */
 const SLA_S = 20;
+/** The incident's group wait before its first ring (default 30 s): short, so the test is. */
+const GROUP_WAIT_S = 1;
 const ROSTER = ['alice', 'bob'];
 const CONFIG = `
+grouping:
+  wait: ${GROUP_WAIT_S}s
 escalation:
   tiers:
     page:
@@ -65,9 +70,9 @@ describe('paging: countdown and escalation in the browser', () => {
     ]);
     expect(posted.status).toBe(200);
 
-    // The primary: the row counts down to the secondary, and the top bar says the page is theirs.
+    // The primary: the incident's row counts down to the secondary, and the top bar says the page is theirs.
     const countdown = primary.getByTestId('row-countdown');
-    await countdown.waitFor({ timeout: 10_000 });
+    await countdown.waitFor({ timeout: 10_000 + GROUP_WAIT_S * 1000 });
     await expect
       .poll(() => primary.getByTestId('alarm-top').textContent(), { timeout: 5_000 })
       .toMatch(/1 page for you/);
@@ -75,7 +80,7 @@ describe('paging: countdown and escalation in the browser', () => {
     expect(first).toMatch(/^0:[0-2]\d$/);
     await expect.poll(() => countdown.textContent(), { timeout: 3_000 }).not.toBe(first);
     await expect(primary.locator('.row-escalation').textContent()).resolves.toContain(onCall.secondary);
-    await primary.getByTestId('alert-row').first().click();
+    await primary.getByTestId('incident-row').first().click();
     await primary.getByTestId('detail-countdown').waitFor();
     await primary.screenshot({ path: artifactPath('paging-primary-countdown.png') });
 
@@ -91,7 +96,7 @@ describe('paging: countdown and escalation in the browser', () => {
     await secondary.getByTestId('alarm-top').waitFor({ timeout: (SLA_S + 10) * 1000 });
     await secondary.getByTestId('escalations-empty').waitFor();
     await secondary.getByTestId('nav-inbox').click();
-    await secondary.getByTestId('alert-row').first().click();
+    await secondary.getByTestId('incident-row').first().click();
     await expect
       .poll(() => secondary.getByTestId('escalation').textContent(), { timeout: 5_000 })
       .toMatch(new RegExp(`level 2 · held by ${onCall.secondary}`));

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactPath } from '../fixtures/browser.js';
 import type { CollectorHandle } from '../fixtures/collector.js';
 import { collectorAlerts, openApp, tripErrorRate, waitFor, type App } from '../fixtures/e2e.js';
+import { openAlert } from './inbox.js';
 
 /**
  * Runbooks end to end, real processes: an error-rate page fires → the alert detail opens the
@@ -40,7 +41,7 @@ describe('runbooks in the app', () => {
       10_000,
     );
 
-    await page.locator(`[data-testid="alert-row"][data-alert-id="${fired.id}"]`).click();
+    await openAlert(page, fired);
     const walker = page.getByTestId('alert-runbook').getByTestId('runbook-walker');
     await walker.and(page.locator('[data-runbook-id="error-rate"]')).waitFor({ timeout: 10_000 });
     expect(await walker.getByTestId('runbook-title').textContent()).toMatch(/Error rate/);

@@ -3,11 +3,13 @@ import type { Page } from 'playwright-core';
 import { artifactPath } from '../fixtures/browser.js';
 import type { CollectorHandle } from '../fixtures/collector.js';
 import { collectorAlerts, openApp, tripErrorRate, waitFor, type App } from '../fixtures/e2e.js';
+import { incidentRow, openAlert, showAlert } from './inbox.js';
 
 /**
  * The foundation's walking skeleton, end to end with real processes: events over HTTP → the
  * collector's error-rate rule fires a page → ws stream → the host's SyncClient and SQLite cache →
- * the renderer's Inbox in Chromium → Acknowledge → outbox → collector, acknowledged by the user.
+ * the renderer's Inbox in Chromium (its incident, the alert a member inside) → Acknowledge →
+ * outbox → collector, acknowledged by the user (the alert and so its whole incident).
  */
 const USER = 'alice';
 
@@ -41,9 +43,13 @@ describe('walking skeleton: telemetry to an acknowledged alert', () => {
     expect(fired.tier).toBe('page');
     expect(fired.status).toBe('firing');
 
-    const row = page.locator(`[data-testid="alert-row"][data-alert-id="${fired.id}"]`);
-    await row.waitFor({ timeout: 2_000 });
+    if (!fired.incidentId) throw new Error('the alert belongs to no incident');
+    const incident = incidentRow(page, fired.incidentId);
+    await incident.waitFor({ timeout: 2_000 });
     expect(performance.now() - firedSeenAt).toBeLessThan(2_000);
+    expect(await incident.getAttribute('data-tier')).toBe('page');
+    expect(await incident.getByTestId('alert-count').textContent()).toBe('1 alert');
+    const row = await showAlert(page, fired);
     const rowText = (await row.textContent()) ?? '';
     expect(rowText).toContain('checkout');
     expect(rowText).toContain('openai');
@@ -52,9 +58,7 @@ describe('walking skeleton: telemetry to an acknowledged alert', () => {
     expect(rowText).toMatch(/error rate/i);
     expect(rowText).toMatch(/ago|now/);
 
-    await row.click();
-    const detail = page.getByTestId('alert-detail');
-    await detail.waitFor();
+    const detail = await openAlert(page, fired);
     await page.screenshot({ path: artifactPath('walking-skeleton-firing.png') });
     await detail.getByRole('button', { name: 'Acknowledge' }).click();
 
@@ -67,9 +71,13 @@ describe('walking skeleton: telemetry to an acknowledged alert', () => {
     expect(acked.acknowledgedAt).toBeDefined();
 
     await page
-      .locator(`[data-testid="alert-row"][data-alert-id="${fired.id}"][data-status="acknowledged"]`)
+      .locator(`[data-testid="member-row"][data-alert-id="${fired.id}"][data-status="acknowledged"]`)
       .waitFor({ state: 'visible', timeout: 5_000 });
-    expect(await row.getByTestId('acked-by').textContent()).toContain(USER);
+    // Ack is paging state: it acknowledged the alert's incident, shown on the incident's row.
+    await incidentRow(page, fired.incidentId)
+      .and(page.locator('[data-status="acknowledged"]'))
+      .waitFor({ state: 'visible', timeout: 5_000 });
+    expect(await incident.getByTestId('acked-by').textContent()).toContain(USER);
     await page.screenshot({ path: artifactPath('walking-skeleton-acknowledged.png') });
   });
 });

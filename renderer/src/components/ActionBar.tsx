@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
-import type { Alert, CommandKind, CommandRequest } from '../../../shared/protocol';
+import type { Alert, CommandKind, CommandRequest, Incident } from '../../../shared/protocol';
 import { toIso } from '../../../shared/clock';
 import { useApi } from '../api/context';
 import { availableCommands, SNOOZE_CHOICES } from '../lib/alerts';
-import { inFlightKinds } from '../lib/outbox';
+import { availableIncidentCommands } from '../lib/incidents';
+import { inFlightKinds, type CommandTarget } from '../lib/outbox';
 import { serverNow } from '../store/clock';
-import { sendCommand } from '../store/commands';
+import { sendTargeted } from '../store/commands';
 import { useOutboxStore } from '../store/outbox';
 
 const SNOOZE_WORDS: Record<string, string> = { '15m': '15 minutes', '1h': '1 hour', '4h': '4 hours' };
@@ -68,20 +69,29 @@ function SnoozeMenu({ disabled, onSnooze }: { disabled: boolean; onSnooze(ms: nu
   );
 }
 
+/** What the bar acts on: an incident (and so all its members) or one alert. */
+export type ActionSubject = { kind: 'incident'; incident: Incident } | { kind: 'alert'; alert: Alert };
+
 /**
- * The alert's actions. Only commands that make sense in the alert's state are offered, and a
- * command already on its way disables its button so a tired double-click does not send two.
+ * The actions of an incident or an alert. Only commands that make sense in its current state are
+ * offered, and a command already on its way disables its button so a tired double-click does not
+ * send two. On an alert, ack/unack/snooze/escalate are paging state and so act on its incident.
  */
-export function ActionBar({ alert }: { alert: Alert }) {
+export function ActionBar({ subject }: { subject: ActionSubject }) {
   const api = useApi();
   const items = useOutboxStore((s) => s.items);
-  const available = availableCommands(alert);
-  const busy = inFlightKinds(items, alert.id);
+  const target: CommandTarget =
+    subject.kind === 'incident' ? { incidentId: subject.incident.id } : { alertId: subject.alert.id };
+  const status = subject.kind === 'incident' ? subject.incident.status : subject.alert.status;
+  const available: Set<CommandKind> =
+    subject.kind === 'incident' ? availableIncidentCommands(subject.incident) : availableCommands(subject.alert);
+  const busy = inFlightKinds(items, target);
   const can = (kind: CommandKind) => available.has(kind) && !busy.has(kind);
-  const send = (req: Omit<CommandRequest, 'alertId'>) => void sendCommand(api, { ...req, alertId: alert.id });
+  const send = (req: Omit<CommandRequest, 'alertId'>) => void sendTargeted(api, target, req);
+  const noun = subject.kind === 'incident' ? 'Incident' : 'Alert';
 
-  // A row of greyed-out buttons on a resolved alert is noise; say it plainly instead.
-  if (alert.status === 'resolved') {
+  // A row of greyed-out buttons on a resolved one is noise; say it plainly instead.
+  if (status === 'resolved') {
     return (
       <div className="actions">
         <p className="actions-note">Resolved. Notes can still be added below.</p>
@@ -90,13 +100,15 @@ export function ActionBar({ alert }: { alert: Alert }) {
   }
 
   return (
-    <div className="actions" role="toolbar" aria-label="Alert actions">
+    <div className="actions" role="toolbar" aria-label={`${noun} actions`} data-testid={`${subject.kind}-actions`}>
       {available.has('ack') && (
         <button
           type="button"
           className="btn btn-primary"
           disabled={!can('ack')}
           aria-keyshortcuts="a"
+          data-testid="action-ack"
+          title={subject.kind === 'alert' ? 'Acknowledges its whole incident' : 'Acknowledges every alert in it'}
           onClick={() => send({ kind: 'ack' })}
         >
           Acknowledge
@@ -113,7 +125,13 @@ export function ActionBar({ alert }: { alert: Alert }) {
       <button type="button" className="btn" disabled={!can('mitigate')} onClick={() => send({ kind: 'mitigate' })}>
         Mark mitigated
       </button>
-      <button type="button" className="btn" disabled={!can('resolve')} onClick={() => send({ kind: 'resolve' })}>
+      <button
+        type="button"
+        className="btn"
+        disabled={!can('resolve')}
+        data-testid="action-resolve"
+        onClick={() => send({ kind: 'resolve' })}
+      >
         Resolve
       </button>
       <SnoozeMenu

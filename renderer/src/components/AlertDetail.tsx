@@ -1,15 +1,16 @@
 import type { ReactNode } from 'react';
-import type { Alert } from '../../../shared/protocol';
+import type { Alert, Incident } from '../../../shared/protocol';
+import { memberMark } from '../lib/incidents';
 import { labelPairs } from '../lib/labels';
-import { useAlertsStore } from '../store/alerts';
+import { useInboxStore } from '../store/inbox';
+import { useSilencesStore } from '../store/silences';
 import { ActionBar } from './ActionBar';
-import { StatusPill, TierBadge } from './Badges';
+import { MuteBadge, StatusPill, TierBadge } from './Badges';
 import { AlertChart } from './charts/AlertChart';
 import { CommentBox } from './CommentBox';
 import { Notices } from './Notices';
 import { Timeline } from './Timeline';
 import { AlertRunbook } from './runbooks/AlertRunbook';
-import { EscalationCountdown } from './Countdown';
 import { Ago, Stamp } from './Time';
 
 const SOURCE_LABEL: Record<Alert['source'], string> = {
@@ -19,7 +20,7 @@ const SOURCE_LABEL: Record<Alert['source'], string> = {
   evals: 'Eval job',
 };
 
-function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+export function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
   return (
     <>
       <dt>{label}</dt>
@@ -28,11 +29,31 @@ function Fact({ label, children, testId }: { label: string; children: ReactNode;
   );
 }
 
-function Facts({ alert }: { alert: Alert }) {
-  const esc = alert.escalation;
-  const escalating = esc && (alert.status === 'firing' || alert.status === 'pending');
+function Facts({ alert, incident }: { alert: Alert; incident: Incident | undefined }) {
+  const openIncident = useInboxStore((s) => s.openIncident);
+  // The inhibiting alert is a sibling in the same incident: its name reads better than its id.
+  const siblings = useInboxStore((s) => (alert.incidentId ? s.details[alert.incidentId]?.detail?.alerts : undefined));
+  const mark = memberMark(alert, siblings ?? []);
   return (
     <dl className="facts">
+      {alert.incidentId !== undefined && (
+        <Fact label="Incident" testId="alert-incident">
+          <button
+            type="button"
+            className="link"
+            data-testid="open-incident"
+            onClick={() => alert.incidentId !== undefined && openIncident(alert.incidentId)}
+          >
+            {incident ? incident.title : alert.incidentId}
+          </button>
+          {incident && <span className="muted"> · paging, escalation and the countdown live there</span>}
+        </Fact>
+      )}
+      {mark && (
+        <Fact label="Quiet" testId="alert-quiet">
+          <MuteBadge mark={mark} />
+        </Fact>
+      )}
       <Fact label="Fired">
         <Stamp iso={alert.firedAt} />{' '}
         <span className="muted">
@@ -63,17 +84,6 @@ function Facts({ alert }: { alert: Alert }) {
       {alert.status === 'snoozed' && alert.snoozedUntil && (
         <Fact label="Snoozed until">
           <Stamp iso={alert.snoozedUntil} />
-        </Fact>
-      )}
-      {esc && (
-        <Fact label="Escalation" testId="escalation">
-          level {esc.level} · held by <strong data-testid="escalation-target">{esc.target}</strong>
-          {escalating && (
-            <span className="escalation-due">
-              {' '}
-              · <EscalationCountdown alert={alert} testId="detail-countdown" />
-            </span>
-          )}
         </Fact>
       )}
       <Fact label="Source">
@@ -108,36 +118,25 @@ function Labels({ alert }: { alert: Alert }) {
   );
 }
 
-function Placeholder({ children }: { children: ReactNode }) {
+export function Placeholder({ children }: { children: ReactNode }) {
   return <div className="detail-placeholder">{children}</div>;
 }
 
-export function AlertDetailPane() {
-  const openId = useAlertsStore((s) => s.openId);
-  const detail = useAlertsStore((s) => s.detail);
-  const state = useAlertsStore((s) => s.detailState);
-  const error = useAlertsStore((s) => s.detailError);
-  const close = useAlertsStore((s) => s.open);
+export function AlertDetailPane({ id }: { id: string }) {
+  const detail = useInboxStore((s) => s.alertDetail);
+  const state = useInboxStore((s) => s.alertState);
+  const error = useInboxStore((s) => s.alertError);
+  const close = useInboxStore((s) => s.close);
+  const incidents = useInboxStore((s) => s.incidents);
+  const openDialog = useSilencesStore((s) => s.openDialog);
 
-  if (openId === null) {
-    return (
-      <section className="detail" aria-label="Alert detail">
-        <Placeholder>
-          Select an alert to see its timeline and actions.
-          <span className="hint">
-            <kbd>j</kbd> <kbd>k</kbd> to move, <kbd>Enter</kbd> to open
-          </span>
-        </Placeholder>
-      </section>
-    );
-  }
   if (!detail) {
     return (
       <section
         className="detail"
         aria-label="Alert detail"
         data-testid="alert-detail"
-        data-alert-id={openId}
+        data-alert-id={id}
         data-loading={state === 'loading'}
       >
         <Placeholder>
@@ -150,6 +149,7 @@ export function AlertDetailPane() {
   }
 
   const { alert, timeline } = detail;
+  const incident = incidents.find((i) => i.id === alert.incidentId);
   return (
     <section
       className="detail"
@@ -168,26 +168,31 @@ export function AlertDetailPane() {
           className="icon-btn"
           aria-label="Close detail"
           title="Close (Esc)"
-          onClick={() => close(null)}
+          onClick={() => close()}
         >
           ×
         </button>
       </header>
       <h2 className="detail-title">{alert.summary}</h2>
       {error && <div className="banner banner-warn">Showing cached detail: {error}</div>}
-      <ActionBar alert={alert} />
-      <Notices alertId={alert.id} />
+      <ActionBar subject={{ kind: 'alert', alert }} />
+      <div className="detail-tools">
+        <button type="button" className="btn" data-testid="silence-like-this" onClick={() => openDialog(alert)}>
+          Silence alerts like this…
+        </button>
+      </div>
+      <Notices target={{ alertId: alert.id }} />
       <div className="detail-body">
         <div className="detail-col">
           <h3 className="section-title">Details</h3>
-          <Facts alert={alert} />
+          <Facts alert={alert} incident={incident} />
           <Labels alert={alert} />
           <AlertChart alert={alert} />
         </div>
         <div className="detail-col">
           <h3 className="section-title">Timeline</h3>
           <Timeline entries={timeline} />
-          <CommentBox alertId={alert.id} />
+          <CommentBox target={{ alertId: alert.id }} />
         </div>
       </div>
       <AlertRunbook key={alert.id} alertId={alert.id} />

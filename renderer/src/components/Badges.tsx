@@ -1,5 +1,6 @@
-import type { AlertStatus, Tier } from '../../../shared/protocol';
+import type { AlertStatus, IncidentStatus, Tier } from '../../../shared/protocol';
 import { STATUS_LABEL, TIER_HINT, TIER_LABEL } from '../lib/alerts';
+import { memberMarkText, type MemberMark } from '../lib/incidents';
 
 /** PAGE / TICKET / REVIEW; colour and word both carry the tier, so it survives colour blindness. */
 export function TierBadge({ tier }: { tier: Tier }) {
@@ -10,6 +11,24 @@ export function TierBadge({ tier }: { tier: Tier }) {
   );
 }
 
-export function StatusPill({ status }: { status: AlertStatus }) {
+/** Alert and incident statuses share names (an incident is never "pending"). */
+export function StatusPill({ status }: { status: AlertStatus | IncidentStatus }) {
   return <span className={`status status-${status}`}>{STATUS_LABEL[status]}</span>;
+}
+
+/** A muted mark for an alert that never notifies on its own: "inhibited by provider-down", "silenced". */
+export function MuteBadge({ mark }: { mark: MemberMark }) {
+  return (
+    <span
+      className={`mute mute-${mark.kind}`}
+      data-testid={`member-${mark.kind}`}
+      title={
+        mark.kind === 'inhibited'
+          ? 'Held quiet by an inhibition rule while its cause fires; it joined the cause’s incident'
+          : `Matched by silence ${mark.silenceId}: recorded, never notifies`
+      }
+    >
+      {memberMarkText(mark)}
+    </span>
+  );
 }

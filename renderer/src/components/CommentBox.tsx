@@ -1,9 +1,11 @@
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useApi } from '../api/context';
-import { sendCommand } from '../store/commands';
+import { targetKey, type CommandTarget } from '../lib/outbox';
+import { sendTargeted } from '../store/commands';
 
-/** A note on the alert's timeline. Ctrl/Cmd+Enter sends, as in most chat and ticket tools. */
-export function CommentBox({ alertId }: { alertId: string }) {
+/** A note on the alert's or incident's timeline. Ctrl/Cmd+Enter sends, as in most chat and ticket tools. */
+export function CommentBox({ target }: { target: CommandTarget }) {
+  const fieldId = `comment-${targetKey(target).replace(':', '-')}`;
   const api = useApi();
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
@@ -13,7 +15,7 @@ export function CommentBox({ alertId }: { alertId: string }) {
     e?.preventDefault();
     if (!note || sending) return;
     setSending(true);
-    const ok = await sendCommand(api, { kind: 'comment', alertId, note });
+    const ok = await sendTargeted(api, target, { kind: 'comment', note });
     setSending(false);
     // Keep the text when the Api refused it, so nothing typed at 3am is lost.
     if (ok) setText('');
@@ -25,11 +27,11 @@ export function CommentBox({ alertId }: { alertId: string }) {
 
   return (
     <form className="comment" onSubmit={(e) => void submit(e)}>
-      <label className="section-title" htmlFor={`comment-${alertId}`}>
+      <label className="section-title" htmlFor={fieldId}>
         Add a note
       </label>
       <textarea
-        id={`comment-${alertId}`}
+        id={fieldId}
         value={text}
         rows={2}
         maxLength={5000}

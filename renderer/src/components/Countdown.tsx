@@ -1,6 +1,7 @@
-import type { Alert } from '../../../shared/protocol';
+import type { Incident } from '../../../shared/protocol';
 import { useAlarmStore } from '../lib/alarm';
-import { countdownView, isHeadingForEscalation } from '../lib/countdown';
+import { countdownView } from '../lib/countdown';
+import { incidentHeadingForEscalation } from '../lib/incidents';
 import { useServerNow } from '../store/clock';
 
 /** "4:59" to `iso` on the collector's clock, ticking every second, urgent in the last 5 minutes. */
@@ -20,10 +21,16 @@ export function DueCountdown({ iso, testId }: { iso: string; testId?: string }) 
   );
 }
 
-/** "escalates to bob in 4:59" for a page heading for escalation; nothing otherwise. */
-export function EscalationCountdown({ alert, testId = 'escalation-countdown' }: { alert: Alert; testId?: string }) {
-  const esc = alert.escalation;
-  if (!esc || !isHeadingForEscalation(alert)) return null;
+/** "escalates to bob in 4:59" for a paging incident heading for escalation; nothing otherwise. */
+export function EscalationCountdown({
+  incident,
+  testId = 'escalation-countdown',
+}: {
+  incident: Incident;
+  testId?: string;
+}) {
+  const esc = incident.escalation;
+  if (!esc || !incidentHeadingForEscalation(incident)) return null;
   return (
     <span className="esc-line" title={`Level ${esc.level}, held by ${esc.target}`}>
       escalates to <strong>{esc.nextTarget}</strong> in <DueCountdown iso={esc.dueAt} testId={testId} />

@@ -1,16 +1,16 @@
-import { escalationQueue } from '../lib/countdown';
-import { useAlertsStore } from '../store/alerts';
+import { incidentEscalationQueue } from '../lib/incidents';
+import { useInboxStore } from '../store/inbox';
 import { useSyncStore } from '../store/sync';
 import { DueCountdown } from './Countdown';
 
 /**
- * For the secondary (and anyone watching): every open page heading for escalation, the soonest
- * deadline first, with who holds it now and who is paged next.
+ * For the secondary (and anyone watching): every open paging incident heading for escalation,
+ * the soonest deadline first, with who holds it now and who is paged next.
  */
-export function Escalations({ onOpen }: { onOpen(id: string): void }) {
-  const alerts = useAlertsStore((s) => s.alerts);
+export function Escalations({ onOpen }: { onOpen(incidentId: string): void }) {
+  const incidents = useInboxStore((s) => s.incidents);
   const user = useSyncStore((s) => s.status?.user);
-  const queue = escalationQueue(alerts);
+  const queue = incidentEscalationQueue(incidents);
   return (
     <section className="escalations" aria-label="Escalations" data-testid="escalations">
       <h2 className="section-title">Heading for escalation</h2>
@@ -20,18 +20,18 @@ export function Escalations({ onOpen }: { onOpen(id: string): void }) {
         </p>
       ) : (
         <ol className="esc-list">
-          {queue.map((a) => {
-            const e = a.escalation;
+          {queue.map((i) => {
+            const e = i.escalation;
             if (!e) return null;
             return (
               <li
-                key={a.id}
+                key={i.id}
                 className={`esc-item${e.nextTarget === user ? ' for-me' : ''}`}
                 data-testid="escalation-item"
-                data-alert-id={a.id}
+                data-incident-id={i.id}
               >
-                <button type="button" className="esc-open" onClick={() => onOpen(a.id)}>
-                  <span className="esc-summary">{a.summary}</span>
+                <button type="button" className="esc-open" onClick={() => onOpen(i.id)}>
+                  <span className="esc-summary">{i.title}</span>
                   <span className="esc-holder">
                     held by <strong data-testid="escalation-holder">{e.target}</strong> (level {e.level})
                   </span>

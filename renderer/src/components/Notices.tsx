@@ -1,20 +1,20 @@
-import { noticesForAlert } from '../lib/outbox';
+import { noticesFor, targetKey, type CommandTarget } from '../lib/outbox';
 import { useOutboxStore } from '../store/outbox';
 import { isOnline, useSyncStore } from '../store/sync';
 
 /**
- * What happened to this alert's commands: queued, sent, or refused by the collector. Conflicts
+ * What happened to this alert's (or incident's) commands: queued, sent, or refused by the collector. Conflicts
  * stay until dismissed, because "your ack did not count" is exactly what must not slip by.
  */
-export function Notices({ alertId }: { alertId: string }) {
+export function Notices({ target }: { target: CommandTarget }) {
   const items = useOutboxStore((s) => s.items);
   const dismissed = useOutboxStore((s) => s.dismissed);
   const dismiss = useOutboxStore((s) => s.dismiss);
   const sendError = useOutboxStore((s) => s.sendError);
   const setSendError = useOutboxStore((s) => s.setSendError);
   const online = useSyncStore(isOnline);
-  const notices = noticesForAlert(items, alertId, online, dismissed);
-  const error = sendError?.alertId === alertId ? sendError : null;
+  const notices = noticesFor(items, target, online, dismissed);
+  const error = sendError?.key === targetKey(target) ? sendError : null;
   if (notices.length === 0 && !error) return null;
 
   return (

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { AlarmState } from '../../../shared/protocol';
+import type { AlarmPage, AlarmState } from '../../../shared/protocol';
 
 /**
  * The desktop Alarm as the page sees it (from `alarm.get` / `alarm-changed`), plus whether the
@@ -24,6 +24,16 @@ export const useAlarmStore = create<AlarmStore>()((set) => ({
 /** Whether any page rings for this user. */
 export function isRinging(alarm: AlarmState | null): boolean {
   return (alarm?.ringing.length ?? 0) > 0;
+}
+
+/** Whether this incident rings for this user (the Alarm is per incident since protocol 5). */
+export function isIncidentRinging(alarm: AlarmState | null, incidentId: string): boolean {
+  return alarm?.ringing.some((p) => p.incidentId === incidentId) ?? false;
+}
+
+/** The ringing page of an incident, if it rings. */
+export function ringingPage(alarm: AlarmState | null, incidentId: string): AlarmPage | undefined {
+  return alarm?.ringing.find((p) => p.incidentId === incidentId);
 }
 
 /** One second of a two-tone alarm, repeated: generated, so no audio asset is ever fetched. */

@@ -1,4 +1,3 @@
-import type { Alert } from '../../../shared/protocol';
 import { formatCountdown } from './time';
 
 /** The last stretch before an escalation is shown as urgent. */
@@ -22,17 +21,5 @@ export function countdownView(dueAtMs: number, serverNowMs: number): CountdownVi
   };
 }
 
-/** A page counting down to its next escalation: firing, unacknowledged, with a next level. */
-export function isHeadingForEscalation(a: Alert): boolean {
-  return a.tier === 'page' && a.status === 'firing' && a.escalation?.nextTarget !== undefined;
-}
-
-/** Every open page heading for escalation, soonest deadline first (the Escalations view). */
-export function escalationQueue(alerts: readonly Alert[]): Alert[] {
-  return alerts
-    .filter(isHeadingForEscalation)
-    .sort(
-      (a, b) =>
-        Date.parse(a.escalation?.dueAt ?? '') - Date.parse(b.escalation?.dueAt ?? '') || a.id.localeCompare(b.id),
-    );
-}
+/** Since protocol 5 escalation is per incident: see `incidentHeadingForEscalation` in ./incidents. */
+export { incidentHeadingForEscalation, incidentEscalationQueue } from './incidents';

@@ -10,7 +10,21 @@ export const COMMAND_NOUN: Record<CommandKind, string> = {
   escalate: 'Escalation',
   comment: 'Comment',
   override: 'Rotation override',
+  silence: 'Silence',
+  'expire-silence': 'Expiring the silence',
 };
+
+/** What a command acts on: one alert or one incident (commands without a target have neither). */
+export type CommandTarget = { alertId: string } | { incidentId: string };
+
+function targets(item: OutboxItem, target: CommandTarget): boolean {
+  return 'alertId' in target ? item.alertId === target.alertId : item.incidentId === target.incidentId;
+}
+
+/** A stable string for a target (send errors are kept per target). */
+export function targetKey(target: CommandTarget): string {
+  return 'alertId' in target ? `alert:${target.alertId}` : `incident:${target.incidentId}`;
+}
 
 export type OutboxTone = 'pending' | 'conflict' | 'failed';
 
@@ -42,7 +56,7 @@ export function describeOutboxItem(item: OutboxItem, online: boolean): OutboxNot
       return {
         id: item.id,
         tone: 'conflict',
-        text: `${noun} not applied: ${item.detail || 'the alert changed meanwhile'}`,
+        text: `${noun} not applied: ${item.detail || `the ${item.incidentId !== undefined ? 'incident' : 'alert'} changed meanwhile`}`,
       };
     case 'failed':
       return { id: item.id, tone: 'failed', text: `${noun} failed: ${item.detail || 'unknown error'}` };
@@ -60,25 +74,36 @@ export function upsertOutboxItem(items: readonly OutboxItem[], item: OutboxItem)
   return next;
 }
 
-/** Notices for one alert, oldest first, minus the ones the user dismissed. */
-export function noticesForAlert(
+/** Notices for one alert or incident, oldest first, minus the ones the user dismissed. */
+export function noticesFor(
   items: readonly OutboxItem[],
-  alertId: string,
+  target: CommandTarget,
   online: boolean,
   dismissed: ReadonlySet<string>,
 ): OutboxNotice[] {
   const out: OutboxNotice[] = [];
   for (const item of items) {
-    if (item.alertId !== alertId || dismissed.has(item.id)) continue;
+    if (!targets(item, target) || dismissed.has(item.id)) continue;
     const notice = describeOutboxItem(item, online);
     if (notice) out.push(notice);
   }
   return out;
 }
 
-/** Command kinds still in flight for an alert, so their buttons don't invite a double click. */
-export function inFlightKinds(items: readonly OutboxItem[], alertId: string): Set<CommandKind> {
+/** Notices for one alert (its own commands, not its incident's). */
+export function noticesForAlert(
+  items: readonly OutboxItem[],
+  alertId: string,
+  online: boolean,
+  dismissed: ReadonlySet<string>,
+): OutboxNotice[] {
+  return noticesFor(items, { alertId }, online, dismissed);
+}
+
+/** Command kinds still in flight for an alert or incident, so their buttons don't invite a double click. */
+export function inFlightKinds(items: readonly OutboxItem[], target: CommandTarget | string): Set<CommandKind> {
+  const t: CommandTarget = typeof target === 'string' ? { alertId: target } : target;
   const kinds = new Set<CommandKind>();
-  for (const i of items) if (i.alertId === alertId && (i.state === 'queued' || i.state === 'sent')) kinds.add(i.kind);
+  for (const i of items) if (targets(i, t) && (i.state === 'queued' || i.state === 'sent')) kinds.add(i.kind);
   return kinds;
 }

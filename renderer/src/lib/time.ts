@@ -65,18 +65,34 @@ export function secondsUntil(atMs: number, nowMs: number): number {
   return Math.max(0, Math.ceil((atMs - nowMs) / SECOND));
 }
 
+/**
+ * Formatters by time zone ('' is local). Building an Intl.DateTimeFormat costs ~1 ms (far more
+ * the first time), and every row's "3m ago" tooltip formats a time each second: build each once.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = timeZone ?? '';
+  let fmt = formatters.get(key);
+  if (fmt === undefined) {
+    fmt = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(key, fmt);
+  }
+  return fmt;
+}
+
 function parts(ms: number, timeZone: string | undefined): Record<string, string> {
-  const fmt = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
+  const fmt = formatterFor(timeZone);
   const out: Record<string, string> = {};
   for (const p of fmt.formatToParts(new Date(ms))) out[p.type] = p.value;
   return out;

@@ -1,4 +1,4 @@
-import type { TimelineEntry } from '../../../shared/protocol';
+import type { Alert, TimelineEntry } from '../../../shared/protocol';
 
 /**
  * One timeline line in plain words: "Acknowledged by alice", "Escalated to bob". The time is
@@ -39,4 +39,20 @@ export function describeTimelineEntry(entry: TimelineEntry): string {
 /** Oldest first, by sequence number: the order things happened at the collector. */
 export function sortTimeline(entries: readonly TimelineEntry[]): TimelineEntry[] {
   return [...entries].sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * In an incident's merged timeline, who an entry is about: the member alert it names
+ * ("error-rate · checkout"), or null for the incident's own entries.
+ */
+export function timelineSubject(
+  entry: TimelineEntry,
+  members: readonly Pick<Alert, 'id' | 'ruleId' | 'labels'>[],
+): string | null {
+  if (entry.alertId === undefined) return null;
+  const alert = members.find((a) => a.id === entry.alertId);
+  if (!alert) return entry.alertId;
+  const name = alert.labels.alertname ?? alert.ruleId;
+  const where = alert.labels.service ?? alert.labels.provider;
+  return where ? `${name} · ${where}` : name;
 }

@@ -3,7 +3,8 @@ import type { OutboxItem } from '../../../shared/protocol';
 import { upsertOutboxItem } from '../lib/outbox';
 
 export interface SendError {
-  alertId: string;
+  /** `targetKey(...)` of the alert or incident, or `silences` for silence commands. */
+  key: string;
   text: string;
 }
 
@@ -11,7 +12,7 @@ export interface OutboxState {
   items: OutboxItem[];
   /** Outbox items whose notice the user closed (conflicts stay until read). */
   dismissed: ReadonlySet<string>;
-  /** A command the Api refused outright (never reached the outbox), per alert. */
+  /** A command the Api refused outright (never reached the outbox), per target. */
   sendError: SendError | null;
   setItems(items: OutboxItem[]): void;
   upsert(item: OutboxItem): void;

@@ -4,39 +4,64 @@ import { errorMessage } from '../api/results';
 import { createCoalescer } from '../lib/coalesce';
 import type { TransportState } from '../lib/connection';
 import { useAlarmStore } from '../lib/alarm';
-import { useAlertsStore } from './alerts';
+import { incidentsHoldingAlerts } from '../lib/incidents';
+import { markTiming } from '../lib/timing';
+import { useInboxStore, wantedIncidents } from './inbox';
 import { useOutboxStore } from './outbox';
+import { useSilencesStore } from './silences';
 import { useSyncStore } from './sync';
 
-/** How long a burst of `alerts-changed` pushes may last before we refetch once. */
+/** How long a burst of `*-changed` pushes may last before we refetch once. */
 const REFETCH_COALESCE_MS = 150;
 
 /**
  * Wires the stores to the Api: loads everything whenever the link (re)opens, applies pushes,
- * refetches on `alerts-changed` (coalesced) and loads the detail of whichever alert is open.
- * Returns a disposer; nothing else in the page talks to the Api except commands.
+ * refetches on `incidents-changed` / `alerts-changed` (coalesced) and keeps the detail of every
+ * expanded or open incident, and of the open alert, fresh. Returns a disposer; nothing else in
+ * the page talks to the Api except commands.
  */
 export function startSession(transport: Transport): () => void {
   const { api } = transport;
-  const alerts = useAlertsStore.getState;
+  const inbox = useInboxStore.getState;
   const sync = useSyncStore.getState;
   const outbox = useOutboxStore.getState;
+  const silences = useSilencesStore.getState;
 
   const loadList = async (): Promise<void> => {
     try {
-      alerts().setAlerts(await api.call('alerts.list', {}));
+      markTiming('vigil:incidents-requested');
+      const list = await api.call('incidents.list', {});
+      markTiming('vigil:incidents-received');
+      inbox().setIncidents(list);
     } catch (err) {
-      alerts().setListError(errorMessage(err));
+      inbox().setListError(errorMessage(err));
     }
   };
 
-  const loadDetail = async (): Promise<void> => {
-    const id = alerts().openId;
-    if (id === null) return;
+  const loadIncident = async (id: string): Promise<void> => {
+    inbox().startIncidentLoad(id);
     try {
-      alerts().setDetail(id, await api.call('alerts.get', { id }));
+      inbox().setIncidentDetail(id, await api.call('incidents.get', { id }));
     } catch (err) {
-      alerts().setDetailError(id, errorMessage(err));
+      inbox().setIncidentError(id, errorMessage(err));
+    }
+  };
+
+  const loadAlert = async (): Promise<void> => {
+    const open = inbox().open;
+    if (open?.kind !== 'alert') return;
+    try {
+      inbox().setAlertDetail(open.id, await api.call('alerts.get', { id: open.id }));
+    } catch (err) {
+      inbox().setAlertError(open.id, errorMessage(err));
+    }
+  };
+
+  const loadSilences = async (): Promise<void> => {
+    try {
+      silences().setSilences(await api.call('silences.list', {}));
+    } catch (err) {
+      silences().setError(errorMessage(err));
     }
   };
 
@@ -64,38 +89,79 @@ export function startSession(transport: Transport): () => void {
     }
   };
 
+  // Incident details to refetch on the next coalesced run (null: every wanted one).
+  let staleIncidents: Set<string> | null = new Set();
+  const loadStaleIncidents = async (): Promise<void> => {
+    const wanted = wantedIncidents(inbox());
+    const ids = staleIncidents === null ? [...wanted] : [...staleIncidents].filter((id) => wanted.has(id));
+    staleIncidents = new Set();
+    await Promise.all(ids.map(loadIncident));
+  };
+
   const listRefetch = createCoalescer(loadList, REFETCH_COALESCE_MS);
-  const detailRefetch = createCoalescer(loadDetail, REFETCH_COALESCE_MS);
+  const incidentRefetch = createCoalescer(loadStaleIncidents, REFETCH_COALESCE_MS);
+  const alertRefetch = createCoalescer(loadAlert, REFETCH_COALESCE_MS);
+  const silencesRefetch = createCoalescer(loadSilences, REFETCH_COALESCE_MS);
+
+  const refreshIncidents = (ids: Iterable<string> | 'all'): void => {
+    if (ids === 'all') staleIncidents = null;
+    else if (staleIncidents !== null) for (const id of ids) staleIncidents.add(id);
+    incidentRefetch.trigger();
+  };
 
   const loadAll = (): void => {
     void loadStatus();
     void loadOutbox();
     void loadAlarm();
     void loadList();
-    void loadDetail();
+    void loadSilences();
+    void loadAlert();
+    for (const id of wantedIncidents(inbox())) void loadIncident(id);
   };
 
   const onPush = (push: ApiPush): void => {
     switch (push.type) {
-      case 'alerts-changed': {
+      case 'incidents-changed':
         listRefetch.trigger();
-        const open = alerts().openId;
         // An empty id list means "something changed, not sure what" (e.g. a snapshot replay).
-        if (open !== null && (push.alertIds.length === 0 || push.alertIds.includes(open))) detailRefetch.trigger();
+        refreshIncidents(push.incidentIds.length === 0 ? 'all' : push.incidentIds);
+        break;
+      case 'alerts-changed': {
+        // A member changed: its incident's counts and marks may have too.
+        listRefetch.trigger();
+        const open = inbox().open;
+        const all = push.alertIds.length === 0;
+        if (open?.kind === 'alert' && (all || push.alertIds.includes(open.id))) alertRefetch.trigger();
+        if (all) refreshIncidents('all');
+        else {
+          const held = incidentsHoldingAlerts(inbox().incidents, push.alertIds);
+          // A member that is new to its incident is not in the list's alertIds yet: look in the details too.
+          for (const [id, entry] of Object.entries(inbox().details)) {
+            if (entry?.detail?.alerts.some((a) => push.alertIds.includes(a.id))) held.add(id);
+          }
+          refreshIncidents(held);
+        }
         break;
       }
+      case 'silences-changed':
+        silencesRefetch.trigger();
+        break;
       case 'status-changed': {
         const was = sync().status?.state;
         sync().setStatus(push.status);
         // Back in touch with the collector: the cache may have moved a lot while we were away.
         if (was !== undefined && was !== 'connected' && push.status.state === 'connected') {
           listRefetch.trigger();
-          detailRefetch.trigger();
+          refreshIncidents('all');
+          alertRefetch.trigger();
+          silencesRefetch.trigger();
         }
         break;
       }
       case 'outbox-changed':
         outbox().upsert(push.item);
+        // A silence made or expired here shows as pending until the collector applies it.
+        if (push.item.kind === 'silence' || push.item.kind === 'expire-silence') silencesRefetch.trigger();
         break;
       case 'alarm-changed':
         useAlarmStore.getState().setAlarm(push.alarm);
@@ -111,8 +177,14 @@ export function startSession(transport: Transport): () => void {
 
   const unsubscribePush = api.onPush(onPush);
   const unsubscribeTransport = transport.onState(onTransport);
-  const unsubscribeOpen = useAlertsStore.subscribe((s, prev) => {
-    if (s.openId !== null && s.openId !== prev.openId) void loadDetail();
+  const unsubscribeOpen = useInboxStore.subscribe((s, prev) => {
+    // Newly expanded or opened: load its detail (members, timeline) unless it is already there.
+    if (s.expanded !== prev.expanded || s.open !== prev.open) {
+      const before = wantedIncidents(prev);
+      for (const id of wantedIncidents(s))
+        if (!before.has(id) && s.details[id]?.state !== 'loading') void loadIncident(id);
+    }
+    if (s.open?.kind === 'alert' && (prev.open?.kind !== 'alert' || prev.open.id !== s.open.id)) void loadAlert();
   });
   onTransport(transport.state);
 
@@ -121,6 +193,8 @@ export function startSession(transport: Transport): () => void {
     unsubscribeTransport();
     unsubscribeOpen();
     listRefetch.dispose();
-    detailRefetch.dispose();
+    incidentRefetch.dispose();
+    alertRefetch.dispose();
+    silencesRefetch.dispose();
   };
 }

@@ -106,7 +106,7 @@ describe('collector event-log retention', () => {
     const alerts = await collectorAlerts(c);
     expect((snap.alerts as Alert[]).map((a) => a.id).sort()).toEqual(alerts.map((a) => a.id).sort());
     expect((snap.incidents as unknown[]).length).toBe(30);
-    const isLog = (f: { type: unknown }): boolean => f.type === 'event' || f.type === 'incident';
+    const isLog = (f: Record<string, unknown>): boolean => f.type === 'event' || f.type === 'incident';
     expect(behind.frames.filter(isLog)).toHaveLength(0);
 
     // Exactly at the boundary: a replay of the 150 kept entries, alert and incident ones in seq order.

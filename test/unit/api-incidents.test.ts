@@ -7,24 +7,16 @@ import type { Alert } from '../../shared/protocol/alert.js';
 import { IncidentDetail, type ApiPush, type SyncStatus } from '../../shared/protocol/api.js';
 import type { Incident } from '../../shared/protocol/incident.js';
 import type { EventFrame, IncidentFrame } from '../../shared/protocol/stream.js';
+import { wireAlert } from '../fixtures/wire-alert.js';
 
 /** The incident and silence Api methods, on a real cache and outbox (offline: nothing is sent). */
 const NOW_MS = Date.parse('2026-01-05T10:00:00.000Z');
 const NOW = new Date(NOW_MS).toISOString();
 const LATER = '2026-01-05T12:00:00.000Z';
 
-const alert = (id: string, patch: Partial<Alert> = {}): Alert => ({
-  id,
-  ruleId: 'error-rate',
-  tier: 'page',
-  status: 'firing',
-  source: 'rules',
-  summary: id,
-  labels: { provider: 'openai' },
-  firedAt: '2026-01-05T09:00:00.000Z',
-  incidentId: 'inc-1',
-  ...patch,
-});
+const alert = (id: string, patch: Partial<Alert> = {}): Alert =>
+  wireAlert(id, { summary: id, labels: { provider: 'openai' }, incidentId: 'inc-1', ...patch });
+
 const incident = (id: string, patch: Partial<Incident> = {}): Incident => ({
   id,
   key: '{provider="openai"}',

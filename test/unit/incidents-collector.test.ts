@@ -19,6 +19,7 @@ import type { IncidentStore, StoredCore } from '../../electron/collector/store/i
 import { isIncidentEntry } from '../../electron/collector/store/store.js';
 import { wireIncidents } from '../integration/detection-harness.js';
 import { alert as input, T0 } from '../fixtures/incidents.js';
+import { wireAlert } from '../fixtures/wire-alert.js';
 
 const dirs: string[] = [];
 const tmp = (): string => {
@@ -30,19 +31,13 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function stored(id: string, over: Partial<Alert> = {}): Alert {
-  return {
-    id,
-    ruleId: 'error-rate',
-    tier: 'page',
-    status: 'firing',
-    source: 'rules',
+const stored = (id: string, over: Partial<Alert> = {}): Alert =>
+  wireAlert(id, {
     summary: `${id} summary`,
     labels: { service: 'chat', provider: 'openai' },
     firedAt: new Date(T0).toISOString(),
     ...over,
-  };
-}
+  });
 
 describe('core-diff (pure)', () => {
   it('feeds the core what it holds and what may page: not pending, not a resolved stranger', () => {

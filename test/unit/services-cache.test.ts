@@ -7,22 +7,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrations, openCache, type Cache } from '../../electron/main/services/cache/index.js';
 import type { Alert } from '../../shared/protocol/alert.js';
 import type { EventFrame } from '../../shared/protocol/stream.js';
+import { wireAlert } from '../fixtures/wire-alert.js';
 
 const NOW = '2026-01-05T10:00:00.000Z';
 
-function alert(id: string, patch: Partial<Alert> = {}): Alert {
-  return {
-    id,
-    ruleId: 'error-rate',
-    tier: 'page',
-    status: 'firing',
-    source: 'rules',
-    summary: `alert ${id}`,
-    labels: { service: 'chat' },
-    firedAt: '2026-01-05T09:00:00.000Z',
-    ...patch,
-  };
-}
+const alert = (id: string, patch: Partial<Alert> = {}): Alert =>
+  wireAlert(id, { labels: { service: 'chat' }, ...patch });
 
 function event(seq: number, a: Alert, kind: EventFrame['kind'] = 'fired', actor?: string): EventFrame {
   return {

@@ -10,24 +10,13 @@ import { listedSilences } from '../../electron/main/services/silences.js';
 import type { Alert } from '../../shared/protocol/alert.js';
 import type { Incident, Silence } from '../../shared/protocol/incident.js';
 import { CommandFrame, type EventFrame, type IncidentFrame } from '../../shared/protocol/stream.js';
+import { wireAlert } from '../fixtures/wire-alert.js';
 
 /** Protocol 5 in the desktop cache: incidents, their log entries (one seq space with alert events), silences. */
 const NOW = '2026-01-05T10:00:00.000Z';
 
-function alert(id: string, patch: Partial<Alert> = {}): Alert {
-  return {
-    id,
-    ruleId: 'error-rate',
-    tier: 'page',
-    status: 'firing',
-    source: 'rules',
-    summary: `alert ${id}`,
-    labels: { provider: 'openai' },
-    firedAt: '2026-01-05T09:00:00.000Z',
-    incidentId: 'inc-1',
-    ...patch,
-  };
-}
+const alert = (id: string, patch: Partial<Alert> = {}): Alert =>
+  wireAlert(id, { labels: { provider: 'openai' }, incidentId: 'inc-1', ...patch });
 
 function incident(id: string, patch: Partial<Incident> = {}): Incident {
   return {

@@ -276,7 +276,7 @@ describe('silences', () => {
     const s = await open(c, 'alice');
     const other = await open(c, 'bob');
     await s.waitFor((f) => f.type === 'silences');
-    s.send({
+    const silenceCommand = {
       type: 'command',
       id: 'sil-1',
       kind: 'silence',
@@ -285,7 +285,8 @@ describe('silences', () => {
         endsAt: new Date(Date.now() + 3_600_000).toISOString(),
         comment: 'planned maintenance',
       },
-    });
+    };
+    s.send(silenceCommand);
     expect(await s.waitFor((f) => f.type === 'result' && f.id === 'sil-1')).toMatchObject({ ok: true });
     // Every connected desktop gets the new list.
     for (const peer of [s, other]) {
@@ -296,16 +297,7 @@ describe('silences', () => {
     }
     expect(SilenceList.parse((await get(c, '/v1/silences')).body).silences.map((x) => x.id)).toEqual(['sil-1']);
     // A replayed command (the outbox after a reconnect) makes no second silence.
-    s.send({
-      type: 'command',
-      id: 'sil-1',
-      kind: 'silence',
-      silence: {
-        matchers: [{ name: 'alertname', op: '=', value: 'DiskFull' }],
-        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-        comment: 'planned maintenance',
-      },
-    });
+    s.send(silenceCommand);
     await s.waitFor(
       (f) => f.type === 'result' && f.id === 'sil-1' && s.frames.filter((x) => x.id === 'sil-1').length === 2,
     );

@@ -13,6 +13,7 @@ import { LabelCardinalityAlerts } from './ingest/label-alerts.js';
 import { LabelCap } from './ingest/label-cap.js';
 import { loadLabelSeed } from './ingest/label-seed.js';
 import { Metrics } from './metrics.js';
+import { GenAiMetrics } from './export/genai-metrics.js';
 import { RollupCache } from './rollup/rollup-cache.js';
 import { RuleRuntime } from './rules/rule-runtime.js';
 import { RollupMaintenance } from './maintenance/rollup-maintenance.js';
@@ -168,9 +169,12 @@ export class Collector {
     );
     this.metrics.labels = () => labelCap.stats();
     const labels = { cap: labelCap, alerts: new LabelCardinalityAlerts(alerts, store, opts.clock, maxLabelValues) };
+    const genaiConfig = opts.config.prometheus.metrics;
+    const genai = genaiConfig.enabled ? new GenAiMetrics(genaiConfig.maxSeries) : undefined;
     const ingest = new IngestPipeline(store, rollupCache, rules, this.metrics, opts.clock, opts.log, {
       eventTime,
       labels,
+      ...(genai ? { genai } : {}),
     });
     this.maintenance = new RollupMaintenance(store, rollupCache, rules, opts.config.rollups, opts.clock, opts.log);
     // The shared token, and each person's own when the config lists users.
@@ -252,6 +256,7 @@ export class Collector {
       runbooks,
       rotation,
       incidents,
+      ...(genai ? { genai } : {}),
     });
     const server = createCollectorServer(opts.config.server, (req, res) => {
       this.requestsInFlight += 1;

@@ -14,6 +14,8 @@ import { LabelCap } from './ingest/label-cap.js';
 import { loadLabelSeed } from './ingest/label-seed.js';
 import { Metrics } from './metrics.js';
 import { GenAiMetrics } from './export/genai-metrics.js';
+import { AlertmanagerClient } from './integrations/alertmanager-client.js';
+import { AlertmanagerSilences } from './integrations/alertmanager-silences.js';
 import { RollupCache } from './rollup/rollup-cache.js';
 import { RuleRuntime } from './rules/rule-runtime.js';
 import { RollupMaintenance } from './maintenance/rollup-maintenance.js';
@@ -67,6 +69,8 @@ export class Collector {
   private evalScheduler: EvalScheduler | undefined;
   private rotation: RotationService | undefined;
   private stopAlertMetrics: (() => void) | undefined;
+  /** Silences made in Alertmanager on ack (tests await `idle()`); undefined unless configured. */
+  amSilences: AlertmanagerSilences | undefined;
   /** Eval runs land here (POST /v1/evals and the scheduler); the eval rules subscribe with `onRecorded`. */
   evals: EvalRecorder | undefined;
   private readonly sockets = new Set<Socket>();
@@ -131,6 +135,20 @@ export class Collector {
     alerts.setPipeline(incidents);
     incidents.start();
     this.metrics.incidentsOpen = () => store.incidents.countOpen();
+    // Issue 17: an ack silences the incident's alerts in Alertmanager (after the commit).
+    const am = opts.config.integrations.alertmanager;
+    if (am.url !== undefined && am.silenceOnAck) {
+      this.amSilences = new AlertmanagerSilences({
+        store,
+        alerts,
+        incidents,
+        client: new AlertmanagerClient(am.url, am.timeout),
+        clock: opts.clock,
+        log: opts.log,
+        durationMs: am.silenceDuration,
+      });
+      this.amSilences.start();
+    }
     const commands = new IncidentCommands({ store, alerts, incidents, escalation: escalations, clock: opts.clock });
     alerts.setCommandRouter((cmd, actor) => commands.apply(cmd, actor));
     // One timer for page deadlines and the core's due times (group waits, snooze and silence ends).
@@ -307,6 +325,9 @@ export class Collector {
     await this.evalScheduler?.dispose();
     this.evalScheduler = undefined;
     this.stopAlertMetrics?.();
+    // In-flight Alertmanager calls are bounded by integrations.alertmanager.timeout.
+    await this.amSilences?.dispose();
+    this.amSilences = undefined;
     this.stopRearm?.();
     this.stopSilenceRearm?.();
     this.escalation?.dispose();

@@ -14,6 +14,7 @@ import { LabelCap } from './ingest/label-cap.js';
 import { loadLabelSeed } from './ingest/label-seed.js';
 import { Metrics } from './metrics.js';
 import { GenAiMetrics } from './export/genai-metrics.js';
+import { PrometheusSeries } from './series/prometheus-series.js';
 import { AlertmanagerClient } from './integrations/alertmanager-client.js';
 import { AlertmanagerSilences } from './integrations/alertmanager-silences.js';
 import { RollupCache } from './rollup/rollup-cache.js';
@@ -261,6 +262,7 @@ export class Collector {
         timeoutMs: opts.config.server.unauthenticatedBodyTimeout,
       },
     };
+    const seriesSource = opts.config.series.source;
     const handler = createHandler({
       ingestRoutes,
       auth,
@@ -275,6 +277,7 @@ export class Collector {
       rotation,
       incidents,
       ...(genai ? { genai } : {}),
+      ...(seriesSource.kind === 'prometheus' ? { promSeries: new PrometheusSeries(seriesSource) } : {}),
     });
     const server = createCollectorServer(opts.config.server, (req, res) => {
       this.requestsInFlight += 1;

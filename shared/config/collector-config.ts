@@ -12,6 +12,7 @@ import { EVENTS_V2_MAX_BYTES } from '../protocol/events-v2.js';
 import { MIN_TOKEN_LENGTH } from './token.js';
 import { AlertmanagerIntegrationConfig } from './alertmanager-config.js';
 import { PrometheusConfig } from './prometheus-config.js';
+import { SeriesConfig } from './series-config.js';
 
 /**
  * The collector's YAML config (`--config FILE`). Every section is optional and strict, so a
@@ -283,6 +284,8 @@ export const CollectorConfig = z.strictObject({
   silences: SilencesConfig.prefault({}),
   /** The Prometheus scale path (issue 17): exported rules' runbook links, `/metrics/genai`. */
   prometheus: PrometheusConfig.prefault({}),
+  /** Where `GET /v1/series` reads from: local rollups or a Prometheus (issue 17): series-config.ts. */
+  series: SeriesConfig.prefault({}),
   /** HTTP server timeouts and connection caps (issue 11). */
   server: ServerConfig.prefault({}).refine((s) => s.headersTimeout <= s.requestTimeout, {
     message: 'headersTimeout must not exceed requestTimeout',

@@ -3,7 +3,8 @@ import { renderPrometheusRules } from '../../electron/collector/export/prometheu
 import { defaultCollectorConfig } from '../../shared/config/collector-config.js';
 import type { LlmEventInput } from '../../shared/protocol/events.js';
 import { postEvents, startCollector, type CollectorHandle } from '../fixtures/collector.js';
-import { startPrometheus, waitFor, type ServerHandle } from '../fixtures/prom-servers.js';
+import { freePort, startPrometheus, waitFor, type ServerHandle } from '../fixtures/prom-servers.js';
+import { SeriesResponse } from '../../shared/protocol/series.js';
 
 /**
  * Issue 17: a real Prometheus scrapes the real collector's `/metrics/genai` and evaluates the
@@ -115,6 +116,56 @@ describe('Prometheus scraping the collector (issue 17)', () => {
     const all = rules.data.groups.flatMap((g) => g.rules);
     expect(all.length).toBe(10);
     for (const r of all) expect(r.health, r.name).not.toBe('err');
+  });
+
+  it('a collector with series.source prometheus answers /v1/series from that Prometheus', async () => {
+    // Runs after the traffic above: Prometheus holds 10 requests of increase, 2 of them errors.
+    const reader = await startCollector({
+      configYaml: `series: {source: {kind: prometheus, url: "${prom.url}/", timeout: 5s}}\n`,
+    });
+    const unreachable = await startCollector({
+      configYaml: `series: {source: {kind: prometheus, url: "http://127.0.0.1:${await freePort()}", timeout: 2s}}\n`,
+    });
+    try {
+      const get = async (c: CollectorHandle, q: string) => {
+        const res = await fetch(`${c.url}/v1/series?${q}`, { headers: { authorization: `Bearer ${c.token}` } });
+        return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+      };
+      const hour = 3_600_000;
+      const from = Math.floor(Date.now() / hour) * hour - hour;
+      const range = `from=${from}&to=${from + 2 * hour}&step=1h`;
+      const ratio = await get(reader, `metric=error_rate&by=service&${range}`);
+      expect(ratio.status).toBe(200);
+      const parsed = SeriesResponse.parse(ratio.body);
+      expect(parsed.series).toHaveLength(1);
+      expect(parsed.series[0]!.labels).toEqual({ service: 'chat' });
+      expect(parsed.series[0]!.points.map((p) => p[0])).toEqual([from, from + hour]);
+      const values = parsed.series[0]!.points.map((p) => p[1]).filter((v): v is number => v !== null);
+      expect(values.some((v) => Math.abs(v - 0.2) < 1e-9)).toBe(true);
+      const requests = SeriesResponse.parse((await get(reader, `metric=requests&service=chat&${range}`)).body);
+      expect(requests.series[0]!.labels).toEqual({});
+      expect(requests.series[0]!.points.some((p) => (p[1] ?? 0) > 0)).toBe(true);
+      const p95 = SeriesResponse.parse((await get(reader, `metric=latency_p95&${range}`)).body);
+      // 300..311 ms fall in the 0.32 s bucket: the p95 lands inside it, in ms.
+      const lat = p95.series[0]!.points.map((p) => p[1]).find((v) => v !== null);
+      expect(lat).toBeGreaterThan(160);
+      expect(lat).toBeLessThanOrEqual(320);
+      // Bad input is refused as locally; metrics with no GenAI form say so, naming the field.
+      const drift = await get(reader, `metric=output_label_share&${range}`);
+      expect(drift.status).toBe(400);
+      expect(drift.body).toMatchObject({ error: { code: 'invalid_field', field: 'metric' } });
+      expect((await get(reader, `metric=requests&from=${from}&to=${from - 1}`)).status).toBe(400);
+      expect((await get(reader, `metric=requests&servce=chat&${range}`)).status).toBe(400);
+      // An unreachable Prometheus is a bounded 502, not a hang.
+      const down = await get(unreachable, `metric=requests&${range}`);
+      expect(down.status).toBe(502);
+      expect(down.body).toMatchObject({
+        error: { code: 'unavailable', message: expect.stringMatching(/ECONNREFUSED/) },
+      });
+    } finally {
+      await reader.stop();
+      await unreachable.stop();
+    }
   });
 
   it('/metrics/genai needs the token', async () => {

@@ -5,7 +5,8 @@ import { EVENTS_V2_PATH, routeIngest, type IngestRoutes } from '../ingest/ingest
 import { bodyFormat, parseEvents } from '../ingest/parse-events.js';
 import type { Metrics } from '../metrics.js';
 import type { GenAiMetrics } from '../export/genai-metrics.js';
-import { handleRollups, handleSeries } from '../series/series-routes.js';
+import { handleRollups, handleSeries, handleSeriesFromPrometheus } from '../series/series-routes.js';
+import type { PrometheusSeries } from '../series/prometheus-series.js';
 import type { SeriesStore } from '../store/series-store.js';
 import type { CollectorStore } from '../store/store.js';
 import { presentedToken, type Authenticator } from './auth.js';
@@ -41,6 +42,8 @@ export interface RouteDeps {
   incidents?: Pick<IncidentService, 'silences'>;
   /** OTel GenAI metrics (`GET /metrics/genai`, issue 17); absent (`prometheus.metrics.enabled: false`) = 404. */
   genai?: GenAiMetrics;
+  /** `series.source.kind: prometheus` (issue 17): `GET /v1/series` reads from there instead of `series`. */
+  promSeries?: PrometheusSeries;
 }
 
 /** After a 413 we keep discarding (not buffering) the upload so the client can read the answer, up to this much. */
@@ -121,6 +124,7 @@ export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: Serv
         return send(res, 200, { alerts: deps.store.listAlerts(status) });
       }
       case 'GET /v1/series':
+        if (deps.promSeries) return send(res, 200, await handleSeriesFromPrometheus(deps.promSeries, url.searchParams));
         if (!deps.series) throw new HttpError(404, 'not_found', 'chart queries are not enabled');
         return send(res, 200, handleSeries(deps.series, url.searchParams));
       case 'GET /v1/rollups':

@@ -6,6 +6,7 @@ import {
   type AmPostableSilence,
 } from '../../../shared/protocol/alertmanager-api.js';
 import { truncateText } from '../../../shared/protocol/bounded-text.js';
+import { readBounded } from './bounded-fetch.js';
 
 /** An error message from Alertmanager (or about it) is cut to this before it reaches a timeline. */
 const MAX_ERROR_TEXT = 300;
@@ -80,28 +81,4 @@ function reason(e: unknown, timeoutMs: number): string {
   const err = e as Error & { cause?: { code?: string } };
   if (err.name === 'TimeoutError' || err.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
   return truncateText(err.cause?.code ?? err.message, MAX_ERROR_TEXT);
-}
-
-/** The body as text, refusing (and cancelling) it past `max` bytes. */
-async function readBounded(res: Response, max: number): Promise<string> {
-  const declared = Number(res.headers.get('content-length') ?? NaN);
-  if (declared > max) {
-    await res.body?.cancel();
-    throw new AlertmanagerApiError(`answer of ${declared} bytes is over ${max}`);
-  }
-  if (!res.body) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = res.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      throw new AlertmanagerApiError(`answer is over ${max} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -124,7 +124,9 @@ describe('Prometheus scraping the collector (issue 17)', () => {
       configYaml: `series: {source: {kind: prometheus, url: "${prom.url}/", timeout: 5s}}\n`,
     });
     const unreachable = await startCollector({
-      configYaml: `series: {source: {kind: prometheus, url: "http://127.0.0.1:${await freePort()}", timeout: 2s}}\n`,
+      configYaml:
+        `series: {source: {kind: prometheus, url: "http://127.0.0.1:${await freePort()}", timeout: 2s}}\n` +
+        'prometheus: {metrics: {enabled: false}}\n',
     });
     try {
       const get = async (c: CollectorHandle, q: string) => {
@@ -162,6 +164,11 @@ describe('Prometheus scraping the collector (issue 17)', () => {
       expect(down.body).toMatchObject({
         error: { code: 'unavailable', message: expect.stringMatching(/ECONNREFUSED/) },
       });
+      // prometheus.metrics.enabled: false turns /metrics/genai off.
+      const off = await fetch(`${unreachable.url}/metrics/genai`, {
+        headers: { authorization: `Bearer ${unreachable.token}` },
+      });
+      expect(off.status).toBe(404);
     } finally {
       await reader.stop();
       await unreachable.stop();

@@ -3,9 +3,13 @@ import { z } from 'zod';
 /** Where exported rules point their `runbook_url` annotations by default (the README's `--port 4318`). */
 export const DEFAULT_RUNBOOK_BASE_URL = 'http://127.0.0.1:4318/v1/runbooks';
 /** Default of `prometheus.metrics.maxSeries`: label sets `/metrics/genai` exports before folding into `other`. */
-export const DEFAULT_GENAI_MAX_SERIES = 10_000;
-/** Upper bound of `prometheus.metrics.maxSeries` (each series is ~35 lines of exposition). */
-export const MAX_GENAI_MAX_SERIES = 200_000;
+export const DEFAULT_GENAI_MAX_SERIES = 2_000;
+/**
+ * Upper bound of `prometheus.metrics.maxSeries`. A label set costs up to ~9 KB of exposition (a
+ * duration histogram per error type, two token histograms, the cost line): 2,000 sets is ~18 MB
+ * per scrape at worst, 20,000 is ~180 MB, past which a scrape is no longer a sane request.
+ */
+export const MAX_GENAI_MAX_SERIES = 20_000;
 
 /**
  * The Prometheus scale path (issue 17): what `npm run rules:export -- --format prometheus`

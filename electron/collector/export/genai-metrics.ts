@@ -65,17 +65,24 @@ export class GenAiMetrics {
   record(events: readonly PricedEvent[]): void {
     for (const { event: e, costUsd } of events) {
       const errorType = e.status === 'error' ? e.error_type || ERROR_TYPE_OTHER : undefined;
-      const op = this.slot(this.ops, [e.service, e.provider, e.model, errorType], (labels) => ({
-        labels,
-        duration: new Histogram(DURATION_BUCKETS_S),
-      }));
+      // The hot path is two Map lookups; label text is built once per new label set.
+      const base = `${e.service}\u0000${e.provider}\u0000${e.model}`;
+      const opKey = errorType === undefined ? base : `${base}\u0000${errorType}`;
+      const op =
+        this.ops.get(opKey) ??
+        this.slot(this.ops, opKey, [e.service, e.provider, e.model, errorType], (labels) => ({
+          labels,
+          duration: new Histogram(DURATION_BUCKETS_S),
+        }));
       op.duration.observe(e.latency_ms / 1000);
-      const use = this.slot(this.usage, [e.service, e.provider, e.model, undefined], (labels) => ({
-        labels,
-        input: new Histogram(TOKEN_BUCKETS),
-        output: new Histogram(TOKEN_BUCKETS),
-        costUsd: 0,
-      }));
+      const use =
+        this.usage.get(base) ??
+        this.slot(this.usage, base, [e.service, e.provider, e.model, undefined], (labels) => ({
+          labels,
+          input: new Histogram(TOKEN_BUCKETS),
+          output: new Histogram(TOKEN_BUCKETS),
+          costUsd: 0,
+        }));
       use.input.observe(e.input_tokens);
       use.output.observe(e.output_tokens);
       if (costUsd !== null) use.costUsd += costUsd;
@@ -87,15 +94,15 @@ export class GenAiMetrics {
     return this.ops.size + this.usage.size;
   }
 
+  /** A new label set under `key` (the caller missed it), or the `other` set once `maxSeries` is reached. */
   private slot<T>(
     map: Map<string, T>,
+    key: string,
     values: [service: string, provider: string, model: string, errorType: string | undefined],
     make: (labels: string) => T,
   ): T {
-    const key = values.join('\u0000');
-    const hit = map.get(key);
-    if (hit) return hit;
     let vals = values;
+    let k = key;
     if (map.size >= this.maxSeries) {
       if (map === this.ops) this.overflowEvents += 1;
       vals = [
@@ -104,7 +111,9 @@ export class GenAiMetrics {
         OTHER_LABEL_VALUE,
         values[3] === undefined ? undefined : OTHER_LABEL_VALUE,
       ];
-      const other = map.get(vals.join('\u0000'));
+      // Sender keys always hold two NUL separators, so these keys never collide with one.
+      k = vals[3] === undefined ? '\u0001other' : '\u0001other-error';
+      const other = map.get(k);
       if (other) return other;
     }
     const [service, provider, model, errorType] = vals;
@@ -113,8 +122,8 @@ export class GenAiMetrics {
       `${LABEL.model}="${escapeLabelValue(model)}"` +
       (errorType !== undefined ? `,${LABEL.errorType}="${escapeLabelValue(errorType)}"` : '');
     const made = make(labels);
-    // The `other` series may exceed maxSeries by one per map: the bound stays maxSeries + 1.
-    map.set(vals.join('\u0000'), made);
+    // The `other` set may exceed maxSeries by one per map: the bound stays maxSeries + 1.
+    map.set(k, made);
     return made;
   }
 

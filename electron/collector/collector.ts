@@ -13,6 +13,10 @@ import { LabelCardinalityAlerts } from './ingest/label-alerts.js';
 import { LabelCap } from './ingest/label-cap.js';
 import { loadLabelSeed } from './ingest/label-seed.js';
 import { Metrics } from './metrics.js';
+import { GenAiMetrics } from './export/genai-metrics.js';
+import { PrometheusSeries } from './series/prometheus-series.js';
+import { AlertmanagerClient } from './integrations/alertmanager-client.js';
+import { AlertmanagerSilences } from './integrations/alertmanager-silences.js';
 import { RollupCache } from './rollup/rollup-cache.js';
 import { RuleRuntime } from './rules/rule-runtime.js';
 import { RollupMaintenance } from './maintenance/rollup-maintenance.js';
@@ -66,6 +70,8 @@ export class Collector {
   private evalScheduler: EvalScheduler | undefined;
   private rotation: RotationService | undefined;
   private stopAlertMetrics: (() => void) | undefined;
+  /** Silences made in Alertmanager on ack (tests await `idle()`); undefined unless configured. */
+  amSilences: AlertmanagerSilences | undefined;
   /** Eval runs land here (POST /v1/evals and the scheduler); the eval rules subscribe with `onRecorded`. */
   evals: EvalRecorder | undefined;
   private readonly sockets = new Set<Socket>();
@@ -130,6 +136,20 @@ export class Collector {
     alerts.setPipeline(incidents);
     incidents.start();
     this.metrics.incidentsOpen = () => store.incidents.countOpen();
+    // Issue 17: an ack silences the incident's alerts in Alertmanager (after the commit).
+    const am = opts.config.integrations.alertmanager;
+    if (am.url !== undefined && am.silenceOnAck) {
+      this.amSilences = new AlertmanagerSilences({
+        store,
+        alerts,
+        incidents,
+        client: new AlertmanagerClient(am.url, am.timeout),
+        clock: opts.clock,
+        log: opts.log,
+        durationMs: am.silenceDuration,
+      });
+      this.amSilences.start();
+    }
     const commands = new IncidentCommands({ store, alerts, incidents, escalation: escalations, clock: opts.clock });
     alerts.setCommandRouter((cmd, actor) => commands.apply(cmd, actor));
     // One timer for page deadlines and the core's due times (group waits, snooze and silence ends).
@@ -168,9 +188,12 @@ export class Collector {
     );
     this.metrics.labels = () => labelCap.stats();
     const labels = { cap: labelCap, alerts: new LabelCardinalityAlerts(alerts, store, opts.clock, maxLabelValues) };
+    const genaiConfig = opts.config.prometheus.metrics;
+    const genai = genaiConfig.enabled ? new GenAiMetrics(genaiConfig.maxSeries) : undefined;
     const ingest = new IngestPipeline(store, rollupCache, rules, this.metrics, opts.clock, opts.log, {
       eventTime,
       labels,
+      ...(genai ? { genai } : {}),
     });
     this.maintenance = new RollupMaintenance(store, rollupCache, rules, opts.config.rollups, opts.clock, opts.log);
     // The shared token, and each person's own when the config lists users.
@@ -239,6 +262,7 @@ export class Collector {
         timeoutMs: opts.config.server.unauthenticatedBodyTimeout,
       },
     };
+    const seriesSource = opts.config.series.source;
     const handler = createHandler({
       ingestRoutes,
       auth,
@@ -252,6 +276,8 @@ export class Collector {
       runbooks,
       rotation,
       incidents,
+      ...(genai ? { genai } : {}),
+      ...(seriesSource.kind === 'prometheus' ? { promSeries: new PrometheusSeries(seriesSource) } : {}),
     });
     const server = createCollectorServer(opts.config.server, (req, res) => {
       this.requestsInFlight += 1;
@@ -302,6 +328,9 @@ export class Collector {
     await this.evalScheduler?.dispose();
     this.evalScheduler = undefined;
     this.stopAlertMetrics?.();
+    // In-flight Alertmanager calls are bounded by integrations.alertmanager.timeout.
+    await this.amSilences?.dispose();
+    this.amSilences = undefined;
     this.stopRearm?.();
     this.stopSilenceRearm?.();
     this.escalation?.dispose();

@@ -10,6 +10,9 @@ import { GroupingConfig, InhibitConfig, SilencesConfig } from '../incidents/sche
 import { UserName } from '../protocol/stream.js';
 import { EVENTS_V2_MAX_BYTES } from '../protocol/events-v2.js';
 import { MIN_TOKEN_LENGTH } from './token.js';
+import { AlertmanagerIntegrationConfig } from './alertmanager-config.js';
+import { PrometheusConfig } from './prometheus-config.js';
+import { SeriesConfig } from './series-config.js';
 
 /**
  * The collector's YAML config (`--config FILE`). Every section is optional and strict, so a
@@ -160,12 +163,8 @@ export const EvalsConfig = z.strictObject({
  * set headers, so an Events-v2 body whose `routing_key` is listed here is accepted without one.
  */
 export const IntegrationsConfig = z.strictObject({
-  alertmanager: z
-    .strictObject({
-      /** Tier for alerts whose `severity` label is missing or unknown. */
-      defaultTier: Tier.default('ticket'),
-    })
-    .prefault({}),
+  /** Intake (`defaultTier`) and, with `url`, silences made on ack (issue 17): alertmanager-config.ts. */
+  alertmanager: AlertmanagerIntegrationConfig.prefault({}),
   eventsV2: z
     .strictObject({
       routingKeys: z.array(z.string().min(16, 'routing keys must be at least 16 characters')).default([]),
@@ -283,6 +282,10 @@ export const CollectorConfig = z.strictObject({
   inhibit: InhibitConfig.prefault({}),
   /** Bounds on silences made from desktops. */
   silences: SilencesConfig.prefault({}),
+  /** The Prometheus scale path (issue 17): exported rules' runbook links, `/metrics/genai`. */
+  prometheus: PrometheusConfig.prefault({}),
+  /** Where `GET /v1/series` reads from: local rollups or a Prometheus (issue 17): series-config.ts. */
+  series: SeriesConfig.prefault({}),
   /** HTTP server timeouts and connection caps (issue 11). */
   server: ServerConfig.prefault({}).refine((s) => s.headersTimeout <= s.requestTimeout, {
     message: 'headersTimeout must not exceed requestTimeout',

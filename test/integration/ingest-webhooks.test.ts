@@ -419,7 +419,11 @@ describe('collector --print-config', () => {
       jobs: [{ suite: 'qa', command: ['node', 'qa.js'], schedule: 'daily@02:30', timeout: 600_000 }],
     });
     expect(cfg.ingest).toMatchObject({ maxBatchEvents: 10_000 });
-    expect(cfg.integrations).toEqual({ alertmanager: { defaultTier: 'ticket' }, eventsV2: { routingKeys: [] } });
+    // Issue 17 added the silence-on-ack keys (off without a url).
+    expect(cfg.integrations).toEqual({
+      alertmanager: { defaultTier: 'ticket', silenceOnAck: false, silenceDuration: 4 * 3_600_000, timeout: 5_000 },
+      eventsV2: { routingKeys: [] },
+    });
 
     const defaults = await runCli(['--print-config']);
     expect(defaults.code).toBe(0);

@@ -4,7 +4,9 @@ import type { IngestPipeline } from '../ingest/ingest-pipeline.js';
 import { EVENTS_V2_PATH, routeIngest, type IngestRoutes } from '../ingest/ingest-routes.js';
 import { bodyFormat, parseEvents } from '../ingest/parse-events.js';
 import type { Metrics } from '../metrics.js';
-import { handleRollups, handleSeries } from '../series/series-routes.js';
+import type { GenAiMetrics } from '../export/genai-metrics.js';
+import { handleRollups, handleSeries, handleSeriesFromPrometheus } from '../series/series-routes.js';
+import type { PrometheusSeries } from '../series/prometheus-series.js';
 import type { SeriesStore } from '../store/series-store.js';
 import type { CollectorStore } from '../store/store.js';
 import { presentedToken, type Authenticator } from './auth.js';
@@ -38,6 +40,10 @@ export interface RouteDeps {
   rotation?: RotationService;
   /** Incidents and silences (`GET /v1/incidents`, `GET /v1/silences`); absent = those routes 404. */
   incidents?: Pick<IncidentService, 'silences'>;
+  /** OTel GenAI metrics (`GET /metrics/genai`, issue 17); absent (`prometheus.metrics.enabled: false`) = 404. */
+  genai?: GenAiMetrics;
+  /** `series.source.kind: prometheus` (issue 17): `GET /v1/series` reads from there instead of `series`. */
+  promSeries?: PrometheusSeries;
 }
 
 /** After a 413 we keep discarding (not buffering) the upload so the client can read the answer, up to this much. */
@@ -118,6 +124,7 @@ export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: Serv
         return send(res, 200, { alerts: deps.store.listAlerts(status) });
       }
       case 'GET /v1/series':
+        if (deps.promSeries) return send(res, 200, await handleSeriesFromPrometheus(deps.promSeries, url.searchParams));
         if (!deps.series) throw new HttpError(404, 'not_found', 'chart queries are not enabled');
         return send(res, 200, handleSeries(deps.series, url.searchParams));
       case 'GET /v1/rollups':
@@ -136,6 +143,10 @@ export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: Serv
         return send(res, 200, deps.store.stats());
       case 'GET /metrics':
         return send(res, 200, deps.metrics.render(), 'text/plain; version=0.0.4');
+      case 'GET /metrics/genai':
+        if (!deps.genai)
+          throw new HttpError(404, 'not_found', 'GenAI metrics are disabled (prometheus.metrics.enabled)');
+        return send(res, 200, deps.genai.render(), 'text/plain; version=0.0.4');
       default:
         throw new HttpError(404, 'not_found', `no route ${method} ${url.pathname}`);
     }

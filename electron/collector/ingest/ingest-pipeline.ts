@@ -10,6 +10,7 @@ import { eventField } from './parse-events.js';
 import type { LabelCardinalityAlerts } from './label-alerts.js';
 import type { LabelCap } from './label-cap.js';
 import { OUTPUT_LABELS_META } from './label-seed.js';
+import type { GenAiMetrics } from '../export/genai-metrics.js';
 
 /** Label cardinality cap (issue 11): folding on ingest, and the ticket when a label overflows. */
 export interface IngestLabels {
@@ -24,6 +25,8 @@ export interface IngestPipelineOptions {
   maxFutureSkewMs?: number;
   /** The label cardinality cap; absent = no cap. */
   labels?: IngestLabels;
+  /** `/metrics/genai` (issue 17): counts each committed batch; absent = not exported. */
+  genai?: GenAiMetrics;
 }
 
 /**
@@ -46,7 +49,10 @@ export class IngestPipeline {
     this.eventTime =
       opts.eventTime ?? new EventTimeGuard(clock, opts.maxFutureSkewMs, (n) => (metrics.eventsFutureRefused += n));
     this.labels = opts.labels;
+    this.genai = opts.genai;
   }
+
+  private readonly genai: GenAiMetrics | undefined;
 
   private readonly labels: IngestLabels | undefined;
 
@@ -80,6 +86,8 @@ export class IngestPipeline {
     this.metrics.eventsIngested += events.length;
     this.metrics.batchesIngested += 1;
     this.metrics.unpricedEvents += unpriced;
+    // After the commit (a refused batch is not traffic), over the capped labels (bounded series).
+    this.genai?.record(capped);
     if (this.labels) this.afterLabelCap(this.labels);
     try {
       this.rules.run(touched, { buckets, events: capped === priced ? events : capped.map((p) => p.event) });

@@ -4,6 +4,7 @@ import { HttpError } from '../http/http-error.js';
 import type { SeriesStore } from '../store/series-store.js';
 import { exportRollups } from './rollup-export.js';
 import { querySeries } from './series-query.js';
+import type { PrometheusSeries } from './prometheus-series.js';
 
 /**
  * Query strings → validated queries. A repeated or unknown parameter is a 400 naming it (a
@@ -26,6 +27,11 @@ function parseParams<S extends z.ZodType>(schema: S, params: URLSearchParams): z
   const field = issue.path.map(String).join('.') || '(root)';
   const missing = issue.code === 'invalid_type' && raw[field] === undefined;
   throw new HttpError(400, 'invalid_field', missing ? `${field} is required` : `${field}: ${issue.message}`, field);
+}
+
+/** `GET /v1/series` from a Prometheus (`series.source.kind: prometheus`), same validation and shape. */
+export function handleSeriesFromPrometheus(source: PrometheusSeries, params: URLSearchParams): Promise<SeriesResponse> {
+  return source.query(parseParams(SeriesQuery, params));
 }
 
 export function handleSeries(store: SeriesStore, params: URLSearchParams): SeriesResponse {

@@ -149,7 +149,9 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   // An override applied (ours, or one the collector announces from another desktop): fetch the
   // rotation now rather than at the next poll.
   const stopOverrideWatch = outbox.onChanged((item) => {
-    if (item.kind === 'override' && item.state === 'applied') void rotationSync.syncNow();
+    if ((item.kind === 'override' || item.kind === 'remove-override') && item.state === 'applied') {
+      void rotationSync.syncNow();
+    }
   });
   const stopRotationWatch = sync.onRotationChanged(() => void rotationSync.syncNow());
   // A new or changed alert: pull the chart rollups now, so its chart shows the minutes that fired

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { appDataDir, DEFAULT_SIMULATOR_ARGS, locateDemoCommands, startDemo, type Demo } from './demo.js';
 import { startHeadlessHost, type HeadlessHost } from './headless.js';
 import { createAppServices, stderrLogger, type AppServices } from './services/index.js';
+import { SHIFT_NOTICE_ENV, shiftNoticeLeadFromEnv } from './services/rotation/index.js';
 import { checkToken, COLLECTOR_TOKEN_ENV, readTokenFile, takeEnvToken } from '../node/tokens.js';
 
 /**
@@ -118,12 +119,14 @@ async function main(): Promise<void> {
       collectorUrl = demo.url;
       collectorToken = demo.token;
     }
+    const shiftLeadMs = shiftNoticeLeadFromEnv(process.env[SHIFT_NOTICE_ENV]);
     services = createAppServices({
       collectorUrl,
       collectorToken,
       user: values.user ?? defaultUser(),
       dataDir: values['data-dir'] ?? join(appDataDir(), 'headless'),
       log,
+      ...(shiftLeadMs !== undefined ? { shiftNotice: { leadMs: shiftLeadMs } } : {}),
     });
     services.start();
     host = await startHeadlessHost({

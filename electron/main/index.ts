@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import { app, BrowserWindow, ipcMain, Menu, nativeImage, Tray } from 'electron';
 import { IPC_CALL, IPC_PUSH, type ApiReply } from '../../shared/protocol/api.js';
 import { createAppServices, stderrLogger, type AppServices } from './services/index.js';
+import { SHIFT_NOTICE_ENV, shiftNoticeLeadFromEnv } from './services/rotation/index.js';
 import { formatRemaining } from './services/alarm/index.js';
 import type { AlarmState } from '../../shared/protocol/alarm.js';
 import { systemClock } from '../../shared/clock.js';
@@ -42,7 +43,15 @@ async function connect(): Promise<AppServices> {
     collectorUrl = demo.url;
     collectorToken = demo.token;
   }
-  const s = createAppServices({ collectorUrl, collectorToken, user, dataDir, log: stderrLogger });
+  const leadMs = shiftNoticeLeadFromEnv(process.env[SHIFT_NOTICE_ENV]);
+  const s = createAppServices({
+    collectorUrl,
+    collectorToken,
+    user,
+    dataDir,
+    log: stderrLogger,
+    ...(leadMs !== undefined ? { shiftNotice: { leadMs } } : {}),
+  });
   s.start();
   return s;
 }

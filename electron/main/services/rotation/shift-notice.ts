@@ -10,6 +10,8 @@ import { silentLogger, systemTimers, type Logger, type Timers } from '../runtime
 export const DEFAULT_SHIFT_NOTICE_LEAD_MS = 30 * MINUTE_MS;
 /** How far ahead shifts are looked up; the timer re-plans at least this often (sleep, clock jumps, new overrides). */
 export const SHIFT_NOTICE_HORIZON_MS = 24 * HOUR_MS;
+/** Margin of the shift look-up past the notice window (a weekly shift and a day). */
+const RUN_MARGIN_MS = 8 * 24 * HOUR_MS;
 /** Open incidents named in a notice at most (the rest are counted). */
 export const SHIFT_NOTICE_MAX_NAMED = 3;
 
@@ -38,8 +40,10 @@ export function plannedNotices(
 ): PlannedNotice[] {
   const rot = cached?.view.rotation;
   if (!rot) return [];
-  // Look back one lead so a shift starting just after `afterMs` still yields its "soon" notice.
-  const pieces = roleShifts(rot, afterMs - leadMs, untilMs + leadMs).filter((p) => p.user === user);
+  // Look a week and a lead past both ends, so a run's real start and end are seen (not the window's edges).
+  const lo = afterMs - leadMs - RUN_MARGIN_MS;
+  const hi = untilMs + leadMs + RUN_MARGIN_MS;
+  const pieces = roleShifts(rot, lo, hi).filter((p) => p.user === user);
   const runs: PlannedNotice[] = [];
   for (const p of pieces) {
     const prev = runs.findLast((r) => r.role === p.role);
@@ -48,14 +52,14 @@ export function plannedNotices(
   }
   const out: PlannedNotice[] = [];
   for (const r of runs) {
-    // A run clipped at the look-up window's edges has no real start / end there.
-    const startsInside = r.startMs > afterMs - leadMs;
-    const endsInside = r.endMs < untilMs + leadMs;
-    if (startsInside) {
+    // A run clipped at the look-up range's edges has no real start / end there.
+    if (r.startMs > lo) {
       out.push({ ...r, kind: 'soon', atMs: r.startMs - leadMs });
       out.push({ ...r, kind: 'start', atMs: r.startMs });
     }
-    if (endsInside) out.push({ ...r, kind: 'end', atMs: r.endMs });
+    // Moving straight into the other role (secondary → primary): the start notice says it all.
+    const continues = runs.some((o) => o !== r && o.startMs === r.endMs);
+    if (r.endMs < hi && !continues) out.push({ ...r, kind: 'end', atMs: r.endMs });
   }
   return out.filter((n) => n.atMs > afterMs && n.atMs <= untilMs).sort((a, b) => a.atMs - b.atMs);
 }

@@ -47,7 +47,8 @@ function PieceChip({
   const by = pieceBy(p);
   const startsHere = p.startMs > day.startMs;
   const endsHere = p.endMs < day.endMs;
-  const isNow = p.startMs <= now && now < p.endMs;
+  // Marked in today's cell only: the holder right now, not the whole week's chips.
+  const isNow = p.startMs <= now && now < p.endMs && day.startMs <= now && now < day.endMs;
   const title = `${p.user} (${p.role})${kind !== 'roster' ? ` · ${kind}${by ? ` by ${by}` : ''}` : ''}`;
   return (
     <button

@@ -122,7 +122,11 @@ describe('rotation calendar in the browser', () => {
     const editor = view.getByTestId('shift-editor');
     await editor.getByTestId('override-user').fill('dave');
     await editor.getByTestId('override-create').click();
-    await textMatches(view.getByTestId('rotation-change'), /dave covers primary .*queued: applies when back online/);
+    // Until the end of the primary's shift: the Monday 10:00 Berlin handoff (04:00 in New York, 03:00/05:00 in DST gaps).
+    await textMatches(
+      view.getByTestId('rotation-change'),
+      /dave covers primary \w{3} \d{2}:\d{2} → Mon 0[345]:00 · queued: applies when back online/,
+    );
     await view.locator('[data-testid="rotation-piece"][data-user="dave"][data-kind="pending"]').first().waitFor();
     await primary.screenshot({ path: artifactPath('rotation-override-offline.png') });
 

@@ -21,6 +21,9 @@ import './rotation.css';
 
 type Mode = 'week' | 'month';
 
+/** Pieces are computed this far past the shown days (longer than a weekly shift). */
+const EDGE_MARGIN_MS = 8 * 86_400_000;
+
 /**
  * The on-call calendar (issue 14): who is primary and secondary, week or month, in the viewer's
  * zone with the team's zone named; overrides and swaps marked with who made them; "now" marked.
@@ -47,7 +50,11 @@ export function RotationView() {
   // Recomputed per minute, not per second tick: the calendar does not move within a minute.
   const minute = Math.floor(now / 60_000);
   const pieces = useMemo(
-    () => (preview && first && last ? calendarPieces(preview, first.startMs, last.endMs) : []),
+    // A week past both edges: a piece crossing the edge keeps its real start and end (chips and the editor show them).
+    () =>
+      preview && first && last
+        ? calendarPieces(preview, first.startMs - EDGE_MARGIN_MS, last.endMs + EDGE_MARGIN_MS)
+        : [],
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [preview, first?.startMs, last?.endMs, minute],
   );

@@ -27,7 +27,7 @@ function sameHolder(a: HolderVia & { user: string }, b: HolderVia & { user: stri
 export function roleShifts(rot: RotationConfig, fromMs: number, toMs: number): RoleShift[] {
   const out: RoleShift[] = [];
   const last = new Map<ShiftRole, RoleShift>();
-  for (let start = fromMs; start < toMs; ) {
+  for (let start = fromMs; start < toMs;) {
     const end = Math.min(nextChange(rot, start), toMs);
     const k = weekIndex(rot, start);
     const shiftStartMs = handoffAt(rot, k);

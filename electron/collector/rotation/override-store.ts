@@ -45,7 +45,8 @@ export function openOverrideStore(file: string): OverrideStore {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
-  const insert = db.prepare(`INSERT OR IGNORE INTO rotation_overrides (command_id, role, user, from_at, to_at, by, at, swap_id)
+  const insert =
+    db.prepare(`INSERT OR IGNORE INTO rotation_overrides (command_id, role, user, from_at, to_at, by, at, swap_id)
     VALUES (@commandId, @role, @user, @from, @to, @by, @at, @swapId)`);
   const list = db.prepare(
     `SELECT command_id, role, user, from_at, to_at, by, at, swap_id FROM rotation_overrides

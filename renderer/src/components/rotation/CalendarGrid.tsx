@@ -99,7 +99,11 @@ export function CalendarGrid({ mode, days, pieces, now, zone, user, selected, on
           <div key={role} className="rot-row" style={{ display: 'contents' }}>
             <div className="rot-rolehead">{role === 'primary' ? 'Primary' : 'Secondary'}</div>
             {days.map((d) => (
-              <div key={d.startMs} className={`rot-cell${today(d) ? ' rot-today' : ''}`} data-testid={`rotation-cell-${role}`}>
+              <div
+                key={d.startMs}
+                className={`rot-cell${today(d) ? ' rot-today' : ''}`}
+                data-testid={`rotation-cell-${role}`}
+              >
                 {inDay(d, role).map((p) => (
                   <PieceChip
                     key={p.startMs}

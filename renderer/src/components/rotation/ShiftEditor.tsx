@@ -33,7 +33,9 @@ function removableIds(piece: CalendarPiece, preview: Preview): string[] {
   if (o?.source !== 'desktop') return [];
   const swapId = o.stored.swapId;
   if (swapId === undefined) return [o.stored.commandId];
-  return preview.origins.flatMap((x) => (x.source === 'desktop' && x.stored.swapId === swapId ? [x.stored.commandId] : []));
+  return preview.origins.flatMap((x) =>
+    x.source === 'desktop' && x.stored.swapId === swapId ? [x.stored.commandId] : [],
+  );
 }
 
 /** Override, swap or remove, for the shift picked on the calendar. */
@@ -50,7 +52,8 @@ export function ShiftEditor({ piece, preview, roster, now, zone, onDone }: Props
   const rot = preview.rot;
   const k = weekIndex(rot, now);
   const candidates = calendarPieces(preview, handoffAt(rot, k), handoffAt(rot, k + SWAP_WEEKS)).filter(
-    (p) => p.role === piece.role && p.user !== piece.user && p.via === 'roster' && p.shiftStartMs !== piece.shiftStartMs,
+    (p) =>
+      p.role === piece.role && p.user !== piece.user && p.via === 'roster' && p.shiftStartMs !== piece.shiftStartMs,
   );
 
   const done = (err: string | null, ok: string) => {
@@ -115,13 +118,23 @@ export function ShiftEditor({ piece, preview, roster, now, zone, onDone }: Props
         </label>
         <label>
           From
-          <input type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="override-from" />
+          <input
+            type="datetime-local"
+            value={from}
+            onChange={(e) => setFrom(e.target.value)}
+            data-testid="override-from"
+          />
         </label>
         <label>
           To
           <input type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} data-testid="override-to" />
         </label>
-        <button type="button" className="btn btn-primary" onClick={() => void submitOverride()} data-testid="override-create">
+        <button
+          type="button"
+          className="btn btn-primary"
+          onClick={() => void submitOverride()}
+          data-testid="override-create"
+        >
           Create override
         </button>
       </fieldset>

@@ -1,6 +1,9 @@
 import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
+import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ServerFrame, type ResultFrame } from '../../shared/protocol/stream.js';
+import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
 import { RotationView } from '../../shared/protocol/rotation.js';
 import type { AppServices } from '../../electron/main/services/index.js';
 import { startCollector, type CollectorHandle } from '../fixtures/collector.js';
@@ -62,6 +65,25 @@ function expectSameShifts(view: RotationView, events: Ev[]): void {
       const e = mine.find((x) => x.start <= at && at < x.end);
       expect(e?.user, `${role} at ${s.start}`).toBe(s[role]);
     }
+  }
+}
+
+/** Sends one command frame as `user` on a raw stream connection and returns its result. */
+async function sendCommand(c: CollectorHandle, user: string, command: object): Promise<ResultFrame> {
+  const ws = new WebSocket(`${c.url.replace('http', 'ws')}/v1/stream`, { headers: authHeaders(c) });
+  const frames: ServerFrame[] = [];
+  ws.on('message', (d) => frames.push(ServerFrame.parse(JSON.parse(String(d)))));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  try {
+    ws.send(JSON.stringify({ type: 'hello', user, lastSeq: 0, protocol: PROTOCOL_VERSION }));
+    await until(() => frames.some((f) => f.type === 'welcome'), 5000, 'welcome');
+    ws.send(JSON.stringify({ type: 'command', ...command }));
+    return await until(() => frames.find((f): f is ResultFrame => f.type === 'result'), 5000, 'the command result');
+  } finally {
+    ws.close();
   }
 }
 
@@ -142,6 +164,17 @@ describe('GET /v1/rotation.ics', () => {
       false,
     );
     await until(() => dana.rotationCache.get()?.view.overrides.length === 0, 10_000, 'the cache refetched');
+
+    // The same removal re-sent (its result lost with a socket): answered ok, as the first time.
+    const resent = await sendCommand(c, 'dana', {
+      id: removal.commandId,
+      kind: 'remove-override',
+      overrideId: commandId,
+    });
+    expect(resent).toMatchObject({ ok: true });
+    // A removal naming nothing known: a conflict.
+    const unknown = await sendCommand(c, 'dana', { id: 'rm-x', kind: 'remove-override', overrideId: 'nope' });
+    expect(unknown).toMatchObject({ ok: false, conflict: 'override nope does not exist (or ended long ago)' });
 
     // A second removal of the same override (another click, another desktop): a conflict naming who removed it.
     const second = await dana.api.call('rotation.removeOverride', { id: commandId }).catch((e: unknown) => e);

@@ -1,6 +1,7 @@
 import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
+import { CommandFrame } from '../../shared/protocol/stream.js';
 import { parseIcsQuery } from '../../electron/collector/rotation/rotation-ics-route.js';
 import { HttpError } from '../../electron/collector/http/http-error.js';
 import { rotationIcs, shiftUid } from '../../shared/rotation/ics.js';
@@ -151,6 +152,22 @@ describe('GET /v1/rotation.ics query', () => {
     for (const q of ['user=', `user=${'x'.repeat(201)}`, 'user=a%0Ab', 'user=%E2%80%AEevil']) {
       expect(bad(q), q).toEqual({ status: 400, field: 'user' });
     }
+  });
+});
+
+describe('remove-override command frame', () => {
+  const base = { type: 'command', id: 'c1', kind: 'remove-override' } as const;
+  it('carries overrideId and nothing else', () => {
+    expect(CommandFrame.safeParse({ ...base, overrideId: 'o1' }).success).toBe(true);
+    const missing = CommandFrame.safeParse(base);
+    expect(missing.success).toBe(false);
+    expect(missing.error?.issues[0]?.path).toEqual(['overrideId']);
+    expect(CommandFrame.safeParse({ ...base, overrideId: 'o1', alertId: 'a1' }).success).toBe(false);
+    expect(CommandFrame.safeParse({ ...base, overrideId: 'o1', silenceId: 's1' }).success).toBe(false);
+    expect(CommandFrame.safeParse({ ...base, overrideId: 'x'.repeat(101) }).success).toBe(false);
+    // And an override carries no overrideId.
+    const o = { role: 'primary', user: 'a', from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' };
+    expect(CommandFrame.safeParse({ ...base, kind: 'override', override: o, overrideId: 'o1' }).success).toBe(false);
   });
 });
 

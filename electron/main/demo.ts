@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { COLLECTOR_NODE_FLAGS } from '../../shared/collector-node-flags.js';
 import { readTokenFile, TOKEN_ENV, TOKEN_ENV_NAMES } from '../node/tokens.js';
 import { silentLogger, type Logger } from './services/index.js';
+import { writeDemoConfig } from './demo-rotation.js';
 
 /** How to start one entry script; the caller decides (tsx from source, or a bundle under Electron). */
 export interface ChildCommand {
@@ -108,6 +109,8 @@ export interface DemoOptions {
   /** 0 = a free port. */
   port?: number;
   simulatorArgs?: string[];
+  /** The collector's config (YAML), written into the data dir and passed with `--config` (the demo rotation). */
+  configYaml?: string;
   startTimeoutMs?: number;
   log?: Logger;
 }
@@ -129,7 +132,16 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   const log = opts.log ?? silentLogger;
   const dataDir = opts.dataDir ?? join(appDataDir(), 'collector');
   const c = opts.commands.collector;
-  const args = [...c.args, '--port', String(opts.port ?? 0), '--data-dir', dataDir, COLLECTOR_EXIT_WITH_PARENT];
+  const config = opts.configYaml !== undefined ? ['--config', writeDemoConfig(dataDir, opts.configYaml)] : [];
+  const args = [
+    ...c.args,
+    '--port',
+    String(opts.port ?? 0),
+    '--data-dir',
+    dataDir,
+    ...config,
+    COLLECTOR_EXIT_WITH_PARENT,
+  ];
   const collector = spawnChild('collector', { ...c, args, env: childEnv(c.env, opts.token) }, log);
   let simulator: ChildProcess | null = null;
   const stop = async (): Promise<void> => {

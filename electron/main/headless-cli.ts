@@ -4,6 +4,9 @@ import { parseArgs } from 'node:util';
 import { appDataDir, DEFAULT_SIMULATOR_ARGS, locateDemoCommands, startDemo, type Demo } from './demo.js';
 import { startHeadlessHost, type HeadlessHost } from './headless.js';
 import { createAppServices, stderrLogger, type AppServices } from './services/index.js';
+import { SHIFT_NOTICE_ENV, shiftNoticeLeadFromEnv } from './services/rotation/index.js';
+import { demoConfigYaml } from './demo-rotation.js';
+import { systemClock } from '../../shared/clock.js';
 import { checkToken, COLLECTOR_TOKEN_ENV, readTokenFile, takeEnvToken } from '../node/tokens.js';
 
 /**
@@ -107,23 +110,27 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
 
   try {
+    const user = values.user ?? defaultUser();
     let collectorUrl = values.collector ?? '';
     let collectorToken = teamToken ?? '';
     if (useDemo) {
       demo = await startDemo({
         commands: locateDemoCommands({ repoRoot: ROOT, mainDir: join(ROOT, 'out/main') }),
         simulatorArgs,
+        configYaml: demoConfigYaml(user, systemClock.now(), Intl.DateTimeFormat().resolvedOptions().timeZone),
         log,
       });
       collectorUrl = demo.url;
       collectorToken = demo.token;
     }
+    const shiftLeadMs = shiftNoticeLeadFromEnv(process.env[SHIFT_NOTICE_ENV]);
     services = createAppServices({
       collectorUrl,
       collectorToken,
-      user: values.user ?? defaultUser(),
+      user,
       dataDir: values['data-dir'] ?? join(appDataDir(), 'headless'),
       log,
+      ...(shiftLeadMs !== undefined ? { shiftNotice: { leadMs: shiftLeadMs } } : {}),
     });
     services.start();
     host = await startHeadlessHost({

@@ -3,6 +3,8 @@ import { userInfo } from 'node:os';
 import { app, BrowserWindow, ipcMain, Menu, nativeImage, Tray } from 'electron';
 import { IPC_CALL, IPC_PUSH, type ApiReply } from '../../shared/protocol/api.js';
 import { createAppServices, stderrLogger, type AppServices } from './services/index.js';
+import { SHIFT_NOTICE_ENV, shiftNoticeLeadFromEnv } from './services/rotation/index.js';
+import { demoConfigYaml } from './demo-rotation.js';
 import { formatRemaining } from './services/alarm/index.js';
 import type { AlarmState } from '../../shared/protocol/alarm.js';
 import { systemClock } from '../../shared/clock.js';
@@ -37,12 +39,21 @@ async function connect(): Promise<AppServices> {
     demo = await startDemo({
       commands: bundledDemoCommands(__dirname, process.execPath, true),
       dataDir: join(dataDir, 'collector'),
+      configYaml: demoConfigYaml(user, systemClock.now(), Intl.DateTimeFormat().resolvedOptions().timeZone),
       log: stderrLogger,
     });
     collectorUrl = demo.url;
     collectorToken = demo.token;
   }
-  const s = createAppServices({ collectorUrl, collectorToken, user, dataDir, log: stderrLogger });
+  const leadMs = shiftNoticeLeadFromEnv(process.env[SHIFT_NOTICE_ENV]);
+  const s = createAppServices({
+    collectorUrl,
+    collectorToken,
+    user,
+    dataDir,
+    log: stderrLogger,
+    ...(leadMs !== undefined ? { shiftNotice: { leadMs } } : {}),
+  });
   s.start();
   return s;
 }

@@ -4,6 +4,7 @@ import { ChartsView } from './components/charts/ChartsView';
 import { DetailPane } from './components/DetailPane';
 import { Escalations } from './components/Escalations';
 import { RingingBanner } from './components/RingingBanner';
+import { RotationView } from './components/rotation/RotationView';
 import { RunbooksView } from './components/runbooks/RunbooksView';
 import { Inbox } from './components/Inbox';
 import { SilenceDialogHost } from './components/SilenceDialog';
@@ -36,10 +37,11 @@ function Workspace() {
   );
 }
 
-type View = 'inbox' | 'escalations' | 'silences' | 'charts' | 'runbooks';
+type View = 'inbox' | 'escalations' | 'rotation' | 'silences' | 'charts' | 'runbooks';
 const VIEWS: { id: View; label: string }[] = [
   { id: 'inbox', label: 'Inbox' },
   { id: 'escalations', label: 'Escalations' },
+  { id: 'rotation', label: 'Rotation' },
   { id: 'silences', label: 'Silences' },
   { id: 'charts', label: 'Charts' },
   { id: 'runbooks', label: 'Runbooks' },
@@ -77,6 +79,7 @@ function Views() {
           }}
         />
       )}
+      {view === 'rotation' && <RotationView />}
       {view === 'silences' && <SilencesView />}
       {view === 'charts' && <ChartsView />}
       {view === 'runbooks' && <RunbooksView />}

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { AlarmState } from './alarm.js';
 import { Alert, AlertEventKind, AlertStatus } from './alert.js';
 import { CachedSeries, SeriesCatalog, SeriesQueryParams } from './series.js';
-import { CachedRotation, RotationOverride } from './rotation.js';
+import { CachedRotation, MAX_ICS_WEEKS, RotationOverride } from './rotation.js';
+import { UserName } from './user.js';
 import { CommandKind, TargetedCommandKind } from './stream.js';
 import { Incident, IncidentStatus, Silence, SilenceRequest } from './incident.js';
 import { asErrorCode } from './errors.js';
@@ -78,6 +79,25 @@ export const SyncStatus = z.object({
   refusal: z.object({ code: z.string().max(100), message: z.string().max(300) }).optional(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
+
+/**
+ * A rotation command from this desktop the collector has not applied (yet): queued or sent
+ * (offline: drawn pending on the calendar), or refused (a conflict or failure, with its reason).
+ */
+export const RotationChange = z.object({
+  id: z.string(),
+  kind: z.enum(['override', 'remove-override']),
+  state: OutboxState,
+  detail: z.string().optional(),
+  createdAt: IsoTime,
+  override: RotationOverride.optional(),
+  overrideId: z.string().optional(),
+});
+export type RotationChange = z.infer<typeof RotationChange>;
+
+/** The rotation as an RFC 5545 calendar, built from the cache (works offline). */
+export const RotationIcs = z.object({ ics: z.string(), filename: z.string() });
+export type RotationIcs = z.infer<typeof RotationIcs>;
 
 /** A command on one alert (`alerts.command`) … */
 export const CommandRequest = z.object({
@@ -166,6 +186,17 @@ export const API_METHODS = {
   'rotation.get': { params: NoParams, result: CachedRotation.nullable() },
   /** Queues a rotation override in the outbox; the collector applies it once, on (re)connect. */
   'rotation.override': { params: RotationOverride, result: CommandAccepted },
+  /** Queues the removal of an override made from a desktop (its command id). */
+  'rotation.removeOverride': { params: z.object({ id: z.string().min(1).max(100) }).strict(), result: CommandAccepted },
+  /** This desktop's rotation commands not applied yet (pending offline, or refused with the reason). */
+  'rotation.changes': { params: NoParams, result: z.array(RotationChange) },
+  /** The cached rotation as an iCal file: `weeks` from the current shift (default 26), one person's or all. */
+  'rotation.ics': {
+    params: z
+      .object({ user: UserName.optional(), weeks: z.number().int().min(1).max(MAX_ICS_WEEKS).optional() })
+      .strict(),
+    result: RotationIcs,
+  },
 } satisfies Record<string, ApiMethodSpec>;
 
 export type ApiMethods = typeof API_METHODS;

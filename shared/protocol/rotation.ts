@@ -18,6 +18,10 @@ export const ROTATION_TARGET = 'rotation';
 export const DEFAULT_ROTATION_WEEKS = 8;
 export const MAX_ROTATION_WEEKS = 52;
 
+/** Longest `swapId` (client-generated, like a command id). */
+export const SWAP_ID_MAX = 100;
+const SwapId = z.string().min(1).max(SWAP_ID_MAX);
+
 /** One person covers a role for a time range, made from a desktop (a rotation override command). */
 export const RotationOverride = z
   .strictObject({
@@ -26,6 +30,11 @@ export const RotationOverride = z
     user: UserName,
     from: IsoTime,
     to: IsoTime,
+    /**
+     * Set on the two halves of a swap made from the calendar (each covers the other's shift): the
+     * same id on both, so the calendar shows them as one swap and removes them together.
+     */
+    swapId: SwapId.optional(),
   })
   .refine((o) => Date.parse(o.to) > Date.parse(o.from), { message: '`to` must be after `from`', path: ['to'] });
 export type RotationOverride = z.infer<typeof RotationOverride>;
@@ -39,6 +48,7 @@ export const StoredOverride = z.object({
   to: IsoTime,
   by: z.string(),
   at: IsoTime,
+  swapId: z.string().optional(),
 });
 export type StoredOverride = z.infer<typeof StoredOverride>;
 
@@ -61,6 +71,10 @@ export const RotationView = z.object({
   generatedAt: IsoTime,
 });
 export type RotationView = z.infer<typeof RotationView>;
+
+/** Weeks of shifts `GET /v1/rotation.ics` covers when `?weeks=` is absent, and the most it covers. */
+export const DEFAULT_ICS_WEEKS = 26;
+export const MAX_ICS_WEEKS = 104;
 
 /** What the desktop's Api answers for `rotation.get`: the cached view and when it was fetched. */
 export const CachedRotation = z.object({ view: RotationView, syncedAt: IsoTime });

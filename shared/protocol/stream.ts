@@ -9,12 +9,13 @@ export { UserName } from './user.js';
 
 /**
  * What a command does. The first seven act on one alert or one incident (exactly one of
- * `alertId` / `incidentId`); the last three carry their own payload and no target: `override`
- * (a rotation override), `silence` (a new silence) and `expire-silence` (ends one early).
+ * `alertId` / `incidentId`); the last four carry their own payload and no target: `override`
+ * (a rotation override), `silence` (a new silence), `expire-silence` (ends one early) and
+ * `remove-override` (withdraws an override made from a desktop, named by its command id).
  */
 export const TargetedCommandKind = z.enum(['ack', 'unack', 'mitigate', 'resolve', 'snooze', 'escalate', 'comment']);
 export type TargetedCommandKind = z.infer<typeof TargetedCommandKind>;
-export const PayloadCommandKind = z.enum(['override', 'silence', 'expire-silence']);
+export const PayloadCommandKind = z.enum(['override', 'silence', 'expire-silence', 'remove-override']);
 export type PayloadCommandKind = z.infer<typeof PayloadCommandKind>;
 export const CommandKind = z.enum([...TargetedCommandKind.options, ...PayloadCommandKind.options]);
 export type CommandKind = z.infer<typeof CommandKind>;
@@ -51,7 +52,8 @@ export const HelloFrame = z.object({
 /**
  * A command names its target explicitly: exactly one of `alertId` / `incidentId` for the
  * targeted kinds; neither for `override` (carries `override`), `silence` (carries `silence`;
- * its id becomes the silence's id) and `expire-silence` (carries `silenceId`).
+ * its id becomes the silence's id), `expire-silence` (carries `silenceId`) and `remove-override`
+ * (carries `overrideId`).
  */
 export const CommandFrame = z
   .object({
@@ -69,6 +71,8 @@ export const CommandFrame = z
     silence: SilenceRequest.optional(),
     /** For kind `expire-silence` only. */
     silenceId: z.string().min(1).max(SILENCE_MAX_ID).optional(),
+    /** For kind `remove-override` only: the command id of the override to withdraw. */
+    overrideId: z.string().min(1).max(100).optional(),
   })
   .superRefine((c, ctx) => {
     const targets = (c.alertId !== undefined ? 1 : 0) + (c.incidentId !== undefined ? 1 : 0);
@@ -85,7 +89,12 @@ export const CommandFrame = z
     if (targets !== 0) {
       ctx.addIssue({ code: 'custom', path: ['alertId'], message: `${c.kind} takes no alertId or incidentId` });
     }
-    const payload = { override: 'override', silence: 'silence', 'expire-silence': 'silenceId' } as const;
+    const payload = {
+      override: 'override',
+      silence: 'silence',
+      'expire-silence': 'silenceId',
+      'remove-override': 'overrideId',
+    } as const;
     const field = payload[c.kind];
     if (c[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `${c.kind} needs ${field}` });
     for (const other of Object.values(payload)) {

@@ -67,12 +67,24 @@ function weeklyHolder(rot: RotationConfig, k: number, role: ShiftRole): string {
   return rosterAt(rot, k, role);
 }
 
-function holder(rot: RotationConfig, atMs: number, k: number, role: ShiftRole): string {
+/** Why someone holds a role: the roster's turn, a swap of two weeks, or an override (its index in `rot.overrides`). */
+export type HolderVia = { via: 'roster' } | { via: 'swap' } | { via: 'override'; overrideIndex: number };
+export type Holder = HolderVia & { user: string };
+
+/** Who holds `role` at `atMs` and why (the calendar shows overrides and swaps apart from the roster). */
+export function holderAt(rot: RotationConfig, atMs: number, role: ShiftRole, k = weekIndex(rot, atMs)): Holder {
   for (let i = rot.overrides.length - 1; i >= 0; i--) {
     const o = rot.overrides[i];
-    if (o && o.role === role && Date.parse(o.from) <= atMs && atMs < Date.parse(o.to)) return o.user;
+    if (o && o.role === role && Date.parse(o.from) <= atMs && atMs < Date.parse(o.to)) {
+      return { user: o.user, via: 'override', overrideIndex: i };
+    }
   }
-  return weeklyHolder(rot, k, role);
+  const user = weeklyHolder(rot, k, role);
+  return { user, via: user === rosterAt(rot, k, role) ? 'roster' : 'swap' };
+}
+
+function holder(rot: RotationConfig, atMs: number, k: number, role: ShiftRole): string {
+  return holderAt(rot, atMs, role, k).user;
 }
 
 export function whoIsOnCall(rot: RotationConfig, atMs: number): OnCall {

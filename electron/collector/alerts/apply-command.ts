@@ -71,6 +71,7 @@ export function applyCommand(
       if (!cmd.note?.trim()) return { ok: false, error: 'comment needs a `note`' };
       return { ok: true, kind: 'commented', alert };
     case 'override':
+    case 'remove-override':
     case 'silence':
     case 'expire-silence':
       // Routed before here: overrides to the rotation, silences to the incident core.

@@ -17,7 +17,7 @@ import { answeredByServer } from './server.js';
 import { logSafe } from '../../../shared/text/log-safe.js';
 import type { RunbookLibrary } from '../runbooks/runbook-library.js';
 import { isRunbookPath, routeRunbooks } from '../runbooks/runbook-routes.js';
-import { handleRotation, type RotationService } from '../rotation/index.js';
+import { handleRotation, handleRotationIcs, type RotationService } from '../rotation/index.js';
 import { handleIncidents, handleSilences } from '../incidents/incident-routes.js';
 import type { IncidentService } from '../incidents/incident-service.js';
 
@@ -133,6 +133,9 @@ export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: Serv
       case 'GET /v1/rotation':
         if (!deps.rotation) throw new HttpError(404, 'not_found', 'the rotation is not enabled');
         return send(res, 200, handleRotation(deps.rotation, url.searchParams));
+      case 'GET /v1/rotation.ics':
+        if (!deps.rotation) throw new HttpError(404, 'not_found', 'the rotation is not enabled');
+        return send(res, 200, handleRotationIcs(deps.rotation, url.searchParams), 'text/calendar; charset=utf-8');
       case 'GET /v1/incidents':
         if (!deps.incidents) throw new HttpError(404, 'not_found', 'incidents are not enabled');
         return send(res, 200, handleIncidents(deps.store.incidents, url.searchParams));

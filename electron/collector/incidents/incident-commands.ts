@@ -59,7 +59,8 @@ export class IncidentCommands {
   private route(cmd: CommandFrame, actor: string, now: number): CommandResult {
     switch (cmd.kind) {
       case 'override':
-        return { ok: false, error: 'override is a rotation command' };
+      case 'remove-override':
+        return { ok: false, error: `${cmd.kind} is a rotation command` };
       case 'silence':
         return this.silence(cmd, actor, now);
       case 'expire-silence': {

@@ -1,12 +1,22 @@
 import Database from 'better-sqlite3';
 import type { StoredOverride } from '../../../shared/protocol/rotation.js';
 
-/** Rotation overrides in the collector's database (table from migration 0007). */
+/** What a removal found: the override (whether removed, and by whom) or nothing. */
+export interface OverrideRecord {
+  removedBy: string | null;
+  removedCommand: string | null;
+}
+
+/** Rotation overrides in the collector's database (table from migrations 0007 and 0010). */
 export interface OverrideStore {
   /** Stores one; false when this command id was stored before (a re-sent command). */
   add(o: StoredOverride): boolean;
-  /** All of them, in the order they were made. */
+  /** All of them not removed, in the order they were made. */
   list(): StoredOverride[];
+  /** One by its command id, removed or not; undefined when never stored (or pruned). */
+  find(commandId: string): OverrideRecord | undefined;
+  /** Marks one removed by the command `removeCommand`; false when it is gone or removed already. */
+  remove(commandId: string, removeCommand: string, by: string, at: string): boolean;
   /** Deletes those that ended before `iso`; returns how many. */
   pruneEndedBefore(iso: string): number;
   /** Of those ended by `iso`, keeps the `keep` that ended last and deletes the rest; returns how many went. */
@@ -22,6 +32,7 @@ interface Row {
   to_at: string;
   by: string;
   at: string;
+  swap_id: string | null;
 }
 
 /**
@@ -34,17 +45,26 @@ export function openOverrideStore(file: string): OverrideStore {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
-  const insert = db.prepare(`INSERT OR IGNORE INTO rotation_overrides (command_id, role, user, from_at, to_at, by, at)
-    VALUES (@commandId, @role, @user, @from, @to, @by, @at)`);
+  const insert =
+    db.prepare(`INSERT OR IGNORE INTO rotation_overrides (command_id, role, user, from_at, to_at, by, at, swap_id)
+    VALUES (@commandId, @role, @user, @from, @to, @by, @at, @swapId)`);
   const list = db.prepare(
-    'SELECT command_id, role, user, from_at, to_at, by, at FROM rotation_overrides ORDER BY rowid',
+    `SELECT command_id, role, user, from_at, to_at, by, at, swap_id FROM rotation_overrides
+     WHERE removed_at IS NULL ORDER BY rowid`,
   );
+  const find = db.prepare(
+    'SELECT removed_by AS removedBy, removed_command AS removedCommand FROM rotation_overrides WHERE command_id = ?',
+  );
+  const remove = db.prepare(`UPDATE rotation_overrides SET removed_by = ?, removed_at = ?, removed_command = ?
+    WHERE command_id = ? AND removed_at IS NULL`);
   // ISO times from toIso() (UTC, milliseconds) order as strings.
   const prune = db.prepare('DELETE FROM rotation_overrides WHERE to_at < ?');
   const pruneBeyond = db.prepare(`DELETE FROM rotation_overrides WHERE rowid IN (
     SELECT rowid FROM rotation_overrides WHERE to_at <= ? ORDER BY to_at DESC, rowid DESC LIMIT -1 OFFSET ?)`);
   return {
-    add: (o) => insert.run(o).changes === 1,
+    add: (o) => insert.run({ ...o, swapId: o.swapId ?? null }).changes === 1,
+    find: (id) => find.get(id) as OverrideRecord | undefined,
+    remove: (id, cmd, by, at) => remove.run(by, at, cmd, id).changes === 1,
     pruneEndedBefore: (iso) => prune.run(iso).changes,
     pruneEndedBeyond: (iso, keep) => pruneBeyond.run(iso, keep).changes,
     list: () =>
@@ -56,6 +76,7 @@ export function openOverrideStore(file: string): OverrideStore {
         to: r.to_at,
         by: r.by,
         at: r.at,
+        ...(r.swap_id !== null ? { swapId: r.swap_id } : {}),
       })),
     close: () => {
       if (db.open) db.close();

@@ -2,6 +2,7 @@ import { toIso, type Clock } from '../../../shared/clock.js';
 import type { RotationView, StoredOverride } from '../../../shared/protocol/rotation.js';
 import type { CommandFrame } from '../../../shared/protocol/stream.js';
 import type { RotationOverridesConfig } from '../../../shared/rotation/overrides-config.js';
+import { rotationIcs } from '../../../shared/rotation/ics.js';
 import { handoffAt, shifts, weekIndex } from '../../../shared/rotation/rotation.js';
 import type { RotationConfig } from '../../../shared/rotation/schema.js';
 import type { CommandResult } from '../store/store.js';
@@ -77,6 +78,7 @@ export class RotationService {
       to: toIso(to),
       by: actor,
       at: toIso(now),
+      ...(o.swapId !== undefined ? { swapId: o.swapId } : {}),
     };
     if (this.store.add(stored)) {
       this.stored.push(stored);
@@ -86,6 +88,46 @@ export class RotationService {
       for (const l of this.listeners) l(now);
     }
     return { ok: true };
+  }
+
+  /**
+   * Withdraws an override made from a desktop (`remove-override`, issue 14). Applied once per
+   * command id: a re-sent removal answers ok; removing one that another removal took, that has
+   * ended or that never existed is a conflict naming why (the desktop shows it in the outbox).
+   */
+  remove(cmd: CommandFrame, actor: string): CommandResult {
+    const id = cmd.overrideId;
+    if (id === undefined) return { ok: false, error: 'overrideId: remove-override needs overrideId' };
+    if (!this.configured) return { ok: false, error: 'the collector has no rotation configured' };
+    const found = this.store.find(id);
+    if (found?.removedCommand === cmd.id) return { ok: true };
+    if (found === undefined) return { ok: false, conflict: `override ${id} does not exist (or ended long ago)` };
+    if (found.removedBy !== null) return { ok: false, conflict: `override ${id} was removed by ${found.removedBy}` };
+    const now = this.clock.now();
+    const current = this.stored.find((s) => s.commandId === id);
+    if (current !== undefined && Date.parse(current.to) <= now) {
+      return { ok: false, conflict: `override ${id} has ended already` };
+    }
+    if (this.store.remove(id, cmd.id, actor, toIso(now))) {
+      this.stored = this.stored.filter((s) => s.commandId !== id);
+      this.merged = this.merge();
+      for (const l of this.listeners) l(now);
+    }
+    return { ok: true };
+  }
+
+  /** The next `weeks` weeks from the current shift as RFC 5545 (`GET /v1/rotation.ics`); undefined without a rotation. */
+  ics(weeks: number, user?: string): string | undefined {
+    const rot = this.merged;
+    if (!rot) return undefined;
+    const now = this.clock.now();
+    const k = weekIndex(rot, now);
+    const byIndex = overrideAuthors(rot, this.stored);
+    return rotationIcs(rot, handoffAt(rot, k), handoffAt(rot, k + weeks), {
+      generatedAtMs: now,
+      overrideBy: (i) => byIndex[i],
+      ...(user !== undefined ? { user } : {}),
+    });
   }
 
   /** Why an override from `from` to `to` is refused now, or undefined when it is within the bounds. */
@@ -150,6 +192,12 @@ export class RotationService {
     // Later entries win: desktop overrides come after the config file's, in the order they were made.
     return { ...this.configured, overrides: [...this.configured.overrides, ...fromDesktops] };
   }
+}
+
+/** Who made each override of the merged rotation, by index (the config file's come first and have no author). */
+function overrideAuthors(rot: RotationConfig, stored: readonly StoredOverride[]): Array<string | undefined> {
+  const configCount = rot.overrides.length - stored.length;
+  return [...Array.from({ length: configCount }, () => undefined), ...stored.map((s) => s.by)];
 }
 
 /** Overrides that have not ended at `nowIso` (ISO times from toIso() order as strings). */

@@ -31,8 +31,11 @@ export interface StreamHubOptions {
   /** A peer silent for this long (no frame, no transport ping/pong) is terminated, at the latest by then. */
   deadAfterMs: number;
   log?: (msg: string) => void;
-  /** Applies `override` commands (the rotation); absent = they fail with an error result. */
-  rotation?: { apply(cmd: CommandFrame, actor: string): CommandResult };
+  /** Applies `override` and `remove-override` commands (the rotation); absent = they fail with an error result. */
+  rotation?: {
+    apply(cmd: CommandFrame, actor: string): CommandResult;
+    remove(cmd: CommandFrame, actor: string): CommandResult;
+  };
   /** The silences (`silences` frames after the snapshot / replay and on every change). */
   incidents?: {
     silences(): readonly Silence[];
@@ -443,13 +446,14 @@ export class StreamHub {
   }
 
   private command(peer: Peer, user: string, frame: CommandFrame): void {
+    const rotation = this.opts.rotation;
+    const noRotation: CommandResult = { ok: false, error: 'this collector does not take rotation overrides' };
     const result: CommandResult =
       frame.kind === 'override'
-        ? (this.opts.rotation?.apply(frame, user) ?? {
-            ok: false,
-            error: 'this collector does not take rotation overrides',
-          })
-        : this.alerts.command(frame, user);
+        ? (rotation?.apply(frame, user) ?? noRotation)
+        : frame.kind === 'remove-override'
+          ? (rotation?.remove(frame, user) ?? noRotation)
+          : this.alerts.command(frame, user);
     if (result.ok) this.metrics.commandsApplied += 1;
     this.send(peer, {
       type: 'result',

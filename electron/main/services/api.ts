@@ -14,6 +14,7 @@ import type { AlarmState } from '../../../shared/protocol/alarm.js';
 import { DAY_MS, systemClock, type Clock } from '../../../shared/clock.js';
 import { SILENCE_HARD_MAX_MS, type Silence, type SilenceRequest } from '../../../shared/protocol/incident.js';
 import type { CachedRotation } from '../../../shared/protocol/rotation.js';
+import { rotationChanges, rotationIcsFile } from './rotation/rotation-api.js';
 import type { Cache } from './cache/index.js';
 import type { Outbox } from './outbox.js';
 import { listedSilences } from './silences.js';
@@ -176,6 +177,13 @@ export class ApiService implements VigilApi {
       this.rotationSource();
       return { commandId: this.opts.outbox.enqueueOverride(p).id };
     },
+    'rotation.removeOverride': (p) => this.removeOverride(p.id),
+    'rotation.changes': () => rotationChanges(this.opts.cache),
+    'rotation.ics': (p) => {
+      const file = rotationIcsFile(this.rotationSource().get(), this.clock.now(), p);
+      if (!file) throw new ApiRefusal({ code: 'not_found', message: 'no rotation in the cache yet' });
+      return file;
+    },
   } satisfies ApiHandlers;
 
   /** Validates and runs one call (IPC or the headless bridge); never throws, never rejects. */
@@ -204,6 +212,17 @@ export class ApiService implements VigilApi {
     }
     requireSnoozeEnd(p);
     return { commandId: this.opts.outbox.enqueueIncident(p).id };
+  }
+
+  /** Only overrides made from desktops can go: those the cache lists, or one still in this outbox. */
+  private removeOverride(id: string): { commandId: string } {
+    const known =
+      this.rotationSource()
+        .get()
+        ?.view.overrides.some((o) => o.commandId === id) === true ||
+      rotationChanges(this.opts.cache).some((c) => c.kind === 'override' && c.id === id);
+    if (!known) throw new ApiRefusal({ code: 'not_found', message: `no override ${id} made from a desktop` });
+    return { commandId: this.opts.outbox.enqueueRemoveOverride(id).id };
   }
 
   private silences(): Silence[] {

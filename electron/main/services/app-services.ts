@@ -9,7 +9,7 @@ import { createNotifier, type Notifier } from './notifier/index.js';
 import { Outbox } from './outbox.js';
 import { openSeriesCache, SeriesSync, type SeriesCache } from './series/index.js';
 import { createRunbookSource, openRunbookCache, RunbookSync, type RunbookCache } from './runbooks/index.js';
-import { openRotationCache, RotationSync, type RotationCache } from './rotation/index.js';
+import { openRotationCache, RotationSync, ShiftNotice, type RotationCache } from './rotation/index.js';
 import { stderrLogger, systemTimers, type Logger } from './runtime.js';
 import { SyncClient, type SyncClientOptions } from './sync-client.js';
 
@@ -31,6 +31,8 @@ export interface AppServicesOptions {
   retention?: Partial<CacheRetentionOptions>;
   /** Paging on this desktop: the notifier (default: node-notifier) and how often a page rings again. */
   alarm?: { notifier?: Notifier; repeatEveryMs?: number };
+  /** Shift notices (issue 14): how long before this user's shift the first one comes (default 30 min). */
+  shiftNotice?: { leadMs?: number };
 }
 
 export interface AppServices {
@@ -149,7 +151,9 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   // An override applied (ours, or one the collector announces from another desktop): fetch the
   // rotation now rather than at the next poll.
   const stopOverrideWatch = outbox.onChanged((item) => {
-    if (item.kind === 'override' && item.state === 'applied') void rotationSync.syncNow();
+    if ((item.kind === 'override' || item.kind === 'remove-override') && item.state === 'applied') {
+      void rotationSync.syncNow();
+    }
   });
   const stopRotationWatch = sync.onRotationChanged(() => void rotationSync.syncNow());
   // A new or changed alert: pull the chart rollups now, so its chart shows the minutes that fired
@@ -166,6 +170,16 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     get: () => rotationCache.get(),
     onChanged: (l: (syncedAt: string) => void) => rotationSync.onChanged(l),
   };
+  const shiftNotice = new ShiftNotice({
+    user: opts.user,
+    rotation,
+    openIncidents: () => cache.listIncidents().filter((i) => i.status !== 'resolved'),
+    notifier,
+    clock,
+    log,
+    ...(opts.shiftNotice?.leadMs !== undefined ? { leadMs: opts.shiftNotice.leadMs } : {}),
+    ...(opts.sync?.timers ? { timers: opts.sync.timers } : {}),
+  });
   const api = new ApiService({ cache, sync, outbox, series, runbooks, alarm, rotation, clock, log });
   const retention = new CacheRetention(
     cache,
@@ -199,6 +213,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       seriesSync.start();
       runbookSync.start();
       rotationSync.start();
+      shiftNotice.start();
     },
     dispose() {
       if (disposed) return;
@@ -208,6 +223,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       seriesSync.dispose();
       runbookSync.dispose();
       rotationSync.dispose();
+      shiftNotice.dispose();
       stopOverrideWatch();
       stopRotationWatch();
       stopAlertChartWatch();

@@ -78,6 +78,11 @@ export class Outbox {
     return this.store({ kind: 'override', override });
   }
 
+  /** Withdraws an override made from a desktop (named by its command id). */
+  enqueueRemoveOverride(overrideId: string): OutboxItem {
+    return this.store({ kind: 'remove-override', overrideId });
+  }
+
   /** A new silence; the command's id becomes the silence's id, so a re-send makes one silence. */
   enqueueSilence(silence: SilenceRequest): OutboxItem {
     return this.store({ kind: 'silence', silence });
@@ -91,7 +96,7 @@ export class Outbox {
   private store(
     cmd: Pick<
       OutboxCommand,
-      'kind' | 'alertId' | 'incidentId' | 'note' | 'until' | 'override' | 'silence' | 'silenceId'
+      'kind' | 'alertId' | 'incidentId' | 'note' | 'until' | 'override' | 'silence' | 'silenceId' | 'overrideId'
     >,
   ): OutboxItem {
     const item = this.opts.cache.enqueue({ ...cmd, id: this.newId(), createdAt: toIso(this.clock.now()) });
@@ -163,5 +168,7 @@ export function toFrame(cmd: OutboxCommand): CommandFrame {
       return { ...base, silence: cmd.silence };
     case 'expire-silence':
       return { ...base, silenceId: cmd.silenceId };
+    case 'remove-override':
+      return { ...base, overrideId: cmd.overrideId };
   }
 }

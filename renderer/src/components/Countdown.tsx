@@ -1,4 +1,5 @@
 import type { Incident } from '../../../shared/protocol';
+import { useHolderText } from './rotation/ShiftLine';
 import { useAlarmStore } from '../lib/alarm';
 import { countdownView } from '../lib/countdown';
 import { incidentHeadingForEscalation } from '../lib/incidents';
@@ -29,10 +30,11 @@ export function EscalationCountdown({
   incident: Incident;
   testId?: string;
 }) {
+  const holder = useHolderText();
   const esc = incident.escalation;
   if (!esc || !incidentHeadingForEscalation(incident)) return null;
   return (
-    <span className="esc-line" title={`Level ${esc.level}, held by ${esc.target}`}>
+    <span className="esc-line" title={`Level ${esc.level}, held by ${holder(esc.target)}`}>
       escalates to <strong>{esc.nextTarget}</strong> in <DueCountdown iso={esc.dueAt} testId={testId} />
     </span>
   );

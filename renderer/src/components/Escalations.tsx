@@ -1,4 +1,5 @@
 import { incidentEscalationQueue } from '../lib/incidents';
+import { HolderName } from './rotation/ShiftLine';
 import { useInboxStore } from '../store/inbox';
 import { useSyncStore } from '../store/sync';
 import { DueCountdown } from './Countdown';
@@ -33,7 +34,7 @@ export function Escalations({ onOpen }: { onOpen(incidentId: string): void }) {
                 <button type="button" className="esc-open" onClick={() => onOpen(i.id)}>
                   <span className="esc-summary">{i.title}</span>
                   <span className="esc-holder">
-                    held by <strong data-testid="escalation-holder">{e.target}</strong> (level {e.level})
+                    held by <HolderName target={e.target} testId="escalation-holder" /> · level {e.level}
                   </span>
                   <span className="esc-next">
                     → <strong>{e.nextTarget}</strong>

@@ -1,4 +1,5 @@
 import { memo } from 'react';
+import { useHolderText } from './rotation/ShiftLine';
 import type { Alert, Incident } from '../../../shared/protocol';
 import { isIncidentRinging, useAlarmStore } from '../lib/alarm';
 import { alertCountText, alertName, type MemberMark } from '../lib/incidents';
@@ -50,6 +51,7 @@ function IncidentRowImpl({
   onToggle,
 }: IncidentRowProps) {
   const ringing = useAlarmStore((s) => isIncidentRinging(s.alarm, incident.id));
+  const holder = useHolderText();
   const inhibited = incident.inhibitedAlertIds?.length ?? 0;
   const count = incident.alertIds.length;
   return (
@@ -120,7 +122,7 @@ function IncidentRowImpl({
         {incident.escalation && incident.status === 'firing' && (
           <span
             className="row-escalation"
-            title={`Escalation level ${incident.escalation.level}, held by ${incident.escalation.target}`}
+            title={`Escalation level ${incident.escalation.level}, held by ${holder(incident.escalation.target)}`}
           >
             <EscalationCountdown incident={incident} testId="row-countdown" />
           </span>

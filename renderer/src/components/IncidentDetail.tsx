@@ -1,4 +1,5 @@
 import type { Alert, Incident } from '../../../shared/protocol';
+import { HolderName } from './rotation/ShiftLine';
 import { ringingPage, useAlarmStore } from '../lib/alarm';
 import { alertCountText, alertName, memberMark, sortMembers } from '../lib/incidents';
 import { formatServiceLine } from '../lib/labels';
@@ -51,7 +52,7 @@ function IncidentFacts({ incident }: { incident: Incident }) {
       )}
       {esc ? (
         <Fact label="Escalation" testId="escalation">
-          level {esc.level} · held by <strong data-testid="escalation-target">{esc.target}</strong>
+          level {esc.level} · held by <HolderName target={esc.target} testId="escalation-target" />
           {incident.status === 'firing' && (
             <span className="escalation-due">
               {' '}

@@ -1,4 +1,5 @@
 import { useApi } from '../api/context';
+import { HolderName } from './rotation/ShiftLine';
 import { useAlarmStore } from '../lib/alarm';
 import { inFlightKinds } from '../lib/outbox';
 import { sendIncidentCommand } from '../store/commands';
@@ -39,7 +40,7 @@ export function RingingBanner({ onShow }: { onShow(incidentId: string): void }) 
               {p.summary}
             </button>
             <span className="ringing-meta">
-              level {p.level} · held by <strong>{p.target}</strong>
+              level {p.level} · held by <HolderName target={p.target} />
               {p.dueAt && p.nextTarget && (
                 <>
                   {' '}

@@ -1,6 +1,7 @@
 import { Fragment } from 'react';
 import { describeConnection, describePending } from '../lib/connection';
 import { AlarmCountdown } from './Countdown';
+import { ShiftLine } from './rotation/ShiftLine';
 import { useClockStore } from '../store/clock';
 import { useSyncStore } from '../store/sync';
 
@@ -58,6 +59,7 @@ export function TopBar() {
       <PendingCommands />
       <AlarmCountdown />
       <div className="spacer" />
+      <ShiftLine />
       {user && (
         <div className="user" data-testid="current-user" title={`Signed in as ${user}`}>
           <span className="avatar" aria-hidden="true">

@@ -12,6 +12,7 @@ export const COMMAND_NOUN: Record<CommandKind, string> = {
   override: 'Rotation override',
   silence: 'Silence',
   'expire-silence': 'Expiring the silence',
+  'remove-override': 'Removing the override',
 };
 
 /** What a command acts on: one alert or one incident (commands without a target have neither). */

@@ -8,6 +8,7 @@ import { incidentsHoldingAlerts } from '../lib/incidents';
 import { markTiming } from '../lib/timing';
 import { useInboxStore, wantedIncidents } from './inbox';
 import { useOutboxStore } from './outbox';
+import { useRotationStore } from './rotation';
 import { useSilencesStore } from './silences';
 import { useSyncStore } from './sync';
 
@@ -65,6 +66,18 @@ export function startSession(transport: Transport): () => void {
     }
   };
 
+  const loadRotation = async (): Promise<void> => {
+    const rotation = useRotationStore.getState();
+    try {
+      const [cached, changes] = await Promise.all([api.call('rotation.get', {}), api.call('rotation.changes', {})]);
+      rotation.setCached(cached);
+      rotation.setChanges(changes);
+    } catch (err) {
+      // A host without the rotation (unavailable): the calendar says so, the rest works.
+      rotation.setError(errorMessage(err));
+    }
+  };
+
   const loadStatus = async (): Promise<void> => {
     try {
       sync().setStatus(await api.call('status.get', {}));
@@ -102,6 +115,7 @@ export function startSession(transport: Transport): () => void {
   const incidentRefetch = createCoalescer(loadStaleIncidents, REFETCH_COALESCE_MS);
   const alertRefetch = createCoalescer(loadAlert, REFETCH_COALESCE_MS);
   const silencesRefetch = createCoalescer(loadSilences, REFETCH_COALESCE_MS);
+  const rotationRefetch = createCoalescer(loadRotation, REFETCH_COALESCE_MS);
 
   const refreshIncidents = (ids: Iterable<string> | 'all'): void => {
     if (ids === 'all') staleIncidents = null;
@@ -115,6 +129,7 @@ export function startSession(transport: Transport): () => void {
     void loadAlarm();
     void loadList();
     void loadSilences();
+    void loadRotation();
     void loadAlert();
     for (const id of wantedIncidents(inbox())) void loadIncident(id);
   };
@@ -162,6 +177,11 @@ export function startSession(transport: Transport): () => void {
         outbox().upsert(push.item);
         // A silence made or expired here shows as pending until the collector applies it.
         if (push.item.kind === 'silence' || push.item.kind === 'expire-silence') silencesRefetch.trigger();
+        // An override made or removed here shows on the calendar (pending) until applied.
+        if (push.item.kind === 'override' || push.item.kind === 'remove-override') rotationRefetch.trigger();
+        break;
+      case 'rotation-changed':
+        rotationRefetch.trigger();
         break;
       case 'alarm-changed':
         useAlarmStore.getState().setAlarm(push.alarm);
@@ -196,5 +216,6 @@ export function startSession(transport: Transport): () => void {
     incidentRefetch.dispose();
     alertRefetch.dispose();
     silencesRefetch.dispose();
+    rotationRefetch.dispose();
   };
 }

@@ -7,6 +7,7 @@ import { m0006EventBatches } from './0006-event-batches.js';
 import { m0007RotationOverrides } from './0007-rotation-overrides.js';
 import { m0008EventsBatchMaxTs } from './0008-events-batch-max-ts.js';
 import { m0009Incidents } from './0009-incidents.js';
+import { m0010RotationOverrideRemoval } from './0010-rotation-override-removal.js';
 
 /** In order; `migrate()` applies those not yet recorded. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0007RotationOverrides,
   m0008EventsBatchMaxTs,
   m0009Incidents,
+  m0010RotationOverrideRemoval,
 ];

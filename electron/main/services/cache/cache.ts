@@ -62,6 +62,8 @@ export interface OutboxCommand {
   silence?: SilenceRequest;
   /** Kind `expire-silence`: the silence to end now. */
   silenceId?: string;
+  /** Kind `remove-override`: the override (its command id) to withdraw. */
+  overrideId?: string;
   createdAt: string;
   state: OutboxState;
   detail?: string;
@@ -70,7 +72,17 @@ export interface OutboxCommand {
 
 export type NewOutboxCommand = Pick<
   OutboxCommand,
-  'id' | 'kind' | 'alertId' | 'incidentId' | 'note' | 'until' | 'override' | 'silence' | 'silenceId' | 'createdAt'
+  | 'id'
+  | 'kind'
+  | 'alertId'
+  | 'incidentId'
+  | 'note'
+  | 'until'
+  | 'override'
+  | 'silence'
+  | 'silenceId'
+  | 'overrideId'
+  | 'createdAt'
 >;
 
 /** A silence command not yet reflected by the collector's silences list (see `pendingSilenceCommands`). */
@@ -126,6 +138,8 @@ export interface Cache {
   outbox(limit?: number): OutboxItem[];
   /** Commands not yet answered (queued or sent), in the order they were made. */
   unanswered(): OutboxCommand[];
+  /** Rotation commands (override, remove-override) not applied yet: queued, sent, or refused. Oldest first, the latest `limit`. */
+  rotationCommands(limit: number): OutboxCommand[];
   pendingCount(): number;
   /** Updates one item's state; returns null when the id is unknown. */
   markOutbox(id: string, state: OutboxState, detail?: string): OutboxItem | null;
@@ -309,6 +323,10 @@ class SqliteCache implements Cache {
            (kind = 'silence' AND id IN (SELECT id FROM silences))
            OR (kind = 'expire-silence' AND state != 'queued' AND NOT EXISTS (
                  SELECT 1 FROM silences s WHERE s.id = json_extract(outbox.payload, '$.silenceId') AND s.ends_at > ?)))`,
+      ),
+      rotationCommands: db.prepare(
+        `SELECT * FROM outbox WHERE kind IN ('override', 'remove-override') AND state != 'applied'
+           ORDER BY pos DESC LIMIT ?`,
       ),
       pendingSilenceCommands: db.prepare(
         `SELECT * FROM outbox WHERE kind IN ('silence', 'expire-silence') AND reflected = 0
@@ -659,6 +677,10 @@ class SqliteCache implements Cache {
     return (this.stmt.outboxUnanswered.all() as OutboxRow[]).map(toCommand);
   }
 
+  rotationCommands(limit: number): OutboxCommand[] {
+    return (this.stmt.rotationCommands.all(limit) as OutboxRow[]).map(toCommand).reverse();
+  }
+
   pendingCount(): number {
     this.pendingMemo ??= (this.stmt.outboxCount.get() as { n: number }).n;
     return this.pendingMemo;
@@ -734,6 +756,7 @@ function parseJson<T>(schema: z.ZodType<T>, text: string | null): T | undefined 
 }
 
 const ExpirePayload = z.strictObject({ silenceId: z.string().min(1).max(SILENCE_MAX_ID) });
+const RemoveOverridePayload = z.strictObject({ overrideId: z.string().min(1).max(100) });
 
 /** The payload column holds what the kind carries: an override, a silence request, or the silence to expire. */
 function encodePayload(cmd: NewOutboxCommand): string | null {
@@ -742,10 +765,13 @@ function encodePayload(cmd: NewOutboxCommand): string | null {
   if (cmd.kind === 'expire-silence' && cmd.silenceId !== undefined) {
     return JSON.stringify({ silenceId: cmd.silenceId });
   }
+  if (cmd.kind === 'remove-override' && cmd.overrideId !== undefined) {
+    return JSON.stringify({ overrideId: cmd.overrideId });
+  }
   return null;
 }
 
-function decodePayload(r: OutboxRow): Pick<OutboxCommand, 'override' | 'silence' | 'silenceId'> {
+function decodePayload(r: OutboxRow): Pick<OutboxCommand, 'override' | 'silence' | 'silenceId' | 'overrideId'> {
   switch (r.kind) {
     case 'override': {
       const override = parseJson(RotationOverride, r.payload);
@@ -758,6 +784,10 @@ function decodePayload(r: OutboxRow): Pick<OutboxCommand, 'override' | 'silence'
     case 'expire-silence': {
       const p = parseJson(ExpirePayload, r.payload);
       return p !== undefined ? { silenceId: p.silenceId } : {};
+    }
+    case 'remove-override': {
+      const p = parseJson(RemoveOverridePayload, r.payload);
+      return p !== undefined ? { overrideId: p.overrideId } : {};
     }
     default:
       return {};

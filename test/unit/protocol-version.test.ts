@@ -16,8 +16,9 @@ const PINNED: Record<number, string> = {
   // snapshots, Stats.lastEventTs, bounded series answers, UserName on overrides, SyncStatus.refusal.
   4: '51863b57206577b9',
   // 5 (issue 12): incidents (frames, snapshot pages, Api methods), silences, Alert.incidentId /
-  // inhibitedBy / silencedBy, escalation per incident, commands naming their target, alarm per incident.
-  5: '34c1116ea9097fa0',
+  // inhibitedBy / silencedBy, escalation per incident, commands naming their target, alarm per incident;
+  // (issue 14) remove-override commands, swap ids, rotation.ics / changes / removeOverride Api methods.
+  5: '58f3817a6d88573b',
 };
 
 function schemaFingerprint(): string {

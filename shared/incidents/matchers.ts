@@ -1,12 +1,12 @@
-import { anchoredRegex, type Matcher } from '../protocol/incident.js';
+import { anchoredRegex, type Matcher, type MatcherRegex } from '../protocol/incident.js';
 import type { AlertInput } from './schema.js';
 
 /** Compiled patterns, shared by rules and silences; bounded so changing silences cannot grow it forever. */
 const MAX_CACHED_PATTERNS = 1_000;
-const compiled = new Map<string, RegExp>();
+const compiled = new Map<string, MatcherRegex>();
 
 /** The anchored regex for a pattern, compiled once (patterns were validated by the Matcher schema). */
-function regexFor(pattern: string): RegExp {
+function regexFor(pattern: string): MatcherRegex {
   let re = compiled.get(pattern);
   if (re === undefined) {
     if (compiled.size >= MAX_CACHED_PATTERNS) compiled.clear();
@@ -30,9 +30,9 @@ export function matchesValue(m: Matcher, value: string): boolean {
     case '!=':
       return value !== m.value;
     case '=~':
-      return regexFor(m.value).test(value);
+      return regexFor(m.value).matches(value);
     case '!~':
-      return !regexFor(m.value).test(value);
+      return !regexFor(m.value).matches(value);
   }
 }
 

@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import { z } from 'zod';
 import { Escalation, Tier } from './alert.js';
 import { UserName } from './user.js';
@@ -14,10 +15,7 @@ const IsoTime = z.iso.datetime({ offset: true });
 export const MATCHER_MAX_NAME = 256;
 /** A literal value longer than any stored label value can never match: refuse it. */
 export const MATCHER_MAX_VALUE = 1024;
-/**
- * Regex patterns are compiled and run by a backtracking engine (JavaScript's), unlike
- * Alertmanager's RE2: a short bound keeps a pathological pattern from costing much per label.
- */
+/** Regex patterns are short: a person writes them (RE2 keeps even long ones linear in time). */
 export const MATCHER_MAX_REGEX = 256;
 
 export const LabelName = z
@@ -33,18 +31,21 @@ export function isRegexOp(op: MatcherOp): boolean {
   return op === '=~' || op === '!~';
 }
 
-/** RE2's leading case-insensitive flag, common in Prometheus matchers; JavaScript spells it as a flag. */
-const CASE_INSENSITIVE = '(?i)';
+/** A compiled matcher regex: does it match the whole value? */
+export interface MatcherRegex {
+  matches(value: string): boolean;
+}
 
 /**
  * A regex matcher is fully anchored, as in Alertmanager: `=~"open.*"` matches "openai", never
- * "reopenai". The `u` flag makes JavaScript parse strictly (no silent Annex B leniency). A leading
- * `(?i)` becomes the `i` flag; other RE2-only syntax is refused by the schema.
+ * "reopenai". Patterns are RE2 (Alertmanager's and Prometheus's syntax, `(?i)` included), run by
+ * re2js, whose matching time is linear in the value: a silence made from a desktop runs against
+ * every held alert on every change, so a backtracking engine would let one pattern such as
+ * `(x|xx)*y` freeze the collector. Throws on a pattern RE2 refuses (backreferences, lookaround).
  */
-export function anchoredRegex(pattern: string): RegExp {
-  const fold = pattern.startsWith(CASE_INSENSITIVE);
-  const body = fold ? pattern.slice(CASE_INSENSITIVE.length) : pattern;
-  return new RegExp(`^(?:${body})$`, fold ? 'iu' : 'u');
+export function anchoredRegex(pattern: string): MatcherRegex {
+  const re = RE2JS.compile(pattern);
+  return { matches: (value) => re.matches(value) };
 }
 
 /** `name op "value"`, for error messages and the UI. */

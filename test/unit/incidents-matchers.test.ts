@@ -49,6 +49,21 @@ describe('Matcher (Alertmanager semantics)', () => {
     expect(r.error?.issues[0]?.path).toEqual(['value']);
   });
 
+  it('patterns are RE2: matching time is linear, so no pattern can freeze the collector', () => {
+    // Catastrophic for a backtracking engine (JavaScript's RegExp: minutes at 50 characters).
+    const evil = [m('model', '=~', '(x|xx)*y'), m('model', '=~', '(a+)+$'), m('model', '=~', 'x*x*x*x*x*y')];
+    const value = 'x'.repeat(1024);
+    const t0 = performance.now();
+    for (const re of evil) expect(matches(re, { model: value })).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(2_000);
+    // RE2 refuses what it cannot run in linear time, at the schema, naming the matcher.
+    for (const pattern of ['(a)\\1', '(?=a)b']) {
+      const r = Matcher.safeParse({ name: 'model', op: '=~', value: pattern });
+      expect(r.success).toBe(false);
+      if (!r.success) expect(r.error.issues[0]?.message).toMatch(/^matcher model=~".*": invalid regular expression/);
+    }
+  });
+
   it('bounds regex length and label names', () => {
     expect(Matcher.safeParse({ name: 'a', op: '=~', value: 'x'.repeat(MATCHER_MAX_REGEX + 1) }).success).toBe(false);
     expect(Matcher.safeParse({ name: 'a', op: '=', value: 'x'.repeat(MATCHER_MAX_REGEX + 1) }).success).toBe(true);

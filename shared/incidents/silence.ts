@@ -27,14 +27,34 @@ export function activeSilences(silences: readonly Silence[], now: number): Silen
   return silences.filter((s) => isActive(s, now));
 }
 
+/**
+ * Whether a silence's matchers hold for an alert, remembered per (alert record, silence): both are
+ * immutable (a change makes a new object), so every transaction re-checks only what changed
+ * instead of every silence against every held alert.
+ */
+const matchMemo = new WeakMap<object, WeakMap<Silence, boolean>>();
+
+function silenceMatches(alert: Pick<AlertRecord, 'labels' | 'ruleId' | 'tier'>, s: Silence): boolean {
+  let perAlert = matchMemo.get(alert);
+  if (perAlert === undefined) {
+    perAlert = new WeakMap();
+    matchMemo.set(alert, perAlert);
+  }
+  let hit = perAlert.get(s);
+  if (hit === undefined) {
+    hit = matchesAll(s.matchers, matchLabels(alert));
+    perAlert.set(s, hit);
+  }
+  return hit;
+}
+
 /** Id of the first active silence matching the alert (silences in creation order). */
 export function silencedBy(
   alert: Pick<AlertRecord, 'labels' | 'ruleId' | 'tier'>,
   silences: readonly Silence[],
   now: number,
 ): string | undefined {
-  const labels = matchLabels(alert);
-  return silences.find((s) => isActive(s, now) && matchesAll(s.matchers, labels))?.id;
+  return silences.find((s) => isActive(s, now) && silenceMatches(alert, s))?.id;
 }
 
 /**

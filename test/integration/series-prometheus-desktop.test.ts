@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../shared/clock.js';
 import type { LlmEventInput } from '../../shared/protocol/events.js';
 import type { SeriesQueryParams } from '../../shared/protocol/series.js';
+import { SeriesSourceInfo } from '../../shared/protocol/series-source.js';
 import { postEvents, startCollector, type CollectorHandle } from '../fixtures/collector.js';
 import { startPrometheus, waitFor, type ServerHandle } from '../fixtures/prom-servers.js';
 import { authHeaders, Desktops, until, untilAsync } from './sync-helpers.js';
@@ -113,6 +114,23 @@ function threeDays(): { fromMs: number; toMs: number } {
 
 describe('desktop charts over a Prometheus chart source (issue 17)', () => {
   it('series.query answers from the collector, i.e. from Prometheus; offline, the last answer, said so', async () => {
+    // On the wire: the metrics with a GenAI form, and no Prometheus URL (desktops never talk to it).
+    const wire = await fetch(`${reader.url}/v1/series/source`, { headers: authHeaders(reader) });
+    expect(SeriesSourceInfo.parse(await wire.json())).toEqual({
+      kind: 'prometheus',
+      metrics: [
+        'requests',
+        'error_rate',
+        'latency_p50',
+        'latency_p95',
+        'latency_p99',
+        'cost_usd',
+        'tokens_in',
+        'tokens_out',
+      ],
+    });
+    expect((await fetch(`${reader.url}/v1/series/source`)).status).toBe(401);
+
     const app = desktops.open(reader, 'dana');
     await sourceKnown(app, 'prometheus');
     expect(app.remoteSeries.source()).toMatchObject({

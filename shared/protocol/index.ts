@@ -8,6 +8,7 @@ export * from './rotation.js';
 export * from './api.js';
 export * from './alarm.js';
 export * from './series.js';
+export * from './series-source.js';
 export * from './evals.js';
 export * from './otlp.js';
 export * from './alertmanager.js';

@@ -5,7 +5,7 @@ import { EVENTS_V2_PATH, routeIngest, type IngestRoutes } from '../ingest/ingest
 import { bodyFormat, parseEvents } from '../ingest/parse-events.js';
 import type { Metrics } from '../metrics.js';
 import type { GenAiMetrics } from '../export/genai-metrics.js';
-import { handleRollups, handleSeries, handleSeriesFromPrometheus } from '../series/series-routes.js';
+import { handleRollups, handleSeries, handleSeriesFromPrometheus, seriesSourceInfo } from '../series/series-routes.js';
 import type { PrometheusSeries } from '../series/prometheus-series.js';
 import type { SeriesStore } from '../store/series-store.js';
 import type { CollectorStore } from '../store/store.js';
@@ -127,6 +127,8 @@ export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: Serv
         if (deps.promSeries) return send(res, 200, await handleSeriesFromPrometheus(deps.promSeries, url.searchParams));
         if (!deps.series) throw new HttpError(404, 'not_found', 'chart queries are not enabled');
         return send(res, 200, handleSeries(deps.series, url.searchParams));
+      case 'GET /v1/series/source':
+        return send(res, 200, seriesSourceInfo(deps.promSeries));
       case 'GET /v1/rollups':
         if (!deps.series) throw new HttpError(404, 'not_found', 'chart queries are not enabled');
         return send(res, 200, handleRollups(deps.series, url.searchParams));

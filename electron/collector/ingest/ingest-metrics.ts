@@ -50,6 +50,7 @@ const KNOWN_ROUTES = new Set([
   'GET /v1/incidents',
   'GET /v1/silences',
   'GET /v1/series',
+  'GET /v1/series/source',
   'GET /v1/rollups',
   'GET /v1/runbooks',
   'GET /v1/stats',

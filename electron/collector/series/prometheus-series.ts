@@ -4,9 +4,9 @@ import { GENAI_COST, GENAI_DURATION, GENAI_TOKENS, LABEL } from '../../../shared
 import { PromRangeAnswer } from '../../../shared/protocol/prometheus-api.js';
 import {
   DEFAULT_SERIES_LIMIT,
+  SeriesMetric,
   STEP_MS,
   type Series,
-  type SeriesMetric,
   type SeriesQuery,
   type SeriesResponse,
 } from '../../../shared/protocol/series.js';
@@ -38,6 +38,9 @@ const EXPR: Partial<Record<SeriesMetric, (s: string, g: string, w: string) => st
   tokens_in: (s, g, w) => `sum${g} (increase(${GENAI_TOKENS}_sum{${join(s, `${LABEL.tokenType}="input"`)}}[${w}]))`,
   tokens_out: (s, g, w) => `sum${g} (increase(${GENAI_TOKENS}_sum{${join(s, `${LABEL.tokenType}="output"`)}}[${w}]))`,
 };
+
+/** The chart metrics this source answers; `GET /v1/series/source` tells desktops (the rest 400). */
+export const PROMETHEUS_SERIES_METRICS: readonly SeriesMetric[] = SeriesMetric.options.filter((m) => EXPR[m]);
 
 function join(a: string, b: string): string {
   return a === '' ? b : `${a},${b}`;

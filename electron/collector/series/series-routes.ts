@@ -4,7 +4,8 @@ import { HttpError } from '../http/http-error.js';
 import type { SeriesStore } from '../store/series-store.js';
 import { exportRollups } from './rollup-export.js';
 import { querySeries } from './series-query.js';
-import type { PrometheusSeries } from './prometheus-series.js';
+import { PROMETHEUS_SERIES_METRICS, type PrometheusSeries } from './prometheus-series.js';
+import type { SeriesSourceInfo } from '../../../shared/protocol/series-source.js';
 
 /**
  * Query strings → validated queries. A repeated or unknown parameter is a 400 naming it (a
@@ -32,6 +33,11 @@ function parseParams<S extends z.ZodType>(schema: S, params: URLSearchParams): z
 /** `GET /v1/series` from a Prometheus (`series.source.kind: prometheus`), same validation and shape. */
 export function handleSeriesFromPrometheus(source: PrometheusSeries, params: URLSearchParams): Promise<SeriesResponse> {
   return source.query(parseParams(SeriesQuery, params));
+}
+
+/** `GET /v1/series/source`: whether desktops can chart from their rollup cache or must ask `GET /v1/series`. */
+export function seriesSourceInfo(source: PrometheusSeries | undefined): SeriesSourceInfo {
+  return source ? { kind: 'prometheus', metrics: [...PROMETHEUS_SERIES_METRICS] } : { kind: 'local' };
 }
 
 export function handleSeries(store: SeriesStore, params: URLSearchParams): SeriesResponse {

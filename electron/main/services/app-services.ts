@@ -7,7 +7,7 @@ import { CacheCheckpointer, ensurePrivateDir, openCache, type Cache } from './ca
 import { CacheRetention, DEFAULT_CACHE_RETENTION, type CacheRetentionOptions } from './cache-retention.js';
 import { createNotifier, type Notifier } from './notifier/index.js';
 import { Outbox } from './outbox.js';
-import { openSeriesCache, SeriesSync, type SeriesCache } from './series/index.js';
+import { openSeriesCache, RemoteSeries, SeriesSync, withRemoteSeries, type SeriesCache } from './series/index.js';
 import { createRunbookSource, openRunbookCache, RunbookSync, type RunbookCache } from './runbooks/index.js';
 import { openRotationCache, RotationSync, ShiftNotice, type RotationCache } from './rotation/index.js';
 import { stderrLogger, systemTimers, type Logger } from './runtime.js';
@@ -46,6 +46,8 @@ export interface AppServices {
   /** Chart rollups (cache tables from migration 0004) and the poller that fills them. */
   seriesCache: SeriesCache;
   seriesSync: SeriesSync;
+  /** Charts the collector reads from its Prometheus source (issue 17): asked of it, not the cache. */
+  remoteSeries: RemoteSeries;
   /** Runbooks (cache tables from migration 0003, FTS5) and the poller that fills them. */
   runbookCache: RunbookCache;
   runbookSync: RunbookSync;
@@ -97,11 +99,22 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     log,
     ...(opts.sync?.timers ? { timers: opts.sync.timers } : {}),
   });
-  const series = {
-    query: (p: SeriesQueryParams) => seriesCache.query(p, clock.now()),
-    catalog: () => seriesCache.catalog(),
-    onChanged: (l: (syncedAt: string) => void) => seriesSync.onChanged(l),
-  };
+  const remoteSeries = new RemoteSeries({
+    collectorUrl: opts.collectorUrl,
+    token: opts.collectorToken,
+    connection: sync,
+    clock,
+    log,
+    ...(opts.sync?.timers ? { timers: opts.sync.timers } : {}),
+  });
+  const series = withRemoteSeries(
+    {
+      query: (p: SeriesQueryParams) => seriesCache.query(p, clock.now()),
+      catalog: () => seriesCache.catalog(),
+      onChanged: (l: (syncedAt: string) => void) => seriesSync.onChanged(l),
+    },
+    remoteSeries,
+  );
   const runbookCache = openRunbookCache(cache.path, { log });
   const runbookSync = new RunbookSync({
     collectorUrl: opts.collectorUrl,
@@ -199,6 +212,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     checkpointer,
     seriesCache,
     seriesSync,
+    remoteSeries,
     runbookCache,
     runbookSync,
     alarm,
@@ -211,6 +225,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       retention.start();
       checkpointer.start();
       seriesSync.start();
+      remoteSeries.start();
       runbookSync.start();
       rotationSync.start();
       shiftNotice.start();
@@ -221,6 +236,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       retention.dispose();
       checkpointer.dispose();
       seriesSync.dispose();
+      remoteSeries.dispose();
       runbookSync.dispose();
       rotationSync.dispose();
       shiftNotice.dispose();

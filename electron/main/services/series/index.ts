@@ -8,3 +8,4 @@ export {
 } from './series-sync.js';
 export { DEFAULT_CHART_RETENTION, type ChartRetention } from './retention.js';
 export type { SeriesSource } from './series-source.js';
+export { RemoteSeries, withRemoteSeries, type RemoteSeriesOptions } from './remote-series.js';

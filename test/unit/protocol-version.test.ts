@@ -17,8 +17,9 @@ const PINNED: Record<number, string> = {
   4: '51863b57206577b9',
   // 5 (issue 12): incidents (frames, snapshot pages, Api methods), silences, Alert.incidentId /
   // inhibitedBy / silencedBy, escalation per incident, commands naming their target, alarm per incident;
-  // (issue 14) remove-override commands, swap ids, rotation.ics / changes / removeOverride Api methods.
-  5: '58f3817a6d88573b',
+  // (issue 14) remove-override commands, swap ids, rotation.ics / changes / removeOverride Api methods;
+  // (issue 17) SeriesSourceInfo (GET /v1/series/source).
+  5: '5da1a4c3fe698b7d',
 };
 
 function schemaFingerprint(): string {

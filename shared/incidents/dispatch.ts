@@ -152,8 +152,20 @@ function refresh(d: Draft, known: AlertRecord, alert: AlertInput, now: number, w
   if (holder === undefined || d.incident(holder)?.status === 'resolved') d.putKey(incident.key, incident.id);
 }
 
-/** The incident without its ack / snooze / resolution fields. */
+/**
+ * The incident without its ack / snooze / resolution fields, nor its old escalation: a reopened
+ * or promoted incident is paged afresh by its next ring, and until then a desktop must not take
+ * the old holder for a current one (it would ring during the group wait).
+ */
 export function withoutClosure(i: IncidentRecord): IncidentRecord {
-  const { acknowledgedBy: _a, acknowledgedAt: _b, snoozedUntil: _c, resolvedAt: _d, mergedInto: _e, ...rest } = i;
+  const {
+    acknowledgedBy: _a,
+    acknowledgedAt: _b,
+    snoozedUntil: _c,
+    resolvedAt: _d,
+    mergedInto: _e,
+    escalation: _f,
+    ...rest
+  } = i;
   return rest;
 }

@@ -93,12 +93,19 @@ describe('dispatch', () => {
     let s = dispatch(emptyIncidentState(), alert('a', { labels: { service: 'chat' } }), T0, grouping).state;
     const id = s.alerts.a!.incidentId;
     s = dispatch(s, alert('a', { labels: { service: 'chat' }, status: 'resolved' }), T0 + SEC, grouping).state;
+    // It had rung and been held by alice before it resolved.
+    const held = { level: 1, target: 'alice', dueAt: T0 + 30 * SEC };
     s = {
       ...s,
-      incidents: { ...s.incidents, [id]: { ...s.incidents[id]!, status: 'resolved', resolvedAt: T0 + SEC } },
+      incidents: {
+        ...s.incidents,
+        [id]: { ...s.incidents[id]!, status: 'resolved', resolvedAt: T0 + SEC, rings: 1, escalation: held },
+      },
       openByKey: {},
     };
     const r = dispatch(s, alert('a', { labels: { service: 'chat' } }), T0 + 60 * SEC, grouping);
+    // Until its new ring nobody holds it: a desktop must not ring the old holder during the group wait.
+    expect(r.state.incidents[id]?.escalation).toBeUndefined();
     expect(r.incidentId).toBe(id);
     expect(r.state.incidents[id]).toMatchObject({
       status: 'firing',

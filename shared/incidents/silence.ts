@@ -9,10 +9,17 @@ import { Draft } from './records.js';
  * silence early sets `endsAt` to the moment of expiry (one not yet started ends when it starts).
  */
 
-/** Silences kept at once; one more is refused (a bound on memory and on per-alert matching work). */
+/** Silences not yet ended (active or pending) at once; one more is refused (memory, matching work). */
 export const MAX_SILENCES = 1_000;
-/** Ended silences stay listed this long (so "expired by X" stays visible), then are dropped. */
+/**
+ * The list every desktop receives on each change is bounded in bytes too: a silence may carry 32
+ * long matchers and a long comment, and a full list is sent to every connected desktop.
+ */
+export const MAX_SILENCE_LIST_BYTES = 4 * 1024 * 1024;
+/** Ended silences stay listed this long (so "expired by X" stays visible), then are dropped… */
 export const EXPIRED_SILENCE_KEEP_MS = 24 * 3_600_000;
+/** …and at most this many of them, the oldest-ended dropped first: they never block new silences. */
+export const MAX_ENDED_SILENCES = 200;
 
 function window(s: Silence): { start: number; end: number } {
   return { start: Date.parse(s.startsAt), end: Date.parse(s.endsAt) };
@@ -68,6 +75,10 @@ export function validateSilence(s: Silence, now: number, maxDurationMs: number):
   else if (end - start > maxDurationMs)
     errors.push(`endsAt: a silence lasts at most ${maxDurationMs} ms (silences.maxDuration)`);
   if (end <= now) errors.push('endsAt: must be in the future');
+  // A silence starting far ahead would hold a slot (and hide pages then) for as long as it likes.
+  if (start > now + maxDurationMs) {
+    errors.push(`startsAt: a silence starts at most ${maxDurationMs} ms ahead (silences.maxDuration)`);
+  }
   if (s.matchers.every(matchesEmpty)) {
     errors.push(
       `matchers: at least one matcher must not match an empty label (${s.matchers.map(matcherText).join(', ')} would silence almost everything)`,
@@ -87,7 +98,11 @@ export function addSilence(
   const errors = validateSilence(s, now, maxDurationMs);
   if (silences.some((x) => x.id === s.id)) errors.push(`id: a silence "${s.id}" exists`);
   const kept = pruneSilences(silences, now);
-  if (kept.length >= MAX_SILENCES) errors.push(`silences: at most ${MAX_SILENCES} at once`);
+  const live = kept.filter((x) => window(x).end > now);
+  if (live.length >= MAX_SILENCES) errors.push(`silences: at most ${MAX_SILENCES} active or pending at once`);
+  else if (listBytes([...kept, s]) > MAX_SILENCE_LIST_BYTES) {
+    errors.push(`silences: the list would exceed ${MAX_SILENCE_LIST_BYTES} bytes; expire some or shorten comments`);
+  }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, silences: [...kept, s] };
 }
 
@@ -101,9 +116,26 @@ export function expireSilence(silences: readonly Silence[], id: string, now: num
   return { ok: true, silences: silences.map((x) => (x.id === id ? expired : x)) };
 }
 
-/** Drops silences that ended more than EXPIRED_SILENCE_KEEP_MS ago. */
+function listBytes(silences: readonly Silence[]): number {
+  return JSON.stringify(silences).length;
+}
+
+/**
+ * Drops silences that ended more than EXPIRED_SILENCE_KEEP_MS ago, and beyond the newest-ended
+ * MAX_ENDED_SILENCES ended ones.
+ */
 export function pruneSilences(silences: readonly Silence[], now: number): Silence[] {
-  return silences.filter((s) => window(s).end > now - EXPIRED_SILENCE_KEEP_MS);
+  const recent = (s: Silence): boolean => window(s).end > now - EXPIRED_SILENCE_KEEP_MS;
+  const ended = silences.filter((s) => window(s).end <= now && recent(s));
+  // The newest-ended first; ties keep creation order, so the choice is stable.
+  const history = new Set(
+    ended
+      .map((s, i) => ({ s, i, end: window(s).end }))
+      .sort((a, b) => b.end - a.end || a.i - b.i)
+      .slice(0, MAX_ENDED_SILENCES)
+      .map((x) => x.s),
+  );
+  return silences.filter((s) => window(s).end > now || history.has(s));
 }
 
 /** The silence stage: records `silencedBy` on every alert at `now` (a silence ending unmutes). */

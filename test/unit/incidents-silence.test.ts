@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   EXPIRED_SILENCE_KEEP_MS,
+  MAX_ENDED_SILENCES,
+  MAX_SILENCE_LIST_BYTES,
+  MAX_SILENCES,
   Silence,
   SilencesConfig,
   activeSilences,
@@ -16,6 +19,7 @@ import { SILENCE_HARD_MAX_MS } from '../../shared/protocol/incident.js';
 import { alert, Driver, SEC, T0 } from '../fixtures/incidents.js';
 
 const HOUR = 3_600_000;
+const MAX = 7 * 24 * HOUR;
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 function silence(
@@ -63,7 +67,6 @@ describe('silences: time', () => {
 });
 
 describe('silences: validation', () => {
-  const MAX = 7 * 24 * HOUR;
   it('accepts a bounded silence with a real matcher', () => {
     expect(validateSilence(silence('s', T0, T0 + HOUR), T0, MAX)).toEqual([]);
   });
@@ -102,6 +105,52 @@ describe('silences: validation', () => {
     expect(r.ok).toBe(true);
     expect(r.ok && addSilence(r.silences, s, T0, MAX).ok).toBe(false);
     expect(addSilence([], silence('t', T0, T0 + MAX + 1), T0, MAX).ok).toBe(false);
+  });
+});
+
+describe('silences: bounds a flood of commands cannot get around', () => {
+  const fill = (n: number, start: number, end: number): Silence[] =>
+    Array.from({ length: n }, (_, i) => silence(`s${i}`, start, end));
+
+  it('only active or pending silences count toward the cap: expiring them frees their slots', () => {
+    const full = fill(MAX_SILENCES, T0, T0 + HOUR);
+    const refused = addSilence(full, silence('one-more', T0, T0 + HOUR), T0, MAX);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.errors.join()).toMatch(/at most 1000 active or pending/);
+    let list = full;
+    for (const x of full) {
+      const r = expireSilence(list, x.id, T0 + SEC);
+      if (!r.ok) throw new Error(r.errors.join());
+      list = r.silences;
+    }
+    const r = addSilence(list, silence('after', T0 + SEC, T0 + HOUR), T0 + 2 * SEC, MAX);
+    expect(r.ok).toBe(true);
+    // The ended ones are kept as history, but only the newest MAX_ENDED_SILENCES of them.
+    if (r.ok) expect(r.silences.length).toBe(MAX_ENDED_SILENCES + 1);
+  });
+
+  it('a silence may not start further ahead than it may last', () => {
+    const r = addSilence([], silence('far', T0 + MAX + HOUR, T0 + MAX + 2 * HOUR), T0, MAX);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.join()).toMatch(/^startsAt: /);
+  });
+
+  it('the whole list every desktop receives stays within its byte budget', () => {
+    const long = (id: string): Silence =>
+      Silence.parse({
+        ...silence(id, T0, T0 + HOUR),
+        matchers: Array.from({ length: 32 }, (_, i) => ({ name: `l${i}`, op: '=', value: 'v'.repeat(1024) })),
+        comment: 'c'.repeat(2000),
+      });
+    let list: Silence[] = [];
+    let refusal = '';
+    for (let i = 0; i < MAX_SILENCES && refusal === ''; i++) {
+      const r = addSilence(list, long(`big${i}`), T0, MAX);
+      if (r.ok) list = r.silences;
+      else refusal = r.errors.join();
+    }
+    expect(refusal).toMatch(/would exceed \d+ bytes/);
+    expect(JSON.stringify(list).length).toBeLessThanOrEqual(MAX_SILENCE_LIST_BYTES);
   });
 });
 

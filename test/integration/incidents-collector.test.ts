@@ -149,8 +149,16 @@ describe('one outage, one page', () => {
     await outage(c);
     const down = (await alerts(c)).find((a) => a.ruleId === 'provider-down');
     const incidentId = String(down?.incidentId);
-    const members = (await incidents(c)).find((i) => i.id === incidentId)?.alertIds ?? [];
-    expect(members.length).toBeGreaterThanOrEqual(4);
+    // The members are those the incident holds once the whole outage has been evaluated.
+    let held = await incidents(c);
+    for (let t = Date.now(); (held.find((i) => i.id === incidentId)?.alertIds.length ?? 0) < 4;) {
+      if (Date.now() - t > 15_000) break;
+      await sleep(200);
+      held = await incidents(c);
+    }
+    const members = held.find((i) => i.id === incidentId)?.alertIds ?? [];
+    const seen = (await alerts(c)).map((a) => [a.ruleId, a.labels.service, a.status, a.incidentId, a.inhibitedBy]);
+    expect(members.length, JSON.stringify({ seen, held })).toBeGreaterThanOrEqual(4);
     const alice = await open(c, 'alice');
     const bob = await open(c, 'bob');
     await alice.waitFor((f) => f.type === 'silences');

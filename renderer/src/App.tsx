@@ -78,7 +78,14 @@ function Views() {
         />
       )}
       {view === 'silences' && <SilencesView />}
-      {view === 'charts' && <ChartsView />}
+      {view === 'charts' && (
+        <ChartsView
+          onOpenIncident={(id) => {
+            useInboxStore.getState().openIncident(id);
+            setView('inbox');
+          }}
+        />
+      )}
       {view === 'runbooks' && <RunbooksView />}
     </div>
   );

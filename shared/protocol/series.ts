@@ -290,6 +290,8 @@ export const SeriesQueryParams = z
     fromMs: z.number().int().nonnegative(),
     toMs: z.number().int().nonnegative(),
     by: SeriesGroupBy.optional(),
+    /** When to evaluate the rule's lines (default `toMs`): an alert chart asks for when it fired. */
+    referenceAtMs: z.number().int().nonnegative().optional(),
   })
   .strict()
   .refine((p) => p.toMs > p.fromMs, { path: ['toMs'], message: 'toMs must be after fromMs' });

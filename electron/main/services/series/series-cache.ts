@@ -278,7 +278,7 @@ export function openSeriesCache(path: string, opts: { retention?: ChartRetention
       const reference = timed(`reference ${p.metric}`, () =>
         seriesReference(rules, src, {
           metric: p.metric,
-          at: p.toMs,
+          at: p.referenceAtMs ?? p.toMs,
           filter: { service: p.service, provider: p.provider, model: p.model },
           suites,
         }),

@@ -1,0 +1,87 @@
+import type { Incident, SeriesReference } from '../../../shared/protocol';
+import type { ValueKind } from './chart-format';
+
+/**
+ * What a chart draws over its lines (issue 14): the rule's reference lines, in the panel's
+ * display unit, and incident markers on the time axis.
+ */
+export interface RefLine {
+  label: string;
+  /** In the panel's display unit (already per hour for cost). */
+  value: number;
+  role: 'baseline' | 'threshold';
+}
+
+export interface ChartMarker {
+  /** Seconds (uPlot's x unit). */
+  x: number;
+  /** Seconds; absent while the incident is open. */
+  end?: number;
+  incidentId: string;
+  label: string;
+  resolved: boolean;
+}
+
+/** Reference lines in display units. Ratios and ms are as sent; cost lines come per hour already. */
+export function referenceView(ref: SeriesReference | undefined, kind: ValueKind): RefLine[] {
+  if (!ref) return [];
+  void kind; // every kind's reference is sent in its display unit (see COST_REFERENCE_PER_MS)
+  return ref.lines
+    .filter((l) => Number.isFinite(l.value))
+    .map((l) => ({
+      label: l.labels?.['suite'] && !l.label.includes(l.labels['suite']) ? `${l.labels['suite']} ${l.label}` : l.label,
+      value: l.value,
+      role: l.role,
+    }));
+}
+
+/** Incidents that overlap [fromS, toS] (seconds), oldest first, as markers. */
+export function incidentMarkers(incidents: readonly Incident[], fromS: number, toS: number): ChartMarker[] {
+  const out: ChartMarker[] = [];
+  for (const i of incidents) {
+    const x = Date.parse(i.firedAt) / 1000;
+    const end = i.resolvedAt ? Date.parse(i.resolvedAt) / 1000 : undefined;
+    if (x > toS || (end !== undefined && end < fromS)) continue;
+    out.push({
+      x,
+      ...(end !== undefined ? { end } : {}),
+      incidentId: i.id,
+      label: i.title,
+      resolved: i.status === 'resolved',
+    });
+  }
+  return out.sort((a, b) => a.x - b.x);
+}
+
+/** The marker nearest to `xS` within `tolS` seconds (a click on the axis band), or undefined. */
+export function markerAt(markers: readonly ChartMarker[], xS: number, tolS: number): ChartMarker | undefined {
+  let best: ChartMarker | undefined;
+  let bestD = Infinity;
+  for (const m of markers) {
+    const d = Math.abs(m.x - xS);
+    if (d <= tolS && d < bestD) {
+      best = m;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+/** The y range a chart needs so its lines and the rule's lines are all on screen. */
+export function yRangeWith(
+  dataMin: number,
+  dataMax: number,
+  refs: readonly RefLine[],
+  zeroBased: boolean,
+): [number, number] {
+  let lo = zeroBased ? 0 : dataMin;
+  let hi = dataMax;
+  for (const r of refs) {
+    if (r.value > hi) hi = r.value;
+    if (!zeroBased && r.value < lo) lo = r.value;
+  }
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
+  if (hi <= lo) return [lo, lo + (Math.abs(lo) || 1)];
+  const pad = (hi - lo) * 0.1;
+  return [zeroBased ? lo : lo - pad, hi + pad];
+}

@@ -1,0 +1,10 @@
+import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { startCollector } from '/work/wt/chart14/test/fixtures/collector.js';
+const span = process.argv[2] ?? '7d';
+const c = await startCollector();
+const t0 = performance.now();
+const proc = spawn(process.execPath, ['--import', 'tsx', '/work/wt/chart14/electron/collector/simulator/cli.ts', '--url', c.url, '--backfill', span, '--once', '--scenario', 'provider-outage', '--scenario-since', '20m'], { cwd: '/work/wt/chart14', env: { ...process.env, VIGIL_TOKEN: c.token }, stdio: ['ignore', 'ignore', 'inherit'] });
+const code = await new Promise((r) => proc.on('exit', r));
+console.log(`backfill ${span}: exit ${code} in ${(performance.now() - t0).toFixed(0)} ms`);
+await c.stop();

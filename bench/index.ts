@@ -1,4 +1,5 @@
 import { benchCharts } from './charts.js';
+import { benchChartDraw } from './charts-draw.js';
 import { benchDetection } from './detection.js';
 import { benchDetectionLevels, benchQuietMonth } from './detection-fleet.js';
 import { benchInbox } from './inbox.js';
@@ -21,5 +22,6 @@ benchDetection();
 benchDetectionLevels();
 benchQuietMonth(quick ? 7 : 30);
 await benchCharts({ rounds: quick ? 10 : 40 });
+await benchChartDraw({ runs: quick ? 5 : 20 });
 await benchInbox({ incidents: 10_000, members: 500, runs: quick ? 3 : 7 });
 await benchRss({ events: quick ? 500_000 : 5_000_000, maxSeconds: quick ? 60 : 400 });

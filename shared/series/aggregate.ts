@@ -150,7 +150,11 @@ function plainSeries(metric: SeriesMetric, labels: Record<string, string>, accs:
         parts.map((p) => p[0]),
         totals,
       );
-      return { labels, points: starts.map((t, i): SeriesPoint => [t, pooled.values[i] ?? null]), counts: pooled.counts };
+      return {
+        labels,
+        points: starts.map((t, i): SeriesPoint => [t, pooled.values[i] ?? null]),
+        counts: pooled.counts,
+      };
     }
     return {
       labels,

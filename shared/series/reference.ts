@@ -71,7 +71,11 @@ export function addTotals(into: SpanTotals, r: SpanTotals): void {
 }
 
 /** Latency: median of the trailing hourly p95s with enough samples (latency-p95's baseline), 2x it, 3x SLO. */
-export function latencyLines(rule: ChartRules['latencyP95'], src: ReferenceSource, req: ReferenceRequest): ReferenceLine[] {
+export function latencyLines(
+  rule: ChartRules['latencyP95'],
+  src: ReferenceSource,
+  req: ReferenceRequest,
+): ReferenceLine[] {
   const windowStart = req.at - rule.windowMs;
   const p95s = src
     .hours(windowStart - rule.baselineMs, windowStart, true)
@@ -84,7 +88,8 @@ export function latencyLines(rule: ChartRules['latencyP95'], src: ReferenceSourc
     lines.push({ label: `${rule.factor}× baseline`, value: rule.factor * baseline, role: 'threshold' });
   }
   const slo = sloFor(rule.slo, req.filter);
-  if (slo !== undefined) lines.push({ label: `${rule.sloFactor}× SLO`, value: rule.sloFactor * slo, role: 'threshold' });
+  if (slo !== undefined)
+    lines.push({ label: `${rule.sloFactor}× SLO`, value: rule.sloFactor * slo, role: 'threshold' });
   return lines;
 }
 
@@ -93,7 +98,11 @@ export function latencyLines(rule: ChartRules['latencyP95'], src: ReferenceSourc
  * uses) as a rate per hour, and `dailyFactor` times it. The rule compares a projected day with
  * the average day; on an hourly-rate chart that is the same ratio.
  */
-export function costLines(rule: ChartRules['costAnomaly'], src: ReferenceSource, req: ReferenceRequest): ReferenceLine[] {
+export function costLines(
+  rule: ChartRules['costAnomaly'],
+  src: ReferenceSource,
+  req: ReferenceRequest,
+): ReferenceLine[] {
   const dayStart = Math.floor(req.at / DAY_MS) * DAY_MS;
   const days = new Map<number, { total: number; hours: number }>();
   for (const h of src.hours(dayStart - rule.trailingDays * DAY_MS, dayStart, false)) {

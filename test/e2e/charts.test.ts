@@ -103,7 +103,9 @@ describe('charts', () => {
     const rule = errors.locator('[data-testid="chart-rule"][data-role="threshold"]');
     await expect.poll(() => rule.first().textContent(), { timeout: 10_000 }).toMatch(/threshold\s*5\.0+ %/);
     // Every chart carries the markers, not just the alert's.
-    expect(await page.locator('[data-testid="chart-requests"] [data-testid="chart-marker"]').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="chart-requests"] [data-testid="chart-marker"]').count()).toBeGreaterThan(
+      0,
+    );
     // Hover readout: the time and each line's value (with its sample count) under the cursor.
     const box = await errors.locator('.u-over').boundingBox();
     if (box) await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2);

@@ -17,6 +17,7 @@ import {
   type SpanTotals,
 } from '../../shared/series/reference.js';
 import { MAX_POOL_BUCKETS, MIN_RATE_SAMPLES, pooledRates } from '../../shared/series/smoothing.js';
+import { decimate } from '../../renderer/src/lib/chart-decimate.js';
 import { incidentMarkers, markerAt, yRangeWith } from '../../renderer/src/lib/chart-overlays.js';
 import type { Incident } from '../../shared/protocol/incident.js';
 
@@ -367,5 +368,39 @@ describe('chart overlays', () => {
         },
       ),
     );
+  });
+});
+
+describe('decimation to pixel columns', () => {
+  it('keeps each series’ min and max per column, at most two points per column, gaps as gaps', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.option(fc.integer({ min: -1000, max: 1000 }), { nil: null }), { minLength: 1, maxLength: 2000 }),
+        fc.integer({ min: 1, max: 300 }),
+        (values, columns) => {
+          const xs = values.map((_, i) => i * 60);
+          const d = decimate(xs, [values], columns);
+          const kept = d.lines[0] ?? [];
+          expect(d.xs.length).toBe(kept.length);
+          expect(d.xs.length).toBeLessThanOrEqual(
+            Math.max(values.length <= 2 * columns ? values.length : 0, 2 * (columns + 1)),
+          );
+          const present = values.filter((v): v is number => v !== null);
+          const shown = kept.filter((v): v is number => v !== null);
+          if (present.length > 0) {
+            expect(Math.max(...shown)).toBe(Math.max(...present));
+            expect(Math.min(...shown)).toBe(Math.min(...present));
+          } else expect(shown).toEqual([]);
+          for (let i = 1; i < d.xs.length; i++) expect(d.xs[i]).toBeGreaterThan(d.xs[i - 1] as number);
+          for (const i of d.index) expect(i).toBeLessThan(values.length);
+        },
+      ),
+    );
+  });
+
+  it('30 days of minutes at 1,200 px become at most 2,400 points', () => {
+    const xs = Array.from({ length: 43_200 }, (_, i) => i * 60);
+    const d = decimate(xs, [xs.map((x) => Math.sin(x))], 1200);
+    expect(d.xs.length).toBeLessThanOrEqual(2 * 1201);
   });
 });

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { decimate } from '../../lib/chart-decimate';
 import type { ValueKind } from '../../lib/chart-format';
 import type { ChartMarker, RefLine } from '../../lib/chart-overlays';
 import type { PanelData } from '../../store/charts';
@@ -52,8 +53,14 @@ export function UPlotChart({
   useEffect(() => {
     const el = host.current;
     if (!el) return;
+    const width = Math.max(200, el.clientWidth);
+    const shown = decimate(
+      data.xs,
+      data.lines.map((l) => l.values),
+      width,
+    );
     const opts = chartOptions({
-      width: Math.max(200, el.clientWidth),
+      width,
       height,
       kind,
       lineNames: data.lines.map((l) => l.name),
@@ -63,10 +70,10 @@ export function UPlotChart({
       refs,
       markers,
       ...(markerX !== undefined ? { markerX } : {}),
-      onCursor: (idx) => cursorCb.current?.(idx),
+      onCursor: (idx) => cursorCb.current?.(idx === null ? null : (shown.index[idx] ?? null)),
       onMarker: (id) => markerCb.current?.(id),
     });
-    const aligned: uPlot.AlignedData = [data.xs, ...data.lines.map((l) => l.values)];
+    const aligned: uPlot.AlignedData = [shown.xs, ...shown.lines];
     const chart = new uPlot(opts, aligned, el);
     const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(200, el.clientWidth), height }));
     resize.observe(el);

@@ -166,8 +166,8 @@ export const ChartRules = z.object({
 export type ChartRules = z.infer<typeof ChartRules>;
 
 /**
- * One horizontal line in the metric's own unit (a ratio, ms, or USD per bucket-independent hour
- * for cost): `baseline` is what the rule learned, `threshold` is where it fires.
+ * One horizontal line in the chart's display unit (a ratio, ms, or USD per hour for cost, whatever
+ * the step): `baseline` is what the rule learned, `threshold` is where it fires.
  */
 export const ReferenceLine = z.object({
   label: z.string().min(1).max(200),
@@ -186,9 +186,6 @@ export const SeriesReference = z.object({
   kl: z.object({ value: z.number().nonnegative().nullable(), threshold: z.number().positive() }).optional(),
 });
 export type SeriesReference = z.infer<typeof SeriesReference>;
-
-/** Cost rates are per hour on the chart; a ReferenceLine for cost_usd carries USD per hour. */
-export const COST_REFERENCE_PER_MS = 3_600_000;
 
 export const SeriesResponse = z.object({
   metric: SeriesMetric,

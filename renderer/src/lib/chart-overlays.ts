@@ -1,5 +1,4 @@
 import type { Incident, SeriesReference } from '../../../shared/protocol';
-import type { ValueKind } from './chart-format';
 
 /**
  * What a chart draws over its lines (issue 14): the rule's reference lines, in the panel's
@@ -22,10 +21,9 @@ export interface ChartMarker {
   resolved: boolean;
 }
 
-/** Reference lines in display units. Ratios and ms are as sent; cost lines come per hour already. */
-export function referenceView(ref: SeriesReference | undefined, kind: ValueKind): RefLine[] {
+/** Reference lines as drawn: already in display units (cost per hour); a suite's threshold names its suite. */
+export function referenceView(ref: SeriesReference | undefined): RefLine[] {
   if (!ref) return [];
-  void kind; // every kind's reference is sent in its display unit (see COST_REFERENCE_PER_MS)
   return ref.lines
     .filter((l) => Number.isFinite(l.value))
     .map((l) => ({

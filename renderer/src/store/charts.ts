@@ -90,7 +90,7 @@ export function toPanelData(spec: PanelSpec, answers: readonly CachedSeries[], t
         ...(s.unpriced ? { unpriced: s.unpriced } : {}),
       });
     }
-    refs.push(...referenceView(answer.reference, spec.kind));
+    refs.push(...referenceView(answer.reference));
     if (answer.reference?.kl) kl = answer.reference.kl;
   });
   return { step, xs, lines, refs, ...(kl ? { kl } : {}) };

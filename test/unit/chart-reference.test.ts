@@ -18,7 +18,7 @@ import {
 } from '../../shared/series/reference.js';
 import { MAX_POOL_BUCKETS, MIN_RATE_SAMPLES, pooledRates } from '../../shared/series/smoothing.js';
 import { decimate } from '../../renderer/src/lib/chart-decimate.js';
-import { incidentMarkers, markerAt, yRangeWith } from '../../renderer/src/lib/chart-overlays.js';
+import { incidentMarkers, yRangeWith } from '../../renderer/src/lib/chart-overlays.js';
 import type { Incident } from '../../shared/protocol/incident.js';
 
 /**
@@ -330,7 +330,7 @@ describe('chart overlays', () => {
       ...(resolvedAt ? { resolvedAt: new Date(resolvedAt).toISOString() } : {}),
     }) as Incident;
 
-  it('markers are the incidents overlapping the range, oldest first; a click finds the nearest', () => {
+  it('markers are the incidents overlapping the range, oldest first, with their end when resolved', () => {
     const from = AT / 1000;
     const to = from + 3600;
     const ms = incidentMarkers(
@@ -344,8 +344,8 @@ describe('chart overlays', () => {
       to,
     );
     expect(ms.map((m) => m.incidentId)).toEqual(['spanning', 'b']);
-    expect(markerAt(ms, from + 30 * 60 + 20, 60)?.incidentId).toBe('b');
-    expect(markerAt(ms, from + 10 * 60, 60)).toBeUndefined();
+    expect(ms[0]?.end).toBe((AT + 10 * MINUTE_MS) / 1000);
+    expect(ms[1]?.end).toBeUndefined();
   });
 
   it('the y range always holds the rule lines', () => {

@@ -51,20 +51,6 @@ export function incidentMarkers(incidents: readonly Incident[], fromS: number, t
   return out.sort((a, b) => a.x - b.x);
 }
 
-/** The marker nearest to `xS` within `tolS` seconds (a click on the axis band), or undefined. */
-export function markerAt(markers: readonly ChartMarker[], xS: number, tolS: number): ChartMarker | undefined {
-  let best: ChartMarker | undefined;
-  let bestD = Infinity;
-  for (const m of markers) {
-    const d = Math.abs(m.x - xS);
-    if (d <= tolS && d < bestD) {
-      best = m;
-      bestD = d;
-    }
-  }
-  return best;
-}
-
 /** The y range a chart needs so its lines and the rule's lines are all on screen. */
 export function yRangeWith(
   dataMin: number,

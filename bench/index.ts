@@ -1,4 +1,5 @@
 import { benchCharts } from './charts.js';
+import { benchChartDraw } from './charts-draw.js';
 import { benchDetection } from './detection.js';
 import { benchDetectionLevels, benchQuietMonth } from './detection-fleet.js';
 import { benchInbox } from './inbox.js';
@@ -12,7 +13,7 @@ import { benchSync } from './sync.js';
 /**
  * `npm run bench`: prints figures; asserts nothing. `--quick` for a short run; `--only=inbox,paging`
  * runs the named benches alone (names: ingest, sync, runbooks, paging, sketch, detection,
- * detection-levels, quiet-month, charts, inbox, rss).
+ * detection-levels, quiet-month, charts, chart-draw, inbox, rss).
  */
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -27,6 +28,7 @@ const BENCHES = [
   'detection-levels',
   'quiet-month',
   'charts',
+  'chart-draw',
   'inbox',
   'rss',
 ];
@@ -44,5 +46,6 @@ if (runs('detection')) benchDetection();
 if (runs('detection-levels')) benchDetectionLevels();
 if (runs('quiet-month')) benchQuietMonth(quick ? 7 : 30);
 if (runs('charts')) await benchCharts({ rounds: quick ? 10 : 40 });
+if (runs('chart-draw')) await benchChartDraw({ runs: quick ? 5 : 20 });
 if (runs('inbox')) await benchInbox({ incidents: 10_000, members: 500, runs: quick ? 3 : 7 });
 if (runs('rss')) await benchRss({ events: quick ? 500_000 : 5_000_000, maxSeconds: quick ? 60 : 400 });

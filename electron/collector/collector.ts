@@ -25,6 +25,7 @@ import { openStore } from './store/sqlite-store.js';
 import { EventTimeGuard } from './ingest/event-time.js';
 import type { CollectorStore } from './store/store.js';
 import { openSeriesStore, type SeriesStore } from './store/series-store.js';
+import { chartRulesFromConfig } from '../../shared/series/chart-rules.js';
 import { WalCheckpointer } from './store/wal-checkpointer.js';
 import { LogRetention } from './retention/log-retention.js';
 import { StreamHub } from './stream/stream-hub.js';
@@ -273,6 +274,7 @@ export class Collector {
       maxBatchEvents: opts.config.ingest.maxBatchEvents,
       log: opts.log,
       series,
+      chartRules: chartRulesFromConfig(opts.config.rules),
       runbooks,
       rotation,
       incidents,

@@ -177,7 +177,7 @@ const MIN_DEMO_BACKFILL_MINUTES = 20;
 /** The simulator's own bound on --backfill. */
 const MAX_DEMO_BACKFILL_MINUTES = 90 * 24 * 60;
 
-/** The demo's simulator arguments, with the backfill span replaced when --demo-backfill is given. */
+/** The demo's simulator arguments; --demo-backfill D makes D the whole simulated history (no background week). */
 function demoSimulatorArgs(backfill: string | undefined): string[] {
   if (backfill === undefined) return DEFAULT_SIMULATOR_ARGS;
   const m = /^(\d+(?:\.\d+)?)(m|h|d)$/.exec(backfill);
@@ -185,7 +185,10 @@ function demoSimulatorArgs(backfill: string | undefined): string[] {
   if (!(minutes >= MIN_DEMO_BACKFILL_MINUTES && minutes <= MAX_DEMO_BACKFILL_MINUTES)) {
     fail(`--demo-backfill: '${backfill}' must be a duration from 20m to 90d, like 30m, 6h, 1d`);
   }
+  // An explicit span is the whole history: the background week (`--history`) goes with it.
   const args = [...DEFAULT_SIMULATOR_ARGS];
+  const h = args.indexOf('--history');
+  if (h >= 0) args.splice(h, 2);
   args[args.indexOf('--backfill') + 1] = backfill;
   return args;
 }

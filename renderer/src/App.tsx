@@ -81,7 +81,14 @@ function Views() {
       )}
       {view === 'rotation' && <RotationView />}
       {view === 'silences' && <SilencesView />}
-      {view === 'charts' && <ChartsView />}
+      {view === 'charts' && (
+        <ChartsView
+          onOpenIncident={(id) => {
+            useInboxStore.getState().openIncident(id);
+            setView('inbox');
+          }}
+        />
+      )}
       {view === 'runbooks' && <RunbooksView />}
     </div>
   );

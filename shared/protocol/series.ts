@@ -97,13 +97,102 @@ export const Series = z.object({
   /** What distinguishes this series: the group-by value, an output label, an eval suite. */
   labels: z.record(z.string(), z.string()),
   points: z.array(SeriesPoint),
+  /** cost_usd: requests of models without a price in this range (their cost is unknown, not $0). */
+  unpriced: z.number().int().positive().optional(),
+  /** Rates: the denominator behind each point (requests, rated answers, lookups), aligned with `points`. */
+  counts: z.array(z.number().int().nonnegative()).optional(),
 });
 export type Series = z.infer<typeof Series>;
+
+// ---- Reference lines: what each rule compares the charted signal against (issue 14) ----
+
+const Ms = z.number().int().nonnegative();
+const On = z.boolean();
+
+/**
+ * The configured rule parameters a chart needs to draw the rule's line (a subset of the
+ * collector's `rules.*` config). The collector sends them with every `GET /v1/rollups` page, so
+ * the desktop cache can draw the same lines offline; nothing in the renderer hard-codes them.
+ */
+export const ChartRules = z.object({
+  latencyP95: z.object({
+    enabled: On,
+    factor: z.number().positive(),
+    sloFactor: z.number().positive(),
+    windowMs: Ms,
+    baselineMs: Ms,
+    minHourSamples: z.number().int().positive(),
+    minBaselineHours: z.number().int().positive(),
+    slo: z
+      .array(
+        z.object({
+          service: Dim.optional(),
+          provider: Dim.optional(),
+          model: Dim.optional(),
+          p95: z.number().positive(),
+        }),
+      )
+      .max(1_000),
+  }),
+  errorRate: z.object({ enabled: On, threshold: z.number().gt(0).lt(1) }),
+  costAnomaly: z.object({ enabled: On, dailyFactor: z.number().positive(), trailingDays: z.number().int().positive() }),
+  evalAccuracy: z.object({
+    enabled: On,
+    threshold: z.number().min(0).max(1),
+    thresholds: z.record(z.string(), z.number().min(0).max(1)),
+  }),
+  outputDrift: z.object({
+    enabled: On,
+    threshold: z.number().positive(),
+    windowMs: Ms,
+    referenceMs: Ms,
+    alpha: z.number().positive(),
+  }),
+  retrievalDrop: z.object({
+    enabled: On,
+    margin: z.number().gt(0).lt(1),
+    windowMs: Ms,
+    baselineMs: Ms,
+    minBaselineSamples: z.number().int().positive(),
+  }),
+  negativeFeedback: z.object({
+    enabled: On,
+    margin: z.number().gt(0).lt(1),
+    windowMs: Ms,
+    baselineMs: Ms,
+    minBaselineSamples: z.number().int().positive(),
+  }),
+});
+export type ChartRules = z.infer<typeof ChartRules>;
+
+/**
+ * One horizontal line in the chart's display unit (a ratio, ms, or USD per hour for cost, whatever
+ * the step): `baseline` is what the rule learned, `threshold` is where it fires.
+ */
+export const ReferenceLine = z.object({
+  label: z.string().min(1).max(200),
+  value: z.number(),
+  role: z.enum(['baseline', 'threshold']),
+  /** For per-series lines (an eval suite's threshold): the series labels it belongs to. */
+  labels: z.record(z.string(), z.string()).optional(),
+});
+export type ReferenceLine = z.infer<typeof ReferenceLine>;
+
+export const SeriesReference = z.object({
+  /** When the baselines were evaluated (epoch ms): the end of the range, as the rule would at that minute. */
+  at: z.number().int().nonnegative(),
+  lines: z.array(ReferenceLine).max(1_000),
+  /** Output mix only: KL(last window ‖ reference) of the selection, and the rule's threshold. */
+  kl: z.object({ value: z.number().nonnegative().nullable(), threshold: z.number().positive() }).optional(),
+});
+export type SeriesReference = z.infer<typeof SeriesReference>;
 
 export const SeriesResponse = z.object({
   metric: SeriesMetric,
   step: SeriesStep,
   series: z.array(Series),
+  /** The rule's lines for this metric over this selection; absent when no rule watches it or the collector sent no rules. */
+  reference: SeriesReference.optional(),
   /** Present when series were left out (the busiest are kept); absent when the answer is whole. */
   truncated: z.literal(true).optional(),
   /** With `truncated`: how many series there were before the cut. */
@@ -180,6 +269,8 @@ export const RollupsPage = z.object({
   evals: z.array(EvalRun),
   /** Where the next page starts (pass as `from`); absent on the last page. */
   next: z.number().int().nonnegative().optional(),
+  /** The collector's configured rule thresholds, for the charts' reference lines (issue 14). */
+  rules: ChartRules.optional(),
   /** Present when a bucket had more than MAX_ROLLUP_BUCKET_ROWS series (the rest merged into other/other/other). */
   truncated: z.literal(true).optional(),
 });
@@ -196,6 +287,8 @@ export const SeriesQueryParams = z
     fromMs: z.number().int().nonnegative(),
     toMs: z.number().int().nonnegative(),
     by: SeriesGroupBy.optional(),
+    /** When to evaluate the rule's lines (default `toMs`): an alert chart asks for when it fired. */
+    referenceAtMs: z.number().int().nonnegative().optional(),
   })
   .strict()
   .refine((p) => p.toMs > p.fromMs, { path: ['toMs'], message: 'toMs must be after fromMs' });

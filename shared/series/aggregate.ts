@@ -1,6 +1,7 @@
 import type { DDSketch } from '@datadog/sketches-js';
 import { decodeSketch, encodeSketch, newSketch } from '../rollup/sketch-codec.js';
 import type { EvalRun, RollupRow, Series, SeriesGroupBy, SeriesMetric, SeriesPoint } from '../protocol/series.js';
+import { pooledRates } from './smoothing.js';
 
 /**
  * Turns rollup rows (minute or hour buckets of single series) into chart points. Pure, and the
@@ -31,6 +32,7 @@ interface Acc {
   down: number;
   labels: Map<string, number>;
   sketch: DDSketch | null;
+  unpriced: number;
 }
 
 function emptyAcc(): Acc {
@@ -47,6 +49,7 @@ function emptyAcc(): Acc {
     down: 0,
     labels: new Map(),
     sketch: null,
+    unpriced: 0,
   };
 }
 
@@ -69,7 +72,8 @@ function valueOf(metric: SeriesMetric, a: Acc): number | null {
     case 'error_rate':
       return ratio(a.errors, a.count);
     case 'cost_usd':
-      return a.costUsd;
+      // Only unpriced requests in the bucket: the cost is unknown, not $0.
+      return a.unpriced > 0 && a.unpriced >= a.count ? null : a.costUsd;
     case 'tokens_in':
       return a.tokensIn;
     case 'tokens_out':
@@ -110,6 +114,7 @@ export function rollupSeries(rows: Iterable<RollupRow>, req: SeriesRequest): Ser
     a.tokensIn += r.tokensIn;
     a.tokensOut += r.tokensOut;
     a.costUsd += r.costUsd;
+    a.unpriced += r.unpriced;
     a.hits += r.retrievalHits;
     a.misses += r.retrievalMisses;
     a.up += r.feedbackUp;
@@ -123,13 +128,46 @@ export function rollupSeries(rows: Iterable<RollupRow>, req: SeriesRequest): Ser
   const out: Series[] = [];
   for (const g of groups.values()) {
     if (req.metric === 'output_label_share') out.push(...labelShares(g.labels, g.accs, starts));
-    else
-      out.push({
-        labels: g.labels,
-        points: starts.map((t, i): SeriesPoint => [t, valueOf(req.metric, g.accs[i] ?? emptyAcc())]),
-      });
+    else out.push(plainSeries(req.metric, g.labels, g.accs, starts));
   }
   return sortSeries(out);
+}
+
+/** Proportions whose denominator the chart shows; feedback and retrieval are also pooled (smoothing.ts). */
+const RATE_PARTS: Partial<Record<SeriesMetric, { of: (a: Acc) => [number, number]; pooled: boolean }>> = {
+  error_rate: { of: (a) => [a.errors, a.count], pooled: false },
+  retrieval_hit_rate: { of: (a) => [a.hits, a.hits + a.misses], pooled: true },
+  negative_feedback_rate: { of: (a) => [a.down, a.up + a.down], pooled: true },
+};
+
+function plainSeries(metric: SeriesMetric, labels: Record<string, string>, accs: Acc[], starts: number[]): Series {
+  const rate = RATE_PARTS[metric];
+  if (rate) {
+    const parts = accs.map((a) => rate.of(a));
+    const totals = parts.map((p) => p[1]);
+    if (rate.pooled) {
+      const pooled = pooledRates(
+        parts.map((p) => p[0]),
+        totals,
+      );
+      return {
+        labels,
+        points: starts.map((t, i): SeriesPoint => [t, pooled.values[i] ?? null]),
+        counts: pooled.counts,
+      };
+    }
+    return {
+      labels,
+      points: starts.map((t, i): SeriesPoint => [t, valueOf(metric, accs[i] ?? emptyAcc())]),
+      counts: totals,
+    };
+  }
+  const unpriced = metric === 'cost_usd' ? accs.reduce((n, a) => n + a.unpriced, 0) : 0;
+  return {
+    labels,
+    points: starts.map((t, i): SeriesPoint => [t, valueOf(metric, accs[i] ?? emptyAcc())]),
+    ...(unpriced > 0 ? { unpriced } : {}),
+  };
 }
 
 /** One series per output label: its share of the labelled responses in each bucket. */

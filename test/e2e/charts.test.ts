@@ -70,7 +70,8 @@ describe('charts', () => {
     for (const v of latency) expect(v).toMatch(/^\d+(\.\d+)? (ms|s)$/);
     const errors = await legendValues(page, 'errors');
     expect(errors.length).toBeGreaterThanOrEqual(2);
-    for (const v of errors) expect(v).toMatch(/%$/);
+    // Rates read with the request count behind them (issue 14).
+    for (const v of errors) expect(v).toMatch(/% of \d+$/);
     for (const v of await legendValues(page, 'cost')) expect(v).toMatch(/^\$[\d.]+\/h$/);
     expect(await page.getByTestId('charts-data-age').getAttribute('data-offline')).toBe('false');
 
@@ -90,8 +91,38 @@ describe('charts', () => {
     await chart.locator('canvas').first().waitFor({ timeout: 10_000 });
     const values = await chart.getByTestId('legend-value').allTextContents();
     expect(values).toHaveLength(1);
-    expect(values[0]).toMatch(/%$/);
+    expect(values[0]).toMatch(/% of \d+$/);
     await page.screenshot({ path: artifactPath('charts-alert-detail.png') });
+  });
+
+  it('marks the incident on the time axis and draws the rule line; the marker opens the incident', async () => {
+    await page.getByTestId('nav-charts').click();
+    const errors = page.getByTestId('chart-errors');
+    await errors.locator('[data-testid="chart-marker"]').first().waitFor({ timeout: 15_000 });
+    // The error-rate rule's line, from the collector's configured threshold (5 % by default).
+    const rule = errors.locator('[data-testid="chart-rule"][data-role="threshold"]');
+    await expect.poll(() => rule.first().textContent(), { timeout: 10_000 }).toMatch(/threshold\s*5\.0+ %/);
+    // Every chart carries the markers, not just the alert's.
+    expect(await page.locator('[data-testid="chart-requests"] [data-testid="chart-marker"]').count()).toBeGreaterThan(
+      0,
+    );
+    // Hover readout: the time and each line's value (with its sample count) under the cursor.
+    const box = await errors.locator('.u-over').boundingBox();
+    if (box) await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2);
+    await errors.getByTestId('legend-time').waitFor({ timeout: 5_000 });
+    expect((await errors.getByTestId('legend-value').allTextContents()).some((v) => / of \d+$/.test(v))).toBe(true);
+    await page.screenshot({ path: artifactPath('charts-incident-marker.png') });
+
+    await errors.locator('[data-testid="chart-marker"]').first().click();
+    const detail = page.getByTestId('incident-detail');
+    await detail.waitFor({ timeout: 10_000 });
+    expect(await detail.getAttribute('data-incident-id')).toBe(alert.incidentId);
+    // The incident's own chart: zoomed to its window, with the rule's line.
+    const chart = detail.getByTestId('chart-alert');
+    await chart.locator('canvas').first().waitFor({ timeout: 10_000 });
+    await chart.locator('[data-testid="chart-rule"][data-role="threshold"]').first().waitFor({ timeout: 10_000 });
+    expect(await chart.locator('[data-testid="chart-marker"]').count()).toBe(1);
+    await page.screenshot({ path: artifactPath('charts-incident-detail.png') });
   });
 
   it('still renders from the cache with the collector dead, and says how old the data is', async () => {

@@ -53,6 +53,19 @@ describe('simulator token sources (never argv from a parent process)', () => {
     const f = parseSimArgs(['--url', URL_, '--token', 't-0123456789abcdef', '--backfill', '1d', '--full-backfill']);
     expect(f.kind === 'run' && f.options.fullBackfill).toBe(true);
   });
+
+  it('--history D (issue 14: the demo fills a week) goes with --backfill; a bad duration names the flag', () => {
+    const T = ['--url', URL_, '--token', 't-0123456789abcdef'];
+    const r = parseSimArgs([...T, '--backfill', '1d', '--history', '6d']);
+    expect(r.kind === 'run' && r.options.historyMs).toBe(6 * 86_400_000);
+    const none = parseSimArgs([...T, '--backfill', '1d']);
+    expect(none.kind === 'run' && none.options.historyMs).toBe(0);
+    // Without a backfill there is no "before the backfill": no history.
+    const live = parseSimArgs([...T, '--history', '6d']);
+    expect(live.kind === 'run' && live.options.historyMs).toBe(0);
+    const bad = parseSimArgs([...T, '--backfill', '1d', '--history', 'a week']);
+    expect(bad.kind === 'error' && bad.message).toMatch(/--history/);
+  });
 });
 
 describe('backfill resume', () => {

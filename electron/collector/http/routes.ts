@@ -8,6 +8,7 @@ import type { GenAiMetrics } from '../export/genai-metrics.js';
 import { handleRollups, handleSeries, handleSeriesFromPrometheus, seriesSourceInfo } from '../series/series-routes.js';
 import type { PrometheusSeries } from '../series/prometheus-series.js';
 import type { SeriesStore } from '../store/series-store.js';
+import type { ChartRules } from '../../../shared/protocol/series.js';
 import type { CollectorStore } from '../store/store.js';
 import { presentedToken, type Authenticator } from './auth.js';
 import { HttpError } from './http-error.js';
@@ -36,6 +37,8 @@ export interface RouteDeps {
   ingestRoutes?: IngestRoutes;
   /** Read-only chart queries (`GET /v1/series`, `GET /v1/rollups`); absent = those routes 404. */
   series?: SeriesStore;
+  /** The configured rule thresholds the charts draw (issue 14); sent with series answers and rollup pages. */
+  chartRules?: ChartRules;
   /** The on-call rotation (`GET /v1/rotation`); absent = that route 404s. */
   rotation?: RotationService;
   /** Incidents and silences (`GET /v1/incidents`, `GET /v1/silences`); absent = those routes 404. */
@@ -126,12 +129,12 @@ export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: Serv
       case 'GET /v1/series':
         if (deps.promSeries) return send(res, 200, await handleSeriesFromPrometheus(deps.promSeries, url.searchParams));
         if (!deps.series) throw new HttpError(404, 'not_found', 'chart queries are not enabled');
-        return send(res, 200, handleSeries(deps.series, url.searchParams));
+        return send(res, 200, handleSeries(deps.series, url.searchParams, deps.chartRules));
       case 'GET /v1/series/source':
         return send(res, 200, seriesSourceInfo(deps.promSeries));
       case 'GET /v1/rollups':
         if (!deps.series) throw new HttpError(404, 'not_found', 'chart queries are not enabled');
-        return send(res, 200, handleRollups(deps.series, url.searchParams));
+        return send(res, 200, handleRollups(deps.series, url.searchParams, deps.chartRules));
       case 'GET /v1/rotation':
         if (!deps.rotation) throw new HttpError(404, 'not_found', 'the rotation is not enabled');
         return send(res, 200, handleRotation(deps.rotation, url.searchParams));

@@ -6,7 +6,10 @@ import {
   type SeriesQuery,
   type SeriesResponse,
 } from '../../../shared/protocol/series.js';
+import type { ChartRules } from '../../../shared/protocol/series.js';
+import { seriesReference } from '../../../shared/series/reference.js';
 import type { SeriesStore } from '../store/series-store.js';
+import { storeReferenceSource } from './reference-source.js';
 import { seriesBudget, topKeys } from './series-limit.js';
 
 const SKETCH_METRICS = new Set(['latency_p50', 'latency_p95', 'latency_p99']);
@@ -20,7 +23,21 @@ const REST_LABEL = '\u0000rest';
  * first pass without sketches sums each series' request volume, and the second builds only the
  * busiest: memory stays bounded by the answer, not by how many values a label has.
  */
-export function querySeries(store: SeriesStore, q: SeriesQuery): SeriesResponse {
+export function querySeries(store: SeriesStore, q: SeriesQuery, rules?: ChartRules): SeriesResponse {
+  const answer = seriesOnly(store, q);
+  if (!rules) return answer;
+  const suites = answer.series.map((s) => s.labels['suite']).filter((s): s is string => s !== undefined);
+  const filter = { service: q.service, provider: q.provider, model: q.model };
+  const reference = seriesReference(rules, storeReferenceSource(store, filter), {
+    metric: q.metric,
+    at: q.to,
+    filter,
+    suites,
+  });
+  return reference ? { ...answer, reference } : answer;
+}
+
+function seriesOnly(store: SeriesStore, q: SeriesQuery): SeriesResponse {
   const req = { metric: q.metric, from: q.from, to: q.to, stepMs: STEP_MS[q.step], by: q.by };
   // Buckets are aligned to the step, so the first one may start before `from`.
   const alignedFrom = Math.floor(q.from / req.stepMs) * req.stepMs;

@@ -1,5 +1,11 @@
 import type { z } from 'zod';
-import { RollupsQuery, SeriesQuery, type RollupsPage, type SeriesResponse } from '../../../shared/protocol/series.js';
+import {
+  RollupsQuery,
+  SeriesQuery,
+  type ChartRules,
+  type RollupsPage,
+  type SeriesResponse,
+} from '../../../shared/protocol/series.js';
 import { HttpError } from '../http/http-error.js';
 import type { SeriesStore } from '../store/series-store.js';
 import { exportRollups } from './rollup-export.js';
@@ -40,10 +46,13 @@ export function seriesSourceInfo(source: PrometheusSeries | undefined): SeriesSo
   return source ? { kind: 'prometheus', metrics: [...PROMETHEUS_SERIES_METRICS] } : { kind: 'local' };
 }
 
-export function handleSeries(store: SeriesStore, params: URLSearchParams): SeriesResponse {
-  return querySeries(store, parseParams(SeriesQuery, params));
+/** With `rules` (the collector's configured thresholds), answers carry the rule's reference lines. */
+export function handleSeries(store: SeriesStore, params: URLSearchParams, rules?: ChartRules): SeriesResponse {
+  return querySeries(store, parseParams(SeriesQuery, params), rules);
 }
 
-export function handleRollups(store: SeriesStore, params: URLSearchParams): RollupsPage {
-  return exportRollups(store, parseParams(RollupsQuery, params));
+/** With `rules`, every page carries them, so the desktop cache draws the same lines offline. */
+export function handleRollups(store: SeriesStore, params: URLSearchParams, rules?: ChartRules): RollupsPage {
+  const page = exportRollups(store, parseParams(RollupsQuery, params));
+  return rules ? { ...page, rules } : page;
 }

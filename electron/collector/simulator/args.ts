@@ -18,6 +18,12 @@ export interface SimOptions {
   backfillMs: number;
   /** Backfill the whole span even where the collector already has data (default: resume after it). */
   fullBackfill: boolean;
+  /**
+   * Older history posted after the backfill, while live traffic already runs (0 = none): the
+   * week-long charts fill without delaying the first page. Only on a first start (the backfill
+   * was not resumed), so a restart never posts it twice.
+   */
+  historyMs: number;
   scenarios: ScenarioSpecArg[];
   scenarioSinceMs: number;
   speed: number;
@@ -41,6 +47,8 @@ export const USAGE = `usage: ${TOKEN_ENV}=TOKEN npm run simulate -- --url URL [o
   --backfill D           post D of history first, e.g. 7d, 36h, 90m (default none); where the
                          collector already has events, only the span after its newest one
   --full-backfill        post the whole --backfill span even where the collector has data
+  --history D            then post D more of older history (before the backfill) in the background,
+                         while live traffic runs; only when the backfill was not resumed
   --scenario NAME[:k=v]  turn a scenario on at start; repeatable; k is service|provider|model|suite
   --scenario-since D     scenarios from --scenario are also active in the last D of the backfill
   --speed X              simulated time runs X times as fast as the wall clock, at most 1 for live
@@ -105,6 +113,7 @@ const Raw = z.object({
   seed: number('--seed', { min: 0, max: 4_294_967_295, int: true }).default(DEFAULT_SEED),
   backfill: duration('--backfill', 1000, 90 * 86_400_000).optional(),
   'full-backfill': z.boolean().default(false),
+  history: duration('--history', 1000, 90 * 86_400_000).optional(),
   scenario: z.array(z.string()).default([]),
   'scenario-since': duration('--scenario-since', 1000, 90 * 86_400_000).optional(),
   speed: number('--speed', { min: 0.01, max: 10_000 }).default(1),
@@ -140,6 +149,7 @@ export function parseSimArgs(argv: readonly string[], sources: TokenSources = {}
         rate: { type: 'string' },
         seed: { type: 'string' },
         backfill: { type: 'string' },
+        history: { type: 'string' },
         scenario: { type: 'string', multiple: true },
         'scenario-since': { type: 'string' },
         speed: { type: 'string' },
@@ -206,6 +216,7 @@ export function parseSimArgs(argv: readonly string[], sources: TokenSources = {}
       seed: v.seed,
       backfillMs: v.backfill ?? 0,
       fullBackfill: v['full-backfill'],
+      historyMs: v.backfill !== undefined ? (v.history ?? 0) : 0,
       scenarios,
       scenarioSinceMs: since ?? 0,
       speed: v.speed,

@@ -62,6 +62,7 @@ async function run(o: SimOptions): Promise<number> {
     log: out,
   });
   let backfillFrom = sim.startSim - o.backfillMs;
+  const fullFrom = backfillFrom;
   for (const s of o.scenarios) {
     const since = o.scenarioSinceMs > 0 ? sim.startSim - o.scenarioSinceMs : sim.startSim;
     traffic.setScenario(s.name, true, { ...(s.target ? { target: s.target } : {}), since });
@@ -122,6 +123,7 @@ async function run(o: SimOptions): Promise<number> {
   else if (o.once) {
     const from = o.backfillMs > 0 ? backfillFrom : sim.startSim - ONCE_WINDOW_MS;
     await sim.backfill(from, sim.startSim);
+    if (o.historyMs > 0 && backfillFrom === fullFrom) await sim.backfill(fullFrom - o.historyMs, fullFrom);
     while (!shuttingDown && sender.buffered > 0) {
       await sender.flush(500);
       if (sender.failingSince !== undefined && performance.now() - sender.failingSince > ONCE_GIVE_UP_MS) {
@@ -139,6 +141,11 @@ async function run(o: SimOptions): Promise<number> {
       sim.tick();
       sim.startLive();
       out('live');
+      // Older history after the recent span: the page fires as soon as ever, the long charts fill meanwhile.
+      if (o.historyMs > 0 && backfillFrom === fullFrom) {
+        await sim.backfill(fullFrom - o.historyMs, fullFrom);
+        out('history posted');
+      }
     }
   }
   await finished;

@@ -187,7 +187,11 @@ export function AlertDetailPane({ id }: { id: string }) {
           <h3 className="section-title">Details</h3>
           <Facts alert={alert} incident={incident} />
           <Labels alert={alert} />
-          <AlertChart alert={alert} />
+          <AlertChart
+            alert={alert}
+            {...(incident ? { incident } : {})}
+            onOpenIncident={(id) => useInboxStore.getState().openIncident(id)}
+          />
         </div>
         <div className="detail-col">
           <h3 className="section-title">Timeline</h3>

@@ -1,3 +1,4 @@
+import { AlertChart } from './charts/AlertChart';
 import type { Alert, Incident } from '../../../shared/protocol';
 import { HolderName } from './rotation/ShiftLine';
 import { ringingPage, useAlarmStore } from '../lib/alarm';
@@ -127,6 +128,8 @@ export function IncidentDetailPane({ id }: { id: string }) {
   }
 
   const alerts = detail?.alerts ?? [];
+  // The member that fired first is the one that opened the incident: its signal explains the page.
+  const explaining = [...alerts].sort((a, b) => Date.parse(a.firedAt) - Date.parse(b.firedAt))[0];
   return (
     <section
       className="detail"
@@ -156,6 +159,12 @@ export function IncidentDetailPane({ id }: { id: string }) {
           <IncidentFacts incident={incident} />
           <h3 className="section-title">Alerts</h3>
           {detail ? <Members alerts={alerts} /> : <p className="muted">Loading alerts…</p>}
+          {explaining && (
+            <>
+              <h3 className="section-title">Why it paged</h3>
+              <AlertChart alert={explaining} incident={incident} />
+            </>
+          )}
         </div>
         <div className="detail-col">
           <h3 className="section-title">Timeline</h3>

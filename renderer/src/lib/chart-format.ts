@@ -110,3 +110,14 @@ export function alertWindow(firedAtMs: number, nowMs: number): { fromMs: number;
   const toMs = Math.max(fromMs + 15 * 60_000, Math.min(firedAtMs + 30 * 60_000, nowMs));
   return { fromMs, toMs };
 }
+
+/** An incident's window: an hour before it fired to 30 min after it resolved (or now, if sooner or still open). */
+export function incidentWindow(
+  firedAtMs: number,
+  resolvedAtMs: number | undefined,
+  nowMs: number,
+): { fromMs: number; toMs: number } {
+  const fromMs = firedAtMs - HOUR;
+  const end = resolvedAtMs === undefined ? nowMs : Math.min(resolvedAtMs + 30 * 60_000, nowMs);
+  return { fromMs, toMs: Math.max(fromMs + 15 * 60_000, end) };
+}

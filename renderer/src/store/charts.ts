@@ -1,13 +1,18 @@
 import { create } from 'zustand';
-import type { CachedSeries, SeriesCatalog, SeriesStep, VigilApi } from '../../../shared/protocol';
+import type { CachedSeries, Incident, SeriesCatalog, SeriesStep, VigilApi } from '../../../shared/protocol';
 import { errorMessage } from '../api/results';
 import { RANGE_MS, scaleForStep, seriesName, type ChartRange } from '../lib/chart-format';
+import { referenceView, type RefLine } from '../lib/chart-overlays';
 import { PANELS, type PanelSpec } from '../lib/chart-panels';
 
 export interface ChartLine {
   name: string;
   /** Scaled for display (e.g. cost per hour), aligned with `xs`. */
   values: (number | null)[];
+  /** Rates: the samples each value rests on (shown on hover), aligned with `xs`. */
+  counts?: number[];
+  /** Cost: requests of a model without a price; with no priced value at all the legend says "unpriced". */
+  unpriced?: number;
 }
 
 export interface PanelData {
@@ -15,6 +20,10 @@ export interface PanelData {
   /** Bucket starts in seconds (what uPlot wants). */
   xs: number[];
   lines: ChartLine[];
+  /** The rule's lines, in the panel's unit (issue 14). */
+  refs: RefLine[];
+  /** Output mix: the KL divergence the drift rule sees, and its threshold. */
+  kl?: { value: number | null; threshold: number };
 }
 
 export type PanelState =
@@ -32,6 +41,8 @@ interface ChartsState {
   range: ChartRange;
   filters: ChartFilters;
   catalog: SeriesCatalog | null;
+  /** Incidents from the local replica, for the markers on every chart's time axis. */
+  incidents: Incident[];
   panels: Record<string, PanelState>;
   /** When the chart cache last synced with the collector. */
   syncedAt: string | null;
@@ -43,6 +54,7 @@ export const useChartsStore = create<ChartsState>()((set) => ({
   range: '6h',
   filters: { service: '', provider: '', model: '' },
   catalog: null,
+  incidents: [],
   panels: {},
   syncedAt: null,
   setRange: (range) => set({ range }),
@@ -63,15 +75,25 @@ export function toPanelData(spec: PanelSpec, answers: readonly CachedSeries[], t
   const xs = points.slice(0, keep).map((p) => p[0] / 1000);
   const scale = scaleForStep(spec.kind, step);
   const lines: ChartLine[] = [];
+  const refs: RefLine[] = [];
+  let kl: PanelData['kl'];
   answers.forEach((answer, i) => {
     const q = spec.queries[i];
     for (const s of answer.series) {
       const values = s.points.slice(0, keep).map((p) => (p[1] === null ? null : p[1] * scale));
-      if (values.every((v) => v === null)) continue;
-      lines.push({ name: seriesName(s.labels, q?.name ?? answer.metric), values });
+      // An unpriced model has no value anywhere, and still belongs in the legend ("unpriced", never $0).
+      if (values.every((v) => v === null) && !s.unpriced) continue;
+      lines.push({
+        name: seriesName(s.labels, q?.name ?? answer.metric),
+        values,
+        ...(s.counts ? { counts: s.counts.slice(0, keep) } : {}),
+        ...(s.unpriced ? { unpriced: s.unpriced } : {}),
+      });
     }
+    refs.push(...referenceView(answer.reference));
+    if (answer.reference?.kl) kl = answer.reference.kl;
   });
-  return { step, xs, lines };
+  return { step, xs, lines, refs, ...(kl ? { kl } : {}) };
 }
 
 let generation = 0;
@@ -91,6 +113,10 @@ export async function loadCharts(api: VigilApi, nowMs: number): Promise<void> {
   useChartsStore.setState((s) => ({
     panels: Object.fromEntries(PANELS.map((p) => [p.id, { state: 'loading', data: s.panels[p.id]?.data ?? null }])),
   }));
+  void api
+    .call('incidents.list', {})
+    .then((incidents) => gen === generation && useChartsStore.setState({ incidents }))
+    .catch(() => {});
   void api
     .call('series.catalog', {})
     .then((catalog) => gen === generation && useChartsStore.setState({ catalog, syncedAt: catalog.syncedAt ?? null }))

@@ -1,7 +1,9 @@
 import { bucketFromRollup, mergeBuckets, type Bucket } from '../../../../shared/series/buckets.js';
 import { evalSeries, rollupSeries } from '../../../../shared/series/aggregate.js';
 import { LATENCY_QUANTILES, latencySeries, type LatencyMetric } from '../../../../shared/series/latency-series.js';
+import { seriesReference } from '../../../../shared/series/reference.js';
 import {
+  ChartRules,
   STEP_MS,
   type CachedSeries,
   type EvalRun,
@@ -11,6 +13,7 @@ import {
   type SeriesQueryParams,
   type SeriesStep,
 } from '../../../../shared/protocol/series.js';
+import { cacheReferenceSource } from './reference-source.js';
 import { chartTables, scalarToRollup, TIER_1H, TIER_1M, TIER_5M, type RangeFilter } from './chart-tables.js';
 import { openCacheConnection, slowQueryTimer } from '../cache/cache-connection.js';
 import { silentLogger } from '../runtime.js';
@@ -33,6 +36,9 @@ export interface SeriesCache {
    */
   putPage(resolution: number, rows: readonly RollupRow[], evals: readonly EvalRun[]): void;
   markSynced(syncedTo: number | null, at: string): void;
+  /** The collector's rule thresholds from the last page that carried them (issue 14). */
+  putRules(rules: ChartRules): void;
+  rules(): ChartRules | undefined;
   /** Drops minutes older than the minute window (their hours are kept) and everything past retention. */
   compact(now: number): { downsampled: number; deleted: number };
   query(p: SeriesQueryParams, now: number): CachedSeries;
@@ -93,6 +99,19 @@ export function openSeriesCache(path: string, opts: { retention?: ChartRetention
       'SELECT suite, ts, accuracy, passed, total FROM chart_evals WHERE ts >= ? AND ts < ? ORDER BY ts',
     ),
     suites: db.prepare('SELECT DISTINCT suite FROM chart_evals ORDER BY suite'),
+    putRules: db.prepare('INSERT OR REPLACE INTO chart_rules (id, json) VALUES (1, ?)'),
+    rules: db.prepare('SELECT json FROM chart_rules WHERE id = 1'),
+  };
+  /** Parsed once per write: the same JSON is read by every query. */
+  let rulesMemo: { json: string; rules: ChartRules | undefined } | undefined;
+  const currentRules = (): ChartRules | undefined => {
+    const row = s.rules.get() as { json: string } | undefined;
+    if (!row) return undefined;
+    if (rulesMemo?.json !== row.json) {
+      const parsed = ChartRules.safeParse(JSON.parse(row.json));
+      rulesMemo = { json: row.json, rules: parsed.success ? parsed.data : undefined };
+    }
+    return rulesMemo.rules;
   };
   /** Latency answers by query; cleared by every write, so a memo never outlives the data it came from. */
   const memo = new Map<string, Record<LatencyMetric, Series[]>>();
@@ -181,6 +200,45 @@ export function openSeriesCache(path: string, opts: { retention?: ChartRetention
     return all[metric];
   };
 
+  const seriesOf = (p: SeriesQueryParams, now: number): CachedSeries => {
+    const step = stepFor(p.fromMs, p.toMs, now, retention);
+    const stepMs = STEP_MS[step];
+    const from = Math.floor(p.fromMs / stepMs) * stepMs;
+    const req = { metric: p.metric, from: p.fromMs, to: p.toMs, stepMs, by: p.by };
+    const { syncedAt } = syncState();
+    const base = { metric: p.metric, step, ...(syncedAt ? { syncedAt } : {}) };
+    if (p.metric === 'eval_accuracy') {
+      const runs = (
+        s.evals.all(from, p.toMs) as {
+          suite: string;
+          ts: number;
+          accuracy: number;
+          passed: number | null;
+          total: number | null;
+        }[]
+      ).map((r): EvalRun => ({
+        suite: r.suite,
+        ts: r.ts,
+        accuracy: r.accuracy,
+        ...(r.passed !== null ? { passed: r.passed } : {}),
+        ...(r.total !== null ? { total: r.total } : {}),
+      }));
+      return { ...base, series: evalSeries(runs, req) };
+    }
+    // The step is the tier: every bucket read is exactly one chart point's worth.
+    const f: RangeFilter = {
+      tier: stepMs,
+      from,
+      to: p.toMs,
+      service: p.service ?? null,
+      provider: p.provider ?? null,
+      model: p.model ?? null,
+    };
+    if (p.metric in LATENCY_QUANTILES) return { ...base, series: latency(p.metric as LatencyMetric, f, req) };
+    const rows = tables.scalars(f, p.metric === 'output_label_share');
+    return { ...base, series: rollupSeries(mapIter(rows, scalarToRollup), req) };
+  };
+
   return {
     syncState,
     putPage(resolution, rows, evals) {
@@ -200,6 +258,10 @@ export function openSeriesCache(path: string, opts: { retention?: ChartRetention
     markSynced(syncedTo, at) {
       s.markSynced.run(syncedTo, syncedTo, at);
     },
+    putRules(rules) {
+      s.putRules.run(JSON.stringify(rules));
+    },
+    rules: currentRules,
     compact: (now) =>
       timed('compact', () => {
         const r = compact(now);
@@ -207,44 +269,21 @@ export function openSeriesCache(path: string, opts: { retention?: ChartRetention
         return r;
       }),
     query(p, now) {
-      return timed(`query ${p.metric}`, () => {
-        const step = stepFor(p.fromMs, p.toMs, now, retention);
-        const stepMs = STEP_MS[step];
-        const from = Math.floor(p.fromMs / stepMs) * stepMs;
-        const req = { metric: p.metric, from: p.fromMs, to: p.toMs, stepMs, by: p.by };
-        const { syncedAt } = syncState();
-        const base = { metric: p.metric, step, ...(syncedAt ? { syncedAt } : {}) };
-        if (p.metric === 'eval_accuracy') {
-          const runs = (
-            s.evals.all(from, p.toMs) as {
-              suite: string;
-              ts: number;
-              accuracy: number;
-              passed: number | null;
-              total: number | null;
-            }[]
-          ).map((r): EvalRun => ({
-            suite: r.suite,
-            ts: r.ts,
-            accuracy: r.accuracy,
-            ...(r.passed !== null ? { passed: r.passed } : {}),
-            ...(r.total !== null ? { total: r.total } : {}),
-          }));
-          return { ...base, series: evalSeries(runs, req) };
-        }
-        // The step is the tier: every bucket read is exactly one chart point's worth.
-        const f: RangeFilter = {
-          tier: stepMs,
-          from,
-          to: p.toMs,
-          service: p.service ?? null,
-          provider: p.provider ?? null,
-          model: p.model ?? null,
-        };
-        if (p.metric in LATENCY_QUANTILES) return { ...base, series: latency(p.metric as LatencyMetric, f, req) };
-        const rows = tables.scalars(f, p.metric === 'output_label_share');
-        return { ...base, series: rollupSeries(mapIter(rows, scalarToRollup), req) };
-      });
+      const answer = timed(`query ${p.metric}`, () => seriesOf(p, now));
+      const rules = currentRules();
+      if (!rules) return answer;
+      const filter = { service: p.service ?? null, provider: p.provider ?? null, model: p.model ?? null };
+      const src = cacheReferenceSource(tables, filter, minuteBoundary(now, retention));
+      const suites = answer.series.map((x) => x.labels['suite']).filter((x): x is string => x !== undefined);
+      const reference = timed(`reference ${p.metric}`, () =>
+        seriesReference(rules, src, {
+          metric: p.metric,
+          at: p.referenceAtMs ?? p.toMs,
+          filter: { service: p.service, provider: p.provider, model: p.model },
+          suites,
+        }),
+      );
+      return reference ? { ...answer, reference } : answer;
     },
     catalog() {
       const { syncedAt } = syncState();

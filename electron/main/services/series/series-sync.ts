@@ -85,6 +85,7 @@ export class SeriesSync extends CollectorPull<string> {
       if (this.disposed) return high;
       const body = await this.fetchPage(resolution, cursor, to);
       this.opts.cache.putPage(res, body.rows, body.evals);
+      if (body.rules) this.opts.cache.putRules(body.rules);
       if (body.truncated)
         this.log.warn(`series sync: a ${resolution} bucket had too many series; the quietest are charted as other`);
       for (const r of body.rows) if (high === null || r.t > high) high = r.t;

@@ -1,6 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import { useApi } from '../../api/context';
-import { RANGES } from '../../lib/chart-format';
+import { RANGE_MS, RANGES } from '../../lib/chart-format';
+import { incidentMarkers } from '../../lib/chart-overlays';
 import { PANELS } from '../../lib/chart-panels';
 import { formatClockShort, formatDuration } from '../../lib/time';
 import { serverNow, useServerNow } from '../../store/clock';
@@ -108,13 +109,19 @@ function DataAge() {
   );
 }
 
-export function ChartsView() {
+export function ChartsView({ onOpenIncident }: { onOpenIncident?: (id: string) => void }) {
   const api = useApi();
   const range = useChartsStore((s) => s.range);
+  const incidents = useChartsStore((s) => s.incidents);
   const filters = useChartsStore((s) => s.filters);
   const panels = useChartsStore((s) => s.panels);
   const connected = useSyncStore((s) => s.transport.kind === 'ready' && s.status?.state === 'connected');
   const transportReady = useSyncStore((s) => s.transport.kind === 'ready');
+  // Every chart shares the range, so one marker list serves them all (uPlot hides the ones off-axis).
+  const markers = useMemo(() => {
+    const now = serverNow();
+    return incidentMarkers(incidents, (now - RANGE_MS[range]) / 1000, now / 1000);
+  }, [incidents, range]);
 
   useEffect(() => {
     if (!transportReady) return;
@@ -148,6 +155,8 @@ export function ChartsView() {
               kind={spec.kind}
               panel={panel}
               sparse={!!spec.sparse}
+              markers={markers}
+              {...(onOpenIncident ? { onMarker: onOpenIncident } : {})}
             />
           );
         })}

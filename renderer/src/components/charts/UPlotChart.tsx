@@ -1,8 +1,11 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { formatTick, PALETTE, type ValueKind } from '../../lib/chart-format';
+import { decimate } from '../../lib/chart-decimate';
+import type { ValueKind } from '../../lib/chart-format';
+import type { ChartMarker, RefLine } from '../../lib/chart-overlays';
 import type { PanelData } from '../../store/charts';
+import { chartOptions, themeColors } from './uplot-options';
 
 export interface UPlotChartProps {
   data: PanelData;
@@ -16,82 +19,61 @@ export interface UPlotChartProps {
   zeroBased?: boolean;
   /** Rare values (eval runs): points, joined across empty buckets. */
   sparse?: boolean;
+  /** The rule's lines (baseline, threshold), in the panel's unit. */
+  refs?: readonly RefLine[];
+  /** Incidents on the time axis; clicking one calls `onMarker`. */
+  markers?: readonly ChartMarker[];
+  onMarker?: (incidentId: string) => void;
 }
 
-// uPlot draws on canvas, so theme colours are spelled out here (same values as theme.css).
-const AXIS = '#9ba6b5';
-const GRID = '#1d2430';
-const MARKER = '#ff6b6b';
-
-function markerPlugin(x: number): uPlot.Plugin {
-  return {
-    hooks: {
-      draw: (u) => {
-        const left = u.valToPos(x, 'x', true);
-        if (left < u.bbox.left || left > u.bbox.left + u.bbox.width) return;
-        const ctx = u.ctx;
-        ctx.save();
-        ctx.strokeStyle = MARKER;
-        ctx.setLineDash([4, 3]);
-        ctx.lineWidth = Math.max(1, devicePixelRatio);
-        ctx.beginPath();
-        ctx.moveTo(left, u.bbox.top);
-        ctx.lineTo(left, u.bbox.top + u.bbox.height);
-        ctx.stroke();
-        ctx.restore();
-      },
-    },
-  };
-}
+const NO_REFS: readonly RefLine[] = [];
+const NO_MARKERS: readonly ChartMarker[] = [];
 
 /** A thin React wrapper: uPlot owns the canvas; React owns the legend around it. */
-export function UPlotChart({ data, kind, height, onCursor, markerX, zeroBased, sparse }: UPlotChartProps) {
+export function UPlotChart({
+  data,
+  kind,
+  height,
+  onCursor,
+  markerX,
+  zeroBased,
+  sparse,
+  refs = NO_REFS,
+  markers = NO_MARKERS,
+  onMarker,
+}: UPlotChartProps) {
   const host = useRef<HTMLDivElement>(null);
   const cursorCb = useRef(onCursor);
+  const markerCb = useRef(onMarker);
   useEffect(() => {
     cursorCb.current = onCursor;
-  }, [onCursor]);
+    markerCb.current = onMarker;
+  }, [onCursor, onMarker]);
 
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    const opts: uPlot.Options = {
-      width: Math.max(200, el.clientWidth),
+    const width = Math.max(200, el.clientWidth);
+    const shown = decimate(
+      data.xs,
+      data.lines.map((l) => l.values),
+      width,
+    );
+    const opts = chartOptions({
+      width,
       height,
-      legend: { show: false },
-      padding: [8, 8, 0, 0],
-      cursor: { y: false, points: { size: 6 }, drag: { x: false, y: false } },
-      scales: { x: { time: true }, y: zeroBased ? { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } : {} },
-      axes: [
-        {
-          stroke: AXIS,
-          grid: { stroke: GRID, width: 1 },
-          ticks: { stroke: GRID, width: 1 },
-          font: '11px system-ui, sans-serif',
-        },
-        {
-          stroke: AXIS,
-          grid: { stroke: GRID, width: 1 },
-          ticks: { show: false },
-          size: 56,
-          font: '11px system-ui, sans-serif',
-          values: (_u, splits) => splits.map((v) => formatTick(kind, v)),
-        },
-      ],
-      series: [
-        {},
-        ...data.lines.map((line, i) => ({
-          label: line.name,
-          stroke: PALETTE[i % PALETTE.length],
-          width: 1.5,
-          points: sparse ? { show: true, size: 5, fill: PALETTE[i % PALETTE.length] } : { show: false },
-          spanGaps: !!sparse,
-        })),
-      ],
-      hooks: { setCursor: [(u) => cursorCb.current?.(u.cursor.idx ?? null)] },
-      plugins: markerX !== undefined ? [markerPlugin(markerX)] : [],
-    };
-    const aligned: uPlot.AlignedData = [data.xs, ...data.lines.map((l) => l.values)];
+      kind,
+      lineNames: data.lines.map((l) => l.name),
+      colors: themeColors(el),
+      zeroBased: !!zeroBased,
+      sparse: !!sparse,
+      refs,
+      markers,
+      ...(markerX !== undefined ? { markerX } : {}),
+      onCursor: (idx) => cursorCb.current?.(idx === null ? null : (shown.index[idx] ?? null)),
+      onMarker: (id) => markerCb.current?.(id),
+    });
+    const aligned: uPlot.AlignedData = [shown.xs, ...shown.lines];
     const chart = new uPlot(opts, aligned, el);
     const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(200, el.clientWidth), height }));
     resize.observe(el);
@@ -99,7 +81,7 @@ export function UPlotChart({ data, kind, height, onCursor, markerX, zeroBased, s
       resize.disconnect();
       chart.destroy();
     };
-  }, [data, kind, height, markerX, zeroBased, sparse]);
+  }, [data, kind, height, markerX, zeroBased, sparse, refs, markers]);
 
   return <div className="uplot-host" ref={host} data-testid="chart-canvas-host" />;
 }

@@ -5,6 +5,7 @@ import { migration0004 } from './0004-chart-rollups.js';
 import { migration0005 } from './0005-rotation.js';
 import { migration0006 } from './0006-chart-tiers.js';
 import { migration0007 } from './0007-incidents.js';
+import { migration0008 } from './0008-chart-rules.js';
 
 export interface Migration {
   /** Strictly increasing; recorded in schema_migrations once applied. */
@@ -21,4 +22,5 @@ export const migrations: readonly Migration[] = [
   migration0005,
   migration0006,
   migration0007,
+  migration0008,
 ];

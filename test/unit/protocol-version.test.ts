@@ -18,8 +18,8 @@ const PINNED: Record<number, string> = {
   // 5 (issue 12): incidents (frames, snapshot pages, Api methods), silences, Alert.incidentId /
   // inhibitedBy / silencedBy, escalation per incident, commands naming their target, alarm per incident;
   // (issue 14) remove-override commands, swap ids, rotation.ics / changes / removeOverride Api methods;
-  // (issue 17) SeriesSourceInfo (GET /v1/series/source).
-  5: '5da1a4c3fe698b7d',
+  // (issue 17) SeriesSourceInfo (GET /v1/series/source); chart rules and reference lines on series answers.
+  5: '169542a33523d213',
 };
 
 function schemaFingerprint(): string {

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,8 @@ import type { Clock } from '../../shared/clock.js';
 import { defaultCollectorConfig } from '../../shared/config/collector-config.js';
 import type { Alert } from '../../shared/protocol/alert.js';
 import { AlertService } from '../../electron/collector/alerts/alert-service.js';
+import { EscalateStage } from '../../electron/collector/incidents/escalate-stage.js';
+import { IncidentCommands } from '../../electron/collector/incidents/incident-commands.js';
 import { openStore } from '../../electron/collector/store/sqlite-store.js';
 import { isIncidentEntry, type CollectorStore, type StreamEntry } from '../../electron/collector/store/store.js';
 import { wireIncidents } from '../integration/detection-harness.js';
@@ -112,6 +115,72 @@ describe('rebuilding the incident core', () => {
     ).toBe(true);
     expect(store.getAlert('snoozed')?.status).toBe('firing');
     expect(inc('acked')?.status).toBe('acknowledged');
+    store.close();
+  });
+
+  it('closes the incidents the old core held: no ghost left firing, a `resolved` entry for each', () => {
+    const file = join(tmp(), 'collector.db');
+    let store = openStore(file, T0);
+    const clock = new TestClock(T0);
+    let alerts = new AlertService(store, clock, 'collector');
+    let incidents = wireIncidents(store, alerts, clock);
+    alerts.transact(() => {
+      alerts.fire({
+        ruleId: 'error-rate',
+        tier: 'page',
+        source: 'rules',
+        summary: 's',
+        labels: { service: 'chat' },
+        firedAt: T0,
+      });
+    });
+    clock.t += WAIT_MS + 1_000;
+    incidents.runDue(); // it rang: a page with deadlines
+    const [old] = store.incidents.list('firing', 10);
+    expect(old?.id).toBe('inc-1');
+    expect(store.escalations.get('inc-1')?.dueAt).not.toBeNull();
+    store.close();
+
+    // A damaged core row: the rebuild files the alert under a new id.
+    const db = new Database(file);
+    db.prepare('UPDATE incident_core SET state_json = \'{"seq": "broken"}\'').run();
+    db.close();
+    store = openStore(file, T0);
+    clock.t += 1_000;
+    const since = store.lastSeq();
+    alerts = new AlertService(store, clock, 'collector');
+    incidents = wireIncidents(store, alerts, clock);
+
+    const firing = store.incidents.list('firing', 10).map((i) => i.id);
+    expect(firing).not.toContain('inc-1');
+    expect(firing).toEqual(['inc-2']);
+    expect(store.incidents.get('inc-1')).toMatchObject({ status: 'resolved', resolvedAt: iso(clock.t) });
+    const closed = log(store).filter((e) => e.seq > since && isIncidentEntry(e) && e.incidentId === 'inc-1');
+    expect(closed).toEqual([expect.objectContaining({ kind: 'resolved', note: 'incident state rebuilt' })]);
+    const page = store.escalations.get('inc-1');
+    expect(page?.state.phase).toBe('resolved');
+    expect(page?.dueAt).toBeNull();
+
+    // An ack on the old id is a conflict, and the live incident takes it.
+    const commands = new IncidentCommands({
+      store,
+      alerts,
+      incidents,
+      escalation: new EscalateStage(store.escalations, defaultCollectorConfig()),
+      clock,
+    });
+    expect(commands.apply({ type: 'command', id: 'c1', kind: 'ack', incidentId: 'inc-1' }, 'ana')).toMatchObject({
+      ok: false,
+    });
+    expect(commands.apply({ type: 'command', id: 'c2', kind: 'ack', incidentId: 'inc-2' }, 'ana')).toEqual({
+      ok: true,
+    });
+    // A third start restores the core: nothing more is closed.
+    store.close();
+    store = openStore(file, T0);
+    const seq = store.lastSeq();
+    wireIncidents(store, new AlertService(store, clock, 'collector'), clock);
+    expect(store.lastSeq()).toBe(seq);
     store.close();
   });
 });

@@ -12,7 +12,7 @@ import {
 import { addSilence, expireSilence } from '../../../shared/incidents/silence.js';
 import { toWireIncident } from '../../../shared/incidents/wire.js';
 import type { Alert, AlertEventKind } from '../../../shared/protocol/alert.js';
-import type { Incident, Silence } from '../../../shared/protocol/incident.js';
+import { IncidentStatus, type Incident, type Silence } from '../../../shared/protocol/incident.js';
 import type { AlertChange, AlertPipeline, AlertService } from '../alerts/alert-service.js';
 import type { CollectorStore } from '../store/store.js';
 import {
@@ -63,7 +63,7 @@ export class IncidentService implements AlertPipeline {
   private queued: QueuedEntry[] = [];
   /**
    * A rebuild (start-up without a valid core): the open alerts as stored, re-fed in the next
-   * settle, which also restores their acks and snoozes.
+   * settle, which also restores their acks and snoozes and closes the incidents left behind.
    */
   private rebuild: Alert[] | undefined;
   /** Commands changed the working state (actions, silences): settle must run the pipeline. */
@@ -220,6 +220,7 @@ export class IncidentService implements AlertPipeline {
     this.wakeMembers(before, s, now);
     this.writeAlerts(changes, before, s);
     this.writeIncidents(before, s, [...rung.entries, ...stepped.entries], now);
+    if (rebuilt !== undefined) this.closeLeftBehind(s, now);
     if (coreChanged(before, s)) persistCore(store.incidents, before, s);
     if (!sameSilences(before.silences, s.silences)) this.silencesChanged = true;
     this.working = s;
@@ -277,6 +278,44 @@ export class IncidentService implements AlertPipeline {
     }
   }
 
+  /**
+   * After a rebuild, every open incident of the table that the new core does not hold (the
+   * rebuilt core filed its alerts under new ids) is closed, with an entry every desktop hears;
+   * else it stays firing, with a page, and an ack on it is a conflict.
+   */
+  private closeLeftBehind(s: IncidentCoreState, now: number): void {
+    const { store, escalation } = this.deps;
+    const open = store.incidents.countOpen();
+    if (open === 0) return;
+    for (const status of IncidentStatus.options) {
+      if (status === 'resolved') continue;
+      for (const stored of store.incidents.list(status, open)) {
+        if (Object.hasOwn(s.incidents, stored.id)) continue;
+        // The table's opened_at is not read back; the incident's firedAt is the nearest (it orders the history).
+        this.closeStored(stored, Date.parse(stored.firedAt), 'incident state rebuilt', now);
+        escalation.close(stored.id);
+      }
+    }
+  }
+
+  /** Closes an incident the core no longer holds in the table, with a `resolved` entry. */
+  private closeStored(stored: Incident, openedAt: number, note: string, now: number): void {
+    const { alerts, store } = this.deps;
+    const { escalation: _e, inhibitedAlertIds: _i, silenced: _s, ...rest } = stored;
+    const closed: Incident = { ...rest, status: 'resolved', alertIds: [], resolvedAt: toIso(now) };
+    store.incidents.put(closed, openedAt, JSON.stringify(closed));
+    alerts.publish(
+      store.appendIncidentLog({
+        at: now,
+        incidentId: stored.id,
+        kind: 'resolved',
+        actor: alerts.actor,
+        note,
+        incident: closed,
+      }),
+    );
+  }
+
   /** Each change logged with the alert as the core placed it; other alerts the core moved get `updated`. */
   private writeAlerts(changes: readonly AlertChange[], before: IncidentCoreState, s: IncidentCoreState): void {
     const { alerts, store } = this.deps;
@@ -322,20 +361,8 @@ export class IncidentService implements AlertPipeline {
       // closes it, so no desktop keeps an open incident nobody will ever resolve.
       const stored = store.incidents.get(id);
       if (stored === undefined || stored.status === 'resolved') continue;
-      const { escalation: _e, inhibitedAlertIds: _i, silenced: _s, ...rest } = stored;
-      const closed: Incident = { ...rest, status: 'resolved', alertIds: [], resolvedAt: toIso(now) };
-      const prev = getOwn(before.incidents, id);
-      store.incidents.put(closed, prev?.openedAt ?? now, JSON.stringify(closed));
-      alerts.publish(
-        store.appendIncidentLog({
-          at: now,
-          incidentId: id,
-          kind: 'resolved',
-          actor: alerts.actor,
-          note: 'its alerts moved to the incident of their cause',
-          incident: closed,
-        }),
-      );
+      const openedAt = getOwn(before.incidents, id)?.openedAt ?? now;
+      this.closeStored(stored, openedAt, 'its alerts moved to the incident of their cause', now);
     }
     const ids = new Set([...changedIncidentIds(before, s), ...entries.keys()]);
     for (const id of ids) {

@@ -137,6 +137,14 @@ export class EscalateStage {
     return this.store.nextDue();
   }
 
+  /** The incident is gone for good (a rebuild closed it): its page never rings again. */
+  close(incidentId: string): void {
+    const row = this.store.get(incidentId);
+    if (row !== undefined && row.state.phase !== 'resolved') {
+      this.store.put({ incidentId, state: resolve(row.state), dueAt: null });
+    }
+  }
+
   /** The policy's own deadlines (re-notify, ack SLA, rotation handoff) due at `now`, earliest first. */
   runDue(state: IncidentCoreState, now: number): { state: IncidentCoreState; entries: StageEntry[] } {
     const entries: StageEntry[] = [];

@@ -1,5 +1,5 @@
 import { toIso, type Clock } from '../../../shared/clock.js';
-import { applyAction, type IncidentAction } from '../../../shared/incidents/incident-state.js';
+import { applyAction, isOpen, members, type IncidentAction } from '../../../shared/incidents/incident-state.js';
 import { flush, notifyPipeline, runPipeline, type Stage } from '../../../shared/incidents/pipeline.js';
 import { getOwn } from '../../../shared/incidents/records.js';
 import {
@@ -12,7 +12,7 @@ import {
 import { addSilence, expireSilence } from '../../../shared/incidents/silence.js';
 import { toWireIncident } from '../../../shared/incidents/wire.js';
 import type { Alert, AlertEventKind } from '../../../shared/protocol/alert.js';
-import type { Incident, Silence } from '../../../shared/protocol/incident.js';
+import { IncidentStatus, type Incident, type Silence } from '../../../shared/protocol/incident.js';
 import type { AlertChange, AlertPipeline, AlertService } from '../alerts/alert-service.js';
 import type { CollectorStore } from '../store/store.js';
 import {
@@ -61,8 +61,11 @@ export class IncidentService implements AlertPipeline {
   private core: IncidentCoreState = emptyIncidentState();
   private working: IncidentCoreState | undefined;
   private queued: QueuedEntry[] = [];
-  /** Alerts to (re)feed in the next settle (start-up: open alerts without a valid core). */
-  private refeed: Alert[] = [];
+  /**
+   * A rebuild (start-up without a valid core): the open alerts as stored, re-fed in the next
+   * settle, which also restores their acks and snoozes and closes the incidents left behind.
+   */
+  private rebuild: Alert[] | undefined;
   /** Commands changed the working state (actions, silences): settle must run the pipeline. */
   private touched = false;
   private silencesChanged = false;
@@ -93,7 +96,7 @@ export class IncidentService implements AlertPipeline {
     // Incident ids continue after the stored ones: a rebuilt core must not reuse an id.
     this.core = { ...emptyIncidentState(), seq: store.incidents.maxNumber() + 1 };
     const open = store.listAlerts().filter((a) => feedsCore(this.core, a));
-    this.refeed = open.reverse(); // oldest first, as they fired
+    this.rebuild = open.reverse(); // oldest first, as they fired
     this.deps.alerts.transact(() => {});
     if (open.length > 0) log(`incidents: ${open.length} open alerts placed in incidents`);
   }
@@ -186,11 +189,12 @@ export class IncidentService implements AlertPipeline {
     const before = this.core;
     let s = this.current();
     const feed = new Map<string, AlertInput>();
-    for (const a of this.refeed) feed.set(a.id, toAlertInput(a));
-    this.refeed = [];
+    const rebuilt = this.rebuild;
+    this.rebuild = undefined;
+    for (const a of rebuilt ?? []) feed.set(a.id, toAlertInput(a));
     for (const c of changes) if (feedsCore(s, c.alert)) feed.set(c.alert.id, toAlertInput(c.alert, c.groupKey));
     const due = (this.nextDueIn(s, now) ?? Infinity) <= now;
-    if (feed.size === 0 && !this.touched && !due) {
+    if (feed.size === 0 && !this.touched && !due && rebuilt === undefined) {
       for (const c of changes) alerts.write(c, true);
       return;
     }
@@ -201,6 +205,7 @@ export class IncidentService implements AlertPipeline {
       feed.size > 0 ? { kind: 'alerts', alerts: [...feed.values()] } : { kind: 'tick' },
       now,
     );
+    if (rebuilt !== undefined) s = keepQuiet(s, rebuilt, alerts.actor, now);
     const f = flush(s, now);
     s = f.state;
     for (const id of changedIncidentIds(before, s)) {
@@ -215,6 +220,7 @@ export class IncidentService implements AlertPipeline {
     this.wakeMembers(before, s, now);
     this.writeAlerts(changes, before, s);
     this.writeIncidents(before, s, [...rung.entries, ...stepped.entries], now);
+    if (rebuilt !== undefined) this.closeLeftBehind(s, now);
     if (coreChanged(before, s)) persistCore(store.incidents, before, s);
     if (!sameSilences(before.silences, s.silences)) this.silencesChanged = true;
     this.working = s;
@@ -272,6 +278,44 @@ export class IncidentService implements AlertPipeline {
     }
   }
 
+  /**
+   * After a rebuild, every open incident of the table that the new core does not hold (the
+   * rebuilt core filed its alerts under new ids) is closed, with an entry every desktop hears;
+   * else it stays firing, with a page, and an ack on it is a conflict.
+   */
+  private closeLeftBehind(s: IncidentCoreState, now: number): void {
+    const { store, escalation } = this.deps;
+    const open = store.incidents.countOpen();
+    if (open === 0) return;
+    for (const status of IncidentStatus.options) {
+      if (status === 'resolved') continue;
+      for (const stored of store.incidents.list(status, open)) {
+        if (Object.hasOwn(s.incidents, stored.id)) continue;
+        // The table's opened_at is not read back; the incident's firedAt is the nearest (it orders the history).
+        this.closeStored(stored, Date.parse(stored.firedAt), 'incident state rebuilt', now);
+        escalation.close(stored.id);
+      }
+    }
+  }
+
+  /** Closes an incident the core no longer holds in the table, with a `resolved` entry. */
+  private closeStored(stored: Incident, openedAt: number, note: string, now: number): void {
+    const { alerts, store } = this.deps;
+    const { escalation: _e, inhibitedAlertIds: _i, silenced: _s, ...rest } = stored;
+    const closed: Incident = { ...rest, status: 'resolved', alertIds: [], resolvedAt: toIso(now) };
+    store.incidents.put(closed, openedAt, JSON.stringify(closed));
+    alerts.publish(
+      store.appendIncidentLog({
+        at: now,
+        incidentId: stored.id,
+        kind: 'resolved',
+        actor: alerts.actor,
+        note,
+        incident: closed,
+      }),
+    );
+  }
+
   /** Each change logged with the alert as the core placed it; other alerts the core moved get `updated`. */
   private writeAlerts(changes: readonly AlertChange[], before: IncidentCoreState, s: IncidentCoreState): void {
     const { alerts, store } = this.deps;
@@ -317,20 +361,8 @@ export class IncidentService implements AlertPipeline {
       // closes it, so no desktop keeps an open incident nobody will ever resolve.
       const stored = store.incidents.get(id);
       if (stored === undefined || stored.status === 'resolved') continue;
-      const { escalation: _e, inhibitedAlertIds: _i, silenced: _s, ...rest } = stored;
-      const closed: Incident = { ...rest, status: 'resolved', alertIds: [], resolvedAt: toIso(now) };
-      const prev = getOwn(before.incidents, id);
-      store.incidents.put(closed, prev?.openedAt ?? now, JSON.stringify(closed));
-      alerts.publish(
-        store.appendIncidentLog({
-          at: now,
-          incidentId: id,
-          kind: 'resolved',
-          actor: alerts.actor,
-          note: 'its alerts moved to the incident of their cause',
-          incident: closed,
-        }),
-      );
+      const openedAt = getOwn(before.incidents, id)?.openedAt ?? now;
+      this.closeStored(stored, openedAt, 'its alerts moved to the incident of their cause', now);
     }
     const ids = new Set([...changedIncidentIds(before, s), ...entries.keys()]);
     for (const id of ids) {
@@ -372,4 +404,49 @@ export class IncidentService implements AlertPipeline {
       }
     }
   }
+}
+
+/**
+ * A rebuild re-feeds every open alert as it is stored, so the core opens each incident firing,
+ * to ring after the group wait. An incident whose open members were all acknowledged (or
+ * snoozed) before is acknowledged (or snoozed until the earliest snooze end) again instead, so it
+ * does not page for what people already hold; acknowledged wins over snoozed. An incident with a
+ * member still firing rings as before.
+ */
+export function keepQuiet(
+  state: IncidentCoreState,
+  stored: readonly Alert[],
+  systemActor: string,
+  now: number,
+): IncidentCoreState {
+  const byId = new Map(stored.map((a) => [a.id, a]));
+  let s = state;
+  for (const i of Object.values(state.incidents)) {
+    if (i.status !== 'firing') continue;
+    const open = members(state, i)
+      .filter(isOpen)
+      .map((r) => byId.get(r.id));
+    if (open.length === 0 || open.some((a) => a?.status !== 'acknowledged' && a?.status !== 'snoozed')) continue;
+    const quiet = open.filter((a): a is Alert => a !== undefined);
+    let action: IncidentAction;
+    if (quiet.some((a) => a.status === 'acknowledged')) {
+      // By whoever acknowledged first (ISO UTC times compare as strings).
+      let first: Alert | undefined;
+      for (const a of quiet) {
+        if (a.status !== 'acknowledged' || a.acknowledgedBy === undefined) continue;
+        if (first === undefined || (a.acknowledgedAt ?? '~') < (first.acknowledgedAt ?? '~')) first = a;
+      }
+      action = { kind: 'ack', by: first?.acknowledgedBy ?? systemActor };
+    } else {
+      // A snooze without a valid end (or one that ran out while the collector was down) ends now: it rings next tick.
+      let until = Infinity;
+      for (const a of quiet) {
+        const t = Date.parse(a.snoozedUntil ?? '');
+        if (Number.isFinite(t) && t < until) until = t;
+      }
+      action = { kind: 'snooze', until: Number.isFinite(until) ? until : now };
+    }
+    s = applyAction(s, i.id, action, now).state;
+  }
+  return s;
 }

@@ -6,7 +6,7 @@ import {
   type AmPostableSilence,
 } from '../../../shared/protocol/alertmanager-api.js';
 import { truncateText } from '../../../shared/protocol/bounded-text.js';
-import { readBounded } from './bounded-fetch.js';
+import { readBounded } from '../../node/bounded-fetch.js';
 
 /** An error message from Alertmanager (or about it) is cut to this before it reaches a timeline. */
 const MAX_ERROR_TEXT = 300;

@@ -12,7 +12,7 @@ import {
 } from '../../../shared/protocol/series.js';
 import { truncateText } from '../../../shared/protocol/bounded-text.js';
 import { HttpError } from '../http/http-error.js';
-import { readBounded } from '../integrations/bounded-fetch.js';
+import { readBounded } from '../../node/bounded-fetch.js';
 import { seriesBudget, topKeys } from './series-limit.js';
 
 type PromSource = Extract<SeriesSourceConfig, { kind: 'prometheus' }>;

@@ -9,6 +9,7 @@ import {
   type SeriesMetric,
   type SeriesQueryParams,
 } from '../../../../shared/protocol/series.js';
+import { readBounded, ResponseTooLarge } from '../../../node/bounded-fetch.js';
 import { CollectorPull, type CollectorPullOptions } from '../collector-pull.js';
 import { stepFor } from './series-cache.js';
 import type { SeriesSource } from './series-source.js';
@@ -196,9 +197,10 @@ export class RemoteSeries extends CollectorPull<string> {
         redirect: 'error',
       });
       status = res.status;
-      text = await readBounded(res, maxBytes, what);
+      text = await readBounded(res, maxBytes);
     } catch (err) {
       if (err instanceof BadAnswer) throw err;
+      if (err instanceof ResponseTooLarge) throw new BadAnswer(`${what}: the answer is over ${maxBytes} bytes`);
       if (timedOut) throw new BadAnswer(`${what}: no answer within ${timeoutMs} ms`);
       const e = err as Error & { cause?: { code?: string } };
       throw new BadAnswer(`${what}: ${e.cause?.code ?? e.message}`);
@@ -242,31 +244,6 @@ function seriesParams(p: SeriesQueryParams, now: number): string {
   }
   if (p.by) q.set('by', p.by);
   return q.toString();
-}
-
-/** The body as text, cancelled (and refused) past `max` bytes, declared or streamed. */
-async function readBounded(res: Response, max: number, what: string): Promise<string> {
-  const tooBig = (): BadAnswer => new BadAnswer(`${what}: the answer is over ${max} bytes`);
-  const declared = Number(res.headers.get('content-length') ?? NaN);
-  if (declared > max) {
-    await res.body?.cancel();
-    throw tooBig();
-  }
-  if (!res.body) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = res.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      throw tooBig();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**

@@ -1,3 +1,8 @@
+/*
+ * Reading an HTTP answer with a byte bound: the collector (Alertmanager, Prometheus) and the
+ * desktop (charts from the collector's Prometheus source) both do it.
+ */
+
 /** An answer over the caller's byte bound. */
 export class ResponseTooLarge extends Error {}
 

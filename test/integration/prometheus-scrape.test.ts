@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPrometheusRules } from '../../electron/collector/export/prometheus-rules.js';
 import { defaultCollectorConfig } from '../../shared/config/collector-config.js';
-import type { LlmEventInput } from '../../shared/protocol/events.js';
 import { postEvents, startCollector, type CollectorHandle } from '../fixtures/collector.js';
-import { freePort, startPrometheus, waitFor, type ServerHandle } from '../fixtures/prom-servers.js';
+import { freePort, genAiTraffic, startPrometheus, waitFor, type ServerHandle } from '../fixtures/prom-servers.js';
 import { SeriesResponse } from '../../shared/protocol/series.js';
 
 /**
@@ -39,25 +38,6 @@ afterAll(async () => {
   await collector?.stop();
 });
 
-function traffic(ok: number, errors: number): LlmEventInput[] {
-  const now = Date.now();
-  const one = (i: number, error: boolean): LlmEventInput => ({
-    ts: now - 1_000 - i,
-    service: 'chat',
-    provider: 'openai',
-    model: 'gpt-4o',
-    latency_ms: 300 + i,
-    input_tokens: 100,
-    output_tokens: 20,
-    status: error ? 'error' : 'ok',
-    ...(error ? { error_type: 'rate_limit' } : {}),
-  });
-  return [
-    ...Array.from({ length: ok }, (_, i) => one(i, false)),
-    ...Array.from({ length: errors }, (_, i) => one(i, true)),
-  ];
-}
-
 async function query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
   const res = await fetch(`${prom.url}/api/v1/query?query=${encodeURIComponent(expr)}`, {
     signal: AbortSignal.timeout(5_000),
@@ -73,7 +53,7 @@ async function query(expr: string): Promise<{ metric: Record<string, string>; va
 describe('Prometheus scraping the collector (issue 17)', () => {
   it('evaluates the exported error-ratio recording rule over the collector traffic', async () => {
     // Both series (ok, rate_limit) exist from the first scrape, so the second batch is a clean increase.
-    expect((await postEvents(collector.url, collector.token, traffic(4, 1))).status).toBe(200);
+    expect((await postEvents(collector.url, collector.token, genAiTraffic(4, 1))).status).toBe(200);
     await waitFor(
       'the first batch scraped',
       async () => {
@@ -82,7 +62,7 @@ describe('Prometheus scraping the collector (issue 17)', () => {
       },
       WAIT_MS,
     );
-    expect((await postEvents(collector.url, collector.token, traffic(8, 2))).status).toBe(200);
+    expect((await postEvents(collector.url, collector.token, genAiTraffic(8, 2))).status).toBe(200);
     const ratio = await waitFor(
       'the recording rule at 2/10',
       async () => {

@@ -1,10 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../shared/clock.js';
-import type { LlmEventInput } from '../../shared/protocol/events.js';
 import type { SeriesQueryParams } from '../../shared/protocol/series.js';
 import { SeriesSourceInfo } from '../../shared/protocol/series-source.js';
 import { postEvents, startCollector, type CollectorHandle } from '../fixtures/collector.js';
-import { startPrometheus, waitFor, type ServerHandle } from '../fixtures/prom-servers.js';
+import { genAiTraffic, startPrometheus, waitFor, type ServerHandle } from '../fixtures/prom-servers.js';
 import { authHeaders, Desktops, until, untilAsync } from './sync-helpers.js';
 import type { AppServices } from '../../electron/main/services/index.js';
 
@@ -21,25 +20,6 @@ let reader: CollectorHandle;
 let prom: ServerHandle;
 let readerStopped = false;
 const desktops = new Desktops();
-
-function events(ok: number, errors: number): LlmEventInput[] {
-  const now = Date.now();
-  const one = (i: number, error: boolean): LlmEventInput => ({
-    ts: now - 1_000 - i,
-    service: 'chat',
-    provider: 'openai',
-    model: 'gpt-4o',
-    latency_ms: 300 + i,
-    input_tokens: 100,
-    output_tokens: 20,
-    status: error ? 'error' : 'ok',
-    ...(error ? { error_type: 'rate_limit' } : {}),
-  });
-  return [
-    ...Array.from({ length: ok }, (_, i) => one(i, false)),
-    ...Array.from({ length: errors }, (_, i) => one(i, true)),
-  ];
-}
 
 async function promTotal(): Promise<string | undefined> {
   const q = encodeURIComponent('sum(gen_ai_client_operation_duration_seconds_count)');
@@ -91,9 +71,9 @@ beforeAll(async () => {
   });
   // As in prometheus-scrape.test.ts: both series exist from the first scrape, so the second batch
   // is a clean increase of 10 requests, 2 of them errors.
-  expect((await postEvents(traffic.url, traffic.token, events(4, 1))).status).toBe(200);
+  expect((await postEvents(traffic.url, traffic.token, genAiTraffic(4, 1))).status).toBe(200);
   await waitFor('the first batch scraped', async () => ((await promTotal()) === '5' ? true : undefined), WAIT_MS);
-  expect((await postEvents(traffic.url, traffic.token, events(8, 2))).status).toBe(200);
+  expect((await postEvents(traffic.url, traffic.token, genAiTraffic(8, 2))).status).toBe(200);
   await waitFor('the second batch scraped', async () => ((await promTotal()) === '15' ? true : undefined), WAIT_MS);
 }, 120_000);
 

@@ -81,6 +81,19 @@ export function CalendarGrid({ mode, days, pieces, now, zone, user, selected, on
   const inDay = (d: Day, role: string) =>
     pieces.filter((p) => p.role === role && p.startMs < d.endMs && p.endMs > d.startMs);
   const today = (d: Day) => d.startMs <= now && now < d.endMs;
+  const chips = (d: Day, role: string) =>
+    inDay(d, role).map((p) => (
+      <PieceChip
+        key={p.startMs}
+        p={p}
+        day={d}
+        now={now}
+        zone={zone}
+        user={user}
+        selected={same(selected, p)}
+        onSelect={onSelect}
+      />
+    ));
   if (mode === 'week') {
     return (
       <div className="rot-week" data-testid="rotation-week">
@@ -104,18 +117,7 @@ export function CalendarGrid({ mode, days, pieces, now, zone, user, selected, on
                 className={`rot-cell${today(d) ? ' rot-today' : ''}`}
                 data-testid={`rotation-cell-${role}`}
               >
-                {inDay(d, role).map((p) => (
-                  <PieceChip
-                    key={p.startMs}
-                    p={p}
-                    day={d}
-                    now={now}
-                    zone={zone}
-                    user={user}
-                    selected={same(selected, p)}
-                    onSelect={onSelect}
-                  />
-                ))}
+                {chips(d, role)}
               </div>
             ))}
           </div>
@@ -147,18 +149,7 @@ export function CalendarGrid({ mode, days, pieces, now, zone, user, selected, on
           {ROLES.map((role) => (
             <div key={role} className="rot-mrole">
               <span className="rot-mlabel">{role === 'primary' ? 'P' : 'S'}</span>
-              {inDay(d, role).map((p) => (
-                <PieceChip
-                  key={p.startMs}
-                  p={p}
-                  day={d}
-                  now={now}
-                  zone={zone}
-                  user={user}
-                  selected={same(selected, p)}
-                  onSelect={onSelect}
-                />
-              ))}
+              {chips(d, role)}
             </div>
           ))}
         </div>

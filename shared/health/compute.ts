@@ -1,0 +1,41 @@
+import { toIso } from '../clock.js';
+import type { HealthAnswer } from '../protocol/health.js';
+import { whoIsOnCall } from '../rotation/rotation.js';
+import { byUser, figuresOf, pagesIn, weekRows, type FigureContext } from './figures.js';
+import { pagesFromLog, type HealthLogEntry } from './pages.js';
+import { pulseQuarters, type PulseAnswer } from './pulse.js';
+import { sloWeeks, type ProviderOutage, type TrafficBucket } from './slo.js';
+import { healthWeeks } from './weeks.js';
+
+export interface HealthInput extends FigureContext {
+  fromMs: number;
+  toMs: number;
+  /** Every entry of every incident that has an entry in the range (pages start before, end after). */
+  entries: readonly HealthLogEntry[];
+  pulses: readonly PulseAnswer[];
+  buckets: readonly TrafficBucket[];
+  outages: readonly ProviderOutage[];
+}
+
+/** The whole `GET /v1/health` answer, pure over its inputs. */
+export function computeHealth(input: HealthInput): HealthAnswer {
+  const { fromMs, toMs, rotation } = input;
+  const timeZone = input.escalation.businessHours.timeZone;
+  // A notification note naming nobody falls back to the rotation's primary at that moment.
+  const all = pagesFromLog(input.entries).map((p) =>
+    p.holder === undefined && rotation ? { ...p, holder: whoIsOnCall(rotation, p.startMs).primary } : p,
+  );
+  const pages = pagesIn(all, fromMs, toMs);
+  const weeks = healthWeeks(fromMs, toMs, rotation, timeZone);
+  return {
+    from: toIso(fromMs),
+    to: toIso(toMs),
+    timeZone,
+    generatedAt: toIso(input.nowMs),
+    ...figuresOf(pages, input),
+    byUser: byUser(pages, input, fromMs, toMs),
+    weeks: weekRows(pages, input, weeks),
+    pulse: pulseQuarters(input.pulses, pages, fromMs, toMs, timeZone),
+    slo: sloWeeks(input.buckets, input.outages, weeks),
+  };
+}

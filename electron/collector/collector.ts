@@ -40,6 +40,8 @@ import { EvalScheduler } from './evals/eval-scheduler.js';
 import { AlertmanagerIntake } from './integrations/alertmanager.js';
 import { EventsV2Intake } from './integrations/events-v2.js';
 import { openOverrideStore, RotationService } from './rotation/index.js';
+import { HealthService } from './health/health-service.js';
+import { openHealthStore } from './health/health-store.js';
 
 export interface CollectorOptions {
   dataDir: string;
@@ -70,6 +72,7 @@ export class Collector {
   remediation: RemediationRunner | undefined;
   private evalScheduler: EvalScheduler | undefined;
   private rotation: RotationService | undefined;
+  private health: HealthService | undefined;
   private stopAlertMetrics: (() => void) | undefined;
   /** Silences made in Alertmanager on ack (tests await `idle()`); undefined unless configured. */
   amSilences: AlertmanagerSilences | undefined;
@@ -120,6 +123,14 @@ export class Collector {
         return rotation.effective();
       },
     };
+    // On-call health (issue 15): its own connection; reads the health log the migration's trigger fills.
+    const health = new HealthService(
+      openHealthStore(join(opts.dataDir, 'collector.db')),
+      escalationConfig,
+      opts.clock,
+      opts.config.health.keep,
+    );
+    this.health = health;
     const escalations = new EscalateStage(store.escalations, escalationConfig, (kind) =>
       this.metrics.incidentNotifications.inc({ kind }),
     );
@@ -212,6 +223,7 @@ export class Collector {
         log: opts.log,
         rotation,
         incidents,
+        health,
       },
       store,
       alerts,
@@ -278,6 +290,7 @@ export class Collector {
       runbooks,
       rotation,
       incidents,
+      health,
       ...(genai ? { genai } : {}),
       ...(seriesSource.kind === 'prometheus' ? { promSeries: new PrometheusSeries(seriesSource) } : {}),
     });
@@ -359,6 +372,8 @@ export class Collector {
     this.series = undefined;
     this.rotation?.close();
     this.rotation = undefined;
+    this.health?.close();
+    this.health = undefined;
     this.store?.close();
     this.store = undefined;
   }

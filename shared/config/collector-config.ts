@@ -13,6 +13,7 @@ import { MIN_TOKEN_LENGTH } from './token.js';
 import { AlertmanagerIntegrationConfig } from './alertmanager-config.js';
 import { PrometheusConfig } from './prometheus-config.js';
 import { SeriesConfig } from './series-config.js';
+import { HealthConfig } from '../health/config.js';
 
 /**
  * The collector's YAML config (`--config FILE`). Every section is optional and strict, so a
@@ -286,6 +287,8 @@ export const CollectorConfig = z.strictObject({
   prometheus: PrometheusConfig.prefault({}),
   /** Where `GET /v1/series` reads from: local rollups or a Prometheus (issue 17): series-config.ts. */
   series: SeriesConfig.prefault({}),
+  /** On-call health (issue 15): how long the health copy of the incident log and the fatigue pulses are kept. */
+  health: HealthConfig.prefault({}),
   /** HTTP server timeouts and connection caps (issue 11). */
   server: ServerConfig.prefault({}).refine((s) => s.headersTimeout <= s.requestTimeout, {
     message: 'headersTimeout must not exceed requestTimeout',

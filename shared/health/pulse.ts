@@ -40,3 +40,17 @@ export function pulseQuarters(
   }
   return out;
 }
+
+/** A pulse may be answered this long after its shift ended (a laptop offline for the weekend, a holiday). */
+export const PULSE_MAX_AGE_MS = 14 * 24 * 3_600_000;
+/** … and not for a shift that ends further ahead than this (clock skew between desktop and collector). */
+export const PULSE_MAX_AHEAD_MS = 3_600_000;
+
+/** Why a pulse for a shift ending at `shiftEndMs` is refused at `nowMs`, or undefined. */
+export function pulseRefusal(shiftEndMs: number, nowMs: number): string | undefined {
+  if (shiftEndMs > nowMs + PULSE_MAX_AHEAD_MS) return 'pulse.shiftEnd: that shift has not ended yet';
+  if (nowMs - shiftEndMs > PULSE_MAX_AGE_MS) {
+    return `pulse.shiftEnd: a pulse is answered within ${PULSE_MAX_AGE_MS / 86_400_000} days of the shift's end`;
+  }
+  return undefined;
+}

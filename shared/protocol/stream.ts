@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Alert, AlertEventKind } from './alert.js';
 import { Incident, SILENCE_MAX_ID, Silence, SilenceRequest } from './incident.js';
+import { PulseRequest } from './health.js';
 import { RotationOverride } from './rotation.js';
 import { UserName } from './user.js';
 
@@ -9,13 +10,14 @@ export { UserName } from './user.js';
 
 /**
  * What a command does. The first seven act on one alert or one incident (exactly one of
- * `alertId` / `incidentId`); the last four carry their own payload and no target: `override`
+ * `alertId` / `incidentId`); the last five carry their own payload and no target: `override`
  * (a rotation override), `silence` (a new silence), `expire-silence` (ends one early) and
- * `remove-override` (withdraws an override made from a desktop, named by its command id).
+ * `remove-override` (withdraws an override made from a desktop, named by its command id);
+ * `pulse` (issue 15) carries one fatigue pulse answer.
  */
 export const TargetedCommandKind = z.enum(['ack', 'unack', 'mitigate', 'resolve', 'snooze', 'escalate', 'comment']);
 export type TargetedCommandKind = z.infer<typeof TargetedCommandKind>;
-export const PayloadCommandKind = z.enum(['override', 'silence', 'expire-silence', 'remove-override']);
+export const PayloadCommandKind = z.enum(['override', 'silence', 'expire-silence', 'remove-override', 'pulse']);
 export type PayloadCommandKind = z.infer<typeof PayloadCommandKind>;
 export const CommandKind = z.enum([...TargetedCommandKind.options, ...PayloadCommandKind.options]);
 export type CommandKind = z.infer<typeof CommandKind>;
@@ -73,6 +75,8 @@ export const CommandFrame = z
     silenceId: z.string().min(1).max(SILENCE_MAX_ID).optional(),
     /** For kind `remove-override` only: the command id of the override to withdraw. */
     overrideId: z.string().min(1).max(100).optional(),
+    /** For kind `pulse` only (issue 15): one fatigue pulse answer at the end of a shift. */
+    pulse: PulseRequest.optional(),
   })
   .superRefine((c, ctx) => {
     const targets = (c.alertId !== undefined ? 1 : 0) + (c.incidentId !== undefined ? 1 : 0);
@@ -94,6 +98,7 @@ export const CommandFrame = z
       silence: 'silence',
       'expire-silence': 'silenceId',
       'remove-override': 'overrideId',
+      pulse: 'pulse',
     } as const;
     const field = payload[c.kind];
     if (c[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `${c.kind} needs ${field}` });

@@ -74,7 +74,8 @@ export function applyCommand(
     case 'remove-override':
     case 'silence':
     case 'expire-silence':
-      // Routed before here: overrides to the rotation, silences to the incident core.
+    case 'pulse':
+      // Routed before here: overrides to the rotation, silences to the incident core, pulses to health.
       return { ok: false, error: `${cmd.kind} is not an alert command` };
   }
 }

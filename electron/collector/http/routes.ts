@@ -21,6 +21,7 @@ import { isRunbookPath, routeRunbooks } from '../runbooks/runbook-routes.js';
 import { handleRotation, handleRotationIcs, type RotationService } from '../rotation/index.js';
 import { handleIncidents, handleSilences } from '../incidents/incident-routes.js';
 import type { IncidentService } from '../incidents/incident-service.js';
+import type { HealthService } from '../health/health-service.js';
 
 export interface RouteDeps {
   /** Team runbooks (issue 7); without it /v1/runbooks answers 404. */
@@ -45,6 +46,8 @@ export interface RouteDeps {
   incidents?: Pick<IncidentService, 'silences'>;
   /** OTel GenAI metrics (`GET /metrics/genai`, issue 17); absent (`prometheus.metrics.enabled: false`) = 404. */
   genai?: GenAiMetrics;
+  /** On-call health (`GET /v1/health`, issue 15); absent = that route 404s. */
+  health?: Pick<HealthService, 'answer'>;
   /** `series.source.kind: prometheus` (issue 17): `GET /v1/series` reads from there instead of `series`. */
   promSeries?: PrometheusSeries;
 }
@@ -147,6 +150,9 @@ export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: Serv
       case 'GET /v1/silences':
         if (!deps.incidents) throw new HttpError(404, 'not_found', 'incidents are not enabled');
         return send(res, 200, handleSilences(deps.incidents));
+      case 'GET /v1/health':
+        if (!deps.health) throw new HttpError(404, 'not_found', 'health is not enabled');
+        return send(res, 200, deps.health.answer(url.searchParams));
       case 'GET /v1/stats':
         return send(res, 200, deps.store.stats());
       case 'GET /metrics':

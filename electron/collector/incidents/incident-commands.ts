@@ -61,6 +61,8 @@ export class IncidentCommands {
       case 'override':
       case 'remove-override':
         return { ok: false, error: `${cmd.kind} is a rotation command` };
+      case 'pulse':
+        return { ok: false, error: 'pulse is a health command' };
       case 'silence':
         return this.silence(cmd, actor, now);
       case 'expire-silence': {

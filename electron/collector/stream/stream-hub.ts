@@ -36,6 +36,8 @@ export interface StreamHubOptions {
     apply(cmd: CommandFrame, actor: string): CommandResult;
     remove(cmd: CommandFrame, actor: string): CommandResult;
   };
+  /** Applies `pulse` commands (issue 15: fatigue pulse answers); absent = they fail with an error result. */
+  health?: { pulse(cmd: CommandFrame, actor: string): CommandResult };
   /** The silences (`silences` frames after the snapshot / replay and on every change). */
   incidents?: {
     silences(): readonly Silence[];
@@ -453,7 +455,9 @@ export class StreamHub {
         ? (rotation?.apply(frame, user) ?? noRotation)
         : frame.kind === 'remove-override'
           ? (rotation?.remove(frame, user) ?? noRotation)
-          : this.alerts.command(frame, user);
+          : frame.kind === 'pulse'
+            ? (this.opts.health?.pulse(frame, user) ?? { ok: false, error: 'this collector does not take pulses' })
+            : this.alerts.command(frame, user);
     if (result.ok) this.metrics.commandsApplied += 1;
     this.send(peer, {
       type: 'result',

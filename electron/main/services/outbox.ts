@@ -3,6 +3,7 @@ import { systemClock, toIso, type Clock } from '../../../shared/clock.js';
 import type { CommandRequest, IncidentCommandRequest, OutboxItem } from '../../../shared/protocol/api.js';
 import type { SilenceRequest } from '../../../shared/protocol/incident.js';
 import type { RotationOverride } from '../../../shared/protocol/rotation.js';
+import type { PulseRequest } from '../../../shared/protocol/health.js';
 import { CommandFrame, isTargetedKind, type ResultFrame } from '../../../shared/protocol/stream.js';
 import type { Cache, OutboxCommand } from './cache/index.js';
 import { Listeners, silentLogger, type Logger } from './runtime.js';
@@ -88,6 +89,11 @@ export class Outbox {
     return this.store({ kind: 'silence', silence });
   }
 
+  /** A fatigue pulse answer (issue 15): answered offline, stored on the collector on reconnect. */
+  enqueuePulse(pulse: PulseRequest): OutboxItem {
+    return this.store({ kind: 'pulse', pulse });
+  }
+
   /** Ends a silence now (the collector sets its endsAt to the moment it applies this). */
   enqueueExpireSilence(silenceId: string): OutboxItem {
     return this.store({ kind: 'expire-silence', silenceId });
@@ -96,7 +102,16 @@ export class Outbox {
   private store(
     cmd: Pick<
       OutboxCommand,
-      'kind' | 'alertId' | 'incidentId' | 'note' | 'until' | 'override' | 'silence' | 'silenceId' | 'overrideId'
+      | 'kind'
+      | 'alertId'
+      | 'incidentId'
+      | 'note'
+      | 'until'
+      | 'override'
+      | 'silence'
+      | 'silenceId'
+      | 'overrideId'
+      | 'pulse'
     >,
   ): OutboxItem {
     const item = this.opts.cache.enqueue({ ...cmd, id: this.newId(), createdAt: toIso(this.clock.now()) });
@@ -170,5 +185,7 @@ export function toFrame(cmd: OutboxCommand): CommandFrame {
       return { ...base, silenceId: cmd.silenceId };
     case 'remove-override':
       return { ...base, overrideId: cmd.overrideId };
+    case 'pulse':
+      return { ...base, pulse: cmd.pulse };
   }
 }

@@ -13,6 +13,7 @@ export const COMMAND_NOUN: Record<CommandKind, string> = {
   silence: 'Silence',
   'expire-silence': 'Expiring the silence',
   'remove-override': 'Removing the override',
+  pulse: 'Fatigue pulse',
 };
 
 /** What a command acts on: one alert or one incident (commands without a target have neither). */

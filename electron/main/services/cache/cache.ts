@@ -16,6 +16,7 @@ import {
   type IncidentStatus,
 } from '../../../../shared/protocol/incident.js';
 import { RotationOverride } from '../../../../shared/protocol/rotation.js';
+import { PulseRequest } from '../../../../shared/protocol/health.js';
 import type { CommandKind, EventFrame, IncidentFrame } from '../../../../shared/protocol/stream.js';
 import { z } from 'zod';
 import { configureCacheConnection } from './cache-connection.js';
@@ -64,6 +65,8 @@ export interface OutboxCommand {
   silenceId?: string;
   /** Kind `remove-override`: the override (its command id) to withdraw. */
   overrideId?: string;
+  /** Kind `pulse`: a fatigue pulse answer (issue 15). */
+  pulse?: PulseRequest;
   createdAt: string;
   state: OutboxState;
   detail?: string;
@@ -82,6 +85,7 @@ export type NewOutboxCommand = Pick<
   | 'silence'
   | 'silenceId'
   | 'overrideId'
+  | 'pulse'
   | 'createdAt'
 >;
 
@@ -768,10 +772,13 @@ function encodePayload(cmd: NewOutboxCommand): string | null {
   if (cmd.kind === 'remove-override' && cmd.overrideId !== undefined) {
     return JSON.stringify({ overrideId: cmd.overrideId });
   }
+  if (cmd.kind === 'pulse' && cmd.pulse !== undefined) return JSON.stringify(cmd.pulse);
   return null;
 }
 
-function decodePayload(r: OutboxRow): Pick<OutboxCommand, 'override' | 'silence' | 'silenceId' | 'overrideId'> {
+function decodePayload(
+  r: OutboxRow,
+): Pick<OutboxCommand, 'override' | 'silence' | 'silenceId' | 'overrideId' | 'pulse'> {
   switch (r.kind) {
     case 'override': {
       const override = parseJson(RotationOverride, r.payload);
@@ -788,6 +795,10 @@ function decodePayload(r: OutboxRow): Pick<OutboxCommand, 'override' | 'silence'
     case 'remove-override': {
       const p = parseJson(RemoveOverridePayload, r.payload);
       return p !== undefined ? { overrideId: p.overrideId } : {};
+    }
+    case 'pulse': {
+      const pulse = parseJson(PulseRequest, r.payload);
+      return pulse !== undefined ? { pulse } : {};
     }
     default:
       return {};

@@ -1,0 +1,87 @@
+import { DAY_MS, type Clock } from '../../../shared/clock.js';
+import type { EscalationConfig } from '../../../shared/escalation/schema.js';
+import { computeHealth } from '../../../shared/health/compute.js';
+import { pulseRefusal } from '../../../shared/health/pulse.js';
+import { parseHealthRange } from '../../../shared/health/range.js';
+import type { HealthAnswer } from '../../../shared/protocol/health.js';
+import type { CommandFrame } from '../../../shared/protocol/stream.js';
+import type { RotationConfig } from '../../../shared/rotation/schema.js';
+import { HttpError } from '../http/http-error.js';
+import type { CommandResult } from '../store/store.js';
+import type { HealthStore } from './health-store.js';
+
+export interface HealthSettings {
+  escalation: EscalationConfig;
+  /** The effective rotation (overrides made from desktops included). */
+  readonly rotation: RotationConfig | undefined;
+}
+
+/**
+ * On-call health on the collector (issue 15): answers `GET /v1/health` from the health copy of
+ * the incident log, the rotation and the rollups (all pure in shared/health/), and stores
+ * fatigue pulse answers (`pulse` commands). Old rows go after `health.keep`, checked at start
+ * and at most daily on use (no timer of its own).
+ */
+export class HealthService {
+  private prunedAt = -Infinity;
+
+  constructor(
+    private readonly store: HealthStore,
+    private readonly settings: HealthSettings,
+    private readonly clock: Clock,
+    private readonly keepMs: number,
+  ) {
+    this.pruneIfDue();
+  }
+
+  /** `GET /v1/health?from=ISO&to=ISO`; a 400 naming the field for a bad, missing, reversed or too wide range. */
+  answer(params: URLSearchParams): HealthAnswer {
+    const range = parseHealthRange(params);
+    if (!range.ok) throw new HttpError(400, 'invalid_field', range.message, range.field);
+    this.pruneIfDue();
+    const { fromMs, toMs } = range;
+    const nowMs = this.clock.now();
+    return computeHealth({
+      fromMs,
+      toMs,
+      nowMs,
+      escalation: this.settings.escalation,
+      rotation: this.settings.rotation,
+      entries: this.store.entries(fromMs, toMs),
+      pulses: this.store.pulses(fromMs, toMs),
+      buckets: this.store.buckets(fromMs, toMs),
+      outages: this.store.outages(fromMs, toMs, nowMs),
+    });
+  }
+
+  /** A `pulse` command: one answer per person and shift (a later one replaces it); a re-sent id is applied once. */
+  pulse(cmd: CommandFrame, actor: string): CommandResult {
+    const p = cmd.pulse;
+    if (p === undefined) return { ok: false, error: 'pulse: a pulse command needs `pulse`' };
+    const nowMs = this.clock.now();
+    const shiftEndMs = Date.parse(p.shiftEnd);
+    const refused = pulseRefusal(shiftEndMs, nowMs);
+    if (refused !== undefined) return { ok: false, error: refused };
+    const comment = p.comment?.trim();
+    this.store.putPulse({
+      user: actor,
+      shiftEndMs,
+      score: p.score,
+      comment: comment ? comment : undefined,
+      commandId: cmd.id,
+      answeredAtMs: nowMs,
+    });
+    return { ok: true };
+  }
+
+  private pruneIfDue(): void {
+    const now = this.clock.now();
+    if (now - this.prunedAt < DAY_MS) return;
+    this.prunedAt = now;
+    this.store.prune(now - this.keepMs);
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}

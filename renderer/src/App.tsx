@@ -4,6 +4,8 @@ import { ChartsView } from './components/charts/ChartsView';
 import { DetailPane } from './components/DetailPane';
 import { Escalations } from './components/Escalations';
 import { RingingBanner } from './components/RingingBanner';
+import { HealthView } from './components/health/HealthView';
+import { PulsePrompt } from './components/health/PulsePrompt';
 import { RotationView } from './components/rotation/RotationView';
 import { RunbooksView } from './components/runbooks/RunbooksView';
 import { Inbox } from './components/Inbox';
@@ -37,7 +39,7 @@ function Workspace() {
   );
 }
 
-type View = 'inbox' | 'escalations' | 'rotation' | 'silences' | 'charts' | 'runbooks';
+type View = 'inbox' | 'escalations' | 'rotation' | 'silences' | 'charts' | 'runbooks' | 'health';
 const VIEWS: { id: View; label: string }[] = [
   { id: 'inbox', label: 'Inbox' },
   { id: 'escalations', label: 'Escalations' },
@@ -45,6 +47,7 @@ const VIEWS: { id: View; label: string }[] = [
   { id: 'silences', label: 'Silences' },
   { id: 'charts', label: 'Charts' },
   { id: 'runbooks', label: 'Runbooks' },
+  { id: 'health', label: 'Health' },
 ];
 
 /** The views under the top bar; only the open one is mounted (its keys and polling stop when hidden). */
@@ -70,6 +73,7 @@ function Views() {
         </div>
       </nav>
       <RingingBanner onShow={() => setView('inbox')} />
+      <PulsePrompt />
       {view === 'inbox' && <Workspace />}
       {view === 'escalations' && (
         <Escalations
@@ -90,6 +94,7 @@ function Views() {
         />
       )}
       {view === 'runbooks' && <RunbooksView />}
+      {view === 'health' && <HealthView />}
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { UserName } from './user.js';
 import { CommandKind, TargetedCommandKind } from './stream.js';
 import { Incident, IncidentStatus, Silence, SilenceRequest } from './incident.js';
 import { asErrorCode } from './errors.js';
+import { CachedHealth, PulsePrompt, PulseRequest } from './health.js';
 import { RunbookDoc, RunbookHit, RunbookId, RunbookSummary } from '../runbooks/schema.js';
 
 /**
@@ -197,6 +198,17 @@ export const API_METHODS = {
       .strict(),
     result: RotationIcs,
   },
+  /** Issue 15: the collector's last health answer as cached (null before the first fetch); works offline. */
+  'health.get': { params: NoParams, result: CachedHealth.nullable() },
+  /** The fatigue pulse to ask now: this user's latest ended shift not yet answered or skipped here. */
+  'health.pulsePrompt': { params: NoParams, result: PulsePrompt.nullable() },
+  /** Queues a pulse answer in the outbox (stored on the collector on (re)connect). */
+  'health.pulse': { params: PulseRequest, result: CommandAccepted },
+  /** The pulse for this shift was skipped: not asked again. */
+  'health.skipPulse': {
+    params: z.object({ shiftEnd: IsoTime }).strict(),
+    result: z.object({ skipped: z.literal(true) }),
+  },
 } satisfies Record<string, ApiMethodSpec>;
 
 export type ApiMethods = typeof API_METHODS;
@@ -245,6 +257,8 @@ export const ApiPush = z.discriminatedUnion('type', [
   z.object({ type: z.literal('runbooks-changed'), ids: z.array(z.string()) }),
   /** The cached rotation was refreshed from the collector; the calendar re-reads it. */
   z.object({ type: z.literal('rotation-changed'), syncedAt: IsoTime }),
+  /** The cached health answer was refreshed from the collector; the Health view re-reads it. */
+  z.object({ type: z.literal('health-changed'), syncedAt: IsoTime }),
 ]);
 export type ApiPush = z.infer<typeof ApiPush>;
 

@@ -121,3 +121,11 @@ export type PulseRequest = z.infer<typeof PulseRequest>;
 /** The desktop's cached answer (what the Health view shows offline, with "as of"). */
 export const CachedHealth = z.object({ answer: HealthAnswer, syncedAt: IsoTime });
 export type CachedHealth = z.infer<typeof CachedHealth>;
+
+/** The shift the desktop asks the fatigue pulse about: this user's latest ended shift, not yet answered or skipped. */
+export const PulsePrompt = z.object({
+  shiftEnd: IsoTime,
+  shiftStart: IsoTime,
+  role: z.enum(['primary', 'secondary']),
+});
+export type PulsePrompt = z.infer<typeof PulsePrompt>;

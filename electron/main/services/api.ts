@@ -15,6 +15,7 @@ import { DAY_MS, systemClock, type Clock } from '../../../shared/clock.js';
 import { SILENCE_HARD_MAX_MS, type Silence, type SilenceRequest } from '../../../shared/protocol/incident.js';
 import type { CachedRotation } from '../../../shared/protocol/rotation.js';
 import { rotationChanges, rotationIcsFile } from './rotation/rotation-api.js';
+import type { HealthApi } from './health/health-api.js';
 import type { Cache } from './cache/index.js';
 import type { Outbox } from './outbox.js';
 import { listedSilences } from './silences.js';
@@ -44,6 +45,8 @@ export interface ApiServiceOptions {
   alarm?: AlarmSource;
   /** The cached rotation; absent = `rotation.*` calls fail with `unavailable`. */
   rotation?: RotationSource;
+  /** On-call health and the fatigue pulse (issue 15); absent = `health.*` calls fail with `unavailable`. */
+  health?: HealthApi;
   /** For checking a new silence's end against now. */
   clock?: Clock;
   log?: Logger;
@@ -127,6 +130,11 @@ export class ApiService implements VigilApi {
         opts.rotation.onChanged((syncedAt) => this.pushes.emit({ type: 'rotation-changed', syncedAt }, this.log)),
       );
     }
+    if (opts.health) {
+      this.unsubscribe.push(
+        opts.health.onChanged((syncedAt) => this.pushes.emit({ type: 'health-changed', syncedAt }, this.log)),
+      );
+    }
     if (opts.runbooks) {
       this.unsubscribe.push(
         opts.runbooks.onChanged((ids) => this.pushes.emit({ type: 'runbooks-changed', ids }, this.log)),
@@ -184,6 +192,10 @@ export class ApiService implements VigilApi {
       if (!file) throw new ApiRefusal({ code: 'not_found', message: 'no rotation in the cache yet' });
       return file;
     },
+    'health.get': () => this.healthSource().get(),
+    'health.pulsePrompt': () => this.healthSource().prompt(),
+    'health.pulse': (p) => this.healthSource().answer(p),
+    'health.skipPulse': (p) => this.healthSource().skip(p.shiftEnd),
   } satisfies ApiHandlers;
 
   /** Validates and runs one call (IPC or the headless bridge); never throws, never rejects. */
@@ -260,6 +272,11 @@ export class ApiService implements VigilApi {
     if (!this.opts.alarm)
       throw new ApiRefusal({ code: 'unavailable', message: 'the alarm is not available in this build' });
     return this.opts.alarm;
+  }
+
+  private healthSource(): HealthApi {
+    if (!this.opts.health) throw new ApiRefusal({ code: 'unavailable', message: 'health is not available in this build' });
+    return this.opts.health;
   }
 
   private rotationSource(): RotationSource {

@@ -10,6 +10,7 @@ import { Outbox } from './outbox.js';
 import { openSeriesCache, RemoteSeries, SeriesSync, withRemoteSeries, type SeriesCache } from './series/index.js';
 import { createRunbookSource, openRunbookCache, RunbookSync, type RunbookCache } from './runbooks/index.js';
 import { openRotationCache, RotationSync, ShiftNotice, type RotationCache } from './rotation/index.js';
+import { HealthApi, HealthSync, openHealthCache, type HealthCache } from './health/index.js';
 import { stderrLogger, systemTimers, type Logger } from './runtime.js';
 import { SyncClient, type SyncClientOptions } from './sync-client.js';
 
@@ -56,6 +57,9 @@ export interface AppServices {
   /** The rotation (cache table from migration 0005) and the poller that fills it. */
   rotationCache: RotationCache;
   rotationSync: RotationSync;
+  /** On-call health (cache tables from migration 0009) and the poller that fills it. */
+  healthCache: HealthCache;
+  healthSync: HealthSync;
   start(): void;
   /** Closes the socket, timers and the database. Safe to call twice. */
   dispose(): void;
@@ -193,7 +197,36 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     ...(opts.shiftNotice?.leadMs !== undefined ? { leadMs: opts.shiftNotice.leadMs } : {}),
     ...(opts.sync?.timers ? { timers: opts.sync.timers } : {}),
   });
-  const api = new ApiService({ cache, sync, outbox, series, runbooks, alarm, rotation, clock, log });
+  // Issue 15: the health answer for the Health view, refreshed soon after incidents change.
+  const healthCache = openHealthCache(cache.path, { log: (m) => log.warn(m) });
+  const healthSync = new HealthSync({
+    collectorUrl: opts.collectorUrl,
+    token: opts.collectorToken,
+    cache: healthCache,
+    rotation: () => rotationCache.get(),
+    connection: sync,
+    clock,
+    log,
+    ...(opts.sync?.timers ? { timers: opts.sync.timers } : {}),
+  });
+  const stopHealthIncidents = sync.onIncidentsChanged(() => healthSync.soon());
+  // A pulse answer the collector stored shows in the quarter's average.
+  const stopHealthPulses = outbox.onChanged((item) => {
+    if (item.kind === 'pulse' && item.state === 'applied') healthSync.soon();
+  });
+  const stopHealthWatch = (): void => {
+    stopHealthIncidents();
+    stopHealthPulses();
+  };
+  const health = new HealthApi({
+    cache: healthCache,
+    rotation: () => rotationCache.get(),
+    user: () => opts.user,
+    now: () => clock.now(),
+    enqueuePulse: (pulse) => outbox.enqueuePulse(pulse).id,
+    onChanged: (l) => healthSync.onChanged(l),
+  });
+  const api = new ApiService({ cache, sync, outbox, series, runbooks, alarm, rotation, health, clock, log });
   const retention = new CacheRetention(
     cache,
     { ...DEFAULT_CACHE_RETENTION, ...opts.retention },
@@ -218,6 +251,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     alarm,
     rotationCache,
     rotationSync,
+    healthCache,
+    healthSync,
     start() {
       alarm.start();
       outbox.start();
@@ -228,6 +263,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       remoteSeries.start();
       runbookSync.start();
       rotationSync.start();
+      healthSync.start();
       shiftNotice.start();
     },
     dispose() {
@@ -239,6 +275,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       remoteSeries.dispose();
       runbookSync.dispose();
       rotationSync.dispose();
+      healthSync.dispose();
+      stopHealthWatch();
       shiftNotice.dispose();
       stopOverrideWatch();
       stopRotationWatch();
@@ -251,6 +289,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       seriesCache.close();
       runbookCache.close();
       rotationCache.close();
+      healthCache.close();
       cache.close();
     },
   };

@@ -13,6 +13,7 @@ import { EscalationCountdown } from './Countdown';
 import { Notices } from './Notices';
 import { Timeline } from './Timeline';
 import { Ago, Stamp } from './Time';
+import { ProviderCommsNote } from './health/ProviderCommsNote';
 
 function IncidentFacts({ incident }: { incident: Incident }) {
   const esc = incident.escalation;
@@ -159,6 +160,7 @@ export function IncidentDetailPane({ id }: { id: string }) {
           <IncidentFacts incident={incident} />
           <h3 className="section-title">Alerts</h3>
           {detail ? <Members alerts={alerts} /> : <p className="muted">Loading alerts…</p>}
+          <ProviderCommsNote alerts={alerts} />
           {explaining && (
             <>
               <h3 className="section-title">Why it paged</h3>

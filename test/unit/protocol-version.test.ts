@@ -20,6 +20,9 @@ const PINNED: Record<number, string> = {
   // (issue 14) remove-override commands, swap ids, rotation.ics / changes / removeOverride Api methods;
   // (issue 17) SeriesSourceInfo (GET /v1/series/source); chart rules and reference lines on series answers.
   5: '169542a33523d213',
+  // 6 (issue 15, health): GET /v1/health answer (HealthAnswer), `pulse` commands (PulseRequest),
+  // health.* Api methods (CachedHealth, PulsePrompt) and the health-changed push.
+  6: 'a14f14da0b84c395',
 };
 
 function schemaFingerprint(): string {

@@ -1,0 +1,137 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openHealthStore } from '../../electron/collector/health/health-store.js';
+import { migrate } from '../../electron/collector/store/migrate.js';
+import { MIGRATIONS } from '../../electron/collector/store/migrations/index.js';
+import { openStore } from '../../electron/collector/store/sqlite-store.js';
+import type { Alert } from '../../shared/protocol/alert.js';
+import type { Incident } from '../../shared/protocol/incident.js';
+
+/**
+ * The collector's health copy of the incident log (migration 0011): a trigger copies the
+ * entries the figures need in the log entry's own transaction; migrating copies those already
+ * written; the copy survives the log's retention; pulses are one per person and shift.
+ */
+const dirs: string[] = [];
+const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'vigil-health-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const T0 = Date.parse('2026-03-24T09:00:00Z');
+const incident: Incident = {
+  id: 'inc-1',
+  key: '{service="chat"}',
+  tier: 'page',
+  status: 'firing',
+  title: 'chat',
+  alertIds: ['a1'],
+  firedAt: new Date(T0).toISOString(),
+};
+
+describe('health store', () => {
+  it('copies incident entries (trigger), keeps them past log retention, reads whole incidents', () => {
+    const file = join(tmp(), 'collector.db');
+    const store = openStore(file, T0);
+    const log = (at: number, kind: 'fired' | 'notified' | 'acknowledged' | 'commented', extra = {}) =>
+      store.appendIncidentLog({ at, incidentId: 'inc-1', kind, incident, ...extra });
+    log(T0, 'fired');
+    log(T0, 'notified', { note: 'paged: alice (level 1)', actor: 'collector' });
+    log(T0 + 60_000, 'commented', { note: 'looking' });
+    log(T0 + 120_000, 'acknowledged', { actor: 'alice' });
+    const health = openHealthStore(file);
+    // Only the kinds the figures need; the ack outside the asked range comes along with its incident.
+    expect(health.entries(T0, T0 + 1)).toEqual([
+      { seq: 2, atMs: T0, incidentId: 'inc-1', kind: 'notified', tier: 'page', actor: 'collector', note: 'paged: alice (level 1)' },
+      { seq: 4, atMs: T0 + 120_000, incidentId: 'inc-1', kind: 'acknowledged', tier: 'page', actor: 'alice' },
+    ]);
+    expect(store.pruneLog(T0 + 3_600_000, 1_000_000, 10_000)).toBe(4);
+    expect(health.entries(T0, T0 + 1)).toHaveLength(2);
+    expect(health.entries(T0 + 3_600_000, T0 + 7_200_000)).toEqual([]);
+    expect(health.prune(T0 + 1)).toBe(1);
+    health.close();
+    store.close();
+  });
+
+  it('migration 0011 copies the entries written before it', () => {
+    const file = join(tmp(), 'old.db');
+    const db = new Database(file);
+    migrate(
+      db,
+      MIGRATIONS.filter((m) => m.version < 11),
+    );
+    db.prepare(
+      `INSERT INTO alert_events (at, alert_id, kind, actor, note, alert_json, incident_id, incident_json)
+       VALUES (?, '', ?, NULL, ?, '', 'inc-1', ?)`,
+    ).run(T0, 'notified', 'paged: bob (level 1)', JSON.stringify({ ...incident, tier: 'ticket' }));
+    expect(migrate(db)).toBe(MIGRATIONS.length);
+    db.close();
+    const health = openHealthStore(file);
+    expect(health.entries(T0, T0 + 1)).toMatchObject([{ kind: 'notified', tier: 'ticket', note: 'paged: bob (level 1)' }]);
+    health.close();
+  });
+
+  it('one pulse per person and shift: a later answer replaces it, a re-sent command changes nothing', () => {
+    const file = join(tmp(), 'collector.db');
+    openStore(file, T0).close();
+    const health = openHealthStore(file);
+    const p = { user: 'alice', shiftEndMs: T0, score: 4, comment: 'ok', commandId: 'c1', answeredAtMs: T0 };
+    expect(health.putPulse(p)).toBe(true);
+    expect(health.putPulse(p)).toBe(false);
+    expect(health.putPulse({ ...p, score: 2, commandId: 'c2' })).toBe(true);
+    expect(health.putPulse({ ...p, user: 'bob', score: 5, commandId: 'c3' })).toBe(true);
+    expect(health.pulses(T0, T0 + 1).sort((a, b) => a.user.localeCompare(b.user))).toEqual([
+      { user: 'alice', shiftEndMs: T0, score: 2 },
+      { user: 'bob', shiftEndMs: T0, score: 5 },
+    ]);
+    health.close();
+  });
+
+  it('reads traffic per service and provider, and provider-down alerts as outages', () => {
+    const file = join(tmp(), 'collector.db');
+    const store = openStore(file, T0);
+    const alert = (id: string, over: Partial<Alert>): Alert => ({
+      id,
+      ruleId: 'provider-down',
+      tier: 'page',
+      status: 'firing',
+      source: 'rules',
+      summary: 'openai down',
+      labels: { provider: 'openai' },
+      firedAt: new Date(T0).toISOString(),
+      ...over,
+    });
+    store.putAlert(alert('down-1', { status: 'resolved', resolvedAt: new Date(T0 + 600_000).toISOString() }));
+    store.putAlert(alert('down-2', { firedAt: new Date(T0 + 3_600_000).toISOString() }));
+    store.putAlert(alert('other', { ruleId: 'error-rate' }));
+    store.close();
+    const db = new Database(file);
+    const row = db.prepare(
+      `INSERT INTO rollups (minute, service, provider, model, count, errors, error_types, latency_sketch, tokens_in,
+        tokens_out, cost_usd, unpriced, output_labels, retrieval_hits, retrieval_misses, feedback_up, feedback_down)
+       VALUES (?, ?, ?, ?, ?, ?, '{}', x'00', 0, 0, 0, 0, '{}', 0, 0, 0, 0)`,
+    );
+    row.run(T0, 'chat', 'openai', 'gpt-4o', 10, 4);
+    row.run(T0, 'chat', 'openai', 'gpt-4o-mini', 5, 1);
+    row.run(T0 + 60_000, 'chat', 'anthropic', 'claude', 7, 0);
+    db.close();
+    const health = openHealthStore(file);
+    expect(health.buckets(T0, T0 + 120_000).sort((a, b) => a.startMs - b.startMs)).toEqual([
+      { startMs: T0, durationMs: 60_000, service: 'chat', provider: 'openai', count: 15, errors: 5 },
+      { startMs: T0 + 60_000, durationMs: 60_000, service: 'chat', provider: 'anthropic', count: 7, errors: 0 },
+    ]);
+    const now = T0 + 7_200_000;
+    expect(health.outages(T0, now, now).sort((a, b) => a.startMs - b.startMs)).toEqual([
+      { provider: 'openai', startMs: T0, endMs: T0 + 600_000 },
+      { provider: 'openai', startMs: T0 + 3_600_000, endMs: now },
+    ]);
+    health.close();
+  });
+});

@@ -19,7 +19,7 @@ export interface CommsNoteInput {
  * next update comes. Plain text, so it pastes anywhere (status page, chat, email).
  */
 export function customerCommsNote(input: CommsNoteInput): string {
-  const at = (ms: number) => DateTime.fromMillis(ms, { zone: input.zone }).toFormat("yyyy-LL-dd HH:mm ZZZZ");
+  const at = (ms: number) => DateTime.fromMillis(ms, { zone: input.zone }).toFormat('yyyy-LL-dd HH:mm ZZZZ');
   const affected = input.services.length > 0 ? input.services.join(', ') : 'features that use this provider';
   return [
     `Subject: Degraded service: upstream provider ${input.provider} outage`,

@@ -54,7 +54,13 @@ export function pagesFromLog(entries: readonly HealthLogEntry[]): Page[] {
     for (const e of list) {
       if (e.kind === 'notified' || e.kind === 'escalated') {
         if (open === undefined) {
-          open = { incidentId: e.incidentId, tier: e.tier, startMs: e.atMs, holder: noteTarget(e.note), escalations: 0 };
+          open = {
+            incidentId: e.incidentId,
+            tier: e.tier,
+            startMs: e.atMs,
+            holder: noteTarget(e.note),
+            escalations: 0,
+          };
           pages.push(open);
         }
         if (e.kind === 'escalated') open.escalations += 1;

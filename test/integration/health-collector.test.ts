@@ -80,10 +80,19 @@ describe('GET /v1/health over a real collector', () => {
 
     // A fatigue pulse for the shift that just ended (answered offline, sent on reconnect: the same command).
     const shiftEnd = new Date(Date.now() - HOUR).toISOString();
-    const pulse = { type: 'command', id: 'pulse-1', kind: 'pulse', pulse: { shiftEnd, score: 4, comment: 'one page, fine' } };
+    const pulse = {
+      type: 'command',
+      id: 'pulse-1',
+      kind: 'pulse',
+      pulse: { shiftEnd, score: 4, comment: 'one page, fine' },
+    };
     stream.send(pulse);
     expect(await stream.waitFor((f) => f.type === 'result' && f.id === 'pulse-1')).toMatchObject({ ok: true });
-    stream.send({ ...pulse, id: 'pulse-2', pulse: { ...pulse.pulse, shiftEnd: new Date(Date.now() + 2 * HOUR).toISOString() } });
+    stream.send({
+      ...pulse,
+      id: 'pulse-2',
+      pulse: { ...pulse.pulse, shiftEnd: new Date(Date.now() + 2 * HOUR).toISOString() },
+    });
     expect(await stream.waitFor((f) => f.type === 'result' && f.id === 'pulse-2')).toMatchObject({
       ok: false,
       error: expect.stringMatching(/not ended yet/) as unknown,

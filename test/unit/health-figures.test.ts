@@ -166,16 +166,39 @@ describe('health figures from a fixture event log (hand-computed)', () => {
 
   it('pulse averages per quarter (team zone) beside that quarter’s pages', () => {
     expect(answer().pulse).toEqual([
-      { quarter: '2026-Q1', from: '2026-03-23T08:00:00.000Z', to: '2026-03-31T22:00:00.000Z', responses: 1, average: 4, pages: 3 },
-      { quarter: '2026-Q2', from: '2026-03-31T22:00:00.000Z', to: '2026-04-06T07:00:00.000Z', responses: 2, average: 2.5, pages: 2 },
+      {
+        quarter: '2026-Q1',
+        from: '2026-03-23T08:00:00.000Z',
+        to: '2026-03-31T22:00:00.000Z',
+        responses: 1,
+        average: 4,
+        pages: 3,
+      },
+      {
+        quarter: '2026-Q2',
+        from: '2026-03-31T22:00:00.000Z',
+        to: '2026-04-06T07:00:00.000Z',
+        responses: 2,
+        average: 2.5,
+        pages: 2,
+      },
     ]);
   });
 
   it('an unacknowledged page still open breaches its SLA once the SLA has passed by now', () => {
     const log = [e('inc-9', '2026-03-24T09:00:00Z', 'notified', { note: 'paged: alice (level 1)' })];
     const at = (nowIso: string) =>
-      computeHealth({ fromMs: FROM, toMs: TO, nowMs: T(nowIso), escalation, rotation, entries: log, pulses: [], buckets: [], outages: [] })
-        .ackSlaBreaches;
+      computeHealth({
+        fromMs: FROM,
+        toMs: TO,
+        nowMs: T(nowIso),
+        escalation,
+        rotation,
+        entries: log,
+        pulses: [],
+        buckets: [],
+        outages: [],
+      }).ackSlaBreaches;
     expect(at('2026-03-24T09:29:00Z')).toBe(0);
     expect(at('2026-03-24T09:31:00Z')).toBe(1);
   });
@@ -255,19 +278,32 @@ describe('SLO accounting: provider outage minutes attributed to the provider', (
   it('attributes the outage minutes and their failures, per service and provider', () => {
     const buckets = [
       // chat via openai: 10 minutes of 100 requests; minutes 3–6 inside the outage (all failing).
-      ...Array.from({ length: 10 }, (_, m) => minute(m, 'chat', 'openai', 100, m >= 3 && m < 7 ? 100 : m === 9 ? 5 : 0)),
+      ...Array.from({ length: 10 }, (_, m) =>
+        minute(m, 'chat', 'openai', 100, m >= 3 && m < 7 ? 100 : m === 9 ? 5 : 0),
+      ),
       // chat via anthropic during the openai outage: not openai's fault.
       minute(4, 'chat', 'anthropic', 50, 2),
       // search via openai: one minute half inside the outage? no: minute 6 fully inside.
       minute(6, 'search', 'openai', 10, 10),
       // An hourly bucket of support via openai in week 2, overlapping a 15-minute outage: a quarter.
-      { startMs: weeks[1]!.fromMs + 2 * HOUR, durationMs: HOUR, service: 'support', provider: 'openai', count: 400, errors: 120 },
+      {
+        startMs: weeks[1]!.fromMs + 2 * HOUR,
+        durationMs: HOUR,
+        service: 'support',
+        provider: 'openai',
+        count: 400,
+        errors: 120,
+      },
     ];
     const outages = [
       { provider: 'openai', startMs: W0 + HOUR + 3 * MIN, endMs: W0 + HOUR + 7 * MIN },
       // A second alert over the same minutes counts them once.
       { provider: 'openai', startMs: W0 + HOUR + 5 * MIN, endMs: W0 + HOUR + 6 * MIN },
-      { provider: 'openai', startMs: weeks[1]!.fromMs + 2 * HOUR + 30 * MIN, endMs: weeks[1]!.fromMs + 2 * HOUR + 45 * MIN },
+      {
+        provider: 'openai',
+        startMs: weeks[1]!.fromMs + 2 * HOUR + 30 * MIN,
+        endMs: weeks[1]!.fromMs + 2 * HOUR + 45 * MIN,
+      },
     ];
     const [w1, w2] = sloWeeks(buckets, outages, weeks);
     expect(w1?.services).toEqual([

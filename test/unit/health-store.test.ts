@@ -49,7 +49,15 @@ describe('health store', () => {
     const health = openHealthStore(file);
     // Only the kinds the figures need; the ack outside the asked range comes along with its incident.
     expect(health.entries(T0, T0 + 1)).toEqual([
-      { seq: 2, atMs: T0, incidentId: 'inc-1', kind: 'notified', tier: 'page', actor: 'collector', note: 'paged: alice (level 1)' },
+      {
+        seq: 2,
+        atMs: T0,
+        incidentId: 'inc-1',
+        kind: 'notified',
+        tier: 'page',
+        actor: 'collector',
+        note: 'paged: alice (level 1)',
+      },
       { seq: 4, atMs: T0 + 120_000, incidentId: 'inc-1', kind: 'acknowledged', tier: 'page', actor: 'alice' },
     ]);
     expect(store.pruneLog(T0 + 3_600_000, 1_000_000, 10_000)).toBe(4);
@@ -74,7 +82,9 @@ describe('health store', () => {
     expect(migrate(db)).toBe(MIGRATIONS.length);
     db.close();
     const health = openHealthStore(file);
-    expect(health.entries(T0, T0 + 1)).toMatchObject([{ kind: 'notified', tier: 'ticket', note: 'paged: bob (level 1)' }]);
+    expect(health.entries(T0, T0 + 1)).toMatchObject([
+      { kind: 'notified', tier: 'ticket', note: 'paged: bob (level 1)' },
+    ]);
     health.close();
   });
 

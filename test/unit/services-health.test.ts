@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCache, type Cache } from '../../electron/main/services/cache/index.js';
-import { healthViewRange, openHealthCache, pulsePrompt, type HealthCache } from '../../electron/main/services/health/index.js';
+import {
+  healthViewRange,
+  openHealthCache,
+  pulsePrompt,
+  type HealthCache,
+} from '../../electron/main/services/health/index.js';
 import { toFrame } from '../../electron/main/services/outbox.js';
 import { computeHealth } from '../../shared/health/compute.js';
 import { EscalationConfig } from '../../shared/escalation/index.js';
@@ -57,7 +62,7 @@ describe('health on the desktop cache', () => {
   let health: HealthCache;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-health-cache-'));
-    cache = openCache(join(dir, 'cache.db'), { now: 0 });
+    cache = openCache(join(dir, 'cache.db'), { now: '2026-04-06T09:00:00.000Z' });
     health = openHealthCache(cache.path);
   });
   afterEach(() => {

@@ -275,7 +275,8 @@ export class ApiService implements VigilApi {
   }
 
   private healthSource(): HealthApi {
-    if (!this.opts.health) throw new ApiRefusal({ code: 'unavailable', message: 'health is not available in this build' });
+    if (!this.opts.health)
+      throw new ApiRefusal({ code: 'unavailable', message: 'health is not available in this build' });
     return this.opts.health;
   }
 

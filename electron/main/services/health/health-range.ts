@@ -10,6 +10,7 @@ const WEEK_MS = 7 * DAY_MS;
  * cached rotation, the last 13 weeks to now.
  */
 export function healthViewRange(rotation: RotationConfig | undefined, nowMs: number): { fromMs: number; toMs: number } {
-  if (rotation) return { fromMs: handoffAt(rotation, weekIndex(rotation, nowMs) - (HEALTH_VIEW_WEEKS - 1)), toMs: nowMs };
+  if (rotation)
+    return { fromMs: handoffAt(rotation, weekIndex(rotation, nowMs) - (HEALTH_VIEW_WEEKS - 1)), toMs: nowMs };
   return { fromMs: nowMs - HEALTH_VIEW_WEEKS * WEEK_MS, toMs: nowMs };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EscalationConfig } from '../../shared/escalation/index.js';
 import {
   businessMsBetween,
+  commsNoteFor,
   computeHealth,
   customerCommsNote,
   noteTarget,
@@ -360,5 +361,33 @@ describe('Health view helpers', () => {
     expect(note).toContain('What is affected: chat, search.');
     expect(note).toContain('Since: 2026-03-24 10:00 GMT+1.');
     expect(note).toContain('Next update: by 2026-03-24 11:10 GMT+1');
+  });
+  it('writes the note only for an open provider-down alert, naming every service in the incident', () => {
+    const alert = (
+      ruleId: string,
+      service: string | undefined,
+      status = 'firing',
+      firedAt = '2026-03-24T09:05:00Z',
+    ) => ({
+      ruleId,
+      status,
+      firedAt,
+      labels: { provider: 'openai', ...(service ? { service } : {}) },
+    });
+    const now = T('2026-03-24T09:40:00Z');
+    expect(commsNoteFor([alert('error-rate', 'chat')], now, 'UTC')).toBeNull();
+    expect(commsNoteFor([alert('provider-down', undefined, 'resolved')], now, 'UTC')).toBeNull();
+    const note = commsNoteFor(
+      [
+        alert('provider-down', undefined, 'firing', '2026-03-24T09:00:00Z'),
+        alert('error-rate', 'search'),
+        alert('error-rate', 'chat'),
+      ],
+      now,
+      'UTC',
+    );
+    expect(note).toContain('upstream provider openai outage');
+    expect(note).toContain('What is affected: chat, search.');
+    expect(note).toContain('Since: 2026-03-24 09:00 UTC.');
   });
 });

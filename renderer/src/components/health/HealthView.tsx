@@ -109,6 +109,7 @@ export function HealthView({ actionItems }: HealthViewProps) {
         <Trend label="Pages per week" values={pagesPerWeek} />
         <Trend label="MTTA per week (s)" values={a.weeks.map((w) => w.mttaSeconds)} />
         <Trend label="Off-hours pages per week" values={a.weeks.map((w) => w.offHoursPages)} />
+        <Trend label="Fatigue pulse per quarter" values={a.pulse.map((q) => q.average)} />
       </div>
 
       <h3>Per week</h3>

@@ -86,7 +86,7 @@ export function HealthView({ actionItems }: HealthViewProps) {
         <h2>On-call health</h2>
         <span className="muted" data-testid="health-as-of">
           as of {formatAsOf(cached.syncedAt)}
-          {online ? '' : ' (offline)'} · weeks in {a.timeZone}
+          {online ? '' : ' (offline)'} · team time zone {a.timeZone}
         </span>
       </header>
       {rising && (

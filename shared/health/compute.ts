@@ -2,6 +2,7 @@ import { toIso } from '../clock.js';
 import type { HealthAnswer } from '../protocol/health.js';
 import { whoIsOnCall } from '../rotation/rotation.js';
 import { byUser, figuresOf, pagesIn, weekRows, type FigureContext } from './figures.js';
+import { onCallPlan } from './on-call.js';
 import { pagesFromLog, type HealthLogEntry } from './pages.js';
 import { pulseQuarters, type PulseAnswer } from './pulse.js';
 import { sloWeeks, type ProviderOutage, type TrafficBucket } from './slo.js';
@@ -27,14 +28,19 @@ export function computeHealth(input: HealthInput): HealthAnswer {
   );
   const pages = pagesIn(all, fromMs, toMs);
   const weeks = healthWeeks(fromMs, toMs, rotation, timeZone);
+  // Rotation and business-hours arithmetic once for the range; weeks and people clip it.
+  const ctx: FigureContext = {
+    ...input,
+    plan: onCallPlan(rotation, input.escalation.businessHours, fromMs, toMs),
+  };
   return {
     from: toIso(fromMs),
     to: toIso(toMs),
     timeZone,
     generatedAt: toIso(input.nowMs),
-    ...figuresOf(pages, input),
-    byUser: byUser(pages, input, fromMs, toMs),
-    weeks: weekRows(pages, input, weeks),
+    ...figuresOf(pages, ctx),
+    byUser: byUser(pages, ctx, fromMs, toMs),
+    weeks: weekRows(pages, ctx, weeks),
     pulse: pulseQuarters(input.pulses, pages, fromMs, toMs, timeZone),
     slo: sloWeeks(input.buckets, input.outages, weeks),
   };

@@ -1,9 +1,10 @@
 import { toIso } from '../clock.js';
-import { ackSla, inBusinessHours } from '../escalation/business-hours.js';
+import { inBusinessHours } from '../escalation/business-hours.js';
+import { overlapMs } from './business-time.js';
 import type { EscalationConfig } from '../escalation/schema.js';
 import type { HealthFigures, HealthWeek, UserHealth } from '../protocol/health.js';
 import type { RotationConfig } from '../rotation/schema.js';
-import { onCallTime, toHours } from './on-call.js';
+import { onCallPlan, onCallTimeIn, toHours, type OnCallPlan } from './on-call.js';
 import type { Page } from './pages.js';
 import type { WeekRange } from './weeks.js';
 
@@ -15,6 +16,8 @@ export interface FigureContext {
   rotation: RotationConfig | undefined;
   /** Pages still open are judged against the ack SLA at this moment. */
   nowMs: number;
+  /** The rotation and business windows over the whole query, computed once (else per call). */
+  plan?: OnCallPlan;
 }
 
 function mean(values: readonly number[]): number | null {
@@ -22,11 +25,22 @@ function mean(values: readonly number[]): number | null {
   return Math.round(values.reduce((a, b) => a + b, 0) / values.length) / 1_000;
 }
 
+/**
+ * Whether `atMs` is in business hours: arithmetic over the plan's windows when it covers the
+ * moment (the same rule as inBusinessHours, without a luxon call per page), else inBusinessHours.
+ */
+export function isBusinessTime(ctx: FigureContext, atMs: number): boolean {
+  const plan = ctx.plan;
+  if (plan && atMs >= plan.fromMs && atMs < plan.toMs) return overlapMs(plan.windows, atMs, atMs + 1) > 0;
+  return inBusinessHours(ctx.escalation.businessHours, atMs);
+}
+
 /** Whether the page went unacknowledged past its tier's ack SLA (no policy for its tier: never). */
 export function breachedAckSla(page: Page, ctx: FigureContext): boolean {
   const policy = ctx.escalation.tiers[page.tier];
   if (!policy) return false;
-  const sla = ackSla(policy, ctx.escalation.businessHours, page.startMs);
+  // As escalation chooses it (shared/escalation/business-hours.ts ackSla): by the moment the clock starts.
+  const sla = isBusinessTime(ctx, page.startMs) ? policy.ackSla.businessHours : policy.ackSla.outsideHours;
   const end = page.ackMs ?? page.resolvedMs ?? ctx.nowMs;
   return end - page.startMs > sla;
 }
@@ -43,11 +57,10 @@ export function holderOf(page: Page): string {
 
 /** The figures of a set of pages (the caller picked them: a range, a week, a person). */
 export function figuresOf(pages: readonly Page[], ctx: FigureContext): HealthFigures {
-  const bh = ctx.escalation.businessHours;
   const since = (p: Page, t: number | undefined) => (t === undefined ? [] : [t - p.startMs]);
   return {
     pages: pages.length,
-    offHoursPages: pages.filter((p) => !inBusinessHours(bh, p.startMs)).length,
+    offHoursPages: pages.filter((p) => !isBusinessTime(ctx, p.startMs)).length,
     mttaSeconds: mean(pages.flatMap((p) => since(p, p.ackMs))),
     mttmSeconds: mean(pages.flatMap((p) => since(p, mitigatedAt(p)))),
     mttrSeconds: mean(pages.flatMap((p) => since(p, p.resolvedMs))),
@@ -63,7 +76,8 @@ export function byUser(
   fromMs: number,
   toMs: number,
 ): Record<string, UserHealth> {
-  const time = onCallTime(ctx.rotation, ctx.escalation.businessHours, fromMs, toMs);
+  const plan = ctx.plan ?? onCallPlan(ctx.rotation, ctx.escalation.businessHours, fromMs, toMs);
+  const time = onCallTimeIn(plan, fromMs, toMs);
   const users = new Set([...time.keys(), ...pages.map(holderOf)]);
   const out: Record<string, UserHealth> = {};
   for (const user of [...users].sort()) {

@@ -2,7 +2,7 @@ import { HOUR_MS } from '../clock.js';
 import type { BusinessHours } from '../escalation/schema.js';
 import { roleShifts } from '../rotation/role-shifts.js';
 import type { RotationConfig } from '../rotation/schema.js';
-import { offHoursMsBetween } from './business-time.js';
+import { businessWindows, overlapMs, type Window } from './business-time.js';
 
 export interface OnCallTime {
   /** Milliseconds holding primary or secondary (both at once counted once). */
@@ -12,41 +12,76 @@ export interface OnCallTime {
 }
 
 /**
- * On-call time per person over [fromMs, toMs) from the rotation (roster, swaps, overrides), the
- * basis of on-call pay: each person's role pieces merged into one set of intervals, then each
- * interval split into business and off hours in the team's zone (holidays are off hours).
+ * Who held a role when over a query's whole range, and its business windows: computed once
+ * (rotation and zone arithmetic is the costly part), then clipped to each week.
  */
-export function onCallTime(
+export interface OnCallPlan {
+  /** Per person, their role pieces merged into disjoint intervals, in order. */
+  intervals: Map<string, Window[]>;
+  /** Business-hours windows over [fromMs, toMs). */
+  windows: Window[];
+  fromMs: number;
+  toMs: number;
+}
+
+export function onCallPlan(
   rotation: RotationConfig | undefined,
   bh: BusinessHours,
   fromMs: number,
   toMs: number,
-): Map<string, OnCallTime> {
-  const out = new Map<string, OnCallTime>();
-  if (!rotation || toMs <= fromMs) return out;
+): OnCallPlan {
+  const intervals = new Map<string, Window[]>();
+  const windows = businessWindows(bh, fromMs, toMs);
+  if (!rotation || toMs <= fromMs) return { intervals, windows, fromMs, toMs };
   const byUser = new Map<string, [number, number][]>();
   for (const p of roleShifts(rotation, fromMs, toMs)) {
     const list = byUser.get(p.user) ?? [];
     list.push([p.startMs, p.endMs]);
     byUser.set(p.user, list);
   }
-  for (const [user, intervals] of byUser) {
-    intervals.sort((a, b) => a[0] - b[0]);
+  for (const [user, list] of byUser) {
+    list.sort((a, b) => a[0] - b[0]);
     const merged: [number, number][] = [];
-    for (const [s, e] of intervals) {
+    for (const [s, e] of list) {
       const last = merged[merged.length - 1];
       if (last && s <= last[1]) last[1] = Math.max(last[1], e);
       else merged.push([s, e]);
     }
+    intervals.set(user, merged);
+  }
+  return { intervals, windows, fromMs, toMs };
+}
+
+/**
+ * On-call time per person over [fromMs, toMs) (inside the plan's range), the basis of on-call
+ * pay: each person's intervals clipped to the range, split into business and off hours in the
+ * team's zone (holidays are off hours).
+ */
+export function onCallTimeIn(plan: OnCallPlan, fromMs: number, toMs: number): Map<string, OnCallTime> {
+  const out = new Map<string, OnCallTime>();
+  for (const [user, intervals] of plan.intervals) {
     let onCallMs = 0;
     let offHoursMs = 0;
-    for (const [s, e] of merged) {
+    for (const [s0, e0] of intervals) {
+      const s = Math.max(s0, fromMs);
+      const e = Math.min(e0, toMs);
+      if (e <= s) continue;
       onCallMs += e - s;
-      offHoursMs += offHoursMsBetween(bh, s, e);
+      offHoursMs += e - s - overlapMs(plan.windows, s, e);
     }
-    out.set(user, { onCallMs, offHoursMs });
+    if (onCallMs > 0) out.set(user, { onCallMs, offHoursMs });
   }
   return out;
+}
+
+/** On-call time per person over [fromMs, toMs) from the rotation (roster, swaps, overrides). */
+export function onCallTime(
+  rotation: RotationConfig | undefined,
+  bh: BusinessHours,
+  fromMs: number,
+  toMs: number,
+): Map<string, OnCallTime> {
+  return onCallTimeIn(onCallPlan(rotation, bh, fromMs, toMs), fromMs, toMs);
 }
 
 /** Hours to two decimals (36 s steps): what a pay sheet shows. */

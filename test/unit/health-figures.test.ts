@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { EscalationConfig } from '../../shared/escalation/index.js';
+import { EscalationConfig, inBusinessHours } from '../../shared/escalation/index.js';
 import {
   businessMsBetween,
   commsNoteFor,
+  isBusinessTime,
+  onCallPlan,
   computeHealth,
   customerCommsNote,
   noteTarget,
@@ -230,6 +232,17 @@ describe('health figures from a fixture event log (hand-computed)', () => {
     // Monday after: 09:00–17:00 CEST = 07:00Z–15:00Z.
     expect(businessMsBetween(bh, T('2026-03-30T00:00:00Z'), T('2026-03-30T23:00:00Z'))).toBe(8 * HOUR);
     expect(businessMsBetween(bh, T('2026-04-03T00:00:00Z'), T('2026-04-03T22:00:00Z'))).toBe(0);
+  });
+});
+
+describe('business time from precomputed windows', () => {
+  it('agrees with inBusinessHours at every quarter hour of a fortnight with DST and a holiday', () => {
+    const from = T('2026-03-27T00:00:00Z');
+    const to = T('2026-04-06T00:00:00Z');
+    const ctx = { escalation, rotation, nowMs: to, plan: onCallPlan(rotation, escalation.businessHours, from, to) };
+    for (let t = from; t < to; t += 15 * 60_000) {
+      expect(isBusinessTime(ctx, t), new Date(t).toISOString()).toBe(inBusinessHours(escalation.businessHours, t));
+    }
   });
 });
 

@@ -35,6 +35,8 @@ export function mainWindowOptions(opts: { preload: string; bounds?: WindowBounds
       allowRunningInsecureContent: false,
       experimentalFeatures: false,
       webviewTag: false,
+      // Middle-click (auxclick) would open links in new windows; the open handler denies them anyway.
+      disableBlinkFeatures: 'Auxclick',
       navigateOnDragDrop: false,
       safeDialogs: true,
       spellcheck: false,

@@ -34,6 +34,7 @@ describe('window factory options', () => {
       allowRunningInsecureContent: false,
       experimentalFeatures: false,
       webviewTag: false,
+      disableBlinkFeatures: 'Auxclick',
       navigateOnDragDrop: false,
       safeDialogs: true,
       spellcheck: false,
@@ -41,7 +42,7 @@ describe('window factory options', () => {
     });
     // Nothing that would loosen it sneaks in.
     const prefs = o.webPreferences as Record<string, unknown>;
-    for (const k of ['enableBlinkFeatures', 'additionalArguments', 'disableBlinkFeatures', 'partition']) {
+    for (const k of ['enableBlinkFeatures', 'additionalArguments', 'partition']) {
       expect(prefs[k], k).toBeUndefined();
     }
     expect(o.show).toBe(false);

@@ -67,6 +67,11 @@ export interface BundledCollector {
   readonly token: string;
   readonly collector: Supervisor;
   readonly simulator: Supervisor | null;
+  /**
+   * Turns a simulator scenario on or off live (the Demo menu). Under utilityProcess this arrives
+   * as a parentPort message: the simulator must listen there as well as on stdin.
+   */
+  scenario(name: string, on: boolean): void;
   /** Stops both children for good; resolves when they are gone. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -156,7 +161,15 @@ export async function startBundledCollector(opts: BundledCollectorOptions): Prom
       simulator.onLine((l) => log.info(`simulator: ${l}`));
       simulator.start();
     }
-    return { url, token, collector, simulator, stop };
+    const sim = simulator as Supervisor | null;
+    return {
+      url,
+      token,
+      collector,
+      simulator: sim,
+      scenario: (name, on) => sim?.send(`${on ? 'on' : 'off'} ${name}`),
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -41,7 +41,7 @@ import { TrayController } from './tray.js';
 import { TrayPresenter } from './tray-presenter.js';
 import { closeKeepsInTray, type TrayAction } from './tray-state.js';
 import { NotificationPause, pausableNotifier } from './notification-pause.js';
-import { claimSingleInstance } from './single-instance.js';
+import { claimSingleInstance, startsHidden } from './single-instance.js';
 
 /**
  * Electron glue only: every decision lives in a plain module next to this one (window options,
@@ -243,7 +243,9 @@ if (claimSingleInstance(app, () => windows.show())) {
     }
     registerIpc(services);
     startTray(services);
-    windows.show();
+    // Started at login: the app waits in the tray; otherwise the window comes up.
+    if (startsHidden(process.argv, app.getLoginItemSettings().wasOpenedAtLogin)) windows.ensure();
+    else windows.show();
   });
 }
 

@@ -26,6 +26,11 @@ export interface SpawnedChild {
   onExit(listener: (code: number | null) => void): void;
   /** SIGTERM (or SIGKILL when `force`); false when it was already gone. */
   kill(force?: boolean): boolean;
+  /**
+   * One command line to the child (the simulator's `on NAME` / `off NAME`): its stdin under
+   * child_process, a `process.parentPort` message under utilityProcess (no stdin there).
+   */
+  send(line: string): void;
 }
 
 export interface Spawner {
@@ -82,6 +87,9 @@ export function nodeSpawner(node: string = process.execPath): Spawner {
         onLine: (l) => void lineListeners.push(l),
         onExit: (l) => void exitListeners.push(l),
         kill: (force) => (exited ? false : child.kill(force ? 'SIGKILL' : 'SIGTERM')),
+        send: (line) => {
+          if (!exited) child.stdin?.write(`${line}\n`);
+        },
       };
     },
   };

@@ -83,6 +83,11 @@ export class Supervisor {
     return this.exited.on(l);
   }
 
+  /** A command line to the running child; dropped while none runs (a restart starts from its args). */
+  send(line: string): void {
+    this.child?.send(line);
+  }
+
   start(): void {
     if (this.st !== 'idle') return;
     this.spawnNow();

@@ -58,6 +58,9 @@ export function utilitySpawner(utilityProcess: UtilityProcessModule): Spawner {
           }
           return child.kill();
         },
+        send: (line) => {
+          if (!exited) child.postMessage(line);
+        },
       };
     },
   };

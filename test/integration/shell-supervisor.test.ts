@@ -24,6 +24,7 @@ writeFileSync(
     'process.stdout.write(`up ${process.pid}\\n`);',
     "if (process.argv[2] === 'crash') setTimeout(() => process.exit(3), 50);",
     'else setInterval(() => {}, 1000);',
+    "process.stdin.on('data', (d) => process.stdout.write(`got ${String(d).trim()}\\n`));",
     "process.on('SIGTERM', () => { process.stdout.write('bye\\n'); process.exit(0); });",
   ].join('\n'),
 );
@@ -63,13 +64,16 @@ describe('collector supervisor (plain Node children)', () => {
       stableAfterMs: 60_000,
     });
     sup.onStarted(() => starts.push(performance.now()));
+    const codes: (number | null)[] = [];
     sup.onExit((e) => {
+      codes.push(e.code);
       if (e.restartInMs !== undefined) delays.push(e.restartInMs);
     });
     sup.start();
     await until('three starts', () => starts.length >= 3);
     // Backoff doubles: 200 ms, then 400 ms (no jitter); measured gaps include the child's life.
     expect(delays.slice(0, 2)).toEqual([200, 400]);
+    expect(codes.slice(0, 2)).toEqual([3, 3]); // the script's own crash, not a load error
     const gap1 = (starts[1] ?? 0) - (starts[0] ?? 0);
     const gap2 = (starts[2] ?? 0) - (starts[1] ?? 0);
     expect(gap1).toBeGreaterThanOrEqual(200);
@@ -77,8 +81,14 @@ describe('collector supervisor (plain Node children)', () => {
 
     // Let the next start live, then stop: the child is gone and nothing restarts.
     mode = 'live';
+    // A child started after the switch (its spec read 'live'), seen saying hello.
     const before = sup.startCount();
-    await until('a live child', () => sup.startCount() > before && sup.state() === 'running' && sup.pid());
+    const ups: string[] = [];
+    sup.onLine((l) => void (l.startsWith('up ') && ups.push(l)));
+    await until(
+      'a live child',
+      () => sup.startCount() > before && sup.state() === 'running' && ups.includes(`up ${sup.pid()}`),
+    );
     const pid = sup.pid();
     await new Promise((r) => setTimeout(r, 200));
     expect(alive(pid)).toBe(true);
@@ -89,6 +99,22 @@ describe('collector supervisor (plain Node children)', () => {
     await new Promise((r) => setTimeout(r, BACKOFF.capMs + 500));
     expect(sup.startCount()).toBe(count);
     await sup.stop(); // twice is fine
+  });
+
+  it('send() reaches the running child (the Demo menu switching scenarios)', async () => {
+    const sup = new Supervisor({
+      spawner: nodeSpawner(),
+      spec: () => ({ name: 'child', modulePath: script, args: ['live'] }),
+      clock: systemClock,
+    });
+    const lines: string[] = [];
+    sup.onLine((l) => lines.push(l));
+    sup.start();
+    await until('the child up', () => lines.some((l) => l.startsWith('up ')));
+    sup.send('on latency-spike');
+    await until('the echo', () => lines.includes('got on latency-spike'));
+    await sup.stop();
+    sup.send('ignored after stop');
   });
 
   it('a stop during the backoff wait cancels the restart', async () => {

@@ -18,7 +18,7 @@ import {
   windowStateOf,
   type Rect,
 } from '../../electron/main/window-state.js';
-import { applyLaunchAtLogin, claimSingleInstance } from '../../electron/main/single-instance.js';
+import { applyLaunchAtLogin, claimSingleInstance, startsHidden } from '../../electron/main/single-instance.js';
 
 describe('window factory options', () => {
   it('isolates the renderer: no Node, sandboxed, context-isolated, web security on', () => {
@@ -309,8 +309,11 @@ describe('single instance', () => {
   it('launch at login where Electron supports it', () => {
     const app = { setLoginItemSettings: vi.fn() };
     expect(applyLaunchAtLogin(app, true, 'darwin')).toBe(true);
-    expect(app.setLoginItemSettings).toHaveBeenCalledWith({ openAtLogin: true, openAsHidden: true });
+    expect(app.setLoginItemSettings).toHaveBeenCalledWith({ openAtLogin: true, args: ['--hidden'] });
     expect(applyLaunchAtLogin(app, true, 'linux')).toBe(false);
     expect(app.setLoginItemSettings).toHaveBeenCalledTimes(1);
+    expect(startsHidden(['/opt/vigil', '--hidden'], false)).toBe(true);
+    expect(startsHidden(['/opt/vigil'], true)).toBe(true);
+    expect(startsHidden(['/opt/vigil'], false)).toBe(false);
   });
 });

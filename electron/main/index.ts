@@ -15,7 +15,7 @@ import {
   utilityProcess,
 } from 'electron';
 import { IPC_CALL, IPC_PUSH, type ApiReply } from '../../shared/protocol/api.js';
-import { createAppServices, stderrLogger, type AppServices } from './services/index.js';
+import { createAppServices, stderrLogger, systemTimers, type AppServices } from './services/index.js';
 import { createNotifier, type Notifier } from './services/notifier/index.js';
 import { SHIFT_NOTICE_ENV, shiftNoticeLeadFromEnv } from './services/rotation/index.js';
 import { whoIsOnCall } from '../../shared/rotation/rotation.js';
@@ -36,7 +36,13 @@ import {
 import { builtEntries, startBundledCollector, type BundledCollector } from './bundled-collector.js';
 import { utilitySpawner } from './utility-spawner.js';
 import { mainWindowOptions, WindowController } from './window.js';
-import { clampToDisplays, loadWindowState, saveWindowState, windowStateOf } from './window-state.js';
+import {
+  clampToDisplays,
+  loadWindowState,
+  saveWindowState,
+  WINDOW_STATE_SAVE_DELAY_MS,
+  windowStateOf,
+} from './window-state.js';
 import { TrayController } from './tray.js';
 import { TrayPresenter } from './tray-presenter.js';
 import { closeKeepsInTray, type TrayAction } from './tray-state.js';
@@ -92,15 +98,28 @@ function createWindow(): BrowserWindow {
   );
   const win = new BrowserWindow(mainWindowOptions({ preload: join(__dirname, '../preload/index.cjs'), bounds }));
   hardenWindow(win, links);
-  if (bounds.maximized) win.maximize();
-  win.once('ready-to-show', () => win.show());
-  // Remembered on close (hide-to-tray included) and on quit.
-  win.on('close', () => {
+  // maximize() would also show the window: wait until it is shown (a start at login stays hidden).
+  if (bounds.maximized) win.once('show', () => win.maximize());
+  // Remembered shortly after each move or resize (a crash or a power cut keeps the last one),
+  // and on close (hide-to-tray included).
+  const save = (): void => {
+    if (win.isDestroyed()) return;
     try {
       saveWindowState(userData, windowStateOf(win));
     } catch (err) {
       stderrLogger.warn(`window state not saved: ${err instanceof Error ? err.message : String(err)}`);
     }
+  };
+  let saveTimer: unknown = null;
+  const saveSoon = (): void => {
+    if (saveTimer !== null) systemTimers.clearTimeout(saveTimer);
+    saveTimer = systemTimers.setTimeout(save, WINDOW_STATE_SAVE_DELAY_MS);
+  };
+  win.on('resize', saveSoon);
+  win.on('move', saveSoon);
+  win.on('close', () => {
+    if (saveTimer !== null) systemTimers.clearTimeout(saveTimer);
+    save();
   });
   win.on('focus', () => win.flashFrame(false));
   void win.loadURL(DEV_ORIGIN ? (process.env.ELECTRON_RENDERER_URL as string) : APP_ENTRY_URL);

@@ -121,11 +121,17 @@ export function isHandledChannel(channel: string): boolean {
   return IPC_HANDLED_CHANNELS.includes(channel);
 }
 
-/** Requests the page may make: our scheme, devtools, inline data, the dev server in dev builds. */
+/**
+ * Requests the page may make: our scheme, devtools, inline data; in a dev build also the dev
+ * server and its HMR socket (`ws://` on the same host and port).
+ */
 export function isAllowedRequest(url: string, devOrigin: string | null): boolean {
   if (url.startsWith('devtools://') || url.startsWith('data:')) return true;
   const origin = originOf(url);
-  return origin !== null && (origin === APP_ORIGIN || (devOrigin !== null && origin === devOrigin));
+  if (origin === null) return false;
+  if (origin === APP_ORIGIN) return true;
+  if (devOrigin === null) return false;
+  return origin === devOrigin || origin === devOrigin.replace(/^http:/, 'ws:');
 }
 
 /** Navigation is refused whatever the target; a link the user clicked may open in the browser. */

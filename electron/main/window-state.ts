@@ -7,6 +7,8 @@ import { DEFAULT_WINDOW_SIZE, MIN_WINDOW_SIZE } from './window.js';
 export const WINDOW_STATE_FILE = 'window-state.json';
 /** Coordinates beyond this are nonsense (no display is 100k px from the origin). */
 const MAX_COORD = 100_000;
+/** Moves and resizes come in bursts: the state is written once they settle. */
+export const WINDOW_STATE_SAVE_DELAY_MS = 500;
 /** How much of the window must show on a display to keep its position (enough to grab the title bar). */
 export const MIN_VISIBLE_PX = 64;
 

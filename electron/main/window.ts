@@ -22,7 +22,8 @@ export function mainWindowOptions(opts: { preload: string; bounds?: WindowBounds
     minHeight: MIN_WINDOW_SIZE.height,
     title: 'Vigil',
     backgroundColor: WINDOW_BACKGROUND,
-    // Shown on 'ready-to-show': no white flash, and a window restored hidden stays hidden.
+    // Shown by the WindowController, not on creation: a start at login stays in the tray. The
+    // background colour keeps the first paint from flashing white.
     show: false,
     webPreferences: {
       preload: opts.preload,

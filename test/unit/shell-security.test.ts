@@ -207,6 +207,10 @@ describe('session and window hardening (with doubles for Electron)', () => {
     expect(verdict('file:///etc/passwd')).toBe(true);
     expect(verdict('http://localhost:5173/')).toBe(true);
     expect(isAllowedRequest('http://localhost:5173/src/main.tsx', 'http://localhost:5173')).toBe(true);
+    expect(isAllowedRequest('ws://localhost:5173/', 'http://localhost:5173')).toBe(true);
+    expect(isAllowedRequest('ws://localhost:5173/', null)).toBe(false);
+    expect(isAllowedRequest('ws://localhost:5174/', 'http://localhost:5173')).toBe(false);
+    expect(isAllowedRequest('http://localhost:5173.evil.example/', 'http://localhost:5173')).toBe(false);
   });
 
   it('denies window.open and navigation, refuses webviews, and asks before opening a link', async () => {

@@ -1,0 +1,177 @@
+import { join } from 'node:path';
+import type { Clock } from '../../shared/clock.js';
+import { COLLECTOR_NODE_FLAGS } from '../../shared/collector-node-flags.js';
+import { readTokenFile } from '../node/tokens.js';
+import { childEnv, DEFAULT_SIMULATOR_ARGS } from './demo.js';
+import { writeDemoConfig } from './demo-rotation.js';
+import { silentLogger, type Logger } from './services/runtime.js';
+import type { Spawner, SpawnSpec } from './spawner.js';
+import { Supervisor, type SupervisorOptions } from './supervisor.js';
+
+/** The line the collector prints once it listens (its stable CLI contract). */
+const LISTENING = /listening on (http:\/\/127\.0\.0\.1:(\d+))/;
+export const COLLECTOR_START_TIMEOUT_MS = 30_000;
+
+/** Where the collector and simulator entry scripts are and how Node runs them. */
+export interface BundledEntries {
+  collector: { modulePath: string; execArgv?: readonly string[]; cwd?: string };
+  simulator?: { modulePath: string; execArgv?: readonly string[]; cwd?: string } | null;
+}
+
+/** Built by electron-vite next to the main bundle (out/main/collector.js, simulator.js). */
+export function builtEntries(mainDir: string, withSimulator: boolean): BundledEntries {
+  return {
+    collector: { modulePath: join(mainDir, 'collector.js'), execArgv: COLLECTOR_NODE_FLAGS, cwd: mainDir },
+    simulator: withSimulator ? { modulePath: join(mainDir, 'simulator.js'), cwd: mainDir } : null,
+  };
+}
+
+/** From a checkout (tests): the TypeScript sources through tsx. */
+export function sourceEntries(repoRoot: string, withSimulator: boolean): BundledEntries {
+  const tsx = ['--import', 'tsx'];
+  return {
+    collector: {
+      modulePath: join(repoRoot, 'electron/collector/cli.ts'),
+      execArgv: [...COLLECTOR_NODE_FLAGS, ...tsx],
+      cwd: repoRoot,
+    },
+    simulator: withSimulator
+      ? { modulePath: join(repoRoot, 'electron/collector/simulator/cli.ts'), execArgv: tsx, cwd: repoRoot }
+      : null,
+  };
+}
+
+export interface BundledCollectorOptions {
+  spawner: Spawner;
+  entries: BundledEntries;
+  dataDir: string;
+  /** The demo rotation and friends (YAML), passed with --config. */
+  configYaml?: string;
+  /** 0 = a free port on the first start; restarts reuse the port the first start got. */
+  port?: number;
+  /**
+   * Whether the spawner gives children a stdin pipe (child_process: yes, utilityProcess: no).
+   * Only then are `--exit-with-parent` / `--exit-on-eof` passed: with no stdin they would exit at once.
+   */
+  stdinFollowsParent: boolean;
+  simulatorArgs?: readonly string[];
+  clock: Clock;
+  log?: Logger;
+  startTimeoutMs?: number;
+  /** Supervisor knobs (tests shorten the backoff). */
+  supervisor?: Pick<SupervisorOptions, 'backoff' | 'stableAfterMs' | 'stopGraceMs' | 'timers' | 'random'>;
+}
+
+export interface BundledCollector {
+  readonly url: string;
+  readonly token: string;
+  readonly collector: Supervisor;
+  readonly simulator: Supervisor | null;
+  /**
+   * Turns a simulator scenario on or off live (the Demo menu). Under utilityProcess this arrives
+   * as a parentPort message: the simulator must listen there as well as on stdin.
+   */
+  scenario(name: string, on: boolean): void;
+  /** Stops both children for good; resolves when they are gone. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The desktop's own collector (and, in demo mode, the traffic simulator), each under a
+ * Supervisor: a crash restarts it with backoff on the same port and data dir, so the desktop's
+ * sync client just reconnects; stop() ends both cleanly.
+ */
+export async function startBundledCollector(opts: BundledCollectorOptions): Promise<BundledCollector> {
+  const log = opts.log ?? silentLogger;
+  const config = opts.configYaml !== undefined ? ['--config', writeDemoConfig(opts.dataDir, opts.configYaml)] : [];
+  let port = opts.port ?? 0;
+  const env = childEnv(process.env, undefined);
+  const c = opts.entries.collector;
+  const collectorSpec = (): SpawnSpec => ({
+    name: 'collector',
+    modulePath: c.modulePath,
+    args: [
+      '--port',
+      String(port),
+      '--data-dir',
+      opts.dataDir,
+      ...config,
+      ...(opts.stdinFollowsParent ? ['--exit-with-parent'] : []),
+    ],
+    ...(c.execArgv ? { execArgv: c.execArgv } : {}),
+    ...(c.cwd ? { cwd: c.cwd } : {}),
+    env,
+  });
+  const collector = new Supervisor({
+    ...opts.supervisor,
+    spawner: opts.spawner,
+    spec: collectorSpec,
+    clock: opts.clock,
+    log,
+  });
+  collector.onLine((l) => {
+    const m = LISTENING.exec(l);
+    // Pin the port: a restarted collector must come back where the desktop is connected.
+    if (m?.[2]) port = Number(m[2]);
+    log.info(`collector: ${l}`);
+  });
+  let simulator: Supervisor | null = null;
+  const stop = async (): Promise<void> => {
+    await Promise.all([simulator?.stop(), collector.stop()]);
+  };
+  try {
+    const url = await new Promise<string>((done, fail) => {
+      const timeoutMs = opts.startTimeoutMs ?? COLLECTOR_START_TIMEOUT_MS;
+      const timer = setTimeout(() => finish(new Error(`collector did not start within ${timeoutMs} ms`)), timeoutMs);
+      const offLine = collector.onLine((l) => {
+        const m = LISTENING.exec(l);
+        if (m?.[1]) finish(null, m[1]);
+      });
+      const finish = (err: Error | null, u?: string): void => {
+        clearTimeout(timer);
+        offLine();
+        if (err) fail(err);
+        else done(u as string);
+      };
+      collector.start();
+    });
+    const token = readTokenFile(join(opts.dataDir, 'token'), "the collector's token");
+    const s = opts.entries.simulator;
+    if (s) {
+      const simEnv = childEnv(process.env, token);
+      simulator = new Supervisor({
+        ...opts.supervisor,
+        spawner: opts.spawner,
+        clock: opts.clock,
+        log,
+        spec: () => ({
+          name: 'simulator',
+          modulePath: s.modulePath,
+          args: [
+            '--url',
+            url,
+            ...(opts.stdinFollowsParent ? ['--exit-on-eof'] : []),
+            ...(opts.simulatorArgs ?? DEFAULT_SIMULATOR_ARGS),
+          ],
+          ...(s.execArgv ? { execArgv: s.execArgv } : {}),
+          ...(s.cwd ? { cwd: s.cwd } : {}),
+          env: simEnv,
+        }),
+      });
+      simulator.onLine((l) => log.info(`simulator: ${l}`));
+      simulator.start();
+    }
+    const sim = simulator as Supervisor | null;
+    return {
+      url,
+      token,
+      collector,
+      simulator: sim,
+      scenario: (name, on) => sim?.send(`${on ? 'on' : 'off'} ${name}`),
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -40,6 +40,8 @@ import { EvalScheduler } from './evals/eval-scheduler.js';
 import { AlertmanagerIntake } from './integrations/alertmanager.js';
 import { EventsV2Intake } from './integrations/events-v2.js';
 import { openOverrideStore, RotationService } from './rotation/index.js';
+import { openPostmortemStore, PostmortemService } from './postmortems/index.js';
+import { runbookForAlert } from '../../shared/runbooks/match.js';
 
 export interface CollectorOptions {
   dataDir: string;
@@ -70,6 +72,7 @@ export class Collector {
   remediation: RemediationRunner | undefined;
   private evalScheduler: EvalScheduler | undefined;
   private rotation: RotationService | undefined;
+  private postmortems: PostmortemService | undefined;
   private stopAlertMetrics: (() => void) | undefined;
   /** Silences made in Alertmanager on ack (tests await `idle()`); undefined unless configured. */
   amSilences: AlertmanagerSilences | undefined;
@@ -204,9 +207,16 @@ export class Collector {
         `auth: ${opts.config.users.length} per-user tokens; a stream's hello must name the token's user; the shared token opens no stream`,
       );
     }
+    const postmortems = new PostmortemService({
+      store: openPostmortemStore(dbFile),
+      clock: opts.clock,
+      runbookFor: (alert) => runbookForAlert(alert, runbooks.list().runbooks) ?? undefined,
+    });
+    this.postmortems = postmortems;
     const hub = new StreamHub(
       {
         auth,
+        postmortems,
         heartbeatMs: opts.config.stream.heartbeat,
         deadAfterMs: opts.config.stream.deadAfter,
         log: opts.log,
@@ -220,6 +230,7 @@ export class Collector {
     );
     this.hub = hub;
     rotation.onChanged((at) => hub.rotationChanged(at));
+    postmortems.onChanged((at) => hub.postmortemsChanged(at));
     // A crash between an ingest commit and its rule evaluation leaves minutes unevaluated; do them now.
     rules.run(new Map());
 
@@ -278,6 +289,7 @@ export class Collector {
       runbooks,
       rotation,
       incidents,
+      postmortems,
       ...(genai ? { genai } : {}),
       ...(seriesSource.kind === 'prometheus' ? { promSeries: new PrometheusSeries(seriesSource) } : {}),
     });
@@ -359,6 +371,8 @@ export class Collector {
     this.series = undefined;
     this.rotation?.close();
     this.rotation = undefined;
+    this.postmortems?.close();
+    this.postmortems = undefined;
     this.store?.close();
     this.store = undefined;
   }

@@ -10,6 +10,8 @@ import { Inbox } from './components/Inbox';
 import { SilenceDialogHost } from './components/SilenceDialog';
 import { SilencesView } from './components/SilencesView';
 import { TopBar } from './components/TopBar';
+import { ActionItemsView } from './components/postmortems/ActionItemsView';
+import { ReviewView } from './components/postmortems/ReviewView';
 import { useInboxKeys } from './hooks/useInboxKeys';
 import { useInboxStore } from './store/inbox';
 import { useSyncStore } from './store/sync';
@@ -37,7 +39,7 @@ function Workspace() {
   );
 }
 
-type View = 'inbox' | 'escalations' | 'rotation' | 'silences' | 'charts' | 'runbooks';
+type View = 'inbox' | 'escalations' | 'rotation' | 'silences' | 'charts' | 'runbooks' | 'action-items' | 'review';
 const VIEWS: { id: View; label: string }[] = [
   { id: 'inbox', label: 'Inbox' },
   { id: 'escalations', label: 'Escalations' },
@@ -45,6 +47,8 @@ const VIEWS: { id: View; label: string }[] = [
   { id: 'silences', label: 'Silences' },
   { id: 'charts', label: 'Charts' },
   { id: 'runbooks', label: 'Runbooks' },
+  { id: 'action-items', label: 'Action items' },
+  { id: 'review', label: 'Review' },
 ];
 
 /** The views under the top bar; only the open one is mounted (its keys and polling stop when hidden). */
@@ -90,6 +94,8 @@ function Views() {
         />
       )}
       {view === 'runbooks' && <RunbooksView />}
+      {view === 'action-items' && <ActionItemsView />}
+      {view === 'review' && <ReviewView />}
     </div>
   );
 }

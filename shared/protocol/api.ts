@@ -8,6 +8,7 @@ import { CommandKind, TargetedCommandKind } from './stream.js';
 import { Incident, IncidentStatus, Silence, SilenceRequest } from './incident.js';
 import { asErrorCode } from './errors.js';
 import { RunbookDoc, RunbookHit, RunbookId, RunbookSummary } from '../runbooks/schema.js';
+import { POSTMORTEM_API_METHODS } from './postmortem-api.js';
 
 /**
  * The Api the renderer may call. In Electron it crosses IPC through the preload; in the
@@ -197,6 +198,8 @@ export const API_METHODS = {
       .strict(),
     result: RotationIcs,
   },
+  // Issue 15: postmortems, action items, weekly review (declared in ./postmortem-api.ts).
+  ...POSTMORTEM_API_METHODS,
 } satisfies Record<string, ApiMethodSpec>;
 
 export type ApiMethods = typeof API_METHODS;
@@ -245,6 +248,8 @@ export const ApiPush = z.discriminatedUnion('type', [
   z.object({ type: z.literal('runbooks-changed'), ids: z.array(z.string()) }),
   /** The cached rotation was refreshed from the collector; the calendar re-reads it. */
   z.object({ type: z.literal('rotation-changed'), syncedAt: IsoTime }),
+  /** Postmortems or review marks changed (synced, or queued here): open views re-read them. */
+  z.object({ type: z.literal('postmortems-changed'), at: IsoTime }),
 ]);
 export type ApiPush = z.infer<typeof ApiPush>;
 

@@ -13,3 +13,7 @@ export * from './evals.js';
 export * from './otlp.js';
 export * from './alertmanager.js';
 export * from './events-v2.js';
+export * from './postmortem-api.js';
+export * from '../postmortem/schema.js';
+export * from '../postmortem/action-items.js';
+export * from '../postmortem/review.js';

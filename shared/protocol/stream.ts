@@ -3,6 +3,12 @@ import { Alert, AlertEventKind } from './alert.js';
 import { Incident, SILENCE_MAX_ID, Silence, SilenceRequest } from './incident.js';
 import { RotationOverride } from './rotation.js';
 import { UserName } from './user.js';
+import {
+  ActionItemRequest,
+  PostmortemDraftRequest,
+  PostmortemEditRequest,
+  ReviewMarkRequest,
+} from '../postmortem/schema.js';
 
 /** Moved to ./user.ts (rotation overrides use it too); re-exported for existing imports. */
 export { UserName } from './user.js';
@@ -15,7 +21,17 @@ export { UserName } from './user.js';
  */
 export const TargetedCommandKind = z.enum(['ack', 'unack', 'mitigate', 'resolve', 'snooze', 'escalate', 'comment']);
 export type TargetedCommandKind = z.infer<typeof TargetedCommandKind>;
-export const PayloadCommandKind = z.enum(['override', 'silence', 'expire-silence', 'remove-override']);
+export const PayloadCommandKind = z.enum([
+  'override',
+  'silence',
+  'expire-silence',
+  'remove-override',
+  // Issue 15: postmortems, their action items, weekly-review marks (see shared/postmortem/).
+  'postmortem-draft',
+  'postmortem-edit',
+  'action-item',
+  'review-mark',
+]);
 export type PayloadCommandKind = z.infer<typeof PayloadCommandKind>;
 export const CommandKind = z.enum([...TargetedCommandKind.options, ...PayloadCommandKind.options]);
 export type CommandKind = z.infer<typeof CommandKind>;
@@ -73,6 +89,14 @@ export const CommandFrame = z
     silenceId: z.string().min(1).max(SILENCE_MAX_ID).optional(),
     /** For kind `remove-override` only: the command id of the override to withdraw. */
     overrideId: z.string().min(1).max(100).optional(),
+    /** For kind `postmortem-draft` only (issue 15): the postmortem's id is the command's id. */
+    postmortemDraft: PostmortemDraftRequest.optional(),
+    /** For kind `postmortem-edit` only. */
+    postmortemEdit: PostmortemEditRequest.optional(),
+    /** For kind `action-item` only (op `add`: the item's id is the command's id). */
+    actionItem: ActionItemRequest.optional(),
+    /** For kind `review-mark` only. */
+    reviewMark: ReviewMarkRequest.optional(),
   })
   .superRefine((c, ctx) => {
     const targets = (c.alertId !== undefined ? 1 : 0) + (c.incidentId !== undefined ? 1 : 0);
@@ -94,6 +118,10 @@ export const CommandFrame = z
       silence: 'silence',
       'expire-silence': 'silenceId',
       'remove-override': 'overrideId',
+      'postmortem-draft': 'postmortemDraft',
+      'postmortem-edit': 'postmortemEdit',
+      'action-item': 'actionItem',
+      'review-mark': 'reviewMark',
     } as const;
     const field = payload[c.kind];
     if (c[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `${c.kind} needs ${field}` });
@@ -172,6 +200,8 @@ export const ResultFrame = z.object({
 export const PingFrame = z.object({ type: z.literal('ping'), t: z.number() });
 /** The rotation changed (an override was applied): fetch GET /v1/rotation now, not at the next poll. */
 export const RotationFrame = z.object({ type: z.literal('rotation'), changedAt: IsoTime });
+/** Issue 15: a postmortem or a review mark changed: pull GET /v1/postmortems and /v1/review/marks now. */
+export const PostmortemsFrame = z.object({ type: z.literal('postmortems'), changedAt: IsoTime });
 export const ErrorFrame = z.object({ type: z.literal('error'), code: z.string(), message: z.string() });
 export const ServerFrame = z.discriminatedUnion('type', [
   WelcomeFrame,
@@ -182,6 +212,7 @@ export const ServerFrame = z.discriminatedUnion('type', [
   ResultFrame,
   PingFrame,
   RotationFrame,
+  PostmortemsFrame,
   ErrorFrame,
 ]);
 export type WelcomeFrame = z.infer<typeof WelcomeFrame>;
@@ -191,4 +222,5 @@ export type IncidentFrame = z.infer<typeof IncidentFrame>;
 export type SilencesFrame = z.infer<typeof SilencesFrame>;
 export type ResultFrame = z.infer<typeof ResultFrame>;
 export type RotationFrame = z.infer<typeof RotationFrame>;
+export type PostmortemsFrame = z.infer<typeof PostmortemsFrame>;
 export type ServerFrame = z.infer<typeof ServerFrame>;

@@ -74,7 +74,11 @@ export function applyCommand(
     case 'remove-override':
     case 'silence':
     case 'expire-silence':
-      // Routed before here: overrides to the rotation, silences to the incident core.
+    case 'postmortem-draft':
+    case 'postmortem-edit':
+    case 'action-item':
+    case 'review-mark':
+      // Routed before here: overrides to the rotation, silences to the incident core, postmortems to theirs.
       return { ok: false, error: `${cmd.kind} is not an alert command` };
   }
 }

@@ -21,6 +21,7 @@ import { isRunbookPath, routeRunbooks } from '../runbooks/runbook-routes.js';
 import { handleRotation, handleRotationIcs, type RotationService } from '../rotation/index.js';
 import { handleIncidents, handleSilences } from '../incidents/incident-routes.js';
 import type { IncidentService } from '../incidents/incident-service.js';
+import { handlePostmortems, handleReviewMarks, type PostmortemService } from '../postmortems/index.js';
 
 export interface RouteDeps {
   /** Team runbooks (issue 7); without it /v1/runbooks answers 404. */
@@ -47,6 +48,8 @@ export interface RouteDeps {
   genai?: GenAiMetrics;
   /** `series.source.kind: prometheus` (issue 17): `GET /v1/series` reads from there instead of `series`. */
   promSeries?: PrometheusSeries;
+  /** Postmortems and review marks (issue 15); absent = those routes 404. */
+  postmortems?: PostmortemService;
 }
 
 /** After a 413 we keep discarding (not buffering) the upload so the client can read the answer, up to this much. */
@@ -147,6 +150,12 @@ export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: Serv
       case 'GET /v1/silences':
         if (!deps.incidents) throw new HttpError(404, 'not_found', 'incidents are not enabled');
         return send(res, 200, handleSilences(deps.incidents));
+      case 'GET /v1/postmortems':
+        if (!deps.postmortems) throw new HttpError(404, 'not_found', 'postmortems are not enabled');
+        return send(res, 200, handlePostmortems(deps.postmortems, url.searchParams));
+      case 'GET /v1/review/marks':
+        if (!deps.postmortems) throw new HttpError(404, 'not_found', 'postmortems are not enabled');
+        return send(res, 200, handleReviewMarks(deps.postmortems, url.searchParams));
       case 'GET /v1/stats':
         return send(res, 200, deps.store.stats());
       case 'GET /metrics':

@@ -61,6 +61,11 @@ export class IncidentCommands {
       case 'override':
       case 'remove-override':
         return { ok: false, error: `${cmd.kind} is a rotation command` };
+      case 'postmortem-draft':
+      case 'postmortem-edit':
+      case 'action-item':
+      case 'review-mark':
+        return { ok: false, error: `${cmd.kind} is a postmortem command` };
       case 'silence':
         return this.silence(cmd, actor, now);
       case 'expire-silence': {

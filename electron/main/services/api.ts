@@ -21,6 +21,7 @@ import { listedSilences } from './silences.js';
 import type { SeriesSource } from './series/series-source.js';
 import type { RunbookSource } from './runbooks/runbook-service.js';
 import { Listeners, silentLogger, type Logger } from './runtime.js';
+import { postmortemHandlers, type PostmortemApi } from './postmortems/index.js';
 
 /** What the Api needs from the sync client. */
 export interface StatusSource {
@@ -44,6 +45,8 @@ export interface ApiServiceOptions {
   alarm?: AlarmSource;
   /** The cached rotation; absent = `rotation.*` calls fail with `unavailable`. */
   rotation?: RotationSource;
+  /** Postmortems, action items, weekly review (issue 15); absent = those calls fail with `unavailable`. */
+  postmortems?: PostmortemApi;
   /** For checking a new silence's end against now. */
   clock?: Clock;
   log?: Logger;
@@ -127,6 +130,11 @@ export class ApiService implements VigilApi {
         opts.rotation.onChanged((syncedAt) => this.pushes.emit({ type: 'rotation-changed', syncedAt }, this.log)),
       );
     }
+    if (opts.postmortems) {
+      this.unsubscribe.push(
+        opts.postmortems.onChanged((at) => this.pushes.emit({ type: 'postmortems-changed', at }, this.log)),
+      );
+    }
     if (opts.runbooks) {
       this.unsubscribe.push(
         opts.runbooks.onChanged((ids) => this.pushes.emit({ type: 'runbooks-changed', ids }, this.log)),
@@ -184,6 +192,7 @@ export class ApiService implements VigilApi {
       if (!file) throw new ApiRefusal({ code: 'not_found', message: 'no rotation in the cache yet' });
       return file;
     },
+    ...postmortemHandlers(() => this.postmortemSource()),
   } satisfies ApiHandlers;
 
   /** Validates and runs one call (IPC or the headless bridge); never throws, never rejects. */
@@ -266,6 +275,12 @@ export class ApiService implements VigilApi {
     if (!this.opts.rotation)
       throw new ApiRefusal({ code: 'unavailable', message: 'the rotation is not available in this build' });
     return this.opts.rotation;
+  }
+
+  private postmortemSource(): PostmortemApi {
+    if (!this.opts.postmortems)
+      throw new ApiRefusal({ code: 'unavailable', message: 'postmortems are not available in this build' });
+    return this.opts.postmortems;
   }
 
   private runbookSource(): RunbookSource {

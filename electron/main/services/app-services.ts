@@ -11,6 +11,8 @@ import { openSeriesCache, RemoteSeries, SeriesSync, withRemoteSeries, type Serie
 import { createRunbookSource, openRunbookCache, RunbookSync, type RunbookCache } from './runbooks/index.js';
 import { openRotationCache, RotationSync, ShiftNotice, type RotationCache } from './rotation/index.js';
 import { stderrLogger, systemTimers, type Logger } from './runtime.js';
+import { openPostmortemCache, PostmortemApi, PostmortemSync, type PostmortemCache } from './postmortems/index.js';
+import { runbookForAlert } from '../../../shared/runbooks/match.js';
 import { SyncClient, type SyncClientOptions } from './sync-client.js';
 
 export interface AppServicesOptions {
@@ -56,6 +58,9 @@ export interface AppServices {
   /** The rotation (cache table from migration 0005) and the poller that fills it. */
   rotationCache: RotationCache;
   rotationSync: RotationSync;
+  /** Postmortems and review marks (cache tables from migration 0010) and the poller that fills them. */
+  postmortemCache: PostmortemCache;
+  postmortemSync: PostmortemSync;
   start(): void;
   /** Closes the socket, timers and the database. Safe to call twice. */
   dispose(): void;
@@ -193,7 +198,29 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     ...(opts.shiftNotice?.leadMs !== undefined ? { leadMs: opts.shiftNotice.leadMs } : {}),
     ...(opts.sync?.timers ? { timers: opts.sync.timers } : {}),
   });
-  const api = new ApiService({ cache, sync, outbox, series, runbooks, alarm, rotation, clock, log });
+  // Issue 15: postmortems, action items, weekly review.
+  const postmortemCache = openPostmortemCache(cache.path, { log: (m) => log.warn(m) });
+  const postmortemSync = new PostmortemSync({
+    collectorUrl: opts.collectorUrl,
+    token: opts.collectorToken,
+    cache: postmortemCache,
+    connection: sync,
+    clock,
+    log,
+    ...(opts.sync?.timers ? { timers: opts.sync.timers } : {}),
+  });
+  const stopPostmortemWatch = sync.onPostmortemsChanged(() => void postmortemSync.syncNow());
+  const postmortems = new PostmortemApi({
+    cache,
+    postmortems: postmortemCache,
+    outbox,
+    clock,
+    user: opts.user,
+    timeZone: () => rotationCache.get()?.view.rotation?.timeZone ?? 'UTC',
+    runbookFor: (alert) => runbookForAlert(alert, runbookCache.list()) ?? undefined,
+    onSynced: (l) => postmortemSync.onChanged(l),
+  });
+  const api = new ApiService({ cache, sync, outbox, series, runbooks, alarm, rotation, postmortems, clock, log });
   const retention = new CacheRetention(
     cache,
     { ...DEFAULT_CACHE_RETENTION, ...opts.retention },
@@ -218,6 +245,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     alarm,
     rotationCache,
     rotationSync,
+    postmortemCache,
+    postmortemSync,
     start() {
       alarm.start();
       outbox.start();
@@ -228,6 +257,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       remoteSeries.start();
       runbookSync.start();
       rotationSync.start();
+      postmortemSync.start();
       shiftNotice.start();
     },
     dispose() {
@@ -239,6 +269,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       remoteSeries.dispose();
       runbookSync.dispose();
       rotationSync.dispose();
+      postmortemSync.dispose();
+      stopPostmortemWatch();
       shiftNotice.dispose();
       stopOverrideWatch();
       stopRotationWatch();
@@ -251,6 +283,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       seriesCache.close();
       runbookCache.close();
       rotationCache.close();
+      postmortemCache.close();
       cache.close();
     },
   };

@@ -16,6 +16,12 @@ import {
   type IncidentStatus,
 } from '../../../../shared/protocol/incident.js';
 import { RotationOverride } from '../../../../shared/protocol/rotation.js';
+import {
+  ActionItemRequest,
+  PostmortemDraftRequest,
+  PostmortemEditRequest,
+  ReviewMarkRequest,
+} from '../../../../shared/postmortem/schema.js';
 import type { CommandKind, EventFrame, IncidentFrame } from '../../../../shared/protocol/stream.js';
 import { z } from 'zod';
 import { configureCacheConnection } from './cache-connection.js';
@@ -64,6 +70,11 @@ export interface OutboxCommand {
   silenceId?: string;
   /** Kind `remove-override`: the override (its command id) to withdraw. */
   overrideId?: string;
+  /** Issue 15 kinds: `postmortem-draft`, `postmortem-edit`, `action-item`, `review-mark`. */
+  postmortemDraft?: PostmortemDraftRequest;
+  postmortemEdit?: PostmortemEditRequest;
+  actionItem?: ActionItemRequest;
+  reviewMark?: ReviewMarkRequest;
   createdAt: string;
   state: OutboxState;
   detail?: string;
@@ -82,6 +93,10 @@ export type NewOutboxCommand = Pick<
   | 'silence'
   | 'silenceId'
   | 'overrideId'
+  | 'postmortemDraft'
+  | 'postmortemEdit'
+  | 'actionItem'
+  | 'reviewMark'
   | 'createdAt'
 >;
 
@@ -138,6 +153,8 @@ export interface Cache {
   outbox(limit?: number): OutboxItem[];
   /** Commands not yet answered (queued or sent), in the order they were made. */
   unanswered(): OutboxCommand[];
+  /** Issue 15 commands not answered yet (queued or sent), oldest first: the desktop shows them applied. */
+  pendingPostmortemCommands(): OutboxCommand[];
   /** Rotation commands (override, remove-override) not applied yet: queued, sent, or refused. Oldest first, the latest `limit`. */
   rotationCommands(limit: number): OutboxCommand[];
   pendingCount(): number;
@@ -328,6 +345,12 @@ class SqliteCache implements Cache {
         `SELECT * FROM outbox WHERE kind IN ('override', 'remove-override') AND state != 'applied'
            ORDER BY pos DESC LIMIT ?`,
       ),
+      pendingPostmortemCommands: db.prepare(
+        // A draft the collector applied shows until the pull brings it (no flicker in between).
+        `SELECT * FROM outbox WHERE kind IN ('postmortem-draft', 'postmortem-edit', 'action-item', 'review-mark')
+           AND (state IN ('queued', 'sent') OR (state = 'applied' AND kind = 'postmortem-draft'
+             AND NOT EXISTS (SELECT 1 FROM postmortems p WHERE p.id = outbox.id))) ORDER BY pos`,
+      ),
       pendingSilenceCommands: db.prepare(
         `SELECT * FROM outbox WHERE kind IN ('silence', 'expire-silence') AND reflected = 0
            AND state IN ('queued', 'sent', 'applied') ORDER BY pos`,
@@ -341,6 +364,9 @@ class SqliteCache implements Cache {
       clearChartEvals: db.prepare('DELETE FROM chart_evals'),
       resetChartSync: db.prepare('UPDATE chart_sync SET synced_to = NULL, synced_at = NULL, compacted_before = NULL'),
       clearRotation: db.prepare('DELETE FROM rotation'),
+      // Issue 15: postmortems and review marks are the collector's too (migration 0010).
+      clearPostmortems: db.prepare('DELETE FROM postmortems'),
+      clearReviewMarks: db.prepare('DELETE FROM review_marks'),
       listAll: db.prepare('SELECT json FROM alerts ORDER BY fired_at DESC, id LIMIT ?'),
       listByStatus: db.prepare('SELECT json FROM alerts WHERE status = ? ORDER BY fired_at DESC, id LIMIT ?'),
       getAlert: db.prepare('SELECT json FROM alerts WHERE id = ?'),
@@ -555,6 +581,8 @@ class SqliteCache implements Cache {
     this.stmt.clearChartEvals.run();
     this.stmt.resetChartSync.run();
     this.stmt.clearRotation.run();
+    this.stmt.clearPostmortems.run();
+    this.stmt.clearReviewMarks.run();
   }
 
   listAlerts(status?: AlertStatus): Alert[] {
@@ -677,6 +705,10 @@ class SqliteCache implements Cache {
     return (this.stmt.outboxUnanswered.all() as OutboxRow[]).map(toCommand);
   }
 
+  pendingPostmortemCommands(): OutboxCommand[] {
+    return (this.stmt.pendingPostmortemCommands.all() as OutboxRow[]).map(toCommand);
+  }
+
   rotationCommands(limit: number): OutboxCommand[] {
     return (this.stmt.rotationCommands.all(limit) as OutboxRow[]).map(toCommand).reverse();
   }
@@ -768,10 +800,19 @@ function encodePayload(cmd: NewOutboxCommand): string | null {
   if (cmd.kind === 'remove-override' && cmd.overrideId !== undefined) {
     return JSON.stringify({ overrideId: cmd.overrideId });
   }
+  if (cmd.kind === 'postmortem-draft' && cmd.postmortemDraft !== undefined) return JSON.stringify(cmd.postmortemDraft);
+  if (cmd.kind === 'postmortem-edit' && cmd.postmortemEdit !== undefined) return JSON.stringify(cmd.postmortemEdit);
+  if (cmd.kind === 'action-item' && cmd.actionItem !== undefined) return JSON.stringify(cmd.actionItem);
+  if (cmd.kind === 'review-mark' && cmd.reviewMark !== undefined) return JSON.stringify(cmd.reviewMark);
   return null;
 }
 
-function decodePayload(r: OutboxRow): Pick<OutboxCommand, 'override' | 'silence' | 'silenceId' | 'overrideId'> {
+function decodePayload(
+  r: OutboxRow,
+): Pick<
+  OutboxCommand,
+  'override' | 'silence' | 'silenceId' | 'overrideId' | 'postmortemDraft' | 'postmortemEdit' | 'actionItem' | 'reviewMark'
+> {
   switch (r.kind) {
     case 'override': {
       const override = parseJson(RotationOverride, r.payload);
@@ -788,6 +829,22 @@ function decodePayload(r: OutboxRow): Pick<OutboxCommand, 'override' | 'silence'
     case 'remove-override': {
       const p = parseJson(RemoveOverridePayload, r.payload);
       return p !== undefined ? { overrideId: p.overrideId } : {};
+    }
+    case 'postmortem-draft': {
+      const p = parseJson(PostmortemDraftRequest, r.payload);
+      return p !== undefined ? { postmortemDraft: p } : {};
+    }
+    case 'postmortem-edit': {
+      const p = parseJson(PostmortemEditRequest, r.payload);
+      return p !== undefined ? { postmortemEdit: p } : {};
+    }
+    case 'action-item': {
+      const p = parseJson(ActionItemRequest, r.payload);
+      return p !== undefined ? { actionItem: p } : {};
+    }
+    case 'review-mark': {
+      const p = parseJson(ReviewMarkRequest, r.payload);
+      return p !== undefined ? { reviewMark: p } : {};
     }
     default:
       return {};

@@ -20,6 +20,9 @@ const PINNED: Record<number, string> = {
   // (issue 14) remove-override commands, swap ids, rotation.ics / changes / removeOverride Api methods;
   // (issue 17) SeriesSourceInfo (GET /v1/series/source); chart rules and reference lines on series answers.
   5: '169542a33523d213',
+  // 6 (issue 15, pm): postmortem-draft / postmortem-edit / action-item / review-mark commands, the
+  // `postmortems` frame and `postmortems-changed` push, postmortems.* / actionItems.list / review.* Api methods.
+  6: 'ad65597d191c6eb6',
 };
 
 function schemaFingerprint(): string {

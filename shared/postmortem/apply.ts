@@ -69,9 +69,7 @@ function touched(pm: Postmortem, actor: string, nowMs: number): Postmortem {
 /** One field (title or a section) replaced; the last edit wins. */
 export function applyEdit(pm: Postmortem, req: PostmortemEditRequest, actor: string, nowMs: number): PmResult {
   const next =
-    req.field === 'title'
-      ? { ...pm, title: req.text }
-      : { ...pm, sections: { ...pm.sections, [req.field]: req.text } };
+    req.field === 'title' ? { ...pm, title: req.text } : { ...pm, sections: { ...pm.sections, [req.field]: req.text } };
   return { ok: true, postmortem: touched(next, actor, nowMs) };
 }
 

@@ -1,10 +1,4 @@
-import {
-  POSTMORTEM_SECTIONS,
-  SECTION_PROMPTS,
-  SECTION_TITLES,
-  type ActionItem,
-  type Postmortem,
-} from './schema.js';
+import { POSTMORTEM_SECTIONS, SECTION_PROMPTS, SECTION_TITLES, type ActionItem, type Postmortem } from './schema.js';
 
 /**
  * A postmortem as Markdown (the export button; share it in the wiki or the team channel). Pure
@@ -57,7 +51,9 @@ export function postmortemMarkdown(pm: Postmortem): string {
   }
   if (i.mitigatedAt !== undefined) lines.push(`- Mitigated: ${stamp(i.mitigatedAt)}${after(i.firedAt, i.mitigatedAt)}`);
   if (i.resolvedAt !== undefined) lines.push(`- Resolved: ${stamp(i.resolvedAt)}${after(i.firedAt, i.resolvedAt)}`);
-  lines.push(`- Drafted by ${cell(pm.createdBy)} at ${stamp(pm.createdAt)}; last edited by ${cell(pm.updatedBy)} at ${stamp(pm.updatedAt)}`);
+  lines.push(
+    `- Drafted by ${cell(pm.createdBy)} at ${stamp(pm.createdAt)}; last edited by ${cell(pm.updatedBy)} at ${stamp(pm.updatedAt)}`,
+  );
   lines.push('', '_Blameless: this describes systems and decisions, not people._', '');
   for (const s of POSTMORTEM_SECTIONS) {
     const text = pm.sections[s].trim();

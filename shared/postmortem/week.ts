@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 
 /**
  * Review weeks: Monday 00:00 to the next Monday 00:00 in the team's time zone (the rotation's
@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
  * so a DST week is 167 or 169 hours long.
  */
 function zoneOrUtc(timeZone: string): string {
-  return DateTime.now().setZone(timeZone).isValid ? timeZone : 'UTC';
+  return IANAZone.isValidZone(timeZone) ? timeZone : 'UTC';
 }
 
 /** The week holding `ms`. */

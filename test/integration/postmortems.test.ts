@@ -10,7 +10,7 @@ import { toSecond } from '../../shared/postmortem/timeline.js';
 import { openingAlert } from '../../shared/postmortem/apply.js';
 import { weekOf } from '../../shared/postmortem/week.js';
 import { IncidentList, type Incident } from '../../shared/protocol/incident.js';
-import { ServerFrame, type ErrorFrame, type ResultFrame } from '../../shared/protocol/stream.js';
+import { ServerFrame, type ResultFrame } from '../../shared/protocol/stream.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
 import { startCollector, type CollectorHandle } from '../fixtures/collector.js';
 import { authHeaders, collectorAlerts, Desktops, until, untilAsync } from './sync-helpers.js';
@@ -45,7 +45,13 @@ async function firePage(c: CollectorHandle, service: string): Promise<Incident> 
   const minute = minuteFloor(Date.now()) - 60 * 60_000;
   const base = { provider: 'openai', model: 'gpt-4o', latency_ms: 300, input_tokens: 10, output_tokens: 5 };
   const events = [
-    ...Array.from({ length: 6 }, (_, i) => ({ ...base, ts: minute + i * 1000, service, status: 'error', error_type: 'timeout' })),
+    ...Array.from({ length: 6 }, (_, i) => ({
+      ...base,
+      ts: minute + i * 1000,
+      service,
+      status: 'error',
+      error_type: 'timeout',
+    })),
     { ...base, ts: minute + 61_000, service: `${service}-clock`, status: 'ok' },
   ];
   const res = await fetch(`${c.url}/v1/events`, {
@@ -307,13 +313,25 @@ describe('postmortems', () => {
     const peer = await rawPeer(c, 'mallory');
     const send = (frame: object) => peer.ws.send(JSON.stringify({ type: 'command', ...frame }));
     // Shape: refused by the frame schema, the error names the field.
-    send({ id: 'b1', kind: 'action-item', actionItem: { op: 'add', postmortemId: 'p', kind: 'task', text: 'x', owner: 'bob', due: '2026-13-01' } });
-    const shape = await until(() => peer.frames.find((f): f is ErrorFrame => f.type === 'error'), 5000, 'error frame');
+    send({
+      id: 'b1',
+      kind: 'action-item',
+      actionItem: { op: 'add', postmortemId: 'p', kind: 'task', text: 'x', owner: 'bob', due: '2026-13-01' },
+    });
+    const shape = await until(
+      () => peer.frames.find((f): f is Extract<ServerFrame, { type: 'error' }> => f.type === 'error'),
+      5000,
+      'error frame',
+    );
     expect(shape).toMatchObject({ code: 'invalid_field' });
     expect(shape.message).toMatch(/^actionItem\.due: /);
     // Meaning: refused by the collector with a result naming the field.
     send({ id: 'b2', kind: 'postmortem-draft', postmortemDraft: { incidentId: 'inc-404' } });
-    send({ id: 'b3', kind: 'action-item', actionItem: { op: 'update', postmortemId: 'nope', itemId: 'i', done: true } });
+    send({
+      id: 'b3',
+      kind: 'action-item',
+      actionItem: { op: 'update', postmortemId: 'nope', itemId: 'i', done: true },
+    });
     send({ id: 'b4', kind: 'postmortem-edit', postmortemEdit: { postmortemId: 'nope', field: 'summary', text: 'x' } });
     const result = (id: string) =>
       until(() => peer.frames.find((f): f is ResultFrame => f.type === 'result' && f.id === id), 5000, `result ${id}`);
@@ -325,7 +343,11 @@ describe('postmortems', () => {
     // The Api refuses before anything is queued, naming the field.
     const app = desktops.open(c, 'erin');
     for (const [method, params, field] of [
-      ['postmortems.addActionItem', { postmortemId: 'p', kind: 'task', text: 'x', owner: 'bob', due: 'soon' }, 'params.due'],
+      [
+        'postmortems.addActionItem',
+        { postmortemId: 'p', kind: 'task', text: 'x', owner: 'bob', due: 'soon' },
+        'params.due',
+      ],
       ['postmortems.edit', { postmortemId: 'p', field: 'summary', text: 'x'.repeat(8001) }, 'params.text'],
       ['review.mark', { week: '2026-03-04', itemKey: 'k', reviewed: true }, 'params.week'],
     ] as const) {
@@ -336,8 +358,14 @@ describe('postmortems', () => {
         expect(reply.error.message.startsWith(`${field}: `), reply.error.message).toBe(true);
       }
     }
-    const missing = await app.api.handle({ method: 'postmortems.edit', params: { postmortemId: 'p', field: 'summary', text: 'x' } });
-    expect(missing).toMatchObject({ ok: false, error: { code: 'not_found', message: 'postmortemId: no postmortem p' } });
+    const missing = await app.api.handle({
+      method: 'postmortems.edit',
+      params: { postmortemId: 'p', field: 'summary', text: 'x' },
+    });
+    expect(missing).toMatchObject({
+      ok: false,
+      error: { code: 'not_found', message: 'postmortemId: no postmortem p' },
+    });
     expect(app.cache.outbox()).toHaveLength(0);
   });
 });

@@ -55,14 +55,26 @@ const moments: LogMoment[] = [
   { seq: 17, at: at(200), kind: 'escalated', note: 'ack SLA passed: bob (level 2)' },
   { seq: 18, at: at(252), kind: 'acknowledged', actor: 'alice' },
   { seq: 19, at: at(252), alertId: 'a1', kind: 'acknowledged', actor: 'alice', note: 'with incident inc-7' },
-  { seq: 20, at: at(300), alertId: 'a1', kind: 'commented', actor: 'alice', note: 'runbook error-rate: 1 → 3 → 4 (stop)' },
+  {
+    seq: 20,
+    at: at(300),
+    alertId: 'a1',
+    kind: 'commented',
+    actor: 'alice',
+    note: 'runbook error-rate: 1 → 3 → 4 (stop)',
+  },
   { seq: 21, at: at(400), kind: 'commented', actor: 'bob', note: 'provider status page | degraded' },
   { seq: 22, at: at(1200), kind: 'mitigated', actor: 'alice' },
   { seq: 23, at: at(3725), kind: 'resolved', actor: 'alice' },
 ];
 
 function draft(): Postmortem {
-  return newDraft('pm-cmd-1', { incident, alerts, moments, runbookId: 'error-rate' }, 'alice', Date.parse('2026-03-03T10:00:00Z'));
+  return newDraft(
+    'pm-cmd-1',
+    { incident, alerts, moments, runbookId: 'error-rate' },
+    'alice',
+    Date.parse('2026-03-03T10:00:00Z'),
+  );
 }
 
 function ok(r: ReturnType<typeof applyEdit>): Postmortem {
@@ -74,15 +86,60 @@ function ok(r: ReturnType<typeof applyEdit>): Postmortem {
 function filled(): Postmortem {
   let pm = draft();
   const t = Date.parse('2026-03-03T11:00:00Z');
-  pm = ok(applyEdit(pm, { postmortemId: pm.id, field: 'summary', text: 'Checkout failed for 12% of requests for an hour.' }, 'alice', t));
-  pm = ok(applyEdit(pm, { postmortemId: pm.id, field: 'rootCause', text: 'A provider rollout raised 5xx rates;\nour retry budget was too small.' }, 'bob', t + 1000));
   pm = ok(
-    applyActionItem(pm, { op: 'add', postmortemId: pm.id, kind: 'task', text: 'Raise the retry budget', owner: 'bob', due: '2026-03-10' }, 'item-1', 'alice', t + 2000),
+    applyEdit(
+      pm,
+      { postmortemId: pm.id, field: 'summary', text: 'Checkout failed for 12% of requests for an hour.' },
+      'alice',
+      t,
+    ),
   );
   pm = ok(
-    applyActionItem(pm, { op: 'add', postmortemId: pm.id, kind: 'runbook-follow-up', text: 'Add the provider status check to step 2', owner: 'alice', due: '2026-03-06' }, 'item-2', 'alice', t + 3000),
+    applyEdit(
+      pm,
+      {
+        postmortemId: pm.id,
+        field: 'rootCause',
+        text: 'A provider rollout raised 5xx rates;\nour retry budget was too small.',
+      },
+      'bob',
+      t + 1000,
+    ),
   );
-  pm = ok(applyActionItem(pm, { op: 'update', postmortemId: pm.id, itemId: 'item-2', done: true }, 'item-3', 'alice', t + 4000));
+  pm = ok(
+    applyActionItem(
+      pm,
+      { op: 'add', postmortemId: pm.id, kind: 'task', text: 'Raise the retry budget', owner: 'bob', due: '2026-03-10' },
+      'item-1',
+      'alice',
+      t + 2000,
+    ),
+  );
+  pm = ok(
+    applyActionItem(
+      pm,
+      {
+        op: 'add',
+        postmortemId: pm.id,
+        kind: 'runbook-follow-up',
+        text: 'Add the provider status check to step 2',
+        owner: 'alice',
+        due: '2026-03-06',
+      },
+      'item-2',
+      'alice',
+      t + 3000,
+    ),
+  );
+  pm = ok(
+    applyActionItem(
+      pm,
+      { op: 'update', postmortemId: pm.id, itemId: 'item-2', done: true },
+      'item-3',
+      'alice',
+      t + 4000,
+    ),
+  );
   return pm;
 }
 
@@ -126,14 +183,26 @@ describe('postmortem Markdown export', () => {
 
 describe('postmortem commands', () => {
   it('refuses an update of an unknown action item, naming the field', () => {
-    const r = applyActionItem(draft(), { op: 'update', postmortemId: 'pm-cmd-1', itemId: 'nope', done: true }, 'c', 'bob', T0);
+    const r = applyActionItem(
+      draft(),
+      { op: 'update', postmortemId: 'pm-cmd-1', itemId: 'nope', done: true },
+      'c',
+      'bob',
+      T0,
+    );
     expect(r.ok).toBe(false);
     expect(!r.ok && r.conflict).toMatch(/^actionItem\.itemId: /);
   });
 
   it('refuses a runbook follow-up when the incident names no runbook', () => {
     const pm = newDraft('p', { incident, alerts, moments }, 'alice', T0);
-    const r = applyActionItem(pm, { op: 'add', postmortemId: 'p', kind: 'runbook-follow-up', text: 'x', owner: 'bob', due: '2026-03-10' }, 'c', 'bob', T0);
+    const r = applyActionItem(
+      pm,
+      { op: 'add', postmortemId: 'p', kind: 'runbook-follow-up', text: 'x', owner: 'bob', due: '2026-03-10' },
+      'c',
+      'bob',
+      T0,
+    );
     expect(!r.ok && r.error).toMatch(/^actionItem\.runbookId: /);
   });
 
@@ -148,14 +217,47 @@ describe('postmortem commands', () => {
 
   it('refuses bad command payloads in the frame schema, naming the field', () => {
     const bad: [unknown, string][] = [
-      [{ kind: 'action-item', actionItem: { op: 'add', postmortemId: 'p', kind: 'task', text: 'x', owner: 'bob', due: '2026-02-30' } }, 'actionItem.due'],
-      [{ kind: 'action-item', actionItem: { op: 'add', postmortemId: 'p', kind: 'task', text: '   ', owner: 'bob', due: '2026-03-01' } }, 'actionItem.text'],
-      [{ kind: 'action-item', actionItem: { op: 'add', postmortemId: 'p', kind: 'task', text: 'x', owner: 'bo\u202eb', due: '2026-03-01' } }, 'actionItem.owner'],
-      [{ kind: 'postmortem-edit', postmortemEdit: { postmortemId: 'p', field: 'summary', text: 'x'.repeat(8001) } }, 'postmortemEdit.text'],
-      [{ kind: 'postmortem-edit', postmortemEdit: { postmortemId: 'p', field: 'title', text: 'x'.repeat(201) } }, 'postmortemEdit.text'],
-      [{ kind: 'postmortem-edit', postmortemEdit: { postmortemId: 'p', field: 'blame', text: 'x' } }, 'postmortemEdit.field'],
+      [
+        {
+          kind: 'action-item',
+          actionItem: { op: 'add', postmortemId: 'p', kind: 'task', text: 'x', owner: 'bob', due: '2026-02-30' },
+        },
+        'actionItem.due',
+      ],
+      [
+        {
+          kind: 'action-item',
+          actionItem: { op: 'add', postmortemId: 'p', kind: 'task', text: '   ', owner: 'bob', due: '2026-03-01' },
+        },
+        'actionItem.text',
+      ],
+      [
+        {
+          kind: 'action-item',
+          actionItem: { op: 'add', postmortemId: 'p', kind: 'task', text: 'x', owner: 'bo\u202eb', due: '2026-03-01' },
+        },
+        'actionItem.owner',
+      ],
+      [
+        { kind: 'postmortem-edit', postmortemEdit: { postmortemId: 'p', field: 'summary', text: 'x'.repeat(8001) } },
+        'postmortemEdit.text',
+      ],
+      [
+        { kind: 'postmortem-edit', postmortemEdit: { postmortemId: 'p', field: 'title', text: 'x'.repeat(201) } },
+        'postmortemEdit.text',
+      ],
+      [
+        { kind: 'postmortem-edit', postmortemEdit: { postmortemId: 'p', field: 'blame', text: 'x' } },
+        'postmortemEdit.field',
+      ],
       [{ kind: 'review-mark', reviewMark: { week: '2026-03-03', itemKey: 'k', reviewed: true } }, 'reviewMark.week'],
-      [{ kind: 'review-mark', reviewMark: { week: '2026-03-02', itemKey: 'k', reviewed: true, note: 'n'.repeat(2001) } }, 'reviewMark.note'],
+      [
+        {
+          kind: 'review-mark',
+          reviewMark: { week: '2026-03-02', itemKey: 'k', reviewed: true, note: 'n'.repeat(2001) },
+        },
+        'reviewMark.note',
+      ],
       [{ kind: 'postmortem-draft' }, 'postmortemDraft'],
       [{ kind: 'postmortem-draft', postmortemDraft: { incidentId: 'inc-1' }, incidentId: 'inc-1' }, 'alertId'],
     ];
@@ -198,13 +300,39 @@ describe('weekly review', () => {
     const now = Date.parse('2026-03-04T12:00:00Z');
     const week = weekOf(now, 'UTC');
     const list = [
-      wireAlert('r1', { tier: 'review', ruleId: 'model-version-change', summary: 'gpt-4o-2026-03 seen', firedAt: '2026-03-02T08:00:00.000Z' }),
-      wireAlert('r2', { tier: 'review', ruleId: 'cost-trend', summary: 'cost +40% wow', firedAt: '2026-02-20T08:00:00.000Z' }),
-      wireAlert('t1', { tier: 'ticket', ruleId: 'novel-error', summary: 'new error', firedAt: '2026-03-03T08:00:00.000Z', status: 'resolved', resolvedAt: '2026-03-03T09:00:00.000Z' }),
-      wireAlert('t0', { tier: 'ticket', ruleId: 'novel-error', summary: 'old', firedAt: '2026-02-20T08:00:00.000Z', status: 'resolved', resolvedAt: '2026-02-21T09:00:00.000Z' }),
+      wireAlert('r1', {
+        tier: 'review',
+        ruleId: 'model-version-change',
+        summary: 'gpt-4o-2026-03 seen',
+        firedAt: '2026-03-02T08:00:00.000Z',
+      }),
+      wireAlert('r2', {
+        tier: 'review',
+        ruleId: 'cost-trend',
+        summary: 'cost +40% wow',
+        firedAt: '2026-02-20T08:00:00.000Z',
+      }),
+      wireAlert('t1', {
+        tier: 'ticket',
+        ruleId: 'novel-error',
+        summary: 'new error',
+        firedAt: '2026-03-03T08:00:00.000Z',
+        status: 'resolved',
+        resolvedAt: '2026-03-03T09:00:00.000Z',
+      }),
+      wireAlert('t0', {
+        tier: 'ticket',
+        ruleId: 'novel-error',
+        summary: 'old',
+        firedAt: '2026-02-20T08:00:00.000Z',
+        status: 'resolved',
+        resolvedAt: '2026-02-21T09:00:00.000Z',
+      }),
       wireAlert('p1', { tier: 'page', firedAt: '2026-03-02T08:00:00.000Z' }),
     ];
-    const marks = [{ week, itemKey: reviewKey('t1'), reviewed: true, note: 'known', by: 'bob', at: '2026-03-04T10:00:00.000Z' }];
+    const marks = [
+      { week, itemKey: reviewKey('t1'), reviewed: true, note: 'known', by: 'bob', at: '2026-03-04T10:00:00.000Z' },
+    ];
     const rw = buildReviewWeek(week, 'UTC', list, marks, now);
     expect(rw.week).toBe('2026-03-02');
     expect(rw.weeks.slice(0, 2)).toEqual(['2026-03-02', '2026-02-23']);

@@ -22,7 +22,8 @@ export function handleReviewMarks(service: PostmortemService, params: URLSearchP
   let since = '0000-01-01';
   if (raw !== null) {
     const r = WeekId.safeParse(raw);
-    if (!r.success) throw new HttpError(400, 'invalid_field', `since: ${r.error.issues[0]?.message ?? 'invalid'}`, 'since');
+    if (!r.success)
+      throw new HttpError(400, 'invalid_field', `since: ${r.error.issues[0]?.message ?? 'invalid'}`, 'since');
     since = DateTime.fromISO(r.data, { zone: 'UTC' }).toISODate() ?? r.data;
   }
   return { marks: service.marks(since, MAX_REVIEW_MARKS_LISTED) };

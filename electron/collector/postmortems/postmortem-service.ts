@@ -132,7 +132,10 @@ export class PostmortemService {
     const pm = store.get(id);
     if (!pm) return { ok: false, conflict: `${field}.postmortemId: no postmortem ${id}` };
     const r = fn(pm);
-    if (!r.ok) return r.conflict !== undefined ? { ok: false, conflict: r.conflict } : { ok: false, error: r.error ?? 'refused' };
+    if (!r.ok)
+      return r.conflict !== undefined
+        ? { ok: false, conflict: r.conflict }
+        : { ok: false, error: r.error ?? 'refused' };
     if (r.postmortem === pm) return { ok: true };
     store.put({ ...r.postmortem, rev: store.maxRev() + 1 });
     return { ok: true };

@@ -111,7 +111,11 @@ export function openPostmortemStore(file: string): PostmortemStore {
       (s.alerts.all(JSON.stringify(ids), MAX_MEMBERS_READ) as string[]).map((j) => Alert.parse(JSON.parse(j))),
     moments: (incidentId, alertIds) =>
       (
-        s.moments.all({ incident: incidentId, members: JSON.stringify(alertIds), limit: MAX_MOMENTS_READ }) as MomentRow[]
+        s.moments.all({
+          incident: incidentId,
+          members: JSON.stringify(alertIds),
+          limit: MAX_MOMENTS_READ,
+        }) as MomentRow[]
       ).map((r) => ({
         seq: r.seq,
         at: r.at,

@@ -811,7 +811,14 @@ function decodePayload(
   r: OutboxRow,
 ): Pick<
   OutboxCommand,
-  'override' | 'silence' | 'silenceId' | 'overrideId' | 'postmortemDraft' | 'postmortemEdit' | 'actionItem' | 'reviewMark'
+  | 'override'
+  | 'silence'
+  | 'silenceId'
+  | 'overrideId'
+  | 'postmortemDraft'
+  | 'postmortemEdit'
+  | 'actionItem'
+  | 'reviewMark'
 > {
   switch (r.kind) {
     case 'override': {

@@ -72,7 +72,10 @@ export class PostmortemApi {
     }
     const existing = this.forIncident(incidentId);
     if (existing) {
-      throw new ApiRefusal({ code: 'conflict', message: `incident ${incidentId} has a postmortem already (${existing.id})` });
+      throw new ApiRefusal({
+        code: 'conflict',
+        message: `incident ${incidentId} has a postmortem already (${existing.id})`,
+      });
     }
     const item = this.deps.outbox.enqueuePostmortem({ kind: 'postmortem-draft', postmortemDraft: { incidentId } });
     return { commandId: item.id, postmortemId: item.id };
@@ -116,7 +119,10 @@ export class PostmortemApi {
   updateActionItem(p: Params<'postmortems.updateActionItem'>): { commandId: string } {
     const pm = this.require(p.postmortemId);
     if (!pm.actionItems.some((a) => a.id === p.itemId)) {
-      throw new ApiRefusal({ code: 'not_found', message: `itemId: postmortem ${pm.id} has no action item ${p.itemId}` });
+      throw new ApiRefusal({
+        code: 'not_found',
+        message: `itemId: postmortem ${pm.id} has no action item ${p.itemId}`,
+      });
     }
     const item = this.deps.outbox.enqueuePostmortem({ kind: 'action-item', actionItem: { op: 'update', ...p } });
     return { commandId: item.id };

@@ -37,7 +37,10 @@ export function openPostmortemCache(path: string, opts: { log?: (message: string
     marks: db.prepare('SELECT json FROM review_marks WHERE week = ? ORDER BY item_key LIMIT ?').pluck(),
   };
   // Validated when pulled; parsed again because the file is outside our control.
-  const parse = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, json: string): T | null => {
+  const parse = <T>(
+    schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
+    json: string,
+  ): T | null => {
     try {
       const r = schema.safeParse(JSON.parse(json));
       if (r.success) return r.data;

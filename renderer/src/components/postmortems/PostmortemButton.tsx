@@ -11,10 +11,7 @@ import './postmortems.css';
  */
 export function PostmortemButton({ incidentId }: { incidentId: string }) {
   const api = useApi();
-  const { data: pm, reload } = usePostmortemData(
-    (a) => a.call('postmortems.forIncident', { incidentId }),
-    incidentId,
-  );
+  const { data: pm, reload } = usePostmortemData((a) => a.call('postmortems.forIncident', { incidentId }), incidentId);
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const draft = async () => {

@@ -128,8 +128,7 @@ export function PostmortemEditor({ postmortem: pm }: { postmortem: Postmortem })
         {pm.actionItems.map((a) => (
           <li key={a.id} data-testid="postmortem-item" data-done={a.done}>
             <label>
-              <input type="checkbox" checked={a.done} onChange={(e) => void toggle(a.id, e.target.checked)} />{' '}
-              {a.text}
+              <input type="checkbox" checked={a.done} onChange={(e) => void toggle(a.id, e.target.checked)} /> {a.text}
             </label>{' '}
             <span className="muted">
               {a.owner} · due {a.due}

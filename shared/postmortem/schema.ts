@@ -9,17 +9,17 @@ import { RunbookId } from '../runbooks/schema.js';
  * marks. Both are stored on the collector and changed only by commands (through the desktop
  * outbox, so drafting works offline); desktops pull them into their cache.
  *
- * Every text is bounded so the largest command stays far inside the stream's 64 KiB frame even
- * when every character is JSON-escaped (8,000 × 6 bytes ≈ 48 KB): a postmortem is edited one
- * section per command.
+ * Every text is bounded so the largest command stays inside 60% of the stream's 64 KiB frame
+ * (the door's margin, see stream-frame-size.test.ts) even when every character is JSON-escaped
+ * (5,000 × 6 bytes = 30 KB, like a comment's note): a postmortem is edited one section per command.
  */
 
 const IsoTime = z.iso.datetime({ offset: true });
 
 /** Longest postmortem title. */
 export const POSTMORTEM_MAX_TITLE = 200;
-/** Longest template section (summary, impact, …): a few pages of text. */
-export const POSTMORTEM_MAX_SECTION = 8_000;
+/** Longest template section (summary, impact, …): about 800 words, the same bound as a comment. */
+export const POSTMORTEM_MAX_SECTION = 5_000;
 /** Action items one postmortem holds at most. */
 export const POSTMORTEM_MAX_ACTION_ITEMS = 50;
 /** Longest action item text. */

@@ -348,7 +348,7 @@ describe('postmortems', () => {
         { postmortemId: 'p', kind: 'task', text: 'x', owner: 'bob', due: 'soon' },
         'params.due',
       ],
-      ['postmortems.edit', { postmortemId: 'p', field: 'summary', text: 'x'.repeat(8001) }, 'params.text'],
+      ['postmortems.edit', { postmortemId: 'p', field: 'summary', text: 'x'.repeat(5001) }, 'params.text'],
       ['review.mark', { week: '2026-03-04', itemKey: 'k', reviewed: true }, 'params.week'],
     ] as const) {
       const reply = await app.api.handle({ method, params });

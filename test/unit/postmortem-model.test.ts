@@ -20,6 +20,7 @@ import {
 } from '../../shared/postmortem/index.js';
 import type { Incident } from '../../shared/protocol/incident.js';
 import { CommandFrame } from '../../shared/protocol/stream.js';
+import { MAX_FRAME_BYTES } from '../../electron/collector/stream/stream-hub.js';
 import { describeZodError } from '../../shared/protocol/errors.js';
 import { wireAlert } from '../fixtures/wire-alert.js';
 
@@ -239,7 +240,7 @@ describe('postmortem commands', () => {
         'actionItem.owner',
       ],
       [
-        { kind: 'postmortem-edit', postmortemEdit: { postmortemId: 'p', field: 'summary', text: 'x'.repeat(8001) } },
+        { kind: 'postmortem-edit', postmortemEdit: { postmortemId: 'p', field: 'summary', text: 'x'.repeat(5001) } },
         'postmortemEdit.text',
       ],
       [
@@ -265,6 +266,39 @@ describe('postmortem commands', () => {
       const r = CommandFrame.safeParse({ type: 'command', id: 'c1', ...(frame as object) });
       expect(r.success, JSON.stringify(frame).slice(0, 80)).toBe(false);
       if (!r.success) expect(describeZodError(r.error).field).toBe(field);
+    }
+  });
+});
+
+describe('postmortem command size', () => {
+  it('the largest postmortem commands stay inside the door margin (60% of MAX_FRAME_BYTES)', () => {
+    const escaped = (n: number): string => '\u0001'.repeat(n);
+    const frames = [
+      {
+        kind: 'postmortem-edit',
+        postmortemEdit: { postmortemId: escaped(100), field: 'wentBadly', text: escaped(5000) },
+      },
+      {
+        kind: 'action-item',
+        actionItem: {
+          op: 'add',
+          postmortemId: escaped(100),
+          kind: 'runbook-follow-up',
+          text: '€'.repeat(500),
+          owner: '€'.repeat(200),
+          due: '2026-03-10',
+          runbookId: 'a'.repeat(100),
+        },
+      },
+      {
+        kind: 'review-mark',
+        reviewMark: { week: '2026-03-02', itemKey: escaped(220), reviewed: true, note: escaped(2000) },
+      },
+    ];
+    for (const f of frames) {
+      const frame = { type: 'command', id: escaped(100), ...f };
+      expect(CommandFrame.safeParse(frame).success, f.kind).toBe(true);
+      expect(Buffer.byteLength(JSON.stringify(frame)), f.kind).toBeLessThan(MAX_FRAME_BYTES * 0.6);
     }
   });
 });

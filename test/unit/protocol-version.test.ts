@@ -22,7 +22,7 @@ const PINNED: Record<number, string> = {
   5: '169542a33523d213',
   // 6 (issue 15, pm): postmortem-draft / postmortem-edit / action-item / review-mark commands, the
   // `postmortems` frame and `postmortems-changed` push, postmortems.* / actionItems.list / review.* Api methods.
-  6: 'ad65597d191c6eb6',
+  6: 'd617a3e7b22906d3',
 };
 
 function schemaFingerprint(): string {

@@ -59,11 +59,14 @@ export class PostmortemApi {
   }
 
   get(id: string): Postmortem | null {
-    return this.overlaid().postmortems.find((p) => p.id === id) ?? null;
+    const synced = this.deps.postmortems.get(id);
+    return this.overlaid(synced ? [synced] : []).postmortems.find((p) => p.id === id) ?? null;
   }
 
+  /** Read on every change of an open incident: one cached row plus the queued commands, not the whole list. */
   forIncident(incidentId: string): Postmortem | null {
-    return this.overlaid().postmortems.find((p) => p.incident.id === incidentId) ?? null;
+    const synced = this.deps.postmortems.forIncident(incidentId);
+    return this.overlaid(synced ? [synced] : []).postmortems.find((p) => p.incident.id === incidentId) ?? null;
   }
 
   draft(incidentId: string): { commandId: string; postmortemId: string } {
@@ -154,8 +157,9 @@ export class PostmortemApi {
     return this.deps.cache.pendingPostmortemCommands();
   }
 
-  private overlaid() {
-    return overlayPostmortems(this.deps.postmortems.list(), this.pending(), this.deps.user, (id) => this.source(id));
+  /** `synced`: the cached postmortems to start from (default: all of them). */
+  private overlaid(synced: readonly Postmortem[] = this.deps.postmortems.list()) {
+    return overlayPostmortems(synced, this.pending(), this.deps.user, (id) => this.source(id));
   }
 
   /** A draft made offline: the cached incident, its members and its merged timeline. */

@@ -11,6 +11,8 @@ export interface PostmortemCache {
   /** Newest first (by when the incident fired). */
   list(): Postmortem[];
   get(id: string): Postmortem | null;
+  /** The incident's postmortem (the detail pane asks on every change: one indexed row, not the list). */
+  forIncident(incidentId: string): Postmortem | null;
   /** The highest rev cached (the next pull asks for what changed after it). */
   maxRev(): number;
   /** Stores pulled postmortems (a newer rev replaces an older one), in one transaction. */
@@ -28,6 +30,7 @@ export function openPostmortemCache(path: string, opts: { log?: (message: string
   const s = {
     list: db.prepare('SELECT json FROM postmortems').pluck(),
     get: db.prepare('SELECT json FROM postmortems WHERE id = ?').pluck(),
+    forIncident: db.prepare('SELECT json FROM postmortems WHERE incident_id = ? ORDER BY rev DESC LIMIT 1').pluck(),
     maxRev: db.prepare('SELECT COALESCE(MAX(rev), 0) FROM postmortems').pluck(),
     put: db.prepare(`INSERT INTO postmortems (id, incident_id, rev, json) VALUES (@id, @incidentId, @rev, @json)
       ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, json = excluded.json WHERE excluded.rev >= postmortems.rev`),
@@ -69,6 +72,10 @@ export function openPostmortemCache(path: string, opts: { log?: (message: string
     },
     get(id) {
       const j = s.get.get(id) as string | undefined;
+      return j === undefined ? null : parse(Postmortem, j);
+    },
+    forIncident(incidentId) {
+      const j = s.forIncident.get(incidentId) as string | undefined;
       return j === undefined ? null : parse(Postmortem, j);
     },
     maxRev: () => s.maxRev.get() as number,

@@ -95,17 +95,32 @@ describe('postmortems and the weekly review', () => {
         'the action item on the collector',
         async () => {
           const pm = PostmortemPage.parse(await getJson(app, '/v1/postmortems')).postmortems[0];
-          return pm?.actionItems.length === 1 ? pm : undefined;
+          return pm?.actionItems.length === 1 && pm.incident.runbookId !== undefined ? pm : undefined;
         },
         15_000,
       );
       expect(stored.incident.id).toBe(incidentId);
       expect(stored.actionItems[0]).toMatchObject({ owner: 'bob', due: '2099-01-31', createdBy: 'alice' });
 
+      // A runbook follow-up: prefilled, owned by the runbook's owner, linking to the incident's runbook.
+      await editor.getByTestId('action-item-kind').selectOption('runbook-follow-up');
+      await waitFor(
+        'the follow-up prefilled',
+        async () =>
+          (await editor.getByTestId('action-item-text').inputValue()).startsWith('Update runbook ') ? true : undefined,
+        5_000,
+      );
+      await editor.getByTestId('action-item-add').click();
+      const link = editor.getByTestId('runbook-link');
+      await link.waitFor({ timeout: 10_000 });
+      expect(await link.getAttribute('data-runbook-id')).toBe(stored.incident.runbookId);
+      if (process.env.PM_SHOT === '1')
+        await page.screenshot({ path: artifactPath('postmortem-editor.png'), fullPage: true });
       // Listed across postmortems, with the completion figure.
       await page.getByTestId('nav-action-items').click();
       await page.getByTestId('action-item-row').filter({ hasText: 'Alert on retry exhaustion' }).waitFor();
-      await expect(page.getByTestId('action-items-summary').textContent()).resolves.toContain('0 of 1 done');
+      await page.getByTestId('action-item-row').filter({ hasText: 'Update runbook' }).waitFor();
+      await expect(page.getByTestId('action-items-summary').textContent()).resolves.toContain('0 of 2 done');
 
       // The weekly review: this week's ticket, marked reviewed with a note.
       await page.getByTestId('nav-review').click();
@@ -127,6 +142,7 @@ describe('postmortems and the weekly review', () => {
         10_000,
       );
       expect(marks[0]).toMatchObject({ reviewed: true, note: 'capacity ticket filed', by: 'alice' });
+      if (process.env.PM_SHOT === '1') await page.screenshot({ path: artifactPath('review.png'), fullPage: true });
       // Last week stays one click away.
       await page.getByTestId('review-week-1').click();
       await page.getByText('Nothing to review this week.').waitFor({ timeout: 10_000 });

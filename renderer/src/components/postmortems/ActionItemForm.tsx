@@ -18,6 +18,11 @@ export function ActionItemForm({
   const [text, setText] = useState('');
   const [owner, setOwner] = useState(user);
   const [due, setDue] = useState('');
+  const prefillFollowUp = async (runbookId: string) => {
+    if (!text.trim()) setText(`Update runbook ${runbookId} with what ${pm.incident.id} taught us`);
+    const doc = await api.call('runbooks.get', { id: runbookId }).catch(() => null);
+    if (doc) setOwner(doc.meta.owner);
+  };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     try {
@@ -38,10 +43,16 @@ export function ActionItemForm({
   return (
     <form className="pm-add" data-testid="action-item-form" onSubmit={(e) => void submit(e)}>
       <select
+        className="input"
         aria-label="Kind"
         data-testid="action-item-kind"
         value={kind}
-        onChange={(e) => setKind(e.target.value as ActionItemKind)}
+        onChange={(e) => {
+          const next = e.target.value as ActionItemKind;
+          setKind(next);
+          // A runbook follow-up: "update after incidents", owned by the runbook's owner by default.
+          if (next === 'runbook-follow-up' && pm.incident.runbookId) void prefillFollowUp(pm.incident.runbookId);
+        }}
       >
         <option value="task">Task</option>
         <option value="runbook-follow-up" disabled={!pm.incident.runbookId}>
@@ -49,6 +60,7 @@ export function ActionItemForm({
         </option>
       </select>
       <input
+        className="input"
         aria-label="Action"
         data-testid="action-item-text"
         placeholder="What will be done"
@@ -57,6 +69,7 @@ export function ActionItemForm({
         onChange={(e) => setText(e.target.value)}
       />
       <input
+        className="input"
         aria-label="Owner"
         data-testid="action-item-owner"
         placeholder="Owner"
@@ -64,6 +77,7 @@ export function ActionItemForm({
         onChange={(e) => setOwner(e.target.value)}
       />
       <input
+        className="input"
         aria-label="Due"
         data-testid="action-item-due"
         type="date"

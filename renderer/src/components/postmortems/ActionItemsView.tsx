@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useApi } from '../../api/context';
 import { errorMessage } from '../../api/results';
+import { RunbookLink } from './RunbookLink';
 import { usePostmortemData } from './usePostmortemData';
 import './postmortems.css';
 
@@ -63,12 +64,7 @@ export function ActionItemsView() {
                 </td>
                 <td>
                   {i.text}
-                  {i.runbookId && (
-                    <span className="muted">
-                      {' '}
-                      · update runbook <code>{i.runbookId}</code>
-                    </span>
-                  )}
+                  {i.runbookId && <RunbookLink runbookId={i.runbookId} />}
                   {i.pending && <span className="muted"> · pending</span>}
                 </td>
                 <td>{i.owner}</td>

@@ -11,6 +11,7 @@ import {
 import { useApi } from '../../api/context';
 import { errorMessage } from '../../api/results';
 import { ActionItemForm } from './ActionItemForm';
+import { RunbookLink } from './RunbookLink';
 import { download } from './usePostmortemData';
 
 /** One text field saved when it loses focus (one `postmortem-edit` command per change). */
@@ -42,6 +43,7 @@ function EditField({
   };
   const common = {
     id: `pm-${postmortemId}-${field}`,
+    className: 'input',
     value: text,
     'data-testid': `pm-field-${field}`,
     onChange: (e: { target: { value: string } }) => setText(e.target.value),
@@ -132,13 +134,8 @@ export function PostmortemEditor({ postmortem: pm }: { postmortem: Postmortem })
             </label>{' '}
             <span className="muted">
               {a.owner} · due {a.due}
-              {a.runbookId && (
-                <>
-                  {' '}
-                  · runbook follow-up: <code>{a.runbookId}</code>
-                </>
-              )}
             </span>
+            {a.runbookId && <RunbookLink runbookId={a.runbookId} />}
           </li>
         ))}
       </ul>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { REVIEW_CATEGORY_TITLES, type ReviewItem } from '../../../../shared/protocol';
+import { REVIEW_CATEGORY_TITLES, ReviewCategory, type ReviewItem } from '../../../../shared/protocol';
 import { useApi } from '../../api/context';
 import { errorMessage } from '../../api/results';
 import { usePostmortemData } from './usePostmortemData';
@@ -33,7 +33,7 @@ function ReviewRow({ week, item, onError }: { week: string; item: ReviewItem; on
         {item.pending && ' · pending'}
       </span>
       <input
-        className="pm-note"
+        className="input pm-note"
         aria-label="Review note"
         data-testid="review-note"
         placeholder="Note"
@@ -86,16 +86,20 @@ export function ReviewView() {
       </header>
       {failed && <p className="notice-failed">{failed}</p>}
       {data.items.length === 0 && <p className="muted">Nothing to review this week.</p>}
-      {[...groups.entries()].map(([category, items]) => (
-        <div key={category} className="pm-review-group" data-testid={`review-group-${category}`}>
-          <h3 className="section-title">{REVIEW_CATEGORY_TITLES[category]}</h3>
-          <ul>
-            {items.map((i) => (
-              <ReviewRow key={`${i.key}-${i.note ?? ''}`} week={data.week} item={i} onError={setFailed} />
-            ))}
-          </ul>
-        </div>
-      ))}
+      {/* Every weekly topic is on the agenda, found or not ("other findings" only when there are some). */}
+      {ReviewCategory.options
+        .filter((category) => category !== 'review' || groups.has(category))
+        .map((category) => (
+          <div key={category} className="pm-review-group" data-testid={`review-group-${category}`}>
+            <h3 className="section-title">{REVIEW_CATEGORY_TITLES[category]}</h3>
+            <ul>
+              {(groups.get(category) ?? []).map((i) => (
+                <ReviewRow key={`${i.key}-${i.note ?? ''}`} week={data.week} item={i} onError={setFailed} />
+              ))}
+              {!groups.has(category) && <li className="muted">None this week.</li>}
+            </ul>
+          </div>
+        ))}
     </section>
   );
 }

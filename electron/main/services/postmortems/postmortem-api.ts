@@ -1,11 +1,11 @@
 import { ApiRefusal, type ApiHandlers } from '../../../../shared/api/handlers.js';
-import type { Clock } from '../../../../shared/clock.js';
+import { toIso, type Clock } from '../../../../shared/clock.js';
 import { listActionItems, type ActionItemList } from '../../../../shared/postmortem/action-items.js';
 import { openingAlert, type DraftSource } from '../../../../shared/postmortem/apply.js';
 import { markdownFilename, postmortemMarkdown } from '../../../../shared/postmortem/markdown.js';
 import { buildReviewWeek, type ReviewWeek } from '../../../../shared/postmortem/review.js';
 import { POSTMORTEM_MAX_ACTION_ITEMS, type Postmortem } from '../../../../shared/postmortem/schema.js';
-import { weekOf } from '../../../../shared/postmortem/week.js';
+import { weekOf, weekRange } from '../../../../shared/postmortem/week.js';
 import type { Alert } from '../../../../shared/protocol/alert.js';
 import type { ApiHandlerParams } from '../../../../shared/protocol/api.js';
 import type { POSTMORTEM_API_METHODS } from '../../../../shared/protocol/postmortem-api.js';
@@ -146,7 +146,9 @@ export class PostmortemApi {
     const now = this.deps.clock.now();
     const w = week ?? weekOf(now, tz);
     const marks = overlayMarks(this.deps.postmortems.marks(w), this.pending(), w, this.deps.user);
-    return buildReviewWeek(w, tz, this.deps.cache.listAlerts(), marks, now);
+    const { startMs, endMs } = weekRange(w, tz);
+    const alerts = this.deps.postmortems.reviewAlerts(toIso(startMs), toIso(endMs));
+    return buildReviewWeek(w, tz, alerts, marks, now);
   }
 
   mark(p: Params<'review.mark'>): { commandId: string } {

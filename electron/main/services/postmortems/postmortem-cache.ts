@@ -1,8 +1,11 @@
 import { Postmortem, ReviewMark } from '../../../../shared/postmortem/schema.js';
+import { Alert } from '../../../../shared/protocol/alert.js';
 import { openCacheConnection } from '../cache/cache-connection.js';
 
 /** Postmortems the cache lists at most (the collector keeps MAX_POSTMORTEMS). */
 const MAX_LISTED = 1_000;
+/** Checklist alerts read for one week at most (a week with more tickets than this has a bigger problem). */
+const MAX_REVIEW_ALERTS = 2_000;
 /** Review marks read at most for one week. */
 const MAX_MARKS_READ = 5_000;
 
@@ -22,6 +25,8 @@ export interface PostmortemCache {
   /** Replaces the marks of weeks ≥ `sinceWeek` with the collector's. */
   replaceMarks(sinceWeek: string, marks: readonly ReviewMark[]): void;
   marks(week: string): ReviewMark[];
+  /** Cached `review` and `ticket` alerts open at some moment of [startIso, endIso) (the week's checklist). */
+  reviewAlerts(startIso: string, endIso: string): Alert[];
   close(): void;
 }
 
@@ -38,6 +43,14 @@ export function openPostmortemCache(path: string, opts: { log?: (message: string
     deleteMarks: db.prepare('DELETE FROM review_marks WHERE week >= ?'),
     putMark: db.prepare('INSERT OR REPLACE INTO review_marks (week, item_key, json) VALUES (?, ?, ?)'),
     marks: db.prepare('SELECT json FROM review_marks WHERE week = ? ORDER BY item_key LIMIT ?').pluck(),
+    // Read from the replica's alerts table (migration 0001) by tier and time, not from the newest 1,000.
+    reviewAlerts: db
+      .prepare(
+        `SELECT json FROM alerts WHERE tier IN ('review', 'ticket') AND fired_at < @end
+           AND (status != 'resolved' OR json_extract(json, '$.resolvedAt') >= @start)
+         ORDER BY fired_at DESC LIMIT @limit`,
+      )
+      .pluck(),
   };
   // Validated when pulled; parsed again because the file is outside our control.
   const parse = <T>(
@@ -87,6 +100,14 @@ export function openPostmortemCache(path: string, opts: { log?: (message: string
       for (const j of s.marks.all(week, MAX_MARKS_READ) as string[]) {
         const m = parse(ReviewMark, j);
         if (m) out.push(m);
+      }
+      return out;
+    },
+    reviewAlerts(start, end) {
+      const out: Alert[] = [];
+      for (const j of s.reviewAlerts.all({ start, end, limit: MAX_REVIEW_ALERTS }) as string[]) {
+        const a = parse(Alert, j);
+        if (a) out.push(a);
       }
       return out;
     },

@@ -269,7 +269,7 @@ describe('postmortems', () => {
     const after = await untilAsync(
       async () => {
         const l = await dana.api.call('actionItems.list', {});
-        return l.items.every((i) => !i.pending) ? l : undefined;
+        return l.items.length === 2 && l.items.every((i) => !i.pending) ? l : undefined;
       },
       10_000,
       'the items synced back',

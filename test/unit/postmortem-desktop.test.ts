@@ -154,8 +154,13 @@ describe('postmortems on the desktop, offline', () => {
     expect(api.markdown(postmortemId).markdown).toContain('## Impact\n\n9% of chats failed');
 
     // The collector's version arrives (applied in order): nothing pending any more.
+    api.mark({ week: '2026-01-05', itemKey: 'alert:tk', reviewed: true });
     const synced = { ...(api.get(postmortemId) ?? draft!), rev: 4 };
     for (const item of cache.outbox()) cache.markOutbox(item.id, 'applied');
+    // Applied but not pulled yet: the draft and its items stay (no flicker), still marked pending.
+    expect(api.actionItems().items.map((i) => i.pending)).toEqual([true, true]);
+    // An applied review mark is the collector's to send (the marks table), never re-applied here.
+    expect(api.review('2026-01-05').items[0]?.pending).toBe(false);
     pms.put([synced]);
     expect(api.get(postmortemId)?.rev).toBe(4);
     expect(api.actionItems().items.every((i) => !i.pending)).toBe(true);

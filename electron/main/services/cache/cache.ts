@@ -346,10 +346,12 @@ class SqliteCache implements Cache {
            ORDER BY pos DESC LIMIT ?`,
       ),
       pendingPostmortemCommands: db.prepare(
-        // A draft the collector applied shows until the pull brings it (no flicker in between).
+        // A draft the collector applied shows, with its applied edits and items, until the pull
+        // brings it (no flicker in between; nothing newer can be overwritten, the cache has none).
         `SELECT * FROM outbox WHERE kind IN ('postmortem-draft', 'postmortem-edit', 'action-item', 'review-mark')
-           AND (state IN ('queued', 'sent') OR (state = 'applied' AND kind = 'postmortem-draft'
-             AND NOT EXISTS (SELECT 1 FROM postmortems p WHERE p.id = outbox.id))) ORDER BY pos`,
+           AND (state IN ('queued', 'sent') OR (state = 'applied' AND kind != 'review-mark' AND NOT EXISTS (
+             SELECT 1 FROM postmortems p WHERE p.id = CASE WHEN outbox.kind = 'postmortem-draft' THEN outbox.id
+               ELSE json_extract(outbox.payload, '$.postmortemId') END))) ORDER BY pos`,
       ),
       pendingSilenceCommands: db.prepare(
         `SELECT * FROM outbox WHERE kind IN ('silence', 'expire-silence') AND reflected = 0

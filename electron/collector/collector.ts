@@ -42,6 +42,8 @@ import { EventsV2Intake } from './integrations/events-v2.js';
 import { openOverrideStore, RotationService } from './rotation/index.js';
 import { HealthService } from './health/health-service.js';
 import { openHealthStore } from './health/health-store.js';
+import { openPostmortemStore, PostmortemService } from './postmortems/index.js';
+import { runbookForAlert } from '../../shared/runbooks/match.js';
 
 export interface CollectorOptions {
   dataDir: string;
@@ -73,6 +75,7 @@ export class Collector {
   private evalScheduler: EvalScheduler | undefined;
   private rotation: RotationService | undefined;
   private health: HealthService | undefined;
+  private postmortems: PostmortemService | undefined;
   private stopAlertMetrics: (() => void) | undefined;
   /** Silences made in Alertmanager on ack (tests await `idle()`); undefined unless configured. */
   amSilences: AlertmanagerSilences | undefined;
@@ -215,9 +218,16 @@ export class Collector {
         `auth: ${opts.config.users.length} per-user tokens; a stream's hello must name the token's user; the shared token opens no stream`,
       );
     }
+    const postmortems = new PostmortemService({
+      store: openPostmortemStore(dbFile),
+      clock: opts.clock,
+      runbookFor: (alert) => runbookForAlert(alert, runbooks.list().runbooks) ?? undefined,
+    });
+    this.postmortems = postmortems;
     const hub = new StreamHub(
       {
         auth,
+        postmortems,
         heartbeatMs: opts.config.stream.heartbeat,
         deadAfterMs: opts.config.stream.deadAfter,
         log: opts.log,
@@ -232,6 +242,7 @@ export class Collector {
     );
     this.hub = hub;
     rotation.onChanged((at) => hub.rotationChanged(at));
+    postmortems.onChanged((at) => hub.postmortemsChanged(at));
     // A crash between an ingest commit and its rule evaluation leaves minutes unevaluated; do them now.
     rules.run(new Map());
 
@@ -291,6 +302,7 @@ export class Collector {
       rotation,
       incidents,
       health,
+      postmortems,
       ...(genai ? { genai } : {}),
       ...(seriesSource.kind === 'prometheus' ? { promSeries: new PrometheusSeries(seriesSource) } : {}),
     });
@@ -374,6 +386,8 @@ export class Collector {
     this.rotation = undefined;
     this.health?.close();
     this.health = undefined;
+    this.postmortems?.close();
+    this.postmortems = undefined;
     this.store?.close();
     this.store = undefined;
   }

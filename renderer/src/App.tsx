@@ -12,6 +12,8 @@ import { Inbox } from './components/Inbox';
 import { SilenceDialogHost } from './components/SilenceDialog';
 import { SilencesView } from './components/SilencesView';
 import { TopBar } from './components/TopBar';
+import { ActionItemsView } from './components/postmortems/ActionItemsView';
+import { ReviewView } from './components/postmortems/ReviewView';
 import { useInboxKeys } from './hooks/useInboxKeys';
 import { useInboxStore } from './store/inbox';
 import { useSyncStore } from './store/sync';
@@ -39,7 +41,8 @@ function Workspace() {
   );
 }
 
-type View = 'inbox' | 'escalations' | 'rotation' | 'silences' | 'charts' | 'runbooks' | 'health';
+type View =
+  'inbox' | 'escalations' | 'rotation' | 'silences' | 'charts' | 'runbooks' | 'health' | 'action-items' | 'review';
 const VIEWS: { id: View; label: string }[] = [
   { id: 'inbox', label: 'Inbox' },
   { id: 'escalations', label: 'Escalations' },
@@ -48,6 +51,8 @@ const VIEWS: { id: View; label: string }[] = [
   { id: 'charts', label: 'Charts' },
   { id: 'runbooks', label: 'Runbooks' },
   { id: 'health', label: 'Health' },
+  { id: 'action-items', label: 'Action items' },
+  { id: 'review', label: 'Review' },
 ];
 
 /** The views under the top bar; only the open one is mounted (its keys and polling stop when hidden). */
@@ -95,6 +100,8 @@ function Views() {
       )}
       {view === 'runbooks' && <RunbooksView />}
       {view === 'health' && <HealthView />}
+      {view === 'action-items' && <ActionItemsView />}
+      {view === 'review' && <ReviewView />}
     </div>
   );
 }

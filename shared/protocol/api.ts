@@ -9,6 +9,7 @@ import { Incident, IncidentStatus, Silence, SilenceRequest } from './incident.js
 import { asErrorCode } from './errors.js';
 import { CachedHealth, PulsePrompt, PulseRequest } from './health.js';
 import { RunbookDoc, RunbookHit, RunbookId, RunbookSummary } from '../runbooks/schema.js';
+import { POSTMORTEM_API_METHODS } from './postmortem-api.js';
 
 /**
  * The Api the renderer may call. In Electron it crosses IPC through the preload; in the
@@ -209,6 +210,8 @@ export const API_METHODS = {
     params: z.object({ shiftEnd: IsoTime }).strict(),
     result: z.object({ skipped: z.literal(true) }),
   },
+  // Issue 15: postmortems, action items, weekly review (declared in ./postmortem-api.ts).
+  ...POSTMORTEM_API_METHODS,
 } satisfies Record<string, ApiMethodSpec>;
 
 export type ApiMethods = typeof API_METHODS;
@@ -259,6 +262,8 @@ export const ApiPush = z.discriminatedUnion('type', [
   z.object({ type: z.literal('rotation-changed'), syncedAt: IsoTime }),
   /** The cached health answer was refreshed from the collector; the Health view re-reads it. */
   z.object({ type: z.literal('health-changed'), syncedAt: IsoTime }),
+  /** Postmortems or review marks changed (synced, or queued here): open views re-read them. */
+  z.object({ type: z.literal('postmortems-changed'), at: IsoTime }),
 ]);
 export type ApiPush = z.infer<typeof ApiPush>;
 

@@ -14,3 +14,7 @@ export * from './otlp.js';
 export * from './alertmanager.js';
 export * from './events-v2.js';
 export * from './health.js';
+export * from './postmortem-api.js';
+export * from '../postmortem/schema.js';
+export * from '../postmortem/action-items.js';
+export * from '../postmortem/review.js';

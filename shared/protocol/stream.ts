@@ -4,6 +4,12 @@ import { Incident, SILENCE_MAX_ID, Silence, SilenceRequest } from './incident.js
 import { PulseRequest } from './health.js';
 import { RotationOverride } from './rotation.js';
 import { UserName } from './user.js';
+import {
+  ActionItemRequest,
+  PostmortemDraftRequest,
+  PostmortemEditRequest,
+  ReviewMarkRequest,
+} from '../postmortem/schema.js';
 
 /** Moved to ./user.ts (rotation overrides use it too); re-exported for existing imports. */
 export { UserName } from './user.js';
@@ -17,7 +23,19 @@ export { UserName } from './user.js';
  */
 export const TargetedCommandKind = z.enum(['ack', 'unack', 'mitigate', 'resolve', 'snooze', 'escalate', 'comment']);
 export type TargetedCommandKind = z.infer<typeof TargetedCommandKind>;
-export const PayloadCommandKind = z.enum(['override', 'silence', 'expire-silence', 'remove-override', 'pulse']);
+export const PayloadCommandKind = z.enum([
+  'override',
+  'silence',
+  'expire-silence',
+  'remove-override',
+  // Issue 15: the fatigue pulse (shared/health/); postmortems, their action items and weekly-review
+  // marks (shared/postmortem/).
+  'pulse',
+  'postmortem-draft',
+  'postmortem-edit',
+  'action-item',
+  'review-mark',
+]);
 export type PayloadCommandKind = z.infer<typeof PayloadCommandKind>;
 export const CommandKind = z.enum([...TargetedCommandKind.options, ...PayloadCommandKind.options]);
 export type CommandKind = z.infer<typeof CommandKind>;
@@ -77,6 +95,14 @@ export const CommandFrame = z
     overrideId: z.string().min(1).max(100).optional(),
     /** For kind `pulse` only (issue 15): one fatigue pulse answer at the end of a shift. */
     pulse: PulseRequest.optional(),
+    /** For kind `postmortem-draft` only (issue 15): the postmortem's id is the command's id. */
+    postmortemDraft: PostmortemDraftRequest.optional(),
+    /** For kind `postmortem-edit` only. */
+    postmortemEdit: PostmortemEditRequest.optional(),
+    /** For kind `action-item` only (op `add`: the item's id is the command's id). */
+    actionItem: ActionItemRequest.optional(),
+    /** For kind `review-mark` only. */
+    reviewMark: ReviewMarkRequest.optional(),
   })
   .superRefine((c, ctx) => {
     const targets = (c.alertId !== undefined ? 1 : 0) + (c.incidentId !== undefined ? 1 : 0);
@@ -99,6 +125,10 @@ export const CommandFrame = z
       'expire-silence': 'silenceId',
       'remove-override': 'overrideId',
       pulse: 'pulse',
+      'postmortem-draft': 'postmortemDraft',
+      'postmortem-edit': 'postmortemEdit',
+      'action-item': 'actionItem',
+      'review-mark': 'reviewMark',
     } as const;
     const field = payload[c.kind];
     if (c[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `${c.kind} needs ${field}` });
@@ -177,6 +207,8 @@ export const ResultFrame = z.object({
 export const PingFrame = z.object({ type: z.literal('ping'), t: z.number() });
 /** The rotation changed (an override was applied): fetch GET /v1/rotation now, not at the next poll. */
 export const RotationFrame = z.object({ type: z.literal('rotation'), changedAt: IsoTime });
+/** Issue 15: a postmortem or a review mark changed: pull GET /v1/postmortems and /v1/review/marks now. */
+export const PostmortemsFrame = z.object({ type: z.literal('postmortems'), changedAt: IsoTime });
 export const ErrorFrame = z.object({ type: z.literal('error'), code: z.string(), message: z.string() });
 export const ServerFrame = z.discriminatedUnion('type', [
   WelcomeFrame,
@@ -187,6 +219,7 @@ export const ServerFrame = z.discriminatedUnion('type', [
   ResultFrame,
   PingFrame,
   RotationFrame,
+  PostmortemsFrame,
   ErrorFrame,
 ]);
 export type WelcomeFrame = z.infer<typeof WelcomeFrame>;
@@ -196,4 +229,5 @@ export type IncidentFrame = z.infer<typeof IncidentFrame>;
 export type SilencesFrame = z.infer<typeof SilencesFrame>;
 export type ResultFrame = z.infer<typeof ResultFrame>;
 export type RotationFrame = z.infer<typeof RotationFrame>;
+export type PostmortemsFrame = z.infer<typeof PostmortemsFrame>;
 export type ServerFrame = z.infer<typeof ServerFrame>;

@@ -22,7 +22,9 @@ const PINNED: Record<number, string> = {
   5: '169542a33523d213',
   // 6 (issue 15, health): GET /v1/health answer (HealthAnswer), `pulse` commands (PulseRequest),
   // health.* Api methods (CachedHealth, PulsePrompt) and the health-changed push.
-  6: 'a14f14da0b84c395',
+  // (issue 15, pm) postmortem-draft / postmortem-edit / action-item / review-mark commands, the
+  // `postmortems` frame and `postmortems-changed` push, postmortems.* / actionItems.list / review.* Api methods.
+  6: '12ad1ecf2c5a7a37',
 };
 
 function schemaFingerprint(): string {

@@ -75,7 +75,12 @@ export function applyCommand(
     case 'silence':
     case 'expire-silence':
     case 'pulse':
-      // Routed before here: overrides to the rotation, silences to the incident core, pulses to health.
+    case 'postmortem-draft':
+    case 'postmortem-edit':
+    case 'action-item':
+    case 'review-mark':
+      // Routed before here: overrides to the rotation, silences to the incident core, pulses to health,
+      // postmortems to theirs.
       return { ok: false, error: `${cmd.kind} is not an alert command` };
   }
 }

@@ -22,6 +22,7 @@ import { handleRotation, handleRotationIcs, type RotationService } from '../rota
 import { handleIncidents, handleSilences } from '../incidents/incident-routes.js';
 import type { IncidentService } from '../incidents/incident-service.js';
 import type { HealthService } from '../health/health-service.js';
+import { handlePostmortems, handleReviewMarks, type PostmortemService } from '../postmortems/index.js';
 
 export interface RouteDeps {
   /** Team runbooks (issue 7); without it /v1/runbooks answers 404. */
@@ -50,6 +51,8 @@ export interface RouteDeps {
   health?: Pick<HealthService, 'answer'>;
   /** `series.source.kind: prometheus` (issue 17): `GET /v1/series` reads from there instead of `series`. */
   promSeries?: PrometheusSeries;
+  /** Postmortems and review marks (issue 15); absent = those routes 404. */
+  postmortems?: PostmortemService;
 }
 
 /** After a 413 we keep discarding (not buffering) the upload so the client can read the answer, up to this much. */
@@ -153,6 +156,12 @@ export function createHandler(deps: RouteDeps): (req: IncomingMessage, res: Serv
       case 'GET /v1/health':
         if (!deps.health) throw new HttpError(404, 'not_found', 'health is not enabled');
         return send(res, 200, deps.health.answer(url.searchParams));
+      case 'GET /v1/postmortems':
+        if (!deps.postmortems) throw new HttpError(404, 'not_found', 'postmortems are not enabled');
+        return send(res, 200, handlePostmortems(deps.postmortems, url.searchParams));
+      case 'GET /v1/review/marks':
+        if (!deps.postmortems) throw new HttpError(404, 'not_found', 'postmortems are not enabled');
+        return send(res, 200, handleReviewMarks(deps.postmortems, url.searchParams));
       case 'GET /v1/stats':
         return send(res, 200, deps.store.stats());
       case 'GET /metrics':

@@ -63,6 +63,11 @@ export class IncidentCommands {
         return { ok: false, error: `${cmd.kind} is a rotation command` };
       case 'pulse':
         return { ok: false, error: 'pulse is a health command' };
+      case 'postmortem-draft':
+      case 'postmortem-edit':
+      case 'action-item':
+      case 'review-mark':
+        return { ok: false, error: `${cmd.kind} is a postmortem command` };
       case 'silence':
         return this.silence(cmd, actor, now);
       case 'expire-silence': {

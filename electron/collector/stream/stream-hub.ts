@@ -21,6 +21,7 @@ import type { Metrics } from '../metrics.js';
 import type { Silence } from '../../../shared/protocol/incident.js';
 import type { CollectorStore, CommandResult, StreamEntry } from '../store/store.js';
 import { eventFrameText, rawEventFrameText } from './event-frame.js';
+import { POSTMORTEM_KINDS } from '../postmortems/postmortem-service.js';
 import { SNAPSHOT_PAGE_BOUNDS, snapshotPages, type SnapshotPageBounds } from './snapshot-pages.js';
 
 export interface StreamHubOptions {
@@ -43,6 +44,8 @@ export interface StreamHubOptions {
     silences(): readonly Silence[];
     onSilencesChanged(listener: (silences: readonly Silence[]) => void): () => void;
   };
+  /** Applies issue 15's commands (postmortems, action items, review marks); absent = they fail. */
+  postmortems?: { apply(cmd: CommandFrame, actor: string): CommandResult };
   /** Snapshot paging; the default suits the desktop's 64 MiB frame limit. */
   snapshotPages?: SnapshotPageBounds;
 }
@@ -450,8 +453,10 @@ export class StreamHub {
   private command(peer: Peer, user: string, frame: CommandFrame): void {
     const rotation = this.opts.rotation;
     const noRotation: CommandResult = { ok: false, error: 'this collector does not take rotation overrides' };
-    const result: CommandResult =
-      frame.kind === 'override'
+    const postmortems = this.opts.postmortems;
+    const result: CommandResult = POSTMORTEM_KINDS.has(frame.kind)
+      ? (postmortems?.apply(frame, user) ?? { ok: false, error: 'this collector does not take postmortem commands' })
+      : frame.kind === 'override'
         ? (rotation?.apply(frame, user) ?? noRotation)
         : frame.kind === 'remove-override'
           ? (rotation?.remove(frame, user) ?? noRotation)
@@ -471,6 +476,12 @@ export class StreamHub {
   /** Tells every connected desktop the rotation changed (they fetch it rather than wait to poll). */
   rotationChanged(at: number): void {
     const text = JSON.stringify({ type: 'rotation', changedAt: toIso(at) } satisfies ServerFrame);
+    for (const peer of this.peers) if (peer.user !== undefined) this.sendText(peer, text);
+  }
+
+  /** A postmortem or review mark changed: every connected desktop pulls them now. */
+  postmortemsChanged(at: number): void {
+    const text = JSON.stringify({ type: 'postmortems', changedAt: toIso(at) } satisfies ServerFrame);
     for (const peer of this.peers) if (peer.user !== undefined) this.sendText(peer, text);
   }
 

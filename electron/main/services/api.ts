@@ -22,6 +22,7 @@ import { listedSilences } from './silences.js';
 import type { SeriesSource } from './series/series-source.js';
 import type { RunbookSource } from './runbooks/runbook-service.js';
 import { Listeners, silentLogger, type Logger } from './runtime.js';
+import { postmortemHandlers, type PostmortemApi } from './postmortems/index.js';
 
 /** What the Api needs from the sync client. */
 export interface StatusSource {
@@ -47,6 +48,8 @@ export interface ApiServiceOptions {
   rotation?: RotationSource;
   /** On-call health and the fatigue pulse (issue 15); absent = `health.*` calls fail with `unavailable`. */
   health?: HealthApi;
+  /** Postmortems, action items, weekly review (issue 15); absent = those calls fail with `unavailable`. */
+  postmortems?: PostmortemApi;
   /** For checking a new silence's end against now. */
   clock?: Clock;
   log?: Logger;
@@ -135,6 +138,11 @@ export class ApiService implements VigilApi {
         opts.health.onChanged((syncedAt) => this.pushes.emit({ type: 'health-changed', syncedAt }, this.log)),
       );
     }
+    if (opts.postmortems) {
+      this.unsubscribe.push(
+        opts.postmortems.onChanged((at) => this.pushes.emit({ type: 'postmortems-changed', at }, this.log)),
+      );
+    }
     if (opts.runbooks) {
       this.unsubscribe.push(
         opts.runbooks.onChanged((ids) => this.pushes.emit({ type: 'runbooks-changed', ids }, this.log)),
@@ -196,6 +204,7 @@ export class ApiService implements VigilApi {
     'health.pulsePrompt': () => this.healthSource().prompt(),
     'health.pulse': (p) => this.healthSource().answer(p),
     'health.skipPulse': (p) => this.healthSource().skip(p.shiftEnd),
+    ...postmortemHandlers(() => this.postmortemSource()),
   } satisfies ApiHandlers;
 
   /** Validates and runs one call (IPC or the headless bridge); never throws, never rejects. */
@@ -284,6 +293,12 @@ export class ApiService implements VigilApi {
     if (!this.opts.rotation)
       throw new ApiRefusal({ code: 'unavailable', message: 'the rotation is not available in this build' });
     return this.opts.rotation;
+  }
+
+  private postmortemSource(): PostmortemApi {
+    if (!this.opts.postmortems)
+      throw new ApiRefusal({ code: 'unavailable', message: 'postmortems are not available in this build' });
+    return this.opts.postmortems;
   }
 
   private runbookSource(): RunbookSource {

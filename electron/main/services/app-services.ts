@@ -12,6 +12,8 @@ import { createRunbookSource, openRunbookCache, RunbookSync, type RunbookCache }
 import { openRotationCache, RotationSync, ShiftNotice, type RotationCache } from './rotation/index.js';
 import { HealthApi, HealthSync, openHealthCache, type HealthCache } from './health/index.js';
 import { stderrLogger, systemTimers, type Logger } from './runtime.js';
+import { openPostmortemCache, PostmortemApi, PostmortemSync, type PostmortemCache } from './postmortems/index.js';
+import { runbookForAlert } from '../../../shared/runbooks/match.js';
 import { SyncClient, type SyncClientOptions } from './sync-client.js';
 
 export interface AppServicesOptions {
@@ -60,6 +62,9 @@ export interface AppServices {
   /** On-call health (cache tables from migration 0009) and the poller that fills it. */
   healthCache: HealthCache;
   healthSync: HealthSync;
+  /** Postmortems and review marks (cache tables from migration 0010) and the poller that fills them. */
+  postmortemCache: PostmortemCache;
+  postmortemSync: PostmortemSync;
   start(): void;
   /** Closes the socket, timers and the database. Safe to call twice. */
   dispose(): void;
@@ -209,6 +214,17 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     log,
     ...(opts.sync?.timers ? { timers: opts.sync.timers } : {}),
   });
+  // Issue 15: postmortems, action items, weekly review.
+  const postmortemCache = openPostmortemCache(cache.path, { log: (m) => log.warn(m) });
+  const postmortemSync = new PostmortemSync({
+    collectorUrl: opts.collectorUrl,
+    token: opts.collectorToken,
+    cache: postmortemCache,
+    connection: sync,
+    clock,
+    log,
+    ...(opts.sync?.timers ? { timers: opts.sync.timers } : {}),
+  });
   const stopHealthIncidents = sync.onIncidentsChanged(() => healthSync.soon());
   // A pulse answer the collector stored shows in the quarter's average.
   const stopHealthPulses = outbox.onChanged((item) => {
@@ -226,7 +242,30 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     enqueuePulse: (pulse) => outbox.enqueuePulse(pulse).id,
     onChanged: (l) => healthSync.onChanged(l),
   });
-  const api = new ApiService({ cache, sync, outbox, series, runbooks, alarm, rotation, health, clock, log });
+  const stopPostmortemWatch = sync.onPostmortemsChanged(() => void postmortemSync.syncNow());
+  const postmortems = new PostmortemApi({
+    cache,
+    postmortems: postmortemCache,
+    outbox,
+    clock,
+    user: opts.user,
+    timeZone: () => rotationCache.get()?.view.rotation?.timeZone ?? 'UTC',
+    runbookFor: (alert) => runbookForAlert(alert, runbookCache.list()) ?? undefined,
+    onSynced: (l) => postmortemSync.onChanged(l),
+  });
+  const api = new ApiService({
+    cache,
+    sync,
+    outbox,
+    series,
+    runbooks,
+    alarm,
+    rotation,
+    health,
+    postmortems,
+    clock,
+    log,
+  });
   const retention = new CacheRetention(
     cache,
     { ...DEFAULT_CACHE_RETENTION, ...opts.retention },
@@ -253,6 +292,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     rotationSync,
     healthCache,
     healthSync,
+    postmortemCache,
+    postmortemSync,
     start() {
       alarm.start();
       outbox.start();
@@ -264,6 +305,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       runbookSync.start();
       rotationSync.start();
       healthSync.start();
+      postmortemSync.start();
       shiftNotice.start();
     },
     dispose() {
@@ -277,6 +319,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       rotationSync.dispose();
       healthSync.dispose();
       stopHealthWatch();
+      postmortemSync.dispose();
+      stopPostmortemWatch();
       shiftNotice.dispose();
       stopOverrideWatch();
       stopRotationWatch();
@@ -290,6 +334,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       runbookCache.close();
       rotationCache.close();
       healthCache.close();
+      postmortemCache.close();
       cache.close();
     },
   };

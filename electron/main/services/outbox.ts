@@ -6,6 +6,19 @@ import type { RotationOverride } from '../../../shared/protocol/rotation.js';
 import type { PulseRequest } from '../../../shared/protocol/health.js';
 import { CommandFrame, isTargetedKind, type ResultFrame } from '../../../shared/protocol/stream.js';
 import type { Cache, OutboxCommand } from './cache/index.js';
+import type {
+  ActionItemRequest,
+  PostmortemDraftRequest,
+  PostmortemEditRequest,
+  ReviewMarkRequest,
+} from '../../../shared/postmortem/schema.js';
+
+/** One of issue 15's commands, with its payload. */
+export type PostmortemCommandInput =
+  | { kind: 'postmortem-draft'; postmortemDraft: PostmortemDraftRequest }
+  | { kind: 'postmortem-edit'; postmortemEdit: PostmortemEditRequest }
+  | { kind: 'action-item'; actionItem: ActionItemRequest }
+  | { kind: 'review-mark'; reviewMark: ReviewMarkRequest };
 import { Listeners, silentLogger, type Logger } from './runtime.js';
 
 /** What the outbox needs from the stream: a way to send and to hear about readiness and results. */
@@ -99,6 +112,11 @@ export class Outbox {
     return this.store({ kind: 'expire-silence', silenceId });
   }
 
+  /** Issue 15: a postmortem, action item or review command (see shared/postmortem/). */
+  enqueuePostmortem(cmd: PostmortemCommandInput): OutboxItem {
+    return this.store(cmd);
+  }
+
   private store(
     cmd: Pick<
       OutboxCommand,
@@ -112,6 +130,10 @@ export class Outbox {
       | 'silenceId'
       | 'overrideId'
       | 'pulse'
+      | 'postmortemDraft'
+      | 'postmortemEdit'
+      | 'actionItem'
+      | 'reviewMark'
     >,
   ): OutboxItem {
     const item = this.opts.cache.enqueue({ ...cmd, id: this.newId(), createdAt: toIso(this.clock.now()) });
@@ -187,5 +209,13 @@ export function toFrame(cmd: OutboxCommand): CommandFrame {
       return { ...base, overrideId: cmd.overrideId };
     case 'pulse':
       return { ...base, pulse: cmd.pulse };
+    case 'postmortem-draft':
+      return { ...base, postmortemDraft: cmd.postmortemDraft };
+    case 'postmortem-edit':
+      return { ...base, postmortemEdit: cmd.postmortemEdit };
+    case 'action-item':
+      return { ...base, actionItem: cmd.actionItem };
+    case 'review-mark':
+      return { ...base, reviewMark: cmd.reviewMark };
   }
 }

@@ -103,6 +103,7 @@ export class SyncClient {
   private readonly silencesListeners = new Listeners<number>();
   private readonly resultListeners = new Listeners<ResultFrame>();
   private readonly rotationListeners = new Listeners<string>();
+  private readonly postmortemListeners = new Listeners<string>();
   private readonly readyListeners = new Listeners<void>();
 
   private ws: WebSocket | null = null;
@@ -178,6 +179,7 @@ export class SyncClient {
     this.silencesListeners.clear();
     this.resultListeners.clear();
     this.rotationListeners.clear();
+    this.postmortemListeners.clear();
     this.readyListeners.clear();
   }
 
@@ -265,6 +267,10 @@ export class SyncClient {
   /** The collector says the rotation changed (an override was applied somewhere). */
   onRotationChanged(listener: (changedAt: string) => void): () => void {
     return this.rotationListeners.on(listener);
+  }
+  /** The collector says a postmortem or review mark changed (issue 15). */
+  onPostmortemsChanged(listener: (changedAt: string) => void): () => void {
+    return this.postmortemListeners.on(listener);
   }
   /** After each welcome: the moment to (re)send unanswered commands. */
   onReady(listener: () => void): () => void {
@@ -483,6 +489,8 @@ export class SyncClient {
           return;
         case 'rotation':
           return this.rotationListeners.emit(frame.changedAt, this.log);
+        case 'postmortems':
+          return this.postmortemListeners.emit(frame.changedAt, this.log);
         case 'error':
           return this.onErrorFrame(frame.code, frame.message);
       }

@@ -11,6 +11,7 @@ import { MuteBadge, StatusPill, TierBadge } from './Badges';
 import { CommentBox } from './CommentBox';
 import { EscalationCountdown } from './Countdown';
 import { Notices } from './Notices';
+import { PostmortemButton } from './postmortems/PostmortemButton';
 import { Timeline } from './Timeline';
 import { Ago, Stamp } from './Time';
 import { ProviderCommsNote } from './health/ProviderCommsNote';
@@ -154,6 +155,7 @@ export function IncidentDetailPane({ id }: { id: string }) {
       {entry?.state === 'error' && <div className="banner banner-warn">Showing cached detail: {entry.error}</div>}
       <ActionBar subject={{ kind: 'incident', incident }} />
       <Notices target={{ incidentId: incident.id }} />
+      <PostmortemButton incidentId={incident.id} />
       <div className="detail-body">
         <div className="detail-col">
           <h3 className="section-title">Details</h3>

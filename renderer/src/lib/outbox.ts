@@ -14,6 +14,10 @@ export const COMMAND_NOUN: Record<CommandKind, string> = {
   'expire-silence': 'Expiring the silence',
   'remove-override': 'Removing the override',
   pulse: 'Fatigue pulse',
+  'postmortem-draft': 'Postmortem draft',
+  'postmortem-edit': 'Postmortem edit',
+  'action-item': 'Action item',
+  'review-mark': 'Review mark',
 };
 
 /** What a command acts on: one alert or one incident (commands without a target have neither). */

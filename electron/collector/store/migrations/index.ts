@@ -9,6 +9,7 @@ import { m0008EventsBatchMaxTs } from './0008-events-batch-max-ts.js';
 import { m0009Incidents } from './0009-incidents.js';
 import { m0010RotationOverrideRemoval } from './0010-rotation-override-removal.js';
 import { m0011Health } from './0011-health.js';
+import { m0012Postmortems } from './0012-postmortems.js';
 
 /** In order; `migrate()` applies those not yet recorded. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0009Incidents,
   m0010RotationOverrideRemoval,
   m0011Health,
+  m0012Postmortems,
 ];

@@ -17,6 +17,12 @@ import {
 } from '../../../../shared/protocol/incident.js';
 import { RotationOverride } from '../../../../shared/protocol/rotation.js';
 import { PulseRequest } from '../../../../shared/protocol/health.js';
+import {
+  ActionItemRequest,
+  PostmortemDraftRequest,
+  PostmortemEditRequest,
+  ReviewMarkRequest,
+} from '../../../../shared/postmortem/schema.js';
 import type { CommandKind, EventFrame, IncidentFrame } from '../../../../shared/protocol/stream.js';
 import { z } from 'zod';
 import { configureCacheConnection } from './cache-connection.js';
@@ -67,6 +73,11 @@ export interface OutboxCommand {
   overrideId?: string;
   /** Kind `pulse`: a fatigue pulse answer (issue 15). */
   pulse?: PulseRequest;
+  /** Issue 15 kinds: `postmortem-draft`, `postmortem-edit`, `action-item`, `review-mark`. */
+  postmortemDraft?: PostmortemDraftRequest;
+  postmortemEdit?: PostmortemEditRequest;
+  actionItem?: ActionItemRequest;
+  reviewMark?: ReviewMarkRequest;
   createdAt: string;
   state: OutboxState;
   detail?: string;
@@ -86,6 +97,10 @@ export type NewOutboxCommand = Pick<
   | 'silenceId'
   | 'overrideId'
   | 'pulse'
+  | 'postmortemDraft'
+  | 'postmortemEdit'
+  | 'actionItem'
+  | 'reviewMark'
   | 'createdAt'
 >;
 
@@ -142,6 +157,8 @@ export interface Cache {
   outbox(limit?: number): OutboxItem[];
   /** Commands not yet answered (queued or sent), in the order they were made. */
   unanswered(): OutboxCommand[];
+  /** Issue 15 commands not answered yet (queued or sent), oldest first: the desktop shows them applied. */
+  pendingPostmortemCommands(): OutboxCommand[];
   /** Rotation commands (override, remove-override) not applied yet: queued, sent, or refused. Oldest first, the latest `limit`. */
   rotationCommands(limit: number): OutboxCommand[];
   pendingCount(): number;
@@ -332,6 +349,14 @@ class SqliteCache implements Cache {
         `SELECT * FROM outbox WHERE kind IN ('override', 'remove-override') AND state != 'applied'
            ORDER BY pos DESC LIMIT ?`,
       ),
+      pendingPostmortemCommands: db.prepare(
+        // A draft the collector applied shows, with its applied edits and items, until the pull
+        // brings it (no flicker in between; nothing newer can be overwritten, the cache has none).
+        `SELECT * FROM outbox WHERE kind IN ('postmortem-draft', 'postmortem-edit', 'action-item', 'review-mark')
+           AND (state IN ('queued', 'sent') OR (state = 'applied' AND kind != 'review-mark' AND NOT EXISTS (
+             SELECT 1 FROM postmortems p WHERE p.id = CASE WHEN outbox.kind = 'postmortem-draft' THEN outbox.id
+               ELSE json_extract(outbox.payload, '$.postmortemId') END))) ORDER BY pos`,
+      ),
       pendingSilenceCommands: db.prepare(
         `SELECT * FROM outbox WHERE kind IN ('silence', 'expire-silence') AND reflected = 0
            AND state IN ('queued', 'sent', 'applied') ORDER BY pos`,
@@ -345,6 +370,9 @@ class SqliteCache implements Cache {
       clearChartEvals: db.prepare('DELETE FROM chart_evals'),
       resetChartSync: db.prepare('UPDATE chart_sync SET synced_to = NULL, synced_at = NULL, compacted_before = NULL'),
       clearRotation: db.prepare('DELETE FROM rotation'),
+      // Issue 15: postmortems and review marks are the collector's too (migration 0010).
+      clearPostmortems: db.prepare('DELETE FROM postmortems'),
+      clearReviewMarks: db.prepare('DELETE FROM review_marks'),
       listAll: db.prepare('SELECT json FROM alerts ORDER BY fired_at DESC, id LIMIT ?'),
       listByStatus: db.prepare('SELECT json FROM alerts WHERE status = ? ORDER BY fired_at DESC, id LIMIT ?'),
       getAlert: db.prepare('SELECT json FROM alerts WHERE id = ?'),
@@ -559,6 +587,8 @@ class SqliteCache implements Cache {
     this.stmt.clearChartEvals.run();
     this.stmt.resetChartSync.run();
     this.stmt.clearRotation.run();
+    this.stmt.clearPostmortems.run();
+    this.stmt.clearReviewMarks.run();
   }
 
   listAlerts(status?: AlertStatus): Alert[] {
@@ -681,6 +711,10 @@ class SqliteCache implements Cache {
     return (this.stmt.outboxUnanswered.all() as OutboxRow[]).map(toCommand);
   }
 
+  pendingPostmortemCommands(): OutboxCommand[] {
+    return (this.stmt.pendingPostmortemCommands.all() as OutboxRow[]).map(toCommand);
+  }
+
   rotationCommands(limit: number): OutboxCommand[] {
     return (this.stmt.rotationCommands.all(limit) as OutboxRow[]).map(toCommand).reverse();
   }
@@ -773,12 +807,27 @@ function encodePayload(cmd: NewOutboxCommand): string | null {
     return JSON.stringify({ overrideId: cmd.overrideId });
   }
   if (cmd.kind === 'pulse' && cmd.pulse !== undefined) return JSON.stringify(cmd.pulse);
+  if (cmd.kind === 'postmortem-draft' && cmd.postmortemDraft !== undefined) return JSON.stringify(cmd.postmortemDraft);
+  if (cmd.kind === 'postmortem-edit' && cmd.postmortemEdit !== undefined) return JSON.stringify(cmd.postmortemEdit);
+  if (cmd.kind === 'action-item' && cmd.actionItem !== undefined) return JSON.stringify(cmd.actionItem);
+  if (cmd.kind === 'review-mark' && cmd.reviewMark !== undefined) return JSON.stringify(cmd.reviewMark);
   return null;
 }
 
 function decodePayload(
   r: OutboxRow,
-): Pick<OutboxCommand, 'override' | 'silence' | 'silenceId' | 'overrideId' | 'pulse'> {
+): Pick<
+  OutboxCommand,
+  | 'override'
+  | 'silence'
+  | 'silenceId'
+  | 'overrideId'
+  | 'pulse'
+  | 'postmortemDraft'
+  | 'postmortemEdit'
+  | 'actionItem'
+  | 'reviewMark'
+> {
   switch (r.kind) {
     case 'override': {
       const override = parseJson(RotationOverride, r.payload);
@@ -799,6 +848,22 @@ function decodePayload(
     case 'pulse': {
       const pulse = parseJson(PulseRequest, r.payload);
       return pulse !== undefined ? { pulse } : {};
+    }
+    case 'postmortem-draft': {
+      const p = parseJson(PostmortemDraftRequest, r.payload);
+      return p !== undefined ? { postmortemDraft: p } : {};
+    }
+    case 'postmortem-edit': {
+      const p = parseJson(PostmortemEditRequest, r.payload);
+      return p !== undefined ? { postmortemEdit: p } : {};
+    }
+    case 'action-item': {
+      const p = parseJson(ActionItemRequest, r.payload);
+      return p !== undefined ? { actionItem: p } : {};
+    }
+    case 'review-mark': {
+      const p = parseJson(ReviewMarkRequest, r.payload);
+      return p !== undefined ? { reviewMark: p } : {};
     }
     default:
       return {};

@@ -7,6 +7,7 @@ import { migration0006 } from './0006-chart-tiers.js';
 import { migration0007 } from './0007-incidents.js';
 import { migration0008 } from './0008-chart-rules.js';
 import { migration0009 } from './0009-health.js';
+import { migration0010 } from './0010-postmortems.js';
 
 export interface Migration {
   /** Strictly increasing; recorded in schema_migrations once applied. */
@@ -25,4 +26,5 @@ export const migrations: readonly Migration[] = [
   migration0007,
   migration0008,
   migration0009,
+  migration0010,
 ];

@@ -1,0 +1,3 @@
+export { openPostmortemCache, type PostmortemCache } from './postmortem-cache.js';
+export { PostmortemSync } from './postmortem-sync.js';
+export { PostmortemApi, postmortemHandlers } from './postmortem-api.js';

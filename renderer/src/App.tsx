@@ -12,6 +12,7 @@ import { Inbox } from './components/Inbox';
 import { SilenceDialogHost } from './components/SilenceDialog';
 import { SilencesView } from './components/SilencesView';
 import { TopBar } from './components/TopBar';
+import { ActionItemCompletion } from './components/postmortems/ActionItemSummary';
 import { ActionItemsView } from './components/postmortems/ActionItemsView';
 import { ReviewView } from './components/postmortems/ReviewView';
 import { useInboxKeys } from './hooks/useInboxKeys';
@@ -99,7 +100,7 @@ function Views() {
         />
       )}
       {view === 'runbooks' && <RunbooksView />}
-      {view === 'health' && <HealthView />}
+      {view === 'health' && <HealthView actionItems={<ActionItemCompletion />} />}
       {view === 'action-items' && <ActionItemsView />}
       {view === 'review' && <ReviewView />}
     </div>

@@ -48,5 +48,7 @@ describe('Health view', () => {
     expect(await page.getByTestId('health-week-mtta').textContent()).toMatch(/^\d+s$|^\dm \d\ds$/);
     await expect.poll(() => page.getByTestId('health-person-alice').textContent()).toContain('alice');
     expect(await page.getByTestId('health-as-of').textContent()).toMatch(/as of/);
+    // The postmortems' action-item completion figure sits in the Health view (none yet here).
+    expect(await page.getByTestId('health-action-items').textContent()).toContain('No action items yet');
   });
 });

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useApi } from '../../api/context';
 import { errorMessage } from '../../api/results';
+import { ActionItemSummaryLine } from './ActionItemSummary';
 import { RunbookLink } from './RunbookLink';
 import { usePostmortemData } from './usePostmortemData';
 import './postmortems.css';
@@ -26,11 +27,7 @@ export function ActionItemsView() {
     <section className="pm-view" data-testid="action-items-view" aria-label="Action items">
       <header className="pm-head">
         <h2 className="section-title">Action items</h2>
-        <span data-testid="action-items-summary">
-          {summary.done} of {summary.total} done
-          {summary.completionRate !== null && ` (${Math.round(summary.completionRate * 100)}%)`} ·{' '}
-          <strong className={summary.overdue > 0 ? 'pm-overdue' : ''}>{summary.overdue} overdue</strong>
-        </span>
+        <ActionItemSummaryLine summary={summary} />
       </header>
       {failed && <p className="notice-failed">{failed}</p>}
       {items.length === 0 ? (

@@ -8,6 +8,7 @@ import { CommandKind, TargetedCommandKind } from './stream.js';
 import { Incident, IncidentStatus, Silence, SilenceRequest } from './incident.js';
 import { asErrorCode } from './errors.js';
 import { RunbookDoc, RunbookHit, RunbookId, RunbookSummary } from '../runbooks/schema.js';
+import { DemoScenarioSwitch, DemoState, SettingsPatch, SettingsView, TestNotificationResult } from './settings.js';
 
 /**
  * The Api the renderer may call. In Electron it crosses IPC through the preload; in the
@@ -197,6 +198,16 @@ export const API_METHODS = {
       .strict(),
     result: RotationIcs,
   },
+  /** Issue 16: the settings (who I am, collector, ring, sound, launch at login) and what is in effect. */
+  'settings.get': { params: NoParams, result: SettingsView },
+  /** Validates, stores (settings.json 0600) and applies a change without a restart (the services rebind). */
+  'settings.update': { params: SettingsPatch, result: SettingsView },
+  /** Sends one desktop notification now, to check the OS shows it. */
+  'settings.testNotification': { params: NoParams, result: TestNotificationResult },
+  /** The Demo menu: the bundled simulator's scenarios and which are on. */
+  'demo.get': { params: NoParams, result: DemoState },
+  /** Switches one simulator scenario on or off, live. */
+  'demo.setScenario': { params: DemoScenarioSwitch, result: DemoState },
 } satisfies Record<string, ApiMethodSpec>;
 
 export type ApiMethods = typeof API_METHODS;
@@ -245,6 +256,8 @@ export const ApiPush = z.discriminatedUnion('type', [
   z.object({ type: z.literal('runbooks-changed'), ids: z.array(z.string()) }),
   /** The cached rotation was refreshed from the collector; the calendar re-reads it. */
   z.object({ type: z.literal('rotation-changed'), syncedAt: IsoTime }),
+  /** Settings changed (here or in another window); the services may have rebound: re-read everything. */
+  z.object({ type: z.literal('settings-changed'), settings: SettingsView }),
 ]);
 export type ApiPush = z.infer<typeof ApiPush>;
 

@@ -13,3 +13,4 @@ export * from './evals.js';
 export * from './otlp.js';
 export * from './alertmanager.js';
 export * from './events-v2.js';
+export * from './settings.js';

@@ -14,6 +14,7 @@ import type { AlarmState } from '../../../shared/protocol/alarm.js';
 import { DAY_MS, systemClock, type Clock } from '../../../shared/clock.js';
 import { SILENCE_HARD_MAX_MS, type Silence, type SilenceRequest } from '../../../shared/protocol/incident.js';
 import type { CachedRotation } from '../../../shared/protocol/rotation.js';
+import type { DemoState } from '../../../shared/protocol/settings.js';
 import { rotationChanges, rotationIcsFile } from './rotation/rotation-api.js';
 import type { Cache } from './cache/index.js';
 import type { Outbox } from './outbox.js';
@@ -21,6 +22,7 @@ import { listedSilences } from './silences.js';
 import type { SeriesSource } from './series/series-source.js';
 import type { RunbookSource } from './runbooks/runbook-service.js';
 import { Listeners, silentLogger, type Logger } from './runtime.js';
+import type { DemoSource, SettingsSource } from './settings/sources.js';
 
 /** What the Api needs from the sync client. */
 export interface StatusSource {
@@ -44,6 +46,10 @@ export interface ApiServiceOptions {
   alarm?: AlarmSource;
   /** The cached rotation; absent = `rotation.*` calls fail with `unavailable`. */
   rotation?: RotationSource;
+  /** The settings and the session that applies them (issue 16); absent = `settings.*` fail with `unavailable`. */
+  settings?: SettingsSource;
+  /** The bundled simulator's scenarios (the Demo menu); absent = `demo.get` answers unavailable. */
+  demo?: DemoSource;
   /** For checking a new silence's end against now. */
   clock?: Clock;
   log?: Logger;
@@ -184,6 +190,17 @@ export class ApiService implements VigilApi {
       if (!file) throw new ApiRefusal({ code: 'not_found', message: 'no rotation in the cache yet' });
       return file;
     },
+    'settings.get': () => this.settingsSource().get(),
+    'settings.update': (p) => this.settingsSource().update(p),
+    'settings.testNotification': () => this.settingsSource().testNotification(),
+    'demo.get': () => this.opts.demo?.state() ?? NO_DEMO,
+    'demo.setScenario': (p) => {
+      const state = this.opts.demo?.state();
+      if (!this.opts.demo || !state?.available) {
+        throw new ApiRefusal({ code: 'unavailable', message: state?.reason ?? NO_DEMO.reason ?? '' });
+      }
+      return this.opts.demo.set(p);
+    },
   } satisfies ApiHandlers;
 
   /** Validates and runs one call (IPC or the headless bridge); never throws, never rejects. */
@@ -262,6 +279,12 @@ export class ApiService implements VigilApi {
     return this.opts.alarm;
   }
 
+  private settingsSource(): SettingsSource {
+    if (!this.opts.settings)
+      throw new ApiRefusal({ code: 'unavailable', message: 'settings are not available in this build' });
+    return this.opts.settings;
+  }
+
   private rotationSource(): RotationSource {
     if (!this.opts.rotation)
       throw new ApiRefusal({ code: 'unavailable', message: 'the rotation is not available in this build' });
@@ -313,6 +336,12 @@ export class ApiService implements VigilApi {
     }
   }
 }
+
+const NO_DEMO: DemoState = {
+  available: false,
+  reason: 'no bundled simulator runs here (Settings → Collector: bundled starts it)',
+  scenarios: [],
+};
 
 function requireSnoozeEnd(p: { kind: string; until?: string | undefined }): void {
   if (p.kind === 'snooze' && p.until === undefined) {

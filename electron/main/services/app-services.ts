@@ -12,6 +12,7 @@ import { createRunbookSource, openRunbookCache, RunbookSync, type RunbookCache }
 import { openRotationCache, RotationSync, ShiftNotice, type RotationCache } from './rotation/index.js';
 import { stderrLogger, systemTimers, type Logger } from './runtime.js';
 import { SyncClient, type SyncClientOptions } from './sync-client.js';
+import type { DemoSource, SettingsSource } from './settings/sources.js';
 
 export interface AppServicesOptions {
   collectorUrl: string;
@@ -33,6 +34,10 @@ export interface AppServicesOptions {
   alarm?: { notifier?: Notifier; repeatEveryMs?: number };
   /** Shift notices (issue 14): how long before this user's shift the first one comes (default 30 min). */
   shiftNotice?: { leadMs?: number };
+  /** Answers `settings.*` (the AppSession that created these services, issue 16). */
+  settings?: SettingsSource;
+  /** Answers `demo.*` (the bundled simulator's scenarios). */
+  demo?: DemoSource;
 }
 
 export interface AppServices {
@@ -56,6 +61,8 @@ export interface AppServices {
   /** The rotation (cache table from migration 0005) and the poller that fills it. */
   rotationCache: RotationCache;
   rotationSync: RotationSync;
+  /** The desktop notifier the Alarm rings through (the settings' test notification uses it too). */
+  notifier: Notifier;
   start(): void;
   /** Closes the socket, timers and the database. Safe to call twice. */
   dispose(): void;
@@ -193,7 +200,19 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     ...(opts.shiftNotice?.leadMs !== undefined ? { leadMs: opts.shiftNotice.leadMs } : {}),
     ...(opts.sync?.timers ? { timers: opts.sync.timers } : {}),
   });
-  const api = new ApiService({ cache, sync, outbox, series, runbooks, alarm, rotation, clock, log });
+  const api = new ApiService({
+    cache,
+    sync,
+    outbox,
+    series,
+    runbooks,
+    alarm,
+    rotation,
+    clock,
+    log,
+    ...(opts.settings ? { settings: opts.settings } : {}),
+    ...(opts.demo ? { demo: opts.demo } : {}),
+  });
   const retention = new CacheRetention(
     cache,
     { ...DEFAULT_CACHE_RETENTION, ...opts.retention },
@@ -218,6 +237,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     alarm,
     rotationCache,
     rotationSync,
+    notifier,
     start() {
       alarm.start();
       outbox.start();

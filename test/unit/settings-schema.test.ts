@@ -1,0 +1,178 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { API_METHODS } from '../../shared/protocol/api.js';
+import {
+  DEFAULT_RING_INTERVAL_S,
+  RING_INTERVAL_MAX_S,
+  RING_INTERVAL_MIN_S,
+  Settings,
+  SettingsPatch,
+} from '../../shared/protocol/settings.js';
+import { startedScenarios } from '../../electron/main/demo.js';
+import { choosePort, loadHostAddress, saveHostAddress } from '../../electron/main/host-address.js';
+import { demoSourceOf } from '../../electron/main/services/settings/app-session.js';
+import { electronLoginItem, headlessLoginItem } from '../../electron/main/services/settings/login-item.js';
+import {
+  collectorTokenKey,
+  EncryptedSecretStore,
+  FileSecretStore,
+} from '../../electron/main/services/settings/secret-store.js';
+import { parseSettings, SettingsError, SettingsStore } from '../../electron/main/services/settings/settings-store.js';
+
+const dirs: string[] = [];
+const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'vigil-settings-unit-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+const mode = (f: string): string => (statSync(f).mode & 0o777).toString(8);
+
+/** The field a refused value names. */
+function refusedField(raw: unknown): string {
+  try {
+    parseSettings(raw);
+  } catch (err) {
+    if (err instanceof SettingsError) return err.field;
+    throw err;
+  }
+  throw new Error('accepted');
+}
+
+describe('the settings schema (issue 16)', () => {
+  it('has defaults for everything: bundled collector, 30 s ring, sound on', () => {
+    expect(Settings.parse({})).toEqual({
+      collector: { mode: 'bundled' },
+      ringIntervalSec: DEFAULT_RING_INTERVAL_S,
+      sound: { enabled: true, volume: 0.8 },
+      launchAtLogin: false,
+    });
+    expect(
+      Settings.parse({ user: 'dana', collector: { mode: 'team', url: 'https://vigil.example.com/' } }),
+    ).toMatchObject({ user: 'dana', collector: { mode: 'team', url: 'https://vigil.example.com' } });
+  });
+
+  it('refuses bad settings naming the field', () => {
+    expect(refusedField({ user: '' })).toBe('user');
+    expect(refusedField({ user: 'dana\u202e' })).toBe('user');
+    expect(refusedField({ user: 'x'.repeat(201) })).toBe('user');
+    expect(refusedField({ collector: { mode: 'cloud' } })).toBe('collector.mode');
+    expect(refusedField({ collector: { mode: 'team', url: 'ftp://x' } })).toBe('collector.url');
+    expect(refusedField({ collector: { mode: 'team', url: 'not a url' } })).toBe('collector.url');
+    expect(refusedField({ collector: { mode: 'team', url: 'https://me:secret@x.example' } })).toBe('collector.url');
+    expect(refusedField({ collector: { mode: 'team', url: `https://x.example/${'a'.repeat(2_000)}` } })).toBe(
+      'collector.url',
+    );
+    // A token never lives in settings.json (strict objects).
+    expect(refusedField({ collector: { mode: 'team', url: 'https://x.example', token: 'a'.repeat(20) } })).toBe(
+      'collector',
+    );
+    expect(refusedField({ ringIntervalSec: RING_INTERVAL_MIN_S - 1 })).toBe('ringIntervalSec');
+    expect(refusedField({ ringIntervalSec: RING_INTERVAL_MAX_S + 1 })).toBe('ringIntervalSec');
+    expect(refusedField({ ringIntervalSec: 30.5 })).toBe('ringIntervalSec');
+    expect(refusedField({ sound: { enabled: true, volume: 1.5 } })).toBe('sound.volume');
+    expect(refusedField({ sound: { enabled: 'yes', volume: 0.5 } })).toBe('sound.enabled');
+    expect(refusedField({ launchAtLogin: 1 })).toBe('launchAtLogin');
+    expect(refusedField({ theme: 'dark' })).toBe('(root)');
+  });
+
+  it('patches: a team collector may bring its token (bounded), nothing else unknown', () => {
+    expect(
+      SettingsPatch.safeParse({ collector: { mode: 'team', url: 'http://127.0.0.1:4318', token: 'short' } }).success,
+    ).toBe(false);
+    expect(
+      SettingsPatch.parse({ collector: { mode: 'team', url: 'http://127.0.0.1:4318', token: ` ${'t'.repeat(20)} ` } }),
+    ).toEqual({ collector: { mode: 'team', url: 'http://127.0.0.1:4318', token: 't'.repeat(20) } });
+    expect(SettingsPatch.safeParse({ sound: { volume: 0.2 } }).success).toBe(true);
+    expect(SettingsPatch.safeParse({ sound: { loud: true } }).success).toBe(false);
+    expect(SettingsPatch.safeParse({ collector: { mode: 'bundled', url: 'http://x' } }).success).toBe(false);
+    // The Api table validates with it.
+    expect(API_METHODS['settings.update'].params).toBe(SettingsPatch);
+    expect(API_METHODS['demo.setScenario'].params.safeParse({ name: 'rm -rf', on: true }).success).toBe(false);
+  });
+});
+
+describe('the settings and secrets files', () => {
+  it('settings.json is written 0600 and read back; a corrupt or foreign file gives the defaults', () => {
+    const dir = tmp();
+    const store = new SettingsStore(dir);
+    expect(store.load()).toEqual(Settings.parse({}));
+    store.save(Settings.parse({ user: 'dana', ringIntervalSec: 60 }));
+    expect(mode(store.path)).toBe('600');
+    expect(store.load()).toMatchObject({ user: 'dana', ringIntervalSec: 60 });
+    writeFileSync(store.path, '{"user": 42}');
+    const warnings: string[] = [];
+    const warned = new SettingsStore(dir, { info: () => {}, warn: (m) => warnings.push(m), error: () => {} });
+    expect(warned.load()).toEqual(Settings.parse({}));
+    expect(warnings[0]).toContain('user:');
+    writeFileSync(store.path, 'not json');
+    expect(store.load()).toEqual(Settings.parse({}));
+    expect(() => store.save({ ...Settings.parse({}), ringIntervalSec: 1 })).toThrow(/ringIntervalSec/);
+  });
+
+  it('secrets: a 0600 file for the headless host; encrypted with a safeStorage-like cipher for Electron', () => {
+    const dir = tmp();
+    const key = collectorTokenKey('https://vigil.example.com');
+    const plain = new FileSecretStore(dir);
+    expect(plain.get(key)).toBeUndefined();
+    plain.set(key, 'team-token-0123456789');
+    expect(plain.get(key)).toBe('team-token-0123456789');
+    expect(mode(join(dir, 'secrets.json'))).toBe('600');
+    plain.delete(key);
+    expect(plain.get(key)).toBeUndefined();
+
+    const cipher = {
+      isEncryptionAvailable: () => true,
+      encryptString: (s: string) => Buffer.from([...s].reverse().join(''), 'utf8'),
+      decryptString: (b: Buffer) => [...b.toString('utf8')].reverse().join(''),
+    };
+    const enc = new EncryptedSecretStore(dir, cipher);
+    enc.set(key, 'team-token-0123456789');
+    expect(enc.get(key)).toBe('team-token-0123456789');
+    expect(readFileSync(join(dir, 'secrets.enc.json'), 'utf8')).not.toContain('team-token');
+    expect(mode(join(dir, 'secrets.enc.json'))).toBe('600');
+    const none = new EncryptedSecretStore(dir, { ...cipher, isEncryptionAvailable: () => false });
+    expect(() => none.set(key, 'x'.repeat(20))).toThrow(/no encryption/);
+  });
+
+  it('host.json keeps the port and token (0600); --port wins; a bad file is ignored', () => {
+    const dir = tmp();
+    expect(loadHostAddress(dir)).toBeUndefined();
+    expect(choosePort(undefined, undefined)).toBe(0);
+    saveHostAddress(dir, { port: 41234, token: 'a'.repeat(43) });
+    expect(mode(join(dir, 'host.json'))).toBe('600');
+    const last = loadHostAddress(dir);
+    expect(last).toEqual({ port: 41234, token: 'a'.repeat(43) });
+    expect(choosePort(undefined, last)).toBe(41234);
+    expect(choosePort(5000, last)).toBe(5000);
+    writeFileSync(join(dir, 'host.json'), '{"port": 99999, "token": "x"}');
+    expect(loadHostAddress(dir)).toBeUndefined();
+  });
+});
+
+describe('launch at login and the demo menu', () => {
+  it('is unavailable in the headless host with a reason; Electron sets it (not on Linux)', () => {
+    expect(headlessLoginItem.capability()).toMatchObject({ available: false });
+    expect(headlessLoginItem.capability().reason).toMatch(/desktop app/);
+    const calls: boolean[] = [];
+    const mac = electronLoginItem({ setLoginItemSettings: (s) => calls.push(s.openAtLogin) }, 'darwin');
+    expect(mac.capability()).toEqual({ available: true });
+    mac.set(true);
+    expect(calls).toEqual([true]);
+    expect(electronLoginItem({ setLoginItemSettings: () => {} }, 'linux').capability().available).toBe(false);
+  });
+
+  it('knows which scenarios the simulator started with; no demo = unavailable with the reason', () => {
+    expect([
+      ...startedScenarios(['--backfill', '1d', '--scenario', 'provider-outage', '--scenario', 'cost-bug:service=chat']),
+    ]).toEqual(['provider-outage', 'cost-bug']);
+    expect([...startedScenarios(['--scenario', 'nope'])]).toEqual([]);
+    const none = demoSourceOf(() => null, 'no simulator');
+    expect(none.state()).toEqual({ available: false, reason: 'no simulator', scenarios: [] });
+    expect(() => none.set({ name: 'cost-bug', on: true })).toThrow('no simulator');
+  });
+});

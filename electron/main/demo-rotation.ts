@@ -10,6 +10,11 @@ const DEMO_HANDOFF = { day: 'monday', time: '10:00', hour: 10 } as const;
  */
 const DEMO_TEAMMATES = ['alex', 'sam', 'kim', 'robin'] as const;
 export const DEMO_CONFIG_FILE = 'demo-config.yaml';
+/**
+ * The demo's group wait before an incident's first ring (the default is 30 s): the outage's
+ * alerts still gather into one incident, and the newcomer hears it seconds after opening the page.
+ */
+export const DEMO_GROUP_WAIT = '5s';
 
 /**
  * A rotation for the demo, so a newcomer sees the product's core moment at once (issue 16): the
@@ -26,6 +31,8 @@ export function demoConfigYaml(user: string, nowMs: number, zone: string): strin
   // JSON strings are valid YAML scalars: any user name is quoted safely.
   const roster = [user, others[0], others[1]].map((n) => JSON.stringify(n)).join(', ');
   return [
+    'grouping:',
+    `  wait: ${DEMO_GROUP_WAIT}`,
     'rotation:',
     `  timeZone: ${JSON.stringify(tz)}`,
     `  handoff: { day: ${DEMO_HANDOFF.day}, time: "${DEMO_HANDOFF.time}" }`,

@@ -9,6 +9,7 @@ import { RunbooksView } from './components/runbooks/RunbooksView';
 import { Inbox } from './components/Inbox';
 import { SilenceDialogHost } from './components/SilenceDialog';
 import { SilencesView } from './components/SilencesView';
+import { SettingsView } from './components/settings/SettingsView';
 import { TopBar } from './components/TopBar';
 import { useInboxKeys } from './hooks/useInboxKeys';
 import { useInboxStore } from './store/inbox';
@@ -37,7 +38,7 @@ function Workspace() {
   );
 }
 
-type View = 'inbox' | 'escalations' | 'rotation' | 'silences' | 'charts' | 'runbooks';
+type View = 'inbox' | 'escalations' | 'rotation' | 'silences' | 'charts' | 'runbooks' | 'settings';
 const VIEWS: { id: View; label: string }[] = [
   { id: 'inbox', label: 'Inbox' },
   { id: 'escalations', label: 'Escalations' },
@@ -45,6 +46,7 @@ const VIEWS: { id: View; label: string }[] = [
   { id: 'silences', label: 'Silences' },
   { id: 'charts', label: 'Charts' },
   { id: 'runbooks', label: 'Runbooks' },
+  { id: 'settings', label: 'Settings' },
 ];
 
 /** The views under the top bar; only the open one is mounted (its keys and polling stop when hidden). */
@@ -90,6 +92,7 @@ function Views() {
         />
       )}
       {view === 'runbooks' && <RunbooksView />}
+      {view === 'settings' && <SettingsView />}
     </div>
   );
 }

@@ -20,6 +20,8 @@ const PINNED: Record<number, string> = {
   // (issue 14) remove-override commands, swap ids, rotation.ics / changes / removeOverride Api methods;
   // (issue 17) SeriesSourceInfo (GET /v1/series/source); chart rules and reference lines on series answers.
   5: '169542a33523d213',
+  // 6 (issue 16, settings helper): settings.get/update/testNotification and demo.get/setScenario Api methods, the settings-changed push.
+  6: '471ce9fd4f373b3d',
 };
 
 function schemaFingerprint(): string {

@@ -12,7 +12,11 @@ import { silentLogger, type Logger } from './services/index.js';
 export const HOST_ADDRESS_FILE = 'host.json';
 const HostAddress = z.strictObject({
   port: z.number().int().min(1).max(65_535),
-  token: z.string().min(MIN_TOKEN_LENGTH).max(200).regex(/^[A-Za-z0-9_-]+$/),
+  token: z
+    .string()
+    .min(MIN_TOKEN_LENGTH)
+    .max(200)
+    .regex(/^[A-Za-z0-9_-]+$/),
 });
 export type HostAddress = z.infer<typeof HostAddress>;
 

@@ -47,12 +47,7 @@ export const Settings = z.strictObject({
   /** Who this desktop acts as; absent: the OS user name. */
   user: UserName.optional(),
   collector: CollectorSetting.default({ mode: 'bundled' }),
-  ringIntervalSec: z
-    .number()
-    .int()
-    .min(RING_INTERVAL_MIN_S)
-    .max(RING_INTERVAL_MAX_S)
-    .default(DEFAULT_RING_INTERVAL_S),
+  ringIntervalSec: z.number().int().min(RING_INTERVAL_MIN_S).max(RING_INTERVAL_MAX_S).default(DEFAULT_RING_INTERVAL_S),
   sound: SoundSetting.default({ enabled: true, volume: DEFAULT_VOLUME }),
   /** Electron only (the headless host refuses `true`). */
   launchAtLogin: z.boolean().default(false),

@@ -55,7 +55,15 @@ async function until<T>(what: string, probe: () => T | undefined | false, ms = W
 function burst(c: CollectorHandle, service: string): Promise<{ status: number }> {
   const startMs = Date.now() - 20 * 60_000;
   return postEvents(c.url, c.token, [
-    ...errorBurst({ service, provider: 'openai', model: 'gpt-4o', startMs, minutes: 15, perMinute: 100, errorRate: 0.3 }),
+    ...errorBurst({
+      service,
+      provider: 'openai',
+      model: 'gpt-4o',
+      startMs,
+      minutes: 15,
+      perMinute: 100,
+      errorRate: 0.3,
+    }),
   ]);
 }
 
@@ -123,7 +131,10 @@ describe('settings rebind the services', () => {
 
   it('refuses a team collector without its token, naming the field, and changes nothing', async () => {
     const before = status().collectorUrl;
-    const reply = await session.handle({ method: 'settings.update', params: { collector: { mode: 'team', url: b.url } } });
+    const reply = await session.handle({
+      method: 'settings.update',
+      params: { collector: { mode: 'team', url: b.url } },
+    });
     expect(reply).toMatchObject({ ok: false, error: { code: 'invalid_field' } });
     expect(!reply.ok && reply.error.message).toMatch(/^collector\.token: /);
     const bad = await session.handle({ method: 'settings.update', params: { ringIntervalSec: 1 } });

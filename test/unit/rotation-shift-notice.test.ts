@@ -160,7 +160,12 @@ describe('the demo rotation', () => {
       RotationConfig.parse(
         (parse(demoConfigYaml('alex', berlin('2026-03-30T09:00'), 'Nowhere/Zone')) as { rotation: unknown }).rotation,
       ),
-    ).toMatchObject({ timeZone: 'UTC', start: '2026-03-23', roster: ['alex', 'sam', 'kim'], escalationContact: 'robin' });
+    ).toMatchObject({
+      timeZone: 'UTC',
+      start: '2026-03-23',
+      roster: ['alex', 'sam', 'kim'],
+      escalationContact: 'robin',
+    });
     // A name YAML would misread is quoted.
     const odd = parse(demoConfigYaml('no: [x]', now, BERLIN)) as { rotation: { roster: string[] } };
     expect(odd.rotation.roster[0]).toBe('no: [x]');

@@ -187,8 +187,7 @@ export class AppSession implements SettingsSource {
   private async apply(patch: SettingsPatch): Promise<SettingsView> {
     if (this.disposed) throw new ApiRefusal({ code: 'unavailable', message: 'shutting down' });
     const token = patch.collector?.mode === 'team' ? patch.collector.token : undefined;
-    const collector =
-      patch.collector?.mode === 'team' ? { mode: 'team', url: patch.collector.url } : patch.collector;
+    const collector = patch.collector?.mode === 'team' ? { mode: 'team', url: patch.collector.url } : patch.collector;
     let next: Settings;
     try {
       next = parseSettings({

@@ -50,7 +50,8 @@ export class SettingsStore {
     }
     if (text === undefined) return parseSettings({});
     try {
-      if (text.length > MAX_SETTINGS_BYTES) throw new SettingsError('(root)', `larger than ${MAX_SETTINGS_BYTES} bytes`);
+      if (text.length > MAX_SETTINGS_BYTES)
+        throw new SettingsError('(root)', `larger than ${MAX_SETTINGS_BYTES} bytes`);
       return parseSettings(JSON.parse(text));
     } catch (err) {
       this.log.warn(`settings: ${this.path} is not valid (${(err as Error).message}); using the defaults`);

@@ -231,7 +231,10 @@ function AlarmSection({ view, busy, apply }: SectionProps) {
   const [interval, setIntervalText] = useState(String(ringIntervalSec));
   const [test, setTest] = useState<string | null>(null);
   return (
-    <Section title="Alarm" hint={`A page for you rings again every ${ringIntervalText(ringIntervalSec)} until acknowledged.`}>
+    <Section
+      title="Alarm"
+      hint={`A page for you rings again every ${ringIntervalText(ringIntervalSec)} until acknowledged.`}
+    >
       <form
         className="settings-row"
         onSubmit={(e) => {

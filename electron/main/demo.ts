@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { COLLECTOR_NODE_FLAGS } from '../../shared/collector-node-flags.js';
 import { readTokenFile, TOKEN_ENV, TOKEN_ENV_NAMES } from '../node/tokens.js';
 import { silentLogger, type Logger } from './services/index.js';
-import { writeDemoConfig } from './demo-rotation.js';
+import { demoConfigYaml, writeDemoConfig } from './demo-rotation.js';
+import { ApiRefusal } from '../../shared/api/handlers.js';
 import { SCENARIO_NAMES, SCENARIOS, isScenarioName } from '../../shared/sim/scenarios.js';
 import type { DemoScenarioSwitch, DemoState } from '../../shared/protocol/settings.js';
 import type { DemoSource } from './services/settings/sources.js';
@@ -294,4 +295,49 @@ async function stopChild(child: ChildProcess | null): Promise<void> {
     });
     child.kill('SIGTERM');
   });
+}
+
+/** The bundled collector and simulator, started on first use (default mode, or Settings switching to it). */
+export interface LazyDemo {
+  /** Starts the demo once (its rotation makes `user` primary); later calls answer the same one. */
+  start(user: string): Promise<{ url: string; token: string }>;
+  /** The Demo menu's scenarios: unavailable until the demo runs. */
+  readonly source: DemoSource;
+  /** Stops it if it was started (or is starting). */
+  stop(): Promise<void>;
+}
+
+export const NO_DEMO_REASON = 'no bundled simulator runs here (Settings → Collector: bundled starts it)';
+
+/**
+ * What Electron main and the headless host hand AppSession as `bundled` and `demo`. The demo
+ * rotation is written for the user of the moment it starts, in the desktop's time zone.
+ */
+export function lazyDemo(opts: Omit<DemoOptions, 'configYaml'> & { now: () => number; timeZone: string }): LazyDemo {
+  let demo: Demo | null = null;
+  let starting: Promise<Demo> | null = null;
+  return {
+    async start(user) {
+      starting ??= startDemo({ ...opts, configYaml: demoConfigYaml(user, opts.now(), opts.timeZone) }).then(
+        (d) => (demo = d),
+        (err: unknown) => {
+          starting = null;
+          throw err;
+        },
+      );
+      const d = await starting;
+      return { url: d.url, token: d.token };
+    },
+    source: {
+      state: () => demo?.state() ?? { available: false, reason: NO_DEMO_REASON, scenarios: [] },
+      set: (change) => {
+        if (!demo) throw new ApiRefusal({ code: 'unavailable', message: NO_DEMO_REASON });
+        return demo.set(change);
+      },
+    },
+    async stop() {
+      const d = demo ?? (await starting?.catch(() => null));
+      await d?.stop().catch(() => {});
+    },
+  };
 }

@@ -1,16 +1,15 @@
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { appDataDir, DEFAULT_SIMULATOR_ARGS, locateDemoCommands, startDemo, type Demo } from './demo.js';
+import { appDataDir, DEFAULT_SIMULATOR_ARGS, lazyDemo, locateDemoCommands } from './demo.js';
 import { startHeadlessHost, type HeadlessHost } from './headless.js';
 import { CACHE_FILE, stderrLogger } from './services/index.js';
 import { ensurePrivateDir } from '../node/private-files.js';
-import { AppSession, demoSourceOf, type BundledCollector } from './services/settings/app-session.js';
+import { AppSession } from './services/settings/app-session.js';
 import { FileSecretStore } from './services/settings/secret-store.js';
 import { SETTINGS_FILE, SettingsStore } from './services/settings/settings-store.js';
 import { choosePort, HOST_ADDRESS_FILE, isAddressInUse, loadHostAddress, saveHostAddress } from './host-address.js';
 import { SHIFT_NOTICE_ENV, shiftNoticeLeadFromEnv } from './services/rotation/index.js';
-import { demoConfigYaml } from './demo-rotation.js';
 import { systemClock } from '../../shared/clock.js';
 import { checkToken, COLLECTOR_TOKEN_ENV, readTokenFile, takeEnvToken } from '../node/tokens.js';
 
@@ -105,8 +104,13 @@ async function main(): Promise<void> {
   const simulatorArgs = demoSimulatorArgs(values['demo-backfill']);
 
   const dataDir = values['data-dir'] ?? join(appDataDir(), 'headless');
-  let demo: Demo | null = null;
-  let starting: Promise<Demo> | null = null;
+  const demo = lazyDemo({
+    commands: locateDemoCommands({ repoRoot: ROOT, mainDir: join(ROOT, 'out/main') }),
+    simulatorArgs,
+    now: () => systemClock.now(),
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    log,
+  });
   let session: AppSession | null = null;
   let host: HeadlessHost | null = null;
   let stopping = false;
@@ -115,31 +119,11 @@ async function main(): Promise<void> {
     stopping = true;
     await host?.close().catch(() => {});
     session?.dispose();
-    const d = demo ?? (await starting?.catch(() => null));
-    await d?.stop().catch(() => {});
+    await demo.stop();
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
-
-  // The bundled collector and simulator start on first use: at once in the default (bundled)
-  // mode, or when Settings switches to it. Its rotation makes the user of that moment primary.
-  const startBundled = async (user: string): Promise<BundledCollector> => {
-    starting ??= startDemo({
-      commands: locateDemoCommands({ repoRoot: ROOT, mainDir: join(ROOT, 'out/main') }),
-      simulatorArgs,
-      configYaml: demoConfigYaml(user, systemClock.now(), Intl.DateTimeFormat().resolvedOptions().timeZone),
-      log,
-    }).then(
-      (d) => (demo = d),
-      (err: unknown) => {
-        starting = null;
-        throw err;
-      },
-    );
-    const d = await starting;
-    return { url: d.url, token: d.token };
-  };
 
   try {
     const widerDir = ensurePrivateDir(dataDir, [CACHE_FILE, SETTINGS_FILE, HOST_ADDRESS_FILE]);
@@ -150,8 +134,10 @@ async function main(): Promise<void> {
       defaultUser: defaultUser(),
       store: new SettingsStore(dataDir, log),
       secrets: new FileSecretStore(dataDir, log),
-      bundled: startBundled,
-      demo: demoSourceOf(() => demo, 'no bundled simulator runs here (Settings → Collector: bundled starts it)'),
+      // The bundled collector and simulator start on first use: at once in the default (bundled)
+      // mode, or when Settings switches to it.
+      bundled: (user) => demo.start(user),
+      demo: demo.source,
       overrides: {
         ...(values.user !== undefined ? { user: { value: values.user, by: '--user' } } : {}),
         ...(values.collector !== undefined

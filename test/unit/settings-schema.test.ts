@@ -10,9 +10,8 @@ import {
   Settings,
   SettingsPatch,
 } from '../../shared/protocol/settings.js';
-import { startedScenarios } from '../../electron/main/demo.js';
+import { lazyDemo, NO_DEMO_REASON, startedScenarios } from '../../electron/main/demo.js';
 import { choosePort, loadHostAddress, saveHostAddress } from '../../electron/main/host-address.js';
-import { demoSourceOf } from '../../electron/main/services/settings/app-session.js';
 import { electronLoginItem, headlessLoginItem } from '../../electron/main/services/settings/login-item.js';
 import {
   collectorTokenKey,
@@ -171,8 +170,29 @@ describe('launch at login and the demo menu', () => {
       ...startedScenarios(['--backfill', '1d', '--scenario', 'provider-outage', '--scenario', 'cost-bug:service=chat']),
     ]).toEqual(['provider-outage', 'cost-bug']);
     expect([...startedScenarios(['--scenario', 'nope'])]).toEqual([]);
-    const none = demoSourceOf(() => null, 'no simulator');
-    expect(none.state()).toEqual({ available: false, reason: 'no simulator', scenarios: [] });
-    expect(() => none.set({ name: 'cost-bug', on: true })).toThrow('no simulator');
+    // Not started (a team collector): the menu says why, switching is refused.
+    const none = lazyDemo({ commands: { collector: { command: 'false', args: [] } }, now: () => 0, timeZone: 'UTC' });
+    expect(none.source.state()).toEqual({ available: false, reason: NO_DEMO_REASON, scenarios: [] });
+    expect(() => none.source.set({ name: 'cost-bug', on: true })).toThrow(NO_DEMO_REASON);
+  });
+});
+
+describe("the settings view's choices", () => {
+  it('offers the roster, the escalation contact and the current user, once each', async () => {
+    const { rosterChoices, ringIntervalText } = await import('../../renderer/src/lib/settings.js');
+    const rotation = {
+      syncedAt: '2026-01-01T00:00:00Z',
+      view: {
+        rotation: { roster: ['root', 'alex', 'sam'], escalationContact: 'kim' },
+        overrides: [],
+        shifts: [],
+        generatedAt: '2026-01-01T00:00:00Z',
+      },
+    } as unknown as Parameters<typeof rosterChoices>[0];
+    expect(rosterChoices(rotation, 'alex')).toEqual(['root', 'alex', 'sam', 'kim']);
+    expect(rosterChoices(rotation, 'zoe')).toEqual(['root', 'alex', 'sam', 'kim', 'zoe']);
+    expect(rosterChoices(null, 'zoe')).toEqual(['zoe']);
+    expect(ringIntervalText(30)).toBe('30 s');
+    expect(ringIntervalText(300)).toBe('5 min');
   });
 });

@@ -4,8 +4,6 @@ import { toIso, systemClock } from '../../../../shared/clock.js';
 import { ApiRefusal } from '../../../../shared/api/handlers.js';
 import type { ApiPush, ApiReply } from '../../../../shared/protocol/api.js';
 import type {
-  DemoScenarioSwitch,
-  DemoState,
   Settings,
   SettingsPatch,
   SettingsView,
@@ -312,17 +310,4 @@ function sameBinding(a: Binding, b: Binding): boolean {
 
 function refusal(field: string, message: string): ApiRefusal {
   return new ApiRefusal({ code: 'invalid_field', message: `${field}: ${message}` });
-}
-
-/** Demo scenario switches for a Demo that may not be running (yet): unavailable until it is. */
-export function demoSourceOf(get: () => DemoSource | null, whyNot: string): DemoSource {
-  const none: DemoState = { available: false, reason: whyNot, scenarios: [] };
-  return {
-    state: () => get()?.state() ?? none,
-    set: (change: DemoScenarioSwitch) => {
-      const d = get();
-      if (!d) throw new ApiRefusal({ code: 'unavailable', message: whyNot });
-      return d.set(change);
-    },
-  };
 }

@@ -2,9 +2,9 @@ import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { PRIVATE_FILE_MODE } from '../../../node/private-files.js';
 
 /**
- * Writes `text` to `file` atomically with mode 0600 whatever the umask: a temp file created 0600
- * (chmod again: the umask may have narrowed... or an old file widened it), then renamed over the
- * old one, so a crash never leaves a half-written settings or secrets file.
+ * Writes `text` to `file` atomically with mode 0600: a temp file created 0600 and chmod-ed again
+ * (a temp file left by an older run keeps its old mode), then renamed over the old one, so a crash
+ * never leaves a half-written settings or secrets file, and the file is never readable by others.
  */
 export function writePrivateFile(file: string, text: string): void {
   const tmp = `${file}.tmp`;

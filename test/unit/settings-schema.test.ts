@@ -196,3 +196,37 @@ describe("the settings view's choices", () => {
     expect(ringIntervalText(300)).toBe('5 min');
   });
 });
+
+describe('AppSession refuses what it cannot apply, naming the field, and stores nothing', () => {
+  it('a team collector without a token, launch at login in the headless host, bundled without a bundled collector', async () => {
+    const { AppSession } = await import('../../electron/main/services/settings/app-session.js');
+    const { ApiRefusal } = await import('../../shared/api/handlers.js');
+    const dir = tmp();
+    const store = new SettingsStore(dir);
+    const session = new AppSession({
+      dataDir: dir,
+      defaultUser: 'dana',
+      store,
+      secrets: new FileSecretStore(dir),
+    });
+    const refused = async (patch: Parameters<typeof session.update>[0]): Promise<string> => {
+      try {
+        await session.update(patch);
+      } catch (err) {
+        if (err instanceof ApiRefusal) return `${err.failure.code} ${err.failure.message}`;
+        throw err;
+      }
+      throw new Error('accepted');
+    };
+    expect(await refused({ collector: { mode: 'team', url: 'https://vigil.example.com' } })).toBe(
+      'invalid_field collector.token: the collector at https://vigil.example.com needs its token',
+    );
+    expect(await refused({ launchAtLogin: true })).toMatch(/^invalid_field launchAtLogin: Only the desktop app/);
+    expect(await refused({ collector: { mode: 'bundled' } })).toBe(
+      'invalid_field collector.mode: this build has no bundled collector',
+    );
+    expect(() => readFileSync(store.path)).toThrow(/ENOENT/);
+    expect(session.get()).toMatchObject({ user: 'dana', teamTokenStored: false, overriddenBy: {} });
+    session.dispose();
+  });
+});

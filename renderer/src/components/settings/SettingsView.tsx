@@ -230,6 +230,11 @@ function AlarmSection({ view, busy, apply }: SectionProps) {
   const { ringIntervalSec, sound } = view.settings;
   const [interval, setIntervalText] = useState(String(ringIntervalSec));
   const [test, setTest] = useState<string | null>(null);
+  // The slider moves locally; the volume is stored once it is let go (not once per pixel).
+  const [volume, setVolume] = useState(sound.volume);
+  const commitVolume = (): void => {
+    if (volume !== sound.volume) void apply({ sound: { volume } }, 'Volume');
+  };
   return (
     <Section
       title="Alarm"
@@ -277,10 +282,13 @@ function AlarmSection({ view, busy, apply }: SectionProps) {
             min={0}
             max={1}
             step={0.05}
-            value={sound.volume}
+            value={volume}
             disabled={busy || !sound.enabled}
             data-testid="settings-volume"
-            onChange={(e) => void apply({ sound: { volume: Number(e.target.value) } }, 'Volume')}
+            onChange={(e) => setVolume(Number(e.target.value))}
+            onPointerUp={commitVolume}
+            onKeyUp={commitVolume}
+            onBlur={commitVolume}
           />
         </label>
       </div>

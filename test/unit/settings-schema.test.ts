@@ -230,3 +230,35 @@ describe('AppSession refuses what it cannot apply, naming the field, and stores 
     session.dispose();
   });
 });
+
+describe("the desktop app's session (what electron/main/index.ts calls)", () => {
+  it('takes VIGIL_USER / VIGIL_COLLECTOR_URL as overrides and the token out of the environment', async () => {
+    const { createDesktopSession } = await import('../../electron/main/desktop-session.js');
+    const dir = tmp();
+    const base = {
+      dataDir: dir,
+      defaultUser: 'os-user',
+      cipher: { isEncryptionAvailable: () => false, encryptString: () => Buffer.from(''), decryptString: () => '' },
+      loginItemHost: { setLoginItemSettings: () => {} },
+      demoCommands: { collector: { command: 'false', args: [] }, simulator: { command: 'false', args: [] } },
+      log: { info: () => {}, warn: () => {}, error: () => {} },
+      platform: 'darwin' as const,
+    };
+    const env: NodeJS.ProcessEnv = {
+      VIGIL_USER: 'dana',
+      VIGIL_COLLECTOR_URL: 'http://127.0.0.1:9',
+      VIGIL_COLLECTOR_TOKEN: 't'.repeat(20),
+    };
+    const { session } = createDesktopSession({ ...base, env });
+    expect(env.VIGIL_COLLECTOR_TOKEN).toBeUndefined();
+    expect(session.get()).toMatchObject({
+      user: 'dana',
+      launchAtLogin: { available: true },
+      overriddenBy: { user: 'VIGIL_USER', collector: 'VIGIL_COLLECTOR_URL' },
+    });
+    session.dispose();
+    expect(() => createDesktopSession({ ...base, env: { VIGIL_COLLECTOR_URL: 'http://127.0.0.1:9' } })).toThrow(
+      /VIGIL_COLLECTOR_TOKEN/,
+    );
+  });
+});

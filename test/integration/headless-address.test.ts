@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { startCollector, type CollectorHandle } from '../fixtures/collector.js';
 import { startHeadless } from '../fixtures/headless.js';
 
@@ -45,6 +46,13 @@ describe('the headless host keeps its address across runs', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ port: first.port, token: first.token });
 
     const second = await run();
+    // A tab still holding the first run's URL gets in: same origin, same token.
+    const ws = new WebSocket(first.bridgeUrl, { origin: first.origin });
+    await new Promise<void>((ok, fail) => {
+      ws.once('open', () => ok());
+      ws.once('error', fail);
+    });
+    ws.close();
     await second.stop();
     expect(second.url).toBe(first.url);
 

@@ -17,7 +17,7 @@ import { checkToken, COLLECTOR_TOKEN_ENV, readTokenFile, takeEnvToken } from '..
  * `node --import tsx electron/main/headless-cli.ts [--collector URL (--collector-token-file FILE |
  *   VIGIL_COLLECTOR_TOKEN in the environment) | --demo [--demo-backfill D]] [--user NAME] [--port N]
  *   [--new-token] [--data-dir DIR] [--renderer-dir DIR]`
- * Without --collector and --user the host follows its Settings (settings.json in the data dir).
+ * Without --collector / --demo and --user the host follows its Settings (settings.json in the data dir).
  * The port and token are last run's (host.json) unless --port / --new-token say otherwise.
  * Prints exactly one line on stdout: `Vigil is running at http://127.0.0.1:N/#token=…`.
  * Everything else goes to stderr. The team collector's token never goes on the command line
@@ -28,7 +28,9 @@ const TOKEN_ENV = COLLECTOR_TOKEN_ENV;
 const USAGE =
   'usage: headless-cli [--collector URL [--collector-token-file FILE] | --demo (the default) [--demo-backfill 1d]]\n' +
   '                    [--user NAME] [--port N] [--new-token] [--data-dir DIR] [--renderer-dir DIR]\n' +
-  `       the team collector's token: ${TOKEN_ENV} in the environment, or the first line of --collector-token-file`;
+  `       the team collector's token: ${TOKEN_ENV} in the environment, or the first line of --collector-token-file\n` +
+  '       without flags the collector and the user are the Settings ones (default: bundled, the OS user);\n' +
+  "       the port and token are last run's unless --port N / --new-token";
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const log = stderrLogger;
@@ -143,6 +145,7 @@ async function main(): Promise<void> {
         ...(values.collector !== undefined
           ? { collector: { value: { url: values.collector, token: teamToken ?? '' }, by: '--collector' } }
           : {}),
+        ...(values.demo ? { bundled: { value: true as const, by: '--demo' } } : {}),
       },
       services: shiftLeadMs !== undefined ? { shiftNotice: { leadMs: shiftLeadMs } } : {},
       log,

@@ -262,3 +262,41 @@ describe("the desktop app's session (what electron/main/index.ts calls)", () => 
     );
   });
 });
+
+describe('--demo wins over a stored team collector until Collector is changed in Settings', () => {
+  it('binds the bundled collector, says so, and a collector change drops the override', async () => {
+    const { AppSession } = await import('../../electron/main/services/settings/app-session.js');
+    const dir = tmp();
+    const store = new SettingsStore(dir);
+    store.save(Settings.parse({ collector: { mode: 'team', url: 'http://127.0.0.1:9' } }));
+    const secrets = new FileSecretStore(dir);
+    secrets.set(collectorTokenKey('http://127.0.0.1:9'), 't'.repeat(20));
+    const started: string[] = [];
+    const session = new AppSession({
+      dataDir: dir,
+      defaultUser: 'dana',
+      store,
+      secrets,
+      bundled: async (user) => {
+        started.push(user);
+        return { url: 'http://127.0.0.1:10', token: 'b'.repeat(20) };
+      },
+      overrides: { bundled: { value: true, by: '--demo' } },
+      services: { alarm: { notifier: { notify: async () => ({ ok: true }), onAcknowledge: () => () => {} } } },
+      log: { info: () => {}, warn: () => {}, error: () => {} },
+    });
+    try {
+      await session.start();
+      expect(started).toEqual(['dana']);
+      expect(session.get()).toMatchObject({
+        collectorUrl: 'http://127.0.0.1:10',
+        teamTokenStored: true,
+        overriddenBy: { collector: '--demo' },
+      });
+      const view = await session.update({ collector: { mode: 'team', url: 'http://127.0.0.1:9' } });
+      expect(view).toMatchObject({ collectorUrl: 'http://127.0.0.1:9', overriddenBy: {} });
+    } finally {
+      session.dispose();
+    }
+  });
+});

@@ -46,6 +46,8 @@ export interface AppSessionOptions {
   overrides?: {
     user?: Override<string>;
     collector?: Override<{ url: string; token: string }>;
+    /** The bundled collector whatever Settings say (`--demo`). */
+    bundled?: Override<true>;
   };
   /** Passed to every createAppServices (test knobs: notifier, timers, shift notices…). */
   services?: Omit<
@@ -143,7 +145,8 @@ export class AppSession implements SettingsSource {
     const binding = this.current?.binding;
     const overriddenBy: SettingsView['overriddenBy'] = {};
     if (this.overrides.user) overriddenBy.user = this.overrides.user.by;
-    if (this.overrides.collector) overriddenBy.collector = this.overrides.collector.by;
+    const collectorBy = this.overrides.collector?.by ?? this.overrides.bundled?.by;
+    if (collectorBy) overriddenBy.collector = collectorBy;
     const team = this.settings.collector.mode === 'team' ? this.settings.collector.url : undefined;
     return {
       settings: this.settings,
@@ -207,7 +210,10 @@ export class AppSession implements SettingsSource {
     // A setting changed here wins over the flag that decided it so far.
     const overrides = { ...this.overrides };
     if (patch.user !== undefined) delete overrides.user;
-    if (patch.collector !== undefined) delete overrides.collector;
+    if (patch.collector !== undefined) {
+      delete overrides.collector;
+      delete overrides.bundled;
+    }
     const binding = await this.resolve(next, token, overrides);
     if (next.launchAtLogin !== this.settings.launchAtLogin && this.loginItem.capability().available) {
       this.loginItem.set(next.launchAtLogin);
@@ -239,7 +245,7 @@ export class AppSession implements SettingsSource {
     const ringMs = s.ringIntervalSec * MS_PER_S;
     const o = overrides.collector;
     if (o) return { user, ringMs, collectorUrl: o.value.url, token: o.value.token, cacheDir: this.opts.dataDir };
-    if (s.collector.mode === 'team') {
+    if (s.collector.mode === 'team' && !overrides.bundled) {
       const url = s.collector.url;
       const token = newToken ?? this.opts.secrets.get(collectorTokenKey(url));
       if (token === undefined) throw refusal('collector.token', `the collector at ${url} needs its token`);

@@ -52,28 +52,28 @@ async function until<T>(what: string, probe: () => T | undefined | false, ms = W
   }
 }
 
-function burst(c: CollectorHandle, service: string): Promise<{ status: number }> {
+/** A's traffic is checkout on openai, B's search on anthropic: an incident's key names one or the other. */
+const TRAFFIC = { checkout: 'openai', search: 'anthropic' } as const;
+type Service = keyof typeof TRAFFIC;
+
+function burst(c: CollectorHandle, service: Service): Promise<{ status: number }> {
   const startMs = Date.now() - 20 * 60_000;
+  const provider = TRAFFIC[service];
   return postEvents(c.url, c.token, [
-    ...errorBurst({
-      service,
-      provider: 'openai',
-      model: 'gpt-4o',
-      startMs,
-      minutes: 15,
-      perMinute: 100,
-      errorRate: 0.3,
-    }),
+    ...errorBurst({ service, provider, model: 'm-1', startMs, minutes: 15, perMinute: 100, errorRate: 0.3 }),
   ]);
 }
 
+/** An incident of this service's collector: grouped by service (error rate) or provider (provider down). */
+const isOf = (key: string | undefined, service: Service): boolean =>
+  key !== undefined && (key.includes(`"${service}"`) || key.includes(`"${TRAFFIC[service]}"`));
+
 const alarm = () => session.services.alarm.state();
 const status = () => session.services.sync.status();
-/** The group keys (`{service="checkout"}`) of the incidents ringing now. */
-const ringingFor = (service: string): boolean =>
-  alarm().ringing.some((p) => session.services.cache.incident(p.incidentId)?.key.includes(`"${service}"`));
-const cachedFor = (service: string): boolean =>
-  session.services.cache.listIncidents().some((i) => i.key.includes(`"${service}"`));
+const ringingFor = (service: Service): boolean =>
+  alarm().ringing.some((p) => isOf(session.services.cache.incident(p.incidentId)?.key, service));
+const cachedFor = (service: Service): boolean =>
+  session.services.cache.listIncidents().some((i) => isOf(i.key, service));
 
 beforeAll(async () => {
   [a, b] = await Promise.all([startCollector({ configYaml: CONFIG }), startCollector({ configYaml: CONFIG })]);
@@ -147,7 +147,10 @@ describe('settings rebind the services', () => {
     expect(view.collectorUrl).toBe(b.url);
     expect(view.teamTokenStored).toBe(true);
     await until('connected to B', () => status().state === 'connected' && status().collectorUrl === b.url);
-    await until("B's incident in the cache", () => cachedFor('search'));
+    await until("B's incident in the cache", () => cachedFor('search')).catch((err: unknown) => {
+      console.log('DEBUG', JSON.stringify(session.services.cache.listIncidents().map((i) => [i.key])), status());
+      throw err;
+    });
     expect(cachedFor('checkout')).toBe(false);
     expect(existsSync(join(teamCacheDir(dir, b.url), 'cache.db'))).toBe(true);
     // The token went to the secrets file (0600), never to settings.json.

@@ -215,6 +215,12 @@ export class AppSession implements SettingsSource {
       delete overrides.bundled;
     }
     const binding = await this.resolve(next, token, overrides);
+    const before = this.current?.binding;
+    const rebind = !before || !sameBinding(before, binding);
+    if (rebind) {
+      this.log.info(`settings: rebinding to ${binding.collectorUrl} as ${binding.user}`);
+      this.rebindOrRestore(binding, before);
+    }
     if (next.launchAtLogin !== this.settings.launchAtLogin && this.loginItem.capability().available) {
       this.loginItem.set(next.launchAtLogin);
     }
@@ -225,14 +231,21 @@ export class AppSession implements SettingsSource {
     }
     this.settings = next;
     this.overrides = overrides;
-    const before = this.current?.binding;
-    if (!before || !sameBinding(before, binding)) {
-      this.log.info(`settings: rebinding to ${binding.collectorUrl} as ${binding.user}`);
-      this.bind(binding);
-    } else {
-      this.pushes.emit({ type: 'settings-changed', settings: this.get() }, this.log);
-    }
+    // Announced once everything is stored, so the view the renderer gets is the final one.
+    if (rebind) this.announce(this.services);
+    else this.pushes.emit({ type: 'settings-changed', settings: this.get() }, this.log);
     return this.get();
+  }
+
+  /** Binds `binding`; if the new services cannot be created, goes back to `before` and refuses the change. */
+  private rebindOrRestore(binding: Binding, before: Binding | undefined): void {
+    try {
+      this.bind(binding, false);
+    } catch (err) {
+      this.log.error(`settings: cannot rebind: ${String(err)}`);
+      if (before) this.bind(before);
+      throw refusal('collector', `cannot switch: ${(err as Error).message}`);
+    }
   }
 
   private effectiveUser(s: Settings, overrides = this.overrides): string {
@@ -247,7 +260,11 @@ export class AppSession implements SettingsSource {
     if (o) return { user, ringMs, collectorUrl: o.value.url, token: o.value.token, cacheDir: this.opts.dataDir };
     if (s.collector.mode === 'team' && !overrides.bundled) {
       const url = s.collector.url;
-      const token = newToken ?? this.opts.secrets.get(collectorTokenKey(url));
+      const fromFlag = this.opts.overrides?.collector?.value;
+      const token =
+        newToken ??
+        this.opts.secrets.get(collectorTokenKey(url)) ??
+        (fromFlag?.url === url ? fromFlag.token : undefined);
       if (token === undefined) throw refusal('collector.token', `the collector at ${url} needs its token`);
       return { user, ringMs, collectorUrl: url, token, cacheDir: teamCacheDir(this.opts.dataDir, url) };
     }
@@ -261,7 +278,7 @@ export class AppSession implements SettingsSource {
     return { user, ringMs, collectorUrl: bundled.url, token: bundled.token, cacheDir: this.opts.dataDir };
   }
 
-  private bind(binding: Binding): void {
+  private bind(binding: Binding, announce = true): void {
     this.unbind();
     const services = createAppServices({
       ...this.opts.services,
@@ -278,7 +295,7 @@ export class AppSession implements SettingsSource {
     this.current = { services, binding, stopPushes };
     services.start();
     this.rebound.emit(services, this.log);
-    this.announce(services);
+    if (announce) this.announce(services);
   }
 
   private unbind(): void {

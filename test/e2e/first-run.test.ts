@@ -88,6 +88,13 @@ describe('first run: npm run web rings for the person at the keyboard', () => {
   });
 
   it('every view fits 1280×720 (screenshots under test-results/e2e/)', async () => {
+    // The inbox with the ringing incident open (its alerts, timeline and actions).
+    await page.getByTestId('incident-row').first().click();
+    await page.waitForTimeout(500);
+    const detail = await overflow(page);
+    await page.screenshot({ path: artifactPath('first-run-incident-1280x720.png') });
+    expect(detail.doc, 'incident: the document is wider than the viewport').toBeLessThanOrEqual(0);
+    expect(detail.worst, 'incident: overflows').toBeNull();
     for (const view of VIEWS) {
       await page.getByTestId(`nav-${view}`).click();
       await page.locator('.views > :last-child').waitFor();

@@ -4,15 +4,23 @@ import { DateTime, IANAZone } from 'luxon';
 
 /** The demo team's handoff: Monday 10:00 in the desktop's own zone. */
 const DEMO_HANDOFF = { day: 'monday', time: '10:00', hour: 10 } as const;
-/** Teammates beside the desktop's user (a third is needed for a primary, a secondary and someone off). */
-const DEMO_TEAMMATES = ['alex', 'sam', 'kim'] as const;
+/**
+ * Teammates beside the desktop's user: the secondary and the next week's (the roster) and the
+ * escalation contact (level 3). One spare per slot, in case the user already has that name.
+ */
+const DEMO_TEAMMATES = ['alex', 'sam', 'kim', 'robin'] as const;
 export const DEMO_CONFIG_FILE = 'demo-config.yaml';
+/**
+ * The demo's group wait before an incident's first ring (the default is 30 s): the outage's
+ * alerts still gather into one incident, and the newcomer hears it seconds after opening the page.
+ */
+export const DEMO_GROUP_WAIT = '5s';
 
 /**
- * A rotation for the demo (issue 14), so a newcomer sees who is on call, their own next shift
- * and names on pages at once: this week `alex` is primary and the desktop's user secondary
- * (next week primary). Pages then go to alex first and reach the user when they escalate, as
- * before the demo had a rotation (pages held by "primary" never rang here).
+ * A rotation for the demo, so a newcomer sees the product's core moment at once (issue 16): the
+ * desktop's user is THIS week's primary, `alex` secondary and `kim` the escalation contact, so the
+ * demo outage pages (and rings for) the person at the keyboard within a minute. Issue 14 had made
+ * the user secondary, which left the first run silent until the page escalated half an hour later.
  */
 export function demoConfigYaml(user: string, nowMs: number, zone: string): string {
   const tz = IANAZone.isValidZone(zone) ? zone : 'UTC';
@@ -21,13 +29,16 @@ export function demoConfigYaml(user: string, nowMs: number, zone: string): strin
   if (handoff > now) handoff = handoff.minus({ weeks: 1 });
   const others = DEMO_TEAMMATES.filter((n) => n !== user);
   // JSON strings are valid YAML scalars: any user name is quoted safely.
-  const roster = [others[0], user, others[1]].map((n) => JSON.stringify(n)).join(', ');
+  const roster = [user, others[0], others[1]].map((n) => JSON.stringify(n)).join(', ');
   return [
+    'grouping:',
+    `  wait: ${DEMO_GROUP_WAIT}`,
     'rotation:',
     `  timeZone: ${JSON.stringify(tz)}`,
     `  handoff: { day: ${DEMO_HANDOFF.day}, time: "${DEMO_HANDOFF.time}" }`,
     `  start: "${handoff.toISODate() ?? ''}"`,
     `  roster: [${roster}]`,
+    `  escalationContact: ${JSON.stringify(others[2])}`,
     '',
   ].join('\n');
 }

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { COLLECTOR_NODE_FLAGS } from '../../shared/collector-node-flags.js';
 import { readTokenFile, TOKEN_ENV, TOKEN_ENV_NAMES } from '../node/tokens.js';
 import { silentLogger, type Logger } from './services/index.js';
-import { writeDemoConfig } from './demo-rotation.js';
+import { demoConfigYaml, writeDemoConfig } from './demo-rotation.js';
+import { ApiRefusal } from '../../shared/api/handlers.js';
+import { SCENARIO_NAMES, SCENARIOS, isScenarioName } from '../../shared/sim/scenarios.js';
+import type { DemoScenarioSwitch, DemoState } from '../../shared/protocol/settings.js';
+import type { DemoSource } from './services/settings/sources.js';
 
 /** How to start one entry script; the caller decides (tsx from source, or a bundle under Electron). */
 export interface ChildCommand {
@@ -129,12 +133,15 @@ export interface DemoOptions {
   log?: Logger;
 }
 
-export interface Demo {
+export interface Demo extends DemoSource {
   readonly url: string;
   readonly token: string;
   readonly dataDir: string;
   /** Turns a simulator scenario on or off (the simulator reads `on NAME` / `off NAME` on stdin). */
   scenario(name: string, on: boolean): void;
+  /** The Demo menu: every scenario and whether it is on (the ones started on, then as switched). */
+  state(): DemoState;
+  set(change: DemoScenarioSwitch): DemoState;
   /** SIGTERM to both children, SIGKILL after a grace period. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -175,12 +182,34 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
       ];
       simulator = spawnChild('simulator', { ...s, args: simArgs, env: childEnv(s.env, token) }, log);
     }
+    const active = startedScenarios(s ? (opts.simulatorArgs ?? DEFAULT_SIMULATOR_ARGS) : []);
+    const running = (): boolean => simulator !== null && simulator.exitCode === null && simulator.signalCode === null;
+    const scenario = (name: string, on: boolean): void => {
+      // The control channel: one line on the simulator's stdin (electron/collector/simulator/commands.ts).
+      simulator?.stdin?.write(`${on ? 'on' : 'off'} ${name}\n`);
+      if (on) active.add(name);
+      else active.delete(name);
+    };
+    const state = (): DemoState =>
+      running()
+        ? {
+            available: true,
+            scenarios: SCENARIO_NAMES.map((name) => ({
+              name,
+              description: SCENARIOS[name].description,
+              active: active.has(name),
+            })),
+          }
+        : { available: false, reason: 'the demo simulator is not running', scenarios: [] };
     return {
       url,
       token,
       dataDir,
-      scenario(name, on) {
-        simulator?.stdin?.write(`${on ? 'on' : 'off'} ${name}\n`);
+      scenario,
+      state,
+      set(change) {
+        scenario(change.name, change.on);
+        return state();
       },
       stop,
     };
@@ -188,6 +217,16 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     await stop();
     throw err;
   }
+}
+
+/** The scenarios a simulator command line switches on (`--scenario NAME[:target]`). */
+export function startedScenarios(args: readonly string[]): Set<string> {
+  const on = new Set<string>();
+  args.forEach((a, i) => {
+    const name = a === '--scenario' ? args[i + 1]?.split(':')[0] : undefined;
+    if (name !== undefined && isScenarioName(name)) on.add(name);
+  });
+  return on;
 }
 
 /**
@@ -256,4 +295,49 @@ async function stopChild(child: ChildProcess | null): Promise<void> {
     });
     child.kill('SIGTERM');
   });
+}
+
+/** The bundled collector and simulator, started on first use (default mode, or Settings switching to it). */
+export interface LazyDemo {
+  /** Starts the demo once (its rotation makes `user` primary); later calls answer the same one. */
+  start(user: string): Promise<{ url: string; token: string }>;
+  /** The Demo menu's scenarios: unavailable until the demo runs. */
+  readonly source: DemoSource;
+  /** Stops it if it was started (or is starting). */
+  stop(): Promise<void>;
+}
+
+export const NO_DEMO_REASON = 'no bundled simulator runs here (Settings → Collector: bundled starts it)';
+
+/**
+ * What Electron main and the headless host hand AppSession as `bundled` and `demo`. The demo
+ * rotation is written for the user of the moment it starts, in the desktop's time zone.
+ */
+export function lazyDemo(opts: Omit<DemoOptions, 'configYaml'> & { now: () => number; timeZone: string }): LazyDemo {
+  let demo: Demo | null = null;
+  let starting: Promise<Demo> | null = null;
+  return {
+    async start(user) {
+      starting ??= startDemo({ ...opts, configYaml: demoConfigYaml(user, opts.now(), opts.timeZone) }).then(
+        (d) => (demo = d),
+        (err: unknown) => {
+          starting = null;
+          throw err;
+        },
+      );
+      const d = await starting;
+      return { url: d.url, token: d.token };
+    },
+    source: {
+      state: () => demo?.state() ?? { available: false, reason: NO_DEMO_REASON, scenarios: [] },
+      set: (change) => {
+        if (!demo) throw new ApiRefusal({ code: 'unavailable', message: NO_DEMO_REASON });
+        return demo.set(change);
+      },
+    },
+    async stop() {
+      const d = demo ?? (await starting?.catch(() => null));
+      await d?.stop().catch(() => {});
+    },
+  };
 }

@@ -1,18 +1,24 @@
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { appDataDir, DEFAULT_SIMULATOR_ARGS, locateDemoCommands, startDemo, type Demo } from './demo.js';
+import { appDataDir, DEFAULT_SIMULATOR_ARGS, lazyDemo, locateDemoCommands } from './demo.js';
 import { startHeadlessHost, type HeadlessHost } from './headless.js';
-import { createAppServices, stderrLogger, type AppServices } from './services/index.js';
+import { CACHE_FILE, stderrLogger } from './services/index.js';
+import { ensurePrivateDir } from '../node/private-files.js';
+import { AppSession } from './services/settings/app-session.js';
+import { FileSecretStore } from './services/settings/secret-store.js';
+import { SETTINGS_FILE, SettingsStore } from './services/settings/settings-store.js';
+import { choosePort, HOST_ADDRESS_FILE, isAddressInUse, loadHostAddress, saveHostAddress } from './host-address.js';
 import { SHIFT_NOTICE_ENV, shiftNoticeLeadFromEnv } from './services/rotation/index.js';
-import { demoConfigYaml } from './demo-rotation.js';
 import { systemClock } from '../../shared/clock.js';
 import { checkToken, COLLECTOR_TOKEN_ENV, readTokenFile, takeEnvToken } from '../node/tokens.js';
 
 /**
  * `node --import tsx electron/main/headless-cli.ts [--collector URL (--collector-token-file FILE |
  *   VIGIL_COLLECTOR_TOKEN in the environment) | --demo [--demo-backfill D]] [--user NAME] [--port N]
- *   [--data-dir DIR] [--renderer-dir DIR]`
+ *   [--new-token] [--data-dir DIR] [--renderer-dir DIR]`
+ * Without --collector / --demo and --user the host follows its Settings (settings.json in the data dir).
+ * The port and token are last run's (host.json) unless --port / --new-token say otherwise.
  * Prints exactly one line on stdout: `Vigil is running at http://127.0.0.1:N/#token=…`.
  * Everything else goes to stderr. The team collector's token never goes on the command line
  * (visible to every local user); `--collector-token T` still works but warns.
@@ -21,8 +27,10 @@ import { checkToken, COLLECTOR_TOKEN_ENV, readTokenFile, takeEnvToken } from '..
 const TOKEN_ENV = COLLECTOR_TOKEN_ENV;
 const USAGE =
   'usage: headless-cli [--collector URL [--collector-token-file FILE] | --demo (the default) [--demo-backfill 1d]]\n' +
-  '                    [--user NAME] [--port N] [--data-dir DIR] [--renderer-dir DIR]\n' +
-  `       the team collector's token: ${TOKEN_ENV} in the environment, or the first line of --collector-token-file`;
+  '                    [--user NAME] [--port N] [--new-token] [--data-dir DIR] [--renderer-dir DIR]\n' +
+  `       the team collector's token: ${TOKEN_ENV} in the environment, or the first line of --collector-token-file\n` +
+  '       without flags the collector and the user are the Settings ones (default: bundled, the OS user);\n' +
+  "       the port and token are last run's unless --port N / --new-token";
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const log = stderrLogger;
@@ -51,7 +59,8 @@ async function main(): Promise<void> {
         'demo-backfill': { type: 'string' },
         demo: { type: 'boolean', default: false },
         user: { type: 'string' },
-        port: { type: 'string', default: '0' },
+        port: { type: 'string' },
+        'new-token': { type: 'boolean', default: false },
         'data-dir': { type: 'string' },
         'renderer-dir': { type: 'string' },
         help: { type: 'boolean', default: false },
@@ -65,9 +74,11 @@ async function main(): Promise<void> {
     process.stderr.write(`${USAGE}\n`);
     return;
   }
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port: not a port: ${values.port}`);
-  // Without a team collector the host runs the embedded default (bundled collector + simulator).
+  const portFlag = values.port === undefined ? undefined : Number(values.port);
+  if (portFlag !== undefined && !(Number.isInteger(portFlag) && portFlag >= 0 && portFlag <= 65535)) {
+    fail(`--port: not a port: ${values.port}`);
+  }
+  // Without --collector the host follows Settings: by default the bundled collector + simulator.
   if (values.demo && values.collector !== undefined) fail('pass either --collector URL or --demo, not both');
   const useDemo = values.collector === undefined;
   // Taken out of the environment either way: nothing this process starts needs it.
@@ -94,56 +105,88 @@ async function main(): Promise<void> {
   if (values['demo-backfill'] !== undefined && !useDemo) fail('--demo-backfill goes with --demo');
   const simulatorArgs = demoSimulatorArgs(values['demo-backfill']);
 
-  let demo: Demo | null = null;
-  let services: AppServices | null = null;
+  const dataDir = values['data-dir'] ?? join(appDataDir(), 'headless');
+  const demo = lazyDemo({
+    commands: locateDemoCommands({ repoRoot: ROOT, mainDir: join(ROOT, 'out/main') }),
+    simulatorArgs,
+    now: () => systemClock.now(),
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    log,
+  });
+  let session: AppSession | null = null;
   let host: HeadlessHost | null = null;
   let stopping = false;
   const shutdown = async (code: number): Promise<void> => {
     if (stopping) return;
     stopping = true;
     await host?.close().catch(() => {});
-    services?.dispose();
-    await demo?.stop().catch(() => {});
+    session?.dispose();
+    await demo.stop();
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
   try {
-    const user = values.user ?? defaultUser();
-    let collectorUrl = values.collector ?? '';
-    let collectorToken = teamToken ?? '';
-    if (useDemo) {
-      demo = await startDemo({
-        commands: locateDemoCommands({ repoRoot: ROOT, mainDir: join(ROOT, 'out/main') }),
-        simulatorArgs,
-        configYaml: demoConfigYaml(user, systemClock.now(), Intl.DateTimeFormat().resolvedOptions().timeZone),
-        log,
-      });
-      collectorUrl = demo.url;
-      collectorToken = demo.token;
-    }
+    const widerDir = ensurePrivateDir(dataDir, [CACHE_FILE, SETTINGS_FILE, HOST_ADDRESS_FILE]);
+    if (widerDir) log.warn(widerDir);
     const shiftLeadMs = shiftNoticeLeadFromEnv(process.env[SHIFT_NOTICE_ENV]);
-    services = createAppServices({
-      collectorUrl,
-      collectorToken,
-      user,
-      dataDir: values['data-dir'] ?? join(appDataDir(), 'headless'),
+    session = new AppSession({
+      dataDir,
+      defaultUser: defaultUser(),
+      store: new SettingsStore(dataDir, log),
+      secrets: new FileSecretStore(dataDir, log),
+      // The bundled collector and simulator start on first use: at once in the default (bundled)
+      // mode, or when Settings switches to it.
+      bundled: (user) => demo.start(user),
+      demo: demo.source,
+      overrides: {
+        ...(values.user !== undefined ? { user: { value: values.user, by: '--user' } } : {}),
+        ...(values.collector !== undefined
+          ? { collector: { value: { url: values.collector, token: teamToken ?? '' }, by: '--collector' } }
+          : {}),
+        ...(values.demo ? { bundled: { value: true as const, by: '--demo' } } : {}),
+      },
+      services: shiftLeadMs !== undefined ? { shiftNotice: { leadMs: shiftLeadMs } } : {},
       log,
-      ...(shiftLeadMs !== undefined ? { shiftNotice: { leadMs: shiftLeadMs } } : {}),
     });
-    services.start();
-    host = await startHeadlessHost({
-      api: services.api,
-      rendererDir: values['renderer-dir'] ?? join(ROOT, 'out/renderer'),
-      port,
-      log,
-    });
+    await session.start();
+    host = await listenStably(session, dataDir, portFlag, values['new-token'] === true, values['renderer-dir']);
     process.stdout.write(`Vigil is running at ${host.url}\n`);
   } catch (err) {
     log.error(err instanceof Error ? err.message : String(err));
     await shutdown(1);
   }
+}
+
+/**
+ * Issue 16: the same address as last run (host.json in the data dir), so an open tab reconnects
+ * after a restart. `--port` asks for another port, `--new-token` for a new token; a port that is
+ * taken falls back to a free one, said on stderr (the stored port stays the preferred one).
+ */
+async function listenStably(
+  api: AppSession,
+  dataDir: string,
+  portFlag: number | undefined,
+  newToken: boolean,
+  rendererFlag: string | undefined,
+): Promise<HeadlessHost> {
+  const last = loadHostAddress(dataDir, log);
+  const rendererDir = rendererFlag ?? join(ROOT, 'out/renderer');
+  const wanted = choosePort(portFlag, last);
+  const token = newToken ? undefined : last?.token;
+  const open = (port: number): Promise<HeadlessHost> =>
+    startHeadlessHost({ api, rendererDir, port, log, ...(token ? { token } : {}) });
+  let host: HeadlessHost;
+  try {
+    host = await open(wanted);
+  } catch (err) {
+    if (wanted === 0 || !isAddressInUse(err)) throw err;
+    host = await open(0);
+    log.warn(`port ${wanted} is taken: using port ${host.port} this run (the address changed; --port N picks one)`);
+  }
+  saveHostAddress(dataDir, { port: host.port === wanted || wanted === 0 ? host.port : wanted, token: host.token });
+  return host;
 }
 
 /** The team collector's token: --collector-token-file, else the deprecated flag, else VIGIL_COLLECTOR_TOKEN. */

@@ -11,6 +11,7 @@ import { RunbooksView } from './components/runbooks/RunbooksView';
 import { Inbox } from './components/Inbox';
 import { SilenceDialogHost } from './components/SilenceDialog';
 import { SilencesView } from './components/SilencesView';
+import { SettingsView } from './components/settings/SettingsView';
 import { TopBar } from './components/TopBar';
 import { ActionItemCompletion } from './components/postmortems/ActionItemSummary';
 import { ActionItemsView } from './components/postmortems/ActionItemsView';
@@ -43,7 +44,16 @@ function Workspace() {
 }
 
 type View =
-  'inbox' | 'escalations' | 'rotation' | 'silences' | 'charts' | 'runbooks' | 'health' | 'action-items' | 'review';
+  | 'inbox'
+  | 'escalations'
+  | 'rotation'
+  | 'silences'
+  | 'charts'
+  | 'runbooks'
+  | 'health'
+  | 'action-items'
+  | 'review'
+  | 'settings';
 const VIEWS: { id: View; label: string }[] = [
   { id: 'inbox', label: 'Inbox' },
   { id: 'escalations', label: 'Escalations' },
@@ -54,6 +64,7 @@ const VIEWS: { id: View; label: string }[] = [
   { id: 'health', label: 'Health' },
   { id: 'action-items', label: 'Action items' },
   { id: 'review', label: 'Review' },
+  { id: 'settings', label: 'Settings' },
 ];
 
 /** The views under the top bar; only the open one is mounted (its keys and polling stop when hidden). */
@@ -103,6 +114,7 @@ function Views() {
       {view === 'health' && <HealthView actionItems={<ActionItemCompletion />} />}
       {view === 'action-items' && <ActionItemsView />}
       {view === 'review' && <ReviewView />}
+      {view === 'settings' && <SettingsView />}
     </div>
   );
 }

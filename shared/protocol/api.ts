@@ -10,6 +10,7 @@ import { asErrorCode } from './errors.js';
 import { CachedHealth, PulsePrompt, PulseRequest } from './health.js';
 import { RunbookDoc, RunbookHit, RunbookId, RunbookSummary } from '../runbooks/schema.js';
 import { POSTMORTEM_API_METHODS } from './postmortem-api.js';
+import { DemoScenarioSwitch, DemoState, SettingsPatch, SettingsView, TestNotificationResult } from './settings.js';
 
 /**
  * The Api the renderer may call. In Electron it crosses IPC through the preload; in the
@@ -212,6 +213,16 @@ export const API_METHODS = {
   },
   // Issue 15: postmortems, action items, weekly review (declared in ./postmortem-api.ts).
   ...POSTMORTEM_API_METHODS,
+  /** Issue 16: the settings (who I am, collector, ring, sound, launch at login) and what is in effect. */
+  'settings.get': { params: NoParams, result: SettingsView },
+  /** Validates, stores (settings.json 0600) and applies a change without a restart (the services rebind). */
+  'settings.update': { params: SettingsPatch, result: SettingsView },
+  /** Sends one desktop notification now, to check the OS shows it. */
+  'settings.testNotification': { params: NoParams, result: TestNotificationResult },
+  /** The Demo menu: the bundled simulator's scenarios and which are on. */
+  'demo.get': { params: NoParams, result: DemoState },
+  /** Switches one simulator scenario on or off, live. */
+  'demo.setScenario': { params: DemoScenarioSwitch, result: DemoState },
 } satisfies Record<string, ApiMethodSpec>;
 
 export type ApiMethods = typeof API_METHODS;
@@ -264,6 +275,8 @@ export const ApiPush = z.discriminatedUnion('type', [
   z.object({ type: z.literal('health-changed'), syncedAt: IsoTime }),
   /** Postmortems or review marks changed (synced, or queued here): open views re-read them. */
   z.object({ type: z.literal('postmortems-changed'), at: IsoTime }),
+  /** Settings changed (here or in another window); the services may have rebound: re-read everything. */
+  z.object({ type: z.literal('settings-changed'), settings: SettingsView }),
 ]);
 export type ApiPush = z.infer<typeof ApiPush>;
 

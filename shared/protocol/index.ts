@@ -18,3 +18,4 @@ export * from './postmortem-api.js';
 export * from '../postmortem/schema.js';
 export * from '../postmortem/action-items.js';
 export * from '../postmortem/review.js';
+export * from './settings.js';

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { randomToken, startCollector, type CollectorHandle } from '../fixtures/collector.js';
 import { startHeadless, type HeadlessHandle } from '../fixtures/headless.js';
 import { cmdline, demoChildren, isRunning, ROOT, startDemoHost, stats, until, type DemoHost } from './process-tree.js';
@@ -85,7 +86,17 @@ describe('the demo host and its children', () => {
     for (const f of ['token', 'collector.lock', 'collector.db', 'collector.db-wal', 'collector.db-shm']) {
       expect(mode(join(collectorDir, f)), f).toBe('600');
     }
-    for (const f of ['cache.db', 'cache.db-wal', 'cache.db-shm']) expect(mode(join(hostDir, f)), f).toBe('600');
+    // host.json holds the bridge token the next run reuses (issue 16).
+    for (const f of ['cache.db', 'cache.db-wal', 'cache.db-shm', 'host.json']) {
+      expect(mode(join(hostDir, f)), f).toBe('600');
+    }
+    // Issue 16: the person at the keyboard is this week's primary of the demo rotation (issue 14 had them secondary).
+    const demo = parseYaml(readFileSync(join(collectorDir, 'demo-config.yaml'), 'utf8')) as {
+      rotation: { roster: string[]; escalationContact?: string };
+    };
+    expect(demo.rotation.roster[0]).toBe(userInfo().username);
+    expect(demo.rotation.roster).toHaveLength(3);
+    expect(demo.rotation.escalationContact).toBeDefined();
     expect(JSON.parse(readFileSync(join(collectorDir, 'collector.lock'), 'utf8'))).toMatchObject({
       pid: children?.collector,
     });

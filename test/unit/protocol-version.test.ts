@@ -24,7 +24,9 @@ const PINNED: Record<number, string> = {
   // health.* Api methods (CachedHealth, PulsePrompt) and the health-changed push.
   // (issue 15, pm) postmortem-draft / postmortem-edit / action-item / review-mark commands, the
   // `postmortems` frame and `postmortems-changed` push, postmortems.* / actionItems.list / review.* Api methods.
-  6: '12ad1ecf2c5a7a37',
+  // (issue 16) settings.get / update / testNotification and demo.get / setScenario Api methods, the
+  // settings-changed push.
+  6: '4597179dfc98fc6d',
 };
 
 function schemaFingerprint(): string {

@@ -139,24 +139,35 @@ describe('shift notices (fake clock)', () => {
 });
 
 describe('the demo rotation', () => {
-  it('makes the desktop user secondary this week and primary next, in their zone', async () => {
+  it('makes the desktop user primary this week (alex secondary, kim the escalation contact), in their zone', async () => {
     const { demoConfigYaml } = await import('../../electron/main/demo-rotation.js');
     const { parse } = await import('yaml');
     const now = berlin('2026-03-29T12:00'); // a Sunday: the current shift began Mon 23 Mar 10:00
     const raw = parse(demoConfigYaml('dana', now, BERLIN)) as { rotation: unknown };
     const r = RotationConfig.parse(raw.rotation);
-    expect(r).toMatchObject({ timeZone: BERLIN, start: '2026-03-23', roster: ['alex', 'dana', 'sam'] });
+    // Issue 16: the person at the keyboard is paged by the demo outage at once (issue 14 had them secondary).
+    expect(r).toMatchObject({
+      timeZone: BERLIN,
+      start: '2026-03-23',
+      roster: ['dana', 'alex', 'sam'],
+      escalationContact: 'kim',
+    });
     const { whoIsOnCall } = await import('../../shared/rotation/index.js');
-    expect(whoIsOnCall(r, now)).toEqual({ primary: 'alex', secondary: 'dana' });
-    expect(whoIsOnCall(r, berlin('2026-03-30T10:00')).primary).toBe('dana');
-    // Monday before the handoff: still last week's shift.
+    expect(whoIsOnCall(r, now)).toEqual({ primary: 'dana', secondary: 'alex' });
+    expect(whoIsOnCall(r, berlin('2026-03-30T10:00')).primary).toBe('alex');
+    // Monday before the handoff: still last week's shift. A user called alex takes alex's place.
     expect(
       RotationConfig.parse(
         (parse(demoConfigYaml('alex', berlin('2026-03-30T09:00'), 'Nowhere/Zone')) as { rotation: unknown }).rotation,
       ),
-    ).toMatchObject({ timeZone: 'UTC', start: '2026-03-23', roster: ['sam', 'alex', 'kim'] });
+    ).toMatchObject({
+      timeZone: 'UTC',
+      start: '2026-03-23',
+      roster: ['alex', 'sam', 'kim'],
+      escalationContact: 'robin',
+    });
     // A name YAML would misread is quoted.
     const odd = parse(demoConfigYaml('no: [x]', now, BERLIN)) as { rotation: { roster: string[] } };
-    expect(odd.rotation.roster[1]).toBe('no: [x]');
+    expect(odd.rotation.roster[0]).toBe('no: [x]');
   });
 });

@@ -14,6 +14,7 @@ import type { AlarmState } from '../../../shared/protocol/alarm.js';
 import { DAY_MS, systemClock, type Clock } from '../../../shared/clock.js';
 import { SILENCE_HARD_MAX_MS, type Silence, type SilenceRequest } from '../../../shared/protocol/incident.js';
 import type { CachedRotation } from '../../../shared/protocol/rotation.js';
+import type { DemoState } from '../../../shared/protocol/settings.js';
 import { rotationChanges, rotationIcsFile } from './rotation/rotation-api.js';
 import type { HealthApi } from './health/health-api.js';
 import type { Cache } from './cache/index.js';
@@ -23,6 +24,7 @@ import type { SeriesSource } from './series/series-source.js';
 import type { RunbookSource } from './runbooks/runbook-service.js';
 import { Listeners, silentLogger, type Logger } from './runtime.js';
 import { postmortemHandlers, type PostmortemApi } from './postmortems/index.js';
+import type { DemoSource, SettingsSource } from './settings/sources.js';
 
 /** What the Api needs from the sync client. */
 export interface StatusSource {
@@ -50,6 +52,10 @@ export interface ApiServiceOptions {
   health?: HealthApi;
   /** Postmortems, action items, weekly review (issue 15); absent = those calls fail with `unavailable`. */
   postmortems?: PostmortemApi;
+  /** The settings and the session that applies them (issue 16); absent = `settings.*` fail with `unavailable`. */
+  settings?: SettingsSource;
+  /** The bundled simulator's scenarios (the Demo menu); absent = `demo.get` answers unavailable. */
+  demo?: DemoSource;
   /** For checking a new silence's end against now. */
   clock?: Clock;
   log?: Logger;
@@ -205,6 +211,17 @@ export class ApiService implements VigilApi {
     'health.pulse': (p) => this.healthSource().answer(p),
     'health.skipPulse': (p) => this.healthSource().skip(p.shiftEnd),
     ...postmortemHandlers(() => this.postmortemSource()),
+    'settings.get': () => this.settingsSource().get(),
+    'settings.update': (p) => this.settingsSource().update(p),
+    'settings.testNotification': () => this.settingsSource().testNotification(),
+    'demo.get': () => this.opts.demo?.state() ?? NO_DEMO,
+    'demo.setScenario': (p) => {
+      const state = this.opts.demo?.state();
+      if (!this.opts.demo || !state?.available) {
+        throw new ApiRefusal({ code: 'unavailable', message: state?.reason ?? NO_DEMO.reason ?? '' });
+      }
+      return this.opts.demo.set(p);
+    },
   } satisfies ApiHandlers;
 
   /** Validates and runs one call (IPC or the headless bridge); never throws, never rejects. */
@@ -289,6 +306,12 @@ export class ApiService implements VigilApi {
     return this.opts.health;
   }
 
+  private settingsSource(): SettingsSource {
+    if (!this.opts.settings)
+      throw new ApiRefusal({ code: 'unavailable', message: 'settings are not available in this build' });
+    return this.opts.settings;
+  }
+
   private rotationSource(): RotationSource {
     if (!this.opts.rotation)
       throw new ApiRefusal({ code: 'unavailable', message: 'the rotation is not available in this build' });
@@ -346,6 +369,12 @@ export class ApiService implements VigilApi {
     }
   }
 }
+
+const NO_DEMO: DemoState = {
+  available: false,
+  reason: 'no bundled simulator runs here (Settings → Collector: bundled starts it)',
+  scenarios: [],
+};
 
 function requireSnoozeEnd(p: { kind: string; until?: string | undefined }): void {
   if (p.kind === 'snooze' && p.until === undefined) {

@@ -15,6 +15,7 @@ import { stderrLogger, systemTimers, type Logger } from './runtime.js';
 import { openPostmortemCache, PostmortemApi, PostmortemSync, type PostmortemCache } from './postmortems/index.js';
 import { runbookForAlert } from '../../../shared/runbooks/match.js';
 import { SyncClient, type SyncClientOptions } from './sync-client.js';
+import type { DemoSource, SettingsSource } from './settings/sources.js';
 
 export interface AppServicesOptions {
   collectorUrl: string;
@@ -36,6 +37,10 @@ export interface AppServicesOptions {
   alarm?: { notifier?: Notifier; repeatEveryMs?: number };
   /** Shift notices (issue 14): how long before this user's shift the first one comes (default 30 min). */
   shiftNotice?: { leadMs?: number };
+  /** Answers `settings.*` (the AppSession that created these services, issue 16). */
+  settings?: SettingsSource;
+  /** Answers `demo.*` (the bundled simulator's scenarios). */
+  demo?: DemoSource;
 }
 
 export interface AppServices {
@@ -65,6 +70,8 @@ export interface AppServices {
   /** Postmortems and review marks (cache tables from migration 0010) and the poller that fills them. */
   postmortemCache: PostmortemCache;
   postmortemSync: PostmortemSync;
+  /** The desktop notifier the Alarm rings through (the settings' test notification uses it too). */
+  notifier: Notifier;
   start(): void;
   /** Closes the socket, timers and the database. Safe to call twice. */
   dispose(): void;
@@ -265,6 +272,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     postmortems,
     clock,
     log,
+    ...(opts.settings ? { settings: opts.settings } : {}),
+    ...(opts.demo ? { demo: opts.demo } : {}),
   });
   const retention = new CacheRetention(
     cache,
@@ -294,6 +303,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     healthSync,
     postmortemCache,
     postmortemSync,
+    notifier,
     start() {
       alarm.start();
       outbox.start();

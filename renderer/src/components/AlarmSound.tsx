@@ -1,12 +1,15 @@
 import { useEffect, useRef } from 'react';
 import { createAlarmTone, isRinging, useAlarmStore, type AlarmTone } from '../lib/alarm';
+import { useSettingsStore } from '../store/settings';
 
 /**
- * Loops the alarm tone while a page rings for this user. Browsers refuse audio before a user
- * gesture: then this says so and offers one click to enable it (Electron allows it outright).
+ * Loops the alarm tone while a page rings for this user (unless the settings turned the sound
+ * off; at their volume). Browsers refuse audio before a user gesture: then a slim bar says so and
+ * offers one click to enable it (Electron allows it outright).
  */
 export function AlarmSound() {
-  const ringing = useAlarmStore((s) => isRinging(s.alarm));
+  const enabled = useSettingsStore((s) => s.view?.settings.sound.enabled ?? true);
+  const ringing = useAlarmStore((s) => isRinging(s.alarm)) && enabled;
   const sound = useAlarmStore((s) => s.sound);
   const setSound = useAlarmStore((s) => s.setSound);
   const tone = useRef<AlarmTone | null>(null);
@@ -17,7 +20,7 @@ export function AlarmSound() {
       setSound('unsupported');
       return;
     }
-    tone.current ??= createAlarmTone(Ctx);
+    tone.current ??= createAlarmTone(Ctx, () => useSettingsStore.getState().view?.settings.sound.volume ?? 1);
     const t = tone.current;
     if (!ringing) {
       t.stop();
@@ -37,10 +40,10 @@ export function AlarmSound() {
   if (!ringing || sound !== 'blocked') return null;
   return (
     <div className="sound-blocked" role="alert" data-testid="sound-blocked">
-      The browser is blocking the alarm sound for this page.
+      <span className="sound-blocked-text">The browser is blocking the alarm sound for this page.</span>
       <button
         type="button"
-        className="btn btn-primary"
+        className="btn btn-primary btn-slim"
         data-testid="enable-sound"
         onClick={() => void tone.current?.start().then((ok) => setSound(ok ? 'playing' : 'blocked'))}
       >

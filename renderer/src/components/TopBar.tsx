@@ -2,6 +2,7 @@ import { Fragment } from 'react';
 import { describeConnection, describePending } from '../lib/connection';
 import { AlarmCountdown } from './Countdown';
 import { ShiftLine } from './rotation/ShiftLine';
+import { DemoMenu } from './settings/DemoMenu';
 import { useClockStore } from '../store/clock';
 import { useSyncStore } from '../store/sync';
 
@@ -60,6 +61,7 @@ export function TopBar() {
       <AlarmCountdown />
       <div className="spacer" />
       <ShiftLine />
+      <DemoMenu />
       {user && (
         <div className="user" data-testid="current-user" title={`Signed in as ${user}`}>
           <span className="avatar" aria-hidden="true">

@@ -51,8 +51,13 @@ export interface AlarmTone {
   stop(): void;
 }
 
-/** A looping alarm tone on the Web Audio API. */
-export function createAlarmTone(AudioCtx: typeof AudioContext): AlarmTone {
+/** The tone's peak gain at full volume (a square wave: loud enough at a quarter). */
+const PEAK_GAIN = 0.25;
+/** exponentialRamp needs a positive target: silence is this. */
+const SILENT_GAIN = 0.0001;
+
+/** A looping alarm tone on the Web Audio API; `volume()` (0–1, the settings' volume) is read on each beep. */
+export function createAlarmTone(AudioCtx: typeof AudioContext, volume: () => number = () => 1): AlarmTone {
   let ctx: AudioContext | null = null;
   let timer: ReturnType<typeof setInterval> | null = null;
   const burst = (c: AudioContext): void => {
@@ -62,9 +67,10 @@ export function createAlarmTone(AudioCtx: typeof AudioContext): AlarmTone {
       osc.type = 'square';
       osc.frequency.value = freq;
       const t = c.currentTime + at;
-      gain.gain.setValueAtTime(0.0001, t);
-      gain.gain.exponentialRampToValueAtTime(0.25, t + 0.01);
-      gain.gain.exponentialRampToValueAtTime(0.0001, t + BEEP_S);
+      const peak = Math.max(SILENT_GAIN, PEAK_GAIN * Math.min(1, Math.max(0, volume())));
+      gain.gain.setValueAtTime(SILENT_GAIN, t);
+      gain.gain.exponentialRampToValueAtTime(peak, t + 0.01);
+      gain.gain.exponentialRampToValueAtTime(SILENT_GAIN, t + BEEP_S);
       osc.connect(gain).connect(c.destination);
       osc.start(t);
       osc.stop(t + BEEP_S + 0.02);

@@ -9,6 +9,7 @@ import { markTiming } from '../lib/timing';
 import { useInboxStore, wantedIncidents } from './inbox';
 import { useOutboxStore } from './outbox';
 import { useRotationStore } from './rotation';
+import { useSettingsStore } from './settings';
 import { useSilencesStore } from './silences';
 import { useSyncStore } from './sync';
 
@@ -102,6 +103,17 @@ export function startSession(transport: Transport): () => void {
     }
   };
 
+  const loadSettings = async (): Promise<void> => {
+    const settings = useSettingsStore.getState();
+    try {
+      const [view, demo] = await Promise.all([api.call('settings.get', {}), api.call('demo.get', {})]);
+      settings.setView(view);
+      settings.setDemo(demo);
+    } catch {
+      // An older host without settings: the view says so; the rest works.
+    }
+  };
+
   // Incident details to refetch on the next coalesced run (null: every wanted one).
   let staleIncidents: Set<string> | null = new Set();
   const loadStaleIncidents = async (): Promise<void> => {
@@ -128,6 +140,7 @@ export function startSession(transport: Transport): () => void {
     void loadOutbox();
     void loadAlarm();
     void loadList();
+    void loadSettings();
     void loadSilences();
     void loadRotation();
     void loadAlert();
@@ -185,6 +198,11 @@ export function startSession(transport: Transport): () => void {
         break;
       case 'alarm-changed':
         useAlarmStore.getState().setAlarm(push.alarm);
+        break;
+      case 'settings-changed':
+        // The services may have rebound (another user or collector): the pushes that follow re-read the rest.
+        useSettingsStore.getState().setView(push.settings);
+        loadAll();
         break;
     }
   };

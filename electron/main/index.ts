@@ -18,7 +18,7 @@ import {
 import { IPC_CALL, IPC_PUSH, type ApiReply } from '../../shared/protocol/api.js';
 import type { AlarmState } from '../../shared/protocol/alarm.js';
 import { stderrLogger, systemTimers, type AppServices } from './services/index.js';
-import { createNotifier } from './services/notifier/index.js';
+import { createNotifier, type Notifier } from './services/notifier/index.js';
 import type { AppSession } from './services/settings/app-session.js';
 import { whoIsOnCall } from '../../shared/rotation/rotation.js';
 import { MINUTE_MS, systemClock } from '../../shared/clock.js';
@@ -74,8 +74,8 @@ let appSession: AppSession | null = null;
 let demo: LazyDemo | null = null;
 let trayController: TrayController | null = null;
 let presenter: TrayPresenter | null = null;
-/** Ours to dispose: createAppServices disposes only a notifier it created itself. */
-const notifier = createNotifier(stderrLogger);
+/** Ours to dispose (created once ready): createAppServices disposes only a notifier it created itself. */
+let notifier: Notifier | null = null;
 const pause = new NotificationPause(systemClock);
 
 const links: ExternalLinkPort = {
@@ -151,7 +151,7 @@ const windows = new WindowController<BrowserWindow>({
  * and the simulator run as utility processes (no RunAsNode), each supervised: a crash restarts
  * it with backoff on the same port. The token of a team collector is taken out of the environment.
  */
-function openSession(): { session: AppSession; demo: LazyDemo } {
+function openSession(notifier: Notifier): { session: AppSession; demo: LazyDemo } {
   return createDesktopSession({
     dataDir: app.getPath('userData'),
     defaultUser: userInfo().username,
@@ -260,14 +260,15 @@ if (claimSingleInstance(app, () => windows.show())) {
     serveApp(protocol, join(__dirname, '../renderer'), CONTENT_SECURITY_POLICY);
     try {
       // safeStorage (the team token's store) is usable only from here on.
-      ({ session: appSession, demo } = openSession());
+      notifier = createNotifier(stderrLogger);
+      ({ session: appSession, demo } = openSession(notifier));
       await appSession.start();
     } catch (err) {
       // A missing or too-short team token (or a collector that would not start): say why, do not run half-connected.
       stderrLogger.error(`vigil: cannot start: ${err instanceof Error ? err.message : String(err)}`);
       appSession?.dispose();
       await demo?.stop();
-      notifier.dispose?.();
+      notifier?.dispose?.();
       app.exit(2);
       return;
     }
@@ -298,7 +299,7 @@ app.on('before-quit', (event) => {
   presenter?.dispose();
   trayController?.destroy();
   appSession?.dispose();
-  notifier.dispose?.();
+  notifier?.dispose?.();
   const stopped = demo ? demo.stop() : Promise.resolve();
   void stopped.finally(() => {
     shutdownDone = true;

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { Clock } from '../../shared/clock.js';
 import { COLLECTOR_NODE_FLAGS } from '../../shared/collector-node-flags.js';
 import { readTokenFile } from '../node/tokens.js';
-import { childEnv, DEFAULT_SIMULATOR_ARGS } from './demo.js';
+import { childEnv, DEFAULT_SIMULATOR_ARGS, type DemoRun } from './demo.js';
+import { scenarioMenu } from './demo-menu.js';
 import { writeDemoConfig } from './demo-rotation.js';
 import { silentLogger, type Logger } from './services/runtime.js';
 import type { Spawner, SpawnSpec } from './spawner.js';
@@ -62,14 +63,13 @@ export interface BundledCollectorOptions {
   supervisor?: Pick<SupervisorOptions, 'backoff' | 'stableAfterMs' | 'stopGraceMs' | 'timers' | 'random'>;
 }
 
-export interface BundledCollector {
-  readonly url: string;
-  readonly token: string;
+export interface BundledCollector extends DemoRun {
   readonly collector: Supervisor;
   readonly simulator: Supervisor | null;
   /**
    * Turns a simulator scenario on or off live (the Demo menu). Under utilityProcess this arrives
-   * as a parentPort message: the simulator must listen there as well as on stdin.
+   * as a parentPort message (the simulator listens there as well as on stdin). `state()` /
+   * `set()` are the Demo menu over it; a restarted simulator is switched back to what it shows.
    */
   scenario(name: string, on: boolean): void;
   /** Stops both children for good; resolves when they are gone. Safe to call twice. */
@@ -162,12 +162,23 @@ export async function startBundledCollector(opts: BundledCollectorOptions): Prom
       simulator.start();
     }
     const sim = simulator as Supervisor | null;
+    const menu = scenarioMenu({
+      simulatorArgs: sim ? (opts.simulatorArgs ?? DEFAULT_SIMULATOR_ARGS) : [],
+      // Between a crash and its restart the menu stays: the switch is replayed on the restart.
+      running: () => sim !== null && sim.state() !== 'stopping' && sim.state() !== 'stopped',
+      send: (line) => sim?.send(line),
+    });
+    sim?.onStarted(({ start }) => {
+      if (start > 0) menu.replay(); // 0-based: every start after the first
+    });
     return {
       url,
       token,
       collector,
       simulator: sim,
-      scenario: (name, on) => sim?.send(`${on ? 'on' : 'off'} ${name}`),
+      scenario: menu.scenario,
+      state: menu.state,
+      set: menu.set,
       stop,
     };
   } catch (err) {

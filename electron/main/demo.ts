@@ -7,9 +7,8 @@ import { readTokenFile, TOKEN_ENV, TOKEN_ENV_NAMES } from '../node/tokens.js';
 import { silentLogger, type Logger } from './services/index.js';
 import { demoConfigYaml, writeDemoConfig } from './demo-rotation.js';
 import { ApiRefusal } from '../../shared/api/handlers.js';
-import { SCENARIO_NAMES, SCENARIOS, isScenarioName } from '../../shared/sim/scenarios.js';
-import type { DemoScenarioSwitch, DemoState } from '../../shared/protocol/settings.js';
 import type { DemoSource } from './services/settings/sources.js';
+import { scenarioMenu } from './demo-menu.js';
 
 /** How to start one entry script; the caller decides (tsx from source, or a bundle under Electron). */
 export interface ChildCommand {
@@ -52,38 +51,24 @@ export function sourceDemoCommands(repoRoot: string, node: string = process.exec
 }
 
 /**
- * Running bundled: out/main/collector.js and simulator.js sit next to the main bundle. Under
- * Electron `node` is the Electron binary, which needs ELECTRON_RUN_AS_NODE to act as Node.
+ * Running bundled under Node (the headless host without its sources): out/main/collector.js and
+ * simulator.js. The desktop app does not come here: it starts them as utility processes
+ * (bundled-collector.ts), so it never needs ELECTRON_RUN_AS_NODE.
  */
-export function bundledDemoCommands(
-  mainDir: string,
-  node: string = process.execPath,
-  asElectron = false,
-): DemoCommands {
-  const env = asElectron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : undefined;
+function bundledDemoCommands(mainDir: string, node: string = process.execPath): DemoCommands {
   return {
-    collector: {
-      command: node,
-      args: [...COLLECTOR_NODE_FLAGS, join(mainDir, 'collector.js')],
-      cwd: mainDir,
-      ...(env ? { env } : {}),
-    },
-    simulator: { command: node, args: [join(mainDir, 'simulator.js')], cwd: mainDir, ...(env ? { env } : {}) },
+    collector: { command: node, args: [...COLLECTOR_NODE_FLAGS, join(mainDir, 'collector.js')], cwd: mainDir },
+    simulator: { command: node, args: [join(mainDir, 'simulator.js')], cwd: mainDir },
   };
 }
 
 /** Picks source or bundled entries, whichever exists (source wins in a checkout). */
-export function locateDemoCommands(opts: {
-  repoRoot?: string;
-  mainDir?: string;
-  node?: string;
-  asElectron?: boolean;
-}): DemoCommands {
+export function locateDemoCommands(opts: { repoRoot?: string; mainDir?: string; node?: string }): DemoCommands {
   if (opts.repoRoot && existsSync(join(opts.repoRoot, 'electron/collector/cli.ts'))) {
     return sourceDemoCommands(opts.repoRoot, opts.node);
   }
   if (opts.mainDir && existsSync(join(opts.mainDir, 'collector.js'))) {
-    return bundledDemoCommands(opts.mainDir, opts.node, opts.asElectron);
+    return bundledDemoCommands(opts.mainDir, opts.node);
   }
   throw new Error('cannot find the collector entry (electron/collector/cli.ts or out/main/collector.js)');
 }
@@ -133,15 +118,22 @@ export interface DemoOptions {
   log?: Logger;
 }
 
-export interface Demo extends DemoSource {
+/**
+ * A running demo (the bundled collector and its simulator), however it was started: child
+ * processes here (startDemo, the headless host) or supervised utility processes
+ * (startBundledCollector, the desktop app). Its DemoSource is the Demo menu.
+ */
+export interface DemoRun extends DemoSource {
   readonly url: string;
   readonly token: string;
+  /** Stops both children for good. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface Demo extends DemoRun {
   readonly dataDir: string;
   /** Turns a simulator scenario on or off (the simulator reads `on NAME` / `off NAME` on stdin). */
   scenario(name: string, on: boolean): void;
-  /** The Demo menu: every scenario and whether it is on (the ones started on, then as switched). */
-  state(): DemoState;
-  set(change: DemoScenarioSwitch): DemoState;
   /** SIGTERM to both children, SIGKILL after a grace period. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -182,51 +174,17 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
       ];
       simulator = spawnChild('simulator', { ...s, args: simArgs, env: childEnv(s.env, token) }, log);
     }
-    const active = startedScenarios(s ? (opts.simulatorArgs ?? DEFAULT_SIMULATOR_ARGS) : []);
-    const running = (): boolean => simulator !== null && simulator.exitCode === null && simulator.signalCode === null;
-    const scenario = (name: string, on: boolean): void => {
+    const menu = scenarioMenu({
+      simulatorArgs: s ? (opts.simulatorArgs ?? DEFAULT_SIMULATOR_ARGS) : [],
+      running: () => simulator !== null && simulator.exitCode === null && simulator.signalCode === null,
       // The control channel: one line on the simulator's stdin (electron/collector/simulator/commands.ts).
-      simulator?.stdin?.write(`${on ? 'on' : 'off'} ${name}\n`);
-      if (on) active.add(name);
-      else active.delete(name);
-    };
-    const state = (): DemoState =>
-      running()
-        ? {
-            available: true,
-            scenarios: SCENARIO_NAMES.map((name) => ({
-              name,
-              description: SCENARIOS[name].description,
-              active: active.has(name),
-            })),
-          }
-        : { available: false, reason: 'the demo simulator is not running', scenarios: [] };
-    return {
-      url,
-      token,
-      dataDir,
-      scenario,
-      state,
-      set(change) {
-        scenario(change.name, change.on);
-        return state();
-      },
-      stop,
-    };
+      send: (line) => simulator?.stdin?.write(`${line}\n`),
+    });
+    return { url, token, dataDir, scenario: menu.scenario, state: menu.state, set: menu.set, stop };
   } catch (err) {
     await stop();
     throw err;
   }
-}
-
-/** The scenarios a simulator command line switches on (`--scenario NAME[:target]`). */
-export function startedScenarios(args: readonly string[]): Set<string> {
-  const on = new Set<string>();
-  args.forEach((a, i) => {
-    const name = a === '--scenario' ? args[i + 1]?.split(':')[0] : undefined;
-    if (name !== undefined && isScenarioName(name)) on.add(name);
-  });
-  return on;
 }
 
 /**
@@ -309,16 +267,27 @@ export interface LazyDemo {
 
 export const NO_DEMO_REASON = 'no bundled simulator runs here (Settings → Collector: bundled starts it)';
 
+export interface LazyDemoOptions {
+  /**
+   * Starts the collector and simulator with this config (the demo rotation, YAML): startDemo's
+   * child processes in the headless host, startBundledCollector's supervised utility processes
+   * in the desktop app.
+   */
+  start: (configYaml: string) => Promise<DemoRun>;
+  now: () => number;
+  timeZone: string;
+}
+
 /**
  * What Electron main and the headless host hand AppSession as `bundled` and `demo`. The demo
  * rotation is written for the user of the moment it starts, in the desktop's time zone.
  */
-export function lazyDemo(opts: Omit<DemoOptions, 'configYaml'> & { now: () => number; timeZone: string }): LazyDemo {
-  let demo: Demo | null = null;
-  let starting: Promise<Demo> | null = null;
+export function lazyDemo(opts: LazyDemoOptions): LazyDemo {
+  let demo: DemoRun | null = null;
+  let starting: Promise<DemoRun> | null = null;
   return {
     async start(user) {
-      starting ??= startDemo({ ...opts, configYaml: demoConfigYaml(user, opts.now(), opts.timeZone) }).then(
+      starting ??= opts.start(demoConfigYaml(user, opts.now(), opts.timeZone)).then(
         (d) => (demo = d),
         (err: unknown) => {
           starting = null;

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import { COLLECTOR_TOKEN_ENV, takeEnvToken } from '../node/tokens.js';
-import { lazyDemo, type DemoCommands, type LazyDemo } from './demo.js';
+import { lazyDemo, type DemoRun, type LazyDemo } from './demo.js';
 import type { Logger } from './services/index.js';
+import type { Notifier } from './services/notifier/index.js';
 import { SHIFT_NOTICE_ENV, shiftNoticeLeadFromEnv } from './services/rotation/index.js';
 import { AppSession, type AppSessionOptions } from './services/settings/app-session.js';
 import { electronLoginItem, type LoginItemHost } from './services/settings/login-item.js';
@@ -25,8 +26,16 @@ export interface DesktopSessionOptions {
   cipher: StringCipher;
   /** Electron's `app` (setLoginItemSettings). */
   loginItemHost: LoginItemHost;
-  /** How to start the bundled collector and simulator (bundledDemoCommands under Electron). */
-  demoCommands: DemoCommands;
+  /**
+   * Starts the bundled collector and simulator with this config (the demo rotation) in
+   * `collectorDir` (`<dataDir>/collector`): startBundledCollector with utility processes.
+   */
+  startDemo: (run: { configYaml: string; collectorDir: string }) => Promise<DemoRun>;
+  /**
+   * The notifier every set of services rings through (main's, paused from the tray); it stays
+   * main's to dispose. Absent: each set of services creates and disposes its own.
+   */
+  notifier?: Notifier;
   log: Logger;
   clock?: Clock;
   platform?: NodeJS.Platform;
@@ -49,12 +58,11 @@ export function createDesktopSession(opts: DesktopSessionOptions): { session: Ap
     ...(user ? { user: { value: user, by: USER_ENV } } : {}),
     ...(url && token ? { collector: { value: { url, token }, by: COLLECTOR_URL_ENV } } : {}),
   };
+  const collectorDir = join(opts.dataDir, 'collector');
   const demo = lazyDemo({
-    commands: opts.demoCommands,
-    dataDir: join(opts.dataDir, 'collector'),
+    start: (configYaml) => opts.startDemo({ configYaml, collectorDir }),
     now: () => clock.now(),
     timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-    log: opts.log,
   });
   const leadMs = shiftNoticeLeadFromEnv(opts.env[SHIFT_NOTICE_ENV]);
   const session = new AppSession({
@@ -66,7 +74,11 @@ export function createDesktopSession(opts: DesktopSessionOptions): { session: Ap
     bundled: (u) => demo.start(u),
     demo: demo.source,
     overrides,
-    services: { clock, ...(leadMs !== undefined ? { shiftNotice: { leadMs } } : {}) },
+    services: {
+      clock,
+      ...(opts.notifier ? { alarm: { notifier: opts.notifier } } : {}),
+      ...(leadMs !== undefined ? { shiftNotice: { leadMs } } : {}),
+    },
     log: opts.log,
   });
   return { session, demo };

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { appDataDir, DEFAULT_SIMULATOR_ARGS, lazyDemo, locateDemoCommands } from './demo.js';
+import { appDataDir, DEFAULT_SIMULATOR_ARGS, lazyDemo, locateDemoCommands, startDemo } from './demo.js';
 import { startHeadlessHost, type HeadlessHost } from './headless.js';
 import { CACHE_FILE, stderrLogger } from './services/index.js';
 import { ensurePrivateDir } from '../node/private-files.js';
@@ -106,12 +106,11 @@ async function main(): Promise<void> {
   const simulatorArgs = demoSimulatorArgs(values['demo-backfill']);
 
   const dataDir = values['data-dir'] ?? join(appDataDir(), 'headless');
+  const commands = locateDemoCommands({ repoRoot: ROOT, mainDir: join(ROOT, 'out/main') });
   const demo = lazyDemo({
-    commands: locateDemoCommands({ repoRoot: ROOT, mainDir: join(ROOT, 'out/main') }),
-    simulatorArgs,
+    start: (configYaml) => startDemo({ commands, simulatorArgs, configYaml, log }),
     now: () => systemClock.now(),
     timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-    log,
   });
   let session: AppSession | null = null;
   let host: HeadlessHost | null = null;

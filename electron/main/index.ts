@@ -8,20 +8,22 @@ import {
   Menu,
   nativeImage,
   protocol,
+  safeStorage,
   screen,
-  session,
+  session as electronSession,
   shell,
   Tray,
   utilityProcess,
 } from 'electron';
 import { IPC_CALL, IPC_PUSH, type ApiReply } from '../../shared/protocol/api.js';
-import { createAppServices, stderrLogger, systemTimers, type AppServices } from './services/index.js';
+import type { AlarmState } from '../../shared/protocol/alarm.js';
+import { stderrLogger, systemTimers, type AppServices } from './services/index.js';
 import { createNotifier, type Notifier } from './services/notifier/index.js';
-import { SHIFT_NOTICE_ENV, shiftNoticeLeadFromEnv } from './services/rotation/index.js';
+import type { AppSession } from './services/settings/app-session.js';
 import { whoIsOnCall } from '../../shared/rotation/rotation.js';
-import { demoConfigYaml } from './demo-rotation.js';
 import { MINUTE_MS, systemClock } from '../../shared/clock.js';
-import { COLLECTOR_TOKEN_ENV, takeEnvToken } from '../node/tokens.js';
+import { createDesktopSession } from './desktop-session.js';
+import type { LazyDemo } from './demo.js';
 import { APP_ENTRY_URL, registerAppScheme, serveApp } from './app-protocol.js';
 import {
   CONTENT_SECURITY_POLICY,
@@ -33,7 +35,7 @@ import {
   trustedOrigins,
   type ExternalLinkPort,
 } from './security.js';
-import { builtEntries, startBundledCollector, type BundledCollector } from './bundled-collector.js';
+import { builtEntries, startBundledCollector } from './bundled-collector.js';
 import { utilitySpawner } from './utility-spawner.js';
 import { mainWindowOptions, WindowController } from './window.js';
 import {
@@ -63,13 +65,16 @@ app.commandLine.appendSwitch('autoplay-policy', 'no-user-gesture-required');
 /** The dev server is trusted only by an unpackaged build started with ELECTRON_RENDERER_URL. */
 const DEV_ORIGIN = devServerOrigin(app.isPackaged, process.env);
 const ORIGINS = trustedOrigins(DEV_ORIGIN);
-const user = process.env.VIGIL_USER || userInfo().username;
 
-let services: AppServices | null = null;
-let bundled: BundledCollector | null = null;
+/**
+ * Settings, the services they bind (rebound on a change: never hold on to an AppServices, read
+ * `appSession.services` each time) and the lazily started demo. Null until ready.
+ */
+let appSession: AppSession | null = null;
+let demo: LazyDemo | null = null;
 let trayController: TrayController | null = null;
 let presenter: TrayPresenter | null = null;
-/** Ours to dispose: createAppServices disposes only a notifier it created itself. */
+/** Ours to dispose (created once ready): createAppServices disposes only a notifier it created itself. */
 let notifier: Notifier | null = null;
 const pause = new NotificationPause(systemClock);
 
@@ -129,64 +134,57 @@ function createWindow(): BrowserWindow {
 const windows = new WindowController<BrowserWindow>({
   create: createWindow,
   keepInTray: () => {
-    if (!trayController) return false;
-    const rot = services?.rotationCache.get()?.view.rotation ?? null;
+    if (!trayController || !appSession) return false;
+    // Read now: a rebind (Settings) may have replaced the services and the user since.
+    const s = appSession.services;
+    const rot = s.rotationCache.get()?.view.rotation ?? null;
     return closeKeepsInTray({
-      user,
+      user: appSession.get().user,
       onCall: rot ? whoIsOnCall(rot, systemClock.now()) : null,
-      alarm: services?.alarm.state() ?? null,
+      alarm: s.alarm.state(),
     });
   },
 });
 
-async function connect(): Promise<AppServices> {
-  const dataDir = app.getPath('userData');
-  let collectorUrl = process.env.VIGIL_COLLECTOR_URL;
-  // Read once and removed: nothing this process starts should inherit it.
-  let collectorToken = takeEnvToken(process.env, COLLECTOR_TOKEN_ENV) ?? '';
-  if (collectorUrl && !collectorToken) {
-    throw new Error(`VIGIL_COLLECTOR_URL is set: the team collector's token goes in ${COLLECTOR_TOKEN_ENV}`);
-  }
-  if (!collectorUrl) {
-    // Demo mode: the bundled collector and the simulator as utility processes (no RunAsNode),
-    // each supervised: a crash restarts it with backoff on the same port.
-    bundled = await startBundledCollector({
-      spawner: utilitySpawner(utilityProcess),
-      entries: builtEntries(__dirname, true),
-      dataDir: join(dataDir, 'collector'),
-      configYaml: demoConfigYaml(user, systemClock.now(), Intl.DateTimeFormat().resolvedOptions().timeZone),
-      stdinFollowsParent: false,
-      clock: systemClock,
-      log: stderrLogger,
-    });
-    collectorUrl = bundled.url;
-    collectorToken = bundled.token;
-  }
-  const leadMs = shiftNoticeLeadFromEnv(process.env[SHIFT_NOTICE_ENV]);
-  const s = createAppServices({
-    collectorUrl,
-    collectorToken,
-    user,
-    dataDir,
+/**
+ * The session over Settings (who I am, which collector, ring, login item). The bundled collector
+ * and the simulator run as utility processes (no RunAsNode), each supervised: a crash restarts
+ * it with backoff on the same port. The token of a team collector is taken out of the environment.
+ */
+function openSession(notifier: Notifier): { session: AppSession; demo: LazyDemo } {
+  return createDesktopSession({
+    dataDir: app.getPath('userData'),
+    defaultUser: userInfo().username,
+    env: process.env,
+    cipher: safeStorage,
+    loginItemHost: app,
+    notifier: pausableNotifier(notifier, pause),
+    startDemo: ({ configYaml, collectorDir }) =>
+      startBundledCollector({
+        spawner: utilitySpawner(utilityProcess),
+        entries: builtEntries(__dirname, true),
+        dataDir: collectorDir,
+        configYaml,
+        stdinFollowsParent: false,
+        clock: systemClock,
+        log: stderrLogger,
+      }),
     log: stderrLogger,
-    alarm: { notifier: pausableNotifier((notifier = createNotifier(stderrLogger)), pause) },
-    ...(leadMs !== undefined ? { shiftNotice: { leadMs } } : {}),
   });
-  s.start();
-  return s;
 }
 
-function registerIpc(s: AppServices): void {
+/** Wired once: the session's Api stays the same object across rebinds. */
+function registerIpc(s: AppSession): void {
   ipcMain.handle(IPC_CALL, async (event, call: unknown): Promise<ApiReply> => {
     if (!isTrustedSender(senderInfo(event.sender, event.senderFrame, windows.current()), ORIGINS)) {
       return { ok: false, error: { code: 'forbidden', message: 'untrusted sender' } };
     }
-    return s.api.handle(call);
+    return s.handle(call);
   });
-  s.api.onPush((push) => {
+  s.onPush((push) => {
     const win = windows.current();
     if (win) win.webContents.send(IPC_PUSH, push);
-    if (push.type === 'incidents-changed' || push.type === 'status-changed') countOpenPages(s);
+    if (push.type === 'incidents-changed' || push.type === 'status-changed') countOpenPages(s.services);
   });
 }
 
@@ -197,13 +195,13 @@ function countOpenPages(s: AppServices): void {
   app.setBadgeCount(open);
 }
 
-function runTrayAction(s: AppServices, action: TrayAction): void {
+function runTrayAction(s: AppSession, action: TrayAction): void {
   switch (action.kind) {
     case 'open':
       windows.show();
       return;
     case 'ack':
-      void s.api.handle({ method: 'incidents.command', params: { kind: 'ack', incidentId: action.incidentId } });
+      void s.handle({ method: 'incidents.command', params: { kind: 'ack', incidentId: action.incidentId } });
       return;
     case 'pause':
       pause.pause(action.minutes * MINUTE_MS);
@@ -217,7 +215,13 @@ function runTrayAction(s: AppServices, action: TrayAction): void {
   }
 }
 
-function startTray(s: AppServices): void {
+function showAlarm(state: AlarmState): void {
+  presenter?.setAlarm(state);
+  // The window flashes while a page rings for this user.
+  windows.current()?.flashFrame(state.ringing.length > 0);
+}
+
+function startTray(s: AppSession): void {
   trayController = new TrayController(
     {
       createTray: (image) => new Tray(image),
@@ -232,36 +236,44 @@ function startTray(s: AppServices): void {
   presenter = new TrayPresenter({
     paint: (view) => trayController?.render(view),
     clock: systemClock,
-    serverOffsetMs: () => s.cache.syncState().serverOffsetMs,
+    serverOffsetMs: () => s.services.cache.syncState().serverOffsetMs,
     pausedUntil: () => pause.pausedUntil(),
     formatTime: (ms) => timeFmt.format(ms),
   });
   pause.onChanged(() => presenter?.refresh());
-  s.alarm.onChanged((state) => {
-    presenter?.setAlarm(state);
-    // The window flashes while a page rings for this user.
-    windows.current()?.flashFrame(state.ringing.length > 0);
-  });
-  presenter.setAlarm(s.alarm.state());
-  countOpenPages(s);
+  // Follows the services: a rebind disposes the old ones, so the subscription moves to the new.
+  let offAlarm = (): void => {};
+  const follow = (services: AppServices): void => {
+    offAlarm();
+    offAlarm = services.alarm.onChanged(showAlarm);
+    showAlarm(services.alarm.state());
+    countOpenPages(services);
+  };
+  s.onServices(follow);
+  follow(s.services);
 }
 
 if (claimSingleInstance(app, () => windows.show())) {
   void app.whenReady().then(async () => {
     Menu.setApplicationMenu(null);
-    hardenSession(session.defaultSession, DEV_ORIGIN);
+    hardenSession(electronSession.defaultSession, DEV_ORIGIN);
     serveApp(protocol, join(__dirname, '../renderer'), CONTENT_SECURITY_POLICY);
     try {
-      services = await connect();
+      // safeStorage (the team token's store) is usable only from here on.
+      notifier = createNotifier(stderrLogger);
+      ({ session: appSession, demo } = openSession(notifier));
+      await appSession.start();
     } catch (err) {
       // A missing or too-short team token (or a collector that would not start): say why, do not run half-connected.
       stderrLogger.error(`vigil: cannot start: ${err instanceof Error ? err.message : String(err)}`);
-      await bundled?.stop();
+      appSession?.dispose();
+      await demo?.stop();
+      notifier?.dispose?.();
       app.exit(2);
       return;
     }
-    registerIpc(services);
-    startTray(services);
+    registerIpc(appSession);
+    startTray(appSession);
     // Started at login: the app waits in the tray; otherwise the window comes up.
     if (startsHidden(process.argv, app.getLoginItemSettings().wasOpenedAtLogin)) windows.ensure();
     else windows.show();
@@ -270,7 +282,7 @@ if (claimSingleInstance(app, () => windows.show())) {
 
 app.on('activate', () => {
   // macOS: clicking the dock icon brings the window back (recreated if it was closed).
-  if (services) windows.show();
+  if (trayController) windows.show();
 });
 
 app.on('window-all-closed', () => {
@@ -286,9 +298,9 @@ app.on('before-quit', (event) => {
   event.preventDefault();
   presenter?.dispose();
   trayController?.destroy();
-  services?.dispose();
+  appSession?.dispose();
   notifier?.dispose?.();
-  const stopped = bundled ? bundled.stop() : Promise.resolve();
+  const stopped = demo ? demo.stop() : Promise.resolve();
   void stopped.finally(() => {
     shutdownDone = true;
     app.quit();

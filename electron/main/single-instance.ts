@@ -20,23 +20,10 @@ export function claimSingleInstance(app: SingleInstanceApp, onSecondLaunch: () =
   return true;
 }
 
-/** The slice of `app` for launch at login (macOS and Windows; Electron has no Linux support). */
-export interface LoginItemApp {
-  setLoginItemSettings(settings: { openAtLogin: boolean; args?: string[] }): void;
-}
-
 /** Passed by the Windows login item; on macOS `wasOpenedAtLogin` says it. Start in the tray, window hidden. */
 export const START_HIDDEN_FLAG = '--hidden';
 
 /** Whether this start should leave the window hidden (started at login). */
 export function startsHidden(argv: readonly string[], wasOpenedAtLogin: boolean): boolean {
   return wasOpenedAtLogin || argv.includes(START_HIDDEN_FLAG);
-}
-
-/** Applies the "launch at login" setting; false where the platform has no login items in Electron. */
-export function applyLaunchAtLogin(app: LoginItemApp, enabled: boolean, platform: NodeJS.Platform): boolean {
-  if (platform !== 'darwin' && platform !== 'win32') return false;
-  // Started at login, the app comes up in the tray, not in the user's face.
-  app.setLoginItemSettings({ openAtLogin: enabled, args: [START_HIDDEN_FLAG] });
-  return true;
 }

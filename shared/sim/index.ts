@@ -5,3 +5,4 @@ export * from './rhythm.js';
 export * from './evals.js';
 export * from './scenarios.js';
 export * from './traffic.js';
+export * from './control.js';

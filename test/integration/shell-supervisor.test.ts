@@ -200,4 +200,48 @@ describe('bundled collector (the real collector under the supervisor)', () => {
       await bc.stop();
     }
   });
+
+  it('the Demo menu switches the supervised simulator live, and a restarted simulator is switched back', async () => {
+    const lines: string[] = [];
+    const log = { info: (l: string) => void lines.push(l), warn: () => {}, error: () => {} };
+    const bc = await startBundledCollector({
+      spawner: nodeSpawner(),
+      entries: sourceEntries(ROOT, true),
+      dataDir: join(dir, 'demo-collector'),
+      stdinFollowsParent: true,
+      simulatorArgs: ['--scenario', 'provider-outage'],
+      clock: systemClock,
+      log,
+      supervisor: { backoff: BACKOFF },
+    });
+    const on = (): string[] => {
+      const st = bc.state();
+      return st.scenarios.filter((x) => x.active).map((x) => x.name);
+    };
+    const said = (text: string, after = 0): boolean => lines.slice(after).some((l) => l.includes(text));
+    try {
+      expect(bc.state().available).toBe(true);
+      expect(on()).toEqual(['provider-outage']);
+      await until('the simulator live', () => said('simulator: vigil-sim: posting to'), 30_000);
+      bc.set({ name: 'cost-bug', on: true });
+      bc.set({ name: 'provider-outage', on: false });
+      expect(on()).toEqual(['cost-bug']);
+      await until('the switches applied', () => said('scenario cost-bug on') && said('scenario provider-outage off'));
+      // A crashed simulator comes back with its command line (provider-outage on): the menu's switches are replayed.
+      const mark = lines.length;
+      const first = bc.simulator?.pid();
+      process.kill(first as number, 'SIGKILL');
+      await until('a restarted simulator', () => bc.simulator?.startCount() === 2, 30_000);
+      await until(
+        'the switches replayed',
+        () => said('scenario cost-bug on', mark) && said('scenario provider-outage off', mark),
+        30_000,
+      );
+      expect(on()).toEqual(['cost-bug']);
+      await bc.stop();
+      expect(bc.state().available).toBe(false);
+    } finally {
+      await bc.stop();
+    }
+  });
 });

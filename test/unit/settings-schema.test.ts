@@ -10,7 +10,8 @@ import {
   Settings,
   SettingsPatch,
 } from '../../shared/protocol/settings.js';
-import { lazyDemo, NO_DEMO_REASON, startedScenarios } from '../../electron/main/demo.js';
+import { lazyDemo, NO_DEMO_REASON, type DemoRun } from '../../electron/main/demo.js';
+import { scenarioMenu, startedScenarios } from '../../electron/main/demo-menu.js';
 import { choosePort, loadHostAddress, saveHostAddress } from '../../electron/main/host-address.js';
 import { electronLoginItem, headlessLoginItem } from '../../electron/main/services/settings/login-item.js';
 import {
@@ -171,9 +172,62 @@ describe('launch at login and the demo menu', () => {
     ]).toEqual(['provider-outage', 'cost-bug']);
     expect([...startedScenarios(['--scenario', 'nope'])]).toEqual([]);
     // Not started (a team collector): the menu says why, switching is refused.
-    const none = lazyDemo({ commands: { collector: { command: 'false', args: [] } }, now: () => 0, timeZone: 'UTC' });
+    const none = lazyDemo({ start: () => Promise.reject(new Error('not here')), now: () => 0, timeZone: 'UTC' });
     expect(none.source.state()).toEqual({ available: false, reason: NO_DEMO_REASON, scenarios: [] });
     expect(() => none.source.set({ name: 'cost-bug', on: true })).toThrow(NO_DEMO_REASON);
+  });
+
+  it('starts the demo through the injected starter once, with the rotation for the user, and shows its menu', async () => {
+    const sent: string[] = [];
+    const menu = scenarioMenu({
+      simulatorArgs: ['--scenario', 'provider-outage'],
+      running: () => true,
+      send: (l) => sent.push(l),
+    });
+    const configs: string[] = [];
+    let stops = 0;
+    const run: DemoRun = {
+      url: 'http://127.0.0.1:1',
+      token: 't'.repeat(20),
+      state: menu.state,
+      set: menu.set,
+      stop: async () => void stops++,
+    };
+    const demo = lazyDemo({
+      start: async (configYaml) => (configs.push(configYaml), run),
+      now: () => 0,
+      timeZone: 'UTC',
+    });
+    const [a, b] = await Promise.all([demo.start('dana'), demo.start('dana')]);
+    expect(a).toEqual({ url: run.url, token: run.token });
+    expect(b).toEqual(a);
+    expect(configs).toHaveLength(1);
+    expect(configs[0]).toContain('dana');
+    const on = (s: ReturnType<typeof demo.source.state>): string[] =>
+      s.scenarios.filter((x) => x.active).map((x) => x.name);
+    expect(on(demo.source.state())).toEqual(['provider-outage']);
+    expect(on(demo.source.set({ name: 'cost-bug', on: true })).sort()).toEqual(['cost-bug', 'provider-outage']);
+    expect(sent).toEqual(['on cost-bug']);
+    await demo.stop();
+    expect(stops).toBe(1);
+  });
+
+  it('a restarted simulator is switched back to what the menu shows; a stopped one is unavailable', () => {
+    const sent: string[] = [];
+    let running = true;
+    const menu = scenarioMenu({
+      simulatorArgs: ['--scenario', 'provider-outage'],
+      running: () => running,
+      send: (l) => sent.push(l),
+    });
+    menu.scenario('provider-outage', false);
+    menu.scenario('cost-bug', true);
+    sent.length = 0;
+    // Restarted: it came back with provider-outage on and cost-bug off.
+    menu.replay();
+    expect(sent.sort()).toEqual(['off provider-outage', 'on cost-bug']);
+    running = false;
+    expect(menu.state()).toMatchObject({ available: false, scenarios: [] });
   });
 });
 
@@ -240,7 +294,7 @@ describe("the desktop app's session (what electron/main/index.ts calls)", () => 
       defaultUser: 'os-user',
       cipher: { isEncryptionAvailable: () => false, encryptString: () => Buffer.from(''), decryptString: () => '' },
       loginItemHost: { setLoginItemSettings: () => {} },
-      demoCommands: { collector: { command: 'false', args: [] }, simulator: { command: 'false', args: [] } },
+      startDemo: () => Promise.reject(new Error('no bundled collector in this test')),
       log: { info: () => {}, warn: () => {}, error: () => {} },
       platform: 'darwin' as const,
     };

@@ -18,7 +18,8 @@ import {
   windowStateOf,
   type Rect,
 } from '../../electron/main/window-state.js';
-import { applyLaunchAtLogin, claimSingleInstance, startsHidden } from '../../electron/main/single-instance.js';
+import { claimSingleInstance, startsHidden } from '../../electron/main/single-instance.js';
+import { electronLoginItem } from '../../electron/main/services/settings/login-item.js';
 
 describe('window factory options', () => {
   it('isolates the renderer: no Node, sandboxed, context-isolated, web security on', () => {
@@ -306,12 +307,12 @@ describe('single instance', () => {
     expect(app.on).not.toHaveBeenCalled();
   });
 
-  it('launch at login where Electron supports it', () => {
+  it('launch at login: the login item passes --hidden and the start stays in the tray', () => {
+    // The setting itself is electronLoginItem (services/settings/login-item.ts), driven by Settings.
     const app = { setLoginItemSettings: vi.fn() };
-    expect(applyLaunchAtLogin(app, true, 'darwin')).toBe(true);
+    electronLoginItem(app, 'win32').set(true);
     expect(app.setLoginItemSettings).toHaveBeenCalledWith({ openAtLogin: true, args: ['--hidden'] });
-    expect(applyLaunchAtLogin(app, true, 'linux')).toBe(false);
-    expect(app.setLoginItemSettings).toHaveBeenCalledTimes(1);
+    expect(electronLoginItem(app, 'linux').capability().available).toBe(false);
     expect(startsHidden(['/opt/vigil', '--hidden'], false)).toBe(true);
     expect(startsHidden(['/opt/vigil'], true)).toBe(true);
     expect(startsHidden(['/opt/vigil'], false)).toBe(false);

@@ -1,7 +1,8 @@
 /**
  * `npm run simulate -- --url URL --token TOKEN [...]`: posts realistic LLM traffic to a
  * collector. Also bundled by electron-vite and spawned by the desktop app's demo mode, so it
- * uses plain Node APIs only, never assumes a TTY, and is driven through stdin lines.
+ * uses plain Node APIs only, never assumes a TTY, and is driven through stdin lines (or, as an
+ * Electron utility process, which has no stdin, through `process.parentPort` messages).
  */
 import { createInterface } from 'node:readline';
 import { systemClock } from '../../../shared/clock.js';
@@ -10,6 +11,7 @@ import { TOKEN_ENV } from '../../node/tokens.js';
 import { USAGE, parseSimArgs } from './args.js';
 import type { SimOptions } from './args.js';
 import { handleCommand } from './commands.js';
+import { listenToParentPort, parentPortOf } from './parent-port.js';
 import { fetchDataEnd, resumeFrom } from './resume.js';
 import { Sender } from './sender.js';
 import { Simulation } from './runner.js';
@@ -74,6 +76,17 @@ async function run(o: SimOptions): Promise<number> {
     out(sim.statusLine());
   }, o.summaryMs);
   const rl = createInterface({ input: process.stdin, terminal: false });
+  const onControlLine = (line: string): void => {
+    for (const reply of handleCommand(line, {
+      traffic,
+      simNow: () => sim.simNow(),
+      statusLine: () => sim.statusLine(),
+    }))
+      out(reply);
+  };
+  // The desktop app's Demo menu, when we run as its utility process.
+  const port = parentPortOf(process);
+  const stopListening = port ? listenToParentPort(port, onControlLine, err) : () => {};
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
   const shutdown = (): Promise<void> =>
@@ -81,6 +94,7 @@ async function run(o: SimOptions): Promise<number> {
       sim.stop();
       clearInterval(summary);
       rl.close();
+      stopListening();
       // Give queued events a moment to land; a stuck collector must not hold up exit.
       const flushed = exitCode === 0 ? await sender.flush(3000) : false;
       await sender.stop();
@@ -88,14 +102,7 @@ async function run(o: SimOptions): Promise<number> {
       done();
     })());
 
-  rl.on('line', (line) => {
-    for (const reply of handleCommand(line, {
-      traffic,
-      simNow: () => sim.simNow(),
-      statusLine: () => sim.statusLine(),
-    }))
-      out(reply);
-  });
+  rl.on('line', onControlLine);
   rl.on('close', () => {
     // stdin is often /dev/null under a supervisor: only follow it when asked to.
     if (o.exitOnEof) void shutdown();

@@ -1,4 +1,5 @@
 import type { Capability } from '../../../../shared/protocol/settings.js';
+import { START_HIDDEN_FLAG } from '../../single-instance.js';
 
 /** Launch at login: Electron's `app.setLoginItemSettings`; the headless host has none. */
 export interface LoginItem {
@@ -8,7 +9,7 @@ export interface LoginItem {
 
 /** The part of Electron's `app` the login item needs (Electron's `app` satisfies it). */
 export interface LoginItemHost {
-  setLoginItemSettings(settings: { openAtLogin: boolean }): void;
+  setLoginItemSettings(settings: { openAtLogin: boolean; args?: string[] }): void;
 }
 
 /** A browser tab cannot start itself at login: shown disabled, with this reason. */
@@ -35,6 +36,8 @@ export function electronLoginItem(host: LoginItemHost, platform: NodeJS.Platform
   }
   return {
     capability: () => ({ available: true }),
-    set: (openAtLogin) => host.setLoginItemSettings({ openAtLogin }),
+    // Started at login, the app comes up in the tray, not in the user's face (Windows passes
+    // the flag; macOS reports wasOpenedAtLogin: see startsHidden).
+    set: (openAtLogin) => host.setLoginItemSettings({ openAtLogin, args: [START_HIDDEN_FLAG] }),
   };
 }

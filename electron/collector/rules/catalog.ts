@@ -111,7 +111,7 @@ export function windowRules(rules: Rules, opts: { timeZone?: string } = {}): Win
       scope: 'series',
       cadence: 'minute',
       ...timing(lp),
-      check: (h, m, s) => latencyP95Check(r, h, m, s),
+      check: (h, m, s, ctx) => latencyP95Check(r, h, m, s, ctx),
     });
   }
   const ca = rules.costAnomaly;
@@ -127,7 +127,7 @@ export function windowRules(rules: Rules, opts: { timeZone?: string } = {}): Win
   }
   const pd = rules.providerDown;
   if (pd.enabled) {
-    const r = { ...pd, windowMs: pd.window, fastWindowMs: pd.fastWindow };
+    const r = { ...pd, windowMs: pd.window, fastWindowMs: pd.fastWindow, baselineMs: pd.baseline };
     out.push({
       id: PROVIDER_DOWN_RULE_ID,
       // Never true without an attempt in the newest span.
@@ -147,7 +147,7 @@ export function windowRules(rules: Rules, opts: { timeZone?: string } = {}): Win
       scope: 'service',
       cadence: 'minute',
       ...timing(od),
-      check: (h, m, s) => outputDriftCheck(r, h, m, s),
+      check: (h, m, s, ctx) => outputDriftCheck(r, h, m, s, ctx),
     });
   }
   const rd = rules.retrievalDrop;

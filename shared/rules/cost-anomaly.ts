@@ -60,6 +60,19 @@ export function normalCostPerMinute(rule: CostAnomalyRule, h: ScopeHistory, wind
   const tz = rule.timeZone ?? 'UTC';
   const at = calendarSlot(windowStart, tz);
   const from = windowStart - rule.trailingDays * DAY_MS;
+  // The same closed hours and the same slot give the same normal: computed about once an hour.
+  return h.overClosedHours(`cost|${tz}|${at.hour}|${at.weekend}`, from, windowStart, () =>
+    slotNormal(h, tz, at, from, windowStart),
+  );
+}
+
+function slotNormal(
+  h: ScopeHistory,
+  tz: string,
+  at: { hour: number; weekend: boolean },
+  from: number,
+  windowStart: number,
+): number | undefined {
   let same = 0;
   let sameHours = 0;
   let peak = 0;

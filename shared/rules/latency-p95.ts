@@ -77,11 +77,15 @@ export function sloFor(
 }
 
 export function latencyBaseline(rule: LatencyP95Rule, h: ScopeHistory, windowStart: number): number | undefined {
-  const p95s: number[] = [];
-  for (const hour of h.hoursBetween(windowStart - rule.baselineMs, windowStart)) {
-    if (hour.count >= rule.minHourSamples && hour.p95Ms !== undefined) p95s.push(hour.p95Ms);
-  }
-  return p95s.length >= rule.minBaselineHours ? median(p95s) : undefined;
+  const from = windowStart - rule.baselineMs;
+  // The same closed hours give the same baseline all hour long: computed once an hour.
+  return h.overClosedHours(`p95|${rule.minHourSamples}|${rule.minBaselineHours}`, from, windowStart, () => {
+    const p95s: number[] = [];
+    for (const hour of h.hoursBetween(from, windowStart)) {
+      if (hour.count >= rule.minHourSamples && hour.p95Ms !== undefined) p95s.push(hour.p95Ms);
+    }
+    return p95s.length >= rule.minBaselineHours ? median(p95s) : undefined;
+  });
 }
 
 /**

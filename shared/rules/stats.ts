@@ -236,7 +236,8 @@ export function shiftedAbove(
   alpha: number,
   baselineConfidence: number,
 ): boolean {
-  if (n <= 0 || nb <= 0) return false;
+  // Cheap exit (most minutes): not even `margin` above the baseline's own rate.
+  if (n <= 0 || nb <= 0 || k / n <= kb / nb + margin) return false;
   const p0 = wilsonInterval(kb, nb, normalQuantile(baselineConfidence)).upper + margin;
   return p0 < 1 && significantlyAbove(k, n, p0, alpha);
 }
@@ -251,7 +252,7 @@ export function shiftedBelow(
   alpha: number,
   baselineConfidence: number,
 ): boolean {
-  if (n <= 0 || nb <= 0) return false;
+  if (n <= 0 || nb <= 0 || k / n >= kb / nb - margin) return false;
   const p0 = wilsonInterval(kb, nb, normalQuantile(baselineConfidence)).lower - margin;
   return p0 > 0 && significantlyBelow(k, n, p0, alpha);
 }

@@ -109,6 +109,18 @@ function provablyAbove(h: ScopeHistory, minute: number, windowMs: number, limit:
   return false;
 }
 
+/** The slowest request of the minutes in (minute - windowMs, minute] (each minute's sketch keeps its max). */
+function slowest(h: ScopeHistory, minute: number, windowMs: number): number {
+  const from = minute - windowMs + MINUTE_MS;
+  let max = -Infinity;
+  for (let i = h.minutes.length - 1; i >= 0; i--) {
+    const p = h.minutes[i];
+    if (!p || p.minute < from) break;
+    if (p.minute <= minute && p.latency.count > 0 && p.latency.max > max) max = p.latency.max;
+  }
+  return max;
+}
+
 export function latencyP95Check(
   rule: LatencyP95Rule,
   h: ScopeHistory,
@@ -117,16 +129,21 @@ export function latencyP95Check(
   ctx: RuleContext = { scopesTested: 1 },
 ): string | undefined {
   if (h.window(minute, rule.windowMs).count === 0) return undefined;
-  const p95 = h.latency(minute, rule.windowMs).getValueAtQuantile(LATENCY_QUANTILE);
   const slo = sloFor(rule.slo, scope.labels);
+  const baseline = latencyBaseline(rule, h, minute - rule.windowMs + MINUTE_MS);
+  const sloLimit = slo !== undefined ? rule.sloFactor * slo : Infinity;
+  const baseLimit = baseline !== undefined ? rule.factor * baseline : Infinity;
+  // Cheap exit (nearly every minute): no request in the window is slower than the lowest limit,
+  // so its p95 cannot be above it (no sketch merge needed).
+  if (slowest(h, minute, rule.windowMs) <= Math.min(sloLimit, baseLimit)) return undefined;
+  const p95 = h.latency(minute, rule.windowMs).getValueAtQuantile(LATENCY_QUANTILE);
   if (slo !== undefined && p95 <= slo) return undefined; // inside SLO: never page
   const alpha = (1 - rule.confidence) / Math.max(1, ctx.scopesTested) / LATENCY_SPANS;
   const above = (limit: number): boolean => p95 > limit && provablyAbove(h, minute, rule.windowMs, limit, alpha);
   const forMin = rule.forMs / MINUTE_MS;
-  if (slo !== undefined && above(rule.sloFactor * slo)) {
+  if (slo !== undefined && above(sloLimit)) {
     return `p95 ${fmtLatency(p95)} vs SLO ${fmtLatency(slo)} (${(p95 / slo).toFixed(1)}x) for ${forMin} min on ${scope.name}`;
   }
-  const baseline = latencyBaseline(rule, h, minute - rule.windowMs + MINUTE_MS);
-  if (baseline === undefined || !above(rule.factor * baseline)) return undefined;
+  if (baseline === undefined || !above(baseLimit)) return undefined;
   return `p95 ${fmtLatency(p95)} vs baseline ${fmtLatency(baseline)} for ${forMin} min on ${scope.name}`;
 }

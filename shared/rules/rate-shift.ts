@@ -17,12 +17,12 @@ export const NEGATIVE_FEEDBACK_RULE_ID = 'negative-feedback';
  * Detection v2 (issue 13): no minimum count, neither now nor in the baseline. The rule holds when,
  * over the last quarter, half or whole `window` (the evidence widens at low traffic), the rate is
  * provably beyond the baseline by more than `margin`: an exact binomial test rejects "the rate is
- * within `margin` of the baseline", the baseline taken at its Wilson bound (at `confidence`) so
- * its own size counts (a small baseline is a vague yardstick, not a reason to be blind). The
- * level is 1 - `confidence` divided by the number of services tested that minute times the spans
- * tried (Bonferroni), so 16 of 47 rated thumbs down against a 15% baseline (one service in a dozen
- * gets there by chance on a quiet day) is no ticket, while 60% of 50 is; and it must hold for
- * `for` (15 min), so one lucky streak of thumbs down in a busy month is not a ticket either.
+ * within `margin` of the baseline" at 1 - `confidence` divided by the number of services tested
+ * that minute (Bonferroni), the baseline taken at its 90% Wilson bound so its own size counts (a
+ * small baseline is a vague yardstick, not a reason to be blind). So 16 of 47 rated thumbs down
+ * against a 15% baseline (one service in a dozen gets there by chance on a quiet day) is no
+ * ticket, while 60% of 50 is; and it must hold for `for` (15 min), so a lucky streak of thumbs
+ * down found by one of the spans in a busy month is not a ticket either.
  */
 export const RETRIEVAL_DROP_DEFAULTS = {
   margin: 0.15,
@@ -47,10 +47,13 @@ export const NEGATIVE_FEEDBACK_DEFAULTS = {
 
 /**
  * The spans the evidence is tried over, as fractions of `window`: a quarter answers fast at high
- * traffic, the whole window at low traffic. Few and far apart, because every span tried is one
- * more chance of a fluke (the level is divided by their number).
+ * traffic, the whole window at low traffic. Few, because every span tried is one more chance of a
+ * fluke; `for` (the condition held 15 minutes in a row) is what keeps those flukes out.
  */
 export const RATE_SHIFT_SPANS = [0.25, 0.5, 1] as const;
+
+/** How sure the baseline's bound is: its 90% Wilson bound (one-sided) is the yardstick. */
+export const BASELINE_BOUND_CONFIDENCE = 0.9;
 
 export interface RateShiftRule {
   margin: number;
@@ -86,7 +89,7 @@ function shift(
   const base = of(h.sumHours(start - rule.baselineMs, start));
   if (base.total === 0) return undefined;
   const spans = [...new Set(RATE_SHIFT_SPANS.map((f) => Math.max(1, Math.round(f * maxSpan))))];
-  const alpha = (1 - rule.confidence) / Math.max(1, scopesTested) / spans.length;
+  const alpha = (1 - rule.confidence) / Math.max(1, scopesTested);
   // A span cannot claim time before the scope existed.
   const longest = Math.floor((minute - (h.firstSeen ?? minute)) / MINUTE_MS) + 1;
   for (const span of spans) {
@@ -94,8 +97,8 @@ function shift(
     const now = of(h.window(minute, span * MINUTE_MS));
     const tripped =
       direction === 'below'
-        ? shiftedBelow(now.hits, now.total, base.hits, base.total, rule.margin, alpha, rule.confidence)
-        : shiftedAbove(now.hits, now.total, base.hits, base.total, rule.margin, alpha, rule.confidence);
+        ? shiftedBelow(now.hits, now.total, base.hits, base.total, rule.margin, alpha, BASELINE_BOUND_CONFIDENCE)
+        : shiftedAbove(now.hits, now.total, base.hits, base.total, rule.margin, alpha, BASELINE_BOUND_CONFIDENCE);
     if (tripped) return { span, now, base };
   }
   return undefined;

@@ -303,10 +303,15 @@ export function chiSquareUpperTail(x: number, df: number): number {
   return gammaUpper(df / 2, x / 2);
 }
 
+/** Categories expected fewer times than this are pooled before the G-test (its χ² approximation needs it). */
+export const MIN_EXPECTED_PER_CATEGORY = 5;
+
 /**
  * G-test (likelihood-ratio goodness of fit) of observed category counts against a reference mix
  * (its counts, with additive smoothing `alpha` so a category new to either side is possible):
  * G = 2 Σ O ln(O / E), E = n · q, asymptotically χ² with (categories - 1) degrees of freedom.
+ * Categories expected fewer than MIN_EXPECTED_PER_CATEGORY times are pooled into one (the usual
+ * rule for the χ² approximation: one rare label seen once among 30 outputs is not a shifted mix).
  * Returns the p-value: how likely a sample this far from the reference is if it came from it.
  */
 export function gTestPValue(
@@ -315,16 +320,29 @@ export function gTestPValue(
   alpha = 1,
 ): number {
   const keys = new Set([...Object.keys(observed), ...Object.keys(reference)]);
-  if (keys.size < 2) return 1;
   const n = sumValues(observed);
-  if (n <= 0) return 1;
+  if (keys.size < 2 || n <= 0) return 1;
   const nRef = sumValues(reference) + alpha * keys.size;
-  let g = 0;
+  const bins: { o: number; e: number }[] = [];
+  const pooled = { o: 0, e: 0 };
   for (const k of keys) {
-    const o = observed[k] ?? 0;
-    if (o <= 0) continue;
-    const e = (n * ((reference[k] ?? 0) + alpha)) / nRef;
-    g += o * Math.log(o / e);
+    const bin = { o: observed[k] ?? 0, e: (n * ((reference[k] ?? 0) + alpha)) / nRef };
+    if (bin.e < MIN_EXPECTED_PER_CATEGORY) {
+      pooled.o += bin.o;
+      pooled.e += bin.e;
+    } else bins.push(bin);
   }
-  return chiSquareUpperTail(Math.max(0, 2 * g), keys.size - 1);
+  if (pooled.e > 0) {
+    // Still too rare on its own: folded into the least expected category.
+    const smallest = bins.reduce<{ o: number; e: number } | undefined>((a, b) => (!a || b.e < a.e ? b : a), undefined);
+    if (pooled.e >= MIN_EXPECTED_PER_CATEGORY || !smallest) bins.push(pooled);
+    else {
+      smallest.o += pooled.o;
+      smallest.e += pooled.e;
+    }
+  }
+  if (bins.length < 2) return 1;
+  let g = 0;
+  for (const { o, e } of bins) if (o > 0) g += o * Math.log(o / e);
+  return chiSquareUpperTail(Math.max(0, 2 * g), bins.length - 1);
 }

@@ -94,31 +94,33 @@ export const CostAnomalyRuleConfig = z.strictObject({
   minDayFraction: Fraction.default(COST_ANOMALY_DEFAULTS.minDayFraction),
 });
 
-export const ProviderDownRuleConfig = z.strictObject({
-  ...base(PROVIDER_DOWN_DEFAULTS, 'page'),
-  /** The longest span the evidence may widen to at low traffic (at most 2 h: the minute ring). */
-  window: Duration.default(PROVIDER_DOWN_DEFAULTS.windowMs),
-  fastWindow: Duration.default(PROVIDER_DOWN_DEFAULTS.fastWindowMs),
-  /** Superseded by the statistical decisions (issue 13): accepted for old configs, ignored. */
-  minSamples: Count.optional(),
-  /** Superseded by `normalFailureShare` and `outageConfidence` (issue 13): accepted, ignored. */
-  minAttempts: Count.optional(),
-  /** Total outage: the failure share a healthy provider reaches at worst (the null of q^n). */
-  normalFailureShare: Fraction.default(PROVIDER_DOWN_DEFAULTS.normalFailureShare),
-  /** Total outage: the provider's own failure share is measured over this trailing span. */
-  baseline: Duration.default(PROVIDER_DOWN_DEFAULTS.baselineMs),
-  /** Total outage: one-sided confidence that n failures in a row are not a healthy provider's. */
-  outageConfidence: Confidence.default(PROVIDER_DOWN_DEFAULTS.outageConfidence),
-  dominantShare: Fraction.default(PROVIDER_DOWN_DEFAULTS.dominantShare),
-  confidence: Confidence.default(PROVIDER_DOWN_DEFAULTS.confidence),
-  errorTypes: z
-    .array(z.string().min(1))
-    .min(1)
-    .default([...PROVIDER_DOWN_DEFAULTS.errorTypes]),
-}).refine((c) => 1 - c.outageConfidence < c.normalFailureShare, {
-  message: '1 - outageConfidence must be below normalFailureShare (else one failed request could page)',
-  path: ['outageConfidence'],
-});
+export const ProviderDownRuleConfig = z
+  .strictObject({
+    ...base(PROVIDER_DOWN_DEFAULTS, 'page'),
+    /** The longest span the evidence may widen to at low traffic (at most 2 h: the minute ring). */
+    window: Duration.default(PROVIDER_DOWN_DEFAULTS.windowMs),
+    fastWindow: Duration.default(PROVIDER_DOWN_DEFAULTS.fastWindowMs),
+    /** Superseded by the statistical decisions (issue 13): accepted for old configs, ignored. */
+    minSamples: Count.optional(),
+    /** Superseded by `normalFailureShare` and `outageConfidence` (issue 13): accepted, ignored. */
+    minAttempts: Count.optional(),
+    /** Total outage: the failure share a healthy provider reaches at worst (the null of q^n). */
+    normalFailureShare: Fraction.default(PROVIDER_DOWN_DEFAULTS.normalFailureShare),
+    /** Total outage: the provider's own failure share is measured over this trailing span. */
+    baseline: Duration.default(PROVIDER_DOWN_DEFAULTS.baselineMs),
+    /** Total outage: one-sided confidence that n failures in a row are not a healthy provider's. */
+    outageConfidence: Confidence.default(PROVIDER_DOWN_DEFAULTS.outageConfidence),
+    dominantShare: Fraction.default(PROVIDER_DOWN_DEFAULTS.dominantShare),
+    confidence: Confidence.default(PROVIDER_DOWN_DEFAULTS.confidence),
+    errorTypes: z
+      .array(z.string().min(1))
+      .min(1)
+      .default([...PROVIDER_DOWN_DEFAULTS.errorTypes]),
+  })
+  .refine((c) => 1 - c.outageConfidence < c.normalFailureShare, {
+    message: '1 - outageConfidence must be below normalFailureShare (else one failed request could page)',
+    path: ['outageConfidence'],
+  });
 
 export const EvalAccuracyRuleConfig = z.strictObject({
   ...base(EVAL_ACCURACY_DEFAULTS, 'page'),

@@ -150,7 +150,7 @@ export interface Fleet {
 function flatten(mix: Readonly<Record<string, number>>, exponent: number): Record<string, number> {
   const out: Record<string, number> = {};
   let sum = 0;
-  for (const [k, p] of Object.entries(mix)) sum += (out[k] = p ** exponent);
+  for (const [k, p] of Object.entries(mix)) sum += out[k] = p ** exponent;
   for (const k of Object.keys(out)) out[k] = (out[k] ?? 0) / sum;
   return out;
 }
@@ -216,8 +216,7 @@ export function createFleet(o: FleetOptions): Fleet {
       // Latency: a few samples standing for all n requests.
       const k = Math.min(n, 6);
       const slow = incidentsFor(s, m, 'latency')?.rate ?? 1;
-      for (let i = 0; i < k; i++)
-        b.latency.accept(slow * logNormal(rng, FLEET_NORMAL.latencyMedianMs, 0.35), n / k);
+      for (let i = 0; i < k; i++) b.latency.accept(slow * logNormal(rng, FLEET_NORMAL.latencyMedianMs, 0.35), n / k);
       const costly = incidentsFor(s, m, 'cost')?.rate ?? 1;
       b.tokensIn = 400 * n * costly;
       b.tokensOut = 150 * n * costly;
@@ -267,7 +266,13 @@ export function createFleet(o: FleetOptions): Fleet {
             0;
           const p = Math.min(0.999, Math.max(0, e.baseAccuracy + jitter - drop));
           const passed = binomial(rng, e.total, p);
-          out.push({ suite: e.suite, ts, accuracy: Math.round((passed / e.total) * 1e4) / 1e4, passed, total: e.total });
+          out.push({
+            suite: e.suite,
+            ts,
+            accuracy: Math.round((passed / e.total) * 1e4) / 1e4,
+            passed,
+            total: e.total,
+          });
         }
       });
       return out.sort((a, b) => (a.ts as number) - (b.ts as number));

@@ -14,7 +14,12 @@ export const QUIET_MONTH_SERVICES = 30;
 /** A new service, behaving normally, from Tuesday noon. */
 export const NEW_SERVICE_AT = QUIET_MONTH_START + DAY_MS + 12 * HOUR_MS;
 /** svc-10 moves its traffic to another model over Wednesday. */
-export const MIGRATION = { service: 'svc-10', toModel: 'gpt-4.1-mini', at: QUIET_MONTH_START + 2 * DAY_MS, overMs: DAY_MS };
+export const MIGRATION = {
+  service: 'svc-10',
+  toModel: 'gpt-4.1-mini',
+  at: QUIET_MONTH_START + 2 * DAY_MS,
+  overMs: DAY_MS,
+};
 
 export function quietMonthFleet(seed = 13): FleetOptions {
   const services: FleetService[] = [

@@ -207,9 +207,10 @@ describe('retrieval-drop (ticket)', () => {
       labels: { service: 'search-rag' },
       status: 'resolved',
     });
-    const nums = /^retrieval hit rate (\d+\.\d)% \((\d+)\/(\d+)\) vs baseline 80\.0% over (8|15|30) min on search-rag$/.exec(
-      a?.summary ?? '',
-    );
+    const nums =
+      /^retrieval hit rate (\d+\.\d)% \((\d+)\/(\d+)\) vs baseline 80\.0% over (8|15|30) min on search-rag$/.exec(
+        a?.summary ?? '',
+      );
     expect(nums, a?.summary).not.toBeNull();
     expect(Number(nums?.[1])).toBeLessThan(65); // baseline - margin
     expect(Number(nums?.[3])).toBe(4 * Number(nums?.[4])); // 4 req/min over the span that proved it
@@ -257,7 +258,9 @@ describe('negative-feedback (ticket)', () => {
     const all = await r.alerts();
     expect(all, describeAlerts(all)).toHaveLength(2);
     const tiny = all.find((x) => x.labels.service === 'tiny');
-    expect(tiny?.summary).toMatch(/^negative feedback 100\.0% \(\d+\/\d+ rated\) vs baseline 0\.0% over \d+ min on tiny$/);
+    expect(tiny?.summary).toMatch(
+      /^negative feedback 100\.0% \(\d+\/\d+ rated\) vs baseline 0\.0% over \d+ min on tiny$/,
+    );
     const a = all.find((x) => x.labels.service === 'support-bot');
     expect(a).toMatchObject({
       ruleId: 'negative-feedback',

@@ -5,7 +5,9 @@ import { emptyAgg, type Agg } from '../../shared/rollup/agg.js';
 import { ScopeHistory } from '../../shared/rollup/history.js';
 import { countAbove, newSketch } from '../../shared/rollup/sketch-codec.js';
 import { parseCollectorConfig } from '../../shared/config/collector-config.js';
-import { LATENCY_P95_DEFAULTS, latencyP95Check } from '../../shared/rules/latency-p95.js';
+import { calendarSlot } from '../../shared/rules/calendar.js';
+import { COST_ANOMALY_DEFAULTS, normalCostPerMinute, projectedDay } from '../../shared/rules/cost-anomaly.js';
+import { LATENCY_P95_DEFAULTS, latencyBaseline, latencyP95Check } from '../../shared/rules/latency-p95.js';
 import { OUTPUT_DRIFT_DEFAULTS, outputDriftCheck } from '../../shared/rules/output-drift.js';
 import { PROVIDER_DOWN_DEFAULTS, providerDownCheck } from '../../shared/rules/provider-down.js';
 import {
@@ -176,10 +178,16 @@ describe('latency p95 above a limit: the share of slow requests (latency-p95)', 
     expect(countAbove(newSketch(), 1)).toBe(0);
   });
   it('0 or 1 slow request never; 2 of 2 (both 6x slower) is evidence, 2 of 20 is not', () => {
-    const one = (n: number, slowAt: number) =>
-      window(n, (m) => (m === slowAt ? 1 : 0));
+    const one = (n: number, slowAt: number) => window(n, (m) => (m === slowAt ? 1 : 0));
     expect(latencyP95Check(rule, one(1, day + 9 * MINUTE_MS), at, series)).toBeUndefined();
-    expect(latencyP95Check(rule, window(1, () => 0), at, series)).toBeUndefined();
+    expect(
+      latencyP95Check(
+        rule,
+        window(1, () => 0),
+        at,
+        series,
+      ),
+    ).toBeUndefined();
     // Only the last two minutes have traffic: one request each, both slow.
     const two = history(T0, day + 10 * MINUTE_MS, (m) =>
       m < day
@@ -189,11 +197,32 @@ describe('latency p95 above a limit: the share of slow requests (latency-p95)', 
           : {},
     );
     expect(latencyP95Check(rule, two, at, series)).toMatch(/^p95 [56]\.\d s vs baseline [\d.]+ m?s for 15 min/);
-    expect(latencyP95Check(rule, window(2, (m) => (m >= day + 8 * MINUTE_MS ? 1 : 0)), at, series)).toBeUndefined();
+    expect(
+      latencyP95Check(
+        rule,
+        window(2, (m) => (m >= day + 8 * MINUTE_MS ? 1 : 0)),
+        at,
+        series,
+      ),
+    ).toBeUndefined();
   });
   it('huge counts: 6% slow of 60,000 is provably above p95 x2; 5% is not', () => {
-    expect(latencyP95Check(rule, window(6_000, () => 360), at, series)).toMatch(/^p95 [56]\.\d s vs baseline/);
-    expect(latencyP95Check(rule, window(6_000, () => 300), at, series)).toBeUndefined();
+    expect(
+      latencyP95Check(
+        rule,
+        window(6_000, () => 360),
+        at,
+        series,
+      ),
+    ).toMatch(/^p95 [56]\.\d s vs baseline/);
+    expect(
+      latencyP95Check(
+        rule,
+        window(6_000, () => 300),
+        at,
+        series,
+      ),
+    ).toBeUndefined();
   });
 });
 
@@ -232,5 +261,55 @@ describe('output mix shift: G-test against the reference (output-drift)', () => 
     const at = day + 59 * MINUTE_MS;
     expect(outputDriftCheck(rule, shifted(1, 2), at, service)).toBeUndefined();
     expect(outputDriftCheck(rule, shifted(5, 30), at, service)).toMatch(/^output mix KL [\d.]+ > 0\.1 over 60 min/);
+  });
+});
+
+describe('calendar-aware baselines (issue 13)', () => {
+  it('local hour and kind of day in the team zone, half-hour zones and DST included; unknown zones fall back to UTC', () => {
+    // Monday 18:45 UTC is Tuesday 00:15 in Kolkata (+05:30); Saturday 18:15 UTC is 23:45 there.
+    expect(calendarSlot(Date.UTC(2026, 10, 2, 18, 45), 'Asia/Kolkata')).toEqual({ hour: 0, weekend: false });
+    expect(calendarSlot(Date.UTC(2026, 10, 7, 18, 15), 'Asia/Kolkata')).toEqual({ hour: 23, weekend: true });
+    // Berlin leaves summer time on 2026-10-25: 00:30 UTC is 02:30 CEST, 01:30 UTC is 02:30 CET.
+    expect(calendarSlot(Date.UTC(2026, 9, 25, 0, 30), 'Europe/Berlin')).toEqual({ hour: 2, weekend: true });
+    expect(calendarSlot(Date.UTC(2026, 9, 25, 1, 30), 'Europe/Berlin')).toEqual({ hour: 2, weekend: true });
+    // Sunday 23:30 UTC is already Monday in Berlin.
+    expect(calendarSlot(Date.UTC(2026, 10, 8, 23, 30), 'Europe/Berlin')).toEqual({ hour: 0, weekend: false });
+    expect(calendarSlot(Date.UTC(2026, 10, 8, 23, 30), 'Not/AZone')).toEqual({ hour: 23, weekend: true });
+  });
+
+  it('baselines memoised over closed hours answer exactly what a fresh history does', () => {
+    const rule = { ...COST_ANOMALY_DEFAULTS, timeZone: 'Europe/Berlin' };
+    const spec = (m: number): Spec => {
+      const count = 5 + ((m / MINUTE_MS) % 37);
+      return { count, costUsd: 0.01 * count, latencies: [800 + ((m / MINUTE_MS) % 300)] };
+    };
+    const end = T0 + 4 * DAY_MS;
+    const live = new ScopeHistory();
+    const checkpoints = new Set<number>();
+    // Thursday afternoon and evening (a quarter of the day's usual cost is spent by then).
+    for (let m = T0 + 3 * DAY_MS + 12 * HOUR_MS; m < end; m += 37 * MINUTE_MS) checkpoints.add(m);
+    for (let m = T0; m < end; m += MINUTE_MS) {
+      const { latencies = [], ...agg } = spec(m);
+      const latency = newSketch();
+      for (const l of latencies) latency.accept(l);
+      live.addMinute({ ...emptyAgg(), ...agg, minute: m, latency });
+      const ws = m - 14 * MINUTE_MS;
+      // Asked every minute, as the runtime does (fills the memo).
+      const got = {
+        normal: normalCostPerMinute(rule, live, ws),
+        day: projectedDay(rule, live, m),
+        p95: latencyBaseline({ ...LATENCY_P95_DEFAULTS, slo: [] }, live, ws),
+      };
+      if (!checkpoints.has(m)) continue;
+      const fresh = history(T0, m + MINUTE_MS, spec);
+      expect(got.normal).toBeGreaterThan(0);
+      expect(got.day?.projected).toBeGreaterThan(0);
+      expect(got.p95).toBeGreaterThan(0);
+      expect(got).toEqual({
+        normal: normalCostPerMinute(rule, fresh, ws),
+        day: projectedDay(rule, fresh, m),
+        p95: latencyBaseline({ ...LATENCY_P95_DEFAULTS, slo: [] }, fresh, ws),
+      });
+    }
   });
 });

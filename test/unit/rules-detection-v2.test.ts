@@ -93,16 +93,19 @@ describe('provider-down pages fast at any traffic level (issue 13, item 1)', () 
     expect(f!.at - S).toBeLessThanOrEqual(2 * MINUTE_MS);
   });
 
-  it.each([2, 20, 200])('partial outage (85 percent availability errors) at %i req/min pages within 5 minutes', (rate) => {
-    const end = S + 30 * MINUTE_MS;
-    const h = build({ rate, from: S, to: end, fails: share(0.85), type: 'server_error' }, end);
-    const f = firedAt(h, end, providerDown(h), PD_TIMING);
-    // Runs of failures between the successes may also prove "no success among the attempts".
-    expect(f?.summary).toMatch(
-      /^provider openai: (\d+\.\d% of \d+ requests failed with connection\/5xx\/timeout errors|no successful request)/,
-    );
-    expect(f!.at - S).toBeLessThanOrEqual(5 * MINUTE_MS);
-  });
+  it.each([2, 20, 200])(
+    'partial outage (85 percent availability errors) at %i req/min pages within 5 minutes',
+    (rate) => {
+      const end = S + 30 * MINUTE_MS;
+      const h = build({ rate, from: S, to: end, fails: share(0.85), type: 'server_error' }, end);
+      const f = firedAt(h, end, providerDown(h), PD_TIMING);
+      // Runs of failures between the successes may also prove "no success among the attempts".
+      expect(f?.summary).toMatch(
+        /^provider openai: (\d+\.\d% of \d+ requests failed with connection\/5xx\/timeout errors|no successful request)/,
+      );
+      expect(f!.at - S).toBeLessThanOrEqual(5 * MINUTE_MS);
+    },
+  );
 
   it('a one-minute blip of failures, rate limits, or 40% timeouts do not page', () => {
     const end = S + 30 * MINUTE_MS;

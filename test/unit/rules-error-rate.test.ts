@@ -52,7 +52,10 @@ describe('error-rate rule (one decision path: the statistical check, then the st
     for (const rate of [1, 3, 100, 10_000]) {
       const series = repeat(40, [rate, 0]);
       series[10] = [rate, 1];
-      expect(kinds(run(series)).every((k) => k === 'none'), `${rate} req/min`).toBe(true);
+      expect(
+        kinds(run(series)).every((k) => k === 'none'),
+        `${rate} req/min`,
+      ).toBe(true);
     }
   });
 

@@ -333,9 +333,10 @@ export function gTestPValue(
     } else bins.push(bin);
   }
   if (pooled.e > 0) {
-    // Still too rare on its own: folded into the least expected category.
+    // Still too rare on its own: folded into the least expected category, unless that would
+    // leave a single one (a reference of one label against outputs of another is all signal).
     const smallest = bins.reduce<{ o: number; e: number } | undefined>((a, b) => (!a || b.e < a.e ? b : a), undefined);
-    if (pooled.e >= MIN_EXPECTED_PER_CATEGORY || !smallest) bins.push(pooled);
+    if (pooled.e >= MIN_EXPECTED_PER_CATEGORY || !smallest || bins.length < 2) bins.push(pooled);
     else {
       smallest.o += pooled.o;
       smallest.e += pooled.e;

@@ -48,7 +48,7 @@ describe('rules:export --format prometheus (issue 17)', () => {
         providerDown: {
           dominantShare: 0.6,
           normalFailureShare: 0.1,
-          outageConfidence: 0.9999999,
+          outageConfidence: 0.999995,
           errorTypes: ['timeout', 'a.b'],
         },
       },
@@ -72,8 +72,8 @@ describe('rules:export --format prometheus (issue 17)', () => {
     expect(byName('VigilCostAnomaly').expr).toContain('>= 0.5');
     const pd = byName('VigilProviderDown');
     expect(pd.expr).toContain('> 0.6');
-    // 0.1^7 < 1e-7 ≤ 0.1^6: seven failed attempts are the fewest the exact decision calls an outage.
-    expect(pd.expr).toContain('>= 7');
+    // 0.1^6 < 5e-6 ≤ 0.1^5: six failed attempts are the fewest the exact decision calls an outage.
+    expect(pd.expr).toContain('>= 6');
     expect(pd.expr).toContain('error_type=~"timeout|a\\\\.b"');
   });
 

@@ -156,6 +156,8 @@ export function windowRules(rules: Rules, opts: { timeZone?: string } = {}): Win
     out.push({
       id: RETRIEVAL_DROP_RULE_ID,
       windowMs: rd.window,
+      // Services without retrieval are not tested: they do not dilute the level (Bonferroni).
+      observes: (w) => w.retrievalHits + w.retrievalMisses > 0,
       scope: 'service',
       cadence: 'minute',
       ...timing(rd),
@@ -168,6 +170,7 @@ export function windowRules(rules: Rules, opts: { timeZone?: string } = {}): Win
     out.push({
       id: NEGATIVE_FEEDBACK_RULE_ID,
       windowMs: nf.window,
+      observes: (w) => w.feedbackUp + w.feedbackDown > 0,
       scope: 'service',
       cadence: 'minute',
       ...timing(nf),

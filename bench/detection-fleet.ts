@@ -68,6 +68,7 @@ export function benchDetectionLevels(): void {
       `${before.length} alerts during it; ${fmt((performance.now() - started) / 1000, 1)} s)`,
     rows,
   );
+  for (const a of before) console.log(`  during the history: ${a.tier} ${a.ruleId} ${a.firedAt} ${a.summary}`);
 }
 
 /** False alerts over a quiet month of 30 services (plus a new one), with the calendar and changes of issue 13. */

@@ -12,6 +12,7 @@ import {
 import { branch, removeDir, Replay, tempDir } from '../test/integration/detection-harness.js';
 import { isIncidentEntry, type CollectorStore } from '../electron/collector/store/store.js';
 import { benchIncidentWebhook } from './detection-incidents.js';
+import { falseAlertRow } from './detection-fleet.js';
 import { fmt, printTable } from './stats.js';
 
 /** How long a scenario keeps running after it was detected, for the pages-per-incident count. */
@@ -91,15 +92,11 @@ export function benchDetection(): void {
   });
   removeDir(snapshot);
   printTable(`Detection: scenarios at ${DETECTION_RATE_PER_SEC} req/s peak, starting Wednesday 13:00 UTC`, rows);
-  const count = (tier: string): number => week.filter((a) => a.tier === tier).length;
   benchIncidentWebhook();
   printTable('False alerts per simulated week of normal traffic', [
-    {
+    falseAlertRow(week, {
       events: fmt(weekEvents, 0),
-      'false pages': count('page'),
-      'false tickets': count('ticket'),
-      'false reviews': count('review'),
       'replay time': `${fmt((performance.now() - started) / 1000, 1)} s`,
-    },
+    }),
   ]);
 }

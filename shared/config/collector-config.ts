@@ -27,8 +27,8 @@ export const ErrorRateRuleConfig = z.strictObject({
   threshold: z.number().gt(0).lt(1).default(ERROR_RATE_DEFAULTS.threshold),
   /** Both ends of the proving span must run above the threshold over this long. */
   window: Duration.default(ERROR_RATE_DEFAULTS.windowMs),
-  /** Superseded by the statistical decision (issue 13): accepted, ignored. */
-  minSamples: z.number().int().positive().default(ERROR_RATE_DEFAULTS.minSamples),
+  /** Superseded by the statistical decision (issue 13): accepted for old configs, ignored. */
+  minSamples: z.number().int().positive().optional(),
   /** The shortest span the rate must be (provably) above the threshold over. */
   for: Duration.default(ERROR_RATE_DEFAULTS.forMs),
   /** How far the span may widen at low traffic (at most 2 h: the minute ring). */

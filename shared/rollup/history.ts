@@ -44,6 +44,12 @@ export class ScopeHistory {
    * Read-only to callers; cleared whenever a minute or an hour is added.
    */
   private readonly sums = new Map<string, Readonly<Agg>>();
+  /**
+   * Answers computed over closed hours only (trailing baselines: 24 h of p95s, 7 days of cost or
+   * feedback), keyed by what and by the set of hours; those hours never change again, so the
+   * answers are kept until the next hour opens instead of being recomputed every minute.
+   */
+  private readonly closed = new Map<string, unknown>();
 
   constructor(private readonly limits: { minutes: number; hours: number } = HISTORY_LIMITS) {}
 
@@ -84,6 +90,7 @@ export class ScopeHistory {
   }
 
   private pushHour(p: HourPoint): void {
+    this.closed.clear();
     this.hours.push(p);
     if (this.hours.length > this.limits.hours) this.hours.shift();
   }
@@ -123,11 +130,34 @@ export class ScopeHistory {
 
   /** Sum of the hours that ended at or before `end` and started at or after `from` (shared: do not modify). */
   sumHours(from: number, end: number): Readonly<Agg> {
-    return this.memo(`h${from}/${end}`, () => {
+    const compute = (): Agg => {
       const out = emptyAgg();
       for (const h of this.hours) if (h.hour >= from && h.hour + HOUR_MS <= end) addAgg(out, h);
       return out;
-    });
+    };
+    return this.closedBefore(end)
+      ? this.overClosedHours('sum', from, end, compute)
+      : this.memo(`h${from}/${end}`, compute);
+  }
+
+  /** True when every hour ending at or before `end` is closed: the newest hour held does not end by then. */
+  private closedBefore(end: number): boolean {
+    const last = this.hours[this.hours.length - 1];
+    return last !== undefined && end < last.hour + HOUR_MS;
+  }
+
+  /**
+   * `compute()` over the hours in [from, end) (as `hoursBetween` picks them), memoised while those
+   * hours are all closed (before the newest hour held, which may still be filling); `what` names
+   * the computation and its parameters. Undefined-valued answers are cached too.
+   */
+  overClosedHours<T>(what: string, from: number, end: number, compute: () => T): T {
+    if (!this.closedBefore(end)) return compute();
+    const key = `${what}|${Math.ceil(from / HOUR_MS)}|${Math.floor(end / HOUR_MS)}`;
+    if (this.closed.has(key)) return this.closed.get(key) as T;
+    const v = compute();
+    this.closed.set(key, v);
+    return v;
   }
 
   private memo(key: string, compute: () => Agg): Readonly<Agg> {

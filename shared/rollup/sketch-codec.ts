@@ -96,3 +96,17 @@ export function cloneSketch(s: DDSketch): DDSketch {
   if (s.count > 0) c.merge(s);
   return c;
 }
+
+/**
+ * How many of the sketch's values lie above `value` (to the sketch's relative accuracy: a bin
+ * counts when its key is above `value`'s key). Latency is never negative, so the negative store
+ * and the zero bucket are never above a positive `value`.
+ */
+export function countAbove(sketch: DDSketch, value: number): number {
+  const store = sketch.store;
+  if (store.count === 0) return 0;
+  const from = Math.max(store.minKey, sketch.mapping.key(value) + 1);
+  let n = 0;
+  for (let k = from; k <= store.maxKey; k++) n += store.bins[k - store.offset] ?? 0;
+  return n;
+}

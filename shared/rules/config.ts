@@ -54,13 +54,18 @@ function base(d: { forMs: number; keepFiringForMs: number }, tier: Tier) {
 const Fraction = z.number().gt(0).lt(1);
 const Positive = z.number().positive();
 const Count = z.number().int().positive();
+/** One-sided confidence of a statistical decision (issue 13): 0.5 < c < 1. */
+const Confidence = z.number().gt(0.5).lt(1);
 
 export const LatencyP95RuleConfig = z.strictObject({
   ...base(LATENCY_P95_DEFAULTS, 'page'),
   factor: Positive.default(LATENCY_P95_DEFAULTS.factor),
   sloFactor: Positive.default(LATENCY_P95_DEFAULTS.sloFactor),
   window: Duration.default(LATENCY_P95_DEFAULTS.windowMs),
-  minSamples: Count.default(LATENCY_P95_DEFAULTS.minSamples),
+  /** Superseded by `confidence` (issue 13): accepted for old configs, ignored. */
+  minSamples: Count.optional(),
+  /** One-sided confidence that over 5% of the window's requests are slower than the limit (before Bonferroni). */
+  confidence: Confidence.default(LATENCY_P95_DEFAULTS.confidence),
   baseline: Duration.default(LATENCY_P95_DEFAULTS.baselineMs),
   minHourSamples: Count.default(LATENCY_P95_DEFAULTS.minHourSamples),
   minBaselineHours: Count.default(LATENCY_P95_DEFAULTS.minBaselineHours),
@@ -89,24 +94,33 @@ export const CostAnomalyRuleConfig = z.strictObject({
   minDayFraction: Fraction.default(COST_ANOMALY_DEFAULTS.minDayFraction),
 });
 
-/** One-sided confidence of a statistical decision (issue 13): 0.5 < c < 1. */
-const Confidence = z.number().gt(0.5).lt(1);
-
-export const ProviderDownRuleConfig = z.strictObject({
-  ...base(PROVIDER_DOWN_DEFAULTS, 'page'),
-  /** The longest span the evidence may widen to at low traffic (at most 2 h: the minute ring). */
-  window: Duration.default(PROVIDER_DOWN_DEFAULTS.windowMs),
-  fastWindow: Duration.default(PROVIDER_DOWN_DEFAULTS.fastWindowMs),
-  /** Superseded by `minAttempts` and `confidence` (issue 13): accepted, ignored. */
-  minSamples: Count.default(PROVIDER_DOWN_DEFAULTS.minSamples),
-  minAttempts: Count.default(PROVIDER_DOWN_DEFAULTS.minAttempts),
-  dominantShare: Fraction.default(PROVIDER_DOWN_DEFAULTS.dominantShare),
-  confidence: Confidence.default(PROVIDER_DOWN_DEFAULTS.confidence),
-  errorTypes: z
-    .array(z.string().min(1))
-    .min(1)
-    .default([...PROVIDER_DOWN_DEFAULTS.errorTypes]),
-});
+export const ProviderDownRuleConfig = z
+  .strictObject({
+    ...base(PROVIDER_DOWN_DEFAULTS, 'page'),
+    /** The longest span the evidence may widen to at low traffic (at most 2 h: the minute ring). */
+    window: Duration.default(PROVIDER_DOWN_DEFAULTS.windowMs),
+    fastWindow: Duration.default(PROVIDER_DOWN_DEFAULTS.fastWindowMs),
+    /** Superseded by the statistical decisions (issue 13): accepted for old configs, ignored. */
+    minSamples: Count.optional(),
+    /** Superseded by `normalFailureShare` and `outageConfidence` (issue 13): accepted, ignored. */
+    minAttempts: Count.optional(),
+    /** Total outage: the failure share a healthy provider reaches at worst (the null of q^n). */
+    normalFailureShare: Fraction.default(PROVIDER_DOWN_DEFAULTS.normalFailureShare),
+    /** Total outage: the provider's own failure share is measured over this trailing span. */
+    baseline: Duration.default(PROVIDER_DOWN_DEFAULTS.baselineMs),
+    /** Total outage: one-sided confidence that n failures in a row are not a healthy provider's. */
+    outageConfidence: Confidence.default(PROVIDER_DOWN_DEFAULTS.outageConfidence),
+    dominantShare: Fraction.default(PROVIDER_DOWN_DEFAULTS.dominantShare),
+    confidence: Confidence.default(PROVIDER_DOWN_DEFAULTS.confidence),
+    errorTypes: z
+      .array(z.string().min(1))
+      .min(1)
+      .default([...PROVIDER_DOWN_DEFAULTS.errorTypes]),
+  })
+  .refine((c) => 1 - c.outageConfidence < c.normalFailureShare, {
+    message: '1 - outageConfidence must be below normalFailureShare (else one failed request could page)',
+    path: ['outageConfidence'],
+  });
 
 export const EvalAccuracyRuleConfig = z.strictObject({
   ...base(EVAL_ACCURACY_DEFAULTS, 'page'),
@@ -124,7 +138,10 @@ export const OutputDriftRuleConfig = z.strictObject({
   threshold: Positive.default(OUTPUT_DRIFT_DEFAULTS.threshold),
   window: Duration.default(OUTPUT_DRIFT_DEFAULTS.windowMs),
   reference: Duration.default(OUTPUT_DRIFT_DEFAULTS.referenceMs),
-  minSamples: Count.default(OUTPUT_DRIFT_DEFAULTS.minSamples),
+  /** Superseded by `confidence` (issue 13): accepted for old configs, ignored. */
+  minSamples: Count.optional(),
+  /** One-sided confidence of the G-test against the reference mix (before Bonferroni). */
+  confidence: Confidence.default(OUTPUT_DRIFT_DEFAULTS.confidence),
   minReferenceSamples: Count.default(OUTPUT_DRIFT_DEFAULTS.minReferenceSamples),
   alpha: Positive.default(OUTPUT_DRIFT_DEFAULTS.alpha),
 });
@@ -143,9 +160,10 @@ function rateShift(d: typeof RETRIEVAL_DROP_DEFAULTS | typeof NEGATIVE_FEEDBACK_
     margin: Fraction.default(d.margin),
     window: Duration.default(d.windowMs),
     baseline: Duration.default(d.baselineMs),
-    /** Superseded by `confidence` (issue 13): accepted, ignored. */
-    minSamples: Count.default(d.minSamples),
-    minBaselineSamples: Count.default(d.minBaselineSamples),
+    /** Superseded by the statistical decision (issue 13): accepted for old configs, ignored. */
+    minSamples: Count.optional(),
+    /** Superseded too: the baseline enters at its Wilson bound, so its size counts. Accepted, ignored. */
+    minBaselineSamples: Count.optional(),
     /** Before the Bonferroni correction for the number of services tested. */
     confidence: Confidence.default(d.confidence),
   });

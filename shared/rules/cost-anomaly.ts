@@ -60,6 +60,19 @@ export function normalCostPerMinute(rule: CostAnomalyRule, h: ScopeHistory, wind
   const tz = rule.timeZone ?? 'UTC';
   const at = calendarSlot(windowStart, tz);
   const from = windowStart - rule.trailingDays * DAY_MS;
+  // The same closed hours and the same slot give the same normal: computed about once an hour.
+  return h.overClosedHours(`cost|${tz}|${at.hour}|${at.weekend}`, from, windowStart, () =>
+    slotNormal(h, tz, at, from, windowStart),
+  );
+}
+
+function slotNormal(
+  h: ScopeHistory,
+  tz: string,
+  at: { hour: number; weekend: boolean },
+  from: number,
+  windowStart: number,
+): number | undefined {
   let same = 0;
   let sameHours = 0;
   let peak = 0;
@@ -90,23 +103,20 @@ export function projectedDay(
 ): { projected: number; average: number } | undefined {
   const dayStart = Math.floor(minute / DAY_MS) * DAY_MS;
   const elapsed = minute + MINUTE_MS - dayStart;
-  const days = new Map<number, { total: number; byNow: number; hours: number }>();
-  let today = 0;
+  // The hour of the day `elapsed` ends in: earlier hours count whole, that one pro rata.
+  const hourStart = Math.ceil(elapsed / HOUR_MS) * HOUR_MS - HOUR_MS;
+  const partial = (elapsed - hourStart) / HOUR_MS;
   const from = dayStart - rule.trailingDays * DAY_MS;
-  for (const hp of h.hours) {
-    if (hp.hour < from || hp.hour > minute) continue;
-    if (hp.hour >= dayStart) {
-      today += hp.costUsd; // the open hour includes minutes up to the evaluated one
-      continue;
-    }
-    const d = Math.floor(hp.hour / DAY_MS) * DAY_MS;
-    const e = days.get(d) ?? { total: 0, byNow: 0, hours: 0 };
-    e.total += hp.costUsd;
-    e.hours += 1;
-    if (hp.hour + HOUR_MS <= d + elapsed) e.byNow += hp.costUsd;
-    else if (hp.hour < d + elapsed) e.byNow += (hp.costUsd * (d + elapsed - hp.hour)) / HOUR_MS;
-    days.set(d, e);
+  // The trailing days are closed: their shape is computed once per hour of the day, not every minute.
+  const shapes = h.overClosedHours(`day|${hourStart}`, from, dayStart, () => dayShapes(h, from, dayStart, hourStart));
+  let today = 0;
+  for (let i = h.hours.length - 1; i >= 0; i--) {
+    const hp = h.hours[i];
+    if (!hp || hp.hour < dayStart) break;
+    if (hp.hour <= minute) today += hp.costUsd; // the open hour includes minutes up to the evaluated one
   }
+  const days = new Map<number, { total: number; byNow: number; hours: number }>();
+  for (const [d, e] of shapes) days.set(d, { total: e.total, hours: e.hours, byNow: e.before + e.current * partial });
   // A "complete" day has most of its hours (a series may be quiet for an hour at night).
   const complete = [...days].filter(([, d]) => d.hours >= 20 && d.total > 0);
   if (complete.length < rule.minHistoryDays) return undefined;
@@ -124,6 +134,31 @@ export function projectedDay(
   const share = fraction / basis.length;
   if (share < rule.minDayFraction || average <= 0) return undefined;
   return { projected: today / share, average };
+}
+
+interface DayShape {
+  total: number;
+  hours: number;
+  /** Cost of the hours before `hourStart` into the day. */
+  before: number;
+  /** Cost of the hour starting `hourStart` into the day. */
+  current: number;
+}
+
+/** Per trailing UTC day in [from, dayStart): its total, hours, and cost before / in the hour at `hourStart`. */
+function dayShapes(h: ScopeHistory, from: number, dayStart: number, hourStart: number): Map<number, DayShape> {
+  const days = new Map<number, DayShape>();
+  for (const hp of h.hours) {
+    if (hp.hour < from || hp.hour >= dayStart) continue;
+    const d = Math.floor(hp.hour / DAY_MS) * DAY_MS;
+    const e = days.get(d) ?? { total: 0, hours: 0, before: 0, current: 0 };
+    e.total += hp.costUsd;
+    e.hours += 1;
+    if (hp.hour < d + hourStart) e.before += hp.costUsd;
+    else if (hp.hour === d + hourStart) e.current += hp.costUsd;
+    days.set(d, e);
+  }
+  return days;
 }
 
 export function costAnomalyCheck(

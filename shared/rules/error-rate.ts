@@ -1,10 +1,8 @@
 import { MINUTE_MS } from '../clock.js';
-import { sumWindow, type MinuteCounts, type SeriesKey, type WindowTotals } from '../rollup/window.js';
 import { HISTORY_LIMITS, type ScopeHistory } from '../rollup/history.js';
 import { fmtPct } from './format.js';
 import type { Scope } from './scope.js';
 import { between, minutesOf, trailingSums } from './spans.js';
-import { step, type RuleState, type Transition } from './state-machine.js';
 import { significantlyAbove } from './stats.js';
 
 export const ERROR_RATE_RULE_ID = 'error-rate';
@@ -23,8 +21,6 @@ export const ERROR_RATE_DEFAULTS = {
   threshold: 0.05,
   /** The newest 5 minutes of the span (and its oldest 3) must run above the threshold. */
   windowMs: 5 * MINUTE_MS,
-  /** Superseded by the statistical decision (issue 13); still accepted, used only by `evaluate`. */
-  minSamples: 50,
   /** "for 10 min": the shortest span the rate must be above the threshold over. */
   forMs: 10 * MINUTE_MS,
   /**
@@ -48,15 +44,7 @@ export const ERROR_RATE_DEFAULTS = {
   keepFiringForMs: 5 * MINUTE_MS,
 } as const;
 
-export interface ErrorRateRule {
-  threshold: number;
-  windowMs: number;
-  minSamples: number;
-  forMs: number;
-  keepFiringForMs: number;
-}
-
-/** The statistical rule over a scope history (the runtime's path). */
+/** The statistical rule over a scope history (the runtime's only path). */
 export interface ErrorRateDecisionRule {
   threshold: number;
   windowMs: number;
@@ -71,41 +59,6 @@ export interface ErrorRateEvidence {
   spanMs: number;
   samples: number;
   errors: number;
-}
-
-export interface ErrorRateEvaluation extends Transition {
-  totals: WindowTotals;
-  conditionTrue: boolean;
-}
-
-export function errorRateCondition(rule: ErrorRateRule, totals: WindowTotals): boolean {
-  return totals.samples >= rule.minSamples && totals.errors / totals.samples > rule.threshold;
-}
-
-/**
- * Detection v1's fixed-count condition (`minSamples` per window, held for `for` by the state
- * machine), kept as the pure reference of the lifecycle tests; the runtime uses
- * `errorRateDecision`. Evaluates the rule for the event-time minute starting at `now`, given that series' minute
- * counts (at least the window ending at `now`) and the rule instance's previous state.
- */
-export function evaluate(
-  rule: ErrorRateRule,
-  prev: RuleState,
-  minutes: readonly MinuteCounts[],
-  now: number,
-): ErrorRateEvaluation {
-  const totals = sumWindow(minutes, now, rule.windowMs);
-  const conditionTrue = errorRateCondition(rule, totals);
-  return { ...step(prev, conditionTrue, now, rule), totals, conditionTrue };
-}
-
-/** Detection v1's summary, e.g. "error rate 31.2% (156/500) over 5 min for 10 min on checkout · openai/gpt-4o" */
-export function errorRateSummary(rule: ErrorRateRule, key: SeriesKey, totals: WindowTotals): string {
-  const pct = totals.samples === 0 ? 0 : (100 * totals.errors) / totals.samples;
-  return (
-    `error rate ${pct.toFixed(1)}% (${totals.errors}/${totals.samples}) over ${rule.windowMs / MINUTE_MS} min ` +
-    `for ${rule.forMs / MINUTE_MS} min on ${key.service} · ${key.provider}/${key.model}`
-  );
 }
 
 /**

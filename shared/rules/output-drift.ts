@@ -2,22 +2,28 @@ import { DAY_MS, MINUTE_MS } from '../clock.js';
 import type { ScopeHistory } from '../rollup/history.js';
 import { fmtDuration, fmtPct } from './format.js';
 import type { Scope } from './scope.js';
-import { klDivergence, sumValues } from './stats.js';
+import { gTestPValue, klDivergence, sumValues } from './stats.js';
+import type { RuleContext } from './window-rule.js';
 
 export const OUTPUT_DRIFT_RULE_ID = 'output-drift';
 
 /**
  * Field note: "Tier 2 — ticket: output distribution shift (KL divergence above threshold)".
  * Per service: KL(last hour ‖ trailing 7-day reference) of the output-label mix, with additive
- * smoothing (alpha = 1) so a label new to either side is finite. With a few hundred samples the
- * sampling bias of KL is about (labels - 1) / (2n) ≈ 0.01, far under 0.1.
+ * smoothing (alpha = 1) so a label new to either side is finite. Detection v2 (issue 13): no
+ * minimum count in the window; the shift must be large (KL above `threshold`) AND real: a G-test
+ * of the window's counts against the reference mix rejects "same mix" at `confidence` divided by
+ * the number of services tested (Bonferroni). A few dozen outputs of a quiet service can prove a
+ * big shift; a few outputs, whose KL is mostly sampling noise (about (labels - 1) / (2n)), cannot.
  */
 export const OUTPUT_DRIFT_DEFAULTS = {
   threshold: 0.1,
   windowMs: 60 * MINUTE_MS,
   referenceMs: 7 * DAY_MS,
-  minSamples: 200,
+  /** The reference is the yardstick: below this many outputs it is not a mix yet. */
   minReferenceSamples: 1000,
+  /** One-sided confidence of the G-test, before the correction for the number of services tested. */
+  confidence: 0.99,
   alpha: 1,
   forMs: 10 * MINUTE_MS,
   keepFiringForMs: 30 * MINUTE_MS,
@@ -27,9 +33,9 @@ export interface OutputDriftRule {
   threshold: number;
   windowMs: number;
   referenceMs: number;
-  minSamples: number;
   minReferenceSamples: number;
   alpha: number;
+  confidence: number;
 }
 
 export function outputDriftCheck(
@@ -37,16 +43,19 @@ export function outputDriftCheck(
   h: ScopeHistory,
   minute: number,
   scope: Scope,
+  ctx: RuleContext = { scopesTested: 1 },
 ): string | undefined {
   const w = h.window(minute, rule.windowMs);
   const n = sumValues(w.outputLabels);
-  if (n < rule.minSamples) return undefined;
+  if (n === 0) return undefined;
   const start = minute - rule.windowMs + MINUTE_MS;
   const ref = h.sumHours(start - rule.referenceMs, start).outputLabels;
   const nRef = sumValues(ref);
   if (nRef < rule.minReferenceSamples) return undefined;
   const kl = klDivergence(w.outputLabels, ref, rule.alpha);
   if (kl <= rule.threshold) return undefined;
+  const alpha = (1 - rule.confidence) / Math.max(1, ctx.scopesTested);
+  if (gTestPValue(w.outputLabels, ref, rule.alpha) >= alpha) return undefined;
   // Name the label that moved most, with both shares.
   let top = '';
   let topDelta = -1;

@@ -3,34 +3,45 @@ import { HISTORY_LIMITS, type ScopeHistory } from '../rollup/history.js';
 import { fmtPct } from './format.js';
 import type { Scope } from './scope.js';
 import { minutesOf, trailingSums } from './spans.js';
-import { significantlyAbove } from './stats.js';
+import { allFailedPValue, significantlyAbove } from './stats.js';
 
 export const PROVIDER_DOWN_RULE_ID = 'provider-down';
 
 /**
  * Field note: "Tier 1 — page: provider API down … page immediately". Per provider (all services
- * and models together), two ways to be down (issue 13):
- * - total: no request succeeded among at least `minAttempts` attempts over the last `fastWindow`
- *   (widened up to `window` while fewer were attempted): pages within 2 minutes of the start;
+ * and models together), two ways to be down (issue 13), both statistical decisions, no minimum
+ * count:
+ * - total: no request succeeded over the last `fastWindow` (widened up to `window` while the
+ *   evidence is short), and that is improbable for a healthy provider: each attempt of a healthy
+ *   provider fails with probability at most q = max(`normalFailureShare`, its failure share over
+ *   the trailing `baseline`), so n failures in a row have p-value q^n, which must be below
+ *   1 - `outageConfidence`. With the defaults (q ≥ 2%, 99.9%) two failed attempts and no success
+ *   page (4e-4), one never can (q > 0.1%): at 2 req/min that is within 2 minutes of the start; a
+ *   provider that normally fails 5% of its requests needs three.
  * - partial: connection/5xx/timeout errors dominate — an exact binomial test says their share is
  *   above `dominantShare` at `confidence` over the shortest span from `fastWindow` up to `window`
  *   that proves it, and they still dominate the newest `fastWindow`: within 5 minutes at a few
  *   requests a minute, within 2 at high traffic.
  * The span already carries the persistence, so the alert fires the first minute it holds
- * (`for` 1 min). No fixed minimum count besides `minAttempts`: the evidence decides.
+ * (`for` 1 min).
  */
 export const PROVIDER_DOWN_DEFAULTS = {
   /** The longest span the evidence may widen to when traffic is low. */
   windowMs: 15 * MINUTE_MS,
   /** The shortest span: one bad minute alone is a blip, two are an outage. */
   fastWindowMs: 2 * MINUTE_MS,
-  /** Superseded by `minAttempts` and the statistical decision (issue 13); still accepted, ignored. */
-  minSamples: 20,
   /**
-   * "never page on single request failures": a total outage needs this many attempts, all
-   * failed (at 0.5% background errors, three in a row is a one-in-ten-million event).
+   * The failure share a healthy provider is assumed to reach at worst (the null of the total
+   * test), when its own trailing share is lower: 2%, four times the usual background.
    */
-  minAttempts: 3,
+  normalFailureShare: 0.02,
+  /** The provider's own failure share is measured over this trailing span (ending before the evidence). */
+  baselineMs: 24 * 60 * MINUTE_MS,
+  /**
+   * One-sided confidence of the total test: p-value q^n below 0.1%. Must stay above
+   * 1 - `normalFailureShare` (the config refuses otherwise) so one failed request never pages.
+   */
+  outageConfidence: 0.999,
   /** "dominate": the share of availability errors is above one half... */
   dominantShare: 0.5,
   /**
@@ -50,7 +61,9 @@ export const PROVIDER_DOWN_DEFAULTS = {
 export interface ProviderDownRule {
   windowMs: number;
   fastWindowMs: number;
-  minAttempts: number;
+  normalFailureShare: number;
+  baselineMs: number;
+  outageConfidence: number;
   dominantShare: number;
   confidence: number;
   errorTypes: readonly string[];
@@ -79,13 +92,16 @@ export function providerDownCheck(
   // Still happening: something was attempted in the newest span.
   if (at(fast, COUNT) === 0) return undefined;
 
-  // Total: the shortest span (from fastWindow) with enough attempts; none succeeded.
+  // Total: the shortest span (from fastWindow) with no success whose failures a healthy
+  // provider would not produce (q^n < alpha); stop at the first span holding a success.
+  const q = Math.max(rule.normalFailureShare, failureShare(rule, h, minute - (max - 1) * MINUTE_MS));
+  const outageAlpha = 1 - rule.outageConfidence;
   for (let span = fast; span <= max; span++) {
     const n = at(span, COUNT);
-    if (n < rule.minAttempts) continue;
-    if (at(span, ERRORS) === n)
+    if (at(span, ERRORS) < n) break;
+    // "Never page on single request failures" (field note): also what the config's bounds imply.
+    if (n >= 2 && allFailedPValue(n, q) < outageAlpha)
       return `${scope.name}: no successful request in ${span} min (${n} attempted, ${n} failed)`;
-    break;
   }
 
   // Partial: availability errors still dominate the newest span, and provably over some span.
@@ -98,6 +114,12 @@ export function providerDownCheck(
     return partialSummary(rule, h, minute, span, scope, n, n - at(span, ERRORS));
   }
   return undefined;
+}
+
+/** The provider's failure share over the trailing baseline hours ending at `end` (0 with none). */
+function failureShare(rule: ProviderDownRule, h: ScopeHistory, end: number): number {
+  const b = h.sumHours(end - rule.baselineMs, end);
+  return b.count > 0 ? b.errors / b.count : 0;
 }
 
 function partialSummary(

@@ -1,9 +1,10 @@
 import { DAY_MS, MINUTE_MS } from '../clock.js';
 import type { Agg } from '../rollup/agg.js';
-import type { ScopeHistory } from '../rollup/history.js';
+import { HISTORY_LIMITS, type ScopeHistory } from '../rollup/history.js';
 import { fmtPct } from './format.js';
 import type { Scope } from './scope.js';
-import { significantlyAbove, significantlyBelow } from './stats.js';
+import { shiftedAbove, shiftedBelow } from './stats.js';
+import { minutesOf } from './spans.js';
 import type { RuleContext } from './window-rule.js';
 
 export const RETRIEVAL_DROP_RULE_ID = 'retrieval-drop';
@@ -11,23 +12,24 @@ export const NEGATIVE_FEEDBACK_RULE_ID = 'negative-feedback';
 
 /**
  * Field notes: "Tier 2 — ticket: retrieval hit rate below baseline; negative feedback rate
- * above baseline". Both are a proportion over a sliding window compared with the same
- * proportion over the trailing 7 days (before the window), by an absolute margin. Per service.
- * Detection v2 (issue 13): no fixed minimum count in the window; an exact binomial test must
- * show the window's rate is beyond baseline ± margin at `confidence`, with the significance level
- * divided by the number of services tested that minute (Bonferroni), so 16 of 47 rated thumbs
- * down against a 15% baseline (34%: by chance, one service in a dozen gets there on a quiet day)
- * is no longer a ticket, while 60% of 50 is. The baseline keeps its minimum count: it is the
- * yardstick, not the evidence.
+ * above baseline". Both are a proportion now compared with the same proportion over the
+ * trailing 7 days (before `window`), by an absolute margin. Per service.
+ * Detection v2 (issue 13): no minimum count, neither now nor in the baseline. The rule holds when,
+ * over the last quarter, half or whole `window` (the evidence widens at low traffic), the rate is
+ * provably beyond the baseline by more than `margin`: an exact binomial test rejects "the rate is
+ * within `margin` of the baseline" at 1 - `confidence` divided by the number of services tested
+ * that minute (Bonferroni), the baseline taken at its 90% Wilson bound so its own size counts (a
+ * small baseline is a vague yardstick, not a reason to be blind). So 16 of 47 rated thumbs down
+ * against a 15% baseline (one service in a dozen gets there by chance on a quiet day) is no
+ * ticket, while 60% of 50 is; and it must hold for `for` (15 min), so a lucky streak of thumbs
+ * down found by one of the spans in a busy month is not a ticket either.
  */
 export const RETRIEVAL_DROP_DEFAULTS = {
   margin: 0.15,
+  /** The longest span the evidence may cover (its baseline ends where it starts). */
   windowMs: 30 * MINUTE_MS,
   baselineMs: 7 * DAY_MS,
-  /** Superseded by the statistical decision (issue 13); still accepted, ignored. */
-  minSamples: 100,
-  minBaselineSamples: 500,
-  /** One-sided, before the correction for the number of services tested. */
+  /** One-sided, before the correction for the number of services and spans tested. */
   confidence: 0.99,
   forMs: 15 * MINUTE_MS,
   keepFiringForMs: 30 * MINUTE_MS,
@@ -35,28 +37,41 @@ export const RETRIEVAL_DROP_DEFAULTS = {
 
 export const NEGATIVE_FEEDBACK_DEFAULTS = {
   margin: 0.15,
+  /** Rated requests (thumbs up + down) are few: the evidence may widen to an hour. */
   windowMs: 60 * MINUTE_MS,
   baselineMs: 7 * DAY_MS,
-  /** Rated requests (thumbs up + down) in the window. */
-  /** Superseded by the statistical decision (issue 13); still accepted, ignored. */
-  minSamples: 40,
-  minBaselineSamples: 200,
   confidence: 0.99,
   forMs: 15 * MINUTE_MS,
   keepFiringForMs: 30 * MINUTE_MS,
 } as const;
 
+/**
+ * The spans the evidence is tried over, as fractions of `window`: a quarter answers fast at high
+ * traffic, the whole window at low traffic. Few, because every span tried is one more chance of a
+ * fluke; `for` (the condition held 15 minutes in a row) is what keeps those flukes out.
+ */
+export const RATE_SHIFT_SPANS = [0.25, 0.5, 1] as const;
+
+/** How sure the baseline's bound is: its 90% Wilson bound (one-sided) is the yardstick. */
+export const BASELINE_BOUND_CONFIDENCE = 0.9;
+
 export interface RateShiftRule {
   margin: number;
   windowMs: number;
   baselineMs: number;
-  minBaselineSamples: number;
   confidence: number;
 }
 
 interface Proportion {
   hits: number;
   total: number;
+}
+
+/** What proved the shift: the span (minutes), its counts and the baseline's. */
+interface Shift {
+  span: number;
+  now: Proportion;
+  base: Proportion;
 }
 
 function shift(
@@ -66,19 +81,27 @@ function shift(
   of: (a: Agg) => Proportion,
   direction: 'below' | 'above',
   scopesTested: number,
-): { now: Proportion; base: Proportion } | undefined {
-  const now = of(h.window(minute, rule.windowMs));
-  if (now.total === 0) return undefined;
-  const start = minute - rule.windowMs + MINUTE_MS;
+): Shift | undefined {
+  const maxSpan = Math.min(minutesOf(rule.windowMs), HISTORY_LIMITS.minutes);
+  // Nothing at all over the longest span: nothing to decide (the cheap, common exit).
+  if (of(h.window(minute, maxSpan * MINUTE_MS)).total === 0) return undefined;
+  const start = minute - (maxSpan - 1) * MINUTE_MS;
   const base = of(h.sumHours(start - rule.baselineMs, start));
-  if (base.total < rule.minBaselineSamples) return undefined;
+  if (base.total === 0) return undefined;
+  const spans = [...new Set(RATE_SHIFT_SPANS.map((f) => Math.max(1, Math.round(f * maxSpan))))];
   const alpha = (1 - rule.confidence) / Math.max(1, scopesTested);
-  const b = base.hits / base.total;
-  const tripped =
-    direction === 'below'
-      ? b - rule.margin > 0 && significantlyBelow(now.hits, now.total, b - rule.margin, alpha)
-      : b + rule.margin < 1 && significantlyAbove(now.hits, now.total, b + rule.margin, alpha);
-  return tripped ? { now, base } : undefined;
+  // A span cannot claim time before the scope existed.
+  const longest = Math.floor((minute - (h.firstSeen ?? minute)) / MINUTE_MS) + 1;
+  for (const span of spans) {
+    if (span > longest) break;
+    const now = of(h.window(minute, span * MINUTE_MS));
+    const tripped =
+      direction === 'below'
+        ? shiftedBelow(now.hits, now.total, base.hits, base.total, rule.margin, alpha, BASELINE_BOUND_CONFIDENCE)
+        : shiftedAbove(now.hits, now.total, base.hits, base.total, rule.margin, alpha, BASELINE_BOUND_CONFIDENCE);
+    if (tripped) return { span, now, base };
+  }
+  return undefined;
 }
 
 export function retrievalDropCheck(
@@ -99,7 +122,7 @@ export function retrievalDropCheck(
   if (!r) return undefined;
   return (
     `retrieval hit rate ${fmtPct(r.now.hits / r.now.total)} (${r.now.hits}/${r.now.total}) vs baseline ` +
-    `${fmtPct(r.base.hits / r.base.total)} over ${rule.windowMs / MINUTE_MS} min on ${scope.name}`
+    `${fmtPct(r.base.hits / r.base.total)} over ${r.span} min on ${scope.name}`
   );
 }
 
@@ -121,6 +144,6 @@ export function negativeFeedbackCheck(
   if (!r) return undefined;
   return (
     `negative feedback ${fmtPct(r.now.hits / r.now.total)} (${r.now.hits}/${r.now.total} rated) vs baseline ` +
-    `${fmtPct(r.base.hits / r.base.total)} over ${rule.windowMs / MINUTE_MS} min on ${scope.name}`
+    `${fmtPct(r.base.hits / r.base.total)} over ${r.span} min on ${scope.name}`
   );
 }

@@ -208,3 +208,142 @@ export function significantlyBelow(k: number, n: number, p0: number, alpha: numb
   if (n <= 0 || k / n >= p0) return false;
   return binomialLowerTail(k, n, p0) < alpha;
 }
+
+/**
+ * The p-value of "every one of `n` attempts failed" when each fails independently with
+ * probability at most `q` (a healthy provider's failure share): q^n. One attempt is never
+ * evidence of anything beyond q itself, so with `alpha < q` a single failure can never pass.
+ */
+export function allFailedPValue(n: number, q: number): number {
+  if (n <= 0) return 1;
+  if (q <= 0) return 0;
+  if (q >= 1) return 1;
+  return Math.exp(n * Math.log(q));
+}
+
+/**
+ * Is the rate now (`k` of `n`) above the baseline's (`kb` of `nb`) by more than `margin`? The
+ * null is the worst case the baseline allows: its upper Wilson bound at one-sided `baselineConfidence`
+ * plus the margin (a small baseline is a vague yardstick, so it asks for more, instead of a
+ * minimum baseline count); the exact binomial test must reject it at level `alpha`.
+ */
+export function shiftedAbove(
+  k: number,
+  n: number,
+  kb: number,
+  nb: number,
+  margin: number,
+  alpha: number,
+  baselineConfidence: number,
+): boolean {
+  // Cheap exit (most minutes): not even `margin` above the baseline's own rate.
+  if (n <= 0 || nb <= 0 || k / n <= kb / nb + margin) return false;
+  const p0 = wilsonInterval(kb, nb, normalQuantile(baselineConfidence)).upper + margin;
+  return p0 < 1 && significantlyAbove(k, n, p0, alpha);
+}
+
+/** The mirror: the rate now below the baseline's lower Wilson bound minus `margin`, significantly. */
+export function shiftedBelow(
+  k: number,
+  n: number,
+  kb: number,
+  nb: number,
+  margin: number,
+  alpha: number,
+  baselineConfidence: number,
+): boolean {
+  if (n <= 0 || nb <= 0 || k / n >= kb / nb - margin) return false;
+  const p0 = wilsonInterval(kb, nb, normalQuantile(baselineConfidence)).lower - margin;
+  return p0 > 0 && significantlyBelow(k, n, p0, alpha);
+}
+
+/** The regularised upper incomplete gamma function Q(a, x), a > 0, x ≥ 0 (Numerical Recipes gser/gcf). */
+export function gammaUpper(a: number, x: number): number {
+  if (x <= 0) return 1;
+  const EPS = 1e-15;
+  const MAX_ITER = 10_000;
+  const lnFront = -x + a * Math.log(x) - logGamma(a);
+  if (x < a + 1) {
+    // Series for P(a, x).
+    let ap = a;
+    let sum = 1 / a;
+    let del = sum;
+    for (let n = 0; n < MAX_ITER; n++) {
+      ap += 1;
+      del *= x / ap;
+      sum += del;
+      if (Math.abs(del) < Math.abs(sum) * EPS) break;
+    }
+    return Math.max(0, 1 - sum * Math.exp(lnFront));
+  }
+  // Continued fraction for Q(a, x) (modified Lentz).
+  const TINY = 1e-300;
+  let b = x + 1 - a;
+  let c = 1 / TINY;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < MAX_ITER; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < TINY) d = TINY;
+    c = b + an / c;
+    if (Math.abs(c) < TINY) c = TINY;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < EPS) break;
+  }
+  return Math.min(1, Math.exp(lnFront) * h);
+}
+
+/** P(X ≥ x) for X ~ χ²(df). */
+export function chiSquareUpperTail(x: number, df: number): number {
+  if (df <= 0) return 1;
+  return gammaUpper(df / 2, x / 2);
+}
+
+/** Categories expected fewer times than this are pooled before the G-test (its χ² approximation needs it). */
+export const MIN_EXPECTED_PER_CATEGORY = 5;
+
+/**
+ * G-test (likelihood-ratio goodness of fit) of observed category counts against a reference mix
+ * (its counts, with additive smoothing `alpha` so a category new to either side is possible):
+ * G = 2 Σ O ln(O / E), E = n · q, asymptotically χ² with (categories - 1) degrees of freedom.
+ * Categories expected fewer than MIN_EXPECTED_PER_CATEGORY times are pooled into one (the usual
+ * rule for the χ² approximation: one rare label seen once among 30 outputs is not a shifted mix).
+ * Returns the p-value: how likely a sample this far from the reference is if it came from it.
+ */
+export function gTestPValue(
+  observed: Readonly<Record<string, number>>,
+  reference: Readonly<Record<string, number>>,
+  alpha = 1,
+): number {
+  const keys = new Set([...Object.keys(observed), ...Object.keys(reference)]);
+  const n = sumValues(observed);
+  if (keys.size < 2 || n <= 0) return 1;
+  const nRef = sumValues(reference) + alpha * keys.size;
+  const bins: { o: number; e: number }[] = [];
+  const pooled = { o: 0, e: 0 };
+  for (const k of keys) {
+    const bin = { o: observed[k] ?? 0, e: (n * ((reference[k] ?? 0) + alpha)) / nRef };
+    if (bin.e < MIN_EXPECTED_PER_CATEGORY) {
+      pooled.o += bin.o;
+      pooled.e += bin.e;
+    } else bins.push(bin);
+  }
+  if (pooled.e > 0) {
+    // Still too rare on its own: folded into the least expected category, unless that would
+    // leave a single one (a reference of one label against outputs of another is all signal).
+    const smallest = bins.reduce<{ o: number; e: number } | undefined>((a, b) => (!a || b.e < a.e ? b : a), undefined);
+    if (pooled.e >= MIN_EXPECTED_PER_CATEGORY || !smallest || bins.length < 2) bins.push(pooled);
+    else {
+      smallest.o += pooled.o;
+      smallest.e += pooled.e;
+    }
+  }
+  if (bins.length < 2) return 1;
+  let g = 0;
+  for (const { o, e } of bins) if (o > 0) g += o * Math.log(o / e);
+  return chiSquareUpperTail(Math.max(0, 2 * g), bins.length - 1);
+}

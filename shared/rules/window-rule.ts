@@ -1,4 +1,5 @@
 import type { Tier } from '../protocol/alert.js';
+import type { Agg } from '../rollup/agg.js';
 import type { ScopeHistory } from '../rollup/history.js';
 import type { Scope, ScopeKind } from './scope.js';
 import type { Timing } from './state-machine.js';
@@ -21,13 +22,19 @@ export interface WindowRule extends Timing {
    * older data (the projected daily cost).
    */
   windowMs?: number;
+  /**
+   * Whether a scope's window holds anything this rule tests (retrieval lookups, ratings): only
+   * those scopes count in `RuleContext.scopesTested`. Left out: any data counts.
+   */
+  observes?: (window: Readonly<Agg>) => boolean;
   check(h: ScopeHistory, minute: number, scope: Scope, ctx: RuleContext): string | undefined;
 }
 
 /** What one minute's evaluation knows beyond the scope itself. */
 export interface RuleContext {
   /**
-   * How many scopes of the rule's kind are tested this minute (those with data in its window).
+   * How many scopes of the rule's kind are tested this minute (those with data in its window that
+   * the rule observes).
    * Ticket rules divide their significance level by it (Bonferroni), so a dozen small services
    * do not turn one in a dozen chance deviations into a ticket (issue 13).
    */

@@ -2,14 +2,21 @@ import type { z } from 'zod';
 import type { RulesConfig } from '../config/collector-config.js';
 import type { ChartRules } from '../protocol/series.js';
 
+/**
+ * How many baseline samples a chart needs before it draws the retrieval / feedback baseline line.
+ * A display choice only: since issue 13 the rules themselves need no minimum baseline (Fisher's
+ * exact test weighs its size), but a line drawn from a handful of ratings would jump around.
+ */
+export const BASELINE_LINE_MIN_SAMPLES = { retrievalDrop: 500, negativeFeedback: 200 } as const;
+
 /** The collector's `rules` config, reduced to what the charts' reference lines need (issue 14). */
 export function chartRulesFromConfig(r: z.output<typeof RulesConfig>): ChartRules {
-  const shift = (c: typeof r.retrievalDrop) => ({
+  const shift = (c: typeof r.retrievalDrop, minLine: number) => ({
     enabled: c.enabled,
     margin: c.margin,
     windowMs: c.window,
     baselineMs: c.baseline,
-    minBaselineSamples: c.minBaselineSamples,
+    minBaselineSamples: c.minBaselineSamples ?? minLine,
   });
   return {
     latencyP95: {
@@ -45,7 +52,7 @@ export function chartRulesFromConfig(r: z.output<typeof RulesConfig>): ChartRule
       referenceMs: r.outputDrift.reference,
       alpha: r.outputDrift.alpha,
     },
-    retrievalDrop: shift(r.retrievalDrop),
-    negativeFeedback: shift(r.negativeFeedback),
+    retrievalDrop: shift(r.retrievalDrop, BASELINE_LINE_MIN_SAMPLES.retrievalDrop),
+    negativeFeedback: shift(r.negativeFeedback, BASELINE_LINE_MIN_SAMPLES.negativeFeedback),
   };
 }

@@ -7,10 +7,12 @@
  * options. Seeded and pure: the same options give the same buckets, minute by minute, in any
  * chunking.
  */
-import { DAY_MS, MINUTE_MS } from '../clock.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../clock.js';
 import { emptyBucket, type MinuteBucket } from '../rollup/bucket.js';
-import { logNormal, poisson, rngFor, standardNormal, type Rng } from './random.js';
+import type { EvalResultInput } from '../protocol/evals.js';
+import { binomial, logNormal, poisson, rngFor, standardNormal, type Rng } from './random.js';
 import { dailyFactor, isWeekend } from './rhythm.js';
+import { EFFECTS } from './scenarios.js';
 
 export interface FleetService {
   service: string;
@@ -32,15 +34,34 @@ export interface FleetMigration {
   overMs: number;
 }
 
-/** An injected incident on one service (or every service of one provider) in [since, until). */
+/**
+ * An injected incident on one service (or every service of one provider, or one eval suite) in
+ * [since, until). The effects are the per-event simulator's (shared/sim/scenarios.ts EFFECTS)
+ * unless `rate` says otherwise.
+ */
 export interface FleetIncident {
-  kind: 'errors' | 'outage' | 'retrieval' | 'feedback';
+  kind: 'errors' | 'outage' | 'retrieval' | 'feedback' | 'latency' | 'cost' | 'drift' | 'eval';
   service?: string;
   provider?: string;
+  /** eval: the suite whose runs regress. */
+  suite?: string;
   since: number;
   until: number;
-  /** errors/outage: failing share (outage failures are connection errors); retrieval: hit rate; feedback: thumbs-down share. */
+  /**
+   * errors/outage: failing share (outage failures are connection errors); retrieval: hit rate;
+   * feedback: thumbs-down share (and, as in the per-event simulator, twice as many requests rated);
+   * latency: latency factor; cost: cost factor; drift: exponent the output mix is raised to (< 1
+   * flattens it); eval: accuracy drop.
+   */
   rate: number;
+}
+
+/** An eval suite run hourly at `minuteOfHour` over `total` items. */
+export interface FleetEvalSuite {
+  suite: string;
+  baseAccuracy: number;
+  total: number;
+  minuteOfHour: number;
 }
 
 export interface FleetOptions {
@@ -56,6 +77,7 @@ export interface FleetOptions {
   holidays?: readonly number[];
   migrations?: readonly FleetMigration[];
   incidents?: readonly FleetIncident[];
+  evalSuites?: readonly FleetEvalSuite[];
 }
 
 /** The quiet background every service shares. */
@@ -68,6 +90,9 @@ export const FLEET_NORMAL = {
   latencyMedianMs: 900,
   costPerRequestUsd: 0.002,
 } as const;
+
+/** The eval runs' random streams, apart from the services' (stream = service index). */
+const EVAL_STREAM = 10_000;
 
 const PROVIDERS = ['openai', 'anthropic', 'mistral'] as const;
 const MODELS: Record<(typeof PROVIDERS)[number], string> = {
@@ -117,6 +142,17 @@ function binomialFast(rng: Rng, n: number, p: number): number {
 export interface Fleet {
   /** Buckets of every minute in [from, to), oldest first. */
   generate(from: number, to: number): MinuteBucket[];
+  /** Eval runs dated in [from, to), oldest first. */
+  evals(from: number, to: number): EvalResultInput[];
+}
+
+/** Raises each share to `exponent` and renormalises (< 1 flattens the mix). */
+function flatten(mix: Readonly<Record<string, number>>, exponent: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  let sum = 0;
+  for (const [k, p] of Object.entries(mix)) sum += out[k] = p ** exponent;
+  for (const k of Object.keys(out)) out[k] = (out[k] ?? 0) / sum;
+  return out;
 }
 
 export function createFleet(o: FleetOptions): Fleet {
@@ -132,6 +168,13 @@ export function createFleet(o: FleetOptions): Fleet {
         (x.service === undefined || x.service === s.service) &&
         (x.provider === undefined || x.provider === s.provider),
     );
+  /** Rated share and thumbs-down share of a service's minute. */
+  const feedbackOf = (s: FleetService, m: number): { rated: number; down: number } => {
+    const fb = incidentsFor(s, m, 'feedback');
+    return fb
+      ? { rated: FLEET_NORMAL.ratedShare * EFFECTS.feedbackRateFactor, down: fb.rate }
+      : { rated: FLEET_NORMAL.ratedShare, down: FLEET_NORMAL.thumbsDownShare };
+  };
 
   function rate(s: FleetService, m: number): number {
     if (s.since !== undefined && m < s.since) return 0;
@@ -172,26 +215,31 @@ export function createFleet(o: FleetOptions): Fleet {
       }
       // Latency: a few samples standing for all n requests.
       const k = Math.min(n, 6);
-      for (let i = 0; i < k; i++) b.latency.accept(logNormal(rng, FLEET_NORMAL.latencyMedianMs, 0.35), n / k);
-      b.tokensIn = 400 * n;
-      b.tokensOut = 150 * n;
-      b.costUsd = FLEET_NORMAL.costPerRequestUsd * n * (1 + 0.05 * standardNormal(rng));
+      const slow = incidentsFor(s, m, 'latency')?.rate ?? 1;
+      for (let i = 0; i < k; i++) b.latency.accept(slow * logNormal(rng, FLEET_NORMAL.latencyMedianMs, 0.35), n / k);
+      const costly = incidentsFor(s, m, 'cost')?.rate ?? 1;
+      b.tokensIn = 400 * n * costly;
+      b.tokensOut = 150 * n * costly;
+      b.costUsd = FLEET_NORMAL.costPerRequestUsd * costly * n * (1 + 0.05 * standardNormal(rng));
+      const drift = incidentsFor(s, m, 'drift');
+      const mix = drift ? flatten(FLEET_NORMAL.outputMix, drift.rate) : FLEET_NORMAL.outputMix;
       let left = n;
       let share = 1;
-      for (const [label, p] of Object.entries(FLEET_NORMAL.outputMix)) {
-        const c = share - p < 1e-9 ? left : binomialFast(rng, left, p / share);
+      const labels = Object.entries(mix);
+      labels.forEach(([label, p], i) => {
+        const c = i === labels.length - 1 || share - p < 1e-9 ? left : binomialFast(rng, left, p / share);
         if (c) b.outputLabels[label] = c;
         left -= c;
         share -= p;
-      }
+      });
       if (s.rag) {
         const hit = incidentsFor(s, m, 'retrieval')?.rate ?? FLEET_NORMAL.retrievalHitRate;
         b.retrievalHits = binomialFast(rng, n, hit);
         b.retrievalMisses = n - b.retrievalHits;
       }
-      const rated = binomialFast(rng, n, FLEET_NORMAL.ratedShare);
-      const down = incidentsFor(s, m, 'feedback')?.rate ?? FLEET_NORMAL.thumbsDownShare;
-      b.feedbackDown = binomialFast(rng, rated, down);
+      const fb = feedbackOf(s, m);
+      const rated = binomialFast(rng, n, fb.rated);
+      b.feedbackDown = binomialFast(rng, rated, fb.down);
       b.feedbackUp = rated - b.feedbackDown;
       out.push(b);
     }
@@ -204,6 +252,30 @@ export function createFleet(o: FleetOptions): Fleet {
         o.services.forEach((s, i) => serviceMinute(s, i, m, out));
       }
       return out;
+    },
+    evals(from, to) {
+      const out: EvalResultInput[] = [];
+      (o.evalSuites ?? []).forEach((e, i) => {
+        const offset = e.minuteOfHour * MINUTE_MS;
+        for (let h = Math.ceil((from - offset) / HOUR_MS); h * HOUR_MS + offset < to; h++) {
+          const ts = h * HOUR_MS + offset;
+          const rng = rngFor(o.seed, EVAL_STREAM + i, h);
+          const jitter = 0.01 * standardNormal(rng);
+          const drop =
+            o.incidents?.find((x) => x.kind === 'eval' && x.suite === e.suite && ts >= x.since && ts < x.until)?.rate ??
+            0;
+          const p = Math.min(0.999, Math.max(0, e.baseAccuracy + jitter - drop));
+          const passed = binomial(rng, e.total, p);
+          out.push({
+            suite: e.suite,
+            ts,
+            accuracy: Math.round((passed / e.total) * 1e4) / 1e4,
+            passed,
+            total: e.total,
+          });
+        }
+      });
+      return out.sort((a, b) => (a.ts as number) - (b.ts as number));
     },
   };
 }

@@ -72,14 +72,14 @@ export const DETECTION_CASES: readonly DetectionCase[] = [
     ruleId: 'retrieval-drop',
     tier: 'ticket',
     maxDetectMs: 60 * MINUTE_MS,
-    summary: /retrieval hit rate \d+\.\d% \(\d+\/\d+\) vs baseline \d+\.\d% over 30 min on search-rag/,
+    summary: /retrieval hit rate \d+\.\d% \(\d+\/\d+\) vs baseline \d+\.\d% over \d+ min on search-rag/,
   },
   {
     scenario: 'negative-feedback',
     ruleId: 'negative-feedback',
     tier: 'ticket',
     maxDetectMs: 60 * MINUTE_MS,
-    summary: /negative feedback \d+\.\d% \(\d+\/\d+ rated\) vs baseline \d+\.\d% over 60 min on support-bot/,
+    summary: /negative feedback \d+\.\d% \(\d+\/\d+ rated\) vs baseline \d+\.\d% over \d+ min on support-bot/,
   },
 ];
 

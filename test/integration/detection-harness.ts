@@ -125,6 +125,15 @@ export class Replay {
         this.store.ingestBatch([], buckets, end, maxTs + MINUTE_MS - 1);
         this.rules.run(touched, { buckets, events: [] });
       }
+      const evals = fleet.evals(t, end);
+      if (evals.length) {
+        this.store.evals.insertEvalRuns(
+          evals.map((e) => EvalResult.parse(e)),
+          'http',
+          end,
+        );
+        this.rules.evaluateEvalsNow();
+      }
       if (end >= this.nextMaintenance) {
         this.maintenance.tick();
         this.nextMaintenance = end + HOUR_MS;

@@ -124,10 +124,12 @@ describe('collector config', () => {
     const r = parseCollectorConfig({ rules: { errorRate: { for: '15m' } } });
     expect(r.ok && r.config.rules.errorRate).toMatchObject({
       threshold: 0.05,
-      minSamples: 50,
+      confidence: 0.975,
       for: 900_000,
       keepFiringFor: 300_000,
     });
+    // Issue 13: no minimum sample count any more (an old config's `minSamples` is accepted, ignored).
+    expect(r.ok && r.config.rules.errorRate.minSamples).toBeUndefined();
     expect(r.ok && r.config.ingest).toMatchObject({
       maxBatchEvents: 10_000,
       maxBodyBytes: 10 * 1024 * 1024,

@@ -45,7 +45,12 @@ describe('rules:export --format prometheus (issue 17)', () => {
         errorRate: { threshold: 0.07, window: '3m', for: '4m', minErrors: 9, tier: 'ticket' },
         latencyP95: { factor: 2.5, minSamples: 44, slo: [{ service: 'chat "eu"', p95: '2s' }] },
         costAnomaly: { rateFactor: 6, shortWindow: '20m', minWindowCostUsd: 0.5, trailingDays: 3 },
-        providerDown: { dominantShare: 0.6, minAttempts: 7, errorTypes: ['timeout', 'a.b'] },
+        providerDown: {
+          dominantShare: 0.6,
+          normalFailureShare: 0.1,
+          outageConfidence: 0.999995,
+          errorTypes: ['timeout', 'a.b'],
+        },
       },
     });
     const byName = (n: string) => alerts.find((a) => a.alert === n)!;
@@ -67,7 +72,8 @@ describe('rules:export --format prometheus (issue 17)', () => {
     expect(byName('VigilCostAnomaly').expr).toContain('>= 0.5');
     const pd = byName('VigilProviderDown');
     expect(pd.expr).toContain('> 0.6');
-    expect(pd.expr).toContain('>= 7');
+    // 0.1^6 < 5e-6 ≤ 0.1^5: six failed attempts are the fewest the exact decision calls an outage.
+    expect(pd.expr).toContain('>= 6');
     expect(pd.expr).toContain('error_type=~"timeout|a\\\\.b"');
   });
 

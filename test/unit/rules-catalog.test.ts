@@ -143,13 +143,35 @@ describe('provider-down', () => {
     expect(providerDownCheck(rule, one, T0 + 4 * MINUTE_MS, scope)).toBeUndefined();
     const limited = history(T0, T0 + 10 * MINUTE_MS, () => ({ count: 10, errors: 6, errorTypes: { rate_limit: 6 } }));
     expect(providerDownCheck(rule, limited, T0 + 9 * MINUTE_MS, scope)).toBeUndefined();
-    // Two attempts in 15 minutes, both failed: below `minAttempts`, and 2/2 proves nothing at 90%.
-    const few = history(T0, T0 + 15 * MINUTE_MS, (m) =>
-      m === T0 + 3 * MINUTE_MS || m === T0 + 14 * MINUTE_MS
-        ? { count: 1, errors: 1, errorTypes: { connection_error: 1 } }
-        : {},
+    // One attempt in 15 minutes, failed: never (q = 2% is no evidence at 99.9%).
+    const lone = history(T0, T0 + 15 * MINUTE_MS, (m) =>
+      m === T0 + 14 * MINUTE_MS ? { count: 1, errors: 1, errorTypes: { connection_error: 1 } } : {},
     );
-    expect(providerDownCheck(rule, few, T0 + 14 * MINUTE_MS, scope)).toBeUndefined();
+    expect(providerDownCheck(rule, lone, T0 + 14 * MINUTE_MS, scope)).toBeUndefined();
+  });
+  it('total outage is a statistical decision: two failed attempts and no success, unless the provider is flaky', () => {
+    // Issue 13: no minimum attempt count. Two attempts in 12 minutes, both failed, none succeeded:
+    // a healthy provider (failing at most 2%) does that with probability 4e-4 < 0.1%.
+    const twoFailed = (m: number): MinuteSpec =>
+      m === T0 + DAY_MS + 3 * MINUTE_MS || m === T0 + DAY_MS + 14 * MINUTE_MS
+        ? { count: 1, errors: 1, errorTypes: { connection_error: 1 } }
+        : {};
+    const few = history(T0 + DAY_MS, T0 + DAY_MS + 15 * MINUTE_MS, twoFailed);
+    expect(providerDownCheck(rule, few, T0 + DAY_MS + 14 * MINUTE_MS, scope)).toBe(
+      'provider openai: no successful request in 12 min (2 attempted, 2 failed)',
+    );
+    // The same two failures at a provider that failed 6% of its requests over the last day:
+    // 0.06² = 3.6e-3 is not evidence; a third failed attempt (2.2e-4) is.
+    const flaky = (m: number): MinuteSpec =>
+      m < T0 + DAY_MS ? { count: 50, errors: 3, errorTypes: { server_error: 3 } } : twoFailed(m);
+    const h = history(T0, T0 + DAY_MS + 15 * MINUTE_MS, flaky);
+    expect(providerDownCheck(rule, h, T0 + DAY_MS + 14 * MINUTE_MS, scope)).toBeUndefined();
+    const three = history(T0, T0 + DAY_MS + 15 * MINUTE_MS, (m) =>
+      m === T0 + DAY_MS + 9 * MINUTE_MS ? { count: 1, errors: 1, errorTypes: { timeout: 1 } } : flaky(m),
+    );
+    expect(providerDownCheck(rule, three, T0 + DAY_MS + 14 * MINUTE_MS, scope)).toBe(
+      'provider openai: no successful request in 12 min (3 attempted, 3 failed)',
+    );
   });
 });
 
@@ -229,7 +251,7 @@ describe('retrieval-drop and negative-feedback', () => {
       RETRIEVAL_DROP_DEFAULTS,
     );
     expect(evs.find((e) => e.kind === 'fired')?.summary).toMatch(
-      /^retrieval hit rate \d+\.\d% \(\d+\/\d+\) vs baseline 80\.0% over 30 min on checkout$/,
+      /^retrieval hit rate \d+\.\d% \(\d+\/\d+\) vs baseline 80\.0% over (8|15|30) min on checkout$/,
     );
     const fresh = history(drop, drop + HOUR_MS, () => ({ retrievalHits: 1, retrievalMisses: 9 }));
     expect(retrievalDropCheck(RETRIEVAL_DROP_DEFAULTS, fresh, drop + HOUR_MS - MINUTE_MS, service)).toBeUndefined();
@@ -247,7 +269,7 @@ describe('retrieval-drop and negative-feedback', () => {
       NEGATIVE_FEEDBACK_DEFAULTS,
     );
     expect(evs.find((e) => e.kind === 'fired')?.summary).toMatch(
-      /^negative feedback \d+\.\d% \(\d+\/\d+ rated\) vs baseline \d+\.\d% over 60 min on checkout$/,
+      /^negative feedback \d+\.\d% \(\d+\/\d+ rated\) vs baseline \d+\.\d% over (15|30|60) min on checkout$/,
     );
     const one = history(T0, rise + HOUR_MS, (m) => ({ feedbackUp: 2, feedbackDown: m === rise ? 1 : 0 }));
     expect(

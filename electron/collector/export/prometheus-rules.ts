@@ -1,3 +1,4 @@
+import { allFailedPValue } from '../../../shared/rules/stats.js';
 import { stringify } from 'yaml';
 import type { CollectorConfig } from '../../../shared/config/collector-config.js';
 import type { Tier } from '../../../shared/protocol/alert.js';
@@ -62,6 +63,23 @@ function alertLabels(tier: Tier, id: RuleId): Record<string, string> {
   return { tier, severity: TIER_SEVERITY[tier], vigil_rule: id };
 }
 
+/**
+ * PromQL cannot run the collector's binomial test on the share of slow requests (issue 13): the
+ * exported latency alert asks for this many requests in the window instead, unless the config
+ * still names a `minSamples`.
+ */
+const PROM_LATENCY_MIN_REQUESTS = 30;
+
+/**
+ * PromQL has no exact test: the fewest attempts whose all failing the collector's total-outage
+ * decision would call an outage at a healthy provider's worst share (q^n < alpha, at least two).
+ */
+function outageAttempts(q: number, alpha: number): number {
+  let n = 2;
+  while (allFailedPValue(n, q) >= alpha) n++; // q < 1 (config bound): ends
+  return n;
+}
+
 export function prometheusRules(config: CollectorConfig): PromRuleFile {
   const rules = config.rules;
   const runbook = (id: RuleId): string => `${config.prometheus.runbookBaseUrl}/${id}`;
@@ -112,7 +130,7 @@ export function prometheusRules(config: CollectorConfig): PromRuleFile {
       { record: p95, expr: `histogram_quantile(0.95, sum by (${BY}, le) (rate(${GENAI_DURATION}_bucket[${w}])))` },
       { record: p95h, expr: `histogram_quantile(0.95, sum by (${BY}, le) (rate(${GENAI_DURATION}_bucket[1h])))` },
     );
-    const enough = `sum by (${BY}) (increase(${count()}[${w}])) >= ${lp.minSamples}`;
+    const enough = `sum by (${BY}) (increase(${count()}[${w}])) >= ${lp.minSamples ?? PROM_LATENCY_MIN_REQUESTS}`;
     alerts.push({
       alert: 'VigilLatencyP95',
       expr:
@@ -180,7 +198,7 @@ export function prometheusRules(config: CollectorConfig): PromRuleFile {
       expr:
         `sum by (${LABEL.provider}) (increase(${count(`{${LABEL.errorType}=~${JSON.stringify(types)}}`)}[${w}]))\n` +
         `  / ${attempts} > ${num(pd.dominantShare)}\n` +
-        `and ${attempts} >= ${pd.minAttempts}`,
+        `and ${attempts} >= ${outageAttempts(pd.normalFailureShare, 1 - pd.outageConfidence)}`,
       ...timing(pd),
       labels: alertLabels(pd.tier, 'provider-down'),
       annotations: annotations(

@@ -111,7 +111,7 @@ export function windowRules(rules: Rules, opts: { timeZone?: string } = {}): Win
       scope: 'series',
       cadence: 'minute',
       ...timing(lp),
-      check: (h, m, s) => latencyP95Check(r, h, m, s),
+      check: (h, m, s, ctx) => latencyP95Check(r, h, m, s, ctx),
     });
   }
   const ca = rules.costAnomaly;
@@ -127,7 +127,7 @@ export function windowRules(rules: Rules, opts: { timeZone?: string } = {}): Win
   }
   const pd = rules.providerDown;
   if (pd.enabled) {
-    const r = { ...pd, windowMs: pd.window, fastWindowMs: pd.fastWindow };
+    const r = { ...pd, windowMs: pd.window, fastWindowMs: pd.fastWindow, baselineMs: pd.baseline };
     out.push({
       id: PROVIDER_DOWN_RULE_ID,
       // Never true without an attempt in the newest span.
@@ -147,7 +147,7 @@ export function windowRules(rules: Rules, opts: { timeZone?: string } = {}): Win
       scope: 'service',
       cadence: 'minute',
       ...timing(od),
-      check: (h, m, s) => outputDriftCheck(r, h, m, s),
+      check: (h, m, s, ctx) => outputDriftCheck(r, h, m, s, ctx),
     });
   }
   const rd = rules.retrievalDrop;
@@ -156,6 +156,8 @@ export function windowRules(rules: Rules, opts: { timeZone?: string } = {}): Win
     out.push({
       id: RETRIEVAL_DROP_RULE_ID,
       windowMs: rd.window,
+      // Services without retrieval are not tested: they do not dilute the level (Bonferroni).
+      observes: (w) => w.retrievalHits + w.retrievalMisses > 0,
       scope: 'service',
       cadence: 'minute',
       ...timing(rd),
@@ -168,6 +170,7 @@ export function windowRules(rules: Rules, opts: { timeZone?: string } = {}): Win
     out.push({
       id: NEGATIVE_FEEDBACK_RULE_ID,
       windowMs: nf.window,
+      observes: (w) => w.feedbackUp + w.feedbackDown > 0,
       scope: 'service',
       cadence: 'minute',
       ...timing(nf),

@@ -356,7 +356,11 @@ export class RuleRuntime {
         rule.windowMs === undefined ? idleBefore : Math.max(idleBefore, m - rule.windowMs + MINUTE_MS);
       // Scopes with data where the rule looks: the number of tests this minute (Bonferroni).
       let scopesTested = 0;
-      for (const { history } of this.histories.entries(rule.scope)) if (!history.idleSince(quietBefore)) scopesTested++;
+      for (const { history } of this.histories.entries(rule.scope)) {
+        if (history.idleSince(quietBefore)) continue;
+        if (!rule.observes || rule.windowMs === undefined || rule.observes(history.window(m, rule.windowMs)))
+          scopesTested++;
+      }
       const ctx = { scopesTested };
       for (const { scope, history } of this.histories.entries(rule.scope)) {
         const key = stateKey(rule.id, scope.key);

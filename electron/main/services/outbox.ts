@@ -5,7 +5,7 @@ import type { SilenceRequest } from '../../../shared/protocol/incident.js';
 import type { RotationOverride } from '../../../shared/protocol/rotation.js';
 import type { PulseRequest } from '../../../shared/protocol/health.js';
 import { CommandFrame, isTargetedKind, type ResultFrame } from '../../../shared/protocol/stream.js';
-import type { Cache, OutboxCommand } from './cache/index.js';
+import type { Cache, OutboxCommand, OutboxPayload } from './cache/index.js';
 import type {
   ActionItemRequest,
   PostmortemDraftRequest,
@@ -118,23 +118,7 @@ export class Outbox {
   }
 
   private store(
-    cmd: Pick<
-      OutboxCommand,
-      | 'kind'
-      | 'alertId'
-      | 'incidentId'
-      | 'note'
-      | 'until'
-      | 'override'
-      | 'silence'
-      | 'silenceId'
-      | 'overrideId'
-      | 'pulse'
-      | 'postmortemDraft'
-      | 'postmortemEdit'
-      | 'actionItem'
-      | 'reviewMark'
-    >,
+    cmd: Pick<OutboxCommand, 'kind' | 'alertId' | 'incidentId' | 'note' | 'until'> & OutboxPayload,
   ): OutboxItem {
     const item = this.opts.cache.enqueue({ ...cmd, id: this.newId(), createdAt: toIso(this.clock.now()) });
     this.changed.emit(item, this.log);

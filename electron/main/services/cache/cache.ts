@@ -84,14 +84,9 @@ export interface OutboxCommand {
   attempts: number;
 }
 
-export type NewOutboxCommand = Pick<
+/** The fields that carry a payload command's body (one per kind; stored as JSON in the outbox row). */
+export type OutboxPayload = Pick<
   OutboxCommand,
-  | 'id'
-  | 'kind'
-  | 'alertId'
-  | 'incidentId'
-  | 'note'
-  | 'until'
   | 'override'
   | 'silence'
   | 'silenceId'
@@ -101,8 +96,14 @@ export type NewOutboxCommand = Pick<
   | 'postmortemEdit'
   | 'actionItem'
   | 'reviewMark'
-  | 'createdAt'
 >;
+
+/** A command as the Outbox hands it to the cache (the cache adds its state). */
+export type NewOutboxCommand = Pick<
+  OutboxCommand,
+  'id' | 'kind' | 'alertId' | 'incidentId' | 'note' | 'until' | 'createdAt'
+> &
+  OutboxPayload;
 
 /** A silence command not yet reflected by the collector's silences list (see `pendingSilenceCommands`). */
 export type SilenceCommand = Pick<OutboxCommand, 'id' | 'kind' | 'createdAt' | 'state' | 'silence' | 'silenceId'>;
@@ -814,20 +815,7 @@ function encodePayload(cmd: NewOutboxCommand): string | null {
   return null;
 }
 
-function decodePayload(
-  r: OutboxRow,
-): Pick<
-  OutboxCommand,
-  | 'override'
-  | 'silence'
-  | 'silenceId'
-  | 'overrideId'
-  | 'pulse'
-  | 'postmortemDraft'
-  | 'postmortemEdit'
-  | 'actionItem'
-  | 'reviewMark'
-> {
+function decodePayload(r: OutboxRow): OutboxPayload {
   switch (r.kind) {
     case 'override': {
       const override = parseJson(RotationOverride, r.payload);

@@ -9,6 +9,7 @@ export {
   type PruneResult,
   type ReplicaSnapshot,
   type NewOutboxCommand,
+  type OutboxPayload,
   type SyncState,
 } from './cache.js';
 export { migrate } from './migrate.js';

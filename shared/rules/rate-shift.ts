@@ -83,6 +83,9 @@ export interface RateShiftRule {
   confidence: number;
 }
 
+/** The Agg fields a rule counts: [hits, the rest of the trials]. */
+type Counts = readonly ['retrievalHits' | 'feedbackDown', 'retrievalMisses' | 'feedbackUp'];
+
 interface Proportion {
   hits: number;
   total: number;
@@ -105,7 +108,7 @@ function sequentialShift(
   rule: RateShiftRule,
   h: ScopeHistory,
   minute: number,
-  of: (a: Agg) => Proportion,
+  [hitsKey, missesKey]: Counts,
   direction: 'below' | 'above',
   base: Proportion,
   baselineEnd: number,
@@ -134,17 +137,19 @@ function sequentialShift(
   let run = { hits: 0, total: 0, since: minute };
   for (const p of h.minutes) {
     if (p.minute > minute) break;
-    const c = of(p);
-    if (c.total === 0) continue;
-    s += c.hits * hit + (c.total - c.hits) * miss;
+    // Field reads, not `of`: no object per minute in a walk that runs for every service every minute.
+    const hits = p[hitsKey];
+    const total = hits + p[missesKey];
+    if (total === 0) continue;
+    s += hits * hit + (total - hits) * miss;
     if (s <= 0) {
       s = 0;
       run = { hits: 0, total: 0, since: minute };
       continue;
     }
     if (run.total === 0) run.since = p.minute;
-    run.hits += c.hits;
-    run.total += c.total;
+    run.hits += hits;
+    run.total += total;
   }
   if (s < threshold) return undefined;
   return {
@@ -159,10 +164,12 @@ function shift(
   rule: RateShiftRule,
   h: ScopeHistory,
   minute: number,
-  of: (a: Agg) => Proportion,
+  counts: Counts,
   direction: 'below' | 'above',
   scopesTested: number,
 ): Shift | undefined {
+  const [hitsKey, missesKey] = counts;
+  const of = (a: Agg): Proportion => ({ hits: a[hitsKey], total: a[hitsKey] + a[missesKey] });
   const maxSpan = Math.min(minutesOf(rule.windowMs), HISTORY_LIMITS.minutes);
   // Nothing at all over the longest span: nothing to decide (the cheap, common exit).
   if (of(h.window(minute, maxSpan * MINUTE_MS)).total === 0) return undefined;
@@ -182,7 +189,7 @@ function shift(
         : shiftedAbove(now.hits, now.total, base.hits, base.total, rule.margin, alpha, BASELINE_BOUND_CONFIDENCE);
     if (tripped) return { span, now, base };
   }
-  return sequentialShift(rule, h, minute, of, direction, base, start, scopesTested);
+  return sequentialShift(rule, h, minute, counts, direction, base, start, scopesTested);
 }
 
 /** " (sequential test: LLR 16.2 ≥ 15.4)" when the CUSUM decided. */
@@ -199,14 +206,7 @@ export function retrievalDropCheck(
   scope: Scope,
   ctx: RuleContext = { scopesTested: 1 },
 ): string | undefined {
-  const r = shift(
-    rule,
-    h,
-    minute,
-    (a) => ({ hits: a.retrievalHits, total: a.retrievalHits + a.retrievalMisses }),
-    'below',
-    ctx.scopesTested,
-  );
+  const r = shift(rule, h, minute, ['retrievalHits', 'retrievalMisses'], 'below', ctx.scopesTested);
   if (!r) return undefined;
   return (
     `retrieval hit rate ${fmtPct(r.now.hits / r.now.total)} (${r.now.hits}/${r.now.total}) vs baseline ` +
@@ -221,14 +221,7 @@ export function negativeFeedbackCheck(
   scope: Scope,
   ctx: RuleContext = { scopesTested: 1 },
 ): string | undefined {
-  const r = shift(
-    rule,
-    h,
-    minute,
-    (a) => ({ hits: a.feedbackDown, total: a.feedbackDown + a.feedbackUp }),
-    'above',
-    ctx.scopesTested,
-  );
+  const r = shift(rule, h, minute, ['feedbackDown', 'feedbackUp'], 'above', ctx.scopesTested);
   if (!r) return undefined;
   return (
     `negative feedback ${fmtPct(r.now.hits / r.now.total)} (${r.now.hits}/${r.now.total} rated) vs baseline ` +

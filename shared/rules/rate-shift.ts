@@ -1,9 +1,9 @@
-import { DAY_MS, MINUTE_MS } from '../clock.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../clock.js';
 import type { Agg } from '../rollup/agg.js';
 import { HISTORY_LIMITS, type ScopeHistory } from '../rollup/history.js';
 import { fmtPct } from './format.js';
 import type { Scope } from './scope.js';
-import { shiftedAbove, shiftedBelow } from './stats.js';
+import { cusumThreshold, normalQuantile, shiftedAbove, shiftedBelow, wilsonInterval } from './stats.js';
 import { minutesOf } from './spans.js';
 import type { RuleContext } from './window-rule.js';
 
@@ -55,6 +55,27 @@ export const RATE_SHIFT_SPANS = [0.25, 0.5, 1] as const;
 /** How sure the baseline's bound is: its 90% Wilson bound (one-sided) is the yardstick. */
 export const BASELINE_BOUND_CONFIDENCE = 0.9;
 
+/**
+ * The sequential decision next to the binomial one (either decides): a one-sided Bernoulli CUSUM
+ * of each minute's counts, null = the baseline (at its Wilson bound, as above), alternative = the
+ * baseline moved by twice the margin (so a move of exactly `margin` is the point of indifference).
+ * It keeps accumulating past `window`, so a service at 2 requests a minute proves a retrieval
+ * drop within the hour; its threshold follows from a false-alarm budget in time, not in windows:
+ * e^h ≥ (the scope's trials a month, from its baseline's pace) × (services tested) / budget.
+ */
+export const RATE_SHIFT_SEQUENTIAL = {
+  /** Expected false tickets a month per rule over all services tested (Wald's bound). */
+  falseAlarmsPerMonth: 0.1,
+  /** The alternative: the baseline moved by this many margins. */
+  alternativeMargins: 2,
+  /** The threshold is never below this many of the largest single-trial steps (one bad trial is nothing). */
+  minSteps: 3,
+  /** Rates are kept this far from 0 and 1, so every step stays finite. */
+  rateFloor: 0.001,
+} as const;
+
+const MONTH_MS = 30 * DAY_MS;
+
 export interface RateShiftRule {
   margin: number;
   windowMs: number;
@@ -62,26 +83,93 @@ export interface RateShiftRule {
   confidence: number;
 }
 
+/** The Agg fields a rule counts: [hits, the rest of the trials]. */
+type Counts = readonly ['retrievalHits' | 'feedbackDown', 'retrievalMisses' | 'feedbackUp'];
+
 interface Proportion {
   hits: number;
   total: number;
 }
 
-/** What proved the shift: the span (minutes), its counts and the baseline's. */
+/** What proved the shift: the span (minutes), its counts and the baseline's; for the sequential test, its LLR and threshold. */
 interface Shift {
   span: number;
   now: Proportion;
   base: Proportion;
+  sequential?: { llr: number; threshold: number };
+}
+
+/**
+ * The CUSUM of `sequentialShift`'s statistic over the minute ring (at most HISTORY_LIMITS.minutes,
+ * never before the scope existed): undefined unless it reaches its threshold; else the run of
+ * newest minutes that carries it, with their counts.
+ */
+function sequentialShift(
+  rule: RateShiftRule,
+  h: ScopeHistory,
+  minute: number,
+  [hitsKey, missesKey]: Counts,
+  direction: 'below' | 'above',
+  base: Proportion,
+  baselineEnd: number,
+  scopesTested: number,
+): Shift | undefined {
+  const seq = RATE_SHIFT_SEQUENTIAL;
+  const bound = wilsonInterval(base.hits, base.total, normalQuantile(BASELINE_BOUND_CONFIDENCE));
+  const move = seq.alternativeMargins * rule.margin;
+  const p0 = Math.min(1 - seq.rateFloor, Math.max(seq.rateFloor, direction === 'below' ? bound.lower : bound.upper));
+  const p1 = direction === 'below' ? p0 - move : p0 + move;
+  if (p1 < seq.rateFloor || p1 > 1 - seq.rateFloor) return undefined;
+  // The scope's pace: its baseline's trials over the time the baseline actually covers.
+  const covered = Math.min(rule.baselineMs, Math.max(HOUR_MS, baselineEnd - (h.firstSeen ?? baselineEnd)));
+  const threshold = cusumThreshold(
+    (base.total * MONTH_MS) / covered,
+    scopesTested,
+    seq.falseAlarmsPerMonth,
+    p0,
+    p1,
+    seq.minSteps,
+  );
+  // bernoulliLlr's two steps, once (this walk runs every minute on every service with trials).
+  const hit = Math.log(p1 / p0);
+  const miss = Math.log((1 - p1) / (1 - p0));
+  let s = 0;
+  let run = { hits: 0, total: 0, since: minute };
+  for (const p of h.minutes) {
+    if (p.minute > minute) break;
+    // Field reads, not `of`: no object per minute in a walk that runs for every service every minute.
+    const hits = p[hitsKey];
+    const total = hits + p[missesKey];
+    if (total === 0) continue;
+    s += hits * hit + (total - hits) * miss;
+    if (s <= 0) {
+      s = 0;
+      run = { hits: 0, total: 0, since: minute };
+      continue;
+    }
+    if (run.total === 0) run.since = p.minute;
+    run.hits += hits;
+    run.total += total;
+  }
+  if (s < threshold) return undefined;
+  return {
+    span: Math.round((minute - run.since) / MINUTE_MS) + 1,
+    now: { hits: run.hits, total: run.total },
+    base,
+    sequential: { llr: s, threshold },
+  };
 }
 
 function shift(
   rule: RateShiftRule,
   h: ScopeHistory,
   minute: number,
-  of: (a: Agg) => Proportion,
+  counts: Counts,
   direction: 'below' | 'above',
   scopesTested: number,
 ): Shift | undefined {
+  const [hitsKey, missesKey] = counts;
+  const of = (a: Agg): Proportion => ({ hits: a[hitsKey], total: a[hitsKey] + a[missesKey] });
   const maxSpan = Math.min(minutesOf(rule.windowMs), HISTORY_LIMITS.minutes);
   // Nothing at all over the longest span: nothing to decide (the cheap, common exit).
   if (of(h.window(minute, maxSpan * MINUTE_MS)).total === 0) return undefined;
@@ -101,7 +189,14 @@ function shift(
         : shiftedAbove(now.hits, now.total, base.hits, base.total, rule.margin, alpha, BASELINE_BOUND_CONFIDENCE);
     if (tripped) return { span, now, base };
   }
-  return undefined;
+  return sequentialShift(rule, h, minute, counts, direction, base, start, scopesTested);
+}
+
+/** " (sequential test: LLR 16.2 ≥ 15.4)" when the CUSUM decided. */
+function how(r: Shift): string {
+  return r.sequential
+    ? ` (sequential test: LLR ${r.sequential.llr.toFixed(1)} ≥ ${r.sequential.threshold.toFixed(1)})`
+    : '';
 }
 
 export function retrievalDropCheck(
@@ -111,18 +206,11 @@ export function retrievalDropCheck(
   scope: Scope,
   ctx: RuleContext = { scopesTested: 1 },
 ): string | undefined {
-  const r = shift(
-    rule,
-    h,
-    minute,
-    (a) => ({ hits: a.retrievalHits, total: a.retrievalHits + a.retrievalMisses }),
-    'below',
-    ctx.scopesTested,
-  );
+  const r = shift(rule, h, minute, ['retrievalHits', 'retrievalMisses'], 'below', ctx.scopesTested);
   if (!r) return undefined;
   return (
     `retrieval hit rate ${fmtPct(r.now.hits / r.now.total)} (${r.now.hits}/${r.now.total}) vs baseline ` +
-    `${fmtPct(r.base.hits / r.base.total)} over ${r.span} min on ${scope.name}`
+    `${fmtPct(r.base.hits / r.base.total)} over ${r.span} min on ${scope.name}${how(r)}`
   );
 }
 
@@ -133,17 +221,10 @@ export function negativeFeedbackCheck(
   scope: Scope,
   ctx: RuleContext = { scopesTested: 1 },
 ): string | undefined {
-  const r = shift(
-    rule,
-    h,
-    minute,
-    (a) => ({ hits: a.feedbackDown, total: a.feedbackDown + a.feedbackUp }),
-    'above',
-    ctx.scopesTested,
-  );
+  const r = shift(rule, h, minute, ['feedbackDown', 'feedbackUp'], 'above', ctx.scopesTested);
   if (!r) return undefined;
   return (
     `negative feedback ${fmtPct(r.now.hits / r.now.total)} (${r.now.hits}/${r.now.total} rated) vs baseline ` +
-    `${fmtPct(r.base.hits / r.base.total)} over ${r.span} min on ${scope.name}`
+    `${fmtPct(r.base.hits / r.base.total)} over ${r.span} min on ${scope.name}${how(r)}`
   );
 }

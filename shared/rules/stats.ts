@@ -257,6 +257,47 @@ export function shiftedBelow(
   return p0 > 0 && significantlyBelow(k, n, p0, alpha);
 }
 
+/**
+ * Log-likelihood ratio of `k` hits in `n` trials under rate `p1` against rate `p0` (both strictly
+ * between 0 and 1): positive when the counts favour `p1`. Each hit adds ln(p1/p0), each miss
+ * ln((1-p1)/(1-p0)); the sequential test below sums these minute by minute.
+ */
+export function bernoulliLlr(k: number, n: number, p0: number, p1: number): number {
+  if (n <= 0) return 0;
+  return k * Math.log(p1 / p0) + (n - k) * Math.log((1 - p1) / (1 - p0));
+}
+
+/**
+ * One-sided CUSUM (Page) of per-step log-likelihood ratios, oldest first: S = max(0, S + x) after
+ * each step, i.e. the largest sum over any run of newest steps. Wald: under the null (rate `p0`)
+ * it reaches `h` at most once per e^h trials on average, whatever the traffic; under the
+ * alternative it climbs by KL(p1 ‖ p0) per trial, so evidence accumulates past any fixed window.
+ */
+export function cusum(steps: readonly number[]): number {
+  let s = 0;
+  for (const x of steps) s = Math.max(0, s + x);
+  return s;
+}
+
+/**
+ * The CUSUM threshold for an expected `falseAlarms` a month over `tests` scopes, for a scope
+ * seeing `trialsPerMonth` trials a month: e^h ≥ trials × tests / falseAlarms (Wald's bound on
+ * the run length under the null); never below `minSteps` × the largest single-trial step, so a
+ * lone miss or thumbs-down (or two) can never reach it at any traffic level.
+ */
+export function cusumThreshold(
+  trialsPerMonth: number,
+  tests: number,
+  falseAlarms: number,
+  p0: number,
+  p1: number,
+  minSteps: number,
+): number {
+  const largestStep = Math.max(Math.abs(Math.log(p1 / p0)), Math.abs(Math.log((1 - p1) / (1 - p0))));
+  const wald = Math.log((Math.max(1, trialsPerMonth) * Math.max(1, tests)) / falseAlarms);
+  return Math.max(wald, minSteps * largestStep);
+}
+
 /** The regularised upper incomplete gamma function Q(a, x), a > 0, x ≥ 0 (Numerical Recipes gser/gcf). */
 export function gammaUpper(a: number, x: number): number {
   if (x <= 0) return 1;

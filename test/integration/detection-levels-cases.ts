@@ -104,9 +104,13 @@ export const TRAFFIC_LEVELS = [2, 20, 200] as const;
 /**
  * Scenario × level pairs the evidence cannot decide within the window at the false-alarm level
  * the quiet month needs. Negative feedback at 2 req/min: 8% of requests are rated (16% in the
- * incident), so the hour holds about 17 ratings, 10 of them thumbs down; proving "above the 15%
- * baseline by 15 points" for a ticket among the services tested takes about 13 of 17. It is
- * ticketed when the evidence gets there (or never, at this traffic), not within the hour.
+ * incident), so the hour 13:00–14:00 holds about 17.7 ratings (110 requests). Even the best test
+ * (the true 60% against the bare 15%: 0.53 nats per rating) expects 9.4 nats of evidence in the
+ * hour, while the sequential test's threshold for 0.1 false tickets a month over 31 services is
+ * ln(3,700 ratings a month × 31 / 0.1) = 14 nats (~107 minutes at its 0.44 nats per rating); even
+ * the whole monthly budget of one false ticket spent on this one service (ln 3,700 = 8.2 nats)
+ * leaves ~53 minutes on average before the 15-minute `for`. It is ticketed when the evidence gets
+ * there (or never, at this traffic), not within the hour.
  */
 export const BELOW_EVIDENCE: readonly { scenario: string; level: number }[] = [
   { scenario: 'negative feedback (15% → 60%)', level: 2 },

@@ -12,6 +12,7 @@ import { OUTPUT_DRIFT_DEFAULTS, outputDriftCheck } from '../../shared/rules/outp
 import { PROVIDER_DOWN_DEFAULTS, providerDownCheck } from '../../shared/rules/provider-down.js';
 import {
   NEGATIVE_FEEDBACK_DEFAULTS,
+  RATE_SHIFT_SEQUENTIAL,
   RETRIEVAL_DROP_DEFAULTS,
   negativeFeedbackCheck,
   retrievalDropCheck,
@@ -19,7 +20,10 @@ import {
 import { providerScope, seriesScope, serviceScope } from '../../shared/rules/scope.js';
 import {
   allFailedPValue,
+  bernoulliLlr,
   chiSquareUpperTail,
+  cusum,
+  cusumThreshold,
   gTestPValue,
   shiftedAbove,
   shiftedBelow,
@@ -150,6 +154,79 @@ describe('rate shift beyond the baseline by a margin (retrieval, feedback)', () 
       }),
       { numRuns: 25 },
     );
+  });
+});
+
+describe('sequential evidence: Bernoulli CUSUM next to the binomial test (retrieval, feedback)', () => {
+  const hit = Math.log(0.5 / 0.8);
+  const miss = Math.log(0.5 / 0.2);
+  it('the log-likelihood ratio at 0, 1, 2 and huge counts', () => {
+    expect(bernoulliLlr(0, 0, 0.8, 0.5)).toBe(0);
+    expect(bernoulliLlr(1, 1, 0.8, 0.5)).toBeCloseTo(hit, 12);
+    expect(bernoulliLlr(0, 1, 0.8, 0.5)).toBeCloseTo(miss, 12);
+    expect(bernoulliLlr(0, 2, 0.8, 0.5)).toBeCloseTo(2 * miss, 12);
+    expect(bernoulliLlr(800_000, 1_000_000, 0.8, 0.5)).toBeCloseTo(800_000 * hit + 200_000 * miss, 3);
+    // At the baseline's own rate it drifts down; at the alternative's, up.
+    expect(bernoulliLlr(8_000, 10_000, 0.8, 0.5)).toBeLessThan(0);
+    expect(bernoulliLlr(5_000, 10_000, 0.8, 0.5)).toBeGreaterThan(0);
+  });
+  it('the CUSUM keeps the best run of newest steps and forgets what the null explained', () => {
+    expect(cusum([])).toBe(0);
+    expect(cusum([-1, -2])).toBe(0);
+    expect(cusum([1, -0.5, 2])).toBeCloseTo(2.5, 12);
+    expect(cusum([3, -5, 1])).toBe(1);
+    expect(cusum(Array.from({ length: 100_000 }, () => 0.01))).toBeCloseTo(1_000, 6);
+  });
+  it('the threshold follows the false-alarm budget and never lets one or two bad trials through', () => {
+    const seq = RATE_SHIFT_SEQUENTIAL;
+    // ln(trials a month × services tested / budget)
+    expect(cusumThreshold(46_000, 11, seq.falseAlarmsPerMonth, 0.8, 0.5, seq.minSteps)).toBeCloseTo(
+      Math.log((46_000 * 11) / 0.1),
+      9,
+    );
+    expect(cusumThreshold(1e9, 30, 0.1, 0.8, 0.5, 3)).toBeCloseTo(Math.log(3e11), 9);
+    // No traffic, or a tiny baseline: the floor, three of the largest steps.
+    for (const trials of [0, 1, 2]) {
+      const h = cusumThreshold(trials, 1, 1e9, 0.8, 0.5, 3);
+      expect(h).toBeCloseTo(3 * miss, 12);
+      expect(2 * miss).toBeLessThan(h);
+    }
+    // Near the edges of (0, 1) the steps grow; the floor grows with them.
+    const h = cusumThreshold(0, 1, 1e9, 0.999, 0.699, 3);
+    expect(Math.log(0.301 / 0.001) * 2).toBeLessThan(h);
+  });
+
+  /** A week at 80% hits and `perMin` lookups a minute, then `drop` hits from T0 + 7 d on. */
+  const retrieval = (perMin: number, drop: number, minutes: number) =>
+    history(T0, T0 + 7 * DAY_MS + minutes * MINUTE_MS, (m) => {
+      const i = Math.round((m - T0) / MINUTE_MS);
+      const n = Math.floor((i + 1) * perMin) - Math.floor(i * perMin);
+      const p = m < T0 + 7 * DAY_MS ? 0.8 : drop;
+      const hits = Math.floor((i + 1) * perMin * p) - Math.floor(i * perMin * p);
+      return { count: n, retrievalHits: Math.min(n, hits), retrievalMisses: n - Math.min(n, hits) };
+    });
+  const firstHeld = (h: ScopeHistory, minutes: number, tested: number): number | undefined => {
+    for (let j = 0; j < minutes; j++) {
+      const m = T0 + 7 * DAY_MS + j * MINUTE_MS;
+      if (retrievalDropCheck(RETRIEVAL_DROP_DEFAULTS, h, m, service, { scopesTested: tested }) !== undefined)
+        return j + 1;
+    }
+    return undefined;
+  };
+  it('a retrieval drop 80% → 45% at 2 lookups a minute holds within 45 minutes among 12 services (the sequential test decides first)', () => {
+    const h = retrieval(2, 0.45, 90);
+    const held = firstHeld(h, 90, 12);
+    expect(held).toBeDefined();
+    expect(held).toBeLessThanOrEqual(45);
+    const m = T0 + 7 * DAY_MS + ((held ?? 1) - 1) * MINUTE_MS;
+    expect(retrievalDropCheck(RETRIEVAL_DROP_DEFAULTS, h, m, service, { scopesTested: 12 })).toMatch(
+      /sequential test: LLR [\d.]+ ≥ [\d.]+\)$/,
+    );
+  });
+  it('the baseline rate itself, or a move inside the margin (80% → 70%), never holds', () => {
+    expect(firstHeld(retrieval(2, 0.8, 120), 120, 1)).toBeUndefined();
+    expect(firstHeld(retrieval(200, 0.8, 120), 120, 1)).toBeUndefined();
+    expect(firstHeld(retrieval(200, 0.7, 120), 120, 1)).toBeUndefined();
   });
 });
 

@@ -147,7 +147,7 @@ export const PostmortemIncident = z.strictObject({
 export type PostmortemIncident = z.infer<typeof PostmortemIncident>;
 
 export const Postmortem = z.strictObject({
-  /** The id of the command that drafted it. */
+  /** `postmortemIdFor(incident id)` (apply.ts): one postmortem per incident, the same id on every desktop. */
   id: z.string().min(1).max(100),
   /** Increases with every change on the collector (desktops pull what changed after theirs). 0: not applied yet. */
   rev: z.number().int().nonnegative(),
@@ -172,7 +172,7 @@ export type PostmortemPage = z.infer<typeof PostmortemPage>;
 
 // ---- command payloads (CommandFrame fields) ----
 
-/** `postmortem-draft`: a draft for this incident; its id is the command's id. */
+/** `postmortem-draft`: a draft for this incident (idempotent); its id is `postmortemIdFor(incidentId)`. */
 export const PostmortemDraftRequest = z.strictObject({ incidentId: z.string().min(1).max(200) });
 export type PostmortemDraftRequest = z.infer<typeof PostmortemDraftRequest>;
 

@@ -70,12 +70,7 @@ const moments: LogMoment[] = [
 ];
 
 function draft(): Postmortem {
-  return newDraft(
-    'pm-cmd-1',
-    { incident, alerts, moments, runbookId: 'error-rate' },
-    'alice',
-    Date.parse('2026-03-03T10:00:00Z'),
-  );
+  return newDraft({ incident, alerts, moments, runbookId: 'error-rate' }, 'alice', Date.parse('2026-03-03T10:00:00Z'));
 }
 
 function ok(r: ReturnType<typeof applyEdit>): Postmortem {
@@ -186,7 +181,7 @@ describe('postmortem commands', () => {
   it('refuses an update of an unknown action item, naming the field', () => {
     const r = applyActionItem(
       draft(),
-      { op: 'update', postmortemId: 'pm-cmd-1', itemId: 'nope', done: true },
+      { op: 'update', postmortemId: 'pm-inc-7', itemId: 'nope', done: true },
       'c',
       'bob',
       T0,
@@ -196,7 +191,7 @@ describe('postmortem commands', () => {
   });
 
   it('refuses a runbook follow-up when the incident names no runbook', () => {
-    const pm = newDraft('p', { incident, alerts, moments }, 'alice', T0);
+    const pm = newDraft({ incident, alerts, moments }, 'alice', T0);
     const r = applyActionItem(
       pm,
       { op: 'add', postmortemId: 'p', kind: 'runbook-follow-up', text: 'x', owner: 'bob', due: '2026-03-10' },

@@ -105,10 +105,9 @@ export class PostmortemService {
     const { store } = this.deps;
     const req = cmd.postmortemDraft;
     if (!req) return { ok: false, error: 'postmortemDraft: postmortem-draft needs postmortemDraft' };
-    const existing = store.forIncident(req.incidentId);
-    if (existing) {
-      return { ok: false, conflict: `incident ${req.incidentId} has a postmortem already (${existing.id})` };
-    }
+    // One postmortem per incident (its id derives from the incident's): a second desktop's draft,
+    // made before it saw the first, is the same draft, so it is ok and changes nothing.
+    if (store.forIncident(req.incidentId)) return { ok: true };
     if (store.count() >= MAX_POSTMORTEMS) {
       return { ok: false, error: `postmortemDraft: the collector keeps at most ${MAX_POSTMORTEMS} postmortems` };
     }
@@ -118,7 +117,6 @@ export class PostmortemService {
     const opening = openingAlert(alerts);
     const runbookId = opening ? this.deps.runbookFor?.(opening) : undefined;
     const pm = newDraft(
-      cmd.id,
       { incident, alerts, moments: store.moments(incident.id, incident.alertIds), runbookId },
       actor,
       now,

@@ -1,7 +1,7 @@
 import { ApiRefusal, type ApiHandlers } from '../../../../shared/api/handlers.js';
 import { toIso, type Clock } from '../../../../shared/clock.js';
 import { listActionItems, type ActionItemList } from '../../../../shared/postmortem/action-items.js';
-import { openingAlert, type DraftSource } from '../../../../shared/postmortem/apply.js';
+import { openingAlert, postmortemIdFor, type DraftSource } from '../../../../shared/postmortem/apply.js';
 import { markdownFilename, postmortemMarkdown } from '../../../../shared/postmortem/markdown.js';
 import { buildReviewWeek, type ReviewWeek } from '../../../../shared/postmortem/review.js';
 import { POSTMORTEM_MAX_ACTION_ITEMS, type Postmortem } from '../../../../shared/postmortem/schema.js';
@@ -73,15 +73,10 @@ export class PostmortemApi {
     if (this.deps.cache.incident(incidentId) === null) {
       throw new ApiRefusal({ code: 'not_found', message: `incidentId: no incident ${incidentId} in the cache` });
     }
-    const existing = this.forIncident(incidentId);
-    if (existing) {
-      throw new ApiRefusal({
-        code: 'conflict',
-        message: `incident ${incidentId} has a postmortem already (${existing.id})`,
-      });
-    }
+    // One postmortem per incident, its id derived from the incident's: a repeat draft (this desktop's
+    // or another's) is the same postmortem, and the collector answers it ok without a change.
     const item = this.deps.outbox.enqueuePostmortem({ kind: 'postmortem-draft', postmortemDraft: { incidentId } });
-    return { commandId: item.id, postmortemId: item.id };
+    return { commandId: item.id, postmortemId: postmortemIdFor(incidentId) };
   }
 
   edit(p: Params<'postmortems.edit'>): { commandId: string } {

@@ -16,6 +16,21 @@ export interface HealthSettings {
   readonly rotation: RotationConfig | undefined;
 }
 
+/** Answers kept (one per asked range: desktops in the same minute ask the same one). */
+export const HEALTH_CACHE_ENTRIES = 8;
+/**
+ * A cached answer is reused at most this long even when nothing it is keyed by changed: traffic
+ * (the SLO rollups) and open outages move without a health-log entry.
+ */
+export const HEALTH_CACHE_TTL_MS = 60_000;
+
+interface CachedAnswer {
+  stamp: string;
+  rotation: RotationConfig | undefined;
+  atMs: number;
+  answer: HealthAnswer;
+}
+
 /**
  * On-call health on the collector (issue 15): answers `GET /v1/health` from the health copy of
  * the incident log, the rotation and the rollups (all pure in shared/health/), and stores
@@ -24,6 +39,10 @@ export interface HealthSettings {
  */
 export class HealthService {
   private prunedAt = -Infinity;
+  /** By `from/to`, oldest first (a Map keeps insertion order: the first key is evicted). */
+  private readonly cache = new Map<string, CachedAnswer>();
+  /** Answers computed (not served from the cache): a figure for tests and diagnostics. */
+  computed = 0;
 
   constructor(
     private readonly store: HealthStore,
@@ -41,6 +60,27 @@ export class HealthService {
     this.pruneIfDue();
     const { fromMs, toMs } = range;
     const nowMs = this.clock.now();
+    // Desktops pull after incident changes; the same range asked again with no new health-log
+    // entry, pulse or rotation change is answered from the cache (the collector has one thread).
+    const key = `${fromMs}/${toMs}`;
+    const stamp = this.store.stamp();
+    const rotation = this.settings.rotation;
+    const hit = this.cache.get(key);
+    if (hit && hit.stamp === stamp && hit.rotation === rotation && nowMs - hit.atMs < HEALTH_CACHE_TTL_MS) {
+      return hit.answer;
+    }
+    const answer = this.compute(fromMs, toMs, nowMs);
+    this.cache.delete(key);
+    this.cache.set(key, { stamp, rotation, atMs: nowMs, answer });
+    if (this.cache.size > HEALTH_CACHE_ENTRIES) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+    return answer;
+  }
+
+  private compute(fromMs: number, toMs: number, nowMs: number): HealthAnswer {
+    this.computed++;
     return computeHealth({
       fromMs,
       toMs,
@@ -78,7 +118,7 @@ export class HealthService {
     const now = this.clock.now();
     if (now - this.prunedAt < DAY_MS) return;
     this.prunedAt = now;
-    this.store.prune(now - this.keepMs);
+    if (this.store.prune(now - this.keepMs) > 0) this.cache.clear();
   }
 
   close(): void {

@@ -39,6 +39,7 @@ import { EvalRecorder } from './evals/eval-recorder.js';
 import { EvalScheduler } from './evals/eval-scheduler.js';
 import { AlertmanagerIntake } from './integrations/alertmanager.js';
 import { EventsV2Intake } from './integrations/events-v2.js';
+import { teamTimeZone } from '../../shared/rotation/team-zone.js';
 import { endedOverrideKeepMs, openOverrideStore, RotationService } from './rotation/index.js';
 import { HealthService } from './health/health-service.js';
 import { openHealthStore } from './health/health-store.js';
@@ -222,6 +223,7 @@ export class Collector {
       store: openPostmortemStore(dbFile),
       clock: opts.clock,
       runbookFor: (alert) => runbookForAlert(alert, runbooks.list().runbooks) ?? undefined,
+      timeZone: () => teamTimeZone(rotation.effective(), opts.config.escalation.businessHours),
     });
     this.postmortems = postmortems;
     const hub = new StreamHub(

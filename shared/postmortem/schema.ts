@@ -38,6 +38,12 @@ export const REVIEW_MAX_NOTE = 2_000;
 export const REVIEW_MAX_ITEM_KEY = 220;
 /** Review marks `GET /v1/review/marks` answers at most. */
 export const MAX_REVIEW_MARKS_LISTED = 5_000;
+/** Oldest week a review mark may be made for: twelve weeks back (a quarter of weekly reviews). */
+export const REVIEW_MARK_WEEKS_BACK = 12;
+/** Newest week a review mark may be made for: next week (prepared ahead of the meeting). */
+export const REVIEW_MARK_WEEKS_AHEAD = 1;
+/** Marks one week holds at most (a week's checklist: tier-3 items and tickets). */
+export const REVIEW_MAX_MARKS_PER_WEEK = 500;
 /** Weeks of review marks desktops pull (this week, last week and a few before). */
 export const REVIEW_SYNC_WEEKS = 8;
 

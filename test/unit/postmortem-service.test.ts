@@ -7,6 +7,7 @@ import { openPostmortemStore } from '../../electron/collector/postmortems/postmo
 import { PostmortemService } from '../../electron/collector/postmortems/postmortem-service.js';
 import { openStore } from '../../electron/collector/store/sqlite-store.js';
 import { postmortemIdFor } from '../../shared/postmortem/apply.js';
+import { REVIEW_MAX_MARKS_PER_WEEK } from '../../shared/postmortem/schema.js';
 import type { Incident } from '../../shared/protocol/incident.js';
 import type { CommandFrame } from '../../shared/protocol/stream.js';
 
@@ -45,7 +46,11 @@ function service(): { svc: PostmortemService; now: { t: number } } {
   );
   db.close();
   const now = { t: T0 + 3_600_000 };
-  const svc = new PostmortemService({ store: openPostmortemStore(file), clock: { now: () => now.t } });
+  const svc = new PostmortemService({
+    store: openPostmortemStore(file),
+    clock: { now: () => now.t },
+    timeZone: () => 'Europe/Berlin',
+  });
   return { svc, now };
 }
 
@@ -129,5 +134,31 @@ describe('postmortem service', () => {
     expect(postmortemIdFor(long).length).toBeLessThanOrEqual(100);
     expect(postmortemIdFor(long)).toBe(postmortemIdFor(long));
     expect(postmortemIdFor(long)).not.toBe(postmortemIdFor(`${'x'.repeat(199)}y`));
+  });
+
+  it('accepts review marks from 12 weeks back to next week only, a bounded number a week, and lists that span', () => {
+    const { svc } = service();
+    // Now: Tuesday 24 March 2026, 10:00 UTC: this week is 2026-03-23 in Berlin.
+    const mark = (id: string, week: string, itemKey = 'alert:x'): ReturnType<PostmortemService['apply']> =>
+      svc.apply({ type: 'command', id, kind: 'review-mark', reviewMark: { week, itemKey, reviewed: true } }, 'ana');
+    expect(mark('m1', '2026-03-23')).toEqual({ ok: true });
+    expect(mark('m2', '2026-03-30')).toEqual({ ok: true }); // next week
+    expect(mark('m3', '2025-12-29')).toEqual({ ok: true }); // 12 weeks back
+    expect(mark('m4', '2026-04-06')).toMatchObject({ ok: false, error: expect.stringMatching(/^reviewMark\.week: /) });
+    expect(mark('m5', '2025-12-22')).toMatchObject({ ok: false, error: expect.stringMatching(/^reviewMark\.week: /) });
+    expect(mark('m6', '1970-01-05')).toMatchObject({ ok: false });
+    expect(svc.marks('0000-01-01', 100).map((m) => m.week)).toEqual(['2026-03-30', '2026-03-23', '2025-12-29']);
+
+    for (let i = 0; i < REVIEW_MAX_MARKS_PER_WEEK; i++) expect(mark(`f${i}`, '2026-03-16', `alert:${i}`).ok).toBe(true);
+    expect(mark('full', '2026-03-16', 'alert:one-more')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^reviewMark\.itemKey: /),
+    });
+    // Changing a mark the full week holds is fine.
+    expect(mark('again', '2026-03-16', 'alert:3')).toEqual({ ok: true });
+    expect(svc.marks('2026-03-16', 10_000).filter((m) => m.week === '2026-03-16')).toHaveLength(
+      REVIEW_MAX_MARKS_PER_WEEK,
+    );
+    svc.close();
   });
 });

@@ -1,6 +1,14 @@
 import { toIso, type Clock } from '../../../shared/clock.js';
 import { applyActionItem, applyEdit, newDraft, openingAlert, type PmResult } from '../../../shared/postmortem/apply.js';
-import { MAX_POSTMORTEMS, type Postmortem, type ReviewMark } from '../../../shared/postmortem/schema.js';
+import {
+  MAX_POSTMORTEMS,
+  REVIEW_MARK_WEEKS_AHEAD,
+  REVIEW_MARK_WEEKS_BACK,
+  REVIEW_MAX_MARKS_PER_WEEK,
+  type Postmortem,
+  type ReviewMark,
+} from '../../../shared/postmortem/schema.js';
+import { shiftWeek, weekOf } from '../../../shared/postmortem/week.js';
 import type { Alert } from '../../../shared/protocol/alert.js';
 import type { CommandFrame } from '../../../shared/protocol/stream.js';
 import type { CommandResult } from '../store/store.js';
@@ -19,6 +27,8 @@ export interface PostmortemServiceDeps {
   clock: Clock;
   /** The runbook serving an alert type, when the team has one (a runbook follow-up links to it). */
   runbookFor?: (alert: Alert) => string | undefined;
+  /** The team's time zone (teamTimeZone: the rotation's, else business hours', else UTC): review weeks. */
+  timeZone: () => string;
 }
 
 /**
@@ -61,8 +71,25 @@ export class PostmortemService {
     return { postmortems: this.deps.store.after(after, limit), rev: this.deps.store.maxRev() };
   }
 
+  /** Marks from `sinceWeek` up to next week (no mark can be later, see reviewMarkRefusal). */
   marks(sinceWeek: string, limit: number): ReviewMark[] {
-    return this.deps.store.marksSince(sinceWeek, limit);
+    const until = shiftWeek(weekOf(this.deps.clock.now(), this.deps.timeZone()), REVIEW_MARK_WEEKS_AHEAD);
+    return this.deps.store.marksSince(sinceWeek, until, limit);
+  }
+
+  /** A mark only for a week from REVIEW_MARK_WEEKS_BACK ago to next week, at most REVIEW_MAX_MARKS_PER_WEEK a week. */
+  private reviewMarkRefusal(week: string, itemKey: string, now: number): string | undefined {
+    const thisWeek = weekOf(now, this.deps.timeZone());
+    const oldest = shiftWeek(thisWeek, -REVIEW_MARK_WEEKS_BACK);
+    const newest = shiftWeek(thisWeek, REVIEW_MARK_WEEKS_AHEAD);
+    if (week < oldest || week > newest) {
+      return `reviewMark.week: a review mark is for a week from ${oldest} to ${newest} (${REVIEW_MARK_WEEKS_BACK} weeks back to next week)`;
+    }
+    const { count, has } = this.deps.store.weekMarks(week, itemKey);
+    if (!has && count >= REVIEW_MAX_MARKS_PER_WEEK) {
+      return `reviewMark.itemKey: a week holds at most ${REVIEW_MAX_MARKS_PER_WEEK} review marks`;
+    }
+    return undefined;
   }
 
   close(): void {
@@ -86,6 +113,8 @@ export class PostmortemService {
       case 'review-mark': {
         const req = cmd.reviewMark;
         if (!req) return { ok: false, error: 'reviewMark: review-mark needs reviewMark' };
+        const refused = this.reviewMarkRefusal(req.week, req.itemKey, now);
+        if (refused !== undefined) return { ok: false, error: refused };
         this.deps.store.putMark({
           week: req.week,
           itemKey: req.itemKey,

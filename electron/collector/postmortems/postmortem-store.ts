@@ -24,8 +24,10 @@ export interface PostmortemStore {
   commandResult(id: string): CommandResult | undefined;
   recordCommand(id: string, at: string, result: CommandResult): void;
   putMark(mark: ReviewMark): void;
-  /** Marks of weeks ≥ `sinceWeek`, at most `limit`, newest week first. */
-  marksSince(sinceWeek: string, limit: number): ReviewMark[];
+  /** Marks the week holds, and whether it holds one for `itemKey`. */
+  weekMarks(week: string, itemKey: string): { count: number; has: boolean };
+  /** Marks of weeks in [`sinceWeek`, `untilWeek`], at most `limit`, newest week first. */
+  marksSince(sinceWeek: string, untilWeek: string, limit: number): ReviewMark[];
   /** The incident, its members and its merged log, as the collector holds them now. */
   incident(id: string): Incident | undefined;
   alerts(ids: readonly string[]): Alert[];
@@ -69,8 +71,10 @@ export function openPostmortemStore(file: string): PostmortemStore {
     putMark: db.prepare(`INSERT INTO review_marks (week, item_key, json) VALUES (?, ?, ?)
       ON CONFLICT (week, item_key) DO UPDATE SET json = excluded.json`),
     marksSince: db
-      .prepare('SELECT json FROM review_marks WHERE week >= ? ORDER BY week DESC, item_key LIMIT ?')
+      .prepare('SELECT json FROM review_marks WHERE week BETWEEN ? AND ? ORDER BY week DESC, item_key LIMIT ?')
       .pluck(),
+    weekCount: db.prepare('SELECT COUNT(*) FROM review_marks WHERE week = ?').pluck(),
+    hasMark: db.prepare('SELECT 1 FROM review_marks WHERE week = ? AND item_key = ?').pluck(),
     incident: db.prepare('SELECT json FROM incidents WHERE id = ?').pluck(),
     alerts: db.prepare('SELECT json FROM alerts WHERE id IN (SELECT value FROM json_each(?)) LIMIT ?').pluck(),
     // The incident's own entries and its members' (the same seq space), oldest first.
@@ -101,8 +105,12 @@ export function openPostmortemStore(file: string): PostmortemStore {
     },
     recordCommand: (id, at, result) => void s.recordCommand.run(id, at, JSON.stringify(result)),
     putMark: (m) => void s.putMark.run(m.week, m.itemKey, JSON.stringify(m)),
-    marksSince: (since, limit) =>
-      (s.marksSince.all(since, limit) as string[]).map((j) => ReviewMark.parse(JSON.parse(j))),
+    weekMarks: (week, itemKey) => ({
+      count: s.weekCount.get(week) as number,
+      has: s.hasMark.get(week, itemKey) !== undefined,
+    }),
+    marksSince: (since, until, limit) =>
+      (s.marksSince.all(since, until, limit) as string[]).map((j) => ReviewMark.parse(JSON.parse(j))),
     incident: (id) => {
       const j = s.incident.get(id) as string | undefined;
       return j === undefined ? undefined : Incident.parse(JSON.parse(j));

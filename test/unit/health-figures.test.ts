@@ -84,8 +84,8 @@ const LOG: HealthLogEntry[] = [
 
 const PULSES = [
   { user: 'alice', shiftEndMs: T('2026-03-30T07:00:00Z'), score: 4 },
-  { user: 'carol', shiftEndMs: T('2026-04-04T10:00:00Z'), score: 3 },
-  { user: 'bob', shiftEndMs: T('2026-04-05T10:00:00Z'), score: 2 },
+  { user: 'carol', shiftEndMs: T('2026-04-04T10:00:00Z'), score: 3, comment: 'two nights woken' },
+  { user: 'bob', shiftEndMs: T('2026-04-05T10:00:00Z'), score: 2, comment: 'quiet' },
   { user: 'bob', shiftEndMs: T('2026-04-06T07:00:00Z'), score: 5 }, // at `to`: outside
 ];
 
@@ -176,6 +176,7 @@ describe('health figures from a fixture event log (hand-computed)', () => {
         responses: 1,
         average: 4,
         pages: 3,
+        comments: [],
       },
       {
         quarter: '2026-Q2',
@@ -184,6 +185,11 @@ describe('health figures from a fixture event log (hand-computed)', () => {
         responses: 2,
         average: 2.5,
         pages: 2,
+        // The quarter's latest comments, newest first, without names.
+        comments: [
+          { shiftEnd: '2026-04-05T10:00:00.000Z', score: 2, comment: 'quiet' },
+          { shiftEnd: '2026-04-04T10:00:00.000Z', score: 3, comment: 'two nights woken' },
+        ],
       },
     ]);
   });

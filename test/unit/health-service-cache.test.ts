@@ -64,25 +64,57 @@ describe('health answers on the collector', () => {
     expect(second.pages).toBe(1);
     expect(svc.computed).toBe(2);
 
-    expect(
-      svc.pulse(
-        { type: 'command', id: 'p1', kind: 'pulse', pulse: { shiftEnd: new Date(T0).toISOString(), score: 3 } },
-        'alice',
-      ),
-    ).toEqual({ ok: true });
-    svc.answer(q);
-    expect(svc.computed).toBe(3);
-
     settings.rotation = RotationConfig.parse({ roster: ['alice', 'bob'] });
     svc.answer(q);
     svc.answer(q);
+    expect(svc.computed).toBe(3);
+
+    // Alice handed primary over on Monday 23 March, 09:00 UTC.
+    const pulse = (id: string, shiftEnd: string, actor = 'alice') =>
+      svc.pulse({ type: 'command', id, kind: 'pulse', pulse: { shiftEnd, score: 3, comment: 'busy' } }, actor);
+    expect(pulse('p1', '2026-03-23T09:00:00.000Z')).toEqual({ ok: true });
+    const withPulse = svc.answer(q);
     expect(svc.computed).toBe(4);
+    expect(withPulse.pulse.flatMap((p) => p.comments ?? [])).toEqual([
+      { shiftEnd: '2026-03-23T09:00:00.000Z', score: 3, comment: 'busy' },
+    ]);
 
     clock.t += HEALTH_CACHE_TTL_MS;
     svc.answer(q);
     expect(svc.computed).toBe(5);
     svc.close();
     store.close();
+  });
+
+  it("refuses a pulse for an instant that is not one of the actor's shift ends, or without a rotation", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-health-pulse-'));
+    dirs.push(dir);
+    const file = join(dir, 'collector.db');
+    openStore(file, T0).close();
+    const parsed = parseCollectorConfig({});
+    if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+    const settings: { escalation: typeof parsed.config.escalation; rotation: RotationConfig | undefined } = {
+      escalation: parsed.config.escalation,
+      rotation: undefined,
+    };
+    const svc = new HealthService(openHealthStore(file), settings, { now: () => T0 + 3_600_000 }, 400 * 86_400_000);
+    const pulse = (id: string, shiftEnd: string, actor = 'alice') =>
+      svc.pulse({ type: 'command', id, kind: 'pulse', pulse: { shiftEnd, score: 3 } }, actor);
+    expect(pulse('n0', '2026-03-23T09:00:00.000Z')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^pulse: /),
+    });
+    settings.rotation = RotationConfig.parse({ roster: ['alice', 'bob', 'carol'] });
+    expect(pulse('n1', '2026-03-23T10:00:00.000Z')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^pulse\.shiftEnd: no shift of alice ends/),
+    });
+    expect(pulse('n2', '2026-03-23T09:00:00.000Z', 'mallory')).toMatchObject({ ok: false });
+    // Some shift ends at that handoff for exactly the people whose role ended then.
+    const holders = ['alice', 'bob', 'carol'].filter((u) => pulse(`ok-${u}`, '2026-03-23T09:00:00.000Z', u).ok);
+    expect(holders.length).toBeGreaterThanOrEqual(1);
+    expect(holders.length).toBeLessThanOrEqual(2);
+    svc.close();
   });
 
   it('desktops ask at most every 30 s, for the same range within a minute', () => {

@@ -98,8 +98,8 @@ describe('health store', () => {
     expect(health.putPulse({ ...p, score: 2, commandId: 'c2' })).toBe(true);
     expect(health.putPulse({ ...p, user: 'bob', score: 5, commandId: 'c3' })).toBe(true);
     expect(health.pulses(T0, T0 + 1).sort((a, b) => a.user.localeCompare(b.user))).toEqual([
-      { user: 'alice', shiftEndMs: T0, score: 2 },
-      { user: 'bob', shiftEndMs: T0, score: 5 },
+      { user: 'alice', shiftEndMs: T0, score: 2, comment: 'ok' },
+      { user: 'bob', shiftEndMs: T0, score: 5, comment: 'ok' },
     ]);
     health.close();
   });

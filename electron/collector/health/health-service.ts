@@ -1,7 +1,7 @@
 import { DAY_MS, type Clock } from '../../../shared/clock.js';
 import type { EscalationConfig } from '../../../shared/escalation/schema.js';
 import { computeHealth } from '../../../shared/health/compute.js';
-import { pulseRefusal } from '../../../shared/health/pulse.js';
+import { isShiftEnd, pulseRefusal } from '../../../shared/health/pulse.js';
 import { parseHealthRange } from '../../../shared/health/range.js';
 import type { HealthAnswer } from '../../../shared/protocol/health.js';
 import type { CommandFrame } from '../../../shared/protocol/stream.js';
@@ -102,6 +102,11 @@ export class HealthService {
     const shiftEndMs = Date.parse(p.shiftEnd);
     const refused = pulseRefusal(shiftEndMs, nowMs);
     if (refused !== undefined) return { ok: false, error: refused };
+    const rotation = this.settings.rotation;
+    if (!rotation) return { ok: false, error: 'pulse: the collector has no rotation configured' };
+    if (!isShiftEnd(rotation, actor, shiftEndMs)) {
+      return { ok: false, error: `pulse.shiftEnd: no shift of ${actor} ends at ${p.shiftEnd}` };
+    }
     const comment = p.comment?.trim();
     this.store.putPulse({
       user: actor,

@@ -70,7 +70,9 @@ export function openHealthStore(file: string): HealthStore {
        WHERE incident_id IN (SELECT DISTINCT incident_id FROM health_incident_log WHERE at >= ? AND at < ?)
        ORDER BY seq`,
     ),
-    pulses: db.prepare('SELECT user, shift_end, score FROM fatigue_pulses WHERE shift_end >= ? AND shift_end < ?'),
+    pulses: db.prepare(
+      'SELECT user, shift_end, score, comment FROM fatigue_pulses WHERE shift_end >= ? AND shift_end < ?',
+    ),
     pulseCommand: db.prepare('SELECT command_id FROM fatigue_pulses WHERE user = ? AND shift_end = ?').pluck(),
     putPulse: db.prepare(
       `INSERT INTO fatigue_pulses (user, shift_end, score, comment, command_id, answered_at)
@@ -128,11 +130,14 @@ export function openHealthStore(file: string): HealthStore {
       return out;
     },
     pulses: (fromMs, toMs) =>
-      (s.pulses.all(fromMs, toMs) as { user: string; shift_end: number; score: number }[]).map((r) => ({
-        user: r.user,
-        shiftEndMs: r.shift_end,
-        score: r.score,
-      })),
+      (s.pulses.all(fromMs, toMs) as { user: string; shift_end: number; score: number; comment: string | null }[]).map(
+        (r) => ({
+          user: r.user,
+          shiftEndMs: r.shift_end,
+          score: r.score,
+          ...(r.comment !== null ? { comment: r.comment } : {}),
+        }),
+      ),
     putPulse: (p) => putPulse(p),
     buckets(fromMs, toMs) {
       type Row = { start: number; service: string; provider: string; count: number; errors: number };

@@ -204,6 +204,7 @@ export function HealthView({ actionItems }: HealthViewProps) {
             <th>Answers</th>
             <th>Average (1 fine – 5 exhausted)</th>
             <th>Pages</th>
+            <th>Latest comments</th>
           </tr>
         </thead>
         <tbody>
@@ -213,6 +214,22 @@ export function HealthView({ actionItems }: HealthViewProps) {
               <td>{q.responses}</td>
               <td>{q.average ?? '—'}</td>
               <td>{q.pages}</td>
+              <td data-testid={`health-pulse-comments-${q.quarter}`}>
+                {q.comments === undefined || q.comments.length === 0 ? (
+                  '—'
+                ) : (
+                  <ul className="health-pulse-comments">
+                    {q.comments.map((c) => (
+                      <li key={c.shiftEnd}>
+                        <span className="muted">
+                          {formatDay(c.shiftEnd, a.timeZone)} · {c.score}/5:
+                        </span>{' '}
+                        {c.comment}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

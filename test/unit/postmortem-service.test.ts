@@ -161,4 +161,57 @@ describe('postmortem service', () => {
     );
     svc.close();
   });
+
+  it('keeps the end of a long incident (mitigated, resolved) and drops alert updates and mirrors before reading', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-pm-long-'));
+    dirs.push(dir);
+    const file = join(dir, 'collector.db');
+    openStore(file, T0).close();
+    const long: Incident = { ...incident, id: 'inc-9', alertIds: ['a1'] };
+    const db = new Database(file);
+    db.prepare('INSERT INTO incidents (id, opened_at, status, json) VALUES (?, ?, ?, ?)').run(
+      long.id,
+      T0,
+      long.status,
+      JSON.stringify(long),
+    );
+    const row = db.prepare(
+      `INSERT INTO alert_events (at, alert_id, kind, actor, note, alert_json, incident_id, incident_json)
+       VALUES (?, ?, ?, ?, ?, '{}', ?, ?)`,
+    );
+    const inc = JSON.stringify(long);
+    db.transaction(() => {
+      row.run(T0, 'inc-9', 'fired', null, null, 'inc-9', inc);
+      row.run(T0 + 1_000, 'a1', 'fired', null, null, null, null);
+      // Hours of a flapping member: thousands of label updates and mirrors of incident commands.
+      for (let i = 0; i < 6_000; i++) {
+        row.run(T0 + 2_000 + i, 'a1', 'updated', null, null, null, null);
+        if (i % 2 === 0) row.run(T0 + 2_000 + i, 'a1', 'commented', 'ana', 'with incident inc-9', null, null);
+      }
+      for (let i = 0; i < 400; i++)
+        row.run(T0 + 10_000 + i * 1000, 'inc-9', 'commented', 'ana', `note ${i}`, 'inc-9', inc);
+      row.run(T0 + 600_000, 'inc-9', 'mitigated', 'ana', null, 'inc-9', inc);
+      row.run(T0 + 700_000, 'inc-9', 'resolved', 'ana', null, 'inc-9', inc);
+    })();
+    db.close();
+    const svc = new PostmortemService({
+      store: openPostmortemStore(file),
+      clock: { now: () => T0 + 3_600_000 },
+      timeZone: () => 'UTC',
+    });
+    expect(
+      svc.apply(
+        { type: 'command', id: 'd9', kind: 'postmortem-draft', postmortemDraft: { incidentId: 'inc-9' } },
+        'ana',
+      ),
+    ).toEqual({
+      ok: true,
+    });
+    const pm = svc.page(0, 10).postmortems.find((p) => p.incident.id === 'inc-9');
+    const cats = pm?.timeline.map((t) => t.category) ?? [];
+    expect(cats.slice(0, 2)).toEqual(['fired', 'fired']);
+    expect(cats.slice(-2)).toEqual(['mitigated', 'resolved']);
+    expect(pm?.timeline.some((t) => t.text.includes('with incident'))).toBe(false);
+    svc.close();
+  });
 });

@@ -6,8 +6,14 @@ import { Postmortem, ReviewMark } from '../../../shared/postmortem/schema.js';
 import type { LogMoment } from '../../../shared/postmortem/timeline.js';
 import type { CommandResult } from '../store/store.js';
 
-/** Log entries read for one draft at most (a draft keeps POSTMORTEM_MAX_TIMELINE of them). */
+/**
+ * Log entries read for one draft at most, half from its start and half from its end (a draft
+ * keeps POSTMORTEM_MAX_TIMELINE of them, its head and its tail), so a long incident keeps its
+ * mitigation and resolution.
+ */
 const MAX_MOMENTS_READ = 5_000;
+const MOMENTS_HEAD = MAX_MOMENTS_READ / 2;
+const MOMENTS_TAIL = MAX_MOMENTS_READ - MOMENTS_HEAD;
 /** Member alerts read for one draft at most. */
 const MAX_MEMBERS_READ = 1_000;
 
@@ -36,6 +42,14 @@ export interface PostmortemStore {
   transaction<T>(fn: () => T): T;
   close(): void;
 }
+
+const MOMENT_COLUMNS = 'seq, at, alert_id, incident_id, kind, actor, note';
+const MOMENTS_SQL = `
+  SELECT ${MOMENT_COLUMNS} FROM alert_events WHERE incident_id = @incident AND kind != 'updated'
+  UNION ALL
+  SELECT ${MOMENT_COLUMNS} FROM alert_events
+    WHERE incident_id IS NULL AND alert_id IN (SELECT value FROM json_each(@members))
+      AND kind != 'updated' AND (note IS NULL OR note NOT LIKE 'with incident %')`;
 
 interface MomentRow {
   seq: number;
@@ -77,13 +91,11 @@ export function openPostmortemStore(file: string): PostmortemStore {
     hasMark: db.prepare('SELECT 1 FROM review_marks WHERE week = ? AND item_key = ?').pluck(),
     incident: db.prepare('SELECT json FROM incidents WHERE id = ?').pluck(),
     alerts: db.prepare('SELECT json FROM alerts WHERE id IN (SELECT value FROM json_each(?)) LIMIT ?').pluck(),
-    // The incident's own entries and its members' (the same seq space), oldest first.
-    moments: db.prepare(`
-      SELECT seq, at, alert_id, incident_id, kind, actor, note FROM alert_events WHERE incident_id = @incident
-      UNION ALL
-      SELECT seq, at, alert_id, incident_id, kind, actor, note FROM alert_events
-        WHERE incident_id IS NULL AND alert_id IN (SELECT value FROM json_each(@members))
-      ORDER BY seq LIMIT @limit`),
+    // The incident's own entries and its members' (the same seq space), without what a timeline
+    // drops anyway (alert `updated` entries, members' mirrors of incident commands): its head and
+    // its tail, each by index (alert_events_incident, alert_events_alert).
+    momentsHead: db.prepare(`${MOMENTS_SQL} ORDER BY seq LIMIT @limit`),
+    momentsTail: db.prepare(`${MOMENTS_SQL} ORDER BY seq DESC LIMIT @limit`),
   };
   const parsePm = (json: string): Postmortem => Postmortem.parse(JSON.parse(json));
   return {
@@ -117,21 +129,27 @@ export function openPostmortemStore(file: string): PostmortemStore {
     },
     alerts: (ids) =>
       (s.alerts.all(JSON.stringify(ids), MAX_MEMBERS_READ) as string[]).map((j) => Alert.parse(JSON.parse(j))),
-    moments: (incidentId, alertIds) =>
-      (
-        s.moments.all({
-          incident: incidentId,
-          members: JSON.stringify(alertIds),
-          limit: MAX_MOMENTS_READ,
-        }) as MomentRow[]
-      ).map((r) => ({
+    moments: (incidentId, alertIds) => {
+      const params = { incident: incidentId, members: JSON.stringify(alertIds) };
+      const head = s.momentsHead.all({ ...params, limit: MOMENTS_HEAD }) as MomentRow[];
+      const rows =
+        head.length < MOMENTS_HEAD
+          ? head
+          : [
+              ...head,
+              ...(s.momentsTail.all({ ...params, limit: MOMENTS_TAIL }) as MomentRow[])
+                .filter((r) => r.seq > (head[head.length - 1]?.seq ?? 0))
+                .reverse(),
+            ];
+      return rows.map((r) => ({
         seq: r.seq,
         at: r.at,
         ...(r.incident_id === null ? { alertId: r.alert_id } : {}),
         kind: r.kind,
         ...(r.actor !== null ? { actor: r.actor } : {}),
         ...(r.note !== null ? { note: r.note } : {}),
-      })),
+      }));
+    },
     transaction: (fn) => db.transaction(fn)(),
     close: () => {
       if (db.open) db.close();

@@ -1,6 +1,7 @@
 import { toIso } from '../clock.js';
 import type { HealthAnswer } from '../protocol/health.js';
 import { whoIsOnCall } from '../rotation/rotation.js';
+import { teamTimeZone } from '../rotation/team-zone.js';
 import { byUser, figuresOf, pagesIn, weekRows, type FigureContext } from './figures.js';
 import { onCallPlan } from './on-call.js';
 import { pagesFromLog, type HealthLogEntry } from './pages.js';
@@ -21,7 +22,9 @@ export interface HealthInput extends FigureContext {
 /** The whole `GET /v1/health` answer, pure over its inputs. */
 export function computeHealth(input: HealthInput): HealthAnswer {
   const { fromMs, toMs, rotation } = input;
-  const timeZone = input.escalation.businessHours.timeZone;
+  // Weeks and quarters in the team's zone (the rotation's, else business hours'), like the review;
+  // off hours are always judged in the business hours' own zone.
+  const timeZone = teamTimeZone(rotation, input.escalation.businessHours);
   // A notification note naming nobody falls back to the rotation's primary at that moment.
   const all = pagesFromLog(input.entries).map((p) =>
     p.holder === undefined && rotation ? { ...p, holder: whoIsOnCall(rotation, p.startMs).primary } : p,

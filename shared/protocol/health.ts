@@ -109,7 +109,7 @@ export type SloWeek = z.infer<typeof SloWeek>;
 export const HealthAnswer = HealthFigures.extend({
   from: IsoTime,
   to: IsoTime,
-  /** The zone off-hours and weeks are reckoned in (`escalation.businessHours.timeZone`). */
+  /** The team's zone weeks and quarters are reckoned in (teamTimeZone: the rotation's, else business hours'); off hours use business hours' own. */
   timeZone: z.string(),
   generatedAt: IsoTime,
   byUser: ByUser,

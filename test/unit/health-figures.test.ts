@@ -225,6 +225,16 @@ describe('health figures from a fixture event log (hand-computed)', () => {
     ]);
   });
 
+  it('a ticket notified through a ticket-tier escalation policy is not a page', () => {
+    const log = [
+      e('inc-8', '2026-03-24T09:00:00Z', 'notified', { note: 'paged: alice (level 1)', tier: 'ticket' }),
+      e('inc-8', '2026-03-24T09:30:00Z', 'escalated', { note: 'escalated to level 2: bob (level 2)', tier: 'ticket' }),
+      e('inc-8', '2026-03-24T09:40:00Z', 'acknowledged', { actor: 'bob', tier: 'ticket' }),
+      e('inc-9', '2026-03-24T10:00:00Z', 'notified', { note: 'paged: carol (level 1)' }),
+    ];
+    expect(pagesFromLog(log).map((p) => [p.incidentId, p.holder])).toEqual([['inc-9', 'carol']]);
+  });
+
   it('reads the holder from the escalate stage’s notes', () => {
     expect(noteTarget('paged: alice (level 1)')).toBe('alice');
     expect(noteTarget('escalated to level 2: bob smith (level 2) (due 2026-03-29T00:00:00.000Z)')).toBe('bob smith');

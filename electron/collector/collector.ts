@@ -224,6 +224,7 @@ export class Collector {
       clock: opts.clock,
       runbookFor: (alert) => runbookForAlert(alert, runbooks.list().runbooks) ?? undefined,
       timeZone: () => teamTimeZone(rotation.effective(), opts.config.escalation.businessHours),
+      commandRetentionMs: opts.config.retention.eventLog,
     });
     this.postmortems = postmortems;
     const hub = new StreamHub(

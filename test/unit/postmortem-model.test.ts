@@ -175,6 +175,17 @@ describe('postmortem Markdown export', () => {
     if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, md);
     expect(md).toBe(readFileSync(golden, 'utf8'));
   });
+
+  it('stamps times with an offset in UTC (the schema allows any offset)', () => {
+    const pm = filled();
+    const shifted = {
+      ...pm,
+      incident: { ...pm.incident, firedAt: '2026-03-02T05:00:00.437+02:00', resolvedAt: '2026-03-02T04:02:05Z' },
+    };
+    const md = postmortemMarkdown(shifted);
+    expect(md).toContain('- Fired: 2026-03-02 03:00:00 UTC');
+    expect(md).toContain('- Resolved: 2026-03-02 04:02:05 UTC');
+  });
 });
 
 describe('postmortem commands', () => {

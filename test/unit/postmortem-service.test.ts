@@ -32,7 +32,7 @@ const incident: Incident = {
   firedAt: new Date(T0).toISOString(),
 };
 
-function service(): { svc: PostmortemService; now: { t: number } } {
+function service(): { svc: PostmortemService; now: { t: number }; file: string } {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-pm-svc-'));
   dirs.push(dir);
   const file = join(dir, 'collector.db');
@@ -51,7 +51,7 @@ function service(): { svc: PostmortemService; now: { t: number } } {
     clock: { now: () => now.t },
     timeZone: () => 'Europe/Berlin',
   });
-  return { svc, now };
+  return { svc, now, file };
 }
 
 const draft = (id: string): CommandFrame => ({
@@ -213,5 +213,30 @@ describe('postmortem service', () => {
     expect(cats.slice(-2)).toEqual(['mitigated', 'resolved']);
     expect(pm?.timeline.some((t) => t.text.includes('with incident'))).toBe(false);
     svc.close();
+  });
+
+  it('forgets applied command ids after the retention (at start and at most daily)', () => {
+    const { svc, now, file } = service();
+    expect(svc.apply(draft('old-d'), 'alice')).toEqual({ ok: true });
+    svc.close();
+    const count = (): number => {
+      const db = new Database(file, { readonly: true });
+      const n = db.prepare('SELECT COUNT(*) FROM postmortem_commands').pluck().get() as number;
+      db.close();
+      return n;
+    };
+    expect(count()).toBe(1);
+    now.t += 31 * 86_400_000;
+    const later = new PostmortemService({
+      store: openPostmortemStore(file),
+      clock: { now: () => now.t },
+      timeZone: () => 'UTC',
+      commandRetentionMs: 30 * 86_400_000,
+    });
+    expect(count()).toBe(0);
+    // A late re-send of the draft is still harmless: one postmortem per incident.
+    expect(later.apply(draft('old-d'), 'alice')).toEqual({ ok: true });
+    expect(later.page(0, 10).postmortems).toHaveLength(1);
+    later.close();
   });
 });

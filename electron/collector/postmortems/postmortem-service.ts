@@ -29,7 +29,15 @@ export interface PostmortemServiceDeps {
   runbookFor?: (alert: Alert) => string | undefined;
   /** The team's time zone (teamTimeZone: the rotation's, else business hours', else UTC): review weeks. */
   timeZone: () => string;
+  /**
+   * Applied command ids are remembered this long (`retention.eventLog`, like the alert commands'):
+   * an outbox re-sends within it. Pruned at start and at most daily on use. Absent: kept.
+   */
+  commandRetentionMs?: number;
 }
+
+/** Applied command ids are pruned at most this often. */
+const COMMAND_PRUNE_EVERY_MS = 86_400_000;
 
 /**
  * Postmortems and review marks on the collector (issue 15): applies `postmortem-draft`,
@@ -39,8 +47,21 @@ export interface PostmortemServiceDeps {
  */
 export class PostmortemService {
   private readonly listeners = new Set<(changedAt: number) => void>();
+  private prunedAt = -Infinity;
 
-  constructor(private readonly deps: PostmortemServiceDeps) {}
+  constructor(private readonly deps: PostmortemServiceDeps) {
+    this.pruneIfDue();
+  }
+
+  /** Forgets applied command ids older than the retention (at most daily). */
+  private pruneIfDue(): void {
+    const { commandRetentionMs, clock, store } = this.deps;
+    if (commandRetentionMs === undefined) return;
+    const now = clock.now();
+    if (now - this.prunedAt < COMMAND_PRUNE_EVERY_MS) return;
+    this.prunedAt = now;
+    store.pruneCommands(toIso(now - commandRetentionMs));
+  }
 
   onChanged(listener: (changedAt: number) => void): () => void {
     this.listeners.add(listener);
@@ -49,6 +70,7 @@ export class PostmortemService {
 
   apply(cmd: CommandFrame, actor: string): CommandResult {
     const { store, clock } = this.deps;
+    this.pruneIfDue();
     let changed = false;
     const result = store.transaction(() => {
       const seen = store.commandResult(cmd.id);

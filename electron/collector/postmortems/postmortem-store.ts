@@ -29,6 +29,8 @@ export interface PostmortemStore {
   after(rev: number, limit: number): Postmortem[];
   commandResult(id: string): CommandResult | undefined;
   recordCommand(id: string, at: string, result: CommandResult): void;
+  /** Forgets the command ids applied before `beforeIso`; returns how many. */
+  pruneCommands(beforeIso: string): number;
   putMark(mark: ReviewMark): void;
   /** Marks the week holds, and whether it holds one for `itemKey`. */
   weekMarks(week: string, itemKey: string): { count: number; has: boolean };
@@ -82,6 +84,7 @@ export function openPostmortemStore(file: string): PostmortemStore {
     recordCommand: db.prepare(
       'INSERT OR IGNORE INTO postmortem_commands (command_id, applied_at, result_json) VALUES (?, ?, ?)',
     ),
+    pruneCommands: db.prepare('DELETE FROM postmortem_commands WHERE applied_at < ?'),
     putMark: db.prepare(`INSERT INTO review_marks (week, item_key, json) VALUES (?, ?, ?)
       ON CONFLICT (week, item_key) DO UPDATE SET json = excluded.json`),
     marksSince: db
@@ -116,6 +119,7 @@ export function openPostmortemStore(file: string): PostmortemStore {
       return j === undefined ? undefined : (JSON.parse(j) as CommandResult);
     },
     recordCommand: (id, at, result) => void s.recordCommand.run(id, at, JSON.stringify(result)),
+    pruneCommands: (beforeIso) => s.pruneCommands.run(beforeIso).changes,
     putMark: (m) => void s.putMark.run(m.week, m.itemKey, JSON.stringify(m)),
     weekMarks: (week, itemKey) => ({
       count: s.weekCount.get(week) as number,

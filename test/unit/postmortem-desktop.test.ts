@@ -199,6 +199,10 @@ describe('postmortems on the desktop, offline', () => {
       pending: true,
     });
     expect(api.review('2025-12-15').items.map((i) => i.alertId)).toEqual(['old']);
+    // Marks only for 12 weeks back to next week (the collector's rule), refused before queueing.
+    expect(() => api.mark({ week: '2025-10-06', itemKey: 'alert:old', reviewed: true })).toThrow(/^week: /);
+    expect(() => api.mark({ week: '2026-01-19', itemKey: 'alert:tk', reviewed: true })).toThrow(/^week: /);
+    expect(api.mark({ week: '2026-01-12', itemKey: 'alert:tk', reviewed: true }).commandId).toBeTruthy();
     expect(() => api.updateActionItem({ postmortemId: 'nope', itemId: 'x', done: true })).toThrow(/^postmortemId: /);
   });
 });

@@ -152,6 +152,8 @@ export function openHealthStore(file: string): HealthStore {
               count: r.count,
               errors: r.errors,
             }));
+      // Disjoint, so summing both counts each request once: downsampling moves a minute into its
+      // hour and deletes the minute row in one transaction (rollup-history-store downsampleTx).
       return [...rows(s.hours, HOUR_MS), ...rows(s.minutes, MINUTE_MS)];
     },
     outages(fromMs, toMs, nowMs) {

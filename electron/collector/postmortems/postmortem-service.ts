@@ -3,12 +3,11 @@ import { applyActionItem, applyEdit, newDraft, openingAlert, type PmResult } fro
 import {
   MAX_POSTMORTEMS,
   REVIEW_MARK_WEEKS_AHEAD,
-  REVIEW_MARK_WEEKS_BACK,
   REVIEW_MAX_MARKS_PER_WEEK,
   type Postmortem,
   type ReviewMark,
 } from '../../../shared/postmortem/schema.js';
-import { shiftWeek, weekOf } from '../../../shared/postmortem/week.js';
+import { reviewWeekRefusal, shiftWeek, weekOf } from '../../../shared/postmortem/week.js';
 import type { Alert } from '../../../shared/protocol/alert.js';
 import type { CommandFrame } from '../../../shared/protocol/stream.js';
 import type { CommandResult } from '../store/store.js';
@@ -101,12 +100,8 @@ export class PostmortemService {
 
   /** A mark only for a week from REVIEW_MARK_WEEKS_BACK ago to next week, at most REVIEW_MAX_MARKS_PER_WEEK a week. */
   private reviewMarkRefusal(week: string, itemKey: string, now: number): string | undefined {
-    const thisWeek = weekOf(now, this.deps.timeZone());
-    const oldest = shiftWeek(thisWeek, -REVIEW_MARK_WEEKS_BACK);
-    const newest = shiftWeek(thisWeek, REVIEW_MARK_WEEKS_AHEAD);
-    if (week < oldest || week > newest) {
-      return `reviewMark.week: a review mark is for a week from ${oldest} to ${newest} (${REVIEW_MARK_WEEKS_BACK} weeks back to next week)`;
-    }
+    const outside = reviewWeekRefusal(week, now, this.deps.timeZone());
+    if (outside !== undefined) return outside;
     const { count, has } = this.deps.store.weekMarks(week, itemKey);
     if (!has && count >= REVIEW_MAX_MARKS_PER_WEEK) {
       return `reviewMark.itemKey: a week holds at most ${REVIEW_MAX_MARKS_PER_WEEK} review marks`;

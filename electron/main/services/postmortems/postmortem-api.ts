@@ -5,7 +5,7 @@ import { openingAlert, postmortemIdFor, type DraftSource } from '../../../../sha
 import { markdownFilename, postmortemMarkdown } from '../../../../shared/postmortem/markdown.js';
 import { buildReviewWeek, type ReviewWeek } from '../../../../shared/postmortem/review.js';
 import { POSTMORTEM_MAX_ACTION_ITEMS, type Postmortem } from '../../../../shared/postmortem/schema.js';
-import { weekOf, weekRange } from '../../../../shared/postmortem/week.js';
+import { reviewWeekRefusal, weekOf, weekRange } from '../../../../shared/postmortem/week.js';
 import type { Alert } from '../../../../shared/protocol/alert.js';
 import type { ApiHandlerParams } from '../../../../shared/protocol/api.js';
 import type { POSTMORTEM_API_METHODS } from '../../../../shared/protocol/postmortem-api.js';
@@ -147,6 +147,11 @@ export class PostmortemApi {
   }
 
   mark(p: Params<'review.mark'>): { commandId: string } {
+    // The collector's rule, checked here first so a mark made offline is refused at once.
+    const outside = reviewWeekRefusal(p.week, this.deps.clock.now(), this.deps.timeZone());
+    if (outside !== undefined) {
+      throw new ApiRefusal({ code: 'invalid_field', message: outside.replace(/^reviewMark\./, '') });
+    }
     return { commandId: this.deps.outbox.enqueuePostmortem({ kind: 'review-mark', reviewMark: p }).id };
   }
 

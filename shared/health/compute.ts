@@ -5,14 +5,17 @@ import { teamTimeZone } from '../rotation/team-zone.js';
 import { byUser, figuresOf, pagesIn, weekRows, type FigureContext } from './figures.js';
 import { onCallPlan } from './on-call.js';
 import { pagesFromLog, type HealthLogEntry } from './pages.js';
-import { pulseQuarters, type PulseAnswer } from './pulse.js';
+import { pulseQuarters, pulseTrendFrom, type PulseAnswer } from './pulse.js';
 import { sloWeeks, type ProviderOutage, type TrafficBucket } from './slo.js';
 import { healthWeeks } from './weeks.js';
 
 export interface HealthInput extends FigureContext {
   fromMs: number;
   toMs: number;
-  /** Every entry of every incident that has an entry in the range (pages start before, end after). */
+  /**
+   * Every entry of every incident that has an entry in the range (pages start before, end after),
+   * from pulseTrendFrom(toMs) when that is earlier (the pulse trend's pages per quarter).
+   */
   entries: readonly HealthLogEntry[];
   pulses: readonly PulseAnswer[];
   buckets: readonly TrafficBucket[];
@@ -44,7 +47,9 @@ export function computeHealth(input: HealthInput): HealthAnswer {
     ...figuresOf(pages, ctx),
     byUser: byUser(pages, ctx, fromMs, toMs),
     weeks: weekRows(pages, ctx, weeks),
-    pulse: pulseQuarters(input.pulses, pages, fromMs, toMs, timeZone),
+    // The pulse trend covers the last PULSE_TREND_QUARTERS quarters whatever the range (the caller
+    // passes entries and pulses from pulseTrendFrom); pages per quarter from all pages read.
+    pulse: pulseQuarters(input.pulses, all, Math.min(fromMs, pulseTrendFrom(toMs, timeZone)), toMs, timeZone),
     slo: sloWeeks(input.buckets, input.outages, weeks),
   };
 }

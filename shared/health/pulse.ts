@@ -13,6 +13,17 @@ export interface PulseAnswer {
   comment?: string | undefined;
 }
 
+/** Quarters the fatigue pulse trend covers, whatever range was asked (a trend needs a year). */
+export const PULSE_TREND_QUARTERS = 4;
+
+/** Start of the pulse trend ending at `toMs`: the start of the quarter PULSE_TREND_QUARTERS - 1 before `toMs`'s. */
+export function pulseTrendFrom(toMs: number, timeZone: string): number {
+  return DateTime.fromMillis(toMs - 1, { zone: timeZone })
+    .startOf('quarter')
+    .minus({ quarters: PULSE_TREND_QUARTERS - 1 })
+    .toMillis();
+}
+
 /**
  * Pulse answers and pages per calendar quarter (in `timeZone`) over the quarters touching
  * [fromMs, toMs); answers count in the quarter their shift ended in.

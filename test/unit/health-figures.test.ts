@@ -167,15 +167,20 @@ describe('health figures from a fixture event log (hand-computed)', () => {
     expect(w4?.byUser.bob?.offHoursOnCallHours).toBe(136);
   });
 
-  it('pulse averages per quarter (team zone) beside that quarter’s pages', () => {
+  it('pulse averages per quarter (team zone) over the last four quarters, beside each quarter’s pages', () => {
+    // The trend covers the last four whole quarters whatever the range (pages of the whole quarter:
+    // Q1 includes the page that started before the range).
+    const empty = { responses: 0, average: null, pages: 0, comments: [] };
     expect(answer().pulse).toEqual([
+      { quarter: '2025-Q3', from: '2025-06-30T22:00:00.000Z', to: '2025-09-30T22:00:00.000Z', ...empty },
+      { quarter: '2025-Q4', from: '2025-09-30T22:00:00.000Z', to: '2025-12-31T23:00:00.000Z', ...empty },
       {
         quarter: '2026-Q1',
-        from: '2026-03-23T08:00:00.000Z',
+        from: '2025-12-31T23:00:00.000Z',
         to: '2026-03-31T22:00:00.000Z',
         responses: 1,
         average: 4,
-        pages: 3,
+        pages: 4,
         comments: [],
       },
       {

@@ -1,7 +1,8 @@
 import { DAY_MS, type Clock } from '../../../shared/clock.js';
 import type { EscalationConfig } from '../../../shared/escalation/schema.js';
 import { computeHealth } from '../../../shared/health/compute.js';
-import { isShiftEnd, pulseRefusal } from '../../../shared/health/pulse.js';
+import { isShiftEnd, pulseRefusal, pulseTrendFrom } from '../../../shared/health/pulse.js';
+import { teamTimeZone } from '../../../shared/rotation/team-zone.js';
 import { parseHealthRange } from '../../../shared/health/range.js';
 import type { HealthAnswer } from '../../../shared/protocol/health.js';
 import type { CommandFrame } from '../../../shared/protocol/stream.js';
@@ -81,14 +82,17 @@ export class HealthService {
 
   private compute(fromMs: number, toMs: number, nowMs: number): HealthAnswer {
     this.computed++;
+    // The pulse trend spans a year whatever the range: read its pulses and pages from there.
+    const zone = teamTimeZone(this.settings.rotation, this.settings.escalation.businessHours);
+    const readFromMs = Math.min(fromMs, pulseTrendFrom(toMs, zone));
     return computeHealth({
       fromMs,
       toMs,
       nowMs,
       escalation: this.settings.escalation,
       rotation: this.settings.rotation,
-      entries: this.store.entries(fromMs, toMs),
-      pulses: this.store.pulses(fromMs, toMs),
+      entries: this.store.entries(readFromMs, toMs),
+      pulses: this.store.pulses(readFromMs, toMs),
       buckets: this.store.buckets(fromMs, toMs),
       outages: this.store.outages(fromMs, toMs, nowMs),
     });

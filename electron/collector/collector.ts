@@ -39,7 +39,8 @@ import { EvalRecorder } from './evals/eval-recorder.js';
 import { EvalScheduler } from './evals/eval-scheduler.js';
 import { AlertmanagerIntake } from './integrations/alertmanager.js';
 import { EventsV2Intake } from './integrations/events-v2.js';
-import { openOverrideStore, RotationService } from './rotation/index.js';
+import { teamTimeZone } from '../../shared/rotation/team-zone.js';
+import { endedOverrideKeepMs, openOverrideStore, RotationService } from './rotation/index.js';
 import { HealthService } from './health/health-service.js';
 import { openHealthStore } from './health/health-store.js';
 import { openPostmortemStore, PostmortemService } from './postmortems/index.js';
@@ -114,8 +115,8 @@ export class Collector {
       opts.config.rotation,
       openOverrideStore(join(opts.dataDir, 'collector.db')),
       opts.clock,
-      // Ended overrides are kept as long as the alert log: "who covered" stays answerable.
-      opts.config.retention.eventLog,
+      // Ended overrides are kept as long as the alert log and the health figures (on-call hours).
+      endedOverrideKeepMs(opts.config.retention.eventLog, opts.config.health.keep),
       opts.config.rotationOverrides,
     );
     this.rotation = rotation;
@@ -222,6 +223,8 @@ export class Collector {
       store: openPostmortemStore(dbFile),
       clock: opts.clock,
       runbookFor: (alert) => runbookForAlert(alert, runbooks.list().runbooks) ?? undefined,
+      timeZone: () => teamTimeZone(rotation.effective(), opts.config.escalation.businessHours),
+      commandRetentionMs: opts.config.retention.eventLog,
     });
     this.postmortems = postmortems;
     const hub = new StreamHub(

@@ -35,7 +35,7 @@ export function noteTarget(note: string | undefined): string | undefined {
 }
 
 /**
- * The pages in a log (entries of any incidents, in any order): per incident, in seq order, a
+ * The pages in a log (entries of any incidents, in any order; page-tier incidents only): per incident, in seq order, a
  * notification opens a page when none is open; the first acknowledgement and mitigation in it
  * are its moments; its resolution closes it. Entries outside a page (comments, an ack of an
  * incident that never rang) count for nothing.
@@ -53,6 +53,8 @@ export function pagesFromLog(entries: readonly HealthLogEntry[]): Page[] {
     let open: Page | undefined;
     for (const e of list) {
       if (e.kind === 'notified' || e.kind === 'escalated') {
+        // Only the page tier pages: a ticket notified through an escalation policy is not a page.
+        if (open === undefined && e.tier !== 'page') continue;
         if (open === undefined) {
           open = {
             incidentId: e.incidentId,

@@ -33,11 +33,40 @@ export function openingAlert(alerts: readonly Alert[]): Alert | undefined {
   return [...alerts].sort((a, b) => Date.parse(a.firedAt) - Date.parse(b.firedAt) || a.id.localeCompare(b.id))[0];
 }
 
-export function newDraft(id: string, src: DraftSource, actor: string, nowMs: number): Postmortem {
+/** Longest postmortem id (the commands' `postmortemId` bound). */
+export const POSTMORTEM_ID_MAX = 100;
+const POSTMORTEM_ID_PREFIX = 'pm-';
+/** Characters of a long incident id kept readable before its hash. */
+const LONG_ID_KEPT = 60;
+
+/** FNV-1a 32-bit, hex: a short stable digest (shared/ has no crypto; collisions only matter for absurdly long ids). */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * One postmortem per incident, with an id every desktop derives alike (`pm-inc-7`): two desktops
+ * drafting the same incident, even both offline, address the same postmortem, so the edits and
+ * action items queued on either apply to it. An incident id too long for the bound keeps a
+ * readable head plus a digest of the whole.
+ */
+export function postmortemIdFor(incidentId: string): string {
+  const plain = `${POSTMORTEM_ID_PREFIX}${incidentId}`;
+  if (plain.length <= POSTMORTEM_ID_MAX) return plain;
+  return `${POSTMORTEM_ID_PREFIX}${incidentId.slice(0, LONG_ID_KEPT)}~${fnv1a(incidentId)}`;
+}
+
+/** The draft of `src.incident`; its id is `postmortemIdFor(incident id)`. */
+export function newDraft(src: DraftSource, actor: string, nowMs: number): Postmortem {
   const i = src.incident;
   const now = toIso(nowMs);
   return {
-    id,
+    id: postmortemIdFor(i.id),
     rev: 0,
     title: truncateText(`Postmortem: ${i.title}`, POSTMORTEM_MAX_TITLE),
     incident: {

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { POSTMORTEM_SECTIONS, SECTION_PROMPTS, SECTION_TITLES, type ActionItem, type Postmortem } from './schema.js';
 
 /**
@@ -6,9 +7,10 @@ import { POSTMORTEM_SECTIONS, SECTION_PROMPTS, SECTION_TITLES, type ActionItem, 
  * Times are UTC to the second.
  */
 
-/** `2026-03-02 03:00:05 UTC`. */
-function stamp(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+/** `2026-03-02 03:00:05 UTC`, whatever offset the ISO time carries (the schema allows any). */
+export function stamp(iso: string): string {
+  const t = DateTime.fromISO(iso, { zone: 'UTC' });
+  return t.isValid ? t.toUTC().toFormat("yyyy-MM-dd HH:mm:ss 'UTC'") : iso;
 }
 
 /** `1h 2m 5s`, `4m 12s`, `0s`. */

@@ -38,6 +38,12 @@ export const REVIEW_MAX_NOTE = 2_000;
 export const REVIEW_MAX_ITEM_KEY = 220;
 /** Review marks `GET /v1/review/marks` answers at most. */
 export const MAX_REVIEW_MARKS_LISTED = 5_000;
+/** Oldest week a review mark may be made for: twelve weeks back (a quarter of weekly reviews). */
+export const REVIEW_MARK_WEEKS_BACK = 12;
+/** Newest week a review mark may be made for: next week (prepared ahead of the meeting). */
+export const REVIEW_MARK_WEEKS_AHEAD = 1;
+/** Marks one week holds at most (a week's checklist: tier-3 items and tickets). */
+export const REVIEW_MAX_MARKS_PER_WEEK = 500;
 /** Weeks of review marks desktops pull (this week, last week and a few before). */
 export const REVIEW_SYNC_WEEKS = 8;
 
@@ -147,7 +153,7 @@ export const PostmortemIncident = z.strictObject({
 export type PostmortemIncident = z.infer<typeof PostmortemIncident>;
 
 export const Postmortem = z.strictObject({
-  /** The id of the command that drafted it. */
+  /** `postmortemIdFor(incident id)` (apply.ts): one postmortem per incident, the same id on every desktop. */
   id: z.string().min(1).max(100),
   /** Increases with every change on the collector (desktops pull what changed after theirs). 0: not applied yet. */
   rev: z.number().int().nonnegative(),
@@ -172,7 +178,7 @@ export type PostmortemPage = z.infer<typeof PostmortemPage>;
 
 // ---- command payloads (CommandFrame fields) ----
 
-/** `postmortem-draft`: a draft for this incident; its id is the command's id. */
+/** `postmortem-draft`: a draft for this incident (idempotent); its id is `postmortemIdFor(incidentId)`. */
 export const PostmortemDraftRequest = z.strictObject({ incidentId: z.string().min(1).max(200) });
 export type PostmortemDraftRequest = z.infer<typeof PostmortemDraftRequest>;
 

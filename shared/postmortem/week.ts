@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
+import { REVIEW_MARK_WEEKS_AHEAD, REVIEW_MARK_WEEKS_BACK } from './schema.js';
 
 /**
  * Review weeks: Monday 00:00 to the next Monday 00:00 in the team's time zone (the rotation's
@@ -29,4 +30,16 @@ export function shiftWeek(week: string, n: number): string {
 /** The calendar date of `ms` in the zone (YYYY-MM-DD): what "today" is for due dates. */
 export function localDate(ms: number, timeZone: string): string {
   return DateTime.fromMillis(ms, { zone: zoneOrUtc(timeZone) }).toISODate() ?? '';
+}
+
+/**
+ * Why a review mark for `week` is refused at `nowMs`, or undefined: marks are for the weeks from
+ * REVIEW_MARK_WEEKS_BACK back to next week in the team's zone (the collector and the desktop agree).
+ */
+export function reviewWeekRefusal(week: string, nowMs: number, timeZone: string): string | undefined {
+  const thisWeek = weekOf(nowMs, timeZone);
+  const oldest = shiftWeek(thisWeek, -REVIEW_MARK_WEEKS_BACK);
+  const newest = shiftWeek(thisWeek, REVIEW_MARK_WEEKS_AHEAD);
+  if (week >= oldest && week <= newest) return undefined;
+  return `reviewMark.week: a review mark is for a week from ${oldest} to ${newest} (${REVIEW_MARK_WEEKS_BACK} weeks back to next week)`;
 }

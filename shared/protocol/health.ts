@@ -53,6 +53,20 @@ const ByUser = z.record(z.string(), UserHealth);
 export const HealthWeek = HealthFigures.extend({ from: IsoTime, to: IsoTime, byUser: ByUser });
 export type HealthWeek = z.infer<typeof HealthWeek>;
 
+/** A pulse comment is a sentence or two, not a postmortem. */
+export const PULSE_MAX_COMMENT = 500;
+
+/** Comments shown per quarter at most (the latest): a glance at how shifts felt, not an archive. */
+export const PULSE_COMMENTS_PER_QUARTER = 5;
+
+/** One pulse comment as the Health view shows it: no name (the pulse is about the load, not the person). */
+export const PulseComment = z.object({
+  shiftEnd: IsoTime,
+  score: z.number().int().min(1).max(5),
+  comment: z.string().max(PULSE_MAX_COMMENT),
+});
+export type PulseComment = z.infer<typeof PulseComment>;
+
 /** Fatigue pulse answers of one calendar quarter (team zone), beside that quarter's pages. */
 export const PulseQuarter = z.object({
   /** "2026-Q4". */
@@ -63,6 +77,8 @@ export const PulseQuarter = z.object({
   /** Mean score 1–5; null without responses. */
   average: z.number().min(1).max(5).nullable(),
   pages: z.number().int().nonnegative(),
+  /** The quarter's latest comments, newest first (absent from collectors before the review fix). */
+  comments: z.array(PulseComment).max(PULSE_COMMENTS_PER_QUARTER).optional(),
 });
 export type PulseQuarter = z.infer<typeof PulseQuarter>;
 
@@ -93,7 +109,7 @@ export type SloWeek = z.infer<typeof SloWeek>;
 export const HealthAnswer = HealthFigures.extend({
   from: IsoTime,
   to: IsoTime,
-  /** The zone off-hours and weeks are reckoned in (`escalation.businessHours.timeZone`). */
+  /** The team's zone weeks and quarters are reckoned in (teamTimeZone: the rotation's, else business hours'); off hours use business hours' own. */
   timeZone: z.string(),
   generatedAt: IsoTime,
   byUser: ByUser,
@@ -102,9 +118,6 @@ export const HealthAnswer = HealthFigures.extend({
   slo: z.array(SloWeek),
 });
 export type HealthAnswer = z.infer<typeof HealthAnswer>;
-
-/** A pulse comment is a sentence or two, not a postmortem. */
-export const PULSE_MAX_COMMENT = 500;
 
 /**
  * One fatigue pulse answer (a `pulse` command, through the outbox): how the shift that ended at

@@ -95,7 +95,7 @@ export const CommandFrame = z
     overrideId: z.string().min(1).max(100).optional(),
     /** For kind `pulse` only (issue 15): one fatigue pulse answer at the end of a shift. */
     pulse: PulseRequest.optional(),
-    /** For kind `postmortem-draft` only (issue 15): the postmortem's id is the command's id. */
+    /** For kind `postmortem-draft` only (issue 15): the postmortem's id derives from the incident's (idempotent). */
     postmortemDraft: PostmortemDraftRequest.optional(),
     /** For kind `postmortem-edit` only. */
     postmortemEdit: PostmortemEditRequest.optional(),

@@ -3,6 +3,9 @@ import { Duration } from '../config/duration.js';
 
 const DAY_MS = 86_400_000;
 
+/** About ten overrides a day over the default `health.keep` (400 days): a busy team's swaps. */
+export const MAX_ENDED_OVERRIDES_FOR_HEALTH = 4_000;
+
 /** Defaults of the `rotationOverrides` config section (issue 11 review, finding 7). */
 export const ROTATION_OVERRIDE_DEFAULTS = {
   /** Longest single override: a long absence is a roster change, not an override. */
@@ -11,8 +14,12 @@ export const ROTATION_OVERRIDE_DEFAULTS = {
   maxLeadMs: 365 * DAY_MS,
   /** Overrides not yet ended, at once; past it a new one is refused. */
   maxActive: 500,
-  /** Ended overrides kept as history (besides the alert log retention); the oldest go first. */
-  maxEnded: 500,
+  /**
+   * Ended overrides kept as history (besides the age bound); the oldest go first. Sized for
+   * `health.keep` (400 days by default): on-call hours of a past week are rebuilt from the
+   * rotation with its overrides, so an override must outlive every week Health reports on.
+   */
+  maxEnded: MAX_ENDED_OVERRIDES_FOR_HEALTH,
 } as const;
 
 /**

@@ -44,9 +44,16 @@ describe('Health view', () => {
     await ack.click();
 
     await page.getByTestId('nav-health').click();
-    await expect.poll(() => page.getByTestId('health-week-pages').textContent(), { timeout: 20_000 }).toBe('1');
+    // Desktops pull health at most every HEALTH_PULL_GAP_MS (30 s) after incident changes.
+    await expect.poll(() => page.getByTestId('health-week-pages').textContent(), { timeout: 60_000 }).toBe('1');
     expect(await page.getByTestId('health-week-mtta').textContent()).toMatch(/^\d+s$|^\dm \d\ds$/);
     await expect.poll(() => page.getByTestId('health-person-alice').textContent()).toContain('alice');
+    // The per-person table switches between last week (the handoff meeting's) and this week.
+    await page.getByTestId('health-period-this-week').click();
+    expect(await page.getByTestId('health-person-alice-pages').textContent()).toBe('1');
+    expect(await page.getByTestId('health-person-alice-mtta').textContent()).toMatch(/^\d+s$|^\dm \d\ds$/);
+    await page.getByTestId('health-period-last-week').click();
+    expect(await page.getByTestId('health-person-alice-pages').textContent()).toBe('0');
     expect(await page.getByTestId('health-as-of').textContent()).toMatch(/as of/);
     // The postmortems' action-item completion figure sits in the Health view (none yet here).
     expect(await page.getByTestId('health-action-items').textContent()).toContain('No action items yet');

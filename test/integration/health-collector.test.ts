@@ -78,8 +78,23 @@ describe('GET /v1/health over a real collector', () => {
     expect(a.byUser.alice?.onCallHours).toBeGreaterThan(24); // on call for the whole range
     expect(a.weeks.reduce((n, w) => n + w.pages, 0)).toBe(1);
 
-    // A fatigue pulse for the shift that just ended (answered offline, sent on reconnect: the same command).
-    const shiftEnd = new Date(Date.now() - HOUR).toISOString();
+    // A fatigue pulse for alice's shift that ended at the last handoff (Monday 00:00 UTC), answered
+    // offline and sent on reconnect: the same command. An instant that ends no shift of hers is refused.
+    const today = new Date();
+    const lastHandoffMs =
+      Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) -
+      ((today.getUTCDay() + 6) % 7) * 24 * HOUR;
+    const shiftEnd = new Date(lastHandoffMs).toISOString();
+    stream.send({
+      type: 'command',
+      id: 'pulse-0',
+      kind: 'pulse',
+      pulse: { shiftEnd: new Date(lastHandoffMs + 60_000).toISOString(), score: 4 },
+    });
+    expect(await stream.waitFor((f) => f.type === 'result' && f.id === 'pulse-0')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^pulse\.shiftEnd: no shift of alice ends/) as unknown,
+    });
     const pulse = {
       type: 'command',
       id: 'pulse-1',
@@ -97,16 +112,25 @@ describe('GET /v1/health over a real collector', () => {
       ok: false,
       error: expect.stringMatching(/not ended yet/) as unknown,
     });
-    const withPulse = await health();
+    const pulseRange = `from=${new Date(lastHandoffMs - HOUR).toISOString()}&to=${new Date(NOW + HOUR).toISOString()}`;
+    const pr = await get(`/v1/health?${pulseRange}`);
+    expect(pr.status).toBe(200);
+    const withPulse = HealthAnswer.parse(pr.body);
     expect(withPulse.pulse.reduce((n, q) => n + q.responses, 0)).toBe(1);
-    expect(withPulse.pulse.find((q) => q.responses === 1)?.average).toBe(4);
+    expect(withPulse.pulse.find((q) => q.responses === 1)).toMatchObject({
+      average: 4,
+      comments: [{ shiftEnd, score: 4, comment: 'one page, fine' }],
+    });
+    const before = await health();
 
     await stream.close();
     stream = undefined;
     await c.restart();
     const after = await health();
     // Exact and durable: the same figures from the stored log after a restart.
-    expect({ ...after, generatedAt: '' }).toEqual({ ...withPulse, generatedAt: '' });
+    expect({ ...after, generatedAt: '' }).toEqual({ ...before, generatedAt: '' });
+    const pulseAfter = HealthAnswer.parse((await get(`/v1/health?${pulseRange}`)).body);
+    expect({ ...pulseAfter, generatedAt: '' }).toEqual({ ...withPulse, generatedAt: '' });
     expect(after.mttaSeconds).toBe(a.mttaSeconds);
   }, 60_000);
 

@@ -200,8 +200,15 @@ describe('postmortems', () => {
     const md = await bob.api.call('postmortems.markdown', { id: postmortemId });
     expect(md.filename).toBe(`postmortem-${incident.id}.md`);
     expect(md.markdown).toContain('## Root cause\n\nretry budget');
-    const again = await bob.api.handle({ method: 'postmortems.draft', params: { incidentId: incident.id } });
-    expect(again).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    // Bob drafts the same incident too: the same postmortem (one per incident), and his edit lands on it.
+    const again = await bob.api.call('postmortems.draft', { incidentId: incident.id });
+    expect(again.postmortemId).toBe(postmortemId);
+    const bobEdit = await bob.api.call('postmortems.edit', { postmortemId, field: 'wentWell', text: 'fast ack' });
+    await until(() => applied(bob, again.commandId) && applied(bob, bobEdit.commandId), 10_000, "bob's draft applied");
+    const both = (await collectorPostmortems(c)).filter((p) => p.incident.id === incident.id);
+    expect(both.map((p) => [p.id, p.sections.rootCause, p.sections.wentWell])).toEqual([
+      [postmortemId, 'retry budget', 'fast ack'],
+    ]);
   });
 
   it('applies action items and review marks made offline exactly once after reconnect', async () => {

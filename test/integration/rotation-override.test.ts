@@ -340,7 +340,7 @@ describe('rotation in the desktop cache', () => {
     expect(finn.rotationCache.get()?.view.overrides[0]).toMatchObject({ user: 'carol', by: 'erin' });
   });
 
-  it('ended overrides are deleted once older than the alert log retention; current ones stay', async () => {
+  it('ended overrides outlive the alert log retention (health needs them) and go past maxEnded; current ones stay', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'vigil-rotation-prune-'));
     dirs.push(dataDir);
     collector = await startCollector({ dataDir, configYaml: CONFIG });
@@ -363,9 +363,16 @@ describe('rotation in the desktop cache', () => {
       RotationView.parse((await getRotation(h)).body).overrides.map((o) => o.commandId);
     expect(await ids(c)).toEqual(['ended-30m-ago', 'current']);
     peer.ws.terminate();
-    // The same data with a 10-minute alert log retention: the ended one goes at start.
+    // A 10-minute alert log retention alone keeps it: on-call hours of its week (health.keep) need it.
     await c.stop();
     collector = await startCollector({ dataDir, configYaml: `${CONFIG}retention:\n  eventLog: 10m\n` });
+    expect(await ids(collector)).toEqual(['ended-30m-ago', 'current']);
+    // Past `maxEnded` the ended one goes at start.
+    await collector.stop();
+    collector = await startCollector({
+      dataDir,
+      configYaml: `${CONFIG}retention:\n  eventLog: 10m\nrotationOverrides:\n  maxEnded: 0\n`,
+    });
     expect(await ids(collector)).toEqual(['current']);
   });
 });

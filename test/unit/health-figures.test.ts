@@ -84,8 +84,8 @@ const LOG: HealthLogEntry[] = [
 
 const PULSES = [
   { user: 'alice', shiftEndMs: T('2026-03-30T07:00:00Z'), score: 4 },
-  { user: 'carol', shiftEndMs: T('2026-04-04T10:00:00Z'), score: 3 },
-  { user: 'bob', shiftEndMs: T('2026-04-05T10:00:00Z'), score: 2 },
+  { user: 'carol', shiftEndMs: T('2026-04-04T10:00:00Z'), score: 3, comment: 'two nights woken' },
+  { user: 'bob', shiftEndMs: T('2026-04-05T10:00:00Z'), score: 2, comment: 'quiet' },
   { user: 'bob', shiftEndMs: T('2026-04-06T07:00:00Z'), score: 5 }, // at `to`: outside
 ];
 
@@ -167,15 +167,21 @@ describe('health figures from a fixture event log (hand-computed)', () => {
     expect(w4?.byUser.bob?.offHoursOnCallHours).toBe(136);
   });
 
-  it('pulse averages per quarter (team zone) beside that quarter’s pages', () => {
+  it('pulse averages per quarter (team zone) over the last four quarters, beside each quarter’s pages', () => {
+    // The trend covers the last four whole quarters whatever the range (pages of the whole quarter:
+    // Q1 includes the page that started before the range).
+    const empty = { responses: 0, average: null, pages: 0, comments: [] };
     expect(answer().pulse).toEqual([
+      { quarter: '2025-Q3', from: '2025-06-30T22:00:00.000Z', to: '2025-09-30T22:00:00.000Z', ...empty },
+      { quarter: '2025-Q4', from: '2025-09-30T22:00:00.000Z', to: '2025-12-31T23:00:00.000Z', ...empty },
       {
         quarter: '2026-Q1',
-        from: '2026-03-23T08:00:00.000Z',
+        from: '2025-12-31T23:00:00.000Z',
         to: '2026-03-31T22:00:00.000Z',
         responses: 1,
         average: 4,
-        pages: 3,
+        pages: 4,
+        comments: [],
       },
       {
         quarter: '2026-Q2',
@@ -184,6 +190,11 @@ describe('health figures from a fixture event log (hand-computed)', () => {
         responses: 2,
         average: 2.5,
         pages: 2,
+        // The quarter's latest comments, newest first, without names.
+        comments: [
+          { shiftEnd: '2026-04-05T10:00:00.000Z', score: 2, comment: 'quiet' },
+          { shiftEnd: '2026-04-04T10:00:00.000Z', score: 3, comment: 'two nights woken' },
+        ],
       },
     ]);
   });
@@ -217,6 +228,16 @@ describe('health figures from a fixture event log (hand-computed)', () => {
       ['alice', true],
       ['bob', false],
     ]);
+  });
+
+  it('a ticket notified through a ticket-tier escalation policy is not a page', () => {
+    const log = [
+      e('inc-8', '2026-03-24T09:00:00Z', 'notified', { note: 'paged: alice (level 1)', tier: 'ticket' }),
+      e('inc-8', '2026-03-24T09:30:00Z', 'escalated', { note: 'escalated to level 2: bob (level 2)', tier: 'ticket' }),
+      e('inc-8', '2026-03-24T09:40:00Z', 'acknowledged', { actor: 'bob', tier: 'ticket' }),
+      e('inc-9', '2026-03-24T10:00:00Z', 'notified', { note: 'paged: carol (level 1)' }),
+    ];
+    expect(pagesFromLog(log).map((p) => [p.incidentId, p.holder])).toEqual([['inc-9', 'carol']]);
   });
 
   it('reads the holder from the escalate stage’s notes', () => {

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openHealthStore } from '../../electron/collector/health/health-store.js';
 import { migrate } from '../../electron/collector/store/migrate.js';
 import { MIGRATIONS } from '../../electron/collector/store/migrations/index.js';
@@ -98,8 +98,8 @@ describe('health store', () => {
     expect(health.putPulse({ ...p, score: 2, commandId: 'c2' })).toBe(true);
     expect(health.putPulse({ ...p, user: 'bob', score: 5, commandId: 'c3' })).toBe(true);
     expect(health.pulses(T0, T0 + 1).sort((a, b) => a.user.localeCompare(b.user))).toEqual([
-      { user: 'alice', shiftEndMs: T0, score: 2 },
-      { user: 'bob', shiftEndMs: T0, score: 5 },
+      { user: 'alice', shiftEndMs: T0, score: 2, comment: 'ok' },
+      { user: 'bob', shiftEndMs: T0, score: 5, comment: 'ok' },
     ]);
     health.close();
   });
@@ -142,6 +142,40 @@ describe('health store', () => {
       { provider: 'openai', startMs: T0, endMs: T0 + 600_000 },
       { provider: 'openai', startMs: T0 + 3_600_000, endMs: now },
     ]);
+    health.close();
+  });
+
+  it('reads only the provider-down alerts that can overlap the range (not every alert ever)', () => {
+    const file = join(tmp(), 'collector.db');
+    const store = openStore(file, T0);
+    const down = (id: string, firedAt: number, resolvedAt?: number): Alert => ({
+      id,
+      ruleId: 'provider-down',
+      tier: 'page',
+      status: resolvedAt === undefined ? 'firing' : 'resolved',
+      source: 'rules',
+      summary: 'openai down',
+      labels: { provider: 'openai' },
+      firedAt: new Date(firedAt).toISOString(),
+      ...(resolvedAt !== undefined ? { resolvedAt: new Date(resolvedAt).toISOString() } : {}),
+    });
+    // A year of old outages, resolved long before the range, and of other alerts.
+    for (let i = 0; i < 300; i++) {
+      const at = T0 - (400 - i) * 86_400_000;
+      store.putAlert(down(`old-${i}`, at, at + 600_000));
+      store.putAlert({ ...down(`rate-${i}`, at), ruleId: 'error-rate' });
+    }
+    store.putAlert(down('in-range', T0 + 60_000, T0 + 120_000));
+    store.putAlert(down('open-since-before', T0 - 86_400_000));
+    store.putAlert(down('ended-at-from', T0 - 60_000, T0 + 500)); // resolvedAt within the slack second
+    store.close();
+    const health = openHealthStore(file);
+    const parse = vi.spyOn(JSON, 'parse');
+    const out = health.outages(T0, T0 + 3_600_000, T0 + 3_600_000);
+    const parsed = parse.mock.calls.length;
+    parse.mockRestore();
+    expect(out.map((o) => o.startMs).sort((a, b) => a - b)).toEqual([T0 - 86_400_000, T0 - 60_000, T0 + 60_000]);
+    expect(parsed).toBe(3);
     health.close();
   });
 });

@@ -130,7 +130,9 @@ describe('postmortems on the desktop, offline', () => {
       ['2026-01-05T09:00:30Z', 'notified'],
       ['2026-01-05T09:04:30Z', 'acknowledged'],
     ]);
-    expect(() => api.draft('inc-1')).toThrow(/has a postmortem already/);
+    // A repeat draft is the same postmortem (idempotent, one per incident).
+    expect(api.draft('inc-1').postmortemId).toBe(postmortemId);
+    expect(api.list()).toHaveLength(1);
     expect(() => api.draft('inc-404')).toThrow(/^incidentId: no incident/);
 
     // Items and edits queued offline show on top; overdue is judged in the team's zone.
@@ -166,6 +168,24 @@ describe('postmortems on the desktop, offline', () => {
     expect(api.actionItems().items.every((i) => !i.pending)).toBe(true);
   });
 
+  it("puts this desktop's offline changes on the postmortem another desktop drafted for the same incident", () => {
+    const { postmortemId } = api.draft('inc-1');
+    const a = api.addActionItem({ postmortemId, kind: 'task', text: 'Fix retries', owner: 'bob', due: '2026-02-06' });
+    api.edit({ postmortemId, field: 'impact', text: '9% of chats failed' });
+    // Bob's draft of the same incident reached the collector first; this desktop pulls it.
+    const bobs = { ...api.get(postmortemId)!, id: 'pm-inc-1', createdBy: 'bob', actionItems: [], rev: 1 };
+    bobs.sections = { ...bobs.sections, impact: '' };
+    pms.put([bobs]);
+    const shown = api.list();
+    expect(shown).toHaveLength(1);
+    expect(shown[0]).toMatchObject({ id: postmortemId, createdBy: 'bob', sections: { impact: '9% of chats failed' } });
+    expect(shown[0]?.actionItems.map((i) => i.id)).toEqual([a.itemId]);
+    // The collector applied this desktop's draft as a no-op: the pulled postmortem stands.
+    for (const item of cache.outbox()) cache.markOutbox(item.id, 'applied');
+    pms.put([{ ...bobs, rev: 3, sections: { ...bobs.sections, impact: '9% of chats failed' } }]);
+    expect(api.forIncident('inc-1')?.createdBy).toBe('bob');
+  });
+
   it("lists the week's tickets from the cache by time, with marks made offline", () => {
     const review = api.review(undefined);
     expect(review).toMatchObject({ week: '2026-01-05', timeZone: 'Europe/Berlin' });
@@ -179,6 +199,10 @@ describe('postmortems on the desktop, offline', () => {
       pending: true,
     });
     expect(api.review('2025-12-15').items.map((i) => i.alertId)).toEqual(['old']);
+    // Marks only for 12 weeks back to next week (the collector's rule), refused before queueing.
+    expect(() => api.mark({ week: '2025-10-06', itemKey: 'alert:old', reviewed: true })).toThrow(/^week: /);
+    expect(() => api.mark({ week: '2026-01-19', itemKey: 'alert:tk', reviewed: true })).toThrow(/^week: /);
+    expect(api.mark({ week: '2026-01-12', itemKey: 'alert:tk', reviewed: true }).commandId).toBeTruthy();
     expect(() => api.updateActionItem({ postmortemId: 'nope', itemId: 'x', done: true })).toThrow(/^postmortemId: /);
   });
 });

@@ -70,12 +70,7 @@ const moments: LogMoment[] = [
 ];
 
 function draft(): Postmortem {
-  return newDraft(
-    'pm-cmd-1',
-    { incident, alerts, moments, runbookId: 'error-rate' },
-    'alice',
-    Date.parse('2026-03-03T10:00:00Z'),
-  );
+  return newDraft({ incident, alerts, moments, runbookId: 'error-rate' }, 'alice', Date.parse('2026-03-03T10:00:00Z'));
 }
 
 function ok(r: ReturnType<typeof applyEdit>): Postmortem {
@@ -180,13 +175,24 @@ describe('postmortem Markdown export', () => {
     if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, md);
     expect(md).toBe(readFileSync(golden, 'utf8'));
   });
+
+  it('stamps times with an offset in UTC (the schema allows any offset)', () => {
+    const pm = filled();
+    const shifted = {
+      ...pm,
+      incident: { ...pm.incident, firedAt: '2026-03-02T05:00:00.437+02:00', resolvedAt: '2026-03-02T04:02:05Z' },
+    };
+    const md = postmortemMarkdown(shifted);
+    expect(md).toContain('- Fired: 2026-03-02 03:00:00 UTC');
+    expect(md).toContain('- Resolved: 2026-03-02 04:02:05 UTC');
+  });
 });
 
 describe('postmortem commands', () => {
   it('refuses an update of an unknown action item, naming the field', () => {
     const r = applyActionItem(
       draft(),
-      { op: 'update', postmortemId: 'pm-cmd-1', itemId: 'nope', done: true },
+      { op: 'update', postmortemId: 'pm-inc-7', itemId: 'nope', done: true },
       'c',
       'bob',
       T0,
@@ -196,7 +202,7 @@ describe('postmortem commands', () => {
   });
 
   it('refuses a runbook follow-up when the incident names no runbook', () => {
-    const pm = newDraft('p', { incident, alerts, moments }, 'alice', T0);
+    const pm = newDraft({ incident, alerts, moments }, 'alice', T0);
     const r = applyActionItem(
       pm,
       { op: 'add', postmortemId: 'p', kind: 'runbook-follow-up', text: 'x', owner: 'bob', due: '2026-03-10' },

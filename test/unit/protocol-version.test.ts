@@ -26,7 +26,8 @@ const PINNED: Record<number, string> = {
   // `postmortems` frame and `postmortems-changed` push, postmortems.* / actionItems.list / review.* Api methods.
   // (issue 16) settings.get / update / testNotification and demo.get / setScenario Api methods, the
   // settings-changed push.
-  6: '4597179dfc98fc6d',
+  // (issue 15 review) PulseQuarter.comments (optional): the latest pulse comments per quarter.
+  6: '69f7ed884f89eeba',
 };
 
 function schemaFingerprint(): string {

@@ -1,7 +1,8 @@
 import { DAY_MS, type Clock } from '../../../shared/clock.js';
 import type { EscalationConfig } from '../../../shared/escalation/schema.js';
 import { computeHealth } from '../../../shared/health/compute.js';
-import { pulseRefusal } from '../../../shared/health/pulse.js';
+import { isShiftEnd, pulseRefusal, pulseTrendFrom } from '../../../shared/health/pulse.js';
+import { teamTimeZone } from '../../../shared/rotation/team-zone.js';
 import { parseHealthRange } from '../../../shared/health/range.js';
 import type { HealthAnswer } from '../../../shared/protocol/health.js';
 import type { CommandFrame } from '../../../shared/protocol/stream.js';
@@ -16,6 +17,21 @@ export interface HealthSettings {
   readonly rotation: RotationConfig | undefined;
 }
 
+/** Answers kept (one per asked range: desktops in the same minute ask the same one). */
+export const HEALTH_CACHE_ENTRIES = 8;
+/**
+ * A cached answer is reused at most this long even when nothing it is keyed by changed: traffic
+ * (the SLO rollups) and open outages move without a health-log entry.
+ */
+export const HEALTH_CACHE_TTL_MS = 60_000;
+
+interface CachedAnswer {
+  stamp: string;
+  rotation: RotationConfig | undefined;
+  atMs: number;
+  answer: HealthAnswer;
+}
+
 /**
  * On-call health on the collector (issue 15): answers `GET /v1/health` from the health copy of
  * the incident log, the rotation and the rollups (all pure in shared/health/), and stores
@@ -24,6 +40,10 @@ export interface HealthSettings {
  */
 export class HealthService {
   private prunedAt = -Infinity;
+  /** By `from/to`, oldest first (a Map keeps insertion order: the first key is evicted). */
+  private readonly cache = new Map<string, CachedAnswer>();
+  /** Answers computed (not served from the cache): a figure for tests and diagnostics. */
+  computed = 0;
 
   constructor(
     private readonly store: HealthStore,
@@ -41,14 +61,38 @@ export class HealthService {
     this.pruneIfDue();
     const { fromMs, toMs } = range;
     const nowMs = this.clock.now();
+    // Desktops pull after incident changes; the same range asked again with no new health-log
+    // entry, pulse or rotation change is answered from the cache (the collector has one thread).
+    const key = `${fromMs}/${toMs}`;
+    const stamp = this.store.stamp();
+    const rotation = this.settings.rotation;
+    const hit = this.cache.get(key);
+    if (hit && hit.stamp === stamp && hit.rotation === rotation && nowMs - hit.atMs < HEALTH_CACHE_TTL_MS) {
+      return hit.answer;
+    }
+    const answer = this.compute(fromMs, toMs, nowMs);
+    this.cache.delete(key);
+    this.cache.set(key, { stamp, rotation, atMs: nowMs, answer });
+    if (this.cache.size > HEALTH_CACHE_ENTRIES) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+    return answer;
+  }
+
+  private compute(fromMs: number, toMs: number, nowMs: number): HealthAnswer {
+    this.computed++;
+    // The pulse trend spans a year whatever the range: read its pulses and pages from there.
+    const zone = teamTimeZone(this.settings.rotation, this.settings.escalation.businessHours);
+    const readFromMs = Math.min(fromMs, pulseTrendFrom(toMs, zone));
     return computeHealth({
       fromMs,
       toMs,
       nowMs,
       escalation: this.settings.escalation,
       rotation: this.settings.rotation,
-      entries: this.store.entries(fromMs, toMs),
-      pulses: this.store.pulses(fromMs, toMs),
+      entries: this.store.entries(readFromMs, toMs),
+      pulses: this.store.pulses(readFromMs, toMs),
       buckets: this.store.buckets(fromMs, toMs),
       outages: this.store.outages(fromMs, toMs, nowMs),
     });
@@ -62,6 +106,11 @@ export class HealthService {
     const shiftEndMs = Date.parse(p.shiftEnd);
     const refused = pulseRefusal(shiftEndMs, nowMs);
     if (refused !== undefined) return { ok: false, error: refused };
+    const rotation = this.settings.rotation;
+    if (!rotation) return { ok: false, error: 'pulse: the collector has no rotation configured' };
+    if (!isShiftEnd(rotation, actor, shiftEndMs)) {
+      return { ok: false, error: `pulse.shiftEnd: no shift of ${actor} ends at ${p.shiftEnd}` };
+    }
     const comment = p.comment?.trim();
     this.store.putPulse({
       user: actor,
@@ -78,7 +127,7 @@ export class HealthService {
     const now = this.clock.now();
     if (now - this.prunedAt < DAY_MS) return;
     this.prunedAt = now;
-    this.store.prune(now - this.keepMs);
+    if (this.store.prune(now - this.keepMs) > 0) this.cache.clear();
   }
 
   close(): void {

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { toIso } from '../../../shared/clock.js';
 import type { HealthLogEntry } from '../../../shared/health/pages.js';
 import type { PulseAnswer } from '../../../shared/health/pulse.js';
 import type { ProviderOutage, TrafficBucket } from '../../../shared/health/slo.js';
@@ -26,6 +27,11 @@ export interface HealthStore {
   buckets(fromMs: number, toMs: number): TrafficBucket[];
   /** Provider-down alerts overlapping [fromMs, toMs); an open one lasts until `nowMs`. */
   outages(fromMs: number, toMs: number, nowMs: number): ProviderOutage[];
+  /**
+   * What the figures' inputs changed by: the newest health-log seq and the pulses' count and
+   * newest answer (a cached answer is reused while these and the rotation stay the same).
+   */
+  stamp(): string;
   /** Deletes health-log entries and pulses older than `beforeMs`; returns how many. */
   prune(beforeMs: number): number;
   close(): void;
@@ -43,6 +49,8 @@ interface EntryRow {
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
+/** Slack on the outages query's resolvedAt bound (ISO strings with and without milliseconds). */
+const RESOLVED_SLACK_MS = 1_000;
 
 /**
  * Its own connection to collector.db (opened after the store migrated it), like the override
@@ -62,7 +70,9 @@ export function openHealthStore(file: string): HealthStore {
        WHERE incident_id IN (SELECT DISTINCT incident_id FROM health_incident_log WHERE at >= ? AND at < ?)
        ORDER BY seq`,
     ),
-    pulses: db.prepare('SELECT user, shift_end, score FROM fatigue_pulses WHERE shift_end >= ? AND shift_end < ?'),
+    pulses: db.prepare(
+      'SELECT user, shift_end, score, comment FROM fatigue_pulses WHERE shift_end >= ? AND shift_end < ?',
+    ),
     pulseCommand: db.prepare('SELECT command_id FROM fatigue_pulses WHERE user = ? AND shift_end = ?').pluck(),
     putPulse: db.prepare(
       `INSERT INTO fatigue_pulses (user, shift_end, score, comment, command_id, answered_at)
@@ -80,9 +90,18 @@ export function openHealthStore(file: string): HealthStore {
            WHERE hour >= ? AND hour < ? GROUP BY hour, service, provider`,
         )
       : undefined,
+    // Bounded by the range (index alerts_rule_fired, migration 0013): an outage resolved before
+    // `from` is never read. The resolvedAt bound has a second of slack for ISO strings without
+    // milliseconds (the exact overlap is checked after parsing).
     providerDown: db
-      .prepare(`SELECT json FROM alerts WHERE fired_at < ? AND json_extract(json, '$.ruleId') = ?`)
+      .prepare(
+        `SELECT json FROM alerts WHERE json_extract(json, '$.ruleId') = @rule AND fired_at < @to
+           AND (status != 'resolved' OR json_extract(json, '$.resolvedAt') IS NULL
+                OR json_extract(json, '$.resolvedAt') >= @from)`,
+      )
       .pluck(),
+    logSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM health_incident_log').pluck(),
+    pulseStamp: db.prepare('SELECT COUNT(*) AS n, COALESCE(MAX(answered_at), 0) AS at FROM fatigue_pulses'),
     pruneLog: db.prepare('DELETE FROM health_incident_log WHERE at < ?'),
     prunePulses: db.prepare('DELETE FROM fatigue_pulses WHERE shift_end < ?'),
   };
@@ -111,11 +130,14 @@ export function openHealthStore(file: string): HealthStore {
       return out;
     },
     pulses: (fromMs, toMs) =>
-      (s.pulses.all(fromMs, toMs) as { user: string; shift_end: number; score: number }[]).map((r) => ({
-        user: r.user,
-        shiftEndMs: r.shift_end,
-        score: r.score,
-      })),
+      (s.pulses.all(fromMs, toMs) as { user: string; shift_end: number; score: number; comment: string | null }[]).map(
+        (r) => ({
+          user: r.user,
+          shiftEndMs: r.shift_end,
+          score: r.score,
+          ...(r.comment !== null ? { comment: r.comment } : {}),
+        }),
+      ),
     putPulse: (p) => putPulse(p),
     buckets(fromMs, toMs) {
       type Row = { start: number; service: string; provider: string; count: number; errors: number };
@@ -130,11 +152,14 @@ export function openHealthStore(file: string): HealthStore {
               count: r.count,
               errors: r.errors,
             }));
+      // Disjoint, so summing both counts each request once: downsampling moves a minute into its
+      // hour and deletes the minute row in one transaction (rollup-history-store downsampleTx).
       return [...rows(s.hours, HOUR_MS), ...rows(s.minutes, MINUTE_MS)];
     },
     outages(fromMs, toMs, nowMs) {
       const out: ProviderOutage[] = [];
-      for (const json of s.providerDown.all(toMs, PROVIDER_DOWN_RULE_ID) as string[]) {
+      const params = { rule: PROVIDER_DOWN_RULE_ID, to: toMs, from: toIso(fromMs - RESOLVED_SLACK_MS) };
+      for (const json of s.providerDown.all(params) as string[]) {
         const a = Alert.safeParse(JSON.parse(json));
         const provider = a.success ? a.data.labels.provider : undefined;
         if (!a.success || provider === undefined) continue;
@@ -143,6 +168,10 @@ export function openHealthStore(file: string): HealthStore {
         if (endMs > fromMs && startMs < toMs) out.push({ provider, startMs, endMs });
       }
       return out;
+    },
+    stamp() {
+      const p = s.pulseStamp.get() as { n: number; at: number };
+      return `${s.logSeq.get() as number}/${p.n}/${p.at}`;
     },
     prune: (beforeMs) => s.pruneLog.run(beforeMs).changes + s.prunePulses.run(beforeMs).changes,
     close() {

@@ -1,6 +1,13 @@
 import { toIso, type Clock } from '../../../shared/clock.js';
 import { applyActionItem, applyEdit, newDraft, openingAlert, type PmResult } from '../../../shared/postmortem/apply.js';
-import { MAX_POSTMORTEMS, type Postmortem, type ReviewMark } from '../../../shared/postmortem/schema.js';
+import {
+  MAX_POSTMORTEMS,
+  REVIEW_MARK_WEEKS_AHEAD,
+  REVIEW_MAX_MARKS_PER_WEEK,
+  type Postmortem,
+  type ReviewMark,
+} from '../../../shared/postmortem/schema.js';
+import { reviewWeekRefusal, shiftWeek, weekOf } from '../../../shared/postmortem/week.js';
 import type { Alert } from '../../../shared/protocol/alert.js';
 import type { CommandFrame } from '../../../shared/protocol/stream.js';
 import type { CommandResult } from '../store/store.js';
@@ -19,7 +26,17 @@ export interface PostmortemServiceDeps {
   clock: Clock;
   /** The runbook serving an alert type, when the team has one (a runbook follow-up links to it). */
   runbookFor?: (alert: Alert) => string | undefined;
+  /** The team's time zone (teamTimeZone: the rotation's, else business hours', else UTC): review weeks. */
+  timeZone: () => string;
+  /**
+   * Applied command ids are remembered this long (`retention.eventLog`, like the alert commands'):
+   * an outbox re-sends within it. Pruned at start and at most daily on use. Absent: kept.
+   */
+  commandRetentionMs?: number;
 }
+
+/** Applied command ids are pruned at most this often. */
+const COMMAND_PRUNE_EVERY_MS = 86_400_000;
 
 /**
  * Postmortems and review marks on the collector (issue 15): applies `postmortem-draft`,
@@ -29,8 +46,21 @@ export interface PostmortemServiceDeps {
  */
 export class PostmortemService {
   private readonly listeners = new Set<(changedAt: number) => void>();
+  private prunedAt = -Infinity;
 
-  constructor(private readonly deps: PostmortemServiceDeps) {}
+  constructor(private readonly deps: PostmortemServiceDeps) {
+    this.pruneIfDue();
+  }
+
+  /** Forgets applied command ids older than the retention (at most daily). */
+  private pruneIfDue(): void {
+    const { commandRetentionMs, clock, store } = this.deps;
+    if (commandRetentionMs === undefined) return;
+    const now = clock.now();
+    if (now - this.prunedAt < COMMAND_PRUNE_EVERY_MS) return;
+    this.prunedAt = now;
+    store.pruneCommands(toIso(now - commandRetentionMs));
+  }
 
   onChanged(listener: (changedAt: number) => void): () => void {
     this.listeners.add(listener);
@@ -39,6 +69,7 @@ export class PostmortemService {
 
   apply(cmd: CommandFrame, actor: string): CommandResult {
     const { store, clock } = this.deps;
+    this.pruneIfDue();
     let changed = false;
     const result = store.transaction(() => {
       const seen = store.commandResult(cmd.id);
@@ -61,8 +92,21 @@ export class PostmortemService {
     return { postmortems: this.deps.store.after(after, limit), rev: this.deps.store.maxRev() };
   }
 
+  /** Marks from `sinceWeek` up to next week (no mark can be later, see reviewMarkRefusal). */
   marks(sinceWeek: string, limit: number): ReviewMark[] {
-    return this.deps.store.marksSince(sinceWeek, limit);
+    const until = shiftWeek(weekOf(this.deps.clock.now(), this.deps.timeZone()), REVIEW_MARK_WEEKS_AHEAD);
+    return this.deps.store.marksSince(sinceWeek, until, limit);
+  }
+
+  /** A mark only for a week from REVIEW_MARK_WEEKS_BACK ago to next week, at most REVIEW_MAX_MARKS_PER_WEEK a week. */
+  private reviewMarkRefusal(week: string, itemKey: string, now: number): string | undefined {
+    const outside = reviewWeekRefusal(week, now, this.deps.timeZone());
+    if (outside !== undefined) return outside;
+    const { count, has } = this.deps.store.weekMarks(week, itemKey);
+    if (!has && count >= REVIEW_MAX_MARKS_PER_WEEK) {
+      return `reviewMark.itemKey: a week holds at most ${REVIEW_MAX_MARKS_PER_WEEK} review marks`;
+    }
+    return undefined;
   }
 
   close(): void {
@@ -86,6 +130,8 @@ export class PostmortemService {
       case 'review-mark': {
         const req = cmd.reviewMark;
         if (!req) return { ok: false, error: 'reviewMark: review-mark needs reviewMark' };
+        const refused = this.reviewMarkRefusal(req.week, req.itemKey, now);
+        if (refused !== undefined) return { ok: false, error: refused };
         this.deps.store.putMark({
           week: req.week,
           itemKey: req.itemKey,
@@ -105,10 +151,9 @@ export class PostmortemService {
     const { store } = this.deps;
     const req = cmd.postmortemDraft;
     if (!req) return { ok: false, error: 'postmortemDraft: postmortem-draft needs postmortemDraft' };
-    const existing = store.forIncident(req.incidentId);
-    if (existing) {
-      return { ok: false, conflict: `incident ${req.incidentId} has a postmortem already (${existing.id})` };
-    }
+    // One postmortem per incident (its id derives from the incident's): a second desktop's draft,
+    // made before it saw the first, is the same draft, so it is ok and changes nothing.
+    if (store.forIncident(req.incidentId)) return { ok: true };
     if (store.count() >= MAX_POSTMORTEMS) {
       return { ok: false, error: `postmortemDraft: the collector keeps at most ${MAX_POSTMORTEMS} postmortems` };
     }
@@ -118,7 +163,6 @@ export class PostmortemService {
     const opening = openingAlert(alerts);
     const runbookId = opening ? this.deps.runbookFor?.(opening) : undefined;
     const pm = newDraft(
-      cmd.id,
       { incident, alerts, moments: store.moments(incident.id, incident.alertIds), runbookId },
       actor,
       now,

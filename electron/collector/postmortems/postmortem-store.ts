@@ -6,8 +6,14 @@ import { Postmortem, ReviewMark } from '../../../shared/postmortem/schema.js';
 import type { LogMoment } from '../../../shared/postmortem/timeline.js';
 import type { CommandResult } from '../store/store.js';
 
-/** Log entries read for one draft at most (a draft keeps POSTMORTEM_MAX_TIMELINE of them). */
+/**
+ * Log entries read for one draft at most, half from its start and half from its end (a draft
+ * keeps POSTMORTEM_MAX_TIMELINE of them, its head and its tail), so a long incident keeps its
+ * mitigation and resolution.
+ */
 const MAX_MOMENTS_READ = 5_000;
+const MOMENTS_HEAD = MAX_MOMENTS_READ / 2;
+const MOMENTS_TAIL = MAX_MOMENTS_READ - MOMENTS_HEAD;
 /** Member alerts read for one draft at most. */
 const MAX_MEMBERS_READ = 1_000;
 
@@ -23,9 +29,13 @@ export interface PostmortemStore {
   after(rev: number, limit: number): Postmortem[];
   commandResult(id: string): CommandResult | undefined;
   recordCommand(id: string, at: string, result: CommandResult): void;
+  /** Forgets the command ids applied before `beforeIso`; returns how many. */
+  pruneCommands(beforeIso: string): number;
   putMark(mark: ReviewMark): void;
-  /** Marks of weeks ≥ `sinceWeek`, at most `limit`, newest week first. */
-  marksSince(sinceWeek: string, limit: number): ReviewMark[];
+  /** Marks the week holds, and whether it holds one for `itemKey`. */
+  weekMarks(week: string, itemKey: string): { count: number; has: boolean };
+  /** Marks of weeks in [`sinceWeek`, `untilWeek`], at most `limit`, newest week first. */
+  marksSince(sinceWeek: string, untilWeek: string, limit: number): ReviewMark[];
   /** The incident, its members and its merged log, as the collector holds them now. */
   incident(id: string): Incident | undefined;
   alerts(ids: readonly string[]): Alert[];
@@ -34,6 +44,14 @@ export interface PostmortemStore {
   transaction<T>(fn: () => T): T;
   close(): void;
 }
+
+const MOMENT_COLUMNS = 'seq, at, alert_id, incident_id, kind, actor, note';
+const MOMENTS_SQL = `
+  SELECT ${MOMENT_COLUMNS} FROM alert_events WHERE incident_id = @incident AND kind != 'updated'
+  UNION ALL
+  SELECT ${MOMENT_COLUMNS} FROM alert_events
+    WHERE incident_id IS NULL AND alert_id IN (SELECT value FROM json_each(@members))
+      AND kind != 'updated' AND (note IS NULL OR note NOT LIKE 'with incident %')`;
 
 interface MomentRow {
   seq: number;
@@ -66,20 +84,21 @@ export function openPostmortemStore(file: string): PostmortemStore {
     recordCommand: db.prepare(
       'INSERT OR IGNORE INTO postmortem_commands (command_id, applied_at, result_json) VALUES (?, ?, ?)',
     ),
+    pruneCommands: db.prepare('DELETE FROM postmortem_commands WHERE applied_at < ?'),
     putMark: db.prepare(`INSERT INTO review_marks (week, item_key, json) VALUES (?, ?, ?)
       ON CONFLICT (week, item_key) DO UPDATE SET json = excluded.json`),
     marksSince: db
-      .prepare('SELECT json FROM review_marks WHERE week >= ? ORDER BY week DESC, item_key LIMIT ?')
+      .prepare('SELECT json FROM review_marks WHERE week BETWEEN ? AND ? ORDER BY week DESC, item_key LIMIT ?')
       .pluck(),
+    weekCount: db.prepare('SELECT COUNT(*) FROM review_marks WHERE week = ?').pluck(),
+    hasMark: db.prepare('SELECT 1 FROM review_marks WHERE week = ? AND item_key = ?').pluck(),
     incident: db.prepare('SELECT json FROM incidents WHERE id = ?').pluck(),
     alerts: db.prepare('SELECT json FROM alerts WHERE id IN (SELECT value FROM json_each(?)) LIMIT ?').pluck(),
-    // The incident's own entries and its members' (the same seq space), oldest first.
-    moments: db.prepare(`
-      SELECT seq, at, alert_id, incident_id, kind, actor, note FROM alert_events WHERE incident_id = @incident
-      UNION ALL
-      SELECT seq, at, alert_id, incident_id, kind, actor, note FROM alert_events
-        WHERE incident_id IS NULL AND alert_id IN (SELECT value FROM json_each(@members))
-      ORDER BY seq LIMIT @limit`),
+    // The incident's own entries and its members' (the same seq space), without what a timeline
+    // drops anyway (alert `updated` entries, members' mirrors of incident commands): its head and
+    // its tail, each by index (alert_events_incident, alert_events_alert).
+    momentsHead: db.prepare(`${MOMENTS_SQL} ORDER BY seq LIMIT @limit`),
+    momentsTail: db.prepare(`${MOMENTS_SQL} ORDER BY seq DESC LIMIT @limit`),
   };
   const parsePm = (json: string): Postmortem => Postmortem.parse(JSON.parse(json));
   return {
@@ -100,30 +119,41 @@ export function openPostmortemStore(file: string): PostmortemStore {
       return j === undefined ? undefined : (JSON.parse(j) as CommandResult);
     },
     recordCommand: (id, at, result) => void s.recordCommand.run(id, at, JSON.stringify(result)),
+    pruneCommands: (beforeIso) => s.pruneCommands.run(beforeIso).changes,
     putMark: (m) => void s.putMark.run(m.week, m.itemKey, JSON.stringify(m)),
-    marksSince: (since, limit) =>
-      (s.marksSince.all(since, limit) as string[]).map((j) => ReviewMark.parse(JSON.parse(j))),
+    weekMarks: (week, itemKey) => ({
+      count: s.weekCount.get(week) as number,
+      has: s.hasMark.get(week, itemKey) !== undefined,
+    }),
+    marksSince: (since, until, limit) =>
+      (s.marksSince.all(since, until, limit) as string[]).map((j) => ReviewMark.parse(JSON.parse(j))),
     incident: (id) => {
       const j = s.incident.get(id) as string | undefined;
       return j === undefined ? undefined : Incident.parse(JSON.parse(j));
     },
     alerts: (ids) =>
       (s.alerts.all(JSON.stringify(ids), MAX_MEMBERS_READ) as string[]).map((j) => Alert.parse(JSON.parse(j))),
-    moments: (incidentId, alertIds) =>
-      (
-        s.moments.all({
-          incident: incidentId,
-          members: JSON.stringify(alertIds),
-          limit: MAX_MOMENTS_READ,
-        }) as MomentRow[]
-      ).map((r) => ({
+    moments: (incidentId, alertIds) => {
+      const params = { incident: incidentId, members: JSON.stringify(alertIds) };
+      const head = s.momentsHead.all({ ...params, limit: MOMENTS_HEAD }) as MomentRow[];
+      const rows =
+        head.length < MOMENTS_HEAD
+          ? head
+          : [
+              ...head,
+              ...(s.momentsTail.all({ ...params, limit: MOMENTS_TAIL }) as MomentRow[])
+                .filter((r) => r.seq > (head[head.length - 1]?.seq ?? 0))
+                .reverse(),
+            ];
+      return rows.map((r) => ({
         seq: r.seq,
         at: r.at,
         ...(r.incident_id === null ? { alertId: r.alert_id } : {}),
         kind: r.kind,
         ...(r.actor !== null ? { actor: r.actor } : {}),
         ...(r.note !== null ? { note: r.note } : {}),
-      })),
+      }));
+    },
     transaction: (fn) => db.transaction(fn)(),
     close: () => {
       if (db.open) db.close();

@@ -16,6 +16,15 @@ function span(ms: number): string {
 }
 
 /**
+ * How long an ended override is kept: as long as the alert log ("who covered" stays answerable)
+ * and as long as the health figures (on-call hours of a past week, the basis of on-call pay, are
+ * rebuilt from the rotation with its overrides and must not change when the log is pruned).
+ */
+export function endedOverrideKeepMs(eventLogRetentionMs: number, healthKeepMs: number): number {
+  return Math.max(eventLogRetentionMs, healthKeepMs);
+}
+
+/**
  * The team's rotation as the collector applies it: the configured one plus the overrides made
  * from desktops. `effective()` is what escalation asks whoIsOnCall about, so an override made on
  * a laptop pages the person covering.

@@ -11,6 +11,7 @@ import { openSeriesCache, RemoteSeries, SeriesSync, withRemoteSeries, type Serie
 import { createRunbookSource, openRunbookCache, RunbookSync, type RunbookCache } from './runbooks/index.js';
 import { openRotationCache, RotationSync, ShiftNotice, type RotationCache } from './rotation/index.js';
 import { HealthApi, HealthSync, openHealthCache, type HealthCache } from './health/index.js';
+import { teamTimeZone } from '../../../shared/rotation/team-zone.js';
 import { stderrLogger, systemTimers, type Logger } from './runtime.js';
 import { openPostmortemCache, PostmortemApi, PostmortemSync, type PostmortemCache } from './postmortems/index.js';
 import { runbookForAlert } from '../../../shared/runbooks/match.js';
@@ -256,7 +257,10 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     outbox,
     clock,
     user: opts.user,
-    timeZone: () => rotationCache.get()?.view.rotation?.timeZone ?? 'UTC',
+    // One rule with Health (teamTimeZone): the rotation's zone, else the collector's business-hours
+    // zone as the cached health answer names it, else UTC.
+    timeZone: () =>
+      teamTimeZone(rotationCache.get()?.view.rotation, { timeZone: healthCache.get()?.answer.timeZone ?? 'UTC' }),
     runbookFor: (alert) => runbookForAlert(alert, runbookCache.list()) ?? undefined,
     onSynced: (l) => postmortemSync.onChanged(l),
   });

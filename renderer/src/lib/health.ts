@@ -32,6 +32,28 @@ export function healthUsers(a: HealthAnswer): string[] {
   return [...users].sort();
 }
 
+/** Which span the per-person table shows: the handoff meeting reads last week's. */
+export type PersonPeriod = 'this-week' | 'last-week' | 'range';
+
+export const PERSON_PERIODS: readonly { id: PersonPeriod; label: string }[] = [
+  { id: 'this-week', label: 'This week' },
+  { id: 'last-week', label: 'Last week' },
+  { id: 'range', label: 'All 13 weeks' },
+];
+
+/**
+ * Per-person figures of the chosen span: this week is the last (current) week of the answer,
+ * last week the one before it, range the answer's totals. Undefined when the answer has no such week.
+ */
+export function personFigures(
+  a: HealthAnswer,
+  period: PersonPeriod,
+): { byUser: Record<string, UserHealth>; from?: string } | undefined {
+  if (period === 'range') return { byUser: a.byUser, from: a.from };
+  const w = a.weeks[a.weeks.length - (period === 'this-week' ? 1 : 2)];
+  return w ? { byUser: w.byUser, from: w.from } : undefined;
+}
+
 export function userWeek(w: HealthWeek, user: string): UserHealth | undefined {
   return w.byUser[user];
 }

@@ -10,6 +10,7 @@ import { m0009Incidents } from './0009-incidents.js';
 import { m0010RotationOverrideRemoval } from './0010-rotation-override-removal.js';
 import { m0011Health } from './0011-health.js';
 import { m0012Postmortems } from './0012-postmortems.js';
+import { m0013HealthPmIndexes } from './0013-health-pm-indexes.js';
 
 /** In order; `migrate()` applies those not yet recorded. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0010RotationOverrideRemoval,
   m0011Health,
   m0012Postmortems,
+  m0013HealthPmIndexes,
 ];

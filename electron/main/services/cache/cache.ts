@@ -355,8 +355,9 @@ class SqliteCache implements Cache {
         // brings it (no flicker in between; nothing newer can be overwritten, the cache has none).
         `SELECT * FROM outbox WHERE kind IN ('postmortem-draft', 'postmortem-edit', 'action-item', 'review-mark')
            AND (state IN ('queued', 'sent') OR (state = 'applied' AND kind != 'review-mark' AND NOT EXISTS (
-             SELECT 1 FROM postmortems p WHERE p.id = CASE WHEN outbox.kind = 'postmortem-draft' THEN outbox.id
-               ELSE json_extract(outbox.payload, '$.postmortemId') END))) ORDER BY pos`,
+             SELECT 1 FROM postmortems p WHERE CASE WHEN outbox.kind = 'postmortem-draft'
+               THEN p.incident_id = json_extract(outbox.payload, '$.incidentId')
+               ELSE p.id = json_extract(outbox.payload, '$.postmortemId') END))) ORDER BY pos`,
       ),
       pendingSilenceCommands: db.prepare(
         `SELECT * FROM outbox WHERE kind IN ('silence', 'expire-silence') AND reflected = 0

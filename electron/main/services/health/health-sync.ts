@@ -14,7 +14,9 @@ export interface HealthSyncOptions extends CollectorPullOptions {
 /** Between polls while connected (figures move with pages; incident changes also ask for a pull). */
 export const HEALTH_POLL_MS = 5 * 60_000;
 /** Incident changes ask for a pull at most this often (a storm of changes makes one pull, at its end). */
-export const HEALTH_PULL_GAP_MS = 3_000;
+// 30 s: each pull makes the collector (one thread) answer a 13-week health query; a storm of
+// incident changes across several desktops must not turn into a query every few seconds.
+export const HEALTH_PULL_GAP_MS = 30_000;
 
 /**
  * Keeps the cached health answer fresh: `GET /v1/health` for the Health view's range on every

@@ -1,11 +1,11 @@
 import { ApiRefusal, type ApiHandlers } from '../../../../shared/api/handlers.js';
 import { toIso, type Clock } from '../../../../shared/clock.js';
 import { listActionItems, type ActionItemList } from '../../../../shared/postmortem/action-items.js';
-import { openingAlert, type DraftSource } from '../../../../shared/postmortem/apply.js';
+import { openingAlert, postmortemIdFor, type DraftSource } from '../../../../shared/postmortem/apply.js';
 import { markdownFilename, postmortemMarkdown } from '../../../../shared/postmortem/markdown.js';
 import { buildReviewWeek, type ReviewWeek } from '../../../../shared/postmortem/review.js';
 import { POSTMORTEM_MAX_ACTION_ITEMS, type Postmortem } from '../../../../shared/postmortem/schema.js';
-import { weekOf, weekRange } from '../../../../shared/postmortem/week.js';
+import { reviewWeekRefusal, weekOf, weekRange } from '../../../../shared/postmortem/week.js';
 import type { Alert } from '../../../../shared/protocol/alert.js';
 import type { ApiHandlerParams } from '../../../../shared/protocol/api.js';
 import type { POSTMORTEM_API_METHODS } from '../../../../shared/protocol/postmortem-api.js';
@@ -73,15 +73,10 @@ export class PostmortemApi {
     if (this.deps.cache.incident(incidentId) === null) {
       throw new ApiRefusal({ code: 'not_found', message: `incidentId: no incident ${incidentId} in the cache` });
     }
-    const existing = this.forIncident(incidentId);
-    if (existing) {
-      throw new ApiRefusal({
-        code: 'conflict',
-        message: `incident ${incidentId} has a postmortem already (${existing.id})`,
-      });
-    }
+    // One postmortem per incident, its id derived from the incident's: a repeat draft (this desktop's
+    // or another's) is the same postmortem, and the collector answers it ok without a change.
     const item = this.deps.outbox.enqueuePostmortem({ kind: 'postmortem-draft', postmortemDraft: { incidentId } });
-    return { commandId: item.id, postmortemId: item.id };
+    return { commandId: item.id, postmortemId: postmortemIdFor(incidentId) };
   }
 
   edit(p: Params<'postmortems.edit'>): { commandId: string } {
@@ -152,6 +147,11 @@ export class PostmortemApi {
   }
 
   mark(p: Params<'review.mark'>): { commandId: string } {
+    // The collector's rule, checked here first so a mark made offline is refused at once.
+    const outside = reviewWeekRefusal(p.week, this.deps.clock.now(), this.deps.timeZone());
+    if (outside !== undefined) {
+      throw new ApiRefusal({ code: 'invalid_field', message: outside.replace(/^reviewMark\./, '') });
+    }
     return { commandId: this.deps.outbox.enqueuePostmortem({ kind: 'review-mark', reviewMark: p }).id };
   }
 

@@ -1,4 +1,10 @@
-import { applyActionItem, applyEdit, newDraft, type DraftSource } from '../../../../shared/postmortem/apply.js';
+import {
+  applyActionItem,
+  applyEdit,
+  newDraft,
+  postmortemIdFor,
+  type DraftSource,
+} from '../../../../shared/postmortem/apply.js';
 import type { Postmortem, ReviewMark } from '../../../../shared/postmortem/schema.js';
 import type { OutboxCommand } from '../cache/index.js';
 
@@ -27,13 +33,15 @@ export function overlayPostmortems(
   for (const cmd of pending) {
     const at = Date.parse(cmd.createdAt);
     if (cmd.kind === 'postmortem-draft' && cmd.postmortemDraft) {
+      // A synced postmortem of the incident (drafted by anyone) is the same one: nothing to add.
       const incidentId = cmd.postmortemDraft.incidentId;
-      if (byId.has(cmd.id) || incidents.has(incidentId)) continue;
+      const id = postmortemIdFor(incidentId);
+      if (byId.has(id) || incidents.has(incidentId)) continue;
       const src = source(incidentId);
       if (!src) continue;
-      byId.set(cmd.id, newDraft(cmd.id, src, user, at));
+      byId.set(id, newDraft(src, user, at));
       incidents.add(incidentId);
-      pendingIds.add(cmd.id);
+      pendingIds.add(id);
     } else if (cmd.kind === 'postmortem-edit' && cmd.postmortemEdit) {
       const pm = byId.get(cmd.postmortemEdit.postmortemId);
       if (!pm) continue;

@@ -1,5 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { risingRun, RISING_WEEKS_WARNING } from '../../../../shared/health/trend';
+import { risingPages, RISING_WEEKS_WARNING } from '../../../../shared/health/trend';
 import type { CachedHealth } from '../../../../shared/protocol';
 import { useApi } from '../../api/context';
 import {
@@ -10,6 +10,9 @@ import {
   formatPercent,
   formatSeconds,
   healthUsers,
+  personFigures,
+  PERSON_PERIODS,
+  type PersonPeriod,
 } from '../../lib/health';
 import { isOnline, useSyncStore } from '../../store/sync';
 import { Sparkline } from './Sparkline';
@@ -36,6 +39,7 @@ export function HealthView({ actionItems }: HealthViewProps) {
   const [cached, setCached] = useState<CachedHealth | null>(null);
   const [loaded, setLoaded] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [period, setPeriod] = useState<PersonPeriod>('last-week');
 
   useEffect(() => {
     if (!transportReady) return;
@@ -78,8 +82,10 @@ export function HealthView({ actionItems }: HealthViewProps) {
   const a = cached.answer;
   const week = currentWeek(a);
   const pagesPerWeek = a.weeks.map((w) => w.pages);
-  const rising = risingRun(pagesPerWeek);
+  // Completed weeks only: the current week's pages are still coming.
+  const rising = risingPages(a.weeks, a.to);
   const users = healthUsers(a);
+  const people = personFigures(a, period);
   return (
     <section className="health-view" aria-label="Health" data-testid="health-view">
       <header className="health-head">
@@ -91,7 +97,7 @@ export function HealthView({ actionItems }: HealthViewProps) {
       </header>
       {rising && (
         <div className="notice notice-conflict" role="alert" data-testid="health-rising">
-          Pages per rotation rose {RISING_WEEKS_WARNING} weeks running ({pagesPerWeek.slice(-4).join(' → ')}).
+          Pages per rotation rose {RISING_WEEKS_WARNING} weeks running ({rising.join(' → ')}).
         </div>
       )}
       {week && (
@@ -143,12 +149,26 @@ export function HealthView({ actionItems }: HealthViewProps) {
       </table>
 
       <h3>Per person</h3>
+      <div className="health-period" role="group" aria-label="Per person span" data-testid="health-people-period">
+        {PERSON_PERIODS.map((p) => (
+          <button
+            key={p.id}
+            type="button"
+            className="btn"
+            aria-pressed={p.id === period}
+            data-testid={`health-period-${p.id}`}
+            onClick={() => setPeriod(p.id)}
+          >
+            {p.label}
+          </button>
+        ))}
+        {people?.from !== undefined && <span className="muted"> from {formatDay(people.from, a.timeZone)}</span>}
+      </div>
       <table className="health-table" data-testid="health-people">
         <thead>
           <tr>
             <th>Person</th>
-            <th>Pages (this rotation)</th>
-            <th>Pages (13 weeks)</th>
+            <th>Pages</th>
             <th>Off-hours pages</th>
             <th>MTTA</th>
             <th>On-call hours</th>
@@ -158,16 +178,15 @@ export function HealthView({ actionItems }: HealthViewProps) {
         </thead>
         <tbody>
           {users.map((u) => {
-            const total = a.byUser[u];
+            const f = people?.byUser[u];
             return (
               <tr key={u} data-testid={`health-person-${u}`}>
                 <td>{u}</td>
-                <td>{week?.byUser[u]?.pages ?? 0}</td>
-                <td>{total?.pages ?? 0}</td>
-                <td>{total?.offHoursPages ?? 0}</td>
-                <td>{formatSeconds(total?.mttaSeconds)}</td>
-                <td>{formatHours(total?.onCallHours ?? 0)}</td>
-                <td>{formatHours(total?.offHoursOnCallHours ?? 0)}</td>
+                <td data-testid={`health-person-${u}-pages`}>{f?.pages ?? 0}</td>
+                <td>{f?.offHoursPages ?? 0}</td>
+                <td data-testid={`health-person-${u}-mtta`}>{formatSeconds(f?.mttaSeconds)}</td>
+                <td>{formatHours(f?.onCallHours ?? 0)}</td>
+                <td>{formatHours(f?.offHoursOnCallHours ?? 0)}</td>
                 <td>
                   <Sparkline values={a.weeks.map((w) => w.byUser[u]?.pages ?? 0)} label={`${u}: pages per week`} />
                 </td>
@@ -185,6 +204,7 @@ export function HealthView({ actionItems }: HealthViewProps) {
             <th>Answers</th>
             <th>Average (1 fine – 5 exhausted)</th>
             <th>Pages</th>
+            <th>Latest comments</th>
           </tr>
         </thead>
         <tbody>
@@ -194,6 +214,22 @@ export function HealthView({ actionItems }: HealthViewProps) {
               <td>{q.responses}</td>
               <td>{q.average ?? '—'}</td>
               <td>{q.pages}</td>
+              <td data-testid={`health-pulse-comments-${q.quarter}`}>
+                {q.comments === undefined || q.comments.length === 0 ? (
+                  '—'
+                ) : (
+                  <ul className="health-pulse-comments">
+                    {q.comments.map((c) => (
+                      <li key={c.shiftEnd}>
+                        <span className="muted">
+                          {formatDay(c.shiftEnd, a.timeZone)} · {c.score}/5:
+                        </span>{' '}
+                        {c.comment}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -167,12 +167,14 @@ describe('desktop sync, protocol 5: incidents and silences', () => {
       }
     };
     const a = startApp();
-    await until(() => fake.connections >= 2, 8000, 'the reconnect');
+    const hellos = (): Extract<ClientFrame, { type: 'hello' }>[] =>
+      fake.received.filter((f): f is Extract<ClientFrame, { type: 'hello' }> => f.type === 'hello');
+    // The reconnect's hello, not just its socket: a connection opens a moment before its first frame arrives.
+    await until(() => hellos().length >= 2, 8000, 'the reconnect');
     expect(a.cache.syncState().lastSeq).toBe(2);
     expect(a.cache.listIncidents().map((i) => i.id)).toEqual(['i2']);
     expect(a.cache.silences().map((s) => s.id)).toEqual(['s1']);
-    const hellos = fake.received.filter((f): f is Extract<ClientFrame, { type: 'hello' }> => f.type === 'hello');
-    expect(hellos.map((h) => h.lastSeq)).toEqual([0, 2]);
+    expect(hellos().map((h) => h.lastSeq)).toEqual([0, 2]);
   });
 
   it('replay after lastSeq brings incident and alert events in seq order, duplicates skipped', async () => {

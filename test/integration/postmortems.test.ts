@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { AppServices } from '../../electron/main/services/index.js';
-import { minuteFloor } from '../../shared/clock.js';
 import { PostmortemPage, ReviewMarkList, type Postmortem } from '../../shared/postmortem/schema.js';
 import { toSecond } from '../../shared/postmortem/timeline.js';
 import { openingAlert } from '../../shared/postmortem/apply.js';
@@ -9,8 +8,9 @@ import { IncidentList, type Incident } from '../../shared/protocol/incident.js';
 import { ServerFrame, type ResultFrame } from '../../shared/protocol/stream.js';
 import { FAST_ERROR_RATE_RULES, type CollectorHandle } from '../fixtures/collector.js';
 import { desktopsAgainstCollector } from '../fixtures/desktops.js';
+import { fireErrorRatePage } from '../fixtures/error-rate-page.js';
 import { streamPeer } from '../fixtures/stream-peer.js';
-import { authHeaders, collectorAlerts, until, untilAsync } from './sync-helpers.js';
+import { authHeaders, until, untilAsync } from './sync-helpers.js';
 
 /**
  * Issue 15: a postmortem drafted from a real incident (a real collector process, its log, real
@@ -23,31 +23,9 @@ ${FAST_ERROR_RATE_RULES}`;
 
 const { desktops, start, tmp } = desktopsAgainstCollector();
 
-/** Six errors in one minute an hour ago, and a later event closing that minute: an error-rate page. */
+/** An error-rate page for `service`, and its incident. */
 async function firePage(c: CollectorHandle, service: string): Promise<Incident> {
-  const minute = minuteFloor(Date.now()) - 60 * 60_000;
-  const base = { provider: 'openai', model: 'gpt-4o', latency_ms: 300, input_tokens: 10, output_tokens: 5 };
-  const events = [
-    ...Array.from({ length: 6 }, (_, i) => ({
-      ...base,
-      ts: minute + i * 1000,
-      service,
-      status: 'error',
-      error_type: 'timeout',
-    })),
-    { ...base, ts: minute + 61_000, service: `${service}-clock`, status: 'ok' },
-  ];
-  const res = await fetch(`${c.url}/v1/events`, {
-    method: 'POST',
-    headers: { ...authHeaders(c), 'content-type': 'application/json' },
-    body: JSON.stringify(events),
-  });
-  expect(res.status).toBe(200);
-  const page = await untilAsync(
-    async () => (await collectorAlerts(c)).find((a) => a.labels.service === service),
-    10_000,
-    'the page',
-  );
+  const page = await fireErrorRatePage(c, service);
   return untilAsync(
     async () => {
       const r = await fetch(`${c.url}/v1/incidents`, { headers: authHeaders(c) });

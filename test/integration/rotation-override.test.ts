@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { AppServices } from '../../electron/main/services/index.js';
-import { minuteFloor, toIso } from '../../shared/clock.js';
+import { toIso } from '../../shared/clock.js';
 import { IncidentList } from '../../shared/protocol/incident.js';
 import { RotationView, type RotationOverride } from '../../shared/protocol/rotation.js';
 import { ServerFrame, type ResultFrame } from '../../shared/protocol/stream.js';
 import { whoIsOnCall } from '../../shared/rotation/rotation.js';
 import { FAST_ERROR_RATE_RULES, type CollectorHandle } from '../fixtures/collector.js';
 import { desktopsAgainstCollector } from '../fixtures/desktops.js';
+import { fireErrorRatePage } from '../fixtures/error-rate-page.js';
 import { streamPeer } from '../fixtures/stream-peer.js';
-import { authHeaders, collectorAlerts, until, untilAsync } from './sync-helpers.js';
+import { authHeaders, until, untilAsync } from './sync-helpers.js';
 
 /**
  * The rotation reaches the desktop cache (GET /v1/rotation), stays readable offline, and an
@@ -141,29 +142,7 @@ describe('rotation in the desktop cache', () => {
     expect(RotationView.parse((await getRotation(c)).body).overrides).toHaveLength(1);
 
     // The collector pages the person covering: a page fired now targets them.
-    const minute = minuteFloor(Date.now()) - 60 * 60_000;
-    const base = { provider: 'openai', model: 'gpt-4o', latency_ms: 300, input_tokens: 10, output_tokens: 5 };
-    const events = [
-      ...Array.from({ length: 6 }, (_, i) => ({
-        ...base,
-        ts: minute + i * 1000,
-        service: 'rot',
-        status: 'error',
-        error_type: 'timeout',
-      })),
-      { ...base, ts: minute + 61_000, service: 'rot-clock', status: 'ok' },
-    ];
-    const res = await fetch(`${c.url}/v1/events`, {
-      method: 'POST',
-      headers: { ...authHeaders(c), 'content-type': 'application/json' },
-      body: JSON.stringify(events),
-    });
-    expect(res.status).toBe(200);
-    const page = await untilAsync(
-      async () => (await collectorAlerts(c)).find((a) => a.labels.service === 'rot'),
-      5000,
-      'the page',
-    );
+    const page = await fireErrorRatePage(c, 'rot', 5000);
     // Protocol 5: the page's incident holds the escalation.
     const incident = await untilAsync(
       async () => {

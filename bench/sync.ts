@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { createAppServices, silentLogger, type AppServices } from '../electron/main/services/index.js';
 import { minuteFloor } from '../shared/clock.js';
 import type { LlmEventInput } from '../shared/protocol/events.js';
-import { startCollector, type CollectorHandle } from '../test/fixtures/collector.js';
+import { FAST_ERROR_RATE_RULES, startCollector, type CollectorHandle } from '../test/fixtures/collector.js';
 import { seedAlertLog } from '../test/integration/sync-helpers.js';
 import WebSocket from 'ws';
 import { ServerFrame } from '../shared/protocol/stream.js';
@@ -37,16 +37,8 @@ const WARMUP_ROUNDS = 2;
 const WORKER = join(import.meta.dirname, 'sync-fanout-worker.ts');
 const wallNow = (): number => performance.timeOrigin + performance.now();
 
-// Fires on the first evaluated minute with ≥ 5 samples over 5 % errors, evaluated as soon as the
-// next minute has data: one small POST fires one alert.
-const FANOUT_CONFIG = `
-rules:
-  allowedLateness: 0s
-  errorRate:
-    window: 1m
-    minSamples: 5
-    for: 0s
-`;
+// One small POST fires one alert.
+const FANOUT_CONFIG = `\n${FAST_ERROR_RATE_RULES}`;
 
 function desktop(c: CollectorHandle, user: string, dirs: string[]): AppServices {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-bench-desktop-'));

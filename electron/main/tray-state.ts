@@ -1,4 +1,5 @@
 import type { AlarmState } from '../../shared/protocol/alarm.js';
+import { formatRemaining } from './services/alarm/alarm-policy.js';
 
 /**
  * The tray as a pure function of what the Alarm and the inbox say: which icon, what the tooltip
@@ -45,16 +46,8 @@ export interface TrayView {
   menu: TrayMenuItem[];
 }
 
-/** "4m 05s", "1h 02m"; "now" once due. Same wording as the Alarm's notifications. */
-export function formatCountdown(ms: number): string {
-  if (ms <= 0) return 'now';
-  const s = Math.ceil(ms / 1000);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`;
-  return `${m}m ${String(sec).padStart(2, '0')}s`;
-}
+/** "4m 05s", "1h 02m"; "now" once due. Same wording as the Alarm's notifications (one function). */
+export const formatCountdown = formatRemaining;
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -3,6 +3,7 @@ import type { BusinessHours } from '../escalation/schema.js';
 import { roleShifts } from '../rotation/role-shifts.js';
 import type { RotationConfig } from '../rotation/schema.js';
 import { businessWindows, overlapMs, type Window } from './business-time.js';
+import { mergeIntervalsByKey } from './intervals.js';
 
 export interface OnCallTime {
   /** Milliseconds holding primary or secondary (both at once counted once). */
@@ -30,25 +31,11 @@ export function onCallPlan(
   fromMs: number,
   toMs: number,
 ): OnCallPlan {
-  const intervals = new Map<string, Window[]>();
   const windows = businessWindows(bh, fromMs, toMs);
-  if (!rotation || toMs <= fromMs) return { intervals, windows, fromMs, toMs };
-  const byUser = new Map<string, [number, number][]>();
-  for (const p of roleShifts(rotation, fromMs, toMs)) {
-    const list = byUser.get(p.user) ?? [];
-    list.push([p.startMs, p.endMs]);
-    byUser.set(p.user, list);
-  }
-  for (const [user, list] of byUser) {
-    list.sort((a, b) => a[0] - b[0]);
-    const merged: [number, number][] = [];
-    for (const [s, e] of list) {
-      const last = merged[merged.length - 1];
-      if (last && s <= last[1]) last[1] = Math.max(last[1], e);
-      else merged.push([s, e]);
-    }
-    intervals.set(user, merged);
-  }
+  if (!rotation || toMs <= fromMs) return { intervals: new Map(), windows, fromMs, toMs };
+  const intervals = mergeIntervalsByKey(
+    roleShifts(rotation, fromMs, toMs).map((p) => [p.user, p.startMs, p.endMs] as const),
+  );
   return { intervals, windows, fromMs, toMs };
 }
 

@@ -1,5 +1,6 @@
 import { MINUTE_MS, toIso } from '../clock.js';
 import type { ProviderLoss, ServiceAvailability, SloWeek } from '../protocol/health.js';
+import { mergeIntervalsByKey } from './intervals.js';
 import type { WeekRange } from './weeks.js';
 
 /** Requests of one service through one provider over one rollup bucket (a minute or an hour). */
@@ -25,24 +26,9 @@ function overlap(a0: number, a1: number, b0: number, b1: number): number {
 
 /** Outages of one provider merged, so two alerts over the same minutes count them once. */
 function mergedOutages(outages: readonly ProviderOutage[]): Map<string, [number, number][]> {
-  const by = new Map<string, [number, number][]>();
-  for (const o of outages) {
-    if (o.endMs <= o.startMs) continue;
-    const list = by.get(o.provider) ?? [];
-    list.push([o.startMs, o.endMs]);
-    by.set(o.provider, list);
-  }
-  for (const [p, list] of by) {
-    list.sort((a, b) => a[0] - b[0]);
-    const merged: [number, number][] = [];
-    for (const [s, e] of list) {
-      const last = merged[merged.length - 1];
-      if (last && s <= last[1]) last[1] = Math.max(last[1], e);
-      else merged.push([s, e]);
-    }
-    by.set(p, merged);
-  }
-  return by;
+  return mergeIntervalsByKey(
+    outages.filter((o) => o.endMs > o.startMs).map((o) => [o.provider, o.startMs, o.endMs] as const),
+  );
 }
 
 const ratio = (ok: number, total: number): number | null => (total > 0 ? Math.max(0, Math.min(1, ok / total)) : null);

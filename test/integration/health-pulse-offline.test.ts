@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startCollector, type CollectorHandle } from '../fixtures/collector.js';
-import { Desktops, until, untilAsync } from './sync-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { desktopsAgainstCollector } from '../fixtures/desktops.js';
+import { until, untilAsync } from './sync-helpers.js';
 
 /**
  * Issue 15, the fatigue pulse end to end on a real desktop service stack: ana's shift (an
@@ -8,13 +8,7 @@ import { Desktops, until, untilAsync } from './sync-helpers.js';
  * answer waits in the outbox, is applied once the collector is back, and the cached health
  * answer then carries it in the quarter's average.
  */
-let collector: CollectorHandle | undefined;
-const desktops = new Desktops();
-afterEach(async () => {
-  desktops.disposeAll();
-  await collector?.stop();
-  collector = undefined;
-});
+const { desktops, start } = desktopsAgainstCollector();
 
 const HOUR = 3_600_000;
 
@@ -22,7 +16,7 @@ describe('fatigue pulse offline', () => {
   it('asks once after the shift, queues the answer offline, and the collector counts it after reconnect', async () => {
     const now = Date.now();
     const iso = (ms: number) => new Date(ms).toISOString();
-    collector = await startCollector({
+    const c = await start({
       configYaml: `
 rotation:
   roster: [bob]
@@ -30,7 +24,6 @@ rotation:
     - { role: primary, user: ana, from: "${iso(now - 3 * HOUR)}", to: "${iso(now - HOUR)}" }
 `,
     });
-    const c = collector;
     const ana = desktops.open(c, 'ana');
     await untilAsync(async () => (await ana.api.call('health.get', {})) !== null, 15_000, 'the health answer cached');
     const prompt = await untilAsync(() => ana.api.call('health.pulsePrompt', {}), 15_000, 'the pulse prompt');

@@ -1,19 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import WebSocket from 'ws';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AppServices } from '../../electron/main/services/index.js';
-import { minuteFloor } from '../../shared/clock.js';
 import { PostmortemPage, ReviewMarkList, type Postmortem } from '../../shared/postmortem/schema.js';
 import { toSecond } from '../../shared/postmortem/timeline.js';
 import { openingAlert } from '../../shared/postmortem/apply.js';
 import { weekOf } from '../../shared/postmortem/week.js';
 import { IncidentList, type Incident } from '../../shared/protocol/incident.js';
 import { ServerFrame, type ResultFrame } from '../../shared/protocol/stream.js';
-import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
-import { startCollector, type CollectorHandle } from '../fixtures/collector.js';
-import { authHeaders, collectorAlerts, Desktops, until, untilAsync } from './sync-helpers.js';
+import { FAST_ERROR_RATE_RULES, type CollectorHandle } from '../fixtures/collector.js';
+import { desktopsAgainstCollector } from '../fixtures/desktops.js';
+import { fireErrorRatePage } from '../fixtures/error-rate-page.js';
+import { streamPeer } from '../fixtures/stream-peer.js';
+import { authHeaders, until, untilAsync } from './sync-helpers.js';
 
 /**
  * Issue 15: a postmortem drafted from a real incident (a real collector process, its log, real
@@ -22,49 +19,13 @@ import { authHeaders, collectorAlerts, Desktops, until, untilAsync } from './syn
  */
 const CONFIG = `
 grouping: { wait: 0s }
-rules:
-  allowedLateness: 0s
-  errorRate:
-    window: 1m
-    minSamples: 5
-    for: 0s
-`;
+${FAST_ERROR_RATE_RULES}`;
 
-let collector: CollectorHandle | undefined;
-const desktops = new Desktops();
-const dirs: string[] = [];
-afterEach(async () => {
-  desktops.disposeAll();
-  await collector?.stop();
-  collector = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const { desktops, start, tmp } = desktopsAgainstCollector();
 
-/** Six errors in one minute an hour ago, and a later event closing that minute: an error-rate page. */
+/** An error-rate page for `service`, and its incident. */
 async function firePage(c: CollectorHandle, service: string): Promise<Incident> {
-  const minute = minuteFloor(Date.now()) - 60 * 60_000;
-  const base = { provider: 'openai', model: 'gpt-4o', latency_ms: 300, input_tokens: 10, output_tokens: 5 };
-  const events = [
-    ...Array.from({ length: 6 }, (_, i) => ({
-      ...base,
-      ts: minute + i * 1000,
-      service,
-      status: 'error',
-      error_type: 'timeout',
-    })),
-    { ...base, ts: minute + 61_000, service: `${service}-clock`, status: 'ok' },
-  ];
-  const res = await fetch(`${c.url}/v1/events`, {
-    method: 'POST',
-    headers: { ...authHeaders(c), 'content-type': 'application/json' },
-    body: JSON.stringify(events),
-  });
-  expect(res.status).toBe(200);
-  const page = await untilAsync(
-    async () => (await collectorAlerts(c)).find((a) => a.labels.service === service),
-    10_000,
-    'the page',
-  );
+  const page = await fireErrorRatePage(c, service);
   return untilAsync(
     async () => {
       const r = await fetch(`${c.url}/v1/incidents`, { headers: authHeaders(c) });
@@ -85,23 +46,9 @@ function applied(app: AppServices, id: string): boolean {
   return app.cache.outbox().some((i) => i.id === id && i.state === 'applied');
 }
 
-async function rawPeer(c: CollectorHandle, user: string): Promise<{ ws: WebSocket; frames: ServerFrame[] }> {
-  const ws = new WebSocket(`${c.url.replace('http', 'ws')}/v1/stream`, { headers: authHeaders(c) });
-  const frames: ServerFrame[] = [];
-  ws.on('message', (d) => frames.push(ServerFrame.parse(JSON.parse(String(d)))));
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  ws.send(JSON.stringify({ type: 'hello', user, lastSeq: 0, protocol: PROTOCOL_VERSION }));
-  await until(() => frames.some((f) => f.type === 'welcome'), 5000, 'welcome');
-  return { ws, frames };
-}
-
 describe('postmortems', () => {
   it('drafts a postmortem from a real incident timeline, to the second, and syncs it to every desktop', async () => {
-    collector = await startCollector({ configYaml: CONFIG });
-    const c = collector;
+    const c = await start({ configYaml: CONFIG });
     const incident = await firePage(c, 'pm-checkout');
     const alice = desktops.open(c, 'alice');
     await untilAsync(async () => alice.api.call('incidents.get', { id: incident.id }), 10_000, 'the incident cached');
@@ -212,11 +159,9 @@ describe('postmortems', () => {
   });
 
   it('applies action items and review marks made offline exactly once after reconnect', async () => {
-    const collectorDir = mkdtempSync(join(tmpdir(), 'vigil-pm-c-'));
-    const deskDir = mkdtempSync(join(tmpdir(), 'vigil-pm-d-'));
-    dirs.push(collectorDir, deskDir);
-    collector = await startCollector({ dataDir: collectorDir, configYaml: CONFIG });
-    const c = collector;
+    const collectorDir = tmp('vigil-pm-c-');
+    const deskDir = tmp('vigil-pm-d-');
+    const c = await start({ dataDir: collectorDir, configYaml: CONFIG });
     const incident = await firePage(c, 'pm-offline');
     let dana = desktops.open(c, 'dana', { dataDir: deskDir });
     await untilAsync(async () => dana.api.call('incidents.get', { id: incident.id }), 10_000, 'the incident cached');
@@ -284,7 +229,7 @@ describe('postmortems', () => {
     expect(after.items).toHaveLength(2);
 
     // Re-sending the same commands (a lost result) changes nothing.
-    const peer = await rawPeer(c, 'dana');
+    const peer = await streamPeer(c, 'dana');
     peer.ws.send(
       JSON.stringify({
         type: 'command',
@@ -304,8 +249,7 @@ describe('postmortems', () => {
   });
 
   it('refuses bad commands and queries, naming the field', async () => {
-    collector = await startCollector({ configYaml: CONFIG });
-    const c = collector;
+    const c = await start({ configYaml: CONFIG });
     for (const [q, field] of [
       ['/v1/postmortems?after=x', 'after'],
       ['/v1/postmortems?limit=0', 'limit'],
@@ -317,7 +261,7 @@ describe('postmortems', () => {
     }
     expect((await fetch(`${c.url}/v1/postmortems`)).status).toBe(401);
 
-    const peer = await rawPeer(c, 'mallory');
+    const peer = await streamPeer(c, 'mallory');
     const send = (frame: object) => peer.ws.send(JSON.stringify({ type: 'command', ...frame }));
     // Shape: refused by the frame schema, the error names the field.
     send({

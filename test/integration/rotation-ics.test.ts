@@ -1,13 +1,13 @@
 import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
-import WebSocket from 'ws';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ServerFrame, type ResultFrame } from '../../shared/protocol/stream.js';
-import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
+import { describe, expect, it } from 'vitest';
+import type { ResultFrame } from '../../shared/protocol/stream.js';
 import { RotationView } from '../../shared/protocol/rotation.js';
 import type { AppServices } from '../../electron/main/services/index.js';
-import { startCollector, type CollectorHandle } from '../fixtures/collector.js';
-import { authHeaders, Desktops, until, untilAsync } from './sync-helpers.js';
+import type { CollectorHandle } from '../fixtures/collector.js';
+import { desktopsAgainstCollector } from '../fixtures/desktops.js';
+import { streamPeer } from '../fixtures/stream-peer.js';
+import { authHeaders, until, untilAsync } from './sync-helpers.js';
 
 /**
  * `GET /v1/rotation.ics` against a real collector: RFC 5545 that an independent parser (ical.js)
@@ -23,13 +23,7 @@ rotation:
   roster: [${ROSTER.join(', ')}]
 `;
 
-let collector: CollectorHandle | undefined;
-const desktops = new Desktops();
-afterEach(async () => {
-  desktops.disposeAll();
-  await collector?.stop();
-  collector = undefined;
-});
+const { desktops, start } = desktopsAgainstCollector();
 
 async function get(c: CollectorHandle, path: string): Promise<Response> {
   return fetch(`${c.url}${path}`, { headers: authHeaders(c) });
@@ -70,16 +64,8 @@ function expectSameShifts(view: RotationView, events: Ev[]): void {
 
 /** Sends one command frame as `user` on a raw stream connection and returns its result. */
 async function sendCommand(c: CollectorHandle, user: string, command: object): Promise<ResultFrame> {
-  const ws = new WebSocket(`${c.url.replace('http', 'ws')}/v1/stream`, { headers: authHeaders(c) });
-  const frames: ServerFrame[] = [];
-  ws.on('message', (d) => frames.push(ServerFrame.parse(JSON.parse(String(d)))));
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
+  const { ws, frames } = await streamPeer(c, user);
   try {
-    ws.send(JSON.stringify({ type: 'hello', user, lastSeq: 0, protocol: PROTOCOL_VERSION }));
-    await until(() => frames.some((f) => f.type === 'welcome'), 5000, 'welcome');
     ws.send(JSON.stringify({ type: 'command', ...command }));
     return await until(() => frames.find((f): f is ResultFrame => f.type === 'result'), 5000, 'the command result');
   } finally {
@@ -93,8 +79,7 @@ async function applied(app: AppServices, id: string): Promise<void> {
 
 describe('GET /v1/rotation.ics', () => {
   it('parses back (ical.js) into the same shifts as GET /v1/rotation, with stable UIDs', async () => {
-    collector = await startCollector({ configYaml: CONFIG });
-    const c = collector;
+    const c = await start({ configYaml: CONFIG });
     const res = await get(c, '/v1/rotation.ics?weeks=26');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/calendar/);
@@ -133,8 +118,7 @@ describe('GET /v1/rotation.ics', () => {
   }, 30_000);
 
   it('an override and a swap made on a desktop show in the feed; removals go through the outbox once', async () => {
-    collector = await startCollector({ configYaml: CONFIG });
-    const c = collector;
+    const c = await start({ configYaml: CONFIG });
     const dana = desktops.open(c, 'dana');
     const cached = await untilAsync(async () => dana.api.call('rotation.get', {}), 10_000, 'the rotation cached');
     const now = Date.parse(cached.view.generatedAt);

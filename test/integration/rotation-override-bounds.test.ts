@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { toIso } from '../../shared/clock.js';
 import { RotationView } from '../../shared/protocol/rotation.js';
 import { ServerFrame, type ResultFrame } from '../../shared/protocol/stream.js';
-import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
 import { startCollector, type CollectorHandle } from '../fixtures/collector.js';
+import { streamPeer } from '../fixtures/stream-peer.js';
 import { authHeaders, until } from './sync-helpers.js';
 
 /**
@@ -33,15 +33,7 @@ interface Peer {
 }
 
 async function peer(c: CollectorHandle): Promise<Peer> {
-  const ws = new WebSocket(`${c.url.replace('http', 'ws')}/v1/stream`, { headers: authHeaders(c) });
-  const frames: ServerFrame[] = [];
-  ws.on('message', (d) => frames.push(ServerFrame.parse(JSON.parse(String(d)))));
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  ws.send(JSON.stringify({ type: 'hello', user: 'dana', lastSeq: 0, protocol: PROTOCOL_VERSION }));
-  await until(() => frames.some((f) => f.type === 'welcome'), 5000, 'welcome');
+  const { ws, frames } = await streamPeer(c, 'dana');
   return {
     ws,
     frames,

@@ -1,17 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import WebSocket from 'ws';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AppServices } from '../../electron/main/services/index.js';
-import { minuteFloor, toIso } from '../../shared/clock.js';
+import { toIso } from '../../shared/clock.js';
 import { IncidentList } from '../../shared/protocol/incident.js';
 import { RotationView, type RotationOverride } from '../../shared/protocol/rotation.js';
 import { ServerFrame, type ResultFrame } from '../../shared/protocol/stream.js';
-import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
 import { whoIsOnCall } from '../../shared/rotation/rotation.js';
-import { startCollector, type CollectorHandle } from '../fixtures/collector.js';
-import { authHeaders, collectorAlerts, Desktops, until, untilAsync } from './sync-helpers.js';
+import { FAST_ERROR_RATE_RULES, type CollectorHandle } from '../fixtures/collector.js';
+import { desktopsAgainstCollector } from '../fixtures/desktops.js';
+import { fireErrorRatePage } from '../fixtures/error-rate-page.js';
+import { streamPeer } from '../fixtures/stream-peer.js';
+import { authHeaders, until, untilAsync } from './sync-helpers.js';
 
 /**
  * The rotation reaches the desktop cache (GET /v1/rotation), stays readable offline, and an
@@ -19,7 +17,7 @@ import { authHeaders, collectorAlerts, Desktops, until, untilAsync } from './syn
  * the collector pages.
  */
 const ROSTER = ['alice', 'bob', 'carol'];
-// One small POST fires an error-rate page (as in bench/sync.ts).
+// One small POST fires an error-rate page.
 const CONFIG = `
 grouping: { wait: 0s }
 rotation:
@@ -27,23 +25,9 @@ rotation:
   handoff: { day: monday, time: "09:00" }
   start: "2025-01-06"
   roster: [${ROSTER.join(', ')}]
-rules:
-  allowedLateness: 0s
-  errorRate:
-    window: 1m
-    minSamples: 5
-    for: 0s
-`;
+${FAST_ERROR_RATE_RULES}`;
 
-let collector: CollectorHandle | undefined;
-const desktops = new Desktops();
-const dirs: string[] = [];
-afterEach(async () => {
-  desktops.disposeAll();
-  await collector?.stop();
-  collector = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const { desktops, start, tmp } = desktopsAgainstCollector();
 
 async function getRotation(c: CollectorHandle, query = ''): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${c.url}/v1/rotation${query}`, { headers: authHeaders(c) });
@@ -60,38 +44,14 @@ async function override(
     : { ok: false, code: reply.error.code };
 }
 
-/** A stream peer that sends frames and collects the answers. */
-async function rawPeer(
-  c: CollectorHandle,
-  user: string,
-): Promise<{ ws: WebSocket; frames: ServerFrame[]; raw: unknown[] }> {
-  const ws = new WebSocket(`${c.url.replace('http', 'ws')}/v1/stream`, { headers: authHeaders(c) });
-  const frames: ServerFrame[] = [];
-  const raw: unknown[] = [];
-  ws.on('message', (d) => {
-    const json: unknown = JSON.parse(String(d));
-    raw.push(json);
-    frames.push(ServerFrame.parse(json));
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  ws.send(JSON.stringify({ type: 'hello', user, lastSeq: 0, protocol: PROTOCOL_VERSION }));
-  await until(() => frames.some((f) => f.type === 'welcome'), 5000, 'welcome');
-  return { ws, frames, raw };
-}
-
 function resultFor(frames: ServerFrame[], id: string): ResultFrame | undefined {
   return frames.find((f): f is ResultFrame => f.type === 'result' && f.id === id);
 }
 
 describe('rotation in the desktop cache', () => {
   it('serves the rotation, caches it, and applies an override made offline exactly once', async () => {
-    const collectorDir = mkdtempSync(join(tmpdir(), 'vigil-rotation-c-'));
-    dirs.push(collectorDir);
-    collector = await startCollector({ dataDir: collectorDir, configYaml: CONFIG });
-    const c = collector;
+    const collectorDir = tmp('vigil-rotation-c-');
+    const c = await start({ dataDir: collectorDir, configYaml: CONFIG });
 
     // The collector's answer: the configured rotation and the next weeks of shifts.
     const first = await getRotation(c, '?weeks=4');
@@ -109,8 +69,7 @@ describe('rotation in the desktop cache', () => {
     for (let i = 1; i < view.shifts.length; i++) expect(view.shifts[i]?.start).toBe(view.shifts[i - 1]?.end);
 
     // The desktop caches it on connect; the Api answers from the cache.
-    const deskDir = mkdtempSync(join(tmpdir(), 'vigil-rotation-d-'));
-    dirs.push(deskDir);
+    const deskDir = tmp('vigil-rotation-d-');
     const pushes: string[] = [];
     let dana = desktops.open(c, 'dana', { dataDir: deskDir });
     dana.api.onPush((p) => pushes.push(p.type));
@@ -169,7 +128,7 @@ describe('rotation in the desktop cache', () => {
     expect(cachedAfter && at(cachedAfter, now + 1_800_000)?.primary).toBe(covering);
 
     // The same command id again (a resend after a lost result): ok, still stored once.
-    const peer = await rawPeer(c, 'dana');
+    const peer = await streamPeer(c, 'dana');
     peer.ws.send(
       JSON.stringify({
         type: 'command',
@@ -183,29 +142,7 @@ describe('rotation in the desktop cache', () => {
     expect(RotationView.parse((await getRotation(c)).body).overrides).toHaveLength(1);
 
     // The collector pages the person covering: a page fired now targets them.
-    const minute = minuteFloor(Date.now()) - 60 * 60_000;
-    const base = { provider: 'openai', model: 'gpt-4o', latency_ms: 300, input_tokens: 10, output_tokens: 5 };
-    const events = [
-      ...Array.from({ length: 6 }, (_, i) => ({
-        ...base,
-        ts: minute + i * 1000,
-        service: 'rot',
-        status: 'error',
-        error_type: 'timeout',
-      })),
-      { ...base, ts: minute + 61_000, service: 'rot-clock', status: 'ok' },
-    ];
-    const res = await fetch(`${c.url}/v1/events`, {
-      method: 'POST',
-      headers: { ...authHeaders(c), 'content-type': 'application/json' },
-      body: JSON.stringify(events),
-    });
-    expect(res.status).toBe(200);
-    const page = await untilAsync(
-      async () => (await collectorAlerts(c)).find((a) => a.labels.service === 'rot'),
-      5000,
-      'the page',
-    );
+    const page = await fireErrorRatePage(c, 'rot', 5000);
     // Protocol 5: the page's incident holds the escalation.
     const incident = await untilAsync(
       async () => {
@@ -221,8 +158,7 @@ describe('rotation in the desktop cache', () => {
   });
 
   it('rejects bad overrides and bad queries with a reason, at every boundary', async () => {
-    collector = await startCollector({ configYaml: CONFIG });
-    const c = collector;
+    const c = await start({ configYaml: CONFIG });
     // HTTP: weeks out of range or not a number names the field; no token is 401.
     for (const q of ['?weeks=0', '?weeks=53', '?weeks=abc', '?weeks=1.5']) {
       const r = await getRotation(c, q);
@@ -254,7 +190,7 @@ describe('rotation in the desktop cache', () => {
 
     // Stream: an override without its body, aimed at an alert or malformed is an error frame
     // naming the field; the connection survives all of them.
-    const peer = await rawPeer(c, 'erin');
+    const peer = await streamPeer(c, 'erin');
     peer.ws.send(JSON.stringify({ type: 'command', id: 'o-1', kind: 'override' }));
     peer.ws.send(
       JSON.stringify({
@@ -296,8 +232,7 @@ describe('rotation in the desktop cache', () => {
   });
 
   it('a collector without a rotation answers null and refuses overrides as failed commands', async () => {
-    collector = await startCollector();
-    const c = collector;
+    const c = await start();
     const r = await getRotation(c);
     expect(r.status).toBe(200);
     expect(RotationView.parse(r.body)).toMatchObject({ rotation: null, shifts: [], overrides: [] });
@@ -315,8 +250,7 @@ describe('rotation in the desktop cache', () => {
   });
 
   it('an override made on one desktop reaches the other desktop within 1 s: pushed, not polled (60 s)', async () => {
-    collector = await startCollector({ configYaml: CONFIG });
-    const c = collector;
+    const c = await start({ configYaml: CONFIG });
     const erin = desktops.open(c, 'erin');
     const finn = desktops.open(c, 'finn');
     await until(() => erin.rotationCache.get() !== null && finn.rotationCache.get() !== null, 10_000, 'both cached');
@@ -341,11 +275,9 @@ describe('rotation in the desktop cache', () => {
   });
 
   it('ended overrides outlive the alert log retention (health needs them) and go past maxEnded; current ones stay', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'vigil-rotation-prune-'));
-    dirs.push(dataDir);
-    collector = await startCollector({ dataDir, configYaml: CONFIG });
-    const c = collector;
-    const peer = await rawPeer(c, 'gus');
+    const dataDir = tmp('vigil-rotation-prune-');
+    const c = await start({ dataDir, configYaml: CONFIG });
+    const peer = await streamPeer(c, 'gus');
     const now = Date.now();
     const send = (id: string, from: number, to: number) =>
       peer.ws.send(
@@ -365,14 +297,14 @@ describe('rotation in the desktop cache', () => {
     peer.ws.terminate();
     // A 10-minute alert log retention alone keeps it: on-call hours of its week (health.keep) need it.
     await c.stop();
-    collector = await startCollector({ dataDir, configYaml: `${CONFIG}retention:\n  eventLog: 10m\n` });
-    expect(await ids(collector)).toEqual(['ended-30m-ago', 'current']);
+    const c2 = await start({ dataDir, configYaml: `${CONFIG}retention:\n  eventLog: 10m\n` });
+    expect(await ids(c2)).toEqual(['ended-30m-ago', 'current']);
     // Past `maxEnded` the ended one goes at start.
-    await collector.stop();
-    collector = await startCollector({
+    await c2.stop();
+    const c3 = await start({
       dataDir,
       configYaml: `${CONFIG}retention:\n  eventLog: 10m\nrotationOverrides:\n  maxEnded: 0\n`,
     });
-    expect(await ids(collector)).toEqual(['current']);
+    expect(await ids(c3)).toEqual(['current']);
   });
 });

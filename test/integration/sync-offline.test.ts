@@ -1,27 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AppServices } from '../../electron/main/services/index.js';
 import { MINUTE_MS, toIso } from '../../shared/clock.js';
 import type { CommandRequest } from '../../shared/protocol/api.js';
-import { connectStream, startCollector, type CollectorHandle } from '../fixtures/collector.js';
-import { collectorAlerts, collectorStats, Desktops, ManualClock, seedAlertLog, until } from './sync-helpers.js';
+import { connectStream } from '../fixtures/collector.js';
+import { desktopsAgainstCollector } from '../fixtures/desktops.js';
+import { collectorAlerts, collectorStats, ManualClock, seedAlertLog, until } from './sync-helpers.js';
 
 /**
  * An hour offline (simulated: the desktop's clock moves, the test does not wait): commands made
  * meanwhile are applied exactly once, in the order they were made, and the one that no longer
  * applies comes back as a visible conflict.
  */
-let collector: CollectorHandle | undefined;
-const desktops = new Desktops();
-const dirs: string[] = [];
-afterEach(async () => {
-  desktops.disposeAll();
-  await collector?.stop();
-  collector = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const { desktops, start, tmp } = desktopsAgainstCollector();
 
 async function command(app: AppServices, params: CommandRequest): Promise<string> {
   const reply = await app.api.handle({ method: 'alerts.command', params });
@@ -31,12 +21,10 @@ async function command(app: AppServices, params: CommandRequest): Promise<string
 
 describe('offline for an hour', () => {
   it('acks and a snooze made offline apply once, in order; an ack on an alert resolved meanwhile is a conflict', async () => {
-    const collectorDir = mkdtempSync(join(tmpdir(), 'vigil-offline-c-'));
-    const anaDir = mkdtempSync(join(tmpdir(), 'vigil-offline-ana-'));
-    dirs.push(collectorDir, anaDir);
+    const collectorDir = tmp('vigil-offline-c-');
+    const anaDir = tmp('vigil-offline-ana-');
     seedAlertLog(collectorDir, 4, { alerts: 4, now: Date.now() });
-    collector = await startCollector({ dataDir: collectorDir });
-    const c = collector;
+    const c = await start({ dataDir: collectorDir });
     const [a1, a2, a3, a4] = (await collectorAlerts(c)).map((a) => a.id).sort();
     if (!a1 || !a2 || !a3 || !a4) throw new Error('seeding failed');
 

@@ -1,41 +1,27 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HEALTH_CACHE_TTL_MS, HealthService } from '../../electron/collector/health/health-service.js';
 import { openHealthStore } from '../../electron/collector/health/health-store.js';
 import { openStore } from '../../electron/collector/store/sqlite-store.js';
 import { HEALTH_PULL_GAP_MS } from '../../electron/main/services/health/index.js';
 import { healthViewRange } from '../../electron/main/services/health/health-range.js';
 import { parseCollectorConfig } from '../../shared/config/collector-config.js';
-import type { Incident } from '../../shared/protocol/incident.js';
 import { RotationConfig } from '../../shared/rotation/schema.js';
+import { chatIncident, tmpDirs } from '../fixtures/collector-db.js';
 
 /**
  * The collector answers health queries on its one thread: the same range asked again with no new
  * health-log entry, pulse or rotation change is served from a cache, and desktops ask at most
  * every HEALTH_PULL_GAP_MS, for a range ending on a whole minute (so they ask the same one).
  */
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tmpDirs();
 
 const T0 = Date.parse('2026-03-24T09:00:00Z');
-const incident: Incident = {
-  id: 'inc-1',
-  key: '{service="chat"}',
-  tier: 'page',
-  status: 'firing',
-  title: 'chat',
-  alertIds: ['a1'],
-  firedAt: new Date(T0).toISOString(),
-};
+const incident = chatIncident(T0);
 
 describe('health answers on the collector', () => {
   it('reuses an answer until the log, the pulses or the rotation change, or it is a minute old', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vigil-health-cache-'));
-    dirs.push(dir);
+    const dir = tmp('vigil-health-cache-');
     const file = join(dir, 'collector.db');
     const store = openStore(file, T0);
     const parsed = parseCollectorConfig({});
@@ -87,8 +73,7 @@ describe('health answers on the collector', () => {
   });
 
   it("refuses a pulse for an instant that is not one of the actor's shift ends, or without a rotation", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vigil-health-pulse-'));
-    dirs.push(dir);
+    const dir = tmp('vigil-health-pulse-');
     const file = join(dir, 'collector.db');
     openStore(file, T0).close();
     const parsed = parseCollectorConfig({});

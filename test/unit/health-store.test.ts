@@ -1,40 +1,23 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openHealthStore } from '../../electron/collector/health/health-store.js';
 import { migrate } from '../../electron/collector/store/migrate.js';
 import { MIGRATIONS } from '../../electron/collector/store/migrations/index.js';
 import { openStore } from '../../electron/collector/store/sqlite-store.js';
 import type { Alert } from '../../shared/protocol/alert.js';
-import type { Incident } from '../../shared/protocol/incident.js';
+import { chatIncident, tmpDirs } from '../fixtures/collector-db.js';
 
 /**
  * The collector's health copy of the incident log (migration 0011): a trigger copies the
  * entries the figures need in the log entry's own transaction; migrating copies those already
  * written; the copy survives the log's retention; pulses are one per person and shift.
  */
-const dirs: string[] = [];
-const tmp = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'vigil-health-'));
-  dirs.push(d);
-  return d;
-};
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmpDir = tmpDirs();
+const tmp = (): string => tmpDir('vigil-health-');
 
 const T0 = Date.parse('2026-03-24T09:00:00Z');
-const incident: Incident = {
-  id: 'inc-1',
-  key: '{service="chat"}',
-  tier: 'page',
-  status: 'firing',
-  title: 'chat',
-  alertIds: ['a1'],
-  firedAt: new Date(T0).toISOString(),
-};
+const incident = chatIncident(T0);
 
 describe('health store', () => {
   it('copies incident entries (trigger), keeps them past log retention, reads whole incidents', () => {

@@ -1,8 +1,6 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openPostmortemStore } from '../../electron/collector/postmortems/postmortem-store.js';
 import { PostmortemService } from '../../electron/collector/postmortems/postmortem-service.js';
 import { openStore } from '../../electron/collector/store/sqlite-store.js';
@@ -10,40 +8,23 @@ import { postmortemIdFor } from '../../shared/postmortem/apply.js';
 import { REVIEW_MAX_MARKS_PER_WEEK } from '../../shared/postmortem/schema.js';
 import type { Incident } from '../../shared/protocol/incident.js';
 import type { CommandFrame } from '../../shared/protocol/stream.js';
+import { chatIncident, insertIncidentRow, tmpDirs } from '../fixtures/collector-db.js';
 
 /**
  * The collector's postmortem service on a real collector.db: one postmortem per incident, so
  * two desktops drafting the same incident (each before it saw the other's, e.g. both offline)
  * both succeed and the edits and action items queued on either apply to the same postmortem.
  */
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tmpDirs();
 
 const T0 = Date.parse('2026-03-24T09:00:00Z');
-const incident: Incident = {
-  id: 'inc-1',
-  key: '{service="chat"}',
-  tier: 'page',
-  status: 'resolved',
-  title: 'chat errors',
-  alertIds: [],
-  firedAt: new Date(T0).toISOString(),
-};
+const incident = chatIncident(T0, { status: 'resolved', title: 'chat errors', alertIds: [] });
 
 function service(): { svc: PostmortemService; now: { t: number }; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-pm-svc-'));
-  dirs.push(dir);
-  const file = join(dir, 'collector.db');
+  const file = join(tmp('vigil-pm-svc-'), 'collector.db');
   openStore(file, T0).close();
   const db = new Database(file);
-  db.prepare('INSERT INTO incidents (id, opened_at, status, json) VALUES (?, ?, ?, ?)').run(
-    incident.id,
-    T0,
-    incident.status,
-    JSON.stringify(incident),
-  );
+  insertIncidentRow(db, incident, T0);
   db.close();
   const now = { t: T0 + 3_600_000 };
   const svc = new PostmortemService({
@@ -163,18 +144,11 @@ describe('postmortem service', () => {
   });
 
   it('keeps the end of a long incident (mitigated, resolved) and drops alert updates and mirrors before reading', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vigil-pm-long-'));
-    dirs.push(dir);
-    const file = join(dir, 'collector.db');
+    const file = join(tmp('vigil-pm-long-'), 'collector.db');
     openStore(file, T0).close();
     const long: Incident = { ...incident, id: 'inc-9', alertIds: ['a1'] };
     const db = new Database(file);
-    db.prepare('INSERT INTO incidents (id, opened_at, status, json) VALUES (?, ?, ?, ?)').run(
-      long.id,
-      T0,
-      long.status,
-      JSON.stringify(long),
-    );
+    insertIncidentRow(db, long, T0);
     const row = db.prepare(
       `INSERT INTO alert_events (at, alert_id, kind, actor, note, alert_json, incident_id, incident_json)
        VALUES (?, ?, ?, ?, ?, '{}', ?, ?)`,

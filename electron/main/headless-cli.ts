@@ -8,6 +8,7 @@ import { ensurePrivateDir } from '../node/private-files.js';
 import { AppSession } from './services/settings/app-session.js';
 import { FileSecretStore } from './services/settings/secret-store.js';
 import { SETTINGS_FILE, SettingsStore } from './services/settings/settings-store.js';
+import { parseCollectorUrl } from '../../shared/protocol/settings.js';
 import { choosePort, HOST_ADDRESS_FILE, isAddressInUse, loadHostAddress, saveHostAddress } from './host-address.js';
 import { SHIFT_NOTICE_ENV, shiftNoticeLeadFromEnv } from './services/rotation/index.js';
 import { systemClock } from '../../shared/clock.js';
@@ -91,6 +92,11 @@ async function main(): Promise<void> {
   }
   let teamToken: string | undefined;
   if (values.collector !== undefined) {
+    try {
+      values.collector = parseCollectorUrl(values.collector, '--collector');
+    } catch (err) {
+      fail((err as Error).message);
+    }
     if (
       envProblem !== undefined &&
       values['collector-token-file'] === undefined &&

@@ -139,3 +139,36 @@ describe('dispose() stops a start in flight', () => {
     expect(existsSync(join(dir, 'settings.json'))).toBe(false);
   });
 });
+
+describe('the encrypted secret store on Linux without a keyring', () => {
+  const cipher = (backend: string | undefined) => ({
+    isEncryptionAvailable: () => true,
+    encryptString: (p: string) => Buffer.from(`enc:${p}`),
+    decryptString: (b: Buffer) => b.toString().slice(4),
+    ...(backend === undefined ? {} : { getSelectedStorageBackend: () => backend }),
+  });
+
+  it("refuses to store a token when safeStorage's backend is basic_text (a fixed key)", () => {
+    const store = new EncryptedSecretStore(tempDir(), cipher('basic_text'));
+    expect(() => store.set('k', T1)).toThrow(/basic_text/);
+    expect(store.get('k')).toBeUndefined();
+  });
+
+  it('stores with a real keyring backend, or where the backend is not reported (macOS, Windows)', () => {
+    for (const backend of ['gnome_libsecret', undefined]) {
+      const store = new EncryptedSecretStore(tempDir(), cipher(backend));
+      store.set('k', T1);
+      expect(store.get('k')).toBe(T1);
+    }
+  });
+
+  it('a settings change with a team token is refused naming the token', async () => {
+    const dir = tempDir();
+    const s = session(dir, { secrets: new EncryptedSecretStore(dir, cipher('basic_text')) });
+    await s.start();
+    const reply = await s.handle(toSecond);
+    expect(reply.ok).toBe(false);
+    if (!reply.ok) expect(reply.error.message).toMatch(/collector\.token: cannot be stored.*basic_text/);
+    expect(s.get().collectorUrl).toBe(FIRST);
+  });
+});

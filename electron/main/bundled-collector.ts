@@ -48,6 +48,11 @@ export interface BundledCollectorOptions {
   dataDir: string;
   /** The demo rotation and friends (YAML), passed with --config. */
   configYaml?: string;
+  /**
+   * The app's runbooks/ (packaged: process.resourcesPath/runbooks; else the checkout's), passed as
+   * --bundled-runbooks so the collector never has to search for them (runbooks/paths.ts).
+   */
+  runbooksDir?: string;
   /** 0 = a free port on the first start; restarts reuse the port the first start got. */
   port?: number;
   /**
@@ -96,6 +101,7 @@ export async function startBundledCollector(opts: BundledCollectorOptions): Prom
       '--data-dir',
       opts.dataDir,
       ...config,
+      ...(opts.runbooksDir !== undefined ? ['--bundled-runbooks', opts.runbooksDir] : []),
       ...(opts.stdinFollowsParent ? ['--exit-with-parent'] : []),
     ],
     ...(c.execArgv ? { execArgv: c.execArgv } : {}),

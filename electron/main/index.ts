@@ -165,6 +165,8 @@ function openSession(notifier: Notifier): { session: AppSession; demo: LazyDemo 
         entries: builtEntries(__dirname, true),
         dataDir: collectorDir,
         configYaml,
+        // Runbooks ship beside the app (extraResources), outside app.asar: said, never searched for.
+        runbooksDir: app.isPackaged ? join(process.resourcesPath, 'runbooks') : join(app.getAppPath(), 'runbooks'),
         stdinFollowsParent: false,
         clock: systemClock,
         log: stderrLogger,

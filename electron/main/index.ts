@@ -168,6 +168,7 @@ function openSession(notifier: Notifier): { session: AppSession; demo: LazyDemo 
         // Runbooks ship beside the app (extraResources), outside app.asar: said, never searched for.
         runbooksDir: app.isPackaged ? join(process.resourcesPath, 'runbooks') : join(app.getAppPath(), 'runbooks'),
         stdinFollowsParent: false,
+        onMoved: (url) => void appSession?.bundledMoved(url),
         clock: systemClock,
         log: stderrLogger,
       }),

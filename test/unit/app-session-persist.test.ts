@@ -172,3 +172,20 @@ describe('the encrypted secret store on Linux without a keyring', () => {
     expect(s.get().collectorUrl).toBe(FIRST);
   });
 });
+
+describe('the bundled collector moving to another port', () => {
+  it('rebinds the services to the new URL; a team binding is left alone', async () => {
+    const dir = tempDir();
+    const s = session(dir, { overrides: {}, bundled: () => Promise.resolve({ url: FIRST, token: T1 }) });
+    const first = await s.start();
+    expect(s.get().collectorUrl).toBe(FIRST);
+    await s.bundledMoved(SECOND);
+    expect(s.get().collectorUrl).toBe(SECOND);
+    expect(s.services).not.toBe(first);
+
+    const team = session(tempDir(), {});
+    await team.start();
+    await team.bundledMoved(SECOND);
+    expect(team.get().collectorUrl).toBe(FIRST);
+  });
+});

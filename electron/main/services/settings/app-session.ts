@@ -64,6 +64,8 @@ interface Binding {
   token: string;
   cacheDir: string;
   ringMs: number;
+  /** Bound to the bundled collector (which may move to another port: `bundledMoved`). */
+  bundled?: true;
 }
 
 /** Caches of team collectors chosen in the settings: one per collector, so switching back is instant. */
@@ -168,6 +170,21 @@ export class AppSession implements SettingsSource {
 
   update(patch: SettingsPatch): Promise<SettingsView> {
     const run = this.queue.then(() => this.apply(patch));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * The bundled collector came back on another port (its old one was taken while it was down):
+   * the services follow it, or they would keep sending its token to whoever holds the old port.
+   */
+  bundledMoved(url: string): Promise<void> {
+    const run = this.queue.then(() => {
+      const b = this.current?.binding;
+      if (this.disposed || !b?.bundled || b.collectorUrl === url) return;
+      this.log.warn(`settings: the bundled collector moved to ${url}; rebinding`);
+      this.bind({ ...b, collectorUrl: url });
+    });
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -324,7 +341,14 @@ export class AppSession implements SettingsSource {
     } catch (err) {
       throw refusal('collector.mode', `the bundled collector did not start: ${(err as Error).message}`);
     }
-    return { user, ringMs, collectorUrl: bundled.url, token: bundled.token, cacheDir: this.opts.dataDir };
+    return {
+      user,
+      ringMs,
+      collectorUrl: bundled.url,
+      token: bundled.token,
+      cacheDir: this.opts.dataDir,
+      bundled: true,
+    };
   }
 
   private bind(binding: Binding, announce = true): void {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -187,5 +187,22 @@ describe('the bundled collector moving to another port', () => {
     await team.start();
     await team.bundledMoved(SECOND);
     expect(team.get().collectorUrl).toBe(FIRST);
+  });
+});
+
+describe('a rebind that fails after the change was stored', () => {
+  it('puts back the previous settings.json and secret, and the previous binding', async () => {
+    const dir = tempDir();
+    const secrets = new FileSecretStore(dir);
+    const s = session(dir, { secrets });
+    await s.start();
+    // The team collector's cache dir cannot be created: `collectors` is a file.
+    writeFileSync(join(dir, 'collectors'), 'not a dir');
+    const reply = await s.handle(toSecond);
+    expect(reply.ok).toBe(false);
+    if (!reply.ok) expect(reply.error.message).toMatch(/^collector: cannot switch/);
+    expect(s.get().collectorUrl).toBe(FIRST);
+    expect(existsSync(join(dir, 'settings.json'))).toBe(false);
+    expect(secrets.get(collectorTokenKey(SECOND))).toBeUndefined();
   });
 });

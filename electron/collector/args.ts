@@ -12,10 +12,15 @@ export interface CliArgs {
   host?: string;
   /** Shut down when stdin ends: the spawning process died (see cli.ts). */
   exitWithParent: boolean;
+  /**
+   * `--bundled-runbooks DIR`: where the app's own runbooks are (the desktop passes its resources
+   * dir), used when the config names no `runbooks.dir`; absent: the app root's runbooks/ (paths.ts).
+   */
+  bundledRunbooks?: string;
 }
 
 export const USAGE =
-  'usage: collector --port N --data-dir DIR [--token-file FILE | --token T] [--config FILE] [--host 127.0.0.1] [--exit-with-parent]\n' +
+  'usage: collector --port N --data-dir DIR [--token-file FILE | --token T] [--config FILE] [--host 127.0.0.1] [--exit-with-parent] [--bundled-runbooks DIR]\n' +
   `       (or the token in the ${TOKEN_ENV} environment variable: a command line is visible to every local user)\n` +
   '       collector --print-config [--config FILE]';
 
@@ -35,6 +40,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         config: { type: 'string' },
         host: { type: 'string' },
         'exit-with-parent': { type: 'boolean', default: false },
+        'bundled-runbooks': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -50,6 +56,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     throw new Error('pass either --token or --token-file, not both');
   }
   if (values['token-file'] === '') throw new Error('--token-file must name a file');
+  if (values['bundled-runbooks'] === '') throw new Error('--bundled-runbooks must name a folder');
   return {
     port,
     dataDir: values['data-dir'],
@@ -58,5 +65,6 @@ export function parseCliArgs(argv: string[]): CliArgs {
     ...(values.config !== undefined ? { config: values.config } : {}),
     ...(values.host !== undefined ? { host: values.host } : {}),
     exitWithParent: values['exit-with-parent'],
+    ...(values['bundled-runbooks'] !== undefined ? { bundledRunbooks: values['bundled-runbooks'] } : {}),
   };
 }

@@ -38,6 +38,10 @@ function main(): void {
     const envToken = takeEnvToken(process.env);
     args = parseCliArgs(process.argv.slice(2));
     config = loadConfigFile(args.config);
+    // The app's own runbooks, where the desktop says they are (a config's runbooks.dir wins).
+    if (args.bundledRunbooks !== undefined && config.runbooks.dir === undefined) {
+      config = { ...config, runbooks: { ...config.runbooks, dir: args.bundledRunbooks } };
+    }
     explicitToken = args.token ?? (args.tokenFile !== undefined ? readTokenFile(args.tokenFile) : envToken);
   } catch (err) {
     fail((err as Error).message);

@@ -11,6 +11,8 @@ import { Supervisor, type SupervisorOptions } from './supervisor.js';
 
 /** The line the collector prints once it listens (its stable CLI contract). */
 const LISTENING = /listening on (http:\/\/127\.0\.0\.1:(\d+))/;
+/** The collector's own "could not start: listen EADDRINUSE…" (cli.ts): its port was taken meanwhile. */
+const PORT_TAKEN = /EADDRINUSE/;
 export const COLLECTOR_START_TIMEOUT_MS = 30_000;
 
 /** Where the collector and simulator entry scripts are and how Node runs them. */
@@ -48,7 +50,18 @@ export interface BundledCollectorOptions {
   dataDir: string;
   /** The demo rotation and friends (YAML), passed with --config. */
   configYaml?: string;
-  /** 0 = a free port on the first start; restarts reuse the port the first start got. */
+  /**
+   * The app's runbooks/ (packaged: process.resourcesPath/runbooks; else the checkout's), passed as
+   * --bundled-runbooks so the collector never has to search for them (runbooks/paths.ts).
+   */
+  runbooksDir?: string;
+  /**
+   * A restart could not get the pinned port back (another process took it while the collector was
+   * down): the collector now listens at `url`. The desktop rebinds to it (its sync client would
+   * otherwise keep sending the token to whoever holds the old port).
+   */
+  onMoved?: (url: string) => void;
+  /** 0 = a free port on the first start; restarts reuse the port the first start got (unless taken). */
   port?: number;
   /**
    * Whether the spawner gives children a stdin pipe (child_process: yes, utilityProcess: no).
@@ -96,6 +109,7 @@ export async function startBundledCollector(opts: BundledCollectorOptions): Prom
       '--data-dir',
       opts.dataDir,
       ...config,
+      ...(opts.runbooksDir !== undefined ? ['--bundled-runbooks', opts.runbooksDir] : []),
       ...(opts.stdinFollowsParent ? ['--exit-with-parent'] : []),
     ],
     ...(c.execArgv ? { execArgv: c.execArgv } : {}),
@@ -109,10 +123,26 @@ export async function startBundledCollector(opts: BundledCollectorOptions): Prom
     clock: opts.clock,
     log,
   });
+  let url = '';
   collector.onLine((l) => {
     const m = LISTENING.exec(l);
     // Pin the port: a restarted collector must come back where the desktop is connected.
-    if (m?.[2]) port = Number(m[2]);
+    if (m?.[1] && m[2]) {
+      port = Number(m[2]);
+      const moved = url !== '' && m[1] !== url;
+      url = m[1];
+      if (moved) {
+        log.warn(`collector: moved to ${url} (its port was taken while it was down)`);
+        opts.onMoved?.(url);
+      }
+    }
+    if (PORT_TAKEN.test(l) && port !== 0) {
+      // Retrying a taken port would crash-loop for as long as someone else holds it.
+      log.warn(
+        `collector: port ${port} is taken (${collector.state()}, start ${collector.startCount()}): the next restart picks a free port`,
+      );
+      port = 0;
+    }
     log.info(`collector: ${l}`);
   });
   let simulator: Supervisor | null = null;
@@ -120,7 +150,7 @@ export async function startBundledCollector(opts: BundledCollectorOptions): Prom
     await Promise.all([simulator?.stop(), collector.stop()]);
   };
   try {
-    const url = await new Promise<string>((done, fail) => {
+    url = await new Promise<string>((done, fail) => {
       const timeoutMs = opts.startTimeoutMs ?? COLLECTOR_START_TIMEOUT_MS;
       const timer = setTimeout(() => finish(new Error(`collector did not start within ${timeoutMs} ms`)), timeoutMs);
       const offLine = collector.onLine((l) => {
@@ -172,7 +202,9 @@ export async function startBundledCollector(opts: BundledCollectorOptions): Prom
       if (start > 0) menu.replay(); // 0-based: every start after the first
     });
     return {
-      url,
+      get url() {
+        return url;
+      },
       token,
       collector,
       simulator: sim,

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../../shared/clock.js';
+import { parseCollectorUrl } from '../../shared/protocol/settings.js';
 import { COLLECTOR_TOKEN_ENV, takeEnvToken } from '../node/tokens.js';
 import { lazyDemo, type DemoRun, type LazyDemo } from './demo.js';
 import type { Logger } from './services/index.js';
@@ -50,7 +51,8 @@ export interface DesktopSessionOptions {
 export function createDesktopSession(opts: DesktopSessionOptions): { session: AppSession; demo: LazyDemo } {
   const clock = opts.clock ?? systemClock;
   const token = takeEnvToken(opts.env, COLLECTOR_TOKEN_ENV);
-  const url = opts.env[COLLECTOR_URL_ENV];
+  const rawUrl = opts.env[COLLECTOR_URL_ENV];
+  const url = rawUrl ? parseCollectorUrl(rawUrl, COLLECTOR_URL_ENV) : undefined;
   if (url && !token)
     throw new Error(`${COLLECTOR_URL_ENV} is set: the team collector's token goes in ${COLLECTOR_TOKEN_ENV}`);
   const user = opts.env[USER_ENV];

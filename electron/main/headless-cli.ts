@@ -8,6 +8,7 @@ import { ensurePrivateDir } from '../node/private-files.js';
 import { AppSession } from './services/settings/app-session.js';
 import { FileSecretStore } from './services/settings/secret-store.js';
 import { SETTINGS_FILE, SettingsStore } from './services/settings/settings-store.js';
+import { parseCollectorUrl } from '../../shared/protocol/settings.js';
 import { choosePort, HOST_ADDRESS_FILE, isAddressInUse, loadHostAddress, saveHostAddress } from './host-address.js';
 import { SHIFT_NOTICE_ENV, shiftNoticeLeadFromEnv } from './services/rotation/index.js';
 import { systemClock } from '../../shared/clock.js';
@@ -91,6 +92,11 @@ async function main(): Promise<void> {
   }
   let teamToken: string | undefined;
   if (values.collector !== undefined) {
+    try {
+      values.collector = parseCollectorUrl(values.collector, '--collector');
+    } catch (err) {
+      fail((err as Error).message);
+    }
     if (
       envProblem !== undefined &&
       values['collector-token-file'] === undefined &&
@@ -160,8 +166,10 @@ async function main(): Promise<void> {
 
 /**
  * Issue 16: the same address as last run (host.json in the data dir), so an open tab reconnects
- * after a restart. `--port` asks for another port, `--new-token` for a new token; a port that is
- * taken falls back to a free one, said on stderr (the stored port stays the preferred one).
+ * after a restart. `--port` asks for another port, `--new-token` for a new token. A stored port
+ * that is taken falls back to a free one AND a new token, said on stderr: whoever holds the old
+ * port (another local user) receives the open tab's reconnect with `?token=`, so that token is
+ * burnt. The new address (port and token) is stored.
  */
 async function listenStably(
   api: AppSession,
@@ -174,17 +182,20 @@ async function listenStably(
   const rendererDir = rendererFlag ?? join(ROOT, 'out/renderer');
   const wanted = choosePort(portFlag, last);
   const token = newToken ? undefined : last?.token;
-  const open = (port: number): Promise<HeadlessHost> =>
-    startHeadlessHost({ api, rendererDir, port, log, ...(token ? { token } : {}) });
+  const open = (port: number, withToken: string | undefined): Promise<HeadlessHost> =>
+    startHeadlessHost({ api, rendererDir, port, log, ...(withToken ? { token: withToken } : {}) });
   let host: HeadlessHost;
   try {
-    host = await open(wanted);
+    host = await open(wanted, token);
   } catch (err) {
     if (wanted === 0 || !isAddressInUse(err)) throw err;
-    host = await open(0);
-    log.warn(`port ${wanted} is taken: using port ${host.port} this run (the address changed; --port N picks one)`);
+    host = await open(0, undefined);
+    log.warn(
+      `port ${wanted} is taken: using port ${host.port} and a new token this run ` +
+        `(whoever holds port ${wanted} may have seen the old token; --port N picks a port)`,
+    );
   }
-  saveHostAddress(dataDir, { port: host.port === wanted || wanted === 0 ? host.port : wanted, token: host.token });
+  saveHostAddress(dataDir, { port: host.port, token: host.token });
   return host;
 }
 

@@ -165,7 +165,10 @@ function openSession(notifier: Notifier): { session: AppSession; demo: LazyDemo 
         entries: builtEntries(__dirname, true),
         dataDir: collectorDir,
         configYaml,
+        // Runbooks ship beside the app (extraResources), outside app.asar: said, never searched for.
+        runbooksDir: app.isPackaged ? join(process.resourcesPath, 'runbooks') : join(app.getAppPath(), 'runbooks'),
         stdinFollowsParent: false,
+        onMoved: (url) => void appSession?.bundledMoved(url),
         clock: systemClock,
         log: stderrLogger,
       }),
@@ -253,7 +256,12 @@ function startTray(s: AppSession): void {
   follow(s.services);
 }
 
-if (claimSingleInstance(app, () => windows.show())) {
+/** Set by before-quit: a startup still in flight must not go on to wire IPC, tray and window. */
+let quitting = false;
+
+// A second launch focuses the window, but only once the app is up (IPC and tray wired), like
+// activate: before that there is nothing the window could talk to.
+if (claimSingleInstance(app, () => (trayController ? windows.show() : undefined))) {
   void app.whenReady().then(async () => {
     Menu.setApplicationMenu(null);
     hardenSession(electronSession.defaultSession, DEV_ORIGIN);
@@ -264,6 +272,8 @@ if (claimSingleInstance(app, () => windows.show())) {
       ({ session: appSession, demo } = openSession(notifier));
       await appSession.start();
     } catch (err) {
+      // Quit while starting: before-quit already disposed the session and stops the collector.
+      if (quitting) return;
       // A missing or too-short team token (or a collector that would not start): say why, do not run half-connected.
       stderrLogger.error(`vigil: cannot start: ${err instanceof Error ? err.message : String(err)}`);
       appSession?.dispose();
@@ -272,6 +282,7 @@ if (claimSingleInstance(app, () => windows.show())) {
       app.exit(2);
       return;
     }
+    if (quitting) return;
     registerIpc(appSession);
     startTray(appSession);
     // Started at login: the app waits in the tray; otherwise the window comes up.
@@ -293,6 +304,7 @@ app.on('window-all-closed', () => {
 /** Quit really quits: windows close for good, the services end, the collector stops cleanly. */
 let shutdownDone = false;
 app.on('before-quit', (event) => {
+  quitting = true;
   windows.markQuitting();
   if (shutdownDone) return;
   event.preventDefault();

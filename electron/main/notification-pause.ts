@@ -1,8 +1,11 @@
 import type { Clock } from '../../shared/clock.js';
 import type { Notifier } from './services/notifier/notifier.js';
 
-/** The longest pause the tray offers is 2 h; anything asked beyond this is cut to it. */
-export const MAX_PAUSE_MS = 12 * 60 * 60_000;
+/**
+ * The longest pause: the tray's longest choice (2 h, PAUSE_CHOICES_MIN in tray-state.ts); anything
+ * asked beyond it is cut to it, so quiet notifications never stay off for a whole shift by accident.
+ */
+export const MAX_PAUSE_MS = 2 * 60 * 60_000;
 
 /**
  * "Pause other notifications for N minutes" (tray menu): quiet notifications (tickets, shift

@@ -21,12 +21,42 @@ export const MAX_COLLECTOR_URL_LENGTH = 2_000;
 /** A bearer token longer than this is not one (ours are 43 characters). */
 export const MAX_TOKEN_LENGTH = 4_096;
 
+/**
+ * Whether the URL's host is this machine: `localhost`, a dotted 127.0.0.0/8 address or [::1].
+ * Read from the text (shared/ has no WHATWG URL): other spellings (127.1, hex) are not loopback here.
+ */
+export function isLoopbackUrl(url: string): boolean {
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url)?.[1];
+  if (authority === undefined || authority.includes('@')) return false;
+  const host = (
+    authority.startsWith('[') ? authority.slice(0, authority.indexOf(']') + 1) : (authority.split(':')[0] ?? '')
+  ).toLowerCase();
+  if (host === 'localhost' || host === '[::1]') return true;
+  const octets = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  return octets !== null && octets.slice(1).every((o) => Number(o) <= 255);
+}
+
 export const CollectorUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
   .max(MAX_COLLECTOR_URL_LENGTH)
   // The token is asked for separately and kept in the secret store, never in settings.json.
   .refine((s) => !/^https?:\/\/[^/?#]*@/i.test(s), 'must not carry credentials (the token goes in its own field)')
+  // The bearer token travels with every request: in clear only to this machine.
+  .refine(
+    (s) => !s.toLowerCase().startsWith('http:') || isLoopbackUrl(s),
+    'http:// only for this machine (localhost, 127.0.0.0/8, [::1]); use https:// for a team collector',
+  )
   .transform((u) => u.replace(/\/+$/, ''));
+
+/**
+ * A collector URL given on the command line or in the environment (`--collector`,
+ * VIGIL_COLLECTOR_URL), held to the same rules as the setting; throws naming where it came from.
+ */
+export function parseCollectorUrl(raw: string, source: string): string {
+  const parsed = CollectorUrl.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new Error(`${source}: ${parsed.error.issues[0]?.message ?? 'not a valid collector URL'}`);
+}
 
 export const CollectorSetting = z.discriminatedUnion('mode', [
   /** The collector (and demo traffic) this app starts itself. */

@@ -64,6 +64,8 @@ interface Binding {
   token: string;
   cacheDir: string;
   ringMs: number;
+  /** Bound to the bundled collector (which may move to another port: `bundledMoved`). */
+  bundled?: true;
 }
 
 /** Caches of team collectors chosen in the settings: one per collector, so switching back is instant. */
@@ -104,10 +106,12 @@ export class AppSession implements SettingsSource {
 
   /** Binds the services for the first time and starts them. */
   async start(): Promise<AppServices> {
+    if (this.disposed) throw disposedError();
     let binding: Binding;
     try {
       binding = await this.resolve(this.settings, undefined);
     } catch (err) {
+      if (this.disposed) throw disposedError();
       // A stored team collector without its token (secrets lost, or a new OS keychain): the app
       // must still open, on the bundled collector, where Settings can fix it.
       if (this.settings.collector.mode !== 'team' || !this.opts.bundled) throw err;
@@ -115,6 +119,9 @@ export class AppSession implements SettingsSource {
       this.settings = { ...this.settings, collector: { mode: 'bundled' } };
       binding = await this.resolve(this.settings, undefined);
     }
+    // dispose() ran while the bundled collector was starting: bind nothing (the services would
+    // outlive the session, their sockets and timers keeping a quitting app alive).
+    if (this.disposed) throw disposedError();
     this.bind(binding);
     return this.services;
   }
@@ -126,6 +133,9 @@ export class AppSession implements SettingsSource {
 
   /** The Api the renderer talks to (IPC or the headless bridge); the same object across rebinds. */
   handle(call: unknown): Promise<ApiReply> {
+    if (this.disposed) {
+      return Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'shutting down' } });
+    }
     if (!this.current) {
       return Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'starting' } });
     }
@@ -160,6 +170,21 @@ export class AppSession implements SettingsSource {
 
   update(patch: SettingsPatch): Promise<SettingsView> {
     const run = this.queue.then(() => this.apply(patch));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * The bundled collector came back on another port (its old one was taken while it was down):
+   * the services follow it, or they would keep sending its token to whoever holds the old port.
+   */
+  bundledMoved(url: string): Promise<void> {
+    const run = this.queue.then(() => {
+      const b = this.current?.binding;
+      if (this.disposed || !b?.bundled || b.collectorUrl === url) return;
+      this.log.warn(`settings: the bundled collector moved to ${url}; rebinding`);
+      this.bind({ ...b, collectorUrl: url });
+    });
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -215,19 +240,23 @@ export class AppSession implements SettingsSource {
       delete overrides.bundled;
     }
     const binding = await this.resolve(next, token, overrides);
+    if (this.disposed) throw new ApiRefusal({ code: 'unavailable', message: 'shutting down' });
     const before = this.current?.binding;
     const rebind = !before || !sameBinding(before, binding);
+    // Stored BEFORE the services move (the secret first, then settings.json): a change that
+    // cannot be stored is refused with everything as it was, never running unsaved.
+    const restore = this.persist(next, token);
     if (rebind) {
       this.log.info(`settings: rebinding to ${binding.collectorUrl} as ${binding.user}`);
-      this.rebindOrRestore(binding, before);
+      try {
+        this.rebindOrRestore(binding, before);
+      } catch (err) {
+        restore();
+        throw err;
+      }
     }
     if (next.launchAtLogin !== this.settings.launchAtLogin && this.loginItem.capability().available) {
       this.loginItem.set(next.launchAtLogin);
-    }
-    // Stored only once it applied: a refused change leaves the file and the secret as they were.
-    this.opts.store.save(next);
-    if (token !== undefined && next.collector.mode === 'team') {
-      this.opts.secrets.set(collectorTokenKey(next.collector.url), token);
     }
     this.settings = next;
     this.overrides = overrides;
@@ -235,6 +264,43 @@ export class AppSession implements SettingsSource {
     if (rebind) this.announce(this.services);
     else this.pushes.emit({ type: 'settings-changed', settings: this.get() }, this.log);
     return this.get();
+  }
+
+  /**
+   * Stores the team token (if one came with the change) and then settings.json. Returns the undo
+   * (the previous secret and file back). A failure undoes what was stored and refuses naming the field.
+   */
+  private persist(next: Settings, token: string | undefined): () => void {
+    const undo: Array<() => void> = [];
+    const runUndo = (): void => {
+      for (const step of undo.reverse()) {
+        try {
+          step();
+        } catch (err) {
+          this.log.error(`settings: cannot restore the previous state: ${String(err)}`);
+        }
+      }
+    };
+    if (token !== undefined && next.collector.mode === 'team') {
+      const key = collectorTokenKey(next.collector.url);
+      const previous = this.opts.secrets.get(key);
+      try {
+        this.opts.secrets.set(key, token);
+      } catch (err) {
+        throw cannotStore('collector.token', err);
+      }
+      undo.push(() => (previous === undefined ? this.opts.secrets.delete(key) : this.opts.secrets.set(key, previous)));
+    }
+    let file: string | undefined;
+    try {
+      file = this.opts.store.snapshot();
+      this.opts.store.save(next);
+    } catch (err) {
+      runUndo();
+      throw cannotStore('settings', err);
+    }
+    undo.push(() => this.opts.store.restore(file));
+    return runUndo;
   }
 
   /** Binds `binding`; if the new services cannot be created, goes back to `before` and refuses the change. */
@@ -275,7 +341,14 @@ export class AppSession implements SettingsSource {
     } catch (err) {
       throw refusal('collector.mode', `the bundled collector did not start: ${(err as Error).message}`);
     }
-    return { user, ringMs, collectorUrl: bundled.url, token: bundled.token, cacheDir: this.opts.dataDir };
+    return {
+      user,
+      ringMs,
+      collectorUrl: bundled.url,
+      token: bundled.token,
+      cacheDir: this.opts.dataDir,
+      bundled: true,
+    };
   }
 
   private bind(binding: Binding, announce = true): void {
@@ -333,4 +406,14 @@ function sameBinding(a: Binding, b: Binding): boolean {
 
 function refusal(field: string, message: string): ApiRefusal {
   return new ApiRefusal({ code: 'invalid_field', message: `${field}: ${message}` });
+}
+
+/** A change that could not be stored (no OS encryption for the token, a read-only data dir). */
+function cannotStore(field: string, err: unknown): ApiRefusal {
+  const why = err instanceof Error ? err.message : String(err);
+  return new ApiRefusal({ code: 'unavailable', message: `${field}: cannot be stored (${why}); nothing changed` });
+}
+
+function disposedError(): Error {
+  return new Error('the session was disposed while starting');
 }

@@ -1,15 +1,22 @@
-import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { PRIVATE_FILE_MODE } from '../../../node/private-files.js';
 
 /**
- * Writes `text` to `file` atomically with mode 0600: a temp file created 0600 and chmod-ed again
- * (a temp file left by an older run keeps its old mode), then renamed over the old one, so a crash
- * never leaves a half-written settings or secrets file, and the file is never readable by others.
+ * Writes `text` to `file` atomically with mode 0600: a temp file beside it, removed first and then
+ * created EXCLUSIVELY ('wx': a symlink or file planted at that name makes the open fail instead of
+ * being followed, so nothing outside the data dir is written or made readable), then renamed over
+ * the old one, so a crash never leaves a half-written settings or secrets file.
  */
 export function writePrivateFile(file: string, text: string): void {
   const tmp = `${file}.tmp`;
-  writeFileSync(tmp, text, { mode: PRIVATE_FILE_MODE });
-  chmodSync(tmp, PRIVATE_FILE_MODE);
+  // A temp file left by a crashed run (or a symlink put there): gone, never written through.
+  rmSync(tmp, { force: true });
+  const fd = openSync(tmp, 'wx', PRIVATE_FILE_MODE);
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(tmp, file);
 }
 

@@ -28,7 +28,15 @@ export interface StringCipher {
   isEncryptionAvailable(): boolean;
   encryptString(plain: string): Buffer;
   decryptString(encrypted: Buffer): string;
+  /**
+   * Linux only (Electron's safeStorage): which keyring backs the encryption. 'basic_text' means
+   * no keyring was found and the "encryption" uses a hard-coded password: not protection.
+   */
+  getSelectedStorageBackend?(): string;
 }
+
+/** Linux safeStorage's backend when no keyring (libsecret, kwallet) is available: a fixed key. */
+export const PLAINTEXT_BACKEND = 'basic_text';
 
 /** Plain values in a 0600 JSON file (the headless host: the file mode is the protection). */
 export class FileSecretStore implements SecretStore {
@@ -104,6 +112,11 @@ export class EncryptedSecretStore extends FileSecretStore {
   protected override encode(value: string): string {
     if (!this.cipher.isEncryptionAvailable()) {
       throw new Error('the OS offers no encryption for secrets (safeStorage unavailable)');
+    }
+    if (this.cipher.getSelectedStorageBackend?.() === PLAINTEXT_BACKEND) {
+      throw new Error(
+        'no OS keyring (libsecret or kwallet) is running: safeStorage would store the token with a fixed key (basic_text)',
+      );
     }
     return this.cipher.encryptString(value).toString('base64');
   }

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeZodError } from '../../../../shared/protocol/errors.js';
 import { Settings } from '../../../../shared/protocol/settings.js';
@@ -57,6 +58,17 @@ export class SettingsStore {
       this.log.warn(`settings: ${this.path} is not valid (${(err as Error).message}); using the defaults`);
       return parseSettings({});
     }
+  }
+
+  /** The file as it is now (undefined: none), for `restore` when a change must be undone. */
+  snapshot(): string | undefined {
+    return readIfExists(this.path);
+  }
+
+  /** Puts back what `snapshot` returned (removes the file when there was none). */
+  restore(text: string | undefined): void {
+    if (text === undefined) rmSync(this.path, { force: true });
+    else writePrivateFile(this.path, text);
   }
 
   save(settings: Settings): void {

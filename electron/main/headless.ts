@@ -1,14 +1,15 @@
-import { timingSafeEqual, createHash, randomBytes } from 'node:crypto';
+import { timingSafeEqual, createHash, createHmac, randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { extname, join, relative, resolve, isAbsolute } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { describeZodError } from '../../shared/protocol/errors.js';
+import { describeZodError, type ErrorCode } from '../../shared/protocol/errors.js';
 import type { ApiPush, ApiReply, BridgeMessage } from '../../shared/protocol/api.js';
 import { BridgeCallFrame } from '../../shared/api/bridge-frame.js';
 import { silentLogger, type Logger } from './services/index.js';
 import { parseTarget } from '../node/request-target.js';
+import { PROOF_PATH, ProofQuery, type ProofResponse } from '../../shared/api/bridge-proof.js';
 
 /** What the host needs from the Api: the same two methods Electron's IPC relays. */
 export interface BridgedApi {
@@ -103,6 +104,7 @@ export async function startHeadlessHost(opts: HeadlessHostOptions): Promise<Head
 
   server.on('request', (req, res) => {
     if (!hostAllowed(req)) return plain(res, 421, 'misdirected request');
+    if (parseTarget(req.url)?.pathname === PROOF_PATH) return serveProof(req, res, token, origin(), log);
     serveStatic(req, res, rendererDir, port, log);
   });
 
@@ -144,6 +146,38 @@ export async function startHeadlessHost(opts: HeadlessHostOptions): Promise<Head
       await new Promise<void>((done) => server.close(() => done()));
     },
   };
+}
+
+/**
+ * Proves to a reconnecting page that this host knows its token, without the page sending it:
+ * answers HMAC-SHA256(key = token, msg = nonce). The nonce is the page's, fresh each time.
+ */
+function serveProof(req: IncomingMessage, res: ServerResponse, token: string, origin: string, log: Logger): void {
+  const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+  const fail = (status: number, code: ErrorCode, message: string, field?: string): void => {
+    res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify({ error: { code, message, ...(field ? { field } : {}) } }));
+  };
+  if (req.method !== 'GET') {
+    res.setHeader('allow', 'GET');
+    return fail(405, 'bad_request', 'use GET');
+  }
+  // A same-origin GET may carry no Origin; one that names another origin is a cross-site probe.
+  if (req.headers.origin !== undefined && req.headers.origin !== origin) {
+    log.warn(`bridge proof: refused origin ${req.headers.origin}`);
+    return fail(403, 'forbidden', 'origin not allowed');
+  }
+  const url = parseTarget(req.url);
+  const parsed = ProofQuery.safeParse(Object.fromEntries(url?.searchParams ?? []));
+  if (!parsed.success) {
+    const { field, message } = describeZodError(parsed.error);
+    return fail(400, 'invalid_field', `${field}: ${message}`, field);
+  }
+  const body: ProofResponse = {
+    proof: createHmac('sha256', token).update(parsed.data.nonce).digest('base64url'),
+  };
+  res.writeHead(200, { ...headers, 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
 }
 
 function refuse(socket: Duplex, status: number, text: string): void {

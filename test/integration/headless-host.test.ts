@@ -7,6 +7,8 @@ import { BridgeMessage, SyncStatus } from '../../shared/protocol/api.js';
 import { startHeadless, type HeadlessHandle } from '../fixtures/headless.js';
 import { processAlive, rawConnect, upgradeRequest } from '../fixtures/raw-http.js';
 import { BridgeClient } from '../../renderer/src/api/bridge.js';
+import { proveHost } from '../../renderer/src/api/host-proof.js';
+import { computeProof, newProofNonce } from '../../renderer/src/lib/bridge-proof.js';
 import { ApiCallError } from '../../renderer/src/api/results.js';
 
 /**
@@ -201,6 +203,46 @@ describe('headless host', () => {
       });
     } finally {
       client.dispose();
+    }
+  });
+
+  it('proves it holds the token without the page sending it (/bridge/proof)', async () => {
+    const nonce = newProofNonce();
+    const res = await fetch(`${host.origin}/bridge/proof?nonce=${nonce}`, { signal: AbortSignal.timeout(10_000) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.json()).toEqual({ proof: await computeProof(host.token, nonce) });
+    // The renderer's own check, against the real host: accepted with the right token only.
+    await expect(proveHost(host.origin, host.token)).resolves.toBe(true);
+    await expect(proveHost(host.origin, 'not-the-token-0123456789abcdef')).resolves.toBe(false);
+  });
+
+  it.each([
+    ['missing', ''],
+    ['too short', '?nonce=abc'],
+    ['too long', `?nonce=${'a'.repeat(200)}`],
+    ['not base64url', `?nonce=${'%2B'.repeat(43)}`],
+  ])('refuses a %s nonce with 400 naming nonce', async (_label, query) => {
+    const res = await fetch(`${host.origin}/bridge/proof${query}`, { signal: AbortSignal.timeout(10_000) });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const body = (await res.json()) as { error: { code: string; field?: string } };
+    expect(body.error).toMatchObject({ code: 'invalid_field', field: 'nonce' });
+  });
+
+  it('refuses a proof request from another origin or with a foreign Host', async () => {
+    const nonce = newProofNonce();
+    const foreign = await fetch(`${host.origin}/bridge/proof?nonce=${nonce}`, {
+      headers: { origin: 'http://evil.example' },
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(foreign.status).toBe(403);
+    const rebound = await rawConnect(host.port);
+    try {
+      await rebound.write(`GET /bridge/proof?nonce=${nonce} HTTP/1.1\r\nHost: evil.example:${host.port}\r\n\r\n`);
+      await rebound.waitFor(/^HTTP\/1\.1 421/, 5_000);
+    } finally {
+      rebound.destroy();
     }
   });
 });

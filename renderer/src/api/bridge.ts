@@ -20,6 +20,12 @@ export interface BridgeOptions {
   timers?: Timers;
   clock?: Clock;
   random?: () => number;
+  /**
+   * Asked before every automatic reconnect (never before the page's first connect): resolves
+   * true only when whoever answers at the address proved it knows the token. Without it the
+   * token is not sent. Absent: no check (tests of the plain transport).
+   */
+  proveHost?: () => Promise<boolean>;
 }
 
 /** WebSocket.OPEN, spelled out so the class also runs against a test double. */
@@ -39,7 +45,7 @@ interface PendingCall {
  * of `onState` refetch everything once it is back, because pushes sent meanwhile are lost.
  */
 export class BridgeClient implements VigilApi {
-  private readonly opts: Required<BridgeOptions>;
+  private readonly opts: Required<Omit<BridgeOptions, 'proveHost'>> & Pick<BridgeOptions, 'proveHost'>;
   private socket: WebSocket | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, PendingCall>();
@@ -51,6 +57,8 @@ export class BridgeClient implements VigilApi {
   private downSince: number | null = null;
   private retryHandle: unknown = null;
   private disposed = false;
+  /** Set once the first connect of this page load has been tried; every later one is a reconnect. */
+  private triedOnce = false;
 
   constructor(options: BridgeOptions) {
     this.opts = {
@@ -81,7 +89,7 @@ export class BridgeClient implements VigilApi {
   }
 
   call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
-    if (this.disposed || this.current.kind === 'down') {
+    if (this.disposed || this.current.kind === 'down' || this.current.kind === 'impostor') {
       return Promise.reject(new ApiCallError('unavailable', 'Not connected to the Vigil host'));
     }
     const id = this.nextId++;
@@ -110,6 +118,22 @@ export class BridgeClient implements VigilApi {
   private open(): void {
     if (this.disposed) return;
     this.retryHandle = null;
+    const reconnect = this.triedOnce;
+    this.triedOnce = true;
+    const prove = this.opts.proveHost;
+    if (!reconnect || !prove) return this.openSocket();
+    // The old address may now belong to someone else: the token goes only to a host that proves it holds it.
+    prove()
+      .catch(() => false)
+      .then((proven) => {
+        if (this.disposed) return;
+        if (proven) this.openSocket();
+        else this.scheduleReconnect('impostor');
+      })
+      .catch(() => this.scheduleReconnect('impostor'));
+  }
+
+  private openSocket(): void {
     let socket: WebSocket;
     try {
       socket = this.opts.createSocket(this.opts.url);
@@ -138,7 +162,7 @@ export class BridgeClient implements VigilApi {
     };
   }
 
-  private scheduleReconnect(): void {
+  private scheduleReconnect(kind: 'down' | 'impostor' = 'down'): void {
     if (this.disposed) return;
     const now = this.opts.clock.now();
     this.downSince ??= now;
@@ -147,7 +171,7 @@ export class BridgeClient implements VigilApi {
       this.setState({ kind: 'connecting' });
       this.open();
     }, delay);
-    this.setState({ kind: 'down', since: this.downSince, nextRetryAt: now + delay });
+    this.setState({ kind, since: this.downSince, nextRetryAt: now + delay });
   }
 
   private receive(data: unknown): void {

@@ -2,6 +2,7 @@ import type { VigilApi } from '../../../shared/protocol';
 import { bridgeUrl, tokenFromHash } from '../lib/bridge-url';
 import type { TransportState } from '../lib/connection';
 import { BridgeClient } from './bridge';
+import { proveHost } from './host-proof';
 import { IpcClient } from './ipc';
 import { ApiCallError } from './results';
 
@@ -21,7 +22,8 @@ export function createTransport(win: Window): Transport {
   if (win.vigil) return preloadTransport(new IpcClient(win.vigil));
   const token = tokenFromHash(win.location.hash);
   if (!token) return noTokenTransport();
-  const bridge = new BridgeClient({ url: bridgeUrl(win.location, token) });
+  const origin = win.location.origin;
+  const bridge = new BridgeClient({ url: bridgeUrl(win.location, token), proveHost: () => proveHost(origin, token) });
   bridge.start();
   return {
     api: bridge,

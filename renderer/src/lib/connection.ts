@@ -9,6 +9,8 @@ export type TransportState =
   | { kind: 'ready' }
   | { kind: 'connecting' }
   | { kind: 'down'; since: number; nextRetryAt: number | null }
+  /** Something answers at the host's address but could not prove it holds our token. */
+  | { kind: 'impostor'; since: number; nextRetryAt: number | null }
   | { kind: 'no-token' };
 
 export interface ConnectionView {
@@ -34,6 +36,18 @@ export function describeConnection(
 ): ConnectionView {
   if (transport.kind === 'no-token') {
     return { state: 'offline', source: 'host', parts: ['No access token'], title: 'The page URL has no #token=…' };
+  }
+  if (transport.kind === 'impostor') {
+    const parts = ["the address now answers without our token: reload from the terminal's URL"];
+    if (transport.nextRetryAt !== null) parts.push(`checking again in ${secondsUntil(transport.nextRetryAt, nowMs)} s`);
+    return {
+      state: 'offline',
+      source: 'host',
+      parts,
+      title:
+        'Whatever listens at this address could not prove it is your Vigil host, so the page keeps its token. ' +
+        'Start Vigil again and open the URL it prints.',
+    };
   }
   if (transport.kind === 'down') {
     const parts = ['Vigil host unreachable'];

@@ -213,8 +213,8 @@ describe('headless host', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(await res.json()).toEqual({ proof: await computeProof(host.token, nonce) });
     // The renderer's own check, against the real host: accepted with the right token only.
-    await expect(proveHost(host.origin, host.token)).resolves.toBe(true);
-    await expect(proveHost(host.origin, 'not-the-token-0123456789abcdef')).resolves.toBe(false);
+    await expect(proveHost(host.origin, host.token)).resolves.toBe('proven');
+    await expect(proveHost(host.origin, 'not-the-token-0123456789abcdef')).resolves.toBe('refuted');
   });
 
   it.each([

@@ -4,7 +4,7 @@ import { ProofQuery, proofEquals } from '../../shared/api/bridge-proof';
 import { computeProof, newProofNonce, verifyProof } from '../../renderer/src/lib/bridge-proof';
 import { describeZodError } from '../../shared/protocol/errors';
 import { BridgeClient } from '../../renderer/src/api/bridge';
-import { proveHost } from '../../renderer/src/api/host-proof';
+import { proveHost, type ProofOutcome } from '../../renderer/src/api/host-proof';
 import type { Timers } from '../../renderer/src/lib/coalesce';
 import { describeConnection, type TransportState } from '../../renderer/src/lib/connection';
 
@@ -52,9 +52,9 @@ describe('bridge proof', () => {
     };
     const liar: typeof fetch = async () => new Response(JSON.stringify({ proof: 'A'.repeat(43) }), { status: 200 });
     const broken: typeof fetch = async () => Promise.reject(new Error('refused'));
-    await expect(proveHost('http://127.0.0.1:1', TOKEN, honest)).resolves.toBe(true);
-    await expect(proveHost('http://127.0.0.1:1', TOKEN, liar)).resolves.toBe(false);
-    await expect(proveHost('http://127.0.0.1:1', TOKEN, broken)).resolves.toBe(false);
+    await expect(proveHost('http://127.0.0.1:1', TOKEN, honest)).resolves.toBe('proven');
+    await expect(proveHost('http://127.0.0.1:1', TOKEN, liar)).resolves.toBe('refuted');
+    await expect(proveHost('http://127.0.0.1:1', TOKEN, broken)).resolves.toBe('unreachable');
     expect(urls[0]).toMatch(/^http:\/\/127\.0\.0\.1:1\/bridge\/proof\?nonce=[A-Za-z0-9_-]{43}$/);
     expect(urls.join()).not.toContain(TOKEN);
   });
@@ -86,7 +86,7 @@ describe('BridgeClient reconnect proof', () => {
     const timers: Array<{ fn: () => void; ms: number }> = [];
     const fakeTimers: Timers = { setTimeout: (fn, ms) => timers.push({ fn, ms }), clearTimeout: () => {} };
     let proofs = 0;
-    let honest = false;
+    let outcome: ProofOutcome = 'unreachable';
     const client = new BridgeClient({
       url: 'ws://127.0.0.1:1/bridge?token=t',
       createSocket: (url) => {
@@ -99,7 +99,7 @@ describe('BridgeClient reconnect proof', () => {
       random: () => 0,
       proveHost: async () => {
         proofs++;
-        return honest;
+        return outcome;
       },
     });
     const states: TransportState[] = [];
@@ -111,10 +111,19 @@ describe('BridgeClient reconnect proof', () => {
     sockets[0]!.drop();
     expect(states.at(-1)?.kind).toBe('down');
 
-    // The retry fires: the proof fails, so no socket (no token) goes out; the page says why.
+    // Nothing listens yet: still just "down", and no socket (no token) goes out.
     timers.shift()!.fn();
     await new Promise((r) => setTimeout(r, 0));
     expect(proofs).toBe(1);
+    expect(sockets).toHaveLength(1);
+    expect(states.at(-1)?.kind).toBe('down');
+
+    // Something else answers, with a wrong proof: no socket, and the page says why.
+    outcome = 'refuted';
+    // The retry fires: the proof fails, so no socket (no token) goes out; the page says why.
+    timers.shift()!.fn();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(proofs).toBe(2);
     expect(sockets).toHaveLength(1);
     const state = states.at(-1)!;
     expect(state).toMatchObject({ kind: 'impostor', nextRetryAt: expect.any(Number) });
@@ -125,10 +134,10 @@ describe('BridgeClient reconnect proof', () => {
     expect(timers[0]!.ms).toBeGreaterThan(500); // backoff grows
 
     // Later the real host is back: the proof passes and the socket opens.
-    honest = true;
+    outcome = 'proven';
     timers.shift()!.fn();
     await new Promise((r) => setTimeout(r, 0));
-    expect(proofs).toBe(2);
+    expect(proofs).toBe(3);
     expect(sockets).toHaveLength(2);
     sockets[1]!.open();
     expect(states.at(-1)).toEqual({ kind: 'ready' });

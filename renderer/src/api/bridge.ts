@@ -13,6 +13,7 @@ import { systemClock, type Clock } from '../../../shared/clock';
 import { backoffDelay } from '../lib/bridge-url';
 import { browserTimers, type Timers } from '../lib/coalesce';
 import type { TransportState } from '../lib/connection';
+import type { ProofOutcome } from './host-proof';
 
 export interface BridgeOptions {
   url: string;
@@ -21,11 +22,11 @@ export interface BridgeOptions {
   clock?: Clock;
   random?: () => number;
   /**
-   * Asked before every automatic reconnect (never before the page's first connect): resolves
-   * true only when whoever answers at the address proved it knows the token. Without it the
-   * token is not sent. Absent: no check (tests of the plain transport).
+   * Asked before every automatic reconnect (never before the page's first connect): only
+   * `proven` (whoever answers at the address knows the token) lets the token go out. Absent:
+   * no check (tests of the plain transport).
    */
-  proveHost?: () => Promise<boolean>;
+  proveHost?: () => Promise<ProofOutcome>;
 }
 
 /** WebSocket.OPEN, spelled out so the class also runs against a test double. */
@@ -124,11 +125,11 @@ export class BridgeClient implements VigilApi {
     if (!reconnect || !prove) return this.openSocket();
     // The old address may now belong to someone else: the token goes only to a host that proves it holds it.
     prove()
-      .catch(() => false)
-      .then((proven) => {
+      .catch((): ProofOutcome => 'unreachable')
+      .then((outcome) => {
         if (this.disposed) return;
-        if (proven) this.openSocket();
-        else this.scheduleReconnect('impostor');
+        if (outcome === 'proven') this.openSocket();
+        else this.scheduleReconnect(outcome === 'refuted' ? 'impostor' : 'down');
       })
       .catch(() => this.scheduleReconnect('impostor'));
   }

@@ -2,6 +2,7 @@ import type { DDSketch } from '@datadog/sketches-js';
 import { decodeSketch, encodeSketch, newSketch } from '../rollup/sketch-codec.js';
 import type { EvalRun, RollupRow, Series, SeriesGroupBy, SeriesMetric, SeriesPoint } from '../protocol/series.js';
 import { pooledRates } from './smoothing.js';
+import { zeroRollupCounts } from './rollup-counts.js';
 
 /**
  * Turns rollup rows (minute or hour buckets of single series) into chart points. Pure, and the
@@ -241,17 +242,7 @@ export function downsampleRows(rows: Iterable<RollupRow>, resolutionMs: number):
         row: {
           ...r,
           t,
-          count: 0,
-          errors: 0,
-          tokensIn: 0,
-          tokensOut: 0,
-          costUsd: 0,
-          unpriced: 0,
-          retrievalHits: 0,
-          retrievalMisses: 0,
-          feedbackUp: 0,
-          feedbackDown: 0,
-          outputLabels: {},
+          ...zeroRollupCounts(),
         },
         sketch: newSketch(),
       };

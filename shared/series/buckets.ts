@@ -1,5 +1,6 @@
 import type { RollupRow } from '../protocol/series.js';
 import { denseFromWire, SketchMerger, type DenseSketch } from './dense-sketch.js';
+import { zeroRollupCounts } from './rollup-counts.js';
 
 /**
  * One cached bucket of one (service, provider, model): a rollup row with its sketch in dense
@@ -43,17 +44,7 @@ export function mergeBuckets(rows: Iterable<Bucket>, resolutionMs: number): Buck
         b: {
           ...r,
           t,
-          count: 0,
-          errors: 0,
-          tokensIn: 0,
-          tokensOut: 0,
-          costUsd: 0,
-          unpriced: 0,
-          retrievalHits: 0,
-          retrievalMisses: 0,
-          feedbackUp: 0,
-          feedbackDown: 0,
-          outputLabels: {},
+          ...zeroRollupCounts(),
         },
         sketch: new SketchMerger(),
       };

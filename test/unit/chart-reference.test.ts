@@ -5,6 +5,7 @@ import { defaultCollectorConfig, parseCollectorConfig } from '../../shared/confi
 import { ChartRules, RollupsPage, SeriesResponse, type RollupRow } from '../../shared/protocol/series.js';
 import { rollupSeries } from '../../shared/series/aggregate.js';
 import { chartRulesFromConfig } from '../../shared/series/chart-rules.js';
+import { zeroRollupCounts } from '../../shared/series/rollup-counts.js';
 import {
   costLines,
   emptyTotals,
@@ -44,17 +45,7 @@ function row(t: number, over: Partial<RollupRow> = {}): RollupRow {
     service: 'chat',
     provider: 'openai',
     model: 'gpt-4o',
-    count: 0,
-    errors: 0,
-    tokensIn: 0,
-    tokensOut: 0,
-    costUsd: 0,
-    unpriced: 0,
-    retrievalHits: 0,
-    retrievalMisses: 0,
-    feedbackUp: 0,
-    feedbackDown: 0,
-    outputLabels: {},
+    ...zeroRollupCounts(),
     latency: '',
     ...over,
   };

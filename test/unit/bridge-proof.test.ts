@@ -7,6 +7,7 @@ import { BridgeClient } from '../../renderer/src/api/bridge';
 import { proveHost, type ProofOutcome } from '../../renderer/src/api/host-proof';
 import type { Timers } from '../../renderer/src/lib/coalesce';
 import { describeConnection, type TransportState } from '../../renderer/src/lib/connection';
+import { FakeSocket } from '../fixtures/fake-socket';
 
 const TOKEN = 'tok-0123456789abcdef-0123456789abcdef';
 
@@ -59,26 +60,6 @@ describe('bridge proof', () => {
     expect(urls.join()).not.toContain(TOKEN);
   });
 });
-
-class FakeSocket {
-  readyState = 0;
-  onopen: (() => void) | null = null;
-  onclose: (() => void) | null = null;
-  onmessage: ((ev: { data: unknown }) => void) | null = null;
-  constructor(readonly url: string) {}
-  send() {}
-  close() {
-    this.readyState = 3;
-  }
-  open() {
-    this.readyState = 1;
-    this.onopen?.();
-  }
-  drop() {
-    this.readyState = 3;
-    this.onclose?.();
-  }
-}
 
 describe('BridgeClient reconnect proof', () => {
   it('opens the first socket without a proof, then never reconnects to an address that cannot prove', async () => {

@@ -3,33 +3,7 @@ import type { ApiPush, SyncStatus } from '../../shared/protocol';
 import { BridgeClient } from '../../renderer/src/api/bridge';
 import type { Timers } from '../../renderer/src/lib/coalesce';
 import type { TransportState } from '../../renderer/src/lib/connection';
-
-/** A WebSocket double: records what the client sends, lets the test play the host. */
-class FakeSocket {
-  readyState = 0;
-  sent: string[] = [];
-  onopen: (() => void) | null = null;
-  onclose: (() => void) | null = null;
-  onmessage: ((ev: { data: unknown }) => void) | null = null;
-  constructor(readonly url: string) {}
-  send(data: string) {
-    this.sent.push(data);
-  }
-  close() {
-    this.readyState = 3;
-  }
-  open() {
-    this.readyState = 1;
-    this.onopen?.();
-  }
-  drop() {
-    this.readyState = 3;
-    this.onclose?.();
-  }
-  reply(msg: unknown) {
-    this.onmessage?.({ data: JSON.stringify(msg) });
-  }
-}
+import { FakeSocket } from '../fixtures/fake-socket';
 
 function setup() {
   const sockets: FakeSocket[] = [];

@@ -1,5 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
+const EXCLUSIVE = ['test/integration/ingest-wal-checkpointer.test.ts'];
+
 export default defineConfig({
   test: {
     // Most integration files wait on child processes, sockets and timers rather than burn CPU, so two
@@ -20,9 +22,24 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          exclude: EXCLUSIVE,
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // Files whose assertion is about how much CPU a worker thread gets (the WAL checkpointer keeping
+        // up with a writer that never pauses) run alone, after everything else: a later group starts
+        // only when the earlier ones are done.
+        test: {
+          name: 'integration-alone',
+          include: EXCLUSIVE,
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
         },
       },
       {

@@ -128,6 +128,8 @@ export const EvalAccuracyRuleConfig = z.strictObject({
   thresholds: z.record(z.string(), z.number().min(0).max(1)).default({}),
   trailingRuns: Count.default(EVAL_ACCURACY_DEFAULTS.trailingRuns),
   minTrailingRuns: Count.default(EVAL_ACCURACY_DEFAULTS.minTrailingRuns),
+  /** Runs the spread (standard deviation) is estimated from; the mean uses `trailingRuns`. */
+  sdRuns: Count.default(EVAL_ACCURACY_DEFAULTS.sdRuns),
   minDrop: Fraction.default(EVAL_ACCURACY_DEFAULTS.minDrop),
   zScore: Positive.default(EVAL_ACCURACY_DEFAULTS.zScore),
   lookback: Duration.default(EVAL_ACCURACY_DEFAULTS.lookbackMs),
@@ -142,6 +144,8 @@ export const OutputDriftRuleConfig = z.strictObject({
   minSamples: Count.optional(),
   /** One-sided confidence of the G-test against the reference mix (before Bonferroni). */
   confidence: Confidence.default(OUTPUT_DRIFT_DEFAULTS.confidence),
+  /** Expected false tickets a month over all services: the level per window is this over the month's windows. */
+  falseAlarmsPerMonth: Positive.default(OUTPUT_DRIFT_DEFAULTS.falseAlarmsPerMonth),
   minReferenceSamples: Count.default(OUTPUT_DRIFT_DEFAULTS.minReferenceSamples),
   alpha: Positive.default(OUTPUT_DRIFT_DEFAULTS.alpha),
 });

@@ -7,8 +7,15 @@ export const EVAL_ACCURACY_RULE_ID = 'eval-accuracy';
  * Field note: "Tier 1 — page: eval accuracy below threshold". One run aggregates hundreds of
  * items, so one run is a measurement (not "a single failed request"). A run pages when it is
  * below the suite's absolute threshold, or when it drops significantly below the suite's own
- * trailing runs: by at least `minDrop` AND by more than `zScore` standard deviations of those
- * runs (with a binomial floor), so the usual run-to-run jitter never pages (z = 4: ~3e-5 per run).
+ * trailing runs: by at least `minDrop` AND by more than `zScore` standard deviations of the
+ * suite's runs (with a binomial floor), so the usual run-to-run jitter never pages.
+ * The mean is local (the last `trailingRuns`), the spread is not: a standard deviation of 24
+ * runs is itself noisy, and one low estimate plus a 4-sd threshold paged a healthy suite (79.0%
+ * against 88.3% on 300 items: 5.0 of the binomial floor's sd, 4.4 of the suite's real spread).
+ * So the spread comes from up to `sdRuns` runs (a week of hourly runs), the drop is measured
+ * against it with the mean's own uncertainty added, and z = 5: a run's accuracy on a few hundred
+ * items is binomial with a heavier lower tail, and 30 days of three simulated hourly suites held
+ * a run 4.2 sd below their mean (4.6 sd below the local one). A 20-point drop is ~9 sd.
  */
 export const EVAL_ACCURACY_DEFAULTS = {
   threshold: 0.7,
@@ -16,8 +23,10 @@ export const EVAL_ACCURACY_DEFAULTS = {
   thresholds: {} as Readonly<Record<string, number>>,
   trailingRuns: 24,
   minTrailingRuns: 6,
+  /** Runs the spread is estimated from (the mean uses `trailingRuns`). */
+  sdRuns: 168,
   minDrop: 0.08,
-  zScore: 4,
+  zScore: 5,
   /** Runs further back than this are not part of the trailing baseline. */
   lookbackMs: 7 * 24 * 3_600_000,
   /** Resolve as soon as a run is fine again. */
@@ -38,6 +47,7 @@ export interface EvalAccuracyRule {
   thresholds: Readonly<Record<string, number>>;
   trailingRuns: number;
   minTrailingRuns: number;
+  sdRuns: number;
   minDrop: number;
   zScore: number;
 }
@@ -57,7 +67,9 @@ export function evalAccuracyCheck(
   if (trailing.length < rule.minTrailingRuns) return undefined;
   const m = mean(trailing) ?? 0;
   const binomialSd = run.total ? Math.sqrt((m * (1 - m)) / run.total) : 0;
-  const sd = Math.max(stdev(trailing), binomialSd);
+  const spread = before.slice(-Math.max(rule.sdRuns, rule.trailingRuns)).map((r) => r.accuracy);
+  // The run's own noise plus that of the mean it is compared with.
+  const sd = Math.max(stdev(spread), binomialSd) * Math.sqrt(1 + 1 / trailing.length);
   const drop = m - run.accuracy;
   if (drop < rule.minDrop || drop <= rule.zScore * sd) return undefined;
   return (

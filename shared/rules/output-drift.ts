@@ -12,9 +12,13 @@ export const OUTPUT_DRIFT_RULE_ID = 'output-drift';
  * Per service: KL(last hour ‖ trailing 7-day reference) of the output-label mix, with additive
  * smoothing (alpha = 1) so a label new to either side is finite. Detection v2 (issue 13): no
  * minimum count in the window; the shift must be large (KL above `threshold`) AND real: a G-test
- * of the window's counts against the reference mix rejects "same mix" at `confidence` divided by
- * the number of services tested (Bonferroni). A few dozen outputs of a quiet service can prove a
- * big shift; a few outputs, whose KL is mostly sampling noise (about (labels - 1) / (2n)), cannot.
+ * of the window's counts against the reference mix rejects "same mix" at a level divided by the
+ * number of services tested (Bonferroni). A few dozen outputs of a quiet service can prove a big
+ * shift; a few outputs, whose KL is mostly sampling noise (about (labels - 1) / (2n)), cannot.
+ * The level also counts the windows of a month: a sliding hour is tested every minute, so a
+ * quiet month offers each service about 720 fresh hours to fluke in. At 1 - `confidence` per
+ * test, 31 quiet services raised a false ticket a month (a 76-output hour at KL 0.14); the level
+ * is therefore at most `falseAlarmsPerMonth` spread over the month's windows and the services.
  */
 export const OUTPUT_DRIFT_DEFAULTS = {
   threshold: 0.1,
@@ -24,6 +28,8 @@ export const OUTPUT_DRIFT_DEFAULTS = {
   minReferenceSamples: 1000,
   /** One-sided confidence of the G-test, before the correction for the number of services tested. */
   confidence: 0.99,
+  /** Expected false tickets a month over all services tested (Bonferroni over windows × services). */
+  falseAlarmsPerMonth: 0.1,
   alpha: 1,
   forMs: 10 * MINUTE_MS,
   keepFiringForMs: 30 * MINUTE_MS,
@@ -36,6 +42,15 @@ export interface OutputDriftRule {
   minReferenceSamples: number;
   alpha: number;
   confidence: number;
+  falseAlarmsPerMonth: number;
+}
+
+const MONTH_MS = 30 * DAY_MS;
+
+/** The G-test's level for one window: the stricter of `confidence` and the monthly budget, per service tested. */
+export function driftTestLevel(rule: OutputDriftRule, scopesTested: number): number {
+  const windowsPerMonth = Math.max(1, MONTH_MS / rule.windowMs);
+  return Math.min(1 - rule.confidence, rule.falseAlarmsPerMonth / windowsPerMonth) / Math.max(1, scopesTested);
 }
 
 export function outputDriftCheck(
@@ -54,8 +69,7 @@ export function outputDriftCheck(
   if (nRef < rule.minReferenceSamples) return undefined;
   const kl = klDivergence(w.outputLabels, ref, rule.alpha);
   if (kl <= rule.threshold) return undefined;
-  const alpha = (1 - rule.confidence) / Math.max(1, ctx.scopesTested);
-  if (gTestPValue(w.outputLabels, ref, rule.alpha) >= alpha) return undefined;
+  if (gTestPValue(w.outputLabels, ref, rule.alpha) >= driftTestLevel(rule, ctx.scopesTested)) return undefined;
   // Name the label that moved most, with both shares.
   let top = '';
   let topDelta = -1;

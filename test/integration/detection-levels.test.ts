@@ -14,7 +14,7 @@ import {
  * latency, cost, eval, drift, retrieval, feedback) at 2, 20 and 200 req/min, through the real
  * store and rule runtime in event time, after two and a half days of normal history: detected at
  * its tier within its window. The one exception is below the evidence (see BELOW_EVIDENCE): it
- * must then raise nothing at a wrong tier. `npm run bench -- --only=detection-levels` prints the
+ * must then be raised at its tier within the longer time the evidence needs. `npm run bench -- --only=detection-levels` prints the
  * same table after nine days of history.
  */
 const HISTORY_DAYS = 2.5;
@@ -41,8 +41,13 @@ describe('detection at 2, 20 and 200 req/min (issue 13)', () => {
       for (const r of results) {
         const limit = BELOW_EVIDENCE.find((b) => b.scenario === sc.name && b.level === r.level);
         if (limit) {
-          // Too little evidence to decide within the window at this level: never a wrong tier.
-          if (r.alert) expect(r.alert.tier, why).toBe(sc.tier);
+          // Too little evidence to decide within the window at this level (BELOW_EVIDENCE gives
+          // the arithmetic): still raised at its tier, once the evidence gets there.
+          expect(r.alert, `${sc.name} at ${r.level} req/min: never raised; ${why}`).toBeDefined();
+          expect(r.alert?.tier, why).toBe(sc.tier);
+          expect(r.ttdMin * 60_000, `${sc.name} at ${r.level} req/min: ${r.alert?.summary}`).toBeLessThanOrEqual(
+            limit.maxDetectMs,
+          );
           continue;
         }
         expect(r.alert, `${sc.name} at ${r.level} req/min: no ${sc.ruleId}; ${why}`).toBeDefined();

@@ -324,6 +324,23 @@ describe('eval-accuracy', () => {
   });
 });
 
+describe('eval-accuracy: the spread of a week, not of the last 24 runs (issue 13)', () => {
+  // A healthy hourly suite: 88.3% ± 2.13 points (1 point of model jitter plus 300 items'
+  // binomial noise), whose last 24 runs happen to sit tight (± 1.2 points).
+  const accs = Array.from({ length: 168 }, (_, i) => 0.883 + (i % 2 ? 1 : -1) * (i < 144 ? 0.0213 : 0.012));
+  const week = accs.map((accuracy, i) => ({ suite: 's', ts: T0 + i * HOUR_MS, accuracy, total: 300 }));
+  const at = (accuracy: number): EvalRun => ({ suite: 's', ts: T0 + 168 * HOUR_MS, accuracy, total: 300 });
+  it('a low run within the suite’s usual spread does not page, though it is 4.8 sd of the last 24 runs', () => {
+    const twentyFourRuns = { ...EVAL_ACCURACY_DEFAULTS, sdRuns: 24, zScore: 4 };
+    expect(evalAccuracyCheck(twentyFourRuns, at(0.793), week)).toMatch(/-9\.0 points, 4\.8 sd, over 24 runs/);
+    expect(evalAccuracyCheck(EVAL_ACCURACY_DEFAULTS, at(0.793), week)).toBeUndefined();
+  });
+  it('a 20-point drop still pages on its first run', () => {
+    expect(evalAccuracyCheck(EVAL_ACCURACY_DEFAULTS, at(0.683), week)).toMatch(/below threshold/);
+    expect(evalAccuracyCheck(EVAL_ACCURACY_DEFAULTS, at(0.733), week)).toMatch(/-15\.0 points, 7\.\d sd, over 24 runs/);
+  });
+});
+
 describe('novel-error signatures', () => {
   it('strips ids, numbers, uuids and quoted values', () => {
     expect(normaliseErrorMessage("ValidationError: tool_call.arguments missing field 'sku' (req 9f86d081884c)")).toBe(

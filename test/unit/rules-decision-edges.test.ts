@@ -8,7 +8,7 @@ import { parseCollectorConfig } from '../../shared/config/collector-config.js';
 import { calendarSlot } from '../../shared/rules/calendar.js';
 import { COST_ANOMALY_DEFAULTS, normalCostPerMinute, projectedDay } from '../../shared/rules/cost-anomaly.js';
 import { LATENCY_P95_DEFAULTS, latencyBaseline, latencyP95Check } from '../../shared/rules/latency-p95.js';
-import { OUTPUT_DRIFT_DEFAULTS, outputDriftCheck } from '../../shared/rules/output-drift.js';
+import { OUTPUT_DRIFT_DEFAULTS, driftTestLevel, outputDriftCheck } from '../../shared/rules/output-drift.js';
 import { PROVIDER_DOWN_DEFAULTS, providerDownCheck } from '../../shared/rules/provider-down.js';
 import {
   NEGATIVE_FEEDBACK_DEFAULTS,
@@ -25,6 +25,7 @@ import {
   cusum,
   cusumThreshold,
   gTestPValue,
+  klDivergence,
   shiftedAbove,
   shiftedBelow,
 } from '../../shared/rules/stats.js';
@@ -338,6 +339,22 @@ describe('output mix shift: G-test against the reference (output-drift)', () => 
     const at = day + 59 * MINUTE_MS;
     expect(outputDriftCheck(rule, shifted(1, 2), at, service)).toBeUndefined();
     expect(outputDriftCheck(rule, shifted(5, 30), at, service)).toMatch(/^output mix KL [\d.]+ > 0\.1 over 60 min/);
+  });
+  it('a quiet month: the level counts every hour the sliding window tests, not just the services', () => {
+    // The false ticket the 30-day quiet month raised before (76 outputs, KL 0.13, p ≈ 1e-4 among
+    // 31 services): below 1 - confidence per service, far above the month's budget per window.
+    const ref = { answer: 7_550, clarify: 1_650, refusal: 800 };
+    const fluke = { answer: 40, clarify: 24, refusal: 12 };
+    const p = gTestPValue(fluke, ref);
+    expect(klDivergence(fluke, ref, 1)).toBeGreaterThan(OUTPUT_DRIFT_DEFAULTS.threshold);
+    expect(p).toBeLessThan((1 - OUTPUT_DRIFT_DEFAULTS.confidence) / 31);
+    const level = driftTestLevel(OUTPUT_DRIFT_DEFAULTS, 31);
+    expect(level).toBeCloseTo(0.1 / 720 / 31, 12);
+    expect(p).toBeGreaterThan(level);
+    // A flattened mix of the same size is still proven at that level.
+    expect(gTestPValue({ answer: 26, clarify: 25, refusal: 25 }, ref)).toBeLessThan(level);
+    // The stricter of the two wins: a week-long window leaves `confidence` in charge.
+    expect(driftTestLevel({ ...OUTPUT_DRIFT_DEFAULTS, windowMs: 7 * DAY_MS }, 1)).toBeCloseTo(0.01, 12);
   });
 });
 

@@ -2,8 +2,8 @@ import { DAY_MS, HOUR_MS } from '../../shared/clock.js';
 import { fleetOf, type FleetOptions, type FleetService } from '../../shared/sim/fleet.js';
 
 /**
- * The quiet month of issue 13, in one place for test/integration/detection-fleet.test.ts (its
- * first week, asserted) and bench/detection-fleet.ts (the whole month, printed): 30 services from
+ * The quiet month of issue 13, in one place for test/integration/detection-fleet.test.ts
+ * (asserted) and bench/detection-fleet.ts (printed, with where the replay's time goes): 30 services from
  * 2 to 200 requests a minute at the weekday peak (a quarter of that at night, half at the weekend
  * and on a holiday, +20% a month of growth; 0.5% background errors, 15% thumbs-down, 80%
  * retrieval hits), a new service from the second day and a model migration on the third, a

@@ -81,14 +81,14 @@ export function providerDownCheck(
 ): string | undefined {
   const fast = minutesOf(rule.fastWindowMs);
   const max = Math.min(Math.max(minutesOf(rule.windowMs), fast), HISTORY_LIMITS.minutes);
-  const sums = trailingSums(h, minute, max, 3, (p, into) => {
-    into[COUNT] = (into[COUNT] ?? 0) + p.count;
-    into[ERRORS] = (into[ERRORS] ?? 0) + p.errors;
+  const sums = trailingSums(h, minute, max, 3, (p, into, at) => {
+    into[at + COUNT] = p.count;
+    into[at + ERRORS] = p.errors;
     let down = 0;
     for (const t of rule.errorTypes) down += p.errorTypes[t] ?? 0;
-    into[DOWN] = (into[DOWN] ?? 0) + down;
+    into[at + DOWN] = down;
   });
-  const at = (span: number, j: number): number => sums[span]?.[j] ?? 0;
+  const at = (span: number, j: number): number => sums.at(span, j);
   // Still happening: something was attempted in the newest span.
   if (at(fast, COUNT) === 0) return undefined;
 

@@ -17,6 +17,8 @@ import type { HourBucket } from '../store/rollup-history-store.js';
 interface Entry {
   scope: Scope;
   history: ScopeHistory;
+  /** The runtime's rule-state keys for this scope, by window-rule index (see rule-runtime). */
+  stateKeys: string[];
 }
 
 /**
@@ -34,7 +36,7 @@ export class ScopeHistories {
   get(scope: Scope): ScopeHistory {
     let e = this.byKey.get(scope.key);
     if (!e) {
-      e = { scope, history: new ScopeHistory() };
+      e = { scope, history: new ScopeHistory(), stateKeys: [] };
       this.byKey.set(scope.key, e);
       this.ofKind(scope.kind).set(scope.key, e);
     }

@@ -1,0 +1,140 @@
+import { addCounts, type Agg } from './agg.js';
+/** A minute or an hour of a scope: what the rings hold. */
+type Point = Agg;
+
+/**
+ * The integer counters of a minute. ScopeHistory keeps their running totals, so a window's
+ * counters are two subtractions instead of a walk over its minutes: integer sums are exact in
+ * any order (while below 2^53), so this answers bit for bit what the walk did.
+ */
+export const COUNTERS = [
+  'count',
+  'errors',
+  'unpriced',
+  'retrievalHits',
+  'retrievalMisses',
+  'feedbackUp',
+  'feedbackDown',
+] as const;
+
+/** Where a range's points are: `points[i - shifted()]` for absolute indices lo <= i < hi. */
+export interface RingSlice {
+  /** The live ring (minutes or hours). */
+  readonly points: readonly Point[];
+  /** How many points have left the ring so far. */
+  shifted(): number;
+  /**
+   * The order the straightforward sums walk it in: minute windows newest first, hour sums oldest
+   * first (the float sums and the maps' key order follow it).
+   */
+  readonly newestFirst: boolean;
+}
+
+/**
+ * Totals of a range of a ring (a window of minutes, a span of closed hours), as ScopeHistory's
+ * window and sumHours answer them. The counters are
+ * computed when it is made (from the running totals); the rest (cost, tokens, the error-type and
+ * output-label maps) only when read, by the same walk as before (in the ring's order), so their float
+ * sums and their maps' key order are unchanged (the drift tests iterate those keys and sum
+ * floats in that order). Most minutes, most rules read counters only: error rate and rate shifts
+ * count, drift alone reads labels. Valid until its oldest minute leaves the ring (the runtime
+ * reads windows within one minute's evaluation; a later read fails loudly, never wrongly).
+ * `labels`, when given, answers `outputLabels` instead of the walk (a sliding window's).
+ */
+export class RangeSum implements Agg {
+  readonly count: number;
+  readonly errors: number;
+  readonly unpriced: number;
+  readonly retrievalHits: number;
+  readonly retrievalMisses: number;
+  readonly feedbackUp: number;
+  readonly feedbackDown: number;
+  private floats: { tokensIn: number; tokensOut: number; costUsd: number } | undefined;
+  private maps: { errorTypes: Record<string, number>; outputLabels: Record<string, number> } | undefined;
+
+  /** `sums`: the counters' totals over [lo, hi), in COUNTERS order. */
+  constructor(
+    private readonly ring: RingSlice,
+    private readonly lo: number,
+    private readonly hi: number,
+    sums: ArrayLike<number>,
+    private readonly labels?: () => Record<string, number> | undefined,
+  ) {
+    this.count = sums[0] ?? 0;
+    this.errors = sums[1] ?? 0;
+    this.unpriced = sums[2] ?? 0;
+    this.retrievalHits = sums[3] ?? 0;
+    this.retrievalMisses = sums[4] ?? 0;
+    this.feedbackUp = sums[5] ?? 0;
+    this.feedbackDown = sums[6] ?? 0;
+  }
+
+  get tokensIn(): number {
+    return this.sumFloats().tokensIn;
+  }
+
+  get tokensOut(): number {
+    return this.sumFloats().tokensOut;
+  }
+
+  get costUsd(): number {
+    return this.sumFloats().costUsd;
+  }
+
+  get errorTypes(): Record<string, number> {
+    return this.mergeMaps().errorTypes;
+  }
+
+  get outputLabels(): Record<string, number> {
+    if (this.labels && !this.maps) {
+      this.labelMap ??= this.labels();
+      if (this.labelMap) return this.labelMap;
+    }
+    return this.mergeMaps().outputLabels;
+  }
+
+  private labelMap: Record<string, number> | undefined;
+
+  /** The range's points in the ring's order (the order the sums were always taken in). */
+  private *walk(): Generator<Point> {
+    const shifted = this.ring.shifted();
+    if (this.lo < shifted && this.hi > this.lo)
+      throw new Error('RangeSum read after its points left the ring (read windows within the minute)');
+    if (this.ring.newestFirst) {
+      for (let i = this.hi - 1; i >= this.lo; i--) {
+        const p = this.ring.points[i - shifted];
+        if (p) yield p;
+      }
+    } else {
+      for (let i = this.lo; i < this.hi; i++) {
+        const p = this.ring.points[i - shifted];
+        if (p) yield p;
+      }
+    }
+  }
+
+  private sumFloats(): { tokensIn: number; tokensOut: number; costUsd: number } {
+    if (!this.floats) {
+      const f = { tokensIn: 0, tokensOut: 0, costUsd: 0 };
+      for (const p of this.walk()) {
+        f.tokensIn += p.tokensIn;
+        f.tokensOut += p.tokensOut;
+        f.costUsd += p.costUsd;
+      }
+      this.floats = f;
+    }
+    return this.floats;
+  }
+
+  private mergeMaps(): { errorTypes: Record<string, number>; outputLabels: Record<string, number> } {
+    if (!this.maps) {
+      const m = { errorTypes: {}, outputLabels: {} };
+      for (const p of this.walk()) {
+        addCounts(m.errorTypes, p.errorTypes);
+        addCounts(m.outputLabels, p.outputLabels);
+      }
+      this.maps = m;
+    }
+    return this.maps;
+  }
+}

@@ -173,23 +173,27 @@ export class ScopeHistory {
   /** The window from the running totals: the ring is sorted, so its minutes are one index range. */
   private windowOf(from: number, end: number): RangeSum {
     const pts = this.minutes;
-    const hi = firstIndexAbove(pts, end);
-    const lo = Math.min(hi, firstIndexFrom(pts, from));
+    const n = pts.length;
+    // The usual window ends at (or after) the newest minute and its minutes are consecutive:
+    // check that guess before searching.
+    const hi = n > 0 && (pts[n - 1]?.minute ?? Infinity) <= end ? n : firstIndexAbove(pts, end);
+    const guess = hi - Math.round((end - from) / MINUTE_MS) - 1;
+    const lo =
+      guess >= 0 && guess < hi && (pts[guess]?.minute ?? -Infinity) >= from && (pts[guess - 1]?.minute ?? -Infinity) < from
+        ? guess
+        : Math.min(hi, firstIndexFrom(pts, from));
     const sums = new Float64Array(COUNTERS.length);
     if (hi > lo) {
       const a = this.before[lo];
-      const b = hi < pts.length ? this.before[hi] : this.total;
+      const b = hi < n ? this.before[hi] : this.total;
       for (let i = 0; i < sums.length; i++) sums[i] = (b?.[i] ?? 0) - (a?.[i] ?? 0);
     }
-    const a = this.evicted + lo;
-    const b = this.evicted + hi;
     // A window ending at the newest minute slides: its labels are kept, not merged again.
-    const labels =
-      hi === pts.length ? (): Record<string, number> | undefined => this.slidingLabels(end - from, a, b) : undefined;
-    return new RangeSum(this.ring, a, b, sums, labels);
+    return new RangeSum(this.ring, this.evicted + lo, this.evicted + hi, sums, hi === n ? this : undefined, end - from);
   }
 
-  private slidingLabels(span: number, lo: number, hi: number): Record<string, number> | undefined {
+  /** RangeSum's label source: the labels of the window [lo, hi) of `span`, ending at the newest minute. */
+  labelsOf(lo: number, hi: number, span: number): Record<string, number> | undefined {
     let s = this.labelWindows.get(span);
     if (!s) {
       s = new SlidingLabels();

@@ -58,7 +58,9 @@ export class RangeSum implements Agg {
     private readonly lo: number,
     private readonly hi: number,
     sums: ArrayLike<number>,
-    private readonly labels?: () => Record<string, number> | undefined,
+    private readonly labels?: { labelsOf(lo: number, hi: number, span: number): Record<string, number> | undefined },
+    /** Which sliding window `labels` keeps for this range (its span). */
+    private readonly labelSpan = 0,
   ) {
     this.count = sums[0] ?? 0;
     this.errors = sums[1] ?? 0;
@@ -87,7 +89,7 @@ export class RangeSum implements Agg {
 
   get outputLabels(): Record<string, number> {
     if (this.labels && !this.maps) {
-      this.labelMap ??= this.labels();
+      this.labelMap ??= this.labels.labelsOf(this.lo, this.hi, this.labelSpan);
       if (this.labelMap) return this.labelMap;
     }
     return this.mergeMaps().outputLabels;

@@ -133,6 +133,7 @@ function sequentialShift(
   // bernoulliLlr's two steps, once (this walk runs every minute on every service with trials).
   const hit = Math.log(p1 / p0);
   const miss = Math.log((1 - p1) / (1 - p0));
+  if (cannotReach(h, minute, hitsKey, missesKey, hit, miss, threshold)) return undefined;
   let s = 0;
   let run = { hits: 0, total: 0, since: minute };
   for (const p of h.minutes) {
@@ -158,6 +159,27 @@ function sequentialShift(
     base,
     sequential: { llr: s, threshold },
   };
+}
+
+/**
+ * The CUSUM can never exceed the sum of its positive steps over the minutes it walks: when even
+ * that stays under the threshold (a quiet service, nearly every minute), the walk cannot reach it
+ * and is skipped. The margin covers float rounding of the walk's sum (far below 1e-9 relative).
+ */
+function cannotReach(
+  h: ScopeHistory,
+  minute: number,
+  hitsKey: Counts[0],
+  missesKey: Counts[1],
+  hit: number,
+  miss: number,
+  threshold: number,
+): boolean {
+  const oldest = h.minutes[0]?.minute;
+  if (oldest === undefined || oldest > minute) return false; // nothing to walk: let the walk answer
+  const all = h.window(minute, minute - oldest + MINUTE_MS);
+  const bound = all[hitsKey] * Math.max(hit, 0) + all[missesKey] * Math.max(miss, 0);
+  return bound * (1 + 1e-9) + 1e-9 < threshold;
 }
 
 function shift(

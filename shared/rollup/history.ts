@@ -164,7 +164,9 @@ export class ScopeHistory {
     }
     let w = this.windows.get(spanMs);
     if (!w) {
-      w = this.exactCounters ? this.windowOf(end - spanMs + MINUTE_MS, end) : this.walkWindow(end - spanMs + MINUTE_MS, end);
+      w = this.exactCounters
+        ? this.windowOf(end - spanMs + MINUTE_MS, end)
+        : this.walkWindow(end - spanMs + MINUTE_MS, end);
       this.windows.set(spanMs, w);
     }
     return w;
@@ -179,7 +181,10 @@ export class ScopeHistory {
     const hi = n > 0 && (pts[n - 1]?.minute ?? Infinity) <= end ? n : firstIndexAbove(pts, end);
     const guess = hi - Math.round((end - from) / MINUTE_MS) - 1;
     const lo =
-      guess >= 0 && guess < hi && (pts[guess]?.minute ?? -Infinity) >= from && (pts[guess - 1]?.minute ?? -Infinity) < from
+      guess >= 0 &&
+      guess < hi &&
+      (pts[guess]?.minute ?? -Infinity) >= from &&
+      (pts[guess - 1]?.minute ?? -Infinity) < from
         ? guess
         : Math.min(hi, firstIndexFrom(pts, from));
     const sums = new Float64Array(COUNTERS.length);
@@ -251,7 +256,10 @@ export class ScopeHistory {
   private closedHoursOf(from: number, end: number): RangeSum {
     const hs = this.hours;
     const lo = searchHours(hs, (hour) => hour >= from);
-    const hi = Math.max(lo, searchHours(hs, (hour) => hour + HOUR_MS > end));
+    const hi = Math.max(
+      lo,
+      searchHours(hs, (hour) => hour + HOUR_MS > end),
+    );
     const sums = new Float64Array(COUNTERS.length);
     // Closed: the open (newest) hour is never in range, so every `hourBefore` needed is set.
     if (hi > lo) {

@@ -144,7 +144,12 @@ interface DayPlan {
   average: number;
 }
 
-function dayPlan(rule: CostAnomalyRule, tz: string, shapes: Map<number, DayShape>, dayStart: number): DayPlan | undefined {
+function dayPlan(
+  rule: CostAnomalyRule,
+  tz: string,
+  shapes: Map<number, DayShape>,
+  dayStart: number,
+): DayPlan | undefined {
   // A "complete" day has most of its hours (a series may be quiet for an hour at night).
   const complete = [...shapes].filter(([, d]) => d.hours >= 20 && d.total > 0);
   if (complete.length < rule.minHistoryDays) return undefined;

@@ -69,6 +69,11 @@ export class ScopeHistory {
    * Nested maps, not one string key: the lookup runs for every scope and rule every minute.
    */
   private readonly closed = new Map<string, Map<number, Map<number, unknown>>>();
+  /**
+   * Incremental state the rules keep about this scope between minutes (the rate-shift CUSUM),
+   * by what it is; dropped with the scope. The owner checks it still fits the ring (`firstIndex`).
+   */
+  readonly scratch = new Map<string, unknown>();
   private readonly ring = { points: this.minutes, shifted: (): number => this.evicted, newestFirst: true };
   /** The same for the hour ring: totals of the counters over the hours before each (set as it is pushed). */
   private readonly hourBefore: Float64Array[] = [];
@@ -79,6 +84,11 @@ export class ScopeHistory {
   private readonly labelWindows = new Map<number, SlidingLabels>();
 
   constructor(private readonly limits: { minutes: number; hours: number } = HISTORY_LIMITS) {}
+
+  /** Absolute index of `minutes[0]`: how many minutes have left the ring. */
+  get firstIndex(): number {
+    return this.evicted;
+  }
 
   /** Appends a closed minute (must be newer than the last). The point is kept, not copied. */
   addMinute(p: MinutePoint): void {

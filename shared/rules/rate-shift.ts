@@ -5,6 +5,7 @@ import { fmtPct } from './format.js';
 import type { Scope } from './scope.js';
 import { cusumThreshold, normalQuantile, shiftedAbove, shiftedBelow, wilsonInterval } from './stats.js';
 import { minutesOf } from './spans.js';
+import { cusumOverRing } from './cusum-walk.js';
 import type { RuleContext } from './window-rule.js';
 
 export const RETRIEVAL_DROP_RULE_ID = 'retrieval-drop';
@@ -134,27 +135,11 @@ function sequentialShift(
   const hit = Math.log(p1 / p0);
   const miss = Math.log((1 - p1) / (1 - p0));
   if (cannotReach(h, minute, hitsKey, missesKey, hit, miss, threshold)) return undefined;
-  let s = 0;
-  let run = { hits: 0, total: 0, since: minute };
-  for (const p of h.minutes) {
-    if (p.minute > minute) break;
-    // Field reads, not `of`: no object per minute in a walk that runs for every service every minute.
-    const hits = p[hitsKey];
-    const total = hits + p[missesKey];
-    if (total === 0) continue;
-    s += hits * hit + (total - hits) * miss;
-    if (s <= 0) {
-      s = 0;
-      run = { hits: 0, total: 0, since: minute };
-      continue;
-    }
-    if (run.total === 0) run.since = p.minute;
-    run.hits += hits;
-    run.total += total;
-  }
+  const run = cusumOverRing(h, minute, [hitsKey, missesKey], hit, miss);
+  const s = run.s;
   if (s < threshold) return undefined;
   return {
-    span: Math.round((minute - run.since) / MINUTE_MS) + 1,
+    span: Math.round((minute - (run.since ?? minute)) / MINUTE_MS) + 1,
     now: { hits: run.hits, total: run.total },
     base,
     sequential: { llr: s, threshold },

@@ -4,6 +4,7 @@ import { HOUR_MS, MINUTE_MS } from '../../shared/clock.js';
 import type { Agg } from '../../shared/rollup/agg.js';
 import { ScopeHistory, type MinutePoint } from '../../shared/rollup/history.js';
 import { newSketch } from '../../shared/rollup/sketch-codec.js';
+import { cusumOverRing, cusumWalk } from '../../shared/rules/cusum-walk.js';
 import { trailingSums } from '../../shared/rules/spans.js';
 
 /**
@@ -181,5 +182,55 @@ describe('incremental window sums equal the straightforward sums', () => {
     for (let i = 3; i < 6; i++) h.addMinute(point(T0 + i * MINUTE_MS, data));
     expect(w.count).toBe(3);
     expect(() => w.costUsd).toThrow(/left the ring/);
+  });
+});
+
+describe('the resumed CUSUM walk equals a fresh walk', () => {
+  it('over random trials, with evictions, changed steps and minutes asked out of order', () => {
+    const trial = fc.record({
+      gap: fc.constantFrom(1, 1, 1, 2, 9),
+      hits: fc.nat(12),
+      rest: fc.nat(12),
+      /** Rarely, ask about an older minute (the walk must not resume from a later one). */
+      back: fc.nat(30).map((n) => (n === 0 ? 3 : 0)),
+      /** Rarely, switch the steps (a new baseline hour moves p0/p1); runs long enough to evict the last reset. */
+      steps: fc.nat(40).map((n) => (n === 0 ? 1 : n === 1 ? 2 : 0)),
+    });
+    const STEPS = [
+      [Math.log(0.45 / 0.15), Math.log(0.55 / 0.85)],
+      [Math.log(0.5 / 0.2), Math.log(0.5 / 0.8)],
+      [Math.log(0.3 / 0.6), Math.log(0.7 / 0.4)],
+    ] as const;
+    fc.assert(
+      fc.property(
+        fc.array(trial, { minLength: 1, maxLength: 300 }),
+        fc.constantFrom(8, 15, 60, 120),
+        (trials, ring) => {
+          const h = new ScopeHistory({ minutes: ring, hours: 3 });
+          let m = T0;
+          for (const t of trials) {
+            m += t.gap * MINUTE_MS;
+            const zero = {
+              count: 0,
+              errors: 0,
+              tokensIn: 0,
+              tokensOut: 0,
+              costUsd: 0,
+              unpriced: 0,
+              retrievalHits: 0,
+              retrievalMisses: 0,
+              outputLabels: {},
+              errorTypes: {},
+            };
+            h.addMinute(point(m, { ...zero, feedbackDown: t.hits, feedbackUp: t.rest }));
+            const [hit, miss] = STEPS[t.steps] ?? STEPS[0];
+            const at = m - t.back * MINUTE_MS;
+            const counts = ['feedbackDown', 'feedbackUp'] as const;
+            expect(cusumOverRing(h, at, counts, hit, miss)).toEqual(cusumWalk(h, at, counts, hit, miss));
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });

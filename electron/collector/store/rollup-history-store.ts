@@ -130,6 +130,7 @@ export function createRollupHistoryStore(db: Database.Database): RollupHistorySt
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     delMinute: db.prepare('DELETE FROM rollups WHERE service = ? AND provider = ? AND model = ? AND minute = ?'),
+    delMinutesBefore: db.prepare('DELETE FROM rollups WHERE minute < ?'),
     pruneHours: db.prepare('DELETE FROM rollups_hourly WHERE hour < ?'),
     oldBatches: db.prepare('SELECT id, count, max_ts FROM event_batches WHERE min_ts < ? ORDER BY min_ts LIMIT ?'),
     delBatch: db.prepare('DELETE FROM event_batches WHERE id = ?'),
@@ -171,8 +172,11 @@ export function createRollupHistoryStore(db: Database.Database): RollupHistorySt
       const m = rollupFromRow(r);
       addAgg(h, m);
       h.latency.merge(m.latency);
-      s.delMinute.run(r.service, r.provider, r.model, r.minute);
     }
+    // A short batch read every row older than the horizon: one range delete (the index) instead
+    // of a delete per row. A full batch may stop inside a minute: its rows go one by one.
+    if (rows.length < limit) s.delMinutesBefore.run(beforeMinute);
+    else for (const r of rows) s.delMinute.run(r.service, r.provider, r.model, r.minute);
     for (const h of hours.values()) s.putHour.run(...toParams(h, h.hour));
     return rows.length;
   });

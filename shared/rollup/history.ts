@@ -42,7 +42,7 @@ export class ScopeHistory {
   lastSeen: number | undefined;
   /**
    * Running totals of the integer COUNTERS over every minute ever added, and, per minute of the
-   * ring, those totals before it: a window's counters are `after - before` (see MinuteWindow).
+   * ring, those totals before it: a window's counters are `after - before` (see RangeSum).
    */
   private readonly total = new Float64Array(COUNTERS.length);
   private readonly before: Float64Array[] = [];
@@ -161,8 +161,8 @@ export class ScopeHistory {
   }
 
   private changed(): void {
-    this.sums.clear();
-    this.windows.clear();
+    if (this.sums.size > 0) this.sums.clear();
+    if (this.windows.size > 0) this.windows.clear();
     this.windowsEnd = NaN;
   }
 
@@ -197,14 +197,11 @@ export class ScopeHistory {
       (pts[guess - 1]?.minute ?? -Infinity) < from
         ? guess
         : Math.min(hi, firstIndexFrom(pts, from));
-    const sums = new Float64Array(COUNTERS.length);
-    if (hi > lo) {
-      const a = this.before[lo];
-      const b = hi < n ? this.before[hi] : this.total;
-      for (let i = 0; i < sums.length; i++) sums[i] = (b?.[i] ?? 0) - (a?.[i] ?? 0);
-    }
+    // An empty range: the same totals on both sides (0 - 0 is 0).
+    const a = hi > lo ? (this.before[lo] ?? NO_COUNTS) : NO_COUNTS;
+    const b = hi > lo ? ((hi < n ? this.before[hi] : this.total) ?? NO_COUNTS) : NO_COUNTS;
     // A window ending at the newest minute slides: its labels are kept, not merged again.
-    return new RangeSum(this.ring, this.evicted + lo, this.evicted + hi, sums, hi === n ? this : undefined, end - from);
+    return new RangeSum(this.ring, this.evicted + lo, this.evicted + hi, b, a, hi === n ? this : undefined, end - from);
   }
 
   /** RangeSum's label source: the labels of the window [lo, hi) of `span`, ending at the newest minute. */
@@ -270,14 +267,10 @@ export class ScopeHistory {
       lo,
       searchHours(hs, (hour) => hour + HOUR_MS > end),
     );
-    const sums = new Float64Array(COUNTERS.length);
     // Closed: the open (newest) hour is never in range, so every `hourBefore` needed is set.
-    if (hi > lo) {
-      const a = this.hourBefore[lo];
-      const b = this.hourBefore[hi];
-      for (let i = 0; i < sums.length; i++) sums[i] = (b?.[i] ?? 0) - (a?.[i] ?? 0);
-    }
-    return new RangeSum(this.hourRing, this.hoursEvicted + lo, this.hoursEvicted + hi, sums);
+    const a = hi > lo ? (this.hourBefore[lo] ?? NO_COUNTS) : NO_COUNTS;
+    const b = hi > lo ? (this.hourBefore[hi] ?? NO_COUNTS) : NO_COUNTS;
+    return new RangeSum(this.hourRing, this.hoursEvicted + lo, this.hoursEvicted + hi, b, a);
   }
 
   /** The straightforward sum of hours, oldest first (what `closedHoursOf` must equal). */
@@ -323,6 +316,8 @@ export class ScopeHistory {
     return this.lastSeen === undefined || this.lastSeen < before;
   }
 }
+
+const NO_COUNTS = new Float64Array(COUNTERS.length);
 
 /** The index of the first point whose minute is above `t` (points sorted by minute). */
 function firstIndexAbove(points: readonly MinutePoint[], t: number): number {

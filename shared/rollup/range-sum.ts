@@ -52,23 +52,24 @@ export class RangeSum implements Agg {
   private floats: { tokensIn: number; tokensOut: number; costUsd: number } | undefined;
   private maps: { errorTypes: Record<string, number>; outputLabels: Record<string, number> } | undefined;
 
-  /** `sums`: the counters' totals over [lo, hi), in COUNTERS order. */
   constructor(
     private readonly ring: RingSlice,
     private readonly lo: number,
     private readonly hi: number,
-    sums: ArrayLike<number>,
+    /** The counters' running totals after the range and before it, in COUNTERS order. */
+    after: ArrayLike<number>,
+    before: ArrayLike<number>,
     private readonly labels?: { labelsOf(lo: number, hi: number, span: number): Record<string, number> | undefined },
     /** Which sliding window `labels` keeps for this range (its span). */
     private readonly labelSpan = 0,
   ) {
-    this.count = sums[0] ?? 0;
-    this.errors = sums[1] ?? 0;
-    this.unpriced = sums[2] ?? 0;
-    this.retrievalHits = sums[3] ?? 0;
-    this.retrievalMisses = sums[4] ?? 0;
-    this.feedbackUp = sums[5] ?? 0;
-    this.feedbackDown = sums[6] ?? 0;
+    this.count = (after[0] ?? 0) - (before[0] ?? 0);
+    this.errors = (after[1] ?? 0) - (before[1] ?? 0);
+    this.unpriced = (after[2] ?? 0) - (before[2] ?? 0);
+    this.retrievalHits = (after[3] ?? 0) - (before[3] ?? 0);
+    this.retrievalMisses = (after[4] ?? 0) - (before[4] ?? 0);
+    this.feedbackUp = (after[5] ?? 0) - (before[5] ?? 0);
+    this.feedbackDown = (after[6] ?? 0) - (before[6] ?? 0);
   }
 
   get tokensIn(): number {

@@ -98,20 +98,21 @@ export class RangeSum implements Agg {
 
   private labelMap: Record<string, number> | undefined;
 
-  /** The range's points in the ring's order (the order the sums were always taken in). */
-  private *walk(): Generator<Point> {
+  /** Calls `visit` on the range's points in the ring's order (the order the sums were always taken in). */
+  private walk(visit: (p: Point) => void): void {
     const shifted = this.ring.shifted();
     if (this.lo < shifted && this.hi > this.lo)
       throw new Error('RangeSum read after its points left the ring (read windows within the minute)');
+    const pts = this.ring.points;
     if (this.ring.newestFirst) {
       for (let i = this.hi - 1; i >= this.lo; i--) {
-        const p = this.ring.points[i - shifted];
-        if (p) yield p;
+        const p = pts[i - shifted];
+        if (p) visit(p);
       }
     } else {
       for (let i = this.lo; i < this.hi; i++) {
-        const p = this.ring.points[i - shifted];
-        if (p) yield p;
+        const p = pts[i - shifted];
+        if (p) visit(p);
       }
     }
   }
@@ -119,11 +120,11 @@ export class RangeSum implements Agg {
   private sumFloats(): { tokensIn: number; tokensOut: number; costUsd: number } {
     if (!this.floats) {
       const f = { tokensIn: 0, tokensOut: 0, costUsd: 0 };
-      for (const p of this.walk()) {
+      this.walk((p) => {
         f.tokensIn += p.tokensIn;
         f.tokensOut += p.tokensOut;
         f.costUsd += p.costUsd;
-      }
+      });
       this.floats = f;
     }
     return this.floats;
@@ -132,10 +133,10 @@ export class RangeSum implements Agg {
   private mergeMaps(): { errorTypes: Record<string, number>; outputLabels: Record<string, number> } {
     if (!this.maps) {
       const m = { errorTypes: {}, outputLabels: {} };
-      for (const p of this.walk()) {
+      this.walk((p) => {
         addCounts(m.errorTypes, p.errorTypes);
         addCounts(m.outputLabels, p.outputLabels);
-      }
+      });
       this.maps = m;
     }
     return this.maps;

@@ -1,5 +1,5 @@
 import { MINUTE_MS } from '../clock.js';
-import { HISTORY_LIMITS, type ScopeHistory } from '../rollup/history.js';
+import { HISTORY_LIMITS, type MinutePoint, type ScopeHistory } from '../rollup/history.js';
 import { fmtPct } from './format.js';
 import type { Scope } from './scope.js';
 import { minutesOf, trailingSums } from './spans.js';
@@ -77,13 +77,9 @@ export function errorRateDecision(
   const edge = Math.ceil(w / 2);
   const minSpan = Math.max(minutesOf(rule.forMs), w);
   const maxSpan = Math.min(Math.max(minutesOf(rule.maxWindowMs), minSpan), HISTORY_LIMITS.minutes);
-  const sums = trailingSums(h, minute, maxSpan, 2, (p, into, at) => {
-    into[at] = p.count;
-    into[at + 1] = p.errors;
-  });
-  const above = (n: number, e: number): boolean => n > 0 && e / n > rule.threshold;
+  const sums = trailingSums(h, minute, maxSpan, 2, pickCounts);
   // Still going on: the newest window is above the threshold.
-  if (!above(sums.between(0, w, 0), sums.between(0, w, 1))) return undefined;
+  if (!aboveRate(sums.between(0, w, 0), sums.between(0, w, 1), rule.threshold)) return undefined;
   const alpha = 1 - rule.confidence;
   // A span cannot claim time before the series existed: a new series is "above 5% for 10 min"
   // only after 10 minutes.
@@ -97,10 +93,20 @@ export function errorRateDecision(
     // and at no less than half the span's rate (else the span reaches back before the onset).
     const en = sums.between(span - edge, span, 0);
     const ee = sums.between(span - edge, span, 1);
-    if (!above(en, ee) || ee / en < e / n / 2) continue;
+    if (!aboveRate(en, ee, rule.threshold) || ee / en < e / n / 2) continue;
     if (significantlyAbove(e, n, rule.threshold, alpha)) return { spanMs: span * MINUTE_MS, samples: n, errors: e };
   }
   return undefined;
+}
+
+function aboveRate(n: number, e: number, threshold: number): boolean {
+  return n > 0 && e / n > threshold;
+}
+
+/** trailingSums' columns: requests, failures (module level: no closure per series per minute). */
+function pickCounts(p: MinutePoint, into: Float64Array, at: number): void {
+  into[at] = p.count;
+  into[at + 1] = p.errors;
 }
 
 /** e.g. "error rate 31.2% (156/500) over 10 min, above 5% at 97.5% confidence, on checkout · openai/gpt-4o" */

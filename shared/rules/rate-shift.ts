@@ -167,6 +167,22 @@ function cannotReach(
   return bound * (1 + 1e-9) + 1e-9 < threshold;
 }
 
+function proportion(a: Readonly<Agg>, [hitsKey, missesKey]: Counts): Proportion {
+  return { hits: a[hitsKey], total: a[hitsKey] + a[missesKey] };
+}
+
+/** The distinct span lengths (minutes) RATE_SHIFT_SPANS gives for a window of `maxSpan` minutes (kept: asked every minute). */
+const spanLists = new Map<number, readonly number[]>();
+
+function spansOf(maxSpan: number): readonly number[] {
+  let spans = spanLists.get(maxSpan);
+  if (!spans) {
+    spans = [...new Set(RATE_SHIFT_SPANS.map((f) => Math.max(1, Math.round(f * maxSpan))))];
+    spanLists.set(maxSpan, spans);
+  }
+  return spans;
+}
+
 function shift(
   rule: RateShiftRule,
   h: ScopeHistory,
@@ -175,15 +191,14 @@ function shift(
   direction: 'below' | 'above',
   scopesTested: number,
 ): Shift | undefined {
-  const [hitsKey, missesKey] = counts;
-  const of = (a: Agg): Proportion => ({ hits: a[hitsKey], total: a[hitsKey] + a[missesKey] });
+  const of = (a: Readonly<Agg>): Proportion => proportion(a, counts);
   const maxSpan = Math.min(minutesOf(rule.windowMs), HISTORY_LIMITS.minutes);
   // Nothing at all over the longest span: nothing to decide (the cheap, common exit).
   if (of(h.window(minute, maxSpan * MINUTE_MS)).total === 0) return undefined;
   const start = minute - (maxSpan - 1) * MINUTE_MS;
   const base = of(h.sumHours(start - rule.baselineMs, start));
   if (base.total === 0) return undefined;
-  const spans = [...new Set(RATE_SHIFT_SPANS.map((f) => Math.max(1, Math.round(f * maxSpan))))];
+  const spans = spansOf(maxSpan);
   const alpha = (1 - rule.confidence) / Math.max(1, scopesTested);
   // A span cannot claim time before the scope existed.
   const longest = Math.floor((minute - (h.firstSeen ?? minute)) / MINUTE_MS) + 1;

@@ -79,7 +79,14 @@ export class ScopeHistory {
   private readonly hourBefore: Float64Array[] = [];
   private hoursEvicted = 0;
   private exactHourCounters = true;
-  private readonly hourRing = { points: this.hours, shifted: (): number => this.hoursEvicted, newestFirst: false };
+  /** Minutes and hours added so far: the open hour changes with each. */
+  private added = 0;
+  private readonly hourRing = {
+    points: this.hours,
+    shifted: (): number => this.hoursEvicted,
+    newestFirst: false,
+    version: (): number => this.added,
+  };
   /** Output labels of the windows ending at the newest minute, by span, slid minute by minute. */
   private readonly labelWindows = new Map<number, SlidingLabels>();
 
@@ -96,6 +103,7 @@ export class ScopeHistory {
     this.firstSeen ??= p.minute;
     this.lastSeen = p.minute;
     this.changed();
+    this.added++;
     this.before.push(Float64Array.from(this.total));
     for (let i = 0; i < COUNTERS.length; i++) {
       const v = p[COUNTERS[i] as (typeof COUNTERS)[number]];
@@ -134,6 +142,7 @@ export class ScopeHistory {
     this.lastSeen = Math.max(this.lastSeen ?? p.hour, p.hour + HOUR_MS - MINUTE_MS);
     this.hourSketch = undefined;
     this.changed();
+    this.added++;
     this.pushHour(p);
   }
 
@@ -253,7 +262,7 @@ export class ScopeHistory {
     const key = `${from}/${end}`;
     let sum = this.sums.get(key);
     if (!sum) {
-      sum = this.addHours(from, end);
+      sum = (this.exactHourCounters && this.openHoursOf(from, end)) || this.addHours(from, end);
       this.sums.set(key, sum);
     }
     return sum;
@@ -271,6 +280,32 @@ export class ScopeHistory {
     const a = hi > lo ? (this.hourBefore[lo] ?? NO_COUNTS) : NO_COUNTS;
     const b = hi > lo ? (this.hourBefore[hi] ?? NO_COUNTS) : NO_COUNTS;
     return new RangeSum(this.hourRing, this.hoursEvicted + lo, this.hoursEvicted + hi, b, a);
+  }
+
+  /**
+   * sumHours over a span that may hold the open hour (the weekly rules, at the hour's close): the
+   * open hour's counters are added to the totals before it now, so the sum must be read before
+   * the next minute arrives (it fails loudly otherwise). Undefined when those are not exact.
+   */
+  private openHoursOf(from: number, end: number): RangeSum | undefined {
+    const hs = this.hours;
+    const lo = searchHours(hs, (hour) => hour >= from);
+    const hi = Math.max(
+      lo,
+      searchHours(hs, (hour) => hour + HOUR_MS > end),
+    );
+    if (hi < hs.length || hi <= lo) return this.closedHoursOf(from, end);
+    const a = hi > lo ? (this.hourBefore[lo] ?? NO_COUNTS) : NO_COUNTS;
+    const open = hs[hs.length - 1];
+    const beforeOpen = this.hourBefore[hs.length - 1];
+    if (!open || !beforeOpen) return undefined;
+    const b = new Float64Array(COUNTERS.length);
+    for (let i = 0; i < COUNTERS.length; i++) {
+      const t = (beforeOpen[i] ?? 0) + open[COUNTERS[i] as (typeof COUNTERS)[number]];
+      if (!Number.isSafeInteger(t)) return undefined;
+      b[i] = t;
+    }
+    return new RangeSum(this.hourRing, this.hoursEvicted + lo, this.hoursEvicted + hi, b, a, undefined, 0, this.added);
   }
 
   /** The straightforward sum of hours, oldest first (what `closedHoursOf` must equal). */

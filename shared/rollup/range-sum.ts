@@ -28,6 +28,8 @@ export interface RingSlice {
    * first (the float sums and the maps' key order follow it).
    */
   readonly newestFirst: boolean;
+  /** Changes whenever a point of the ring changes in place (the open hour takes a minute). */
+  version?(): number;
 }
 
 /**
@@ -62,6 +64,8 @@ export class RangeSum implements Agg {
     private readonly labels?: { labelsOf(lo: number, hi: number, span: number): Record<string, number> | undefined },
     /** Which sliding window `labels` keeps for this range (its span). */
     private readonly labelSpan = 0,
+    /** Set when the range holds a point that may still change (the open hour): its ring version then. */
+    private readonly stamp?: number,
   ) {
     this.count = (after[0] ?? 0) - (before[0] ?? 0);
     this.errors = (after[1] ?? 0) - (before[1] ?? 0);
@@ -103,6 +107,8 @@ export class RangeSum implements Agg {
     const shifted = this.ring.shifted();
     if (this.lo < shifted && this.hi > this.lo)
       throw new Error('RangeSum read after its points left the ring (read windows within the minute)');
+    if (this.stamp !== undefined && this.stamp !== this.ring.version?.())
+      throw new Error('RangeSum read after its open hour changed (read sums within the minute)');
     const pts = this.ring.points;
     if (this.ring.newestFirst) {
       for (let i = this.hi - 1; i >= this.lo; i--) {

@@ -112,7 +112,7 @@ describe('incremental window sums equal the straightforward sums', () => {
     );
   });
 
-  it('sumHours() over closed hours, including ring evictions', () => {
+  it('sumHours() over closed hours and spans holding the open hour, including ring evictions', () => {
     fc.assert(
       fc.property(
         fc.array(step, { minLength: 1, maxLength: 300 }),
@@ -130,6 +130,11 @@ describe('incremental window sums equal the straightforward sums', () => {
               const end = openHour - back * HOUR_MS + (back % 3) * 7 * MINUTE_MS;
               const from = end - len * HOUR_MS - (len % 2) * 13 * MINUTE_MS;
               expect(plain(h.sumHours(from, end))).toEqual(plain(h.addHours(from, end)));
+              // Spans reaching into the open hour (the weekly rules, at the hour's close).
+              const later = openHour + ((back % 4) + 1) * HOUR_MS;
+              expect(plain(h.sumHours(later - len * HOUR_MS, later))).toEqual(
+                plain(h.addHours(later - len * HOUR_MS, later)),
+              );
             }
           }
         },
@@ -182,6 +187,30 @@ describe('incremental window sums equal the straightforward sums', () => {
     for (let i = 3; i < 6; i++) h.addMinute(point(T0 + i * MINUTE_MS, data));
     expect(w.count).toBe(3);
     expect(() => w.costUsd).toThrow(/left the ring/);
+  });
+
+  it('a sum holding the open hour read after that hour changed fails loudly', () => {
+    const h = new ScopeHistory({ minutes: 5, hours: 4 });
+    const data = {
+      count: 1,
+      errors: 0,
+      tokensIn: 1,
+      tokensOut: 1,
+      costUsd: 0.5,
+      unpriced: 0,
+      retrievalHits: 0,
+      retrievalMisses: 0,
+      feedbackUp: 0,
+      feedbackDown: 0,
+      outputLabels: {},
+      errorTypes: {},
+    };
+    const hour = Math.floor(T0 / HOUR_MS) * HOUR_MS;
+    h.addMinute(point(hour, data));
+    const sum = h.sumHours(hour - HOUR_MS, hour + HOUR_MS);
+    h.addMinute(point(hour + MINUTE_MS, data));
+    expect(sum.count).toBe(1);
+    expect(() => sum.costUsd).toThrow(/open hour changed/);
   });
 });
 

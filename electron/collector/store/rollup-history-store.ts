@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import { HOUR_MS } from '../../../shared/clock.js';
 import { addAgg } from '../../../shared/rollup/agg.js';
 import { emptyBucket, type MinuteBucket } from '../../../shared/rollup/bucket.js';
-import { decodeSketch, encodeSketch } from '../../../shared/rollup/sketch-codec.js';
+import { decodeSketch, encodeSketch, mergeEncodedSketch } from '../../../shared/rollup/sketch-codec.js';
+import type { Agg } from '../../../shared/rollup/agg.js';
 import type { SeriesKey } from '../../../shared/rollup/window.js';
 
 /** An hourly rollup row: the same shape as a minute bucket, keyed by the hour's start. */
@@ -77,6 +78,24 @@ export function rollupFromRow(r: RollupColumns): Omit<MinuteBucket, 'minute'> {
     errors: r.errors,
     errorTypes: JSON.parse(r.error_types) as Record<string, number>,
     latency: decodeSketch(r.latency_sketch.toString('utf8')),
+    tokensIn: r.tokens_in,
+    tokensOut: r.tokens_out,
+    costUsd: r.cost_usd,
+    unpriced: r.unpriced,
+    outputLabels: JSON.parse(r.output_labels) as Record<string, number>,
+    retrievalHits: r.retrieval_hits,
+    retrievalMisses: r.retrieval_misses,
+    feedbackUp: r.feedback_up,
+    feedbackDown: r.feedback_down,
+  };
+}
+
+/** A rollup row's additive part (what `addAgg` reads), without decoding its sketch. */
+function aggFromRow(r: RollupColumns): Agg {
+  return {
+    count: r.count,
+    errors: r.errors,
+    errorTypes: JSON.parse(r.error_types) as Record<string, number>,
     tokensIn: r.tokens_in,
     tokensOut: r.tokens_out,
     costUsd: r.cost_usd,
@@ -169,9 +188,8 @@ export function createRollupHistoryStore(db: Database.Database): RollupHistorySt
         h = { ...(existing ? rollupFromRow(existing) : empty), hour };
         hours.set(id, h);
       }
-      const m = rollupFromRow(r);
-      addAgg(h, m);
-      h.latency.merge(m.latency);
+      addAgg(h, aggFromRow(r));
+      mergeEncodedSketch(h.latency, r.latency_sketch.toString('utf8'));
     }
     // A short batch read every row older than the horizon: one range delete (the index) instead
     // of a delete per row. A full batch may stop inside a minute: its rows go one by one.

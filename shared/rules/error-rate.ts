@@ -77,9 +77,11 @@ export function errorRateDecision(
   const edge = Math.ceil(w / 2);
   const minSpan = Math.max(minutesOf(rule.forMs), w);
   const maxSpan = Math.min(Math.max(minutesOf(rule.maxWindowMs), minSpan), HISTORY_LIMITS.minutes);
+  // Still going on: the newest window is above the threshold. Asked of the window first (its
+  // counters are two subtractions): most series, most minutes, stop here.
+  const newest = h.window(minute, w * MINUTE_MS);
+  if (!aboveRate(newest.count, newest.errors, rule.threshold)) return undefined;
   const sums = trailingSums(h, minute, maxSpan, 2, pickCounts);
-  // Still going on: the newest window is above the threshold.
-  if (!aboveRate(sums.between(0, w, 0), sums.between(0, w, 1), rule.threshold)) return undefined;
   const alpha = 1 - rule.confidence;
   // A span cannot claim time before the series existed: a new series is "above 5% for 10 min"
   // only after 10 minutes.

@@ -45,7 +45,7 @@ export class ScopeHistory {
    * ring, those totals before it: a window's counters are `after - before` (see RangeSum).
    */
   private readonly total = new Float64Array(COUNTERS.length);
-  private readonly before: Float64Array[] = [];
+  private readonly before: (readonly number[])[] = [];
   /** Minutes that have left the ring (absolute index of `minutes[0]`). */
   private evicted = 0;
   /**
@@ -104,7 +104,8 @@ export class ScopeHistory {
     this.lastSeen = p.minute;
     this.changed();
     this.added++;
-    this.before.push(Float64Array.from(this.total));
+    // A plain array: cheaper to allocate than a typed one (one per scope per minute).
+    this.before.push(Array.from(this.total));
     for (let i = 0; i < COUNTERS.length; i++) {
       const v = p[COUNTERS[i] as (typeof COUNTERS)[number]];
       const t = (this.total[i] ?? 0) + v;

@@ -51,7 +51,9 @@ export class RangeSum implements Agg {
   readonly retrievalMisses: number;
   readonly feedbackUp: number;
   readonly feedbackDown: number;
-  private floats: { tokensIn: number; tokensOut: number; costUsd: number } | undefined;
+  private tokensInSum: number | undefined;
+  private tokensOutSum: number | undefined;
+  private costSum: number | undefined;
   private maps: { errorTypes: Record<string, number>; outputLabels: Record<string, number> } | undefined;
 
   constructor(
@@ -77,15 +79,15 @@ export class RangeSum implements Agg {
   }
 
   get tokensIn(): number {
-    return this.sumFloats().tokensIn;
+    return (this.tokensInSum ??= this.sumField('tokensIn'));
   }
 
   get tokensOut(): number {
-    return this.sumFloats().tokensOut;
+    return (this.tokensOutSum ??= this.sumField('tokensOut'));
   }
 
   get costUsd(): number {
-    return this.sumFloats().costUsd;
+    return (this.costSum ??= this.sumField('costUsd'));
   }
 
   get errorTypes(): Record<string, number> {
@@ -123,17 +125,13 @@ export class RangeSum implements Agg {
     }
   }
 
-  private sumFloats(): { tokensIn: number; tokensOut: number; costUsd: number } {
-    if (!this.floats) {
-      const f = { tokensIn: 0, tokensOut: 0, costUsd: 0 };
-      this.walk((p) => {
-        f.tokensIn += p.tokensIn;
-        f.tokensOut += p.tokensOut;
-        f.costUsd += p.costUsd;
-      });
-      this.floats = f;
-    }
-    return this.floats;
+  /** One float field summed in the ring's order, alone (cost-anomaly reads the cost of a window every minute). */
+  private sumField(field: 'tokensIn' | 'tokensOut' | 'costUsd'): number {
+    let sum = 0;
+    this.walk((p) => {
+      sum += p[field];
+    });
+    return sum;
   }
 
   private mergeMaps(): { errorTypes: Record<string, number>; outputLabels: Record<string, number> } {

@@ -89,6 +89,18 @@ export class ScopeHistory {
   };
   /** Output labels of the windows ending at the newest minute, by span, slid minute by minute. */
   private readonly labelWindows = new Map<number, SlidingLabels>();
+  /** The same for closed-hour sums (drift's reference), by span; kept across hours. */
+  private readonly hourLabelWindows = new Map<number, SlidingLabels>();
+  private readonly hourLabels = {
+    labelsOf: (lo: number, hi: number, span: number): Record<string, number> | undefined => {
+      let s = this.hourLabelWindows.get(span);
+      if (!s) {
+        s = new SlidingLabels();
+        this.hourLabelWindows.set(span, s);
+      }
+      return s.labels(this.hourRing, lo, hi);
+    },
+  };
 
   constructor(private readonly limits: { minutes: number; hours: number } = HISTORY_LIMITS) {}
 
@@ -280,7 +292,15 @@ export class ScopeHistory {
     // Closed: the open (newest) hour is never in range, so every `hourBefore` needed is set.
     const a = hi > lo ? (this.hourBefore[lo] ?? NO_COUNTS) : NO_COUNTS;
     const b = hi > lo ? (this.hourBefore[hi] ?? NO_COUNTS) : NO_COUNTS;
-    return new RangeSum(this.hourRing, this.hoursEvicted + lo, this.hoursEvicted + hi, b, a);
+    return new RangeSum(
+      this.hourRing,
+      this.hoursEvicted + lo,
+      this.hoursEvicted + hi,
+      b,
+      a,
+      this.hourLabels,
+      end - from,
+    );
   }
 
   /**

@@ -1,13 +1,14 @@
 import type { RingSlice } from './range-sum.js';
 
 /**
- * The output-label counts of one window span as it slides along the minute ring: each minute
+ * The output-label counts of one window span as it slides along a ring (minutes or hours): each minute
  * the newest minute's labels are added and the ones that left the span removed, instead of
  * merging the span's 60 minutes again (output drift reads this for every service every minute).
  * Answers exactly what the newest-first walk (addCounts) answers: counts are integers (exact in
  * any order), a label is listed while any minute of the span lists it (even at 0), and in the
- * walk's key order: first appearance scanning from the newest minute, which needs only the
- * newest minute or two (the walk stops once every label held is placed).
+ * walk's key order: first appearance along the walk (from the newest minute; for hour sums,
+ * from the oldest hour), which needs only a point or two (it stops once every label is placed).
+ * Hour sums slide too: drift's 7-day reference moves by one closed hour an hour.
  */
 export class SlidingLabels {
   /** The absolute ring indices [lo, hi) the counts cover. */
@@ -26,15 +27,18 @@ export class SlidingLabels {
     const shifted = ring.shifted();
     const out: Record<string, number> = {};
     let placed = 0;
-    for (let i = hi - 1; i >= lo && placed < this.listed.size; i--) {
+    // Key order: first appearance along the walk's order (minutes newest first, hours oldest first).
+    const place = (i: number): void => {
       const p = ring.points[i - shifted];
-      if (!p) continue;
+      if (!p) return;
       for (const k in p.outputLabels) {
         if (Object.hasOwn(out, k)) continue;
         out[k] = this.counts.get(k) ?? 0;
         placed++;
       }
-    }
+    };
+    if (ring.newestFirst) for (let i = hi - 1; i >= lo && placed < this.listed.size; i--) place(i);
+    else for (let i = lo; i < hi && placed < this.listed.size; i++) place(i);
     return out;
   }
 

@@ -54,7 +54,8 @@ export class RangeSum implements Agg {
   private tokensInSum: number | undefined;
   private tokensOutSum: number | undefined;
   private costSum: number | undefined;
-  private maps: { errorTypes: Record<string, number>; outputLabels: Record<string, number> } | undefined;
+  private errorTypeMap: Record<string, number> | undefined;
+  private labelMap: Record<string, number> | undefined;
 
   constructor(
     private readonly ring: RingSlice,
@@ -91,18 +92,14 @@ export class RangeSum implements Agg {
   }
 
   get errorTypes(): Record<string, number> {
-    return this.mergeMaps().errorTypes;
+    return (this.errorTypeMap ??= this.mergeField('errorTypes'));
   }
 
   get outputLabels(): Record<string, number> {
-    if (this.labels && !this.maps) {
-      this.labelMap ??= this.labels.labelsOf(this.lo, this.hi, this.labelSpan);
-      if (this.labelMap) return this.labelMap;
-    }
-    return this.mergeMaps().outputLabels;
+    // A sliding window's labels when it keeps them (undefined: only the walk is exact).
+    this.labelMap ??= this.labels?.labelsOf(this.lo, this.hi, this.labelSpan) ?? this.mergeField('outputLabels');
+    return this.labelMap;
   }
-
-  private labelMap: Record<string, number> | undefined;
 
   /** Calls `visit` on the range's points in the ring's order (the order the sums were always taken in). */
   private walk(visit: (p: Point) => void): void {
@@ -134,15 +131,10 @@ export class RangeSum implements Agg {
     return sum;
   }
 
-  private mergeMaps(): { errorTypes: Record<string, number>; outputLabels: Record<string, number> } {
-    if (!this.maps) {
-      const m = { errorTypes: {}, outputLabels: {} };
-      this.walk((p) => {
-        addCounts(m.errorTypes, p.errorTypes);
-        addCounts(m.outputLabels, p.outputLabels);
-      });
-      this.maps = m;
-    }
-    return this.maps;
+  /** One map field merged in the ring's order, alone (provider down reads error types, drift labels). */
+  private mergeField(field: 'errorTypes' | 'outputLabels'): Record<string, number> {
+    const out: Record<string, number> = {};
+    this.walk((p) => addCounts(out, p[field]));
+    return out;
   }
 }

@@ -69,11 +69,15 @@ export function encodeSketch(s: DDSketch): string {
   return JSON.stringify(json);
 }
 
-export function decodeSketch(text: string): DDSketch {
+function parseSketch(text: string): SketchJsonV1 | SketchJsonV2 {
   const json = JSON.parse(text) as SketchJsonV1 | SketchJsonV2;
   if ((json.v !== 1 && json.v !== 2) || json.ra !== SKETCH_RELATIVE_ACCURACY) {
     throw new Error(`unsupported sketch encoding v${String(json.v)}`);
   }
+  return json;
+}
+
+function fromJson(json: SketchJsonV1 | SketchJsonV2): DDSketch {
   const s = newSketch();
   if (json.v === 1) {
     for (const [k, c] of json.p) s.store.add(k, c);
@@ -88,6 +92,46 @@ export function decodeSketch(text: string): DDSketch {
   s.min = json.min ?? Infinity;
   s.max = json.max ?? -Infinity;
   return s;
+}
+
+export function decodeSketch(text: string): DDSketch {
+  return fromJson(parseSketch(text));
+}
+
+/** Sum of a dense store's counts as `addDense` would leave its `count` (zeros skipped, in order). */
+function denseCount(d: readonly number[]): number {
+  let n = 0;
+  for (let i = 1; i < d.length; i++) {
+    const c = d[i] ?? 0;
+    if (c > 0) n += c;
+  }
+  return n;
+}
+
+/**
+ * `into.merge(decodeSketch(text))` without building the decoded sketch (maintenance merges every
+ * minute row of an hour into the hour's sketch): the bins are added to `into`'s store directly.
+ * The same result: a DenseStore merge adds bin counts (integers, exact in any order) and extends
+ * the key range to the same extent; the summary fields follow DDSketch.merge, quirks included
+ * (an empty `into` takes a copy, negative store too; otherwise the negative store is not merged).
+ */
+export function mergeEncodedSketch(into: DDSketch, text: string): void {
+  const json = parseSketch(text);
+  if (json.v !== 2 || into.count === 0) {
+    into.merge(fromJson(json));
+    return;
+  }
+  const positive = denseCount(json.p);
+  const count = positive + denseCount(json.n) + json.z;
+  if (count === 0) return;
+  if (positive > 0) addDense(into.store, json.p);
+  into.zeroCount += json.z;
+  into.count += count;
+  into.sum += json.sum;
+  const min = json.min ?? Infinity;
+  const max = json.max ?? -Infinity;
+  if (min < into.min) into.min = min;
+  if (max > into.max) into.max = max;
 }
 
 /** A deep copy (merge into a fresh sketch). */

@@ -14,19 +14,31 @@ export interface CalendarSlot {
 }
 
 const CACHE_LIMIT = 20_000;
-const cache = new Map<string, CalendarSlot>();
+/** Per zone, by half-hour index since the epoch (a number, not a string key: asked every minute). */
+const cache = new Map<string, Map<number, CalendarSlot>>();
+let cached = 0;
 
 export function calendarSlot(ms: number, timeZone: string): CalendarSlot {
-  const hourStart = Math.floor(ms / HOUR_MS) * HOUR_MS;
-  // Zones with half-hour offsets put a UTC hour across two local hours: key by the minute offset too.
-  const key = `${timeZone}|${hourStart}|${Math.floor((ms - hourStart) / (HOUR_MS / 2))}`;
-  let slot = cache.get(key);
+  // Zones with half-hour offsets put a UTC hour across two local hours: key by the half hour.
+  const half = Math.floor(ms / (HOUR_MS / 2));
+  let zone = cache.get(timeZone);
+  if (!zone) {
+    zone = new Map();
+    cache.set(timeZone, zone);
+  }
+  let slot = zone.get(half);
   if (!slot) {
     const local = DateTime.fromMillis(ms, { zone: timeZone });
     const zoned = local.isValid ? local : DateTime.fromMillis(ms, { zone: 'UTC' });
     slot = { hour: zoned.hour, weekend: zoned.weekday >= 6 };
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(key, slot);
+    if (cached >= CACHE_LIMIT) {
+      cache.clear();
+      cached = 0;
+      zone = new Map();
+      cache.set(timeZone, zone);
+    }
+    zone.set(half, slot);
+    cached++;
   }
   return slot;
 }

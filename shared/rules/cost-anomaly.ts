@@ -61,9 +61,20 @@ export function normalCostPerMinute(rule: CostAnomalyRule, h: ScopeHistory, wind
   const at = calendarSlot(windowStart, tz);
   const from = windowStart - rule.trailingDays * DAY_MS;
   // The same closed hours and the same slot give the same normal: computed about once an hour.
-  return h.overClosedHours(`cost|${tz}|${at.hour}|${at.weekend}`, from, windowStart, () =>
-    slotNormal(h, tz, at, from, windowStart),
-  );
+  return h.overClosedHours(slotKey(tz, at), from, windowStart, () => slotNormal(h, tz, at, from, windowStart));
+}
+
+/** "cost|<zone>|<hour>|<weekend>", built once per zone and slot (asked for every service every minute). */
+const slotKeys = new Map<string, string[]>();
+
+function slotKey(tz: string, at: { hour: number; weekend: boolean }): string {
+  let keys = slotKeys.get(tz);
+  if (!keys) {
+    keys = [];
+    slotKeys.set(tz, keys);
+  }
+  const i = at.hour * 2 + (at.weekend ? 1 : 0);
+  return (keys[i] ??= `cost|${tz}|${at.hour}|${at.weekend}`);
 }
 
 function slotNormal(
@@ -107,33 +118,49 @@ export function projectedDay(
   const hourStart = Math.ceil(elapsed / HOUR_MS) * HOUR_MS - HOUR_MS;
   const partial = (elapsed - hourStart) / HOUR_MS;
   const from = dayStart - rule.trailingDays * DAY_MS;
-  // The trailing days are closed: their shape is computed once per hour of the day, not every minute.
-  const shapes = h.overClosedHours(`day|${hourStart}`, from, dayStart, () => dayShapes(h, from, dayStart, hourStart));
+  const tz = rule.timeZone ?? 'UTC';
+  // The trailing days are closed: which of them count, and their mean, are worked out once per
+  // hour of the day; only the share of the current hour (`partial`) moves minute by minute.
+  const plan = h.overClosedHours(`day|${hourStart}|${tz}|${rule.minHistoryDays}`, from, dayStart, () =>
+    dayPlan(rule, tz, dayShapes(h, from, dayStart, hourStart), dayStart),
+  );
+  if (!plan) return undefined;
   let today = 0;
   for (let i = h.hours.length - 1; i >= 0; i--) {
     const hp = h.hours[i];
     if (!hp || hp.hour < dayStart) break;
     if (hp.hour <= minute) today += hp.costUsd; // the open hour includes minutes up to the evaluated one
   }
-  const days = new Map<number, { total: number; byNow: number; hours: number }>();
-  for (const [d, e] of shapes) days.set(d, { total: e.total, hours: e.hours, byNow: e.before + e.current * partial });
+  let fraction = 0;
+  for (const d of plan.basis) fraction += (d.before + d.current * partial) / d.total;
+  const share = fraction / plan.basis.length;
+  if (share < rule.minDayFraction || plan.average <= 0) return undefined;
+  return { projected: today / share, average: plan.average };
+}
+
+/** What projectedDay needs of the trailing days: the days its share is the mean over, and their mean cost. */
+interface DayPlan {
+  basis: DayShape[];
+  average: number;
+}
+
+function dayPlan(
+  rule: CostAnomalyRule,
+  tz: string,
+  shapes: Map<number, DayShape>,
+  dayStart: number,
+): DayPlan | undefined {
   // A "complete" day has most of its hours (a series may be quiet for an hour at night).
-  const complete = [...days].filter(([, d]) => d.hours >= 20 && d.total > 0);
+  const complete = [...shapes].filter(([, d]) => d.hours >= 20 && d.total > 0);
   if (complete.length < rule.minHistoryDays) return undefined;
   // The same kind of day (weekday/weekend, in the team's zone; judged at the UTC day's noon).
-  const tz = rule.timeZone ?? 'UTC';
   const kind = (d: number): boolean => calendarSlot(d + DAY_MS / 2, tz).weekend;
   const sameKind = complete.filter(([d]) => kind(d) === kind(dayStart)).map(([, e]) => e);
   if (sameKind.length === 0) return undefined;
   const mean = (list: readonly { total: number }[]): number => list.reduce((a, d) => a + d.total, 0) / list.length;
   const all = complete.map(([, e]) => e);
-  const basis = sameKind.length >= rule.minHistoryDays ? sameKind : all;
-  let fraction = 0;
-  for (const d of basis) fraction += d.byNow / d.total;
-  const average = sameKind.length >= rule.minHistoryDays ? mean(sameKind) : Math.max(mean(sameKind), mean(all));
-  const share = fraction / basis.length;
-  if (share < rule.minDayFraction || average <= 0) return undefined;
-  return { projected: today / share, average };
+  const enough = sameKind.length >= rule.minHistoryDays;
+  return { basis: enough ? sameKind : all, average: enough ? mean(sameKind) : Math.max(mean(sameKind), mean(all)) };
 }
 
 interface DayShape {

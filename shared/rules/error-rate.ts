@@ -1,8 +1,8 @@
 import { MINUTE_MS } from '../clock.js';
-import { HISTORY_LIMITS, type ScopeHistory } from '../rollup/history.js';
+import { HISTORY_LIMITS, type MinutePoint, type ScopeHistory } from '../rollup/history.js';
 import { fmtPct } from './format.js';
 import type { Scope } from './scope.js';
-import { between, minutesOf, trailingSums } from './spans.js';
+import { minutesOf, trailingSums } from './spans.js';
 import { significantlyAbove } from './stats.js';
 
 export const ERROR_RATE_RULE_ID = 'error-rate';
@@ -77,30 +77,38 @@ export function errorRateDecision(
   const edge = Math.ceil(w / 2);
   const minSpan = Math.max(minutesOf(rule.forMs), w);
   const maxSpan = Math.min(Math.max(minutesOf(rule.maxWindowMs), minSpan), HISTORY_LIMITS.minutes);
-  const sums = trailingSums(h, minute, maxSpan, 2, (p, into) => {
-    into[0] = (into[0] ?? 0) + p.count;
-    into[1] = (into[1] ?? 0) + p.errors;
-  });
-  const above = (n: number, e: number): boolean => n > 0 && e / n > rule.threshold;
-  // Still going on: the newest window is above the threshold.
-  if (!above(between(sums, 0, w, 0), between(sums, 0, w, 1))) return undefined;
+  // Still going on: the newest window is above the threshold. Asked of the window first (its
+  // counters are two subtractions): most series, most minutes, stop here.
+  const newest = h.window(minute, w * MINUTE_MS);
+  if (!aboveRate(newest.count, newest.errors, rule.threshold)) return undefined;
+  const sums = trailingSums(h, minute, maxSpan, 2, pickCounts);
   const alpha = 1 - rule.confidence;
   // A span cannot claim time before the series existed: a new series is "above 5% for 10 min"
   // only after 10 minutes.
   const first = h.firstSeen ?? minute;
   const longest = Math.min(maxSpan, Math.floor((minute - first) / MINUTE_MS) + 1);
   for (let span = minSpan; span <= longest; span++) {
-    const n = sums[span]?.[0] ?? 0;
-    const e = sums[span]?.[1] ?? 0;
+    const n = sums.at(span, 0);
+    const e = sums.at(span, 1);
     if (e < rule.minErrors) continue;
     // It started at least `span` ago: the oldest half-window of the span runs above the threshold
     // and at no less than half the span's rate (else the span reaches back before the onset).
-    const en = between(sums, span - edge, span, 0);
-    const ee = between(sums, span - edge, span, 1);
-    if (!above(en, ee) || ee / en < e / n / 2) continue;
+    const en = sums.between(span - edge, span, 0);
+    const ee = sums.between(span - edge, span, 1);
+    if (!aboveRate(en, ee, rule.threshold) || ee / en < e / n / 2) continue;
     if (significantlyAbove(e, n, rule.threshold, alpha)) return { spanMs: span * MINUTE_MS, samples: n, errors: e };
   }
   return undefined;
+}
+
+function aboveRate(n: number, e: number, threshold: number): boolean {
+  return n > 0 && e / n > threshold;
+}
+
+/** trailingSums' columns: requests, failures (module level: no closure per series per minute). */
+function pickCounts(p: MinutePoint, into: Float64Array, at: number): void {
+  into[at] = p.count;
+  into[at + 1] = p.errors;
 }
 
 /** e.g. "error rate 31.2% (156/500) over 10 min, above 5% at 97.5% confidence, on checkout · openai/gpt-4o" */

@@ -81,14 +81,15 @@ export function providerDownCheck(
 ): string | undefined {
   const fast = minutesOf(rule.fastWindowMs);
   const max = Math.min(Math.max(minutesOf(rule.windowMs), fast), HISTORY_LIMITS.minutes);
-  const sums = trailingSums(h, minute, max, 3, (p, into) => {
-    into[COUNT] = (into[COUNT] ?? 0) + p.count;
-    into[ERRORS] = (into[ERRORS] ?? 0) + p.errors;
+  if (healthy(rule, h, minute, fast)) return undefined;
+  const sums = trailingSums(h, minute, max, 3, (p, into, at) => {
+    into[at + COUNT] = p.count;
+    into[at + ERRORS] = p.errors;
     let down = 0;
     for (const t of rule.errorTypes) down += p.errorTypes[t] ?? 0;
-    into[DOWN] = (into[DOWN] ?? 0) + down;
+    into[at + DOWN] = down;
   });
-  const at = (span: number, j: number): number => sums[span]?.[j] ?? 0;
+  const at = (span: number, j: number): number => sums.at(span, j);
   // Still happening: something was attempted in the newest span.
   if (at(fast, COUNT) === 0) return undefined;
 
@@ -114,6 +115,20 @@ export function providerDownCheck(
     return partialSummary(rule, h, minute, span, scope, n, n - at(span, ERRORS));
   }
   return undefined;
+}
+
+/**
+ * The common exit, from the newest span's window alone (no per-span sums): nothing attempted, or
+ * some request succeeded (no total outage can start at the newest span) and availability errors
+ * do not dominate it (no partial one). Counts are integers: the same totals in any order.
+ */
+function healthy(rule: ProviderDownRule, h: ScopeHistory, minute: number, fast: number): boolean {
+  const w = h.window(minute, fast * MINUTE_MS);
+  if (w.count === 0) return true;
+  if (w.errors >= w.count) return false;
+  let down = 0;
+  for (const t of rule.errorTypes) down += w.errorTypes[t] ?? 0;
+  return down / w.count <= rule.dominantShare;
 }
 
 /** The provider's failure share over the trailing baseline hours ending at `end` (0 with none). */

@@ -5,6 +5,7 @@ import { fmtPct } from './format.js';
 import type { Scope } from './scope.js';
 import { cusumThreshold, normalQuantile, shiftedAbove, shiftedBelow, wilsonInterval } from './stats.js';
 import { minutesOf } from './spans.js';
+import { cusumOverRing } from './cusum-walk.js';
 import type { RuleContext } from './window-rule.js';
 
 export const RETRIEVAL_DROP_RULE_ID = 'retrieval-drop';
@@ -133,31 +134,53 @@ function sequentialShift(
   // bernoulliLlr's two steps, once (this walk runs every minute on every service with trials).
   const hit = Math.log(p1 / p0);
   const miss = Math.log((1 - p1) / (1 - p0));
-  let s = 0;
-  let run = { hits: 0, total: 0, since: minute };
-  for (const p of h.minutes) {
-    if (p.minute > minute) break;
-    // Field reads, not `of`: no object per minute in a walk that runs for every service every minute.
-    const hits = p[hitsKey];
-    const total = hits + p[missesKey];
-    if (total === 0) continue;
-    s += hits * hit + (total - hits) * miss;
-    if (s <= 0) {
-      s = 0;
-      run = { hits: 0, total: 0, since: minute };
-      continue;
-    }
-    if (run.total === 0) run.since = p.minute;
-    run.hits += hits;
-    run.total += total;
-  }
+  if (cannotReach(h, minute, hitsKey, missesKey, hit, miss, threshold)) return undefined;
+  const run = cusumOverRing(h, minute, [hitsKey, missesKey], hit, miss);
+  const s = run.s;
   if (s < threshold) return undefined;
   return {
-    span: Math.round((minute - run.since) / MINUTE_MS) + 1,
+    span: Math.round((minute - (run.since ?? minute)) / MINUTE_MS) + 1,
     now: { hits: run.hits, total: run.total },
     base,
     sequential: { llr: s, threshold },
   };
+}
+
+/**
+ * The CUSUM can never exceed the sum of its positive steps over the minutes it walks: when even
+ * that stays under the threshold (a quiet service, nearly every minute), the walk cannot reach it
+ * and is skipped. The margin covers float rounding of the walk's sum (far below 1e-9 relative).
+ */
+function cannotReach(
+  h: ScopeHistory,
+  minute: number,
+  hitsKey: Counts[0],
+  missesKey: Counts[1],
+  hit: number,
+  miss: number,
+  threshold: number,
+): boolean {
+  const oldest = h.minutes[0]?.minute;
+  if (oldest === undefined || oldest > minute) return false; // nothing to walk: let the walk answer
+  const all = h.window(minute, minute - oldest + MINUTE_MS);
+  const bound = all[hitsKey] * Math.max(hit, 0) + all[missesKey] * Math.max(miss, 0);
+  return bound * (1 + 1e-9) + 1e-9 < threshold;
+}
+
+function proportion(a: Readonly<Agg>, [hitsKey, missesKey]: Counts): Proportion {
+  return { hits: a[hitsKey], total: a[hitsKey] + a[missesKey] };
+}
+
+/** The distinct span lengths (minutes) RATE_SHIFT_SPANS gives for a window of `maxSpan` minutes (kept: asked every minute). */
+const spanLists = new Map<number, readonly number[]>();
+
+function spansOf(maxSpan: number): readonly number[] {
+  let spans = spanLists.get(maxSpan);
+  if (!spans) {
+    spans = [...new Set(RATE_SHIFT_SPANS.map((f) => Math.max(1, Math.round(f * maxSpan))))];
+    spanLists.set(maxSpan, spans);
+  }
+  return spans;
 }
 
 function shift(
@@ -168,15 +191,14 @@ function shift(
   direction: 'below' | 'above',
   scopesTested: number,
 ): Shift | undefined {
-  const [hitsKey, missesKey] = counts;
-  const of = (a: Agg): Proportion => ({ hits: a[hitsKey], total: a[hitsKey] + a[missesKey] });
+  const of = (a: Readonly<Agg>): Proportion => proportion(a, counts);
   const maxSpan = Math.min(minutesOf(rule.windowMs), HISTORY_LIMITS.minutes);
   // Nothing at all over the longest span: nothing to decide (the cheap, common exit).
   if (of(h.window(minute, maxSpan * MINUTE_MS)).total === 0) return undefined;
   const start = minute - (maxSpan - 1) * MINUTE_MS;
   const base = of(h.sumHours(start - rule.baselineMs, start));
   if (base.total === 0) return undefined;
-  const spans = [...new Set(RATE_SHIFT_SPANS.map((f) => Math.max(1, Math.round(f * maxSpan))))];
+  const spans = spansOf(maxSpan);
   const alpha = (1 - rule.confidence) / Math.max(1, scopesTested);
   // A span cannot claim time before the scope existed.
   const longest = Math.floor((minute - (h.firstSeen ?? minute)) / MINUTE_MS) + 1;

@@ -55,6 +55,11 @@ function stateKey(ruleId: string, scopeKey: string): string {
   return `${ruleId}\n${scopeKey}`;
 }
 
+/** stateKey of the r-th window rule on a scope, built once per scope (not every minute). */
+function ruleStateKey(entry: { scope: Scope; stateKeys: string[] }, r: number, ruleId: string): string {
+  return (entry.stateKeys[r] ??= stateKey(ruleId, entry.scope.key));
+}
+
 /**
  * Runs the whole catalog over event-time minutes. The watermark is the newest event time seen,
  * never past the collector's clock (issue 11), minus `allowedLateness`; every minute up to it is evaluated once, in order, for every scope
@@ -350,7 +355,8 @@ export class RuleRuntime {
     this.histories.addMinute(m, open ? [...open.values()] : []);
     const at = m + MINUTE_MS;
     const idleBefore = m - SKIP_IDLE_MS;
-    for (const rule of this.rules) {
+    for (let r = 0; r < this.rules.length; r++) {
+      const rule = this.rules[r] as WindowRule;
       // An inactive rule is not asked about a scope with no data where it looks (see windowRules).
       const quietBefore =
         rule.windowMs === undefined ? idleBefore : Math.max(idleBefore, m - rule.windowMs + MINUTE_MS);
@@ -362,8 +368,9 @@ export class RuleRuntime {
           scopesTested++;
       }
       const ctx = { scopesTested };
-      for (const { scope, history } of this.histories.entries(rule.scope)) {
-        const key = stateKey(rule.id, scope.key);
+      for (const entry of this.histories.entries(rule.scope)) {
+        const { scope, history } = entry;
+        const key = ruleStateKey(entry, r, rule.id);
         const prev = this.states.get(key) ?? INACTIVE;
         if (prev.phase === 'inactive' && history.idleSince(quietBefore)) continue;
         const summary = rule.check(history, m, scope, ctx);
@@ -391,6 +398,9 @@ export class RuleRuntime {
     m: number,
     at: number,
   ): void {
+    // Inactive and still false: nothing to do (what step() answers, without its allocations;
+    // nearly every rule on nearly every scope, every minute).
+    if (summary === undefined && prev.phase === 'inactive') return;
     const tr = step(prev, summary !== undefined, m, timing);
     if (tr.kind === 'none' && tr.state.phase === 'inactive') return;
     const next = this.ruleAlerts.apply(

@@ -1,5 +1,5 @@
 import { HOUR_MS } from '../../../shared/clock.js';
-import { cloneAgg } from '../../../shared/rollup/agg.js';
+import { addCounts, cloneAgg, type Agg } from '../../../shared/rollup/agg.js';
 import type { MinuteBucket } from '../../../shared/rollup/bucket.js';
 import { HISTORY_LIMITS, LATENCY_QUANTILE, ScopeHistory, type MinutePoint } from '../../../shared/rollup/history.js';
 import { cloneSketch } from '../../../shared/rollup/sketch-codec.js';
@@ -17,6 +17,8 @@ import type { HourBucket } from '../store/rollup-history-store.js';
 interface Entry {
   scope: Scope;
   history: ScopeHistory;
+  /** The runtime's rule-state keys for this scope, by window-rule index (see rule-runtime). */
+  stateKeys: string[];
 }
 
 /**
@@ -34,7 +36,7 @@ export class ScopeHistories {
   get(scope: Scope): ScopeHistory {
     let e = this.byKey.get(scope.key);
     if (!e) {
-      e = { scope, history: new ScopeHistory() };
+      e = { scope, history: new ScopeHistory(), stateKeys: [] };
       this.byKey.set(scope.key, e);
       this.ofKind(scope.kind).set(scope.key, e);
     }
@@ -59,6 +61,19 @@ export class ScopeHistories {
     return this.byKey.size;
   }
 
+  /** Series scopes by service, provider, model: a bucket's scope without building its key every minute. */
+  private readonly seriesScopes = new Map<string, Map<string, Map<string, Scope>>>();
+
+  private seriesScopeOf(k: SeriesKey): Scope {
+    let byProvider = this.seriesScopes.get(k.service);
+    if (!byProvider) this.seriesScopes.set(k.service, (byProvider = new Map()));
+    let byModel = byProvider.get(k.provider);
+    if (!byModel) byProvider.set(k.provider, (byModel = new Map()));
+    let scope = byModel.get(k.model);
+    if (!scope) byModel.set(k.model, (scope = seriesScope(k)));
+    return scope;
+  }
+
   /** Folds one closed minute (every series' bucket for it) into all scopes. */
   addMinute(minute: number, buckets: readonly MinuteBucket[]): void {
     const services = new Map<string, MinutePoint>();
@@ -69,22 +84,22 @@ export class ScopeHistories {
       if (p) {
         addAggInto(p, b);
       } else {
-        into.set(key, { ...cloneAgg(b), minute, latency: cloneSketch(b.latency) });
+        into.set(key, pointOf(b, minute, cloneSketch(b.latency)));
       }
     };
     for (const b of buckets) {
       if (b.count === 0) continue;
-      const s = seriesScope(b);
+      const s = this.seriesScopeOf(b);
       if (!this.seriesFirstSeen.has(s.key))
         this.seriesFirstSeen.set(s.key, {
           key: { service: b.service, provider: b.provider, model: b.model },
           firstSeen: minute,
         });
-      this.get(s).addMinute({ ...cloneAgg(b), minute, latency: b.latency });
+      this.get(s).addMinute(pointOf(b, minute, b.latency));
       fold(services, b.service, b);
       fold(providers, b.provider, b);
       if (fleet) addAggInto(fleet, b);
-      else fleet = { ...cloneAgg(b), minute, latency: cloneSketch(b.latency) };
+      else fleet = pointOf(b, minute, cloneSketch(b.latency));
     }
     for (const [svc, p] of services) this.get(serviceScope(svc)).addMinute(p);
     for (const [prov, p] of providers) this.get(providerScope(prov)).addMinute(p);
@@ -143,6 +158,34 @@ export class ScopeHistories {
 
 /** Default idle horizon: the hour ring's span (15 days). */
 export const IDLE_EVICT_MS = HISTORY_LIMITS.hours * HOUR_MS;
+
+/**
+ * A minute point of `b`'s totals (a copy: the scopes fold into it): what
+ * `{ ...cloneAgg(b), minute, latency }` built, without the intermediate object.
+ */
+function pointOf(b: Readonly<Agg>, minute: number, latency: MinutePoint['latency']): MinutePoint {
+  const errorTypes: Record<string, number> = {};
+  const outputLabels: Record<string, number> = {};
+  addCounts(errorTypes, b.errorTypes);
+  addCounts(outputLabels, b.outputLabels);
+  // `0 +`: the same sums cloneAgg took (from an empty Agg).
+  return {
+    count: 0 + b.count,
+    errors: 0 + b.errors,
+    errorTypes,
+    tokensIn: 0 + b.tokensIn,
+    tokensOut: 0 + b.tokensOut,
+    costUsd: 0 + b.costUsd,
+    unpriced: 0 + b.unpriced,
+    outputLabels,
+    retrievalHits: 0 + b.retrievalHits,
+    retrievalMisses: 0 + b.retrievalMisses,
+    feedbackUp: 0 + b.feedbackUp,
+    feedbackDown: 0 + b.feedbackDown,
+    minute,
+    latency,
+  };
+}
 
 function addAggInto(p: MinutePoint, b: MinuteBucket | HourBucket): void {
   p.count += b.count;

@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import { HOUR_MS } from '../../../shared/clock.js';
 import { addAgg } from '../../../shared/rollup/agg.js';
 import { emptyBucket, type MinuteBucket } from '../../../shared/rollup/bucket.js';
-import { decodeSketch, encodeSketch } from '../../../shared/rollup/sketch-codec.js';
+import { decodeSketch, encodeSketch, mergeEncodedSketch } from '../../../shared/rollup/sketch-codec.js';
+import type { Agg } from '../../../shared/rollup/agg.js';
 import type { SeriesKey } from '../../../shared/rollup/window.js';
 
 /** An hourly rollup row: the same shape as a minute bucket, keyed by the hour's start. */
@@ -89,6 +90,24 @@ export function rollupFromRow(r: RollupColumns): Omit<MinuteBucket, 'minute'> {
   };
 }
 
+/** A rollup row's additive part (what `addAgg` reads), without decoding its sketch. */
+function aggFromRow(r: RollupColumns): Agg {
+  return {
+    count: r.count,
+    errors: r.errors,
+    errorTypes: JSON.parse(r.error_types) as Record<string, number>,
+    tokensIn: r.tokens_in,
+    tokensOut: r.tokens_out,
+    costUsd: r.cost_usd,
+    unpriced: r.unpriced,
+    outputLabels: JSON.parse(r.output_labels) as Record<string, number>,
+    retrievalHits: r.retrieval_hits,
+    retrievalMisses: r.retrieval_misses,
+    feedbackUp: r.feedback_up,
+    feedbackDown: r.feedback_down,
+  };
+}
+
 function toParams(b: Omit<MinuteBucket, 'minute'>, hour: number): unknown[] {
   return [
     hour,
@@ -130,6 +149,7 @@ export function createRollupHistoryStore(db: Database.Database): RollupHistorySt
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     delMinute: db.prepare('DELETE FROM rollups WHERE service = ? AND provider = ? AND model = ? AND minute = ?'),
+    delMinutesBefore: db.prepare('DELETE FROM rollups WHERE minute < ?'),
     pruneHours: db.prepare('DELETE FROM rollups_hourly WHERE hour < ?'),
     oldBatches: db.prepare('SELECT id, count, max_ts FROM event_batches WHERE min_ts < ? ORDER BY min_ts LIMIT ?'),
     delBatch: db.prepare('DELETE FROM event_batches WHERE id = ?'),
@@ -168,11 +188,13 @@ export function createRollupHistoryStore(db: Database.Database): RollupHistorySt
         h = { ...(existing ? rollupFromRow(existing) : empty), hour };
         hours.set(id, h);
       }
-      const m = rollupFromRow(r);
-      addAgg(h, m);
-      h.latency.merge(m.latency);
-      s.delMinute.run(r.service, r.provider, r.model, r.minute);
+      addAgg(h, aggFromRow(r));
+      mergeEncodedSketch(h.latency, r.latency_sketch.toString('utf8'));
     }
+    // A short batch read every row older than the horizon: one range delete (the index) instead
+    // of a delete per row. A full batch may stop inside a minute: its rows go one by one.
+    if (rows.length < limit) s.delMinutesBefore.run(beforeMinute);
+    else for (const r of rows) s.delMinute.run(r.service, r.provider, r.model, r.minute);
     for (const h of hours.values()) s.putHour.run(...toParams(h, h.hour));
     return rows.length;
   });

@@ -154,8 +154,7 @@ export function openStore(file: string, now = 0, opts: OpenStoreOptions = {}): C
     upsertRollup: db.prepare(
       `INSERT OR REPLACE INTO rollups (minute, service, provider, model, count, errors, error_types, latency_sketch,
          tokens_in, tokens_out, cost_usd, unpriced, output_labels, retrieval_hits, retrieval_misses, feedback_up, feedback_down)
-       VALUES (@minute, @service, @provider, @model, @count, @errors, @error_types, @latency_sketch,
-         @tokens_in, @tokens_out, @cost_usd, @unpriced, @output_labels, @retrieval_hits, @retrieval_misses, @feedback_up, @feedback_down)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     getRollup: db.prepare('SELECT * FROM rollups WHERE service = ? AND provider = ? AND model = ? AND minute = ?'),
     minuteCounts: db.prepare(
@@ -233,25 +232,26 @@ export function openStore(file: string, now = 0, opts: OpenStoreOptions = {}): C
         s.insertBatch.run(receivedAt, minTs(events), maxEventTs, events.length, enc.series, enc.rows);
       }
       for (const b of buckets) {
-        s.upsertRollup.run({
-          minute: b.minute,
-          service: b.service,
-          provider: b.provider,
-          model: b.model,
-          count: b.count,
-          errors: b.errors,
-          error_types: JSON.stringify(b.errorTypes),
-          latency_sketch: Buffer.from(encodeSketch(b.latency), 'utf8'),
-          tokens_in: b.tokensIn,
-          tokens_out: b.tokensOut,
-          cost_usd: b.costUsd,
-          unpriced: b.unpriced,
-          output_labels: JSON.stringify(b.outputLabels),
-          retrieval_hits: b.retrievalHits,
-          retrieval_misses: b.retrievalMisses,
-          feedback_up: b.feedbackUp,
-          feedback_down: b.feedbackDown,
-        });
+        // Positional, in the column order above: no parameter object per bucket (every ingest).
+        s.upsertRollup.run(
+          b.minute,
+          b.service,
+          b.provider,
+          b.model,
+          b.count,
+          b.errors,
+          JSON.stringify(b.errorTypes),
+          Buffer.from(encodeSketch(b.latency), 'utf8'),
+          b.tokensIn,
+          b.tokensOut,
+          b.costUsd,
+          b.unpriced,
+          JSON.stringify(b.outputLabels),
+          b.retrievalHits,
+          b.retrievalMisses,
+          b.feedbackUp,
+          b.feedbackDown,
+        );
       }
       const prev = Number((s.getMeta.get('max_event_ts') as { value: string } | undefined)?.value ?? -Infinity);
       if (maxEventTs > prev) s.setMeta.run('max_event_ts', String(maxEventTs));

@@ -4,7 +4,7 @@ import { HOUR_MS } from '../clock.js';
 /**
  * The team's calendar for baselines (issue 13): the local hour of day and whether it is a weekend,
  * in `defaults.timeZone`. The same hour on the same kind of day is the comparison, so a Monday is
- * not measured against a Sunday. Cached per UTC hour and zone (rules ask for the same hours every
+ * not measured against a Sunday. Cached per UTC quarter hour and zone (rules ask for the same hours every
  * minute); the cache is bounded.
  */
 export interface CalendarSlot {
@@ -14,19 +14,20 @@ export interface CalendarSlot {
 }
 
 const CACHE_LIMIT = 20_000;
-/** Per zone, by half-hour index since the epoch (a number, not a string key: asked every minute). */
+/** Per zone, by quarter-hour index since the epoch (a number, not a string key: asked every minute). */
 const cache = new Map<string, Map<number, CalendarSlot>>();
 let cached = 0;
 
 export function calendarSlot(ms: number, timeZone: string): CalendarSlot {
-  // Zones with half-hour offsets put a UTC hour across two local hours: key by the half hour.
-  const half = Math.floor(ms / (HOUR_MS / 2));
+  // Zones with half- and quarter-hour offsets (India +05:30, Nepal +05:45, Chatham +12:45) put a
+  // UTC hour across two local hours: key by the quarter hour, the finest offset in use.
+  const quarter = Math.floor(ms / (HOUR_MS / 4));
   let zone = cache.get(timeZone);
   if (!zone) {
     zone = new Map();
     cache.set(timeZone, zone);
   }
-  let slot = zone.get(half);
+  let slot = zone.get(quarter);
   if (!slot) {
     const local = DateTime.fromMillis(ms, { zone: timeZone });
     const zoned = local.isValid ? local : DateTime.fromMillis(ms, { zone: 'UTC' });
@@ -37,7 +38,7 @@ export function calendarSlot(ms: number, timeZone: string): CalendarSlot {
       zone = new Map();
       cache.set(timeZone, zone);
     }
-    zone.set(half, slot);
+    zone.set(quarter, slot);
     cached++;
   }
   return slot;

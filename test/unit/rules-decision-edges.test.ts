@@ -371,6 +371,15 @@ describe('calendar-aware baselines (issue 13)', () => {
     expect(calendarSlot(Date.UTC(2026, 10, 8, 23, 30), 'Not/AZone')).toEqual({ hour: 23, weekend: true });
   });
 
+  it('quarter-hour zones: the slot asked first in a half hour does not answer for the rest of it', () => {
+    // Friday 18:14 UTC is 23:59 on Friday in Kathmandu (+05:45); 18:20 UTC is already Saturday 00:05.
+    expect(calendarSlot(Date.UTC(2026, 10, 6, 18, 14), 'Asia/Kathmandu')).toEqual({ hour: 23, weekend: false });
+    expect(calendarSlot(Date.UTC(2026, 10, 6, 18, 20), 'Asia/Kathmandu')).toEqual({ hour: 0, weekend: true });
+    // Chatham (+13:45 in southern summer): Sunday 10:14 UTC is 23:59 Sunday, 10:16 UTC is Monday 00:01.
+    expect(calendarSlot(Date.UTC(2026, 10, 8, 10, 14), 'Pacific/Chatham')).toEqual({ hour: 23, weekend: true });
+    expect(calendarSlot(Date.UTC(2026, 10, 8, 10, 16), 'Pacific/Chatham')).toEqual({ hour: 0, weekend: false });
+  });
+
   it('baselines memoised over closed hours answer exactly what a fresh history does', () => {
     const rule = { ...COST_ANOMALY_DEFAULTS, timeZone: 'Europe/Berlin' };
     const spec = (m: number): Spec => {

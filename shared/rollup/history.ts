@@ -377,33 +377,27 @@ const NO_COUNTS = new Float64Array(COUNTERS.length);
 
 /** The index of the first point whose minute is above `t` (points sorted by minute). */
 function firstIndexAbove(points: readonly MinutePoint[], t: number): number {
-  return search(points, (minute) => minute > t);
+  return firstPast(points, (p) => p.minute > t);
 }
 
 /** The index of the first point whose minute is `t` or later. */
 function firstIndexFrom(points: readonly MinutePoint[], t: number): number {
-  return search(points, (minute) => minute >= t);
-}
-
-/** The first index whose minute passes `past` (false, then true, along the sorted ring). */
-function search(points: readonly MinutePoint[], past: (minute: number) => boolean): number {
-  let lo = 0;
-  let hi = points.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (past(points[mid]?.minute ?? Infinity)) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
+  return firstPast(points, (p) => p.minute >= t);
 }
 
 /** The first index of the hour ring whose hour passes `past`. */
 function searchHours(hours: readonly HourPoint[], past: (hour: number) => boolean): number {
+  return firstPast(hours, (h) => past(h.hour));
+}
+
+/** The first index whose point passes `past` (false, then true, along a sorted ring). */
+function firstPast<T>(points: readonly T[], past: (point: T) => boolean): number {
   let lo = 0;
-  let hi = hours.length;
+  let hi = points.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (past(hours[mid]?.hour ?? Infinity)) hi = mid;
+    const p = points[mid];
+    if (p === undefined || past(p)) hi = mid;
     else lo = mid + 1;
   }
   return lo;

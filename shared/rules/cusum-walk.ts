@@ -70,31 +70,3 @@ export function cusumOverRing(
   h.scratch.set(key, r);
   return { s: r.s, hits: r.hits, total: r.total, since: r.since };
 }
-
-/** The same walk, from scratch (what `cusumOverRing` must answer). */
-export function cusumWalk(
-  h: ScopeHistory,
-  minute: number,
-  [hitsKey, missesKey]: CusumCounts,
-  hit: number,
-  miss: number,
-): CusumEnd {
-  let s = 0;
-  let run: { hits: number; total: number; since: number | undefined } = { hits: 0, total: 0, since: undefined };
-  for (const p of h.minutes) {
-    if (p.minute > minute) break;
-    const hits = p[hitsKey];
-    const total = hits + p[missesKey];
-    if (total === 0) continue;
-    s += hits * hit + (total - hits) * miss;
-    if (s <= 0) {
-      s = 0;
-      run = { hits: 0, total: 0, since: undefined };
-      continue;
-    }
-    if (run.total === 0) run.since = p.minute;
-    run.hits += hits;
-    run.total += total;
-  }
-  return { s, ...run };
-}

@@ -1,11 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HOUR_MS, MINUTE_MS } from '../../shared/clock.js';
-import type { Agg } from '../../shared/rollup/agg.js';
+import { emptyAgg, type Agg } from '../../shared/rollup/agg.js';
 import { ScopeHistory, type MinutePoint } from '../../shared/rollup/history.js';
 import { newSketch } from '../../shared/rollup/sketch-codec.js';
-import { cusumOverRing, cusumWalk } from '../../shared/rules/cusum-walk.js';
+import { cusumOverRing, type CusumCounts, type CusumEnd } from '../../shared/rules/cusum-walk.js';
 import { trailingSums } from '../../shared/rules/spans.js';
+
+/** One request of 1+1 tokens costing $0.50: a minute the float sums must keep in order. */
+const ONE_PRICED_REQUEST: Agg = { ...emptyAgg(), count: 1, tokensIn: 1, tokensOut: 1, costUsd: 0.5 };
 
 /**
  * ScopeHistory answers windows and closed-hour sums from running totals, output labels from
@@ -168,20 +171,7 @@ describe('incremental window sums equal the straightforward sums', () => {
 
   it('a window read after its minutes left the ring fails loudly instead of answering wrongly', () => {
     const h = new ScopeHistory({ minutes: 3, hours: 2 });
-    const data = {
-      count: 1,
-      errors: 0,
-      tokensIn: 1,
-      tokensOut: 1,
-      costUsd: 0.5,
-      unpriced: 0,
-      retrievalHits: 0,
-      retrievalMisses: 0,
-      feedbackUp: 0,
-      feedbackDown: 0,
-      outputLabels: {},
-      errorTypes: {},
-    };
+    const data = ONE_PRICED_REQUEST;
     for (let i = 0; i < 3; i++) h.addMinute(point(T0 + i * MINUTE_MS, data));
     const w = h.window(T0 + 2 * MINUTE_MS, 3 * MINUTE_MS);
     for (let i = 3; i < 6; i++) h.addMinute(point(T0 + i * MINUTE_MS, data));
@@ -191,20 +181,7 @@ describe('incremental window sums equal the straightforward sums', () => {
 
   it('a sum holding the open hour read after that hour changed fails loudly', () => {
     const h = new ScopeHistory({ minutes: 5, hours: 4 });
-    const data = {
-      count: 1,
-      errors: 0,
-      tokensIn: 1,
-      tokensOut: 1,
-      costUsd: 0.5,
-      unpriced: 0,
-      retrievalHits: 0,
-      retrievalMisses: 0,
-      feedbackUp: 0,
-      feedbackDown: 0,
-      outputLabels: {},
-      errorTypes: {},
-    };
+    const data = ONE_PRICED_REQUEST;
     const hour = Math.floor(T0 / HOUR_MS) * HOUR_MS;
     h.addMinute(point(hour, data));
     const sum = h.sumHours(hour - HOUR_MS, hour + HOUR_MS);
@@ -239,19 +216,7 @@ describe('the resumed CUSUM walk equals a fresh walk', () => {
           let m = T0;
           for (const t of trials) {
             m += t.gap * MINUTE_MS;
-            const zero = {
-              count: 0,
-              errors: 0,
-              tokensIn: 0,
-              tokensOut: 0,
-              costUsd: 0,
-              unpriced: 0,
-              retrievalHits: 0,
-              retrievalMisses: 0,
-              outputLabels: {},
-              errorTypes: {},
-            };
-            h.addMinute(point(m, { ...zero, feedbackDown: t.hits, feedbackUp: t.rest }));
+            h.addMinute(point(m, { ...emptyAgg(), feedbackDown: t.hits, feedbackUp: t.rest }));
             const [hit, miss] = STEPS[t.steps] ?? STEPS[0];
             const at = m - t.back * MINUTE_MS;
             const counts = ['feedbackDown', 'feedbackUp'] as const;
@@ -263,3 +228,31 @@ describe('the resumed CUSUM walk equals a fresh walk', () => {
     );
   });
 });
+
+/** The same walk, from scratch (what `cusumOverRing` must answer). */
+function cusumWalk(
+  h: ScopeHistory,
+  minute: number,
+  [hitsKey, missesKey]: CusumCounts,
+  hit: number,
+  miss: number,
+): CusumEnd {
+  let s = 0;
+  let run: { hits: number; total: number; since: number | undefined } = { hits: 0, total: 0, since: undefined };
+  for (const p of h.minutes) {
+    if (p.minute > minute) break;
+    const hits = p[hitsKey];
+    const total = hits + p[missesKey];
+    if (total === 0) continue;
+    s += hits * hit + (total - hits) * miss;
+    if (s <= 0) {
+      s = 0;
+      run = { hits: 0, total: 0, since: undefined };
+      continue;
+    }
+    if (run.total === 0) run.since = p.minute;
+    run.hits += hits;
+    run.total += total;
+  }
+  return { s, ...run };
+}

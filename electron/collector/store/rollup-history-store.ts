@@ -74,19 +74,8 @@ export function rollupFromRow(r: RollupColumns): Omit<MinuteBucket, 'minute'> {
     service: r.service,
     provider: r.provider,
     model: r.model,
-    count: r.count,
-    errors: r.errors,
-    errorTypes: JSON.parse(r.error_types) as Record<string, number>,
+    ...aggFromRow(r),
     latency: decodeSketch(r.latency_sketch.toString('utf8')),
-    tokensIn: r.tokens_in,
-    tokensOut: r.tokens_out,
-    costUsd: r.cost_usd,
-    unpriced: r.unpriced,
-    outputLabels: JSON.parse(r.output_labels) as Record<string, number>,
-    retrievalHits: r.retrieval_hits,
-    retrievalMisses: r.retrieval_misses,
-    feedbackUp: r.feedback_up,
-    feedbackDown: r.feedback_down,
   };
 }
 
@@ -108,9 +97,10 @@ function aggFromRow(r: RollupColumns): Agg {
   };
 }
 
-function toParams(b: Omit<MinuteBucket, 'minute'>, hour: number): unknown[] {
+/** A bucket as the rollup tables' row, in their column order, starting with its minute or hour. */
+export function rollupParams(b: Omit<MinuteBucket, 'minute'>, time: number): unknown[] {
   return [
-    hour,
+    time,
     b.service,
     b.provider,
     b.model,
@@ -195,7 +185,7 @@ export function createRollupHistoryStore(db: Database.Database): RollupHistorySt
     // of a delete per row. A full batch may stop inside a minute: its rows go one by one.
     if (rows.length < limit) s.delMinutesBefore.run(beforeMinute);
     else for (const r of rows) s.delMinute.run(r.service, r.provider, r.model, r.minute);
-    for (const h of hours.values()) s.putHour.run(...toParams(h, h.hour));
+    for (const h of hours.values()) s.putHour.run(...rollupParams(h, h.hour));
     return rows.length;
   });
 

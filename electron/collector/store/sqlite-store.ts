@@ -2,14 +2,13 @@ import Database from 'better-sqlite3';
 import type { Clock } from '../../../shared/clock.js';
 import { Alert, type AlertStatus } from '../../../shared/protocol/alert.js';
 import type { MinuteBucket } from '../../../shared/rollup/bucket.js';
-import { encodeSketch } from '../../../shared/rollup/sketch-codec.js';
 import type { MinuteCounts, SeriesKey } from '../../../shared/rollup/window.js';
 import type { RuleState } from '../../../shared/rules/state-machine.js';
 import { createEscalationStore } from './escalation-store.js';
 import { createEvalsStore, createIntegrationKeyStore } from './evals-store.js';
 import { migrate } from './migrate.js';
 import { watermarkAt } from '../ingest/event-time.js';
-import { createRollupHistoryStore, rollupFromRow, type RollupColumns } from './rollup-history-store.js';
+import { createRollupHistoryStore, rollupFromRow, rollupParams, type RollupColumns } from './rollup-history-store.js';
 import { createIncidentStore } from './incident-store.js';
 import { Incident } from '../../../shared/protocol/incident.js';
 import type {
@@ -233,25 +232,7 @@ export function openStore(file: string, now = 0, opts: OpenStoreOptions = {}): C
       }
       for (const b of buckets) {
         // Positional, in the column order above: no parameter object per bucket (every ingest).
-        s.upsertRollup.run(
-          b.minute,
-          b.service,
-          b.provider,
-          b.model,
-          b.count,
-          b.errors,
-          JSON.stringify(b.errorTypes),
-          Buffer.from(encodeSketch(b.latency), 'utf8'),
-          b.tokensIn,
-          b.tokensOut,
-          b.costUsd,
-          b.unpriced,
-          JSON.stringify(b.outputLabels),
-          b.retrievalHits,
-          b.retrievalMisses,
-          b.feedbackUp,
-          b.feedbackDown,
-        );
+        s.upsertRollup.run(...rollupParams(b, b.minute));
       }
       const prev = Number((s.getMeta.get('max_event_ts') as { value: string } | undefined)?.value ?? -Infinity);
       if (maxEventTs > prev) s.setMeta.run('max_event_ts', String(maxEventTs));

@@ -13,6 +13,8 @@ export class Metrics {
   eventsFutureRefused = 0;
   eventsFutureSkipped = 0;
   eventsLate = 0;
+  /** Rule checks that threw: that rule and scope kept their state for the minute, the others went on. */
+  ruleCheckFailures = 0;
   /** Stream connections closed for sending frames faster than their bucket allows. */
   wsRateLimited = 0;
   /** Stream hellos refused: a user token naming someone else, or the shared token where users exist. */
@@ -71,6 +73,11 @@ export class Metrics {
       'vigil_events_late_total',
       'Events accepted into rollups for minutes the rules had already evaluated: in charts, not in alerts.',
       this.eventsLate,
+    );
+    counter(
+      'vigil_rule_check_failures_total',
+      'Rule checks that threw (a bug): that rule and scope kept their state for the minute; every other rule still decided.',
+      this.ruleCheckFailures,
     );
     counter(
       'vigil_ws_rate_limited_total',

@@ -97,17 +97,25 @@ export class RangeSum implements Agg {
 
   get outputLabels(): Record<string, number> {
     // A sliding window's labels when it keeps them (undefined: only the walk is exact).
-    this.labelMap ??= this.labels?.labelsOf(this.lo, this.hi, this.labelSpan) ?? this.mergeField('outputLabels');
+    if (this.labelMap === undefined) {
+      this.checkFresh();
+      this.labelMap = this.labels?.labelsOf(this.lo, this.hi, this.labelSpan) ?? this.mergeField('outputLabels');
+    }
     return this.labelMap;
+  }
+
+  /** A late read fails loudly rather than answer from points that have moved on. */
+  private checkFresh(): void {
+    if (this.lo < this.ring.shifted() && this.hi > this.lo)
+      throw new Error('RangeSum read after its points left the ring (read windows within the minute)');
+    if (this.stamp !== undefined && this.stamp !== this.ring.version?.())
+      throw new Error('RangeSum read after its open hour changed (read sums within the minute)');
   }
 
   /** Calls `visit` on the range's points in the ring's order (the order the sums were always taken in). */
   private walk(visit: (p: Point) => void): void {
+    this.checkFresh();
     const shifted = this.ring.shifted();
-    if (this.lo < shifted && this.hi > this.lo)
-      throw new Error('RangeSum read after its points left the ring (read windows within the minute)');
-    if (this.stamp !== undefined && this.stamp !== this.ring.version?.())
-      throw new Error('RangeSum read after its open hour changed (read sums within the minute)');
     const pts = this.ring.points;
     if (this.ring.newestFirst) {
       for (let i = this.hi - 1; i >= this.lo; i--) {

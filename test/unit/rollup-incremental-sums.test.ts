@@ -177,6 +177,8 @@ describe('incremental window sums equal the straightforward sums', () => {
     for (let i = 3; i < 6; i++) h.addMinute(point(T0 + i * MINUTE_MS, data));
     expect(w.count).toBe(3);
     expect(() => w.costUsd).toThrow(/left the ring/);
+    // The labels too, sliding window or not: never a partial map.
+    expect(() => w.outputLabels).toThrow(/left the ring/);
   });
 
   it('a sum holding the open hour read after that hour changed fails loudly', () => {

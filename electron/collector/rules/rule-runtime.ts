@@ -43,6 +43,8 @@ export interface RuleRuntimeOptions {
   maxFutureSkewMs?: number;
   /** `defaults.timeZone`: the calendar of the baselines (same hour, same kind of day). */
   timeZone?: string;
+  /** Rules beyond the catalog (tests: a rule whose check throws must not halt the others). */
+  extraRules?: readonly WindowRule[];
 }
 
 /** A batch that just committed: the buckets it touched and its events (for error signatures). */
@@ -84,6 +86,8 @@ export class RuleRuntime {
   private readonly clock: Clock;
   private readonly log: (msg: string) => void;
   private readonly eventTime: EventTimeGuard;
+  /** Per rule, the minute its latest check failure was logged. */
+  private readonly failureLogged = new Map<string, number>();
   /** Minutes the latest evaluation walked (tests: the walk is bounded). */
   private walked = 0;
 
@@ -97,7 +101,7 @@ export class RuleRuntime {
     this.clock = opts.clock;
     this.log = opts.log ?? (() => undefined);
     this.eventTime = opts.eventTime ?? new EventTimeGuard(opts.clock, opts.maxFutureSkewMs);
-    this.rules = windowRules(config, opts.timeZone ? { timeZone: opts.timeZone } : {});
+    this.rules = [...windowRules(config, opts.timeZone ? { timeZone: opts.timeZone } : {}), ...(opts.extraRules ?? [])];
     const ne = config.novelError;
     this.novel = new NovelErrorTracker(store.rollupHistory, {
       lookbackMs: ne.lookback,
@@ -373,18 +377,45 @@ export class RuleRuntime {
         const key = ruleStateKey(entry, r, rule.id);
         const prev = this.states.get(key) ?? INACTIVE;
         if (prev.phase === 'inactive' && history.idleSince(quietBefore)) continue;
-        const summary = rule.check(history, m, scope, ctx);
+        let summary: string | undefined;
+        try {
+          summary = rule.check(history, m, scope, ctx);
+        } catch (err) {
+          // A bug in one rule must not stop the engine: an exception here would roll the whole
+          // minute back and every later run would retry (and fail) from the same cursor, so no
+          // rule would page again. This rule and scope keep their state for the minute.
+          this.checkFailed(rule.id, scope.name, m, err);
+          continue;
+        }
         this.transition(rule.id as RuleId, rule.tier, rule, scope, key, prev, summary, m, at);
       }
     }
     this.evaluateNovel(m, at);
     this.promoteDue(at);
     if (at % HOUR_MS === 0) {
-      for (const r of hourlyRules(this.config, this.histories, this.store.evals, at)) {
+      let hourly: ReturnType<typeof hourlyRules> = [];
+      try {
+        hourly = hourlyRules(this.config, this.histories, this.store.evals, at);
+      } catch (err) {
+        this.checkFailed('weekly review rules', 'every scope', m, err);
+      }
+      for (const r of hourly) {
         const prev = this.states.get(stateKey(r.ruleId, r.scope.key)) ?? INACTIVE;
         this.transition(r.ruleId, r.tier, r.timing, r.scope, stateKey(r.ruleId, r.scope.key), prev, r.summary, m, at);
       }
     }
+  }
+
+  /** Counted every time; logged at most once an hour (event time) per rule, not once per scope and minute. */
+  private checkFailed(rule: string, scopeName: string, m: number, err: unknown): void {
+    this.metrics.ruleCheckFailures++;
+    const last = this.failureLogged.get(rule);
+    if (last !== undefined && m - last < HOUR_MS && m >= last) return;
+    this.failureLogged.set(rule, m);
+    this.log(
+      `rules: ${rule} on ${scopeName} failed (its state kept for this minute; logged once an hour): ` +
+        `${(err as Error).stack ?? String(err)}`,
+    );
   }
 
   private transition(

@@ -61,6 +61,13 @@ export class ScopeHistories {
     return this.byKey.size;
   }
 
+  /** Series scopes cached for reuse (bounded by the live series: evicted ones leave it too). */
+  cachedSeriesScopes(): number {
+    let n = 0;
+    for (const byProvider of this.seriesScopes.values()) for (const byModel of byProvider.values()) n += byModel.size;
+    return n;
+  }
+
   /** Series scopes by service, provider, model: a bucket's scope without building its key every minute. */
   private readonly seriesScopes = new Map<string, Map<string, Map<string, Scope>>>();
 
@@ -72,6 +79,18 @@ export class ScopeHistories {
     let scope = byModel.get(k.model);
     if (!scope) byModel.set(k.model, (scope = seriesScope(k)));
     return scope;
+  }
+
+  /** Drops an evicted series from the scope cache (it would otherwise hold every series ever seen). */
+  private forgetSeriesScope(labels: Scope['labels']): void {
+    const { service, provider, model } = labels;
+    if (service === undefined || provider === undefined || model === undefined) return;
+    const byProvider = this.seriesScopes.get(service);
+    const byModel = byProvider?.get(provider);
+    if (!byProvider || !byModel) return;
+    byModel.delete(model);
+    if (byModel.size === 0) byProvider.delete(provider);
+    if (byProvider.size === 0) this.seriesScopes.delete(service);
   }
 
   /** Folds one closed minute (every series' bucket for it) into all scopes. */
@@ -149,6 +168,7 @@ export class ScopeHistories {
       if (e.history.idleSince(before) && !busy(k)) {
         this.byKey.delete(k);
         this.byKind.get(e.scope.kind)?.delete(k);
+        if (e.scope.kind === 'series') this.forgetSeriesScope(e.scope.labels);
         n++;
       }
     }

@@ -1,5 +1,5 @@
 import { fmtPct } from './format.js';
-import { mean, stdev } from './stats.js';
+import { median, robustSd } from './stats.js';
 
 export const EVAL_ACCURACY_RULE_ID = 'eval-accuracy';
 
@@ -9,13 +9,16 @@ export const EVAL_ACCURACY_RULE_ID = 'eval-accuracy';
  * below the suite's absolute threshold, or when it drops significantly below the suite's own
  * trailing runs: by at least `minDrop` AND by more than `zScore` standard deviations of the
  * suite's runs (with a binomial floor), so the usual run-to-run jitter never pages.
- * The mean is local (the last `trailingRuns`), the spread is not: a standard deviation of 24
- * runs is itself noisy, and one low estimate plus a 4-sd threshold paged a healthy suite (79.0%
- * against 88.3% on 300 items: 5.0 of the binomial floor's sd, 4.4 of the suite's real spread).
- * So the spread comes from up to `sdRuns` runs (a week of hourly runs), the drop is measured
- * against it with the mean's own uncertainty added, and z = 5: a run's accuracy on a few hundred
- * items is binomial with a heavier lower tail, and 30 days of three simulated hourly suites held
- * a run 4.2 sd below their mean (4.6 sd below the local one). A 20-point drop is ~9 sd.
+ * The level is local (the median of the last `trailingRuns`), the spread is not: a standard
+ * deviation of 24 runs is itself noisy, and one low estimate plus a 4-sd threshold paged a
+ * healthy suite (79.0% against 88.3% on 300 items: 5.0 of the binomial floor's sd, 4.4 of the
+ * suite's real spread). So the spread comes from up to `sdRuns` runs (a week of hourly runs),
+ * the drop is measured against it with the level's own uncertainty added, and z = 5: a run's
+ * accuracy on a few hundred items is binomial with a heavier lower tail, and 30 days of three
+ * simulated hourly suites held a run 4.2 sd below their mean. A 20-point drop is ~9 sd.
+ * Both are robust (a median, and the median absolute deviation): one bogus 0.0 run from a broken
+ * harness, or an earlier incident's runs, would otherwise widen the spread (or drag the level)
+ * for a week and hide the next real drop above the threshold.
  */
 export const EVAL_ACCURACY_DEFAULTS = {
   threshold: 0.7,
@@ -65,15 +68,15 @@ export function evalAccuracyCheck(
   }
   const trailing = before.slice(-rule.trailingRuns).map((r) => r.accuracy);
   if (trailing.length < rule.minTrailingRuns) return undefined;
-  const m = mean(trailing) ?? 0;
+  const m = median(trailing) ?? 0;
   const binomialSd = run.total ? Math.sqrt((m * (1 - m)) / run.total) : 0;
   const spread = before.slice(-Math.max(rule.sdRuns, rule.trailingRuns)).map((r) => r.accuracy);
-  // The run's own noise plus that of the mean it is compared with.
-  const sd = Math.max(stdev(spread), binomialSd) * Math.sqrt(1 + 1 / trailing.length);
+  // The run's own noise plus that of the median it is compared with (π/2n of the variance).
+  const sd = Math.max(robustSd(spread), binomialSd) * Math.sqrt(1 + Math.PI / (2 * trailing.length));
   const drop = m - run.accuracy;
   if (drop < rule.minDrop || drop <= rule.zScore * sd) return undefined;
   return (
-    `${run.suite} accuracy ${fmtPct(run.accuracy)}${counts} vs trailing mean ${fmtPct(m)} ` +
+    `${run.suite} accuracy ${fmtPct(run.accuracy)}${counts} vs trailing median ${fmtPct(m)} ` +
     `(-${(100 * drop).toFixed(1)} points, ${(drop / Math.max(sd, 1e-9)).toFixed(1)} sd, over ${trailing.length} runs)`
   );
 }

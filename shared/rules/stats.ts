@@ -14,6 +14,16 @@ export function mean(values: readonly number[]): number | undefined {
   return sum / values.length;
 }
 
+/**
+ * A standard deviation that a few wild values cannot inflate: 1.4826 × the median absolute
+ * deviation (equal to the standard deviation for normal data); 0 for fewer than two values.
+ */
+export function robustSd(values: readonly number[]): number {
+  const m = median(values);
+  if (m === undefined || values.length < 2) return 0;
+  return 1.4826 * (median(values.map((v) => Math.abs(v - m))) ?? 0);
+}
+
 /** Sample standard deviation (n - 1); 0 for fewer than two values. */
 export function stdev(values: readonly number[]): number {
   const m = mean(values);

@@ -360,7 +360,7 @@ describe('eval-accuracy (page)', () => {
       status: 'firing',
     });
     expect(a?.summary).toMatch(
-      /^rag-faithfulness accuracy 78\.0% \(156\/200\) vs trailing mean 89\.9% \(-11\.9 points, \d\.\d sd, over 9 runs\)$/,
+      /^rag-faithfulness accuracy 78\.0% \(156\/200\) vs trailing median 90\.0% \(-12\.0 points, \d\.\d sd, over 9 runs\)$/,
     );
     expect(a?.firedAt).toBe(toIso(S + 9 * HOUR_MS));
 

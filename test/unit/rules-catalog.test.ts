@@ -18,7 +18,7 @@ import {
 } from '../../shared/rules/rate-shift.js';
 import { providerScope, seriesScope, serviceScope } from '../../shared/rules/scope.js';
 import { INACTIVE, step, type RuleState } from '../../shared/rules/state-machine.js';
-import { klDivergence } from '../../shared/rules/stats.js';
+import { klDivergence, normalQuantile } from '../../shared/rules/stats.js';
 import {
   costTrendCheck,
   evalCoverageCheck,
@@ -308,7 +308,7 @@ describe('eval-accuracy', () => {
         { suite: 's', ts: T0 + DAY_MS, accuracy: 0.75, passed: 225, total: 300 },
         trailing,
       ),
-    ).toMatch(/^s accuracy 75\.0% \(225\/300\) vs trailing mean 88\.1% \(-13\.1 points, \d+\.\d sd, over 8 runs\)$/);
+    ).toMatch(/^s accuracy 75\.0% \(225\/300\) vs trailing median 88\.0% \(-13\.0 points, \d+\.\d sd, over 8 runs\)$/);
   });
   it('does not page on usual jitter or without enough trailing runs', () => {
     expect(
@@ -324,20 +324,41 @@ describe('eval-accuracy', () => {
   });
 });
 
-describe('eval-accuracy: the spread of a week, not of the last 24 runs (issue 13)', () => {
+describe('eval-accuracy: a robust level and the spread of a week, not of the last 24 runs (issue 13)', () => {
   // A healthy hourly suite: 88.3% ± 2.13 points (1 point of model jitter plus 300 items'
-  // binomial noise), whose last 24 runs happen to sit tight (± 1.2 points).
-  const accs = Array.from({ length: 168 }, (_, i) => 0.883 + (i % 2 ? 1 : -1) * (i < 144 ? 0.0213 : 0.012));
-  const week = accs.map((accuracy, i) => ({ suite: 's', ts: T0 + i * HOUR_MS, accuracy, total: 300 }));
+  // binomial noise), normal quantiles in a shuffled order, whose last 24 runs happen to sit
+  // tight (± 1.2 points).
+  const normalRuns = (n: number, sd: number): number[] =>
+    Array.from({ length: n }, (_, i) => 0.883 + sd * normalQuantile((((i * 37) % n) + 0.5) / n));
+  const accs = [...normalRuns(144, 0.0213), ...normalRuns(24, 0.012)];
+  const runsOf = (values: readonly number[]): EvalRun[] =>
+    values.map((accuracy, i) => ({ suite: 's', ts: T0 + i * HOUR_MS, accuracy, total: 300 }));
+  const week = runsOf(accs);
   const at = (accuracy: number): EvalRun => ({ suite: 's', ts: T0 + 168 * HOUR_MS, accuracy, total: 300 });
-  it('a low run within the suite’s usual spread does not page, though it is 4.8 sd of the last 24 runs', () => {
+  it('a low run within the suite’s usual spread does not page, though it is beyond 4 sd of the last 24 runs', () => {
     const twentyFourRuns = { ...EVAL_ACCURACY_DEFAULTS, sdRuns: 24, zScore: 4 };
-    expect(evalAccuracyCheck(twentyFourRuns, at(0.793), week)).toMatch(/-9\.0 points, 4\.8 sd, over 24 runs/);
+    expect(evalAccuracyCheck(twentyFourRuns, at(0.793), week)).toMatch(/-9\.0 points, 4\.\d sd, over 24 runs/);
     expect(evalAccuracyCheck(EVAL_ACCURACY_DEFAULTS, at(0.793), week)).toBeUndefined();
   });
-  it('a 20-point drop still pages on its first run', () => {
+  it('a 20-point drop still pages on its first run; 15 points are ~7 sd', () => {
     expect(evalAccuracyCheck(EVAL_ACCURACY_DEFAULTS, at(0.683), week)).toMatch(/below threshold/);
-    expect(evalAccuracyCheck(EVAL_ACCURACY_DEFAULTS, at(0.733), week)).toMatch(/-15\.0 points, 7\.\d sd, over 24 runs/);
+    expect(evalAccuracyCheck(EVAL_ACCURACY_DEFAULTS, at(0.733), week)).toMatch(
+      /vs trailing median 88\.3% \(-15\.0 points, [67]\.\d sd, over 24 runs\)$/,
+    );
+  });
+  it('one bogus 0.0 run, or an earlier incident, neither widens the spread nor drags the level', () => {
+    const drop = at(0.723);
+    // A broken harness reported 0.0 thirty runs ago.
+    const bogus = [...accs];
+    bogus[168 - 30] = 0;
+    expect(evalAccuracyCheck(EVAL_ACCURACY_DEFAULTS, drop, runsOf(bogus))).toMatch(/-16\.0 points/);
+    // Six runs at 40% three days ago, and six more within the last 24 runs.
+    const incident = [...accs];
+    for (let k = 0; k < 6; k++) {
+      incident[90 + k] = 0.4;
+      incident[150 + k] = 0.4;
+    }
+    expect(evalAccuracyCheck(EVAL_ACCURACY_DEFAULTS, drop, runsOf(incident))).toMatch(/\(-1[56]\.\d points, \d\.\d sd/);
   });
 });
 

@@ -96,8 +96,10 @@ describe('WalCheckpointer', () => {
     await until('a pass after the last batch', () => c.stats().walFrames < 2_000 && c.stats().passes > 0);
     expect(c.stats().finishes).toBeGreaterThan(0);
     // Without rewinds the file would hold all ~22 MB. How far it grows between rewinds depends on
-    // how much CPU the worker gets (8.9 MB once on a loaded CI machine): half is the bound.
-    expect(walBytes(file)).toBeLessThan(11 * 1024 * 1024);
+    // how much CPU the worker thread gets, which this 2-core machine does not promise (8.9 and
+    // 12.6 MB in clean-clone CI runs). Three quarters of the no-rewind size is the bound: still
+    // only reachable if the writer keeps rewinding the file.
+    expect(walBytes(file)).toBeLessThan(16 * 1024 * 1024);
     expect(store.stats().events).toBe(80_000);
     await c.dispose();
     store.close();

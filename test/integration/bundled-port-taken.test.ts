@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../shared/clock.js';
 import { sourceEntries, startBundledCollector } from '../../electron/main/bundled-collector.js';
 import { nodeSpawner } from '../../electron/main/spawner.js';
+import { isAlive } from '../fixtures/child-process.js';
 
 /**
  * Issue 16 review (M5): the bundled collector restarts on its pinned port, but when another
@@ -33,15 +34,6 @@ async function until<T>(what: string, f: () => T | undefined | false, timeoutMs 
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe('bundled collector whose port is taken while it is down', () => {
   it('comes back on a fresh port and reports the move', async () => {
     const moved: string[] = [];
@@ -61,7 +53,7 @@ describe('bundled collector whose port is taken while it is down', () => {
       const port = Number(new URL(before).port);
       const pid = bc.collector.pid() as number;
       process.kill(pid, 'SIGKILL');
-      await until('the collector gone', () => !alive(pid));
+      await until('the collector gone', () => !isAlive(pid));
       // Someone else takes the port during the backoff wait.
       const taken = createServer();
       blocker = taken;

@@ -9,6 +9,7 @@ import { EvalScheduler } from '../../electron/collector/evals/eval-scheduler.js'
 import { IngestMetrics } from '../../electron/collector/ingest/ingest-metrics.js';
 import { openStore } from '../../electron/collector/store/sqlite-store.js';
 import type { CollectorStore } from '../../electron/collector/store/store.js';
+import { isAlive } from '../fixtures/child-process.js';
 
 /**
  * The eval scheduler against real child processes and a real SQLite file; time is a fake
@@ -57,15 +58,6 @@ const runs = (suite: string): ReturnType<CollectorStore['evals']['recentEvalRuns
   store.evals.recentEvalRuns(suite, 0);
 const jobAlerts = (suite: string) =>
   store.listAlerts().filter((a) => a.ruleId === 'eval-job-failed' && a.labels.suite === suite);
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'vigil-evals-'));
@@ -158,7 +150,7 @@ describe('eval scheduler', () => {
     });
     expect(jobAlerts('missing')[0]?.summary).toMatch(/Eval job "missing" failed: .*ENOENT/);
     const pid = Number(readFileSync(pidFile, 'utf8'));
-    expect(alive(pid)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
     expect(metrics.evalRuns.get({ origin: 'scheduler', outcome: 'timeout' })).toBe(1);
     expect(metrics.evalRuns.get({ origin: 'scheduler', outcome: 'invalid_output' })).toBe(1);
   });
@@ -193,12 +185,12 @@ describe('eval scheduler', () => {
     const running = s.runDue();
     for (let i = 0; i < 100 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 20));
     const pid = Number(readFileSync(pidFile, 'utf8'));
-    expect(alive(pid)).toBe(true);
+    expect(isAlive(pid)).toBe(true);
     const t0 = performance.now();
     await s.dispose();
     await running;
     expect(performance.now() - t0).toBeLessThan(2_000);
-    expect(alive(pid)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
     expect(jobAlerts('slow')).toHaveLength(0);
     expect(runs('slow')).toHaveLength(0);
   });

@@ -6,6 +6,7 @@ import { systemClock } from '../../shared/clock.js';
 import { sourceEntries, startBundledCollector } from '../../electron/main/bundled-collector.js';
 import { nodeSpawner } from '../../electron/main/spawner.js';
 import { Supervisor } from '../../electron/main/supervisor.js';
+import { isAlive } from '../fixtures/child-process.js';
 
 /**
  * The supervisor with real processes (plain Node children, the same code path as Electron's
@@ -28,16 +29,6 @@ writeFileSync(
     "process.on('SIGTERM', () => { process.stdout.write('bye\\n'); process.exit(0); });",
   ].join('\n'),
 );
-
-function alive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function until<T>(what: string, f: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
   const end = performance.now() + timeoutMs;
@@ -91,10 +82,10 @@ describe('collector supervisor (plain Node children)', () => {
     );
     const pid = sup.pid();
     await new Promise((r) => setTimeout(r, 200));
-    expect(alive(pid)).toBe(true);
+    expect(isAlive(pid)).toBe(true);
     await sup.stop();
     expect(sup.state()).toBe('stopped');
-    expect(alive(pid)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
     const count = sup.startCount();
     await new Promise((r) => setTimeout(r, BACKOFF.capMs + 500));
     expect(sup.startCount()).toBe(count);
@@ -151,7 +142,7 @@ describe('collector supervisor (plain Node children)', () => {
     const t0 = performance.now();
     await sup.stop();
     expect(performance.now() - t0).toBeGreaterThanOrEqual(250);
-    expect(alive(pid)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
   });
 });
 
@@ -191,8 +182,8 @@ describe('bundled collector (the real collector under the supervisor)', () => {
       expect(ok).toBe(true);
       const second = bc.collector.pid();
       await bc.stop();
-      expect(alive(first)).toBe(false);
-      expect(alive(second)).toBe(false);
+      expect(isAlive(first)).toBe(false);
+      expect(isAlive(second)).toBe(false);
       await expect(fetch(`${bc.url}/healthz`)).rejects.toThrow();
       await new Promise((r) => setTimeout(r, BACKOFF.baseMs * 3));
       expect(bc.collector.startCount()).toBe(2);

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createDesktopSession } from '../../electron/main/desktop-session.js';
 import { parseSettings, SettingsError } from '../../electron/main/services/settings/settings-store.js';
 import { isLoopbackUrl, parseCollectorUrl } from '../../shared/protocol/settings.js';
+import { headlessSessionOptions } from '../fixtures/desktop-session.js';
 
 /**
  * Issue 16 review (M4, L3): the bearer token goes with every request to the team collector, so
@@ -81,15 +82,7 @@ describe('collector URLs from flags and the environment', () => {
   it('the desktop session refuses a VIGIL_COLLECTOR_URL with credentials', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-url-'));
     dirs.push(dir);
-    const base = {
-      dataDir: dir,
-      defaultUser: 'os-user',
-      cipher: { isEncryptionAvailable: () => false, encryptString: () => Buffer.from(''), decryptString: () => '' },
-      loginItemHost: { setLoginItemSettings: () => {} },
-      startDemo: () => Promise.reject(new Error('no bundled collector in this test')),
-      log: { info: () => {}, warn: () => {}, error: () => {} },
-      platform: 'darwin' as const,
-    };
+    const base = headlessSessionOptions(dir);
     const env = (url: string): NodeJS.ProcessEnv => ({
       VIGIL_COLLECTOR_URL: url,
       VIGIL_COLLECTOR_TOKEN: 't'.repeat(20),

@@ -20,6 +20,7 @@ import {
   FileSecretStore,
 } from '../../electron/main/services/settings/secret-store.js';
 import { parseSettings, SettingsError, SettingsStore } from '../../electron/main/services/settings/settings-store.js';
+import { headlessSessionOptions } from '../fixtures/desktop-session.js';
 
 const dirs: string[] = [];
 const tmp = (): string => {
@@ -289,15 +290,7 @@ describe("the desktop app's session (what electron/main/index.ts calls)", () => 
   it('takes VIGIL_USER / VIGIL_COLLECTOR_URL as overrides and the token out of the environment', async () => {
     const { createDesktopSession } = await import('../../electron/main/desktop-session.js');
     const dir = tmp();
-    const base = {
-      dataDir: dir,
-      defaultUser: 'os-user',
-      cipher: { isEncryptionAvailable: () => false, encryptString: () => Buffer.from(''), decryptString: () => '' },
-      loginItemHost: { setLoginItemSettings: () => {} },
-      startDemo: () => Promise.reject(new Error('no bundled collector in this test')),
-      log: { info: () => {}, warn: () => {}, error: () => {} },
-      platform: 'darwin' as const,
-    };
+    const base = headlessSessionOptions(dir);
     const env: NodeJS.ProcessEnv = {
       VIGIL_USER: 'dana',
       VIGIL_COLLECTOR_URL: 'http://127.0.0.1:9',
